@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { sortedJson } from "../../lib/json";
+
+/** What each customer-managed key protects (SC-28, SC-12). */
+export type KeyPurpose = "eks" | "ebs" | "s3" | "logs";
+export const KEY_PURPOSES: readonly KeyPurpose[] = ["eks", "ebs", "s3", "logs"];
+
+export interface KmsKeysArgs {
+    /** Days AWS waits before deleting a scheduled key: 30 in prod, 7 in dev. */
+    readonly deletionWindowDays: number;
+    /** Protect the keys from `pulumi destroy` and replacement (prod). */
+    readonly protect: boolean;
+    /** The AWS account and partition the key policies are written for. */
+    readonly accountId: string;
+    readonly partition: string;
+    readonly region: string;
+}
+
+/** The services that use each key, and the encryption context they present. */
+const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[] }> = {
+    eks: { description: "EKS secrets envelope encryption", viaServices: ["eks"] },
+    ebs: { description: "EBS volumes of nodes, the bastion and persistent volume claims", viaServices: ["ec2"] },
+    s3: { description: "S3 buckets for logs, metrics, traces and backups", viaServices: ["s3"] },
+    logs: { description: "CloudWatch Logs: VPC flow logs and EKS control-plane logs", viaServices: [] },
+};
+
+/**
+ * The key policy: the account keeps administrative control (without it a key becomes unmanageable),
+ * and principals of this account may use the key only through the services that need it.
+ */
+export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountId" | "partition" | "region">): string {
+    const { accountId, partition, region } = args;
+    const accountRoot = `arn:${partition}:iam::${accountId}:root`;
+    const useActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
+    const statements: object[] = [
+        { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: accountRoot }, Action: "kms:*", Resource: "*" },
+    ];
+    for (const service of KEY_USERS[purpose].viaServices) {
+        statements.push({
+            Sid: `UseThrough${service.toUpperCase()}`,
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: [...useActions, "kms:CreateGrant"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `${service}.${region}.amazonaws.com` } },
+        });
+    }
+    if (purpose === "ebs") {
+        // Managed node groups launch through EC2 Auto Scaling, whose service-linked role needs the
+        // key to create encrypted root volumes.
+        statements.push({
+            Sid: "AutoScalingServiceLinkedRole",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+            Action: [...useActions, "kms:CreateGrant"],
+            Resource: "*",
+        });
+    }
+    if (purpose === "logs") {
+        statements.push({
+            Sid: "CloudWatchLogs",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.amazonaws.com` },
+            Action: useActions,
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:*` } },
+        });
+    }
+    return sortedJson({ Version: "2012-10-17", Statement: statements });
+}
+
+/** One customer-managed key per purpose, with rotation on and an alias that names it. */
+export class KmsKeys extends pulumi.ComponentResource {
+    public readonly keys: Record<KeyPurpose, aws.kms.Key>;
+
+    constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:security:KmsKeys", name, {}, opts);
+        const entries = KEY_PURPOSES.map((purpose) => {
+            const key = new aws.kms.Key(`${name}-${purpose}`, {
+                description: `${name}: ${KEY_USERS[purpose].description}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: args.deletionWindowDays,
+                policy: keyPolicy(purpose, args),
+            }, { parent: this, protect: args.protect });
+            new aws.kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
+            return [purpose, key] as const;
+        });
+        this.keys = Object.fromEntries(entries) as Record<KeyPurpose, aws.kms.Key>;
+        this.registerOutputs({ keyArns: Object.fromEntries(entries.map(([p, k]) => [p, k.arn])) });
+    }
+}

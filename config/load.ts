@@ -1,0 +1,65 @@
+/**
+ * Loads the stack config into one validated, typed object. This is the only module that reads
+ * Pulumi config; components receive their slice of the result.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { StackConfig, stackConfigSchema } from "./schema";
+
+/** The structured keys of the project's namespace, in the order the stack files list them. */
+export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
+
+/** Thrown for stack config that is missing or out of range; the message names every bad key. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Validates a raw config object (the shape of the stack file) and returns it typed. */
+export function validateStackConfig(raw: Record<string, unknown>): StackConfig {
+    const result = stackConfigSchema.safeParse(raw);
+    if (!result.success) throw new ConfigError(formatConfigIssues(result.error, raw));
+    return result.data;
+}
+
+/** One line per issue: the config key, the value found there, and what is allowed. */
+export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>): string[] {
+    return error.issues.map((issue) => {
+        const key = issue.path.length === 0 ? "(config)" : configKeyName(issue.path as (string | number)[]);
+        const value = valueAt(raw, issue.path as (string | number)[]);
+        const allowed = issue.code === "unrecognized_keys"
+            ? `no keys other than the documented ones (unknown: ${issue.keys.join(", ")})`
+            : issue.message;
+        return `${key}: got ${value === undefined ? "nothing (the key is missing)" : JSON.stringify(value)}; allowed: ${allowed}`;
+    });
+}
+
+function configKeyName(path: (string | number)[]): string {
+    if (path[0] === "region") return "aws:region";
+    return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+    return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[key] : undefined), root);
+}
+
+/** Reads the stack's config through Pulumi (the project's namespace plus aws:region) and validates it. */
+export function loadStackConfig(): StackConfig {
+    const project = new pulumi.Config();
+    const raw: Record<string, unknown> = {
+        region: new pulumi.Config("aws").get("region"),
+        environment: project.get("environment"),
+    };
+    for (const key of STRUCTURED_KEYS) raw[key] = readObject(project, key);
+    return validateStackConfig(raw);
+}
+
+function readObject(config: pulumi.Config, key: string): unknown {
+    try {
+        return config.getObject(key);
+    } catch {
+        throw new ConfigError([`${key}: got text that is not JSON or YAML structure; allowed: an object as documented in the README`]);
+    }
+}

@@ -1,0 +1,247 @@
+/**
+ * The stack config schema: every setting in which dev and prod differ, with the values each key
+ * allows. Messages say what is allowed; `formatConfigIssues` adds the key and the value.
+ */
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, isValidCidr } from "../lib/cidr";
+import { durationToHours } from "../lib/duration";
+import { planSubnets } from "../components/network/subnets";
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export const VOLUME_TYPES = ["gp2", "gp3"] as const;
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+    "ecr.api", "ecr.dkr", "sts", "ec2", "ssm", "ssmmessages", "ec2messages", "logs", "elasticloadbalancing", "autoscaling",
+] as const;
+/** The carrier-grade NAT range that VPC CNI custom networking takes pod addresses from (RFC 6598). */
+export const POD_CIDR_RANGE = "100.64.0.0/10";
+/** The oldest Kubernetes minor version still in EKS standard support (checked 2026-11). */
+export const MINIMUM_KUBERNETES_VERSION = "1.34";
+
+const nonEmpty = (what: string) => z.string({ error: `a non-empty string (${what})` }).trim().min(1, `a non-empty string (${what})`);
+const cidr = z.string({ error: "an IPv4 CIDR such as 10.0.0.0/16" }).refine(isValidCidr, "an IPv4 CIDR such as 10.0.0.0/16, with no host bits set");
+const int = (min: number, max: number) =>
+    z.number({ error: `a whole number from ${min} to ${max}` }).int(`a whole number from ${min} to ${max}`).min(min, `a whole number from ${min} to ${max}`).max(max, `a whole number from ${min} to ${max}`);
+const bool = z.boolean({ error: "true or false" });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `one of ${values.join(", ")}` });
+/** A retention or window such as 90d, 720h or 2w: a positive whole number and a unit h, d or w. */
+const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine((v) => durationToHours(v) !== undefined, "a duration such as 72h, 15d or 2w");
+/** A Kubernetes storage quantity in Gi, such as 10Gi. */
+const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
+const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
+const addonVersion = z.string({ error: "an EKS add-on version such as v1.20.4-eksbuild.1" }).regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.1");
+const replicas = (min: number) => int(min, 20);
+
+const tags = z.strictObject({
+    Project: nonEmpty("the Project tag"),
+    Environment: nonEmpty("the Environment tag"),
+    Owner: nonEmpty("the Owner tag"),
+    CostCenter: nonEmpty("the CostCenter tag"),
+});
+
+const network = z.strictObject({
+    vpcCidr: cidr,
+    podCidr: cidr,
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "availability zone names such as us-east-1a"), { error: "a list of availability zone names" })
+        .min(2, "at least 2 availability zone names: EKS needs subnets in 2 zones")
+        .refine((zones) => new Set(zones).size === zones.length, "distinct availability zone names"),
+    publicSubnetPrefixLength: int(16, 28),
+    privateSubnetPrefixLength: int(16, 28),
+    podSubnetPrefixLength: int(16, 28),
+    natGateways: oneOf(["single", "one-per-az"] as const),
+    interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES)),
+    flowLogRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" }),
+});
+
+const nodeGroup = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "a lower-case name of letters, digits and dashes"),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "EC2 instance types such as t3a.xlarge")).min(1, "at least one instance type"),
+    minSize: int(0, 100),
+    desiredSize: int(0, 100),
+    maxSize: int(1, 100),
+    diskSizeGb: int(20, 16384),
+    volumeType: oneOf(VOLUME_TYPES),
+    /** The zones this group's nodes run in: a subset of network.availabilityZones. */
+    availabilityZones: z.array(z.string()).min(1, "at least one availability zone"),
+});
+
+const cluster = z.strictObject({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "a cluster name of letters, digits and dashes"),
+    kubernetesVersion,
+    endpointPublicAccess: bool,
+    endpointPrivateAccess: bool,
+    publicAccessCidrs: z.array(cidr),
+    controlPlaneLogTypes: z.array(oneOf(CONTROL_PLANE_LOG_TYPES)).min(1, "at least one control-plane log type"),
+    controlPlaneLogRetentionDays: int(1, 3653),
+    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "IAM role ARNs such as arn:aws:iam::123456789012:role/platform-admin")),
+    addonVersions: z.strictObject({
+        vpcCni: addonVersion,
+        coredns: addonVersion,
+        kubeProxy: addonVersion,
+        ebsCsiDriver: addonVersion,
+        podIdentityAgent: addonVersion,
+    }),
+    prefixDelegation: bool,
+    metadataHopLimit: int(1, 2),
+    defaultStorageClass: oneOf(VOLUME_TYPES),
+    nodeGroups: z.array(nodeGroup).min(1, "at least one node group"),
+    clusterAutoscaler: z.strictObject({ enabled: bool }),
+    bastion: z.strictObject({ enabled: bool, instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "an EC2 instance type such as t3a.medium") }),
+    /**
+     * For a private endpoint reached through an SSM port-forward: the URL the Kubernetes provider
+     * talks to (https://127.0.0.1:8443) and the TLS server name of the real endpoint.
+     */
+    apiServerTunnel: z.strictObject({ serverUrl: z.url({ error: "an https URL such as https://127.0.0.1:8443" }), tlsServerName: nonEmpty("the real endpoint's host name") }).optional(),
+});
+
+const observability = z.strictObject({
+    prometheus: z.strictObject({ retention: duration, storageSize: gibibytes, replicas: replicas(1) }),
+    mimir: z.strictObject({
+        enabled: bool,
+        /** ingest-storage: writes go through Kafka (Mimir 3); classic: distributors write to ingesters. */
+        architecture: oneOf(["ingest-storage", "classic"] as const),
+        retention: duration,
+        ingesterZones: int(1, 3),
+        distributorReplicas: replicas(1),
+        querierReplicas: replicas(1),
+        queryFrontendReplicas: replicas(1),
+        gatewayReplicas: replicas(1),
+        resultsCache: bool,
+        chunksCache: bool,
+    }),
+    kafka: z.strictObject({ enabled: bool, brokers: int(1, 9), replicationFactor: int(1, 9), minInsyncReplicas: int(1, 9), storageSize: gibibytes }),
+    loki: z.strictObject({
+        deploymentMode: oneOf(["SimpleScalable", "SingleBinary"] as const),
+        readReplicas: replicas(0),
+        writeReplicas: replicas(0),
+        backendReplicas: replicas(0),
+        gatewayReplicas: replicas(1),
+        retention: duration,
+        storage: oneOf(["s3", "filesystem"] as const),
+        storageSize: gibibytes,
+    }),
+    tempo: z.strictObject({
+        enabled: bool,
+        mode: oneOf(["distributed", "single-binary"] as const),
+        replicas: replicas(1),
+        retention: duration,
+        storage: oneOf(["s3", "local"] as const),
+        storageSize: gibibytes,
+        receivers: z.array(oneOf(["otlp", "jaeger", "zipkin"] as const)).min(1, "at least one trace receiver"),
+    }),
+    grafana: z.strictObject({ replicas: replicas(1), storageSize: gibibytes, storageClass: oneOf(VOLUME_TYPES), dashboards: bool }),
+    kiali: z.strictObject({ enabled: bool, replicas: replicas(1) }),
+});
+
+const security = z.strictObject({
+    kmsDeletionWindowDays: int(7, 30),
+    istio: z.strictObject({ enabled: bool, istiodReplicas: replicas(1), mtlsMode: oneOf(["STRICT", "PERMISSIVE"] as const) }),
+    trivy: z.strictObject({
+        enabled: bool,
+        scanners: z.array(oneOf(["vulnerability", "configAudit", "rbacAssessment", "exposedSecrets", "infraAssessment"] as const)).min(1, "at least one scanner"),
+    }),
+});
+
+const backup = z.strictObject({
+    velero: z.strictObject({
+        enabled: bool,
+        nodeAgent: bool,
+        schedules: z.array(z.strictObject({
+            name: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case schedule name"),
+            cron: z.string().regex(/^(\S+\s+){4}\S+$/, "a five-field cron expression such as 0 2 * * *"),
+            ttl: duration,
+        })),
+    }),
+    crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
+});
+
+const operations = z.strictObject({
+    kubecost: z.strictObject({ enabled: bool }),
+    headlamp: z.strictObject({ enabled: bool }),
+});
+
+/** Usage the cost estimate cannot read from resources; each is printed beside the line it drives. */
+const costAssumptions = z.strictObject({
+    natGatewayGbPerMonth: int(0, 1_000_000),
+    s3GbPerMonth: int(0, 10_000_000),
+    logIngestionGbPerMonth: int(0, 1_000_000),
+    interfaceEndpointGbPerMonth: int(0, 1_000_000),
+});
+
+export const stackConfigSchema = z.strictObject({
+    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-east-1"),
+    environment: oneOf(ENVIRONMENTS),
+    tags,
+    network,
+    cluster,
+    observability,
+    security,
+    backup,
+    operations,
+    costAssumptions,
+}).superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const n = c.network;
+    const cidrsValid = isValidCidr(n.vpcCidr) && isValidCidr(n.podCidr);
+    if (cidrsValid && !cidrContains(POD_CIDR_RANGE, n.podCidr)) issue(["network", "podCidr"], `a CIDR inside ${POD_CIDR_RANGE} (the range VPC CNI custom networking uses)`);
+    if (cidrsValid && cidrsOverlap(n.vpcCidr, n.podCidr)) issue(["network", "podCidr"], `a CIDR that does not overlap network.vpcCidr (${n.vpcCidr})`);
+    if (c.tags.Environment !== c.environment) issue(["tags", "Environment"], `the stack's environment (${c.environment})`);
+    for (const [key, prefix] of [["publicSubnetPrefixLength", n.vpcCidr], ["privateSubnetPrefixLength", n.vpcCidr], ["podSubnetPrefixLength", n.podCidr]] as const) {
+        const parentLength = Number(prefix.split("/")[1]);
+        if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from`);
+    }
+    if (cidrsValid) {
+        try {
+            planSubnets(n);
+        } catch (e) {
+            issue(["network", "availabilityZones"], `as many zones as the subnets fit: ${(e as Error).message}`);
+        }
+    }
+    c.cluster.nodeGroups.forEach((g, i) => {
+        if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
+            issue(["cluster", "nodeGroups", i], `sizes with minSize <= desiredSize <= maxSize (got min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize})`);
+        }
+        g.availabilityZones.forEach((zone, j) => {
+            if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`);
+        });
+    });
+    if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
+        issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
+    }
+    if (c.cluster.publicAccessCidrs.some((block) => block.endsWith("/0"))) issue(["cluster", "publicAccessCidrs"], "specific CIDRs; 0.0.0.0/0 would open the API server to the internet");
+    if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true");
+    if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false");
+    const o = c.observability;
+    if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic");
+    const kafkaUsers = [o.mimir.enabled && o.mimir.architecture === "ingest-storage" && "observability.mimir (ingest-storage)", o.tempo.enabled && o.tempo.mode === "distributed" && "observability.tempo (distributed)"].filter(Boolean);
+    if (kafkaUsers.length > 0 && !o.kafka.enabled) issue(["observability", "kafka", "enabled"], `true: ${kafkaUsers.join(" and ")} write through Kafka`);
+    if (o.kafka.replicationFactor > o.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${o.kafka.brokers})`);
+    if (o.kafka.minInsyncReplicas > o.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${o.kafka.replicationFactor})`);
+    if (o.mimir.ingesterZones > n.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${n.availabilityZones.length})`);
+    if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones");
+    if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)");
+    if (o.loki.deploymentMode === "SingleBinary" && o.loki.readReplicas + o.loki.writeReplicas + o.loki.backendReplicas > 0) {
+        issue(["observability", "loki", "readReplicas"], "0 for read, write and backend in SingleBinary mode");
+    }
+    if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume");
+    if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled");
+    if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate");
+    if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`);
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type Environment = StackConfig["environment"];
+export type Tags = StackConfig["tags"];
+export type NetworkConfig = StackConfig["network"];
+export type ClusterConfig = StackConfig["cluster"];
+export type NodeGroupConfig = ClusterConfig["nodeGroups"][number];
+export type ObservabilityConfig = StackConfig["observability"];
+export type SecurityConfig = StackConfig["security"];
+export type BackupConfig = StackConfig["backup"];
+export type OperationsConfig = StackConfig["operations"];
+export type CostAssumptions = StackConfig["costAssumptions"];
+
+/** Compares two "1.x" Kubernetes minor versions. */
+export function compareMinor(a: string, b: string): number {
+    return Number(a.split(".")[1]) - Number(b.split(".")[1]);
+}

@@ -1,0 +1,120 @@
+/**
+ * Realistic answers for the offline engine: resource outputs shaped like the AWS and Kubernetes
+ * providers return them (ids, ARNs, endpoints, certificate data), and every invoke the program
+ * makes. An invoke nobody taught the engine fails loudly rather than returning nothing.
+ */
+import { createHash } from "crypto";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_PARTITION = "aws";
+
+/** The zones the mocked region offers, as AWS lists them for us-east-1 and a generic region. */
+export function mockAvailabilityZones(region: string): string[] {
+    const letters = region === "us-east-1" ? ["a", "b", "c", "d", "e", "f"] : ["a", "b", "c"];
+    return letters.map((l) => `${region}${l}`);
+}
+
+/** A stable hex suffix for a resource, so that ids do not change between runs. */
+function hexId(seed: string, length = 17): string {
+    return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+export interface MockContext {
+    readonly region: string;
+    readonly stack: string;
+}
+
+type State = Record<string, any>;
+
+const arn = (ctx: MockContext, service: string, resource: string, regional = true) =>
+    `arn:${MOCK_PARTITION}:${service}:${regional ? ctx.region : ""}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+/** Outputs per AWS type; each returns the id and the computed attributes AWS would fill in. */
+const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext) => { id: string; state: State }> = {
+    "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
+    "aws:ec2/subnet:Subnet": (n, i, c) => { const id = `subnet-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `subnet/${id}`), availabilityZoneId: `use1-az${(i.availabilityZone ?? "a").slice(-1).charCodeAt(0) - 96}` } }; },
+    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": (n) => ({ id: `vpc-cidr-assoc-${hexId(n)}`, state: {} }),
+    "aws:ec2/internetGateway:InternetGateway": (n, i, c) => { const id = `igw-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `internet-gateway/${id}`) } }; },
+    "aws:ec2/eip:Eip": (n) => ({ id: `eipalloc-${hexId(n)}`, state: { allocationId: `eipalloc-${hexId(n)}`, publicIp: `3.${parseInt(hexId(n, 2), 16)}.${parseInt(hexId(n + "x", 2), 16)}.10` } }),
+    "aws:ec2/natGateway:NatGateway": (n) => ({ id: `nat-${hexId(n)}`, state: { privateIp: "10.0.64.10" } }),
+    "aws:ec2/routeTable:RouteTable": (n, i, c) => { const id = `rtb-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `route-table/${id}`) } }; },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (n) => ({ id: `rtbassoc-${hexId(n)}`, state: {} }),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (n, i, c) => { const id = `vpce-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-endpoint/${id}`), state: "available" } }; },
+    "aws:ec2/securityGroup:SecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: i.name ?? n } }; },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default" } }; },
+    "aws:ec2/flowLog:FlowLog": (n, i, c) => { const id = `fl-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-flow-log/${id}`) } }; },
+    "aws:ec2/launchTemplate:LaunchTemplate": (n, i, c) => { const id = `lt-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } }; },
+    "aws:ec2/instance:Instance": (n, i, c) => { const id = `i-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `instance/${id}`), privateIp: "10.0.0.20", instanceState: "running" } }; },
+    "aws:cloudwatch/logGroup:LogGroup": (n, i, c) => { const name = i.name ?? n; return { id: name, state: { name, arn: arn(c, "logs", `log-group:${name}`) } }; },
+    "aws:kms/key:Key": (n, i, c) => { const keyId = `${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`; return { id: keyId, state: { keyId, arn: arn(c, "kms", `key/${keyId}`) } }; },
+    "aws:kms/alias:Alias": (n, i, c) => ({ id: i.name, state: { arn: arn(c, "kms", i.name), targetKeyArn: arn(c, "kms", `key/${i.targetKeyId}`) } }),
+    "aws:iam/role:Role": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "iam", `role/${name}`, false), uniqueId: `AROA${hexId(n, 17).toUpperCase()}` } }; },
+    "aws:iam/policy:Policy": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; const a = arn(c, "iam", `policy/${name}`, false); return { id: a, state: { name, arn: a, policyId: `ANPA${hexId(n).toUpperCase()}` } }; },
+    "aws:iam/rolePolicy:RolePolicy": (n, i) => ({ id: `${i.role}:${n}`, state: { name: n } }),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (n) => ({ id: `${n}-${hexId(n, 8)}`, state: {} }),
+    "aws:iam/instanceProfile:InstanceProfile": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "iam", `instance-profile/${name}`, false) } }; },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (n, i, c) => { const host = String(i.url ?? "").replace(/^https:\/\//, ""); const a = arn(c, "iam", `oidc-provider/${host}`, false); return { id: a, state: { arn: a } }; },
+    "aws:eks/cluster:Cluster": (n, i, c) => {
+        const name = i.name ?? n;
+        const oidc = hexId(name, 32).toUpperCase();
+        return {
+            id: name,
+            state: {
+                name,
+                arn: arn(c, "eks", `cluster/${name}`),
+                endpoint: `https://${oidc}.gr7.${c.region}.eks.amazonaws.com`,
+                certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n`).toString("base64") },
+                identities: [{ oidcs: [{ issuer: `https://oidc.eks.${c.region}.amazonaws.com/id/${oidc}` }] }],
+                platformVersion: "eks.1",
+                status: "ACTIVE",
+                vpcConfig: { ...(i.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${hexId(name + "cluster")}`, vpcId: `vpc-${hexId("vpc")}` },
+            },
+        };
+    },
+    "aws:eks/nodeGroup:NodeGroup": (n, i, c) => ({ id: `${i.clusterName}:${i.nodeGroupName ?? n}`, state: { arn: arn(c, "eks", `nodegroup/${i.clusterName}/${i.nodeGroupName ?? n}/${hexId(n, 8)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${i.nodeGroupName ?? n}-${hexId(n, 8)}` }] }] } }),
+    "aws:eks/addon:Addon": (n, i, c) => ({ id: `${i.clusterName}:${i.addonName}`, state: { arn: arn(c, "eks", `addon/${i.clusterName}/${i.addonName}/${hexId(n, 8)}`) } }),
+    "aws:eks/accessEntry:AccessEntry": (n, i, c) => ({ id: `${i.clusterName}:${i.principalArn}`, state: { accessEntryArn: arn(c, "eks", `access-entry/${i.clusterName}/${hexId(n, 8)}`) } }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (n, i) => ({ id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: {} }),
+    "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
+};
+
+/** Outputs for a resource of any type: the inputs echoed back plus what the type computes. */
+export function mockResourceOutputs(type: string, name: string, inputs: State, ctx: MockContext): { id: string; state: State } {
+    const computed = AWS_OUTPUTS[type]?.(name, inputs, ctx);
+    if (computed) return { id: computed.id, state: { ...inputs, ...computed.state, id: computed.id } };
+    if (type.startsWith("kubernetes:")) {
+        const metadata = { ...(inputs.metadata ?? {}), name: inputs.metadata?.name ?? inputs.name ?? name, uid: hexId(name, 32) };
+        return { id: `${metadata.namespace ?? inputs.namespace ?? "default"}/${metadata.name}`, state: { ...inputs, metadata, status: type.endsWith("Release") ? { status: "deployed", version: 1 } : {} } };
+    }
+    if (type === "random:index/randomPassword:RandomPassword") {
+        const length = Number(inputs.length ?? 32);
+        const result = hexId(`${ctx.stack}/${name}`, 64).slice(0, length);
+        return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hexId(result, 53)}` } };
+    }
+    if (type.startsWith("aws:")) {
+        // Sub-resources (bucket policies, public access blocks, attachments) have no computed
+        // attributes the program reads: their id is enough.
+        return { id: `${name}-${hexId(type + name, 8)}`, state: { ...inputs } };
+    }
+    return { id: `${name}-id`, state: { ...inputs } };
+}
+
+/** Answers for every invoke the program makes, keyed by token. */
+export function mockInvoke(token: string, inputs: State, ctx: MockContext): State {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const names = mockAvailabilityZones(ctx.region);
+            return { id: ctx.region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: names.map(() => ctx.region) };
+        }
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:user/planner`, userId: "AIDAPLANNER" };
+        case "aws:index/getPartition:getPartition":
+            return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getRegion:getRegion":
+            return { id: ctx.region, name: ctx.region, region: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
+        case "aws:ssm/getParameter:getParameter":
+            return { id: inputs.name, name: inputs.name, type: "String", value: `ami-${hexId(String(inputs.name))}`, insecureValue: `ami-${hexId(String(inputs.name))}`, version: 1, arn: arn(ctx, "ssm", `parameter${inputs.name}`) };
+        default:
+            throw new Error(`The offline engine has no answer for the invoke ${token}: teach engine/mocks.ts what AWS returns for it`);
+    }
+}

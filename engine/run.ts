@@ -1,0 +1,144 @@
+/**
+ * The offline engine: runs the whole program for a named stack under Pulumi mocks and returns
+ * every resource it registers. Tests and the planner both stand on it; no AWS account, Pulumi CLI
+ * or provider plugin is needed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../config/load";
+import { StackConfig } from "../config/schema";
+import { createPlatform } from "../platform";
+import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
+import { findProjectDir, readStackFile } from "./stack-file";
+import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+
+export interface RunOptions {
+    /** The folder holding Pulumi.yaml; found upward from this module when omitted. */
+    readonly projectDir?: string;
+    /**
+     * Changes the stack's config before the run, as a user editing the stack file would. It gets
+     * the config keyed by short name (region, environment, network, cluster, ...).
+     */
+    readonly override?: (config: Record<string, any>) => void;
+}
+
+export interface StackRun {
+    readonly stack: string;
+    readonly project: string;
+    readonly config: StackConfig;
+    readonly resources: PlannedResource[];
+    /** The stack outputs, resolved. */
+    readonly outputs: Record<string, unknown>;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs the program for `stack`. Runs are queued: the Pulumi runtime is process-wide state. */
+export function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+    const run = queue.then(() => runOnce(stack, options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
+    const projectDir = options.projectDir ?? findProjectDir();
+    const file = readStackFile(projectDir, stack);
+    const shortConfig = toShortKeys(file.config, file.project);
+    options.override?.(shortConfig);
+
+    const ctx: MockContext = { region: String(shortConfig.region ?? "us-east-1"), stack };
+    await pulumi.runtime.setMocks({
+        newResource: (args) => mockResourceOutputs(args.type, args.name, args.inputs, ctx),
+        call: (args) => mockInvoke(args.token, args.inputs, ctx),
+    }, file.project, stack, false);
+    pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, file.project));
+    const recorder = recordRegistrations();
+
+    const config = loadStackConfig();
+    const outputs = await resolveOutputs(await createPlatform(config));
+    await waitForRegistrations();
+    return { stack, project: file.project, config, resources: recorder.resources(), outputs };
+}
+
+/** Stack-file keys to short names: "<project>:network" becomes "network", "aws:region" "region". */
+function toShortKeys(config: Record<string, unknown>, project: string): Record<string, any> {
+    const short: Record<string, any> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key === "aws:region") short.region = value;
+        else if (key.startsWith(`${project}:`)) short[key.slice(project.length + 1)] = structuredClone(value);
+        else short[key] = value;
+    }
+    return short;
+}
+
+/** Short names back to the flat string map Pulumi's runtime holds (objects as JSON). */
+function toPulumiConfig(short: Record<string, any>, project: string): Record<string, string> {
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(short)) {
+        if (value === undefined) continue;
+        const fullKey = key === "region" ? "aws:region" : key.includes(":") ? key : `${project}:${key}`;
+        config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getDependenciesList(): string[];
+    getObject(): any;
+}
+
+/**
+ * Wraps the mock monitor's registerResource so that each record keeps what the mocks alone do
+ * not report: parent, provider, dependencies and protection.
+ */
+function recordRegistrations() {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    const records: PlannedResource[] = [];
+    monitor.registerResource = (req: MonitorRequest, callback: (err: any, resp: any) => void) =>
+        register(req, (err: any, resp: any) => {
+            if (!err) {
+                const urn: string = resp.getUrn();
+                const provider = req.getProvider();
+                records.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn,
+                    parent: req.getParent() || undefined,
+                    provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
+                    custom: req.getCustom(),
+                    dependencies: req.getDependenciesList(),
+                    protect: req.getProtect() === true,
+                    inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+                    outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
+                });
+            }
+            callback(err, resp);
+        });
+    return { resources: () => [...records] };
+}
+
+function redactSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(redactSecrets);
+    if (value !== null && typeof value === "object") {
+        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+    }
+    return value;
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => pulumi.output(outputs).apply((value) => resolve(redactSecrets(value) as Record<string, unknown>)));
+}
+
+/** Resolves once every resource registration the program started has been answered. */
+async function waitForRegistrations(): Promise<void> {
+    // The runtime tracks outstanding RPCs internally; waitForRPCs is not part of its typed API.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}

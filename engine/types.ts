@@ -1,0 +1,23 @@
+/** What the offline engine reports of one resource that the program registered. */
+export interface PlannedResource {
+    /** The Pulumi type token, e.g. aws:ec2/subnet:Subnet or kubernetes:helm.sh/v3:Release. */
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** The parent's URN; undefined for resources directly under the stack. */
+    readonly parent?: string;
+    /** The URN of the explicit provider the resource uses, if any. */
+    readonly provider?: string;
+    /** True for provider-backed resources, false for components. */
+    readonly custom: boolean;
+    /** URNs this resource depends on (dependsOn plus inputs from other resources). */
+    readonly dependencies: readonly string[];
+    readonly protect: boolean;
+    /** Inputs as the provider receives them (Outputs resolved, secrets unwrapped). */
+    readonly inputs: Record<string, any>;
+    /** The state the mocks returned: inputs plus computed outputs (ids, ARNs, endpoints). */
+    readonly outputs: Record<string, any>;
+}
+
+/** What a Pulumi secret's value reads as in engine records, so that no report prints it. */
+export const SECRET_PLACEHOLDER = "[secret]";

@@ -1,0 +1,57 @@
+/**
+ * The whole platform for one validated stack config. index.ts calls it for `pulumi up`; the
+ * offline engine calls it under mocks for tests and the planner.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./config/load";
+import { StackConfig } from "./config/schema";
+import { Network } from "./components/network";
+import { createAwsProvider } from "./components/provider";
+import { KmsKeys } from "./components/security/kms";
+
+/** Checks the configured zones against the zones the region offers, before any resource exists. */
+export function checkAvailabilityZones(configured: readonly string[], offered: readonly string[], region: string): void {
+    const unknown = configured.filter((zone) => !offered.includes(zone));
+    if (configured.length > offered.length || unknown.length > 0) {
+        throw new ConfigError([
+            `network.availabilityZones: got ${JSON.stringify(configured)}; allowed: at most ${offered.length} of the zones ${region} offers (${offered.join(", ")})` +
+                (unknown.length > 0 ? `; not offered: ${unknown.join(", ")}` : ""),
+        ]);
+    }
+}
+
+export async function createPlatform(config: StackConfig) {
+    // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
+    const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
+    const offered = await aws.getAvailabilityZones({ state: "available" }, { provider });
+    checkAvailabilityZones(config.network.availabilityZones, offered.names, config.region);
+    const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
+
+    const protect = config.environment === "prod";
+    const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
+
+    const kms = new KmsKeys(config.cluster.name, {
+        deletionWindowDays: config.security.kmsDeletionWindowDays,
+        protect,
+        accountId: identity.accountId,
+        partition: partition.partition,
+        region: config.region,
+    }, opts);
+
+    const network = new Network(config.cluster.name, {
+        config: config.network,
+        clusterName: config.cluster.name,
+        logsKmsKeyArn: kms.keys.logs.arn,
+        protect,
+    }, opts);
+
+    return {
+        vpcId: network.vpcId,
+        availabilityZones: network.availabilityZones,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        podSubnetIds: network.podSubnetIds,
+        kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
+    };
+}

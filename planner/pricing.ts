@@ -1,0 +1,151 @@
+/**
+ * Unit prices the cost estimate multiplies usage by. The prices are dated list prices for one region,
+ * kept as data (data/pricing-us-east-1.json) so that a price change is a data edit with its date, not
+ * a code change; any single price can be overridden by a user who pays a different rate.
+ */
+// A JSON import (resolveJsonModule) rather than a file read: ts-node resolves it next to this file, and
+// tsc copies the JSON into dist/planner/data, so the same line works from source and from the build.
+import listPrices from "./data/pricing-us-east-1.json";
+
+/** A price per unit of a named item, in the table's currency: `{ "t3a.medium": 0.0376 }`. */
+export type PriceByName = Readonly<Record<string, number>>;
+
+/** Every price of the list, in the table's currency. "Month" prices are per GB-month or key-month. */
+export interface Prices {
+    readonly eks: {
+        /** One cluster on a Kubernetes version in standard support. */
+        readonly standardSupportPerHour: number;
+        /** One cluster on a version past standard support: six times the standard price. */
+        readonly extendedSupportPerHour: number;
+    };
+    readonly ec2: {
+        /** On-demand Linux price per instance-hour, by instance type. */
+        readonly onDemandPerHour: PriceByName;
+    };
+    readonly natGateway: { readonly perHour: number; readonly perGbProcessed: number };
+    /** Every public IPv4 address is charged, an Elastic IP in use or not. */
+    readonly publicIpv4: { readonly perAddressPerHour: number };
+    readonly vpcEndpoints: {
+        /** An interface endpoint is charged once per availability zone it has a network interface in. */
+        readonly interfacePerHourPerAz: number;
+        readonly interfacePerGbProcessed: number;
+        /** Gateway endpoints (S3, DynamoDB) are free; carried so the estimate can show them at 0. */
+        readonly gatewayPerHour: number;
+        readonly gatewayPerGbProcessed: number;
+    };
+    readonly ebs: {
+        /** gp3 includes 3,000 IOPS and 125 MB/s; more of either is charged extra and not modelled. */
+        readonly gp3PerGbMonth: number;
+        readonly gp2PerGbMonth: number;
+        readonly snapshotPerGbMonth: number;
+    };
+    /** S3 Standard's first-50-TB tier; the platform stays far below the point where tiers matter. */
+    readonly s3: { readonly standardPerGbMonth: number };
+    readonly kms: { readonly perKeyMonth: number; readonly per10kRequests: number };
+    readonly cloudwatchLogs: { readonly ingestedPerGb: number; readonly storedPerGbMonth: number };
+    readonly alb: { readonly perHour: number; readonly perLcuHour: number };
+    readonly msk: {
+        /** Price per broker-hour, by MSK broker instance type. */
+        readonly brokerPerHour: PriceByName;
+        readonly storagePerGbMonth: number;
+    };
+    /** Charged in each direction, so a GB sent and answered across zones costs twice this. */
+    readonly dataTransfer: { readonly interAzPerGbEachDirection: number };
+}
+
+/** The price list with what it is valid for: the date, region and currency a reader must see beside any total. */
+export interface PriceTable extends Prices {
+    /** When these list prices were taken; estimates print it because prices change. */
+    readonly asOf: string;
+    readonly region: string;
+    readonly currency: string;
+    /** The month the estimate bills: 730 hours, AWS's own convention (8,760 / 12). */
+    readonly hoursPerMonth: number;
+    readonly source: string;
+}
+
+/** Optional at every level, so a user supplies only the prices they want to change. */
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends number ? number : DeepPartial<T[K]> };
+
+/** Prices a user may replace; the table's date, region, currency and month length are not prices. */
+export type PriceOverrides = DeepPartial<Prices>;
+
+// Typed assignment: tsc rejects the build if the JSON loses a price or a price stops being a number.
+const LIST_PRICES: PriceTable = listPrices;
+
+const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "region", "currency", "hoursPerMonth", "source"]);
+
+/**
+ * The price table, with `overrides` replacing individual list prices. Overrides usually come from
+ * untyped config, so they are checked at run time: each key must name an existing price (a typo must
+ * not silently leave the list price in place) and each value must be a finite number >= 0. The error
+ * names the offending key as a path such as `ec2.onDemandPerHour["t3a.medium"]`.
+ */
+export function loadPriceTable(overrides: PriceOverrides = {}): PriceTable {
+    // A copy, so that neither overrides nor a caller's edits leak into the module-cached list prices.
+    const table = structuredClone(LIST_PRICES);
+    applyOverrides(table as unknown as Record<string, unknown>, overrides, "");
+    return table;
+}
+
+function applyOverrides(target: Record<string, unknown>, overrides: unknown, path: string): void {
+    if (!isPlainObject(overrides)) {
+        throw new Error(`Price override ${path || "(the overrides)"} must be an object of prices, got ${describe(overrides)}`);
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        const keyPath = joinKey(path, key);
+        if (path === "" && METADATA_KEYS.has(key)) {
+            throw new Error(`Price override ${keyPath} is not a price and cannot be overridden (the table's ${[...METADATA_KEYS].join(", ")} describe the list itself)`);
+        }
+        // hasOwn, not `in`: "toString" or "constructor" must be unknown keys, not inherited ones.
+        if (!Object.hasOwn(target, key)) {
+            throw new Error(`Price override ${keyPath} is not a known price; known keys${path ? ` under ${path}` : ""}: ${Object.keys(target).filter((k) => path !== "" || !METADATA_KEYS.has(k)).join(", ")}`);
+        }
+        // DeepPartial lets a caller spell "not overridden" as an explicit undefined.
+        if (value === undefined) continue;
+        const current = target[key];
+        if (typeof current === "number") {
+            if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+                throw new Error(`Price override ${keyPath} must be a non-negative number, got ${describe(value)}`);
+            }
+            target[key] = value;
+        } else {
+            applyOverrides(current as Record<string, unknown>, value, keyPath);
+        }
+    }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Dotted where the key is an identifier, bracketed where it is not (instance types contain dots). */
+function joinKey(path: string, key: string): string {
+    if (/^[A-Za-z_$][\w$]*$/.test(key)) return path ? `${path}.${key}` : key;
+    return `${path}[${JSON.stringify(key)}]`;
+}
+
+/** JSON.stringify would print NaN and Infinity as null, hiding what the user actually wrote. */
+function describe(value: unknown): string {
+    return typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value);
+}
+
+/**
+ * The on-demand hourly price of an EC2 instance type. Throws for a type the list does not price,
+ * naming it and the priced types, because a silent 0 would understate the estimate.
+ */
+export function instanceHourlyPrice(table: PriceTable, instanceType: string): number {
+    const prices = table.ec2.onDemandPerHour;
+    if (!Object.hasOwn(prices, instanceType)) {
+        throw new Error(
+            `No EC2 price for instance type "${instanceType}" in the ${table.region} list (as of ${table.asOf}); ` +
+            `priced types: ${Object.keys(prices).join(", ")}. Add it to planner/data/pricing-${table.region}.json.`,
+        );
+    }
+    return prices[instanceType];
+}
+
+/** An hourly price over the table's billing month (730 hours); unrounded, so rounding happens once, when shown. */
+export function monthly(hourly: number, table: Pick<PriceTable, "hoursPerMonth">): number {
+    return hourly * table.hoursPerMonth;
+}

@@ -1,0 +1,27 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** What the cluster hands the add-ons: how to reach it, how to grant AWS access, what to wait for. */
+export interface KubernetesContext {
+    readonly clusterName: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly partition: string;
+    /** The provider built from the cluster's outputs. */
+    readonly kubernetesProvider: k8s.Provider;
+    /** The tagged AWS provider every AWS resource uses. */
+    readonly awsProvider: aws.Provider;
+    /** The IAM OIDC provider for IRSA, and its issuer without https://. */
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly oidcIssuer: pulumi.Output<string>;
+    /** The default StorageClass's name ("gp3", or "gp2" where dev uses it). */
+    readonly storageClassName: string;
+    /** The encrypted gp3 StorageClass, for data that must be on gp3 whatever the default (Kafka). */
+    readonly gp3StorageClassName: string;
+    readonly kmsKeyArns: { readonly ebs: pulumi.Output<string>; readonly s3: pulumi.Output<string> };
+    /** Protect stateful resources (prod). */
+    readonly protect: boolean;
+    /** Everything workloads need first: node groups, ENIConfigs, add-ons, storage classes. */
+    readonly ready: pulumi.Resource[];
+}

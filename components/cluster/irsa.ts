@@ -1,0 +1,44 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { sortedJson } from "../../lib/json";
+
+export interface IrsaRoleArgs {
+    readonly oidcProviderArn: pulumi.Input<string>;
+    /** The issuer host and path, without https:// (oidc.eks.<region>.amazonaws.com/id/<id>). */
+    readonly oidcIssuer: pulumi.Input<string>;
+    readonly namespace: pulumi.Input<string>;
+    readonly serviceAccount: pulumi.Input<string>;
+    /** The role's only permissions, as an IAM policy document (JSON). */
+    readonly policy: pulumi.Input<string>;
+}
+
+/**
+ * The trust policy of an IRSA role: only tokens for exactly this service account in this
+ * namespace, issued for STS, may assume it (AC-6; no long-lived credentials, IA-5).
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): string {
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${oidcIssuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    [`${oidcIssuer}:aud`]: "sts.amazonaws.com",
+                },
+            },
+        }],
+    });
+}
+
+/** An IAM role for one (namespace, service account) pair, with one inline policy. */
+export function createIrsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+    const role = new aws.iam.Role(`${name}-role`, {
+        assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer, args.namespace, args.serviceAccount])
+            .apply(([arn, issuer, namespace, serviceAccount]) => irsaTrustPolicy(arn, issuer, namespace, serviceAccount)),
+    }, opts);
+    new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.policy }, opts);
+    return role;
+}

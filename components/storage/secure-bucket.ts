@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { sortedJson } from "../../lib/json";
+
+export interface SecureBucketArgs {
+    /** The customer-managed key that encrypts every object (SC-28). */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Days after which current objects expire; matches the data's retention. Omit to keep objects. */
+    readonly expireAfterDays?: number;
+    /** Days a noncurrent (overwritten or deleted) version is kept before it is removed. */
+    readonly noncurrentVersionDays: number;
+    /** Protect the bucket and its contents from deletion (prod). */
+    readonly protect: boolean;
+    /** Let `pulumi destroy` empty the bucket (dev only: never together with protect). */
+    readonly forceDestroy: boolean;
+}
+
+/** The bucket policy: refuse every request that does not use TLS (SC-8). */
+export function tlsOnlyPolicy(bucketArn: string): string {
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    });
+}
+
+/**
+ * An S3 bucket as the platform stores data: SSE-KMS with a bucket key, all public access
+ * blocked, TLS only, versioned, with lifecycle expiry that follows the data's retention.
+ */
+export class SecureBucket extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+    /** The bucket's name (its id). */
+    public readonly name: pulumi.Output<string>;
+    public readonly arn: pulumi.Output<string>;
+
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:storage:SecureBucket", name, {}, opts);
+        const child = { parent: this };
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, { parent: this, protect: args.protect });
+        this.name = this.bucket.bucket;
+        this.arn = this.bucket.arn;
+        const bucket = this.bucket.id;
+
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
+            bucket,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+        }, child);
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            bucket,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccessBlock] });
+        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
+        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+            bucket,
+            rules: [{
+                id: "retention",
+                status: "Enabled",
+                filter: {},
+                ...(args.expireAfterDays !== undefined ? { expiration: { days: args.expireAfterDays } } : {}),
+                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            }],
+        }, { parent: this, dependsOn: [versioning] });
+        this.registerOutputs({ name: this.name, arn: this.arn });
+    }
+}

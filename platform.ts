@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
+import { Cluster } from "./components/cluster";
 import { Network } from "./components/network";
 import { createAwsProvider } from "./components/provider";
 import { KmsKeys } from "./components/security/kms";
@@ -46,12 +47,29 @@ export async function createPlatform(config: StackConfig) {
         protect,
     }, opts);
 
+    const cluster = new Cluster(config.cluster.name, {
+        config: config.cluster,
+        network,
+        kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, s3: kms.keys.s3.arn, logs: kms.keys.logs.arn },
+        region: config.region,
+        accountId: identity.accountId,
+        partition: partition.partition,
+        tags: config.tags,
+        protect,
+        awsProvider: provider,
+    }, opts);
+
     return {
         vpcId: network.vpcId,
         availabilityZones: network.availabilityZones,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         podSubnetIds: network.podSubnetIds,
+        clusterName: cluster.name,
+        clusterEndpoint: cluster.endpoint,
+        oidcProviderArn: cluster.oidcProviderArn,
+        kubeconfig: cluster.kubeconfig,
+        bastionInstanceId: cluster.bastionInstanceId,
         kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
     };
 }

@@ -8,8 +8,10 @@ export interface IrsaRoleArgs {
     readonly oidcIssuer: pulumi.Input<string>;
     readonly namespace: pulumi.Input<string>;
     readonly serviceAccount: pulumi.Input<string>;
-    /** The role's only permissions, as an IAM policy document (JSON). */
-    readonly policy: pulumi.Input<string>;
+    /** The role's own permissions, as an IAM policy document (JSON). */
+    readonly policy?: pulumi.Input<string>;
+    /** AWS managed policies the role carries, for add-ons whose permissions AWS maintains. */
+    readonly managedPolicyArns?: readonly string[];
 }
 
 /**
@@ -33,12 +35,15 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, nam
     });
 }
 
-/** An IAM role for one (namespace, service account) pair, with one inline policy. */
+/** An IAM role for one (namespace, service account) pair, with its inline and managed policies. */
 export function createIrsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
     const role = new aws.iam.Role(`${name}-role`, {
         assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer, args.namespace, args.serviceAccount])
             .apply(([arn, issuer, namespace, serviceAccount]) => irsaTrustPolicy(arn, issuer, namespace, serviceAccount)),
     }, opts);
-    new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.policy }, opts);
+    if (args.policy !== undefined) new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.policy }, opts);
+    (args.managedPolicyArns ?? []).forEach((policyArn) => {
+        new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, opts);
+    });
     return role;
 }

@@ -8,8 +8,8 @@ import { ChartSource } from "./catalog";
 export interface HelmChartArgs {
     /** The pinned chart from the catalog. */
     readonly source: ChartSource;
-    /** The namespace the release goes in; the helper waits for it. */
-    readonly namespace: k8s.core.v1.Namespace;
+    /** The namespace the release goes in: one the platform creates (the helper waits for it), or the name of one the cluster has from the start (kube-system). */
+    readonly namespace: k8s.core.v1.Namespace | string;
     /**
      * The service account that gets an IRSA role, and the IAM policy document (JSON) the role
      * carries. The role's ARN is handed to `values` to annotate the service account.
@@ -31,11 +31,13 @@ export interface HelmChart {
  * same namespace ordering, IRSA wiring, atomic upgrades and key-sorted values.
  */
 export function installHelmChart(name: string, args: HelmChartArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
+    const namespace = typeof args.namespace === "string" ? args.namespace : args.namespace.metadata.name;
+    const namespaceDependency = typeof args.namespace === "string" ? [] : [args.namespace];
     const role = args.irsa
         ? createIrsaRole(`${name}-irsa`, {
             oidcProviderArn: ctx.oidcProviderArn,
             oidcIssuer: ctx.oidcIssuer,
-            namespace: args.namespace.metadata.name,
+            namespace,
             serviceAccount: args.irsa.serviceAccount,
             policy: args.irsa.policy,
         }, { parent, provider: ctx.awsProvider })
@@ -45,13 +47,13 @@ export function installHelmChart(name: string, args: HelmChartArgs, ctx: Kuberne
         chart: args.source.chart,
         version: args.source.version,
         repositoryOpts: { repo: args.source.repo },
-        namespace: args.namespace.metadata.name,
+        namespace,
         values: pulumi.output(args.values(role?.arn)).apply((values) => sortKeys(values) as Record<string, unknown>),
         atomic: true,
         cleanupOnFail: true,
         timeout: 900,
         maxHistory: 10,
-    }, { parent, provider: ctx.kubernetesProvider, dependsOn: [args.namespace, ...ctx.ready, ...(args.dependsOn ?? [])] });
+    }, { parent, provider: ctx.kubernetesProvider, dependsOn: [...namespaceDependency, ...ctx.ready, ...(args.dependsOn ?? [])] });
     return { release, irsaRole: role?.arn };
 }
 

@@ -2,14 +2,18 @@
  * Which function derives the workloads of each chart or custom resource the platform declares.
  * Each add-on folder owns its chart's model; this table only routes to it.
  */
+import { addonWorkloads } from "../cluster/addons";
+import { autoscalerWorkloads } from "../cluster/autoscaler";
 import { ChartWorkloads, DeclaredResource, Workload } from "./workloads";
 
 /** Chart name (as in the catalog) to the function that reads its values. */
 const CHART_WORKLOADS: Record<string, ChartWorkloads> = {
+    "cluster-autoscaler": autoscalerWorkloads,
 };
 
 /** Resource type token to the function that reads a workload-bearing custom resource. */
 const RESOURCE_WORKLOADS: Record<string, (inputs: Record<string, any>) => Workload[]> = {
+    "aws:eks/addon:Addon": addonWorkloads,
 };
 
 /** The charts and resource types whose workloads the platform knows. */

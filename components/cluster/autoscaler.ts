@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import { sortedJson } from "../../lib/json";
+import { CHARTS } from "../helm/catalog";
+import { HelmChart, installHelmChart } from "../helm/release";
+import { Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { KubernetesContext } from "./context";
+
+/** The service account name is pinned so that the IRSA trust condition names exactly it. */
+export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
+
+/** Chart values: ASG auto-discovery by the cluster's tags, its IRSA role, and the region. */
+export function autoscalerValues(clusterName: string, region: string, kubernetesVersion: string, roleArn: string | pulumi.Output<string>, replicas: number) {
+    return {
+        cloudProvider: "aws",
+        awsRegion: region,
+        autoDiscovery: { clusterName },
+        // The autoscaler's minor version must match the cluster's.
+        image: { tag: `v${kubernetesVersion}.0` },
+        replicaCount: replicas,
+        rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } } },
+        extraArgs: {
+            "balance-similar-node-groups": true,
+            "skip-nodes-with-system-pods": false,
+            expander: "least-waste",
+        },
+        resources: podResources("100m", "300Mi", "600Mi"),
+    };
+}
+
+/**
+ * The autoscaler may change only the Auto Scaling groups tagged for this cluster; describing is
+ * account-wide because the AWS APIs cannot be scoped further.
+ */
+export function autoscalerPolicy(clusterName: string): string {
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Describe",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "ScaleOwnGroups",
+                Effect: "Allow",
+                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    });
+}
+
+/** The workloads the chart runs: one Deployment. */
+export function autoscalerWorkloads(values: Record<string, any>): Workload[] {
+    return [{
+        component: "cluster-autoscaler",
+        name: "cluster-autoscaler",
+        kind: "Deployment",
+        replicas: valueAt(values, ["replicaCount"]) ?? 1,
+        resources: resourcesAt(values, ["resources"]),
+    }];
+}
+
+/** Installs the Cluster Autoscaler in kube-system, so that node groups' max sizes mean something. */
+export function installClusterAutoscaler(name: string, kubernetesVersion: string, replicas: number, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
+    return installHelmChart(name, {
+        source: CHARTS.clusterAutoscaler,
+        namespace: "kube-system",
+        irsa: { serviceAccount: AUTOSCALER_SERVICE_ACCOUNT, policy: autoscalerPolicy(ctx.clusterName) },
+        values: (roleArn) => autoscalerValues(ctx.clusterName, ctx.region, kubernetesVersion, roleArn!, replicas),
+    }, ctx, parent);
+}

@@ -1,0 +1,290 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterConfig, Tags } from "../../config/schema";
+import { sortedJson } from "../../lib/json";
+import { SubnetIdsByZone } from "../network";
+import { AddonName, addonConfiguration } from "./addons";
+import { installClusterAutoscaler } from "./autoscaler";
+import { Bastion } from "./bastion";
+import { KubernetesContext } from "./context";
+import { createIrsaRole } from "./irsa";
+import { kubeconfig } from "./kubeconfig";
+import { createNodeLaunchTemplate } from "./nodes";
+import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
+
+export interface ClusterArgs {
+    /** The cluster slice of the validated stack config. */
+    readonly config: ClusterConfig;
+    /** The network the cluster runs in. */
+    readonly network: {
+        readonly vpcId: pulumi.Input<string>;
+        readonly vpcCidr: string;
+        readonly availabilityZones: readonly string[];
+        readonly privateSubnetIds: SubnetIdsByZone;
+        readonly podSubnetIds: SubnetIdsByZone;
+    };
+    /** Customer-managed keys: EKS secrets, EBS volumes, S3 (handed on to add-ons), CloudWatch Logs. */
+    readonly kmsKeyArns: { readonly eks: pulumi.Output<string>; readonly ebs: pulumi.Output<string>; readonly s3: pulumi.Output<string>; readonly logs: pulumi.Output<string> };
+    readonly region: string;
+    readonly accountId: string;
+    readonly partition: string;
+    /** The four mandatory tags, for what Auto Scaling launches (provider default tags do not reach it). */
+    readonly tags: Tags;
+    /** Protect the control plane and its logs from deletion (prod). */
+    readonly protect: boolean;
+    /** The tagged AWS provider, handed to add-ons that create AWS resources. */
+    readonly awsProvider: aws.Provider;
+}
+
+const assumeRolePolicy = (service: string) => sortedJson({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+});
+
+/** The OIDC issuer without its scheme, as IAM condition keys spell it. */
+export function issuerHost(issuerUrl: string): string {
+    return issuerUrl.replace(/^https:\/\//, "");
+}
+
+/**
+ * The EKS cluster: a control plane with envelope-encrypted secrets and audit logs, API-mode access
+ * entries, IRSA, VPC CNI custom networking (ENIConfigs before any node), managed node groups from
+ * an encrypted IMDSv2 launch template, EBS CSI with encrypted storage classes, the Cluster
+ * Autoscaler, an optional SSM bastion, and a Kubernetes provider for everything that runs inside.
+ */
+export class Cluster extends pulumi.ComponentResource {
+    public readonly name: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly context: KubernetesContext;
+    public readonly bastionInstanceId?: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:cluster:Cluster", name, {}, opts);
+        const { config, network, partition } = args;
+        const child = { parent: this };
+        const managedPolicy = (policy: string) => `arn:${partition}:iam::aws:policy/${policy}`;
+        const privateSubnets = network.availabilityZones.map((zone) => network.privateSubnetIds[zone]);
+
+        const clusterRole = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com") }, child);
+        const clusterRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-role-cluster-policy`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, child);
+
+        // Nodes and the control plane talk through two groups we own, rule by rule, so that no
+        // rule opens more than the path that needs it (SC-7).
+        const clusterSg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: network.vpcId,
+            description: `${config.name} control plane: HTTPS from nodes and the bastion`,
+            tags: { Name: `${config.name}-control-plane` },
+        }, child);
+        const nodeSg = new aws.ec2.SecurityGroup(`${name}-node-sg`, {
+            vpcId: network.vpcId,
+            description: `${config.name} nodes: from each other and the control plane`,
+            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Nodes reach AWS APIs, registries and the internet through NAT" }],
+            tags: { Name: `${config.name}-nodes`, [`kubernetes.io/cluster/${config.name}`]: "owned" },
+        }, child);
+        const rule = (ruleName: string, securityGroupId: pulumi.Input<string>, source: pulumi.Input<string>, fromPort: number, toPort: number, protocol: string, description: string) =>
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId, referencedSecurityGroupId: source, fromPort, toPort, ipProtocol: protocol, description }, child);
+        rule("nodes-to-api", clusterSg.id, nodeSg.id, 443, 443, "tcp", "Kubelets and pods to the API server");
+        rule("api-to-nodes", nodeSg.id, clusterSg.id, 1025, 65535, "tcp", "API server to kubelets and webhooks");
+        rule("api-to-nodes-https", nodeSg.id, clusterSg.id, 443, 443, "tcp", "API server to webhooks on 443");
+        new aws.vpc.SecurityGroupIngressRule(`${name}-node-to-node`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "Pods and nodes to each other" }, child);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-api-egress`, { securityGroupId: clusterSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "API server to nodes" }, child);
+
+        // The log group exists before the cluster so that EKS writes into our encrypted group
+        // with our retention instead of creating its own (AU-9, AU-11).
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
+            name: `/aws/eks/${config.name}/cluster`,
+            retentionInDays: config.controlPlaneLogRetentionDays,
+            kmsKeyId: args.kmsKeyArns.logs,
+        }, { parent: this, protect: args.protect });
+
+        const cluster = new aws.eks.Cluster(`${name}-eks`, {
+            name: config.name,
+            version: config.kubernetesVersion,
+            roleArn: clusterRole.arn,
+            vpcConfig: {
+                subnetIds: privateSubnets,
+                securityGroupIds: [clusterSg.id],
+                endpointPrivateAccess: config.endpointPrivateAccess,
+                endpointPublicAccess: config.endpointPublicAccess,
+                // AWS opens a public endpoint to 0.0.0.0/0 unless told otherwise.
+                ...(config.endpointPublicAccess ? { publicAccessCidrs: config.publicAccessCidrs } : {}),
+            },
+            encryptionConfig: { provider: { keyArn: args.kmsKeyArns.eks }, resources: ["secrets"] },
+            enabledClusterLogTypes: config.controlPlaneLogTypes,
+            accessConfig: {
+                authenticationMode: "API",
+                // The identity running Pulumi must reach the API to install the add-ons.
+                bootstrapClusterCreatorAdminPermissions: true,
+            },
+            // vpc-cni, kube-proxy and CoreDNS come as managed add-ons with our configuration.
+            bootstrapSelfManagedAddons: false,
+        }, { parent: this, protect: args.protect, dependsOn: [controlPlaneLogs, clusterRolePolicy] });
+        this.name = cluster.name;
+        this.endpoint = cluster.endpoint;
+
+        config.adminRoleArns.forEach((principalArn, i) => {
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, child);
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+                clusterName: cluster.name,
+                principalArn,
+                policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+                accessScope: { type: "cluster" },
+            }, { parent: this, dependsOn: [entry] });
+        });
+
+        const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
+        const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
+        this.oidcProviderArn = oidcProvider.arn;
+        const oidcIssuer = issuerUrl.apply(issuerHost);
+        const irsa = (roleName: string, serviceAccount: string, irsaArgs: { policy?: pulumi.Input<string>; managedPolicyArns?: string[] }) =>
+            createIrsaRole(`${name}-${roleName}`, { oidcProviderArn: oidcProvider.arn, oidcIssuer, namespace: "kube-system", serviceAccount, ...irsaArgs }, child);
+
+        const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => new aws.eks.Addon(`${name}-${addonName}`, {
+            clusterName: cluster.name,
+            addonName,
+            addonVersion: addonVersion(config, addonName),
+            configurationValues: addonConfiguration(addonName, config.prefixDelegation),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            ...extra,
+        }, { parent: this, dependsOn });
+
+        // The CNI's AWS permissions go to its own service account, not to every pod on the node.
+        const cniRole = irsa("vpc-cni", "aws-node", { managedPolicyArns: [managedPolicy("AmazonEKS_CNI_Policy")] });
+        const vpcCni = addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn });
+        const kubeProxy = addon("kube-proxy", {});
+        const podIdentityAgent = addon("eks-pod-identity-agent", {});
+
+        this.kubeconfig = pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => kubeconfig({
+            clusterName,
+            region: args.region,
+            server: config.apiServerTunnel?.serverUrl ?? endpoint,
+            certificateAuthorityData: ca.data!,
+            tlsServerName: config.apiServerTunnel?.tlsServerName,
+        }));
+        const kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [vpcCni] });
+        const inCluster = { parent: this, provider: kubernetesProvider };
+
+        // Pods take addresses from the ENIConfig named after their node's zone. Nodes that join
+        // before their ENIConfig exists hand out primary-CIDR addresses, so every node group waits.
+        const eniConfigs = network.availabilityZones.map((zone) => new k8s.apiextensions.CustomResource(`${name}-eniconfig-${zone}`, {
+            apiVersion: "crd.k8s.amazonaws.com/v1alpha1",
+            kind: "ENIConfig",
+            metadata: { name: zone },
+            spec: { subnet: network.podSubnetIds[zone], securityGroups: [nodeSg.id] },
+        }, { ...inCluster, dependsOn: [vpcCni] }));
+
+        const nodeRole = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com") }, child);
+        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((policy) =>
+            new aws.iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
+
+        const nodeGroups = config.nodeGroups.map((group) => {
+            const launchTemplate = createNodeLaunchTemplate(`${name}-${group.name}-lt`, {
+                group,
+                prefixDelegation: config.prefixDelegation,
+                metadataHopLimit: config.metadataHopLimit,
+                ebsKmsKeyArn: args.kmsKeyArns.ebs,
+                nodeSecurityGroupId: nodeSg.id,
+                tags: args.tags,
+                clusterName: config.name,
+            }, child);
+            return new aws.eks.NodeGroup(`${name}-${group.name}`, {
+                clusterName: cluster.name,
+                nodeGroupName: `${config.name}-${group.name}`,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
+                instanceTypes: group.instanceTypes,
+                amiType: "AL2023_x86_64_STANDARD",
+                capacityType: "ON_DEMAND",
+                scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+                labels: { "platform/node-group": group.name },
+                // The autoscaler discovers the groups it may scale by these tags.
+                tags: { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${config.name}`]: "owned" },
+            }, {
+                parent: this,
+                dependsOn: [...eniConfigs, vpcCni, kubeProxy, ...nodePolicies],
+                // The autoscaler owns the running size; Pulumi owns min and max.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            });
+        });
+
+        const ebsCsiRole = irsa("ebs-csi", "ebs-csi-controller-sa", {
+            managedPolicyArns: [managedPolicy("service-role/AmazonEBSCSIDriverPolicy")],
+            policy: args.kmsKeyArns.ebs.apply((keyArn) => sortedJson({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+                    { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"], Resource: keyArn },
+                ],
+            })),
+        });
+        // CoreDNS and the EBS CSI controller are Deployments: they only become healthy on nodes.
+        const coredns = addon("coredns", {}, nodeGroups);
+        const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
+
+        const storageClasses = createStorageClasses(`${name}-storage`, {
+            defaultVolumeType: config.defaultStorageClass,
+            ebsKmsKeyArn: args.kmsKeyArns.ebs,
+            retain: args.protect,
+        }, { ...inCluster, dependsOn: [ebsCsi] });
+
+        this.context = {
+            clusterName: config.name,
+            region: args.region,
+            accountId: args.accountId,
+            partition,
+            kubernetesProvider,
+            awsProvider: args.awsProvider,
+            oidcProviderArn: oidcProvider.arn,
+            oidcIssuer,
+            storageClassName: STORAGE_CLASS_NAMES[config.defaultStorageClass],
+            gp3StorageClassName: STORAGE_CLASS_NAMES.gp3,
+            kmsKeyArns: { ebs: args.kmsKeyArns.ebs, s3: args.kmsKeyArns.s3 },
+            protect: args.protect,
+            ready: [...nodeGroups, coredns, ebsCsi, podIdentityAgent, ...storageClasses],
+        };
+
+        if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, config.kubernetesVersion, 1, this.context, this);
+
+        if (config.bastion.enabled) {
+            const bastion = new Bastion(`${name}-bastion`, {
+                instanceType: config.bastion.instanceType,
+                vpcId: network.vpcId,
+                subnetId: privateSubnets[0],
+                ebsKmsKeyArn: args.kmsKeyArns.ebs,
+                partition,
+                clusterName: config.name,
+                tags: args.tags,
+            }, child);
+            rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
+            this.bastionInstanceId = bastion.instanceId;
+        }
+
+        this.nodeSecurityGroupId = nodeSg.id;
+        this.registerOutputs({
+            name: this.name,
+            endpoint: this.endpoint,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+            kubeconfig: this.kubeconfig,
+            bastionInstanceId: this.bastionInstanceId,
+        });
+    }
+}
+
+function addonVersion(config: ClusterConfig, addon: AddonName): string {
+    const versions: Record<AddonName, string> = {
+        "vpc-cni": config.addonVersions.vpcCni,
+        "kube-proxy": config.addonVersions.kubeProxy,
+        "coredns": config.addonVersions.coredns,
+        "aws-ebs-csi-driver": config.addonVersions.ebsCsiDriver,
+        "eks-pod-identity-agent": config.addonVersions.podIdentityAgent,
+    };
+    return versions[addon];
+}

@@ -1,0 +1,84 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NodeGroupConfig, Tags } from "../../config/schema";
+import { maxPods } from "../../planner/capacity";
+import { sortedTags } from "../provider";
+
+/** Pod slots per node under custom networking, with or without prefix delegation. */
+export function nodeMaxPods(group: Pick<NodeGroupConfig, "instanceTypes">, prefixDelegation: boolean): number {
+    // A group of mixed types must not promise more pods than its smallest type holds.
+    return Math.min(...group.instanceTypes.map((type) => maxPods(type, { customNetworking: true, prefixDelegation })));
+}
+
+/**
+ * AL2023 user data for a managed node group: a nodeadm NodeConfig fragment that EKS merges with
+ * its own, setting the kubelet's max pods to what the CNI mode really provides (EKS would
+ * otherwise assume the primary ENI carries pods).
+ */
+export function nodeUserData(maxPodsPerNode: number): string {
+    const boundary = "PLATFORM-NODECONFIG";
+    const body = [
+        "MIME-Version: 1.0",
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        "",
+        `--${boundary}`,
+        "Content-Type: application/node.eks.aws",
+        "",
+        "apiVersion: node.eks.aws/v1alpha1",
+        "kind: NodeConfig",
+        "spec:",
+        "  kubelet:",
+        "    config:",
+        `      maxPods: ${maxPodsPerNode}`,
+        "",
+        `--${boundary}--`,
+        "",
+    ].join("\n");
+    return Buffer.from(body).toString("base64");
+}
+
+export interface NodeLaunchTemplateArgs {
+    readonly group: NodeGroupConfig;
+    readonly prefixDelegation: boolean;
+    readonly metadataHopLimit: number;
+    readonly ebsKmsKeyArn: pulumi.Input<string>;
+    readonly nodeSecurityGroupId: pulumi.Input<string>;
+    /** Instances and volumes that an Auto Scaling group launches do not get provider default tags. */
+    readonly tags: Tags;
+    readonly clusterName: string;
+}
+
+/**
+ * The nodes' launch template: an encrypted root volume of the configured type and size (SC-28),
+ * IMDSv2 only (AC-6), no public address and no SSH key (access is through SSM).
+ */
+export function createNodeLaunchTemplate(name: string, args: NodeLaunchTemplateArgs, opts: pulumi.CustomResourceOptions): aws.ec2.LaunchTemplate {
+    const { group } = args;
+    const instanceTags = sortedTags({ ...args.tags, Name: `${args.clusterName}-${group.name}` });
+    return new aws.ec2.LaunchTemplate(name, {
+        description: `${args.clusterName} ${group.name} nodes`,
+        updateDefaultVersion: true,
+        blockDeviceMappings: [{
+            deviceName: "/dev/xvda",
+            ebs: {
+                volumeSize: group.diskSizeGb,
+                volumeType: group.volumeType,
+                encrypted: "true",
+                kmsKeyId: args.ebsKmsKeyArn,
+                deleteOnTermination: "true",
+            },
+        }],
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: args.metadataHopLimit,
+        },
+        networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [args.nodeSecurityGroupId] }],
+        userData: nodeUserData(nodeMaxPods(group, args.prefixDelegation)),
+        tagSpecifications: [
+            { resourceType: "instance", tags: instanceTags },
+            { resourceType: "volume", tags: instanceTags },
+            { resourceType: "network-interface", tags: instanceTags },
+        ],
+    }, opts);
+}

@@ -1,0 +1,156 @@
+import { expect } from "chai";
+import * as path from "path";
+import { ConfigError, validateStackConfig } from "../config/load";
+import { readStackFile } from "../engine/stack-file";
+import { checkAvailabilityZones } from "../platform";
+import { stackWith } from "./support/stacks";
+
+const projectDir = path.join(__dirname, "..");
+
+/** The stack file's config keyed by short name, as loadStackConfig assembles it. */
+function rawConfig(stack: "dev" | "prod"): Record<string, any> {
+    const file = readStackFile(projectDir, stack);
+    const raw: Record<string, any> = {};
+    for (const [key, value] of Object.entries(file.config)) {
+        raw[key === "aws:region" ? "region" : key.split(":")[1]] = structuredClone(value);
+    }
+    return raw;
+}
+
+/** Validates a changed config and returns the error's message; fails when nothing is rejected. */
+function rejection(stack: "dev" | "prod", change: (c: Record<string, any>) => void): string {
+    const raw = rawConfig(stack);
+    change(raw);
+    try {
+        validateStackConfig(raw);
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as Error).message;
+    }
+    throw new Error("the config was accepted");
+}
+
+describe("stack config", () => {
+    for (const stack of ["dev", "prod"] as const) {
+        it(`accepts the ${stack} stack file as it is`, () => {
+            const config = validateStackConfig(rawConfig(stack));
+            expect(config.environment).to.equal(stack);
+            expect(config.region).to.equal("us-east-1");
+        });
+    }
+
+    describe("rejects, naming the key, the value and what is allowed", () => {
+        it("fewer than 2 availability zones", () => {
+            const message = rejection("dev", (c) => { c.network.availabilityZones = ["us-east-1a"]; });
+            expect(message).to.include("network.availabilityZones").and.include('["us-east-1a"]').and.include("at least 2");
+        });
+
+        it("more availability zones than the region offers", () => {
+            const offered = ["us-east-1a", "us-east-1b", "us-east-1c"];
+            expect(() => checkAvailabilityZones(["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"], offered, "us-east-1"))
+                .to.throw(ConfigError, /network\.availabilityZones: got .*us-east-1d.*at most 3 of the zones us-east-1 offers/);
+            expect(() => checkAvailabilityZones(["us-east-1a", "us-east-1z"], offered, "us-east-1")).to.throw(ConfigError, /not offered: us-east-1z/);
+        });
+
+        it("a zone the region does not offer, before any AWS resource is declared", async () => {
+            let error: unknown;
+            try {
+                await stackWith("dev", (c) => { c.network.availabilityZones = ["us-east-1a", "us-east-1q"]; });
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(ConfigError);
+            expect((error as Error).message).to.include("us-east-1q");
+        });
+
+        it("a malformed CIDR", () => {
+            const message = rejection("prod", (c) => { c.network.vpcCidr = "10.0.0.0/33"; });
+            expect(message).to.include("network.vpcCidr").and.include('"10.0.0.0/33"').and.include("IPv4 CIDR");
+        });
+
+        it("a CIDR with host bits set", () => {
+            expect(rejection("prod", (c) => { c.network.vpcCidr = "10.0.0.1/16"; })).to.include("no host bits");
+        });
+
+        it("overlapping CIDRs", () => {
+            const message = rejection("prod", (c) => { c.network.podCidr = "100.64.0.0/16"; c.network.vpcCidr = "100.64.0.0/16"; });
+            expect(message).to.include("network.podCidr").and.include("does not overlap network.vpcCidr");
+        });
+
+        it("a pod CIDR outside 100.64.0.0/10", () => {
+            const message = rejection("prod", (c) => { c.network.podCidr = "172.16.0.0/16"; });
+            expect(message).to.include("network.podCidr").and.include('"172.16.0.0/16"').and.include("inside 100.64.0.0/10");
+        });
+
+        it("subnets that do not fit their CIDR", () => {
+            const message = rejection("prod", (c) => { c.network.podSubnetPrefixLength = 17; });
+            expect(message).to.include("network.availabilityZones").and.include("100.64.0.0/16 holds 65536");
+        });
+
+        it("a node group whose sizes are out of order", () => {
+            const message = rejection("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 4, desiredSize: 3, maxSize: 10 }); });
+            expect(message).to.include("cluster.nodeGroups[0]").and.include("minSize <= desiredSize <= maxSize").and.include("min 4, desired 3, max 10");
+            expect(rejection("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 2, desiredSize: 11, maxSize: 10 }); })).to.include("desired 11, max 10");
+        });
+
+        it("a disk below 20 GB", () => {
+            const message = rejection("dev", (c) => { c.cluster.nodeGroups[0].diskSizeGb = 10; });
+            expect(message).to.include("cluster.nodeGroups[0].diskSizeGb: got 10").and.include("from 20");
+        });
+
+        it("an unknown volume type", () => {
+            const message = rejection("dev", (c) => { c.cluster.nodeGroups[0].volumeType = "io9"; });
+            expect(message).to.include("cluster.nodeGroups[0].volumeType").and.include('"io9"').and.include("one of gp2, gp3");
+        });
+
+        it("a retention that is not a duration", () => {
+            const message = rejection("prod", (c) => { c.observability.loki.retention = "90 days"; });
+            expect(message).to.include("observability.loki.retention").and.include('"90 days"').and.include("a duration such as");
+        });
+
+        it("Kiali without Istio", () => {
+            const message = rejection("prod", (c) => { c.security.istio.enabled = false; });
+            expect(message).to.include("observability.kiali.enabled: got true").and.include("security.istio.enabled is false");
+        });
+
+        for (const tag of ["Project", "Environment", "Owner", "CostCenter"]) {
+            it(`a missing or empty ${tag} tag`, () => {
+                expect(rejection("prod", (c) => { delete c.tags[tag]; })).to.include(`tags.${tag}: got nothing`);
+                expect(rejection("prod", (c) => { c.tags[tag] = "  "; })).to.include(`tags.${tag}`).and.include("non-empty");
+            });
+        }
+
+        it("an Environment tag that contradicts the stack's environment", () => {
+            expect(rejection("dev", (c) => { c.tags.Environment = "prod"; })).to.include("tags.Environment").and.include("the stack's environment (dev)");
+        });
+
+        it("a Kubernetes version out of standard support", () => {
+            expect(rejection("prod", (c) => { c.cluster.kubernetesVersion = "1.29"; })).to.include("cluster.kubernetesVersion").and.include("extended support");
+        });
+
+        it("a public endpoint open to the internet", () => {
+            expect(rejection("dev", (c) => { c.cluster.publicAccessCidrs = ["0.0.0.0/0"]; })).to.include("cluster.publicAccessCidrs").and.include("0.0.0.0/0");
+        });
+
+        it("a public endpoint with no allow-list", () => {
+            expect(rejection("dev", (c) => { c.cluster.publicAccessCidrs = []; })).to.include("at least one CIDR");
+        });
+
+        it("Mimir ingest storage without Kafka", () => {
+            expect(rejection("prod", (c) => { c.observability.kafka.enabled = false; })).to.include("observability.kafka.enabled").and.include("write through Kafka");
+        });
+
+        it("an unknown key, such as a typo", () => {
+            expect(rejection("prod", (c) => { c.network.natGateway = "single"; })).to.include("unknown: natGateway");
+        });
+
+        it("a node group in a zone the network does not have", () => {
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].availabilityZones = ["us-east-1c"]; })).to.include("cluster.nodeGroups[0].availabilityZones[0]");
+        });
+
+        it("several problems at once, each on its own line", () => {
+            const message = rejection("dev", (c) => { c.network.vpcCidr = "nope"; c.cluster.nodeGroups[0].diskSizeGb = 1; });
+            expect(message.split("\n").filter((l) => l.startsWith("  - "))).to.have.length.greaterThan(1);
+        });
+    });
+});

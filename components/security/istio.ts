@@ -1,0 +1,144 @@
+/**
+ * Istio with mutual TLS (SC-8): the base chart (CRDs), istiod, the mesh-wide PeerAuthentication,
+ * and the table that decides which platform namespaces get sidecars.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, SecurityConfig } from "../../config/schema";
+import { KubernetesContext } from "../cluster/context";
+import { CHARTS } from "../helm/catalog";
+import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
+import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+
+/** The Istio root namespace: a PeerAuthentication here applies to the whole mesh. */
+export const ISTIO_NAMESPACE = "istio-system";
+
+export interface MeshMembership {
+    readonly meshed: boolean;
+    /** Why the namespace is in or out of the mesh. */
+    readonly reason: string;
+}
+
+/**
+ * The platform namespaces and whether their pods get an Istio sidecar. Components create their own
+ * namespaces with `createNamespace(name, isMeshed(name), ...)`; a namespace missing from this table
+ * is meshed, so that leaving the mesh always takes an entry here with its reason.
+ */
+export const MESH_MEMBERSHIP: Readonly<Record<string, MeshMembership>> = {
+    [ISTIO_NAMESPACE]: {
+        meshed: false,
+        reason: "the control plane itself: istiod issues the mesh certificates and runs the injection webhook, so it cannot wait for a sidecar from itself",
+    },
+    "kube-system": {
+        meshed: false,
+        reason: "cluster infrastructure (CoreDNS, VPC CNI, EBS CSI, kube-proxy, the Cluster Autoscaler) starts before istiod and must keep working when the mesh is down; node-level pods on the host network cannot be injected",
+    },
+    velero: {
+        meshed: false,
+        reason: "node-level agent: the node-agent DaemonSet reads every pod's volumes from the host path; the server only talks to the API server and AWS, both outside the mesh, and its repository-maintenance and CRD-upgrade Jobs need no proxy",
+    },
+    "trivy-system": {
+        meshed: false,
+        reason: "jobs: scan jobs are short-lived pods that only pull images and vulnerability databases from outside the mesh and serve nothing; the operator only talks to the API server",
+    },
+    kubecost: {
+        meshed: true,
+        reason: "the frontend, aggregator, local store and FinOps agent talk to each other: that traffic is encrypted and authenticated by mTLS",
+    },
+    headlamp: {
+        meshed: true,
+        reason: "operators reach the UI (which holds their tokens) through port-forwarding; its service stays mTLS-only inside the cluster",
+    },
+};
+
+/** Whether pods in this platform namespace get an Istio sidecar (see MESH_MEMBERSHIP). */
+export function isMeshed(namespace: string): boolean {
+    return MESH_MEMBERSHIP[namespace]?.meshed ?? true;
+}
+
+/** Requests and memory limits per stack: istiod itself and the sidecar every meshed pod carries. */
+const ISTIO_RESOURCES: Record<Environment, { readonly istiod: PodResources; readonly proxy: PodResources }> = {
+    dev: { istiod: podResources("100m", "256Mi", "512Mi"), proxy: podResources("10m", "64Mi", "128Mi") },
+    prod: { istiod: podResources("250m", "512Mi", "1Gi"), proxy: podResources("50m", "128Mi", "256Mi") },
+};
+
+/** Values of the base chart (its CRDs and webhooks), pinned to the namespace the policy lives in. */
+export function istioBaseValues(): Record<string, unknown> {
+    return { global: { istioNamespace: ISTIO_NAMESPACE } };
+}
+
+/** Values of istiod: fixed replicas from config, a PDB when there is a replica to spare, sidecar sizes. */
+export function istiodValues(config: SecurityConfig["istio"], environment: Environment): Record<string, unknown> {
+    const sizes = ISTIO_RESOURCES[environment];
+    const spare = config.istiodReplicas > 1;
+    return {
+        // A fixed count rather than the chart's HPA: the capacity plan counts the pods that run.
+        autoscaleEnabled: false,
+        replicaCount: config.istiodReplicas,
+        resources: sizes.istiod,
+        // With one replica a PDB would block every node drain, so it comes with the second.
+        ...(spare ? { pdb: { minAvailable: config.istiodReplicas - 1 } } : {}),
+        global: {
+            istioNamespace: ISTIO_NAMESPACE,
+            defaultPodDisruptionBudget: { enabled: spare },
+            proxy: { resources: sizes.proxy },
+        },
+    };
+}
+
+/** The base chart only installs CRDs and webhooks: no workloads. */
+export function istioBaseWorkloads(): Workload[] {
+    return [];
+}
+
+/** istiod's one Deployment: the HPA floor when autoscaling (the chart's default), else replicaCount. */
+export function istiodWorkloads(values: Record<string, any>): Workload[] {
+    const autoscale = valueAt(values, ["autoscaleEnabled"]) ?? true;
+    const replicas = autoscale ? valueAt(values, ["autoscaleMin"]) ?? 1 : valueAt(values, ["replicaCount"]) ?? 1;
+    return [{ component: "istio", name: "istiod", kind: "Deployment", replicas, resources: resourcesAt(values, ["resources"]) }];
+}
+
+/** The mesh-wide mTLS policy: a PeerAuthentication named `default` in the Istio root namespace. */
+export function meshPeerAuthentication(mode: SecurityConfig["istio"]["mtlsMode"]) {
+    return {
+        apiVersion: "security.istio.io/v1",
+        kind: "PeerAuthentication",
+        metadata: { name: "default", namespace: ISTIO_NAMESPACE },
+        spec: { mtls: { mode } },
+    };
+}
+
+export interface IstioArgs {
+    /** Replicas and the mTLS mode from the stack config. */
+    readonly config: SecurityConfig["istio"];
+    /** Which stack's resource sizes istiod and the sidecars get. */
+    readonly environment: Environment;
+}
+
+export interface Istio {
+    readonly base: HelmChart;
+    readonly istiod: HelmChart;
+    readonly peerAuthentication: k8s.apiextensions.CustomResource;
+}
+
+/**
+ * Installs base, then istiod, then the PeerAuthentication: istiod needs the CRDs of base, and the
+ * policy is a custom resource whose kind base defines and whose mode istiod enforces.
+ */
+export function installIstio(name: string, args: IstioArgs, ctx: KubernetesContext, parent: pulumi.Resource): Istio {
+    const namespace = createNamespace(ISTIO_NAMESPACE, isMeshed(ISTIO_NAMESPACE), ctx, parent);
+    const base = installHelmChart(`${name}-base`, { source: CHARTS.istioBase, namespace, values: istioBaseValues }, ctx, parent);
+    const istiod = installHelmChart(`${name}-istiod`, {
+        source: CHARTS.istiod,
+        namespace,
+        values: () => istiodValues(args.config, args.environment),
+        dependsOn: [base.release],
+    }, ctx, parent);
+    // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.
+    const peerAuthentication = new k8s.apiextensions.CustomResource(`${name}-mtls`, meshPeerAuthentication(args.config.mtlsMode), {
+        parent,
+        provider: ctx.kubernetesProvider,
+        dependsOn: [istiod.release],
+    });
+    return { base, istiod, peerAuthentication };
+}

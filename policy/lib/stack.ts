@@ -1,0 +1,70 @@
+/**
+ * Finding which resource a sub-resource belongs to in a stack policy. A bucket's encryption
+ * configuration names its bucket by id; ids are known to the offline engine (mocked outputs) and
+ * in `pulumi up`, but during a preview of a new stack they are unknown. Then the link is read from
+ * the dependency graph instead: first the resources feeding that very input (a real preview's
+ * propertyDependencies), then any dependency of the sub-resource.
+ */
+import { StackResource } from "./policy";
+import { at, readString } from "./values";
+
+export function ofType(resources: readonly StackResource[], ...types: string[]): StackResource[] {
+    return resources.filter((r) => types.includes(r.type));
+}
+
+/** Every known id the resource may be referred to by: its id output plus the named properties. */
+export function knownIds(resource: StackResource, idProperties: readonly string[]): string[] {
+    const candidates = [at(resource.outputs, "id"), ...idProperties.flatMap((key) => [at(resource.outputs, key), at(resource.props, key)])];
+    return [...new Set(candidates.map(readString).filter((id): id is string => typeof id === "string" && id !== ""))];
+}
+
+/**
+ * Whether `sub` refers to `target` through its input `property` (a single reference such as
+ * `bucket` or `vpcId`). `idProperties` are the target's properties that hold ids it is known by.
+ */
+export function refersTo(sub: StackResource, property: string, target: StackResource, idProperties: readonly string[] = []): boolean {
+    const reference = readString(at(sub.props, property));
+    if (typeof reference === "string") {
+        const ids = knownIds(target, idProperties);
+        if (ids.length > 0) return ids.includes(reference);
+    }
+    const feeding = sub.propertyDependencies[property];
+    if (feeding && feeding.length > 0) return feeding.includes(target.urn);
+    return sub.dependencies.has(target.urn);
+}
+
+/** How a kind of sub-resource is attached to its target, and what each one must satisfy. */
+export interface AttachmentCheck {
+    readonly targetTypes: readonly string[];
+    readonly subTypes: readonly string[];
+    /** The sub-resource's input naming its target, e.g. `bucket` or `vpcId`. */
+    readonly property: string;
+    /** The target's properties that hold ids it is referred to by, besides its `id` output. */
+    readonly idProperties: readonly string[];
+    /** The sub-resource as named in a message, e.g. "BucketPublicAccessBlock". */
+    readonly what: string;
+    /** What is wrong with one sub-resource; empty when it satisfies the rule or cannot be known yet. */
+    problems(sub: StackResource): string[];
+}
+
+/**
+ * Each target must have at least one attached sub-resource without problems. A target with none
+ * is reported on itself; otherwise the problems are reported on the sub-resources that have them.
+ */
+export function checkAttachments(
+    resources: readonly StackResource[],
+    check: AttachmentCheck,
+    report: (message: string, resource?: StackResource) => void,
+): void {
+    const candidates = ofType(resources, ...check.subTypes);
+    for (const target of ofType(resources, ...check.targetTypes)) {
+        const attached = candidates.filter((sub) => refersTo(sub, check.property, target, check.idProperties));
+        if (attached.length === 0) {
+            report(`${target.name} has no ${check.what}`, target);
+            continue;
+        }
+        const findings = attached.map((sub) => ({ sub, problems: check.problems(sub) }));
+        if (findings.some((f) => f.problems.length === 0)) continue;
+        for (const { sub, problems } of findings) report(`${target.name}: ${problems.join("; ")}`, sub);
+    }
+}

@@ -1,0 +1,60 @@
+/**
+ * Every rule of the pack. index.ts hands them to the PolicyPack; tests and the offline evaluator
+ * import them from here, which loads no policy SDK runtime and starts no server.
+ */
+import type { EnforcementLevel } from "@pulumi/policy";
+import { NistPolicy } from "./lib/policy";
+import { logRetention } from "./rules/cloudwatch/log-retention";
+import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
+import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
+import { imdsv2Required } from "./rules/ec2/imdsv2-required";
+import { multiAzHa } from "./rules/ec2/multi-az-ha";
+import { noPublicIp } from "./rules/ec2/no-public-ip";
+import { sgNoOpenIngress } from "./rules/ec2/sg-no-open-ingress";
+import { vpcFlowLogs } from "./rules/ec2/vpc-flow-logs";
+import { eksControlPlaneLogging } from "./rules/eks/eks-control-plane-logging";
+import { eksNoPublicEndpoint } from "./rules/eks/eks-no-public-endpoint";
+import { eksSecretsEncryption } from "./rules/eks/eks-secrets-encryption";
+import { eksSupportedVersion } from "./rules/eks/eks-supported-version";
+import { iamLeastPrivilege } from "./rules/iam/iam-least-privilege";
+import { kmsKeyRotation } from "./rules/kms/kms-key-rotation";
+import { backupSchedules } from "./rules/kubernetes/backup-schedules";
+import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-secrets";
+import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
+import { observabilityRetention } from "./rules/kubernetes/observability-retention";
+import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
+import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
+import { s3TlsOnly } from "./rules/s3/s3-tls-only";
+import { s3Versioning } from "./rules/s3/s3-versioning";
+import { requiredTags } from "./rules/tags/required-tags";
+
+export const PACK_NAME = "nist-800-53-eks";
+
+/** The level of a policy that sets none; every policy here sets its own (its dev level). */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
+
+export const allPolicies: NistPolicy[] = [
+    requiredTags,
+    s3KmsEncryption,
+    ebsKmsEncryption,
+    eksNoPublicEndpoint,
+    eksSecretsEncryption,
+    eksControlPlaneLogging,
+    eksSupportedVersion,
+    kmsKeyRotation,
+    imdsv2Required,
+    noPublicIp,
+    s3PublicAccessBlock,
+    s3TlsOnly,
+    s3Versioning,
+    vpcFlowLogs,
+    defaultSgClosed,
+    sgNoOpenIngress,
+    logRetention,
+    iamLeastPrivilege,
+    istioMtlsStrict,
+    backupSchedules,
+    multiAzHa,
+    observabilityRetention,
+    helmNoPlaintextSecrets,
+];

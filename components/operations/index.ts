@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, OperationsConfig } from "../../config/schema";
+import { KubernetesContext } from "../cluster/context";
+import { installHeadlamp } from "./headlamp";
+import { installKubecost } from "./kubecost";
+
+export interface OperationsArgs {
+    /** The operations slice of the validated stack config: which tools run. */
+    readonly config: OperationsConfig;
+    /** Which stack's resource sizes the tools get. */
+    readonly environment: Environment;
+    /**
+     * The cluster the charts go into. Both namespaces are meshed, so pass a context that waits
+     * for the mesh (MeshAndScanning.meshedContext) when Istio is on.
+     */
+    readonly context: KubernetesContext;
+}
+
+/** Tools for the people who run the platform: cost visibility (PM-3) and a read-only UI (AC-2). */
+export class Operations extends pulumi.ComponentResource {
+    /** The tools this stack runs, by name. */
+    public readonly tools: readonly string[];
+
+    constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:operations:Operations", name, {}, opts);
+        const { config, environment, context } = args;
+        if (config.kubecost.enabled) installKubecost(`${name}-kubecost`, { environment }, context, this);
+        if (config.headlamp.enabled) installHeadlamp(`${name}-headlamp`, { environment }, context, this);
+        this.tools = [config.kubecost.enabled && "kubecost", config.headlamp.enabled && "headlamp"].filter((t): t is string => Boolean(t));
+        this.registerOutputs({ tools: this.tools });
+    }
+}

@@ -1,0 +1,305 @@
+/**
+ * The pack, run without the Pulumi CLI: over the resources the offline engine records for a stack,
+ * with the same enforcement levels and config a `pulumi preview --policy-pack-config` would apply.
+ * The planner reports its violations; tests use it to check rules against hand-made resources.
+ *
+ * Not part of the published pack (policy/tsconfig.json leaves it out): it reads the engine's types
+ * and files on disk. It builds the SDK's validation arguments itself, because constructing a
+ * PolicyPack would start the analyzer's gRPC server.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type {
+    EnforcementLevel,
+    PolicyPackConfig,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ReportViolation,
+    ResourceValidationArgs,
+    Severity,
+    StackValidationArgs,
+} from "@pulumi/policy";
+import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
+import { ConfigProperty, isStackPolicy, NistPolicy, PlannedPolicyResource } from "./lib/policy";
+import { SECRET_SIG, SECRET_SIG_KEY } from "./lib/values";
+import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
+
+export type { PolicyPackConfig } from "@pulumi/policy";
+
+/** One policy violation, as the CLI would report it. */
+export interface Violation {
+    readonly policy: string;
+    /** Unset for a stack policy's finding about something missing from the whole stack. */
+    readonly resourceUrn?: string;
+    readonly resourceType?: string;
+    readonly resourceName?: string;
+    readonly message: string;
+    /** NIST SP 800-53 Rev. 5 controls of the policy. */
+    readonly nist: string[];
+    readonly severity: Severity;
+    /** remediate counts as mandatory, as the SDK reports it once a remediation did not help. */
+    readonly enforcementLevel: "advisory" | "mandatory";
+}
+
+export interface EvaluateOptions {
+    /**
+     * Wraps each props object before rules see it. Tests pass the policy SDK's
+     * unknownCheckingProxy to reproduce exactly what a real preview hands a rule.
+     */
+    readonly wrapProps?: (props: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** A policy's effective enforcement level and config properties. */
+export interface ResolvedPolicyConfig {
+    readonly enforcementLevel: EnforcementLevel;
+    readonly properties: Record<string, unknown>;
+}
+
+const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+function isEnforcementLevel(value: unknown): value is EnforcementLevel {
+    return typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value);
+}
+
+/** The level an entry of a pack config sets: the string itself, or its enforcementLevel field. */
+function levelOf(entry: PolicyPackConfig[string] | undefined): EnforcementLevel | undefined {
+    if (isEnforcementLevel(entry)) return entry;
+    return typeof entry === "object" && isEnforcementLevel(entry.enforcementLevel) ? entry.enforcementLevel : undefined;
+}
+
+/**
+ * What the CLI does with a pack config (ReconcilePolicyPackConfig): the policy's own level, then
+ * `all`, then the policy's entry; properties are the schema defaults under the policy's entry
+ * (`all` carries a level only).
+ */
+export function resolvePolicyConfig(policy: NistPolicy, packConfig: PolicyPackConfig): ResolvedPolicyConfig {
+    const entry = packConfig[policy.name];
+    const enforcementLevel = levelOf(entry) ?? levelOf(packConfig.all) ?? policy.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL;
+    const properties: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries<ConfigProperty>(policy.configSchema.properties)) {
+        if (schema.default !== undefined) properties[key] = schema.default;
+    }
+    if (typeof entry === "object") {
+        const { enforcementLevel: _level, ...given } = entry;
+        Object.assign(properties, given);
+    }
+    return { enforcementLevel, properties };
+}
+
+/** Thrown by `notApplicable`, as the SDK does, and caught below. */
+class NotApplicable extends Error {}
+
+/** The SDK's UnknownValueError, recognised by shape: this module does not load the SDK. */
+function isUnknownValueError(error: unknown): error is Error {
+    return error instanceof Error && "unknownTypeSentinel" in error;
+}
+
+/**
+ * The engine redacts secrets to a placeholder string; rules must see them as Pulumi secrets whose
+ * value is hidden, not as a literal "[secret]".
+ */
+function restoreSecrets(value: unknown): unknown {
+    if (value === SECRET_PLACEHOLDER) return { [SECRET_SIG_KEY]: SECRET_SIG };
+    if (Array.isArray(value)) return value.map(restoreSecrets);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreSecrets(v)]));
+    }
+    return value;
+}
+
+/** `isType`/`asType` without loading the resource's SDK: compare the class's registered token. */
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+    const token = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    if (typeof token === "string" && token.length > 0) return token === type;
+    const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
+    return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+function notApplicable(reason?: string): never {
+    throw new NotApplicable(reason);
+}
+
+/** The views of one run's resources that the validation arguments are built from. */
+class Graph {
+    private readonly byUrn: Map<string, PlannedResource>;
+    private readonly props = new Map<string, Record<string, unknown>>();
+
+    constructor(readonly resources: readonly PlannedResource[], private readonly wrap: (props: Record<string, unknown>) => Record<string, unknown>) {
+        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+    }
+
+    get(urn: string | undefined): PlannedResource | undefined {
+        return urn === undefined ? undefined : this.byUrn.get(urn);
+    }
+
+    /** Inputs as a preview hands them over: secrets restored, wrapped once per resource. */
+    propsOf(resource: PlannedResource): Record<string, unknown> {
+        let props = this.props.get(resource.urn);
+        if (!props) {
+            props = this.wrap(restoreSecrets(resource.inputs) as Record<string, unknown>);
+            this.props.set(resource.urn, props);
+        }
+        return props;
+    }
+
+    /** The mocked outputs, which stack rules use to match ids; a real preview has none. */
+    outputsOf(resource: PlannedResource): Record<string, unknown> {
+        return this.wrap(restoreSecrets(resource.outputs) as Record<string, unknown>);
+    }
+
+    /**
+     * The explicit provider's record. The engine keeps the provider's URN; a provider reference as
+     * Pulumi writes it (`<urn>::<id>`) is resolved too.
+     */
+    providerOf(resource: PlannedResource): PolicyProviderResource | undefined {
+        const reference = resource.provider;
+        if (reference === undefined) return undefined;
+        const record = this.get(reference) ?? this.get(reference.slice(0, reference.lastIndexOf("::")));
+        return record && { type: record.type, props: this.propsOf(record), urn: record.urn, name: record.name };
+    }
+}
+
+function optionsOf(resource: PlannedResource): PolicyResourceOptions {
+    return {
+        protect: resource.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        ...(resource.parent !== undefined ? { parent: resource.parent } : {}),
+    };
+}
+
+function resourceArgs(resource: PlannedResource, graph: Graph, properties: Record<string, unknown>): ResourceValidationArgs {
+    const props = graph.propsOf(resource);
+    const provider = graph.providerOf(resource);
+    return {
+        type: resource.type,
+        props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: optionsOf(resource),
+        ...(provider ? { provider } : {}),
+        stackTags: new Map(),
+        isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+        asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => ({ ...properties }) as T,
+        notApplicable,
+    };
+}
+
+/** Every resource as a stack policy sees it, parents and dependencies linked as the SDK links them. */
+function stackResources(graph: Graph): PlannedPolicyResource[] {
+    const built = new Map<string, PlannedPolicyResource & { parent?: PolicyResource; dependencies: PolicyResource[] }>();
+    for (const resource of graph.resources) {
+        const props = graph.propsOf(resource);
+        const provider = graph.providerOf(resource);
+        built.set(resource.urn, {
+            type: resource.type,
+            props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: optionsOf(resource),
+            ...(provider ? { provider } : {}),
+            dependencies: [],
+            // The engine does not record which input each dependency feeds.
+            propertyDependencies: {},
+            outputs: graph.outputsOf(resource),
+            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+            asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as PolicyResource["asType"],
+        });
+    }
+    for (const resource of graph.resources) {
+        const entry = built.get(resource.urn)!;
+        const parent = resource.parent === undefined ? undefined : built.get(resource.parent);
+        if (parent) entry.parent = parent;
+        entry.dependencies = resource.dependencies.map((urn) => built.get(urn)).filter((d): d is NonNullable<typeof d> => d !== undefined);
+    }
+    return [...built.values()];
+}
+
+/**
+ * Runs `policies` over `resources` with the levels and properties of `packConfig` (the parsed
+ * policy/config/<env>.json; {} for each policy's own defaults). Disabled policies are skipped.
+ */
+export function evaluatePolicies(
+    resources: readonly PlannedResource[],
+    packConfig: PolicyPackConfig = {},
+    policies: readonly NistPolicy[] = allPolicies,
+    options: EvaluateOptions = {},
+): Violation[] {
+    const graph = new Graph(resources, options.wrapProps ?? ((props) => props));
+    const violations: Violation[] = [];
+    let stack: PlannedPolicyResource[] | undefined;
+
+    for (const policy of policies) {
+        const { enforcementLevel, properties } = resolvePolicyConfig(policy, packConfig);
+        if (enforcementLevel === "disabled") continue;
+        const record = (message: string, subject: PlannedResource | undefined, level = enforcementLevel) => violations.push({
+            policy: policy.name,
+            ...(subject ? { resourceUrn: subject.urn, resourceType: subject.type, resourceName: subject.name } : {}),
+            message,
+            nist: [...policy.nist],
+            severity: policy.severity,
+            enforcementLevel: level === "advisory" ? "advisory" : "mandatory",
+        });
+        const run = (validate: () => void, subject?: PlannedResource) => {
+            try {
+                validate();
+            } catch (error) {
+                if (error instanceof NotApplicable) return;
+                // What the SDK does when a rule touches an unknown value: an advisory note instead of a check.
+                if (isUnknownValueError(error)) record(`can't run policy '${policy.name}' during preview: ${error.message}`, subject, "advisory");
+                else throw new Error(`policy ${policy.name} failed${subject ? ` on ${subject.urn}` : ""}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            }
+        };
+
+        if (isStackPolicy(policy)) {
+            stack ??= stackResources(graph);
+            const args: StackValidationArgs = {
+                resources: stack,
+                stackTags: new Map(),
+                getConfig: <T extends object>() => ({ ...properties }) as T,
+                notApplicable,
+            };
+            const report: ReportViolation = (message, urn) => record(message, graph.get(urn));
+            run(() => policy.validateStack(args, report));
+        } else {
+            for (const resource of resources) {
+                const report: ReportViolation = (message, urn) => record(message, graph.get(urn) ?? resource);
+                run(() => policy.validateResource(resourceArgs(resource, graph, properties), report), resource);
+            }
+        }
+    }
+    return violations;
+}
+
+/**
+ * The policy/config folder: next to this module in the source tree, or found upward from a
+ * compiled copy (dist/policy/evaluate.js) whose folder holds no config.
+ */
+function findConfigDir(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const candidates = [path.join(dir, "policy", "config"), ...(path.basename(dir) === "policy" ? [path.join(dir, "config")] : [])];
+        const found = candidates.find((c) => fs.existsSync(path.join(c, "prod.json")));
+        if (found) return found;
+        if (path.dirname(dir) === dir) throw new Error(`no policy/config folder found above ${__dirname}`);
+    }
+}
+
+/** Reads and checks policy/config/<env>.json, the file CI passes to --policy-pack-config. */
+export function loadPackConfig(env: string): PolicyPackConfig {
+    if (!/^[a-z0-9-]+$/.test(env)) throw new Error(`"${env}" is not a stack name such as dev or prod`);
+    const file = path.join(findConfigDir(), `${env}.json`);
+    if (!fs.existsSync(file)) throw new Error(`no policy config for ${env}: ${file} does not exist`);
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${file}: expected an object keyed by policy name`);
+    for (const [name, entry] of Object.entries(parsed)) {
+        const valid = isEnforcementLevel(entry)
+            || (entry !== null && typeof entry === "object" && !Array.isArray(entry)
+                && (entry.enforcementLevel === undefined || isEnforcementLevel(entry.enforcementLevel)));
+        if (!valid) throw new Error(`${file}: ${name} must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object with an optional enforcementLevel`);
+    }
+    return parsed as PolicyPackConfig;
+}

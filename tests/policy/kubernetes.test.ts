@@ -1,0 +1,164 @@
+import { expect } from "chai";
+import { backupSchedules } from "../../policy/rules/kubernetes/backup-schedules";
+import { helmNoPlaintextSecrets } from "../../policy/rules/kubernetes/helm-no-plaintext-secrets";
+import { istioMtlsStrict } from "../../policy/rules/kubernetes/istio-mtls-strict";
+import { observabilityRetention } from "../../policy/rules/kubernetes/observability-retention";
+import { SECRET_PLACEHOLDER } from "../../engine/types";
+import { check, messages, planned, UNKNOWN } from "./helpers";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";
+
+function release(name: string, chart: string, values: unknown) {
+    return planned(RELEASE, name, { chart, version: "1.0.0", namespace: name, values });
+}
+
+function peerAuthentication(name: string, namespace: string, spec: unknown) {
+    return planned(PEER_AUTHENTICATION, name, { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name, namespace }, spec });
+}
+
+describe("policy istio-mtls-strict", () => {
+    const meshWide = peerAuthentication("default", "istio-system", { mtls: { mode: "STRICT" } });
+
+    it("passes a mesh-wide STRICT policy with stricter or neutral overrides in prod", () => {
+        const override = peerAuthentication("app", "apps", { selector: { matchLabels: { app: "web" } }, mtls: { mode: "UNSET" }, portLevelMtls: { 8080: { mode: "STRICT" } } });
+        expect(check(istioMtlsStrict, [meshWide, override], "prod")).to.deep.equal([]);
+    });
+
+    it("does not judge dev", () => {
+        expect(check(istioMtlsStrict, [], "dev")).to.deep.equal([]);
+    });
+
+    it("fails prod without a mesh-wide STRICT policy", () => {
+        const selective = peerAuthentication("default", "istio-system", { selector: { matchLabels: { app: "x" } }, mtls: { mode: "STRICT" } });
+        const elsewhere = peerAuthentication("ns", "apps", { mtls: { mode: "STRICT" } });
+        const violations = check(istioMtlsStrict, [selective, elsewhere], "prod");
+        expect(violations.map((v) => [v.resourceName, v.message, v.enforcementLevel])).to.deep.equal([
+            [undefined, "no PeerAuthentication without selector in istio-system sets mtls.mode STRICT for the whole mesh", "advisory"],
+        ]);
+    });
+
+    it("fails PERMISSIVE and DISABLE overrides, including per port", () => {
+        const permissive = peerAuthentication("legacy", "legacy", { mtls: { mode: "PERMISSIVE" } });
+        const port = peerAuthentication("metrics", "apps", { selector: { matchLabels: { app: "web" } }, portLevelMtls: { 9090: { mode: "DISABLE" } } });
+        expect(check(istioMtlsStrict, [meshWide, permissive, port], "prod").map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["legacy", "PeerAuthentication legacy weakens mTLS: mtls.mode PERMISSIVE"],
+            ["metrics", "PeerAuthentication metrics weakens mTLS: port 9090 mode DISABLE"],
+        ]);
+    });
+
+    it("skips a spec unknown during preview", () => {
+        expect(check(istioMtlsStrict, [peerAuthentication("default", "istio-system", { mtls: { mode: UNKNOWN } }), peerAuthentication("x", "apps", UNKNOWN)], "prod")).to.deep.equal([]);
+    });
+});
+
+describe("policy backup-schedules", () => {
+    const schedules = {
+        daily: { schedule: "0 2 * * *", template: { ttl: "168h0m0s", includedNamespaces: ["*"] } },
+        weekly: { schedule: "0 3 * * 0", template: { ttl: "720h" } },
+    };
+
+    it("passes daily and weekly schedules with the required ttls in prod", () => {
+        expect(check(backupSchedules, [release("velero", "velero", { schedules })], "prod")).to.deep.equal([]);
+        // Velero keeps a backup 720h when its schedule sets no ttl.
+        expect(check(backupSchedules, [release("velero", "vmware-tanzu/velero", { schedules: { ...schedules, weekly: { schedule: "@weekly" } } })], "prod")).to.deep.equal([]);
+    });
+
+    it("fails prod without Velero, or with short or missing schedules", () => {
+        expect(messages(check(backupSchedules, [], "prod"))).to.deep.equal(["no Velero Helm release: the cluster has no scheduled backups"]);
+        const short = release("velero", "velero", { schedules: { daily: { schedule: "0 2 * * *", template: { ttl: "72h" } }, monthly: { schedule: "0 3 1 * *", template: { ttl: "2160h" } } } });
+        expect(check(backupSchedules, [short], "prod").map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["velero", "no schedule runs every day with a ttl of at least 168h"],
+            ["velero", "no schedule runs at least weekly with a ttl of at least 720h"],
+        ]);
+    });
+
+    it("fails disabled schedules, unparsable crons and ttls in days, which Velero rejects", () => {
+        const broken = release("velero", "velero", { schedules: {
+            daily: { schedule: "0 2 * * *", disabled: true, template: { ttl: "168h" } },
+            typo: { schedule: "0 2 * *", template: { ttl: "168h" } },
+            days: { schedule: "0 3 * * 0", template: { ttl: "30d" } },
+        } });
+        expect(messages(check(backupSchedules, [broken], "prod"))).to.deep.equal([
+            "schedule typo: \"0 2 * *\" is not a cron schedule Velero accepts",
+            "schedule days: ttl \"30d\" is not a Go duration such as 168h",
+            "no schedule runs every day with a ttl of at least 168h",
+            "no schedule runs at least weekly with a ttl of at least 720h",
+        ]);
+    });
+
+    it("does not judge dev, nor schedules unknown during preview", () => {
+        expect(check(backupSchedules, [], "dev")).to.deep.equal([]);
+        expect(check(backupSchedules, [release("velero", "velero", { schedules: UNKNOWN })], "prod")).to.deep.equal([]);
+        expect(check(backupSchedules, [release("velero", "velero", { schedules: { daily: { schedule: UNKNOWN } } })], "prod")).to.deep.equal([]);
+    });
+});
+
+describe("policy observability-retention", () => {
+    const loki = (retention: unknown) => release("loki", "loki", { loki: { limits_config: { retention_period: retention } } });
+    const tempo = (retention: unknown) => release("tempo", "tempo-distributed", { backendScheduler: { config: { provider: { compaction: { compaction: { block_retention: retention } } } } } });
+    const prometheus = (retention: unknown) => release("kube-prometheus-stack", "kube-prometheus-stack", { prometheus: { prometheusSpec: { retention } } });
+
+    it("passes prod retention of 90 days of logs, 30 of traces and 15 of metrics", () => {
+        expect(check(observabilityRetention, [loki("2160h"), tempo("720h"), prometheus("15d")], "prod")).to.deep.equal([]);
+        expect(check(observabilityRetention, [loki("90d"), release("tempo", "tempo", { tempo: { retention: "720h0m0s" } }), prometheus("2w1d")], "prod")).to.deep.equal([]);
+    });
+
+    it("fails short, missing and malformed retention, and a missing backend", () => {
+        const violations = check(observabilityRetention, [loki("7d"), tempo("30d"), release("kube-prometheus-stack", "kube-prometheus-stack", {})], "prod");
+        expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["loki", "logs: loki values.loki.limits_config.retention_period is 7d, below 90d"],
+            ["tempo", "traces: tempo-distributed values.backendScheduler.config.provider.compaction.compaction.block_retention \"30d\" is not a duration tempo-distributed accepts"],
+            ["kube-prometheus-stack", "metrics: kube-prometheus-stack values.prometheus.prometheusSpec.retention is not set"],
+        ]);
+        expect(messages(check(observabilityRetention, [loki("90d"), prometheus("15d")], "prod"))).to.deep.equal(["no tempo-distributed or tempo release keeps traces"]);
+    });
+
+    it("reads the older compactor layout of tempo-distributed", () => {
+        const legacy = release("tempo", "tempo-distributed", { compactor: { config: { compaction: { block_retention: "336h" } } } });
+        expect(messages(check(observabilityRetention, [loki("90d"), legacy, prometheus("15d")], "prod"))).to.deep.equal([
+            "traces: tempo-distributed values.compactor.config.compaction.block_retention is 336h, below 30d",
+        ]);
+    });
+
+    it("does not judge dev, nor values unknown during preview", () => {
+        expect(check(observabilityRetention, [loki("1d")], "dev")).to.deep.equal([]);
+        expect(check(observabilityRetention, [loki(UNKNOWN), tempo("720h"), prometheus(UNKNOWN)], "prod")).to.deep.equal([]);
+    });
+});
+
+describe("policy helm-no-plaintext-secrets", () => {
+    it("passes references to secrets kept elsewhere, and secrets Pulumi keeps", () => {
+        const grafana = release("grafana", "grafana", {
+            admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+            envFromSecret: "grafana-env",
+            "grafana.ini": {
+                database: { password: "$__file{/etc/secrets/db-password}" },
+                auth: { generic_oauth: { client_secret: "${OAUTH_CLIENT_SECRET}", token_url: "https://sso.example.com/token" } },
+            },
+            env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "grafana-token", key: "token" } } }],
+            adminPassword: SECRET_PLACEHOLDER,
+            smtp: { password: UNKNOWN, existingSecret: "" },
+            serviceAccount: { automountServiceAccountToken: true, tokenTTL: "3600" },
+        });
+        expect(check(helmNoPlaintextSecrets, [grafana])).to.deep.equal([]);
+    });
+
+    it("fails literal passwords, tokens and keys, naming the paths but not the values", () => {
+        const leaky = release("leaky", "kube-prometheus-stack", {
+            grafana: { adminPassword: "hunter2" },
+            alertmanager: { config: { receivers: [{ name: "slack", slack_configs: [{ api_url: "https://hooks", http_config: { authorization: { credentials: "x" } } }], pagerduty_configs: [{ routing_key: "k", token: "abc" }] }] } },
+            loki: { storage: { s3: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "s3cr3t" } } },
+        });
+        const violations = check(helmNoPlaintextSecrets, [leaky]);
+        expect(violations.map((v) => [v.message, v.enforcementLevel])).to.deep.equal([[
+            "credential-like values written in clear: values.grafana.adminPassword, values.alertmanager.config.receivers[0].pagerduty_configs[0].token, values.loki.storage.s3.accessKeyId, values.loki.storage.s3.secretAccessKey",
+            "mandatory",
+        ]]);
+        expect(violations[0].message).not.to.include("hunter2");
+    });
+
+    it("skips values unknown during preview", () => {
+        expect(check(helmNoPlaintextSecrets, [release("x", "x", UNKNOWN)])).to.deep.equal([]);
+    });
+});

@@ -1,0 +1,99 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BackupConfig, Environment, Tags } from "../../config/schema";
+import { durationToDays } from "../../lib/duration";
+import { KubernetesContext } from "../cluster/context";
+import { CHARTS } from "../helm/catalog";
+import { createNamespace, installHelmChart } from "../helm/release";
+import { isMeshed } from "../security/istio";
+import { SecureBucket } from "../storage/secure-bucket";
+import { BackupReplication } from "./replication";
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
+
+export interface BackupArgs {
+    /** The backup slice of the validated stack config: Velero, its schedules, replication. */
+    readonly config: BackupConfig;
+    /** Which stack's resource sizes Velero gets. */
+    readonly environment: Environment;
+    /** The cluster to back up: its provider, OIDC issuer, keys and protection. */
+    readonly context: KubernetesContext;
+    /** The mandatory tags, for the replica region's provider (the cluster's provider serves one region). */
+    readonly tags: Tags;
+    /** Days AWS waits before deleting the replica key once scheduled (security.kmsDeletionWindowDays). */
+    readonly kmsDeletionWindowDays: number;
+    /** What installs the ServiceMonitor CRD (kube-prometheus-stack): Velero's ServiceMonitor waits for it. */
+    readonly monitoringCrds: pulumi.Resource[];
+}
+
+/**
+ * Backups and disaster recovery (CP-9, CP-6): the encrypted backup bucket, Velero on an IRSA role
+ * scoped to it, and, when configured, replication of the bucket to a second region.
+ */
+export class Backup extends pulumi.ComponentResource {
+    public readonly bucketName?: pulumi.Output<string>;
+    public readonly veleroRoleArn?: pulumi.Output<string>;
+    /** The schedules Velero runs, as configured. */
+    public readonly schedules: readonly string[];
+    public readonly replica?: BackupReplication;
+
+    constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:backup:Backup", name, {}, opts);
+        const { config, context: ctx } = args;
+        this.schedules = config.velero.enabled ? config.velero.schedules.map((s) => s.name) : [];
+
+        if (config.velero.enabled) {
+            // Velero expires backups by their TTL; a deleted or overwritten object stays
+            // recoverable for as long as the longest schedule keeps its backups.
+            const noncurrentVersionDays = Math.max(...config.velero.schedules.map((s) => durationToDays(s.ttl)));
+            // No age-based expiry: Kopia's repository blobs are shared by backups of every age.
+            const bucket = new SecureBucket(`${name}-bucket`, {
+                kmsKeyArn: ctx.kmsKeyArns.s3,
+                noncurrentVersionDays,
+                protect: ctx.protect,
+                forceDestroy: !ctx.protect,
+            }, { parent: this, providers: [ctx.awsProvider] });
+
+            const namespace = createNamespace(VELERO_NAMESPACE, isMeshed(VELERO_NAMESPACE), ctx, this);
+            const velero = installHelmChart(`${name}-velero`, {
+                source: CHARTS.velero,
+                namespace,
+                irsa: {
+                    serviceAccount: VELERO_SERVICE_ACCOUNT,
+                    policy: pulumi.all([bucket.arn, ctx.kmsKeyArns.s3, ctx.kmsKeyArns.ebs]).apply(([bucketArn, s3KeyArn, ebsKeyArn]) =>
+                        veleroPolicy({ bucketArn, s3KeyArn, ebsKeyArn, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition })),
+                },
+                // The helper hands over the role's ARN whenever `irsa` is set, as it is here.
+                values: (roleArn) => pulumi.all([bucket.name, ctx.kmsKeyArns.s3, roleArn!]).apply(([bucketName, kmsKeyArn, role]) => veleroValues({
+                    config: config.velero,
+                    environment: args.environment,
+                    bucketName,
+                    prefix: ctx.clusterName,
+                    region: ctx.region,
+                    kmsKeyArn,
+                    roleArn: role,
+                })),
+                dependsOn: args.monitoringCrds,
+            }, ctx, this);
+            this.bucketName = bucket.name;
+            this.veleroRoleArn = velero.irsaRole;
+
+            if (config.crossRegionReplication.enabled) {
+                this.replica = new BackupReplication(`${name}-replica`, {
+                    config: config.crossRegionReplication,
+                    context: ctx,
+                    tags: args.tags,
+                    source: bucket,
+                    sourceKeyArn: ctx.kmsKeyArns.s3,
+                    keyDeletionWindowDays: args.kmsDeletionWindowDays,
+                    noncurrentVersionDays,
+                }, { parent: this });
+            }
+        }
+
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            veleroRoleArn: this.veleroRoleArn,
+            schedules: this.schedules,
+            replicaBucketName: this.replica?.bucketName,
+        });
+    }
+}

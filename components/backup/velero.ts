@@ -1,0 +1,202 @@
+/**
+ * Velero (CP-9): scheduled backups of the cluster's objects to S3, EBS snapshots of persistent
+ * volumes, and file-system backups of volume contents through the node agent, all on an IRSA role
+ * scoped to the backup bucket and its key.
+ */
+import { BackupConfig, Environment } from "../../config/schema";
+import { durationToGoHours } from "../../lib/duration";
+import { sortedJson } from "../../lib/json";
+import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+
+export const VELERO_NAMESPACE = "velero";
+/** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
+export const VELERO_SERVICE_ACCOUNT = "velero";
+/** The name of the backup storage location and the volume snapshot location. */
+export const VELERO_LOCATION = "default";
+/**
+ * The AWS plugin for Velero 1.18 (chart 12.1.0 ships Velero 1.18.1). Plugin releases follow
+ * Velero's minor versions: 1.13.x is for Velero 1.17 (the version in the chart's example), 1.14.x
+ * for Velero 1.18; 1.14.4 is the newest patch of that line and carries its CVE fixes.
+ */
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.4";
+
+interface VeleroSizes {
+    readonly server: PodResources;
+    readonly nodeAgent: PodResources;
+    readonly plugin: PodResources;
+    /** The CRD upgrade job: a velero container that renders the CRDs and a kubectl that applies them. */
+    readonly crdJob: PodResources;
+    /** Kopia repository maintenance jobs. */
+    readonly maintenance: PodResources;
+}
+
+/** The node agent and maintenance jobs hold Kopia's index and upload buffers in memory. */
+const VELERO_RESOURCES: Record<Environment, VeleroSizes> = {
+    dev: {
+        server: podResources("50m", "128Mi", "256Mi"),
+        nodeAgent: podResources("50m", "128Mi", "512Mi"),
+        plugin: podResources("10m", "32Mi", "64Mi"),
+        crdJob: podResources("20m", "64Mi", "128Mi"),
+        maintenance: podResources("50m", "128Mi", "512Mi"),
+    },
+    prod: {
+        server: podResources("100m", "256Mi", "512Mi"),
+        nodeAgent: podResources("100m", "256Mi", "1Gi"),
+        plugin: podResources("10m", "32Mi", "64Mi"),
+        crdJob: podResources("50m", "64Mi", "256Mi"),
+        maintenance: podResources("100m", "256Mi", "1Gi"),
+    },
+};
+
+/** A retention such as 7d as the Go duration Velero writes back ("168h0m0s"), so the spec reads as Velero shows it. */
+export function veleroTtl(ttl: string): string {
+    return `${durationToGoHours(ttl)}0m0s`;
+}
+
+export interface VeleroValuesInput {
+    /** Node agent and schedules from the stack config. */
+    readonly config: BackupConfig["velero"];
+    readonly environment: Environment;
+    readonly bucketName: string;
+    /** The folder in the bucket for this cluster's backups and Kopia repositories. */
+    readonly prefix: string;
+    readonly region: string;
+    /** The key Velero asks S3 to encrypt every object with (the bucket's default key too). */
+    readonly kmsKeyArn: string;
+    /** The IRSA role the server's service account assumes. */
+    readonly roleArn: string;
+}
+
+/**
+ * The chart values. With the node agent, volume contents go to S3 by file-system backup (Kopia)
+ * by default, so that they land in the replicated, KMS-encrypted bucket rather than only in EBS
+ * snapshots that stay in the region; the snapshot location serves volumes opted out of that.
+ */
+export function veleroValues(input: VeleroValuesInput): Record<string, unknown> {
+    const sizes = VELERO_RESOURCES[input.environment];
+    const { config } = input;
+    return {
+        // Names independent of the Helm release's: the Schedules become velero-daily and
+        // velero-weekly, the names the README and the velero CLI use.
+        fullnameOverride: "velero",
+        initContainers: [{
+            name: "velero-plugin-for-aws",
+            image: VELERO_AWS_PLUGIN_IMAGE,
+            imagePullPolicy: "IfNotPresent",
+            volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+            resources: sizes.plugin,
+        }],
+        // IRSA only: no static keys exist, in a Secret or anywhere else (IA-5).
+        credentials: { useSecret: false },
+        serviceAccount: {
+            server: { create: true, name: VELERO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": input.roleArn } },
+        },
+        configuration: {
+            backupStorageLocation: [{
+                name: VELERO_LOCATION,
+                provider: "aws",
+                bucket: input.bucketName,
+                prefix: input.prefix,
+                default: true,
+                config: { region: input.region, kmsKeyId: input.kmsKeyArn },
+            }],
+            volumeSnapshotLocation: [{ name: VELERO_LOCATION, provider: "aws", config: { region: input.region } }],
+            uploaderType: "kopia",
+            defaultVolumesToFsBackup: config.nodeAgent,
+            repositoryMaintenanceJob: {
+                repositoryConfigData: {
+                    global: {
+                        podResources: {
+                            cpuRequest: sizes.maintenance.requests.cpu,
+                            memoryRequest: sizes.maintenance.requests.memory,
+                            memoryLimit: sizes.maintenance.limits.memory,
+                        },
+                    },
+                },
+            },
+        },
+        snapshotsEnabled: true,
+        deployNodeAgent: config.nodeAgent,
+        resources: sizes.server,
+        nodeAgent: { resources: sizes.nodeAgent },
+        upgradeCRDs: true,
+        upgradeJobResources: sizes.crdJob,
+        kubectl: { resources: sizes.crdJob },
+        metrics: { serviceMonitor: { enabled: true } },
+        schedules: Object.fromEntries(config.schedules.map((s) => [s.name, {
+            schedule: s.cron,
+            // Backups outlive the Schedule object: deleting it must not delete them.
+            useOwnerReferencesInBackup: false,
+            template: { ttl: veleroTtl(s.ttl), storageLocation: VELERO_LOCATION },
+        }])),
+    };
+}
+
+/** The server Deployment (always one pod) and the node agent DaemonSet when it is deployed. */
+export function veleroWorkloads(values: Record<string, any>): Workload[] {
+    const workloads: Workload[] = [
+        { component: "velero", name: "velero", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["resources"]) },
+    ];
+    if (valueAt(values, ["deployNodeAgent"]) === true) {
+        workloads.push({ component: "velero", name: "node-agent", kind: "DaemonSet", replicas: 1, resources: resourcesAt(values, ["nodeAgent", "resources"]) });
+    }
+    return workloads;
+}
+
+export interface VeleroPolicyInput {
+    readonly bucketArn: string;
+    /** The key of the backup bucket. */
+    readonly s3KeyArn: string;
+    /** The key of the cluster's EBS volumes, and so of their snapshots and of volumes restored from them. */
+    readonly ebsKeyArn: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly partition: string;
+}
+
+/**
+ * The IRSA role's permissions (AC-6): objects in the one bucket, the two keys only as S3 and EC2
+ * use them, and EBS snapshots in this account and region. The Describe calls take no resource
+ * scope in IAM, and tags may only be written while creating a snapshot or a restored volume.
+ */
+export function veleroPolicy(input: VeleroPolicyInput): string {
+    const { bucketArn, region, accountId, partition } = input;
+    const volumes = `arn:${partition}:ec2:${region}:${accountId}:volume/*`;
+    const snapshots = `arn:${partition}:ec2:${region}::snapshot/*`;
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "DescribeVolumesAndSnapshots", Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], Resource: "*" },
+            { Sid: "SnapshotAndRestoreVolumes", Effect: "Allow", Action: ["ec2:CreateSnapshot", "ec2:CreateVolume"], Resource: [snapshots, volumes] },
+            { Sid: "DeleteExpiredSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: [snapshots] },
+            {
+                Sid: "TagOnCreate",
+                Effect: "Allow",
+                Action: ["ec2:CreateTags"],
+                Resource: [snapshots, volumes],
+                Condition: { StringEquals: { "ec2:CreateAction": ["CreateSnapshot", "CreateVolume"] } },
+            },
+            {
+                Sid: "BackupObjects",
+                Effect: "Allow",
+                Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+                Resource: [`${bucketArn}/*`],
+            },
+            { Sid: "ListBackups", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
+            {
+                Sid: "BucketKeyThroughS3",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: [input.s3KeyArn],
+                Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+            },
+            {
+                Sid: "VolumeKeyThroughEC2",
+                Effect: "Allow",
+                Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                Resource: [input.ebsKeyArn],
+                Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+            },
+        ],
+    });
+}

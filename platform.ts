@@ -6,9 +6,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
+import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
 import { Network } from "./components/network";
+import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
+import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
@@ -59,6 +62,28 @@ export async function createPlatform(config: StackConfig) {
         awsProvider: provider,
     }, opts);
 
+    // The mesh comes first: Kubecost and Headlamp live in meshed namespaces, so their namespaces
+    // and releases wait for istiod's injection webhook and the mTLS policy (meshedContext).
+    const security = new MeshAndScanning(`${config.cluster.name}-security`, {
+        config: config.security,
+        environment: config.environment,
+        context: cluster.context,
+        monitoringCrds: [],
+    }, opts);
+    const operations = new Operations(`${config.cluster.name}-operations`, {
+        config: config.operations,
+        environment: config.environment,
+        context: security.meshedContext(cluster.context),
+    }, opts);
+    const backup = new Backup(`${config.cluster.name}-backup`, {
+        config: config.backup,
+        environment: config.environment,
+        context: cluster.context,
+        tags: config.tags,
+        kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
+        monitoringCrds: [],
+    }, opts);
+
     return {
         vpcId: network.vpcId,
         availabilityZones: network.availabilityZones,
@@ -71,5 +96,14 @@ export async function createPlatform(config: StackConfig) {
         kubeconfig: cluster.kubeconfig,
         bastionInstanceId: cluster.bastionInstanceId,
         kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
+        mtlsMode: security.mtlsMode,
+        mesh: security.meshSummary(),
+        trivyScanners: security.scanners,
+        operationsTools: operations.tools,
+        backupBucket: backup.bucketName,
+        veleroRoleArn: backup.veleroRoleArn,
+        backupSchedules: backup.schedules,
+        backupReplicaRegion: backup.replica?.region,
+        backupReplicaBucket: backup.replica?.bucketName,
     };
 }

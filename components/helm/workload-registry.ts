@@ -4,11 +4,22 @@
  */
 import { addonWorkloads } from "../cluster/addons";
 import { autoscalerWorkloads } from "../cluster/autoscaler";
+import { veleroWorkloads } from "../backup/velero";
+import { headlampWorkloads } from "../operations/headlamp";
+import { kubecostWorkloads } from "../operations/kubecost";
+import { istioBaseWorkloads, istiodWorkloads } from "../security/istio";
+import { trivyWorkloads } from "../security/trivy";
 import { ChartWorkloads, DeclaredResource, Workload } from "./workloads";
 
 /** Chart name (as in the catalog) to the function that reads its values. */
 const CHART_WORKLOADS: Record<string, ChartWorkloads> = {
     "cluster-autoscaler": autoscalerWorkloads,
+    base: istioBaseWorkloads,
+    istiod: istiodWorkloads,
+    "trivy-operator": trivyWorkloads,
+    velero: veleroWorkloads,
+    kubecost: kubecostWorkloads,
+    headlamp: headlampWorkloads,
 };
 
 /** Resource type token to the function that reads a workload-bearing custom resource. */

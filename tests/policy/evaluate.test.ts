@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { evaluatePolicies, loadPackConfig, resolvePolicyConfig } from "../../policy/evaluate";
 import { defineResourcePolicy, isStackPolicy, NistPolicy } from "../../policy/lib/policy";
 import { allPolicies, PACK_NAME } from "../../policy/policies";
@@ -52,6 +54,16 @@ describe("policy pack", () => {
             expect(["low", "medium", "high", "critical"], policy.name).to.include(policy.severity);
             expect(policy.remediationSteps, policy.name).to.have.length.above(20);
             expect(policy.configSchema.properties.environment, policy.name).to.deep.include({ enum: ["dev", "prod"] });
+        }
+    });
+
+    it("documents every rule with its controls and dev level in the README's table", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "../../policy/README.md"), "utf8");
+        for (const policy of allPolicies) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
+            expect(row, policy.name).to.be.a("string");
+            const cells = row!.split(" | ");
+            expect(cells.slice(-4), policy.name).to.deep.equal([policy.nist.join(", "), policy.severity, policy.enforcementLevel, "mandatory |"]);
         }
     });
 });

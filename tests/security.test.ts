@@ -1,0 +1,202 @@
+import { expect } from "chai";
+import { StackRun } from "../engine/run";
+import { PlannedResource } from "../engine/types";
+import { CHARTS } from "../components/helm/catalog";
+import { workloadsOf } from "../components/helm/workload-registry";
+import {
+    ISTIO_NAMESPACE, MESH_MEMBERSHIP, isMeshed, istiodValues, istiodWorkloads, meshPeerAuthentication,
+} from "../components/security/istio";
+import { TRIVY_SCANNER_KEYS, trivyValues, trivyWorkloads } from "../components/security/trivy";
+import { unknownValuesKeys } from "../lib/chart-keys";
+import { ofType, stack, stackWith } from "./support/stacks";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const ALL_SCANNERS = ["vulnerability", "configAudit", "rbacAssessment", "exposedSecrets", "infraAssessment"] as const;
+
+const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
+    const found = releaseOf(run, chart);
+    expect(found, `releases of ${chart}`).to.have.length(1);
+    return found[0];
+};
+const namespaceLabels = (run: StackRun, name: string): Record<string, string> => {
+    const found = ofType(run, NAMESPACE).filter((n) => n.inputs.metadata?.name === name);
+    expect(found, `namespace ${name}`).to.have.length(1);
+    return found[0].inputs.metadata.labels ?? {};
+};
+
+describe("security: mesh and scanning", () => {
+    describe("mesh membership", () => {
+        it("keeps node agents, jobs, the control plane and kube-system out, each with a reason", () => {
+            for (const namespace of [ISTIO_NAMESPACE, "kube-system", "velero", "trivy-system"]) {
+                expect(isMeshed(namespace), namespace).to.equal(false);
+                expect(MESH_MEMBERSHIP[namespace].reason, namespace).to.have.length.greaterThan(20);
+            }
+            expect(MESH_MEMBERSHIP.velero.reason).to.match(/node-agent/);
+            expect(MESH_MEMBERSHIP["trivy-system"].reason).to.match(/scan jobs/);
+        });
+
+        it("meshes the operations tools and any platform namespace nobody exempted", () => {
+            expect(isMeshed("kubecost")).to.equal(true);
+            expect(isMeshed("headlamp")).to.equal(true);
+            expect(isMeshed("some-new-platform-namespace")).to.equal(true);
+            for (const [namespace, membership] of Object.entries(MESH_MEMBERSHIP)) expect(membership.reason, namespace).to.not.equal("");
+        });
+    });
+
+    describe("value builders", () => {
+        it("run istiod at the configured replicas with a PDB only when a replica can be spared", () => {
+            const two = istiodValues({ enabled: true, istiodReplicas: 2, mtlsMode: "STRICT" }, "prod");
+            expect(two).to.deep.include({ autoscaleEnabled: false, replicaCount: 2, pdb: { minAvailable: 1 } });
+            expect((two.global as any).defaultPodDisruptionBudget).to.deep.equal({ enabled: true });
+            const one = istiodValues({ enabled: true, istiodReplicas: 1, mtlsMode: "STRICT" }, "dev");
+            expect(one).to.not.have.property("pdb");
+            expect((one.global as any).defaultPodDisruptionBudget).to.deep.equal({ enabled: false });
+            expect(istiodWorkloads(two)).to.deep.equal([{
+                component: "istio", name: "istiod", kind: "Deployment", replicas: 2,
+                resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+            }]);
+        });
+
+        it("model istiod's chart defaults: the HPA keeps autoscaleMin pods", () => {
+            expect(istiodWorkloads({})[0]).to.deep.include({ replicas: 1, resources: undefined });
+            expect(istiodWorkloads({ autoscaleMin: 3 })[0].replicas).to.equal(3);
+            expect(istiodWorkloads({ autoscaleEnabled: false, replicaCount: 4, autoscaleMin: 3 })[0].replicas).to.equal(4);
+        });
+
+        it("write the mesh-wide policy as security.istio.io/v1 in the root namespace", () => {
+            expect(meshPeerAuthentication("STRICT")).to.deep.equal({
+                apiVersion: "security.istio.io/v1",
+                kind: "PeerAuthentication",
+                metadata: { name: "default", namespace: "istio-system" },
+                spec: { mtls: { mode: "STRICT" } },
+            });
+        });
+
+        it("turn off every Trivy scanner the config leaves out, since the chart turns all on", () => {
+            const operator = trivyValues({ enabled: true, scanners: ["vulnerability"] }, "dev").operator as Record<string, unknown>;
+            expect(operator).to.include({
+                vulnerabilityScannerEnabled: true,
+                configAuditScannerEnabled: false,
+                rbacAssessmentScannerEnabled: false,
+                exposedSecretScannerEnabled: false,
+                infraAssessmentScannerEnabled: false,
+            });
+            expect(Object.keys(TRIVY_SCANNER_KEYS).sort()).to.deep.equal([...ALL_SCANNERS].sort());
+        });
+
+        it("model the Trivy server StatefulSet only when the built-in server is on", () => {
+            expect(trivyWorkloads({}).map((w) => w.name)).to.deep.equal(["trivy-operator"]);
+            const withServer = trivyWorkloads({ operator: { builtInTrivyServer: true }, trivy: { server: { replicas: 2 } } });
+            expect(withServer.map((w) => [w.name, w.kind, w.replicas])).to.deep.equal([["trivy-operator", "Deployment", 1], ["trivy-server", "StatefulSet", 2]]);
+        });
+    });
+
+    describe("dev", () => {
+        it("runs no Istio and no Trivy operator (the CLI scans on demand)", async () => {
+            const dev = await stack("dev");
+            for (const chart of ["base", "istiod", "trivy-operator"]) expect(releaseOf(dev, chart), chart).to.be.empty;
+            expect(ofType(dev, PEER_AUTHENTICATION)).to.be.empty;
+            expect(dev.outputs.mtlsMode).to.equal(undefined);
+            expect(dev.outputs.mesh).to.equal(undefined);
+            expect(dev.outputs.trivyScanners).to.deep.equal([]);
+        });
+    });
+
+    describe("prod", () => {
+        it("installs base, then istiod, then a STRICT mesh-wide PeerAuthentication", async () => {
+            const prod = await stack("prod");
+            const base = onlyRelease(prod, "base");
+            const istiod = onlyRelease(prod, "istiod");
+            expect([base.inputs.version, istiod.inputs.version]).to.deep.equal([CHARTS.istioBase.version, CHARTS.istiod.version]);
+            expect([base.inputs.namespace, istiod.inputs.namespace]).to.deep.equal([ISTIO_NAMESPACE, ISTIO_NAMESPACE]);
+            expect(istiod.dependencies).to.include(base.urn);
+
+            const policies = ofType(prod, PEER_AUTHENTICATION);
+            expect(policies).to.have.length(1);
+            const [policy] = policies;
+            expect(policy.inputs.apiVersion).to.equal("security.istio.io/v1");
+            expect(policy.inputs.metadata).to.deep.include({ name: "default", namespace: ISTIO_NAMESPACE });
+            expect(policy.inputs.spec).to.deep.equal({ mtls: { mode: "STRICT" } });
+            expect(policy.dependencies).to.include(istiod.urn);
+            expect(prod.outputs.mtlsMode).to.equal("STRICT");
+        });
+
+        it("runs istiod at the configured two replicas with a PDB and sized sidecars", async () => {
+            const prod = await stack("prod");
+            const values = onlyRelease(prod, "istiod").inputs.values;
+            expect(values).to.deep.include({ autoscaleEnabled: false, replicaCount: prod.config.security.istio.istiodReplicas, pdb: { minAvailable: 1 } });
+            expect(values.global.defaultPodDisruptionBudget.enabled).to.equal(true);
+            expect(values.global.proxy.resources).to.deep.equal({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+            expect(prod.config.security.istio.istiodReplicas).to.equal(2);
+        });
+
+        it("labels meshed namespaces for injection and leaves the exemptions unlabelled", async () => {
+            const prod = await stack("prod");
+            for (const namespace of ["kubecost", "headlamp"]) expect(namespaceLabels(prod, namespace), namespace).to.deep.equal({ "istio-injection": "enabled" });
+            for (const namespace of [ISTIO_NAMESPACE, "velero", "trivy-system"]) expect(namespaceLabels(prod, namespace), namespace).to.not.have.property("istio-injection");
+            expect((prod.outputs.mesh as any).excluded.map((e: any) => e.namespace)).to.include.members(["velero", "trivy-system", ISTIO_NAMESPACE, "kube-system"]);
+        });
+
+        it("creates meshed namespaces and their releases after istiod and the mTLS policy", async () => {
+            const prod = await stack("prod");
+            const istiod = onlyRelease(prod, "istiod");
+            const [policy] = ofType(prod, PEER_AUTHENTICATION);
+            const meshed = [
+                ...ofType(prod, NAMESPACE).filter((n) => ["kubecost", "headlamp"].includes(n.inputs.metadata.name)),
+                onlyRelease(prod, "kubecost"),
+                onlyRelease(prod, "headlamp"),
+            ];
+            for (const resource of meshed) expect(resource.dependencies, resource.name).to.include.members([istiod.urn, policy.urn]);
+        });
+
+        it("runs every Trivy scanner from config, with a ServiceMonitor", async () => {
+            const prod = await stack("prod");
+            const trivy = onlyRelease(prod, "trivy-operator");
+            expect(trivy.inputs.version).to.equal(CHARTS.trivyOperator.version);
+            expect(prod.config.security.trivy.scanners).to.have.members([...ALL_SCANNERS]);
+            for (const scanner of ALL_SCANNERS) expect(trivy.inputs.values.operator[TRIVY_SCANNER_KEYS[scanner]], scanner).to.equal(true);
+            expect(trivy.inputs.values.serviceMonitor).to.deep.equal({ enabled: true });
+            expect(prod.outputs.trivyScanners).to.have.members([...ALL_SCANNERS]);
+        });
+
+        it("follows the config's scanner list and mTLS mode", async () => {
+            const run = await stackWith("prod", (c) => {
+                c.security.trivy.scanners = ["vulnerability", "rbacAssessment"];
+                c.security.istio.mtlsMode = "PERMISSIVE";
+            });
+            const operator = onlyRelease(run, "trivy-operator").inputs.values.operator;
+            expect(Object.entries(TRIVY_SCANNER_KEYS).filter(([, key]) => operator[key]).map(([scanner]) => scanner)).to.have.members(["vulnerability", "rbacAssessment"]);
+            expect(ofType(run, PEER_AUTHENTICATION)[0].inputs.spec.mtls.mode).to.equal("PERMISSIVE");
+        });
+    });
+
+    describe("charts", () => {
+        const charts = ["base", "istiod", "trivy-operator"];
+
+        it("set only values keys the pinned charts have, and size every workload", async () => {
+            const devWithAll = await stackWith("dev", (c) => {
+                c.security.istio.enabled = true;
+                c.security.trivy.enabled = true;
+            });
+            for (const run of [await stack("prod"), devWithAll]) {
+                for (const chart of charts) {
+                    const release = onlyRelease(run, chart);
+                    expect(unknownValuesKeys(chart, release.inputs.version, release.inputs.values), `${run.stack} ${chart}`).to.deep.equal([]);
+                    for (const workload of workloadsOf(release)) {
+                        expect(workload.resources, `${run.stack} ${chart} ${workload.name}`).to.not.equal(undefined);
+                    }
+                }
+            }
+            expect(onlyRelease(devWithAll, "istiod").inputs.values).to.not.have.property("pdb");
+        });
+
+        it("model istio-system at two istiod pods and one Trivy operator pod in prod", async () => {
+            const prod = await stack("prod");
+            const pods = (chart: string) => workloadsOf(onlyRelease(prod, chart)).reduce((n, w) => n + w.replicas, 0);
+            expect([pods("base"), pods("istiod"), pods("trivy-operator")]).to.deep.equal([0, 2, 1]);
+        });
+    });
+});

@@ -41,6 +41,14 @@ export const MESH_MEMBERSHIP: Readonly<Record<string, MeshMembership>> = {
         meshed: false,
         reason: "jobs: scan jobs are short-lived pods that only pull images and vulnerability databases from outside the mesh and serve nothing; the operator only talks to the API server",
     },
+    monitoring: {
+        meshed: false,
+        reason: "the telemetry pipeline: Prometheus scrapes every pod and node in and out of the mesh (sidecars serve their merged metrics in plaintext for it) and must keep recording, and Loki and Tempo keep receiving, when the mesh itself fails",
+    },
+    kafka: {
+        meshed: false,
+        reason: "Strimzi's brokers are addressed one pod at a time through a headless service and replicate to each other directly; the operator rolls them one by one, and a proxy in front of each broker would sit in that path",
+    },
     kubecost: {
         meshed: true,
         reason: "the frontend, aggregator, local store and FinOps agent talk to each other: that traffic is encrypted and authenticated by mTLS",

@@ -3,7 +3,6 @@
  * `isType(aws.s3.Bucket)`, so that no rule loads @pulumi/aws (or a second @pulumi/pulumi) at run time.
  */
 export const T = {
-    awsProvider: "pulumi:providers:aws",
     bucket: "aws:s3/bucket:Bucket",
     bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

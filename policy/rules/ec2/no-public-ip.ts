@@ -12,7 +12,7 @@ const PRIVATE_NAME = /(^|[^a-z0-9])(private|pods?)([^a-z0-9]|$)/i;
  * or pods, or so named. Both tags are checked because either alone may be missing on a hand-made
  * subnet.
  */
-export function isPrivateSubnet(subnet: ResourceView): boolean {
+function isPrivateSubnet(subnet: ResourceView): boolean {
     const { tags } = subnet.tags;
     if ("kubernetes.io/role/internal-elb" in tags) return true;
     const tier = tags.Tier;

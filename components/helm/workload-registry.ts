@@ -9,10 +9,25 @@ import { headlampWorkloads } from "../operations/headlamp";
 import { kubecostWorkloads } from "../operations/kubecost";
 import { istioBaseWorkloads, istiodWorkloads } from "../security/istio";
 import { trivyWorkloads } from "../security/trivy";
+import { grafanaWorkloads } from "../observability/grafana";
+import { kafkaNodePoolWorkloads, strimziWorkloads } from "../observability/kafka";
+import { kialiWorkloads } from "../observability/kiali";
+import { lokiWorkloads } from "../observability/loki";
+import { mimirWorkloads } from "../observability/mimir";
+import { kubePrometheusStackWorkloads } from "../observability/prometheus";
+import { tempoDistributedWorkloads, tempoWorkloads } from "../observability/tempo";
 import { ChartWorkloads, DeclaredResource, Workload } from "./workloads";
 
 /** Chart name (as in the catalog) to the function that reads its values. */
 const CHART_WORKLOADS: Record<string, ChartWorkloads> = {
+    "kube-prometheus-stack": kubePrometheusStackWorkloads,
+    "mimir-distributed": mimirWorkloads,
+    "strimzi-kafka-operator": strimziWorkloads,
+    loki: lokiWorkloads,
+    tempo: tempoWorkloads,
+    "tempo-distributed": tempoDistributedWorkloads,
+    grafana: grafanaWorkloads,
+    "kiali-server": kialiWorkloads,
     "cluster-autoscaler": autoscalerWorkloads,
     base: istioBaseWorkloads,
     istiod: istiodWorkloads,
@@ -24,6 +39,7 @@ const CHART_WORKLOADS: Record<string, ChartWorkloads> = {
 
 /** Resource type token to the function that reads a workload-bearing custom resource. */
 const RESOURCE_WORKLOADS: Record<string, (inputs: Record<string, any>) => Workload[]> = {
+    "kubernetes:kafka.strimzi.io/v1:KafkaNodePool": kafkaNodePoolWorkloads,
     "aws:eks/addon:Addon": addonWorkloads,
 };
 

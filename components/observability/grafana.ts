@@ -1,0 +1,192 @@
+/**
+ * Grafana: datasources for metrics (Prometheus or Mimir), logs and traces with the links between
+ * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
+ */
+import { ObservabilityConfig } from "../../config/schema";
+import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import clusterOverview from "./dashboards/cluster-overview.json";
+import istioMesh from "./dashboards/istio-mesh.json";
+import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
+import nodeResources from "./dashboards/node-resources.json";
+import podResourcesDashboard from "./dashboards/pod-resources.json";
+import { SizeProfile, URLS } from "./shared";
+
+const SIZES: Record<SizeProfile, Record<"grafana" | "sidecar", PodResources>> = {
+    dev: { grafana: podResources("50m", "128Mi", "256Mi"), sidecar: podResources("10m", "48Mi", "96Mi") },
+    prod: { grafana: podResources("100m", "256Mi", "512Mi"), sidecar: podResources("20m", "64Mi", "128Mi") },
+};
+
+/** The Secret holding the admin user and password; the chart reads it through `admin.existingSecret`. */
+export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
+
+/** The label the dashboard sidecar watches, and the annotation that names a dashboard's folder. */
+export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+export const DASHBOARD_FOLDER_ANNOTATION = "grafana_folder";
+
+export interface Dashboard {
+    /** The ConfigMap key and file name, e.g. cluster-overview.json. */
+    readonly file: string;
+    readonly json: { readonly uid: string; readonly title: string; readonly panels: readonly unknown[] };
+    /** Only meaningful where Istio runs. */
+    readonly needsIstio: boolean;
+}
+
+/** The five platform dashboards committed under ./dashboards. */
+export const DASHBOARDS: readonly Dashboard[] = [
+    { file: "cluster-overview.json", json: clusterOverview, needsIstio: false },
+    { file: "node-resources.json", json: nodeResources, needsIstio: false },
+    { file: "pod-resources.json", json: podResourcesDashboard, needsIstio: false },
+    { file: "istio-mesh.json", json: istioMesh, needsIstio: true },
+    { file: "lgtm-self-monitoring.json", json: lgtmSelfMonitoring, needsIstio: false },
+];
+
+/** The dashboards a stack loads: none without the sidecar, and the mesh dashboard only with a mesh. */
+export function dashboardsFor(config: ObservabilityConfig, istioEnabled: boolean): Dashboard[] {
+    return config.grafana.dashboards ? DASHBOARDS.filter((d) => istioEnabled || !d.needsIstio) : [];
+}
+
+/** Stable datasource uids, so that dashboards, links and Kiali can refer to them. */
+export const DATASOURCE_UIDS = { metrics: "metrics", loki: "loki", tempo: "tempo" } as const;
+
+export interface DatasourceOptions {
+    /** Where PromQL queries go: Mimir when it runs (long-term history), Prometheus otherwise. */
+    readonly metricsUrl: string;
+    readonly metricsName: "Mimir" | "Prometheus";
+    /** Tempo's query endpoint; undefined where Tempo is off. */
+    readonly tempoUrl?: string;
+    /** With Istio, trace-to-metrics links open the mesh's request metrics for the span's service. */
+    readonly istioEnabled: boolean;
+}
+
+/**
+ * The provisioned datasources. Grafana expands `$VAR` in provisioning files, so the `$` of
+ * Grafana's own link variables is doubled.
+ */
+export function grafanaDatasources(opts: DatasourceOptions): Record<string, unknown>[] {
+    const metrics = {
+        name: opts.metricsName,
+        uid: DATASOURCE_UIDS.metrics,
+        type: "prometheus",
+        access: "proxy",
+        url: opts.metricsUrl,
+        isDefault: true,
+        jsonData: {
+            httpMethod: "POST",
+            ...(opts.tempoUrl ? { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.tempo }] } : {}),
+        },
+    };
+    const loki = {
+        name: "Loki",
+        uid: DATASOURCE_UIDS.loki,
+        type: "loki",
+        access: "proxy",
+        url: URLS.loki,
+        jsonData: {
+            maxLines: 1000,
+            ...(opts.tempoUrl ? {
+                // A trace id in a log line becomes a link to the trace.
+                derivedFields: [{ name: "TraceID", matcherRegex: "(?:traceID|trace_id|traceId)[=:\"\\s]+(\\w+)", datasourceUid: DATASOURCE_UIDS.tempo, url: "$${__value.raw}" }],
+            } : {}),
+        },
+    };
+    if (!opts.tempoUrl) return [metrics, loki];
+    const spanMetrics = opts.istioEnabled
+        ? {
+            tags: [{ key: "istio.canonical_service", value: "destination_canonical_service" }, { key: "istio.namespace", value: "destination_service_namespace" }],
+            queries: [
+                { name: "Request rate", query: "sum(rate(istio_requests_total{reporter=\"destination\", $$__tags}[5m]))" },
+                { name: "Error rate", query: "sum(rate(istio_requests_total{reporter=\"destination\", response_code=~\"5..\", $$__tags}[5m]))" },
+                { name: "p95 latency (ms)", query: "histogram_quantile(0.95, sum by (le) (rate(istio_request_duration_milliseconds_bucket{reporter=\"destination\", $$__tags}[5m])))" },
+            ],
+        }
+        : {
+            tags: [{ key: "k8s.namespace.name", value: "namespace" }, { key: "k8s.pod.name", value: "pod" }],
+            queries: [
+                { name: "Pod CPU", query: "sum(rate(container_cpu_usage_seconds_total{container!=\"\", $$__tags}[5m]))" },
+                { name: "Pod memory", query: "sum(container_memory_working_set_bytes{container!=\"\", $$__tags})" },
+            ],
+        };
+    const tempo = {
+        name: "Tempo",
+        uid: DATASOURCE_UIDS.tempo,
+        type: "tempo",
+        access: "proxy",
+        url: opts.tempoUrl,
+        jsonData: {
+            tracesToLogsV2: {
+                datasourceUid: DATASOURCE_UIDS.loki,
+                spanStartTimeShift: "-5m",
+                spanEndTimeShift: "5m",
+                filterByTraceID: true,
+                tags: [{ key: "k8s.namespace.name", value: "namespace" }],
+            },
+            tracesToMetrics: { datasourceUid: DATASOURCE_UIDS.metrics, spanStartTimeShift: "-5m", spanEndTimeShift: "5m", ...spanMetrics },
+            serviceMap: { datasourceUid: DATASOURCE_UIDS.metrics },
+            nodeGraph: { enabled: true },
+            lokiSearch: { datasourceUid: DATASOURCE_UIDS.loki },
+        },
+    };
+    return [metrics, loki, tempo];
+}
+
+export interface GrafanaValuesOptions {
+    readonly profile: SizeProfile;
+    /** The StorageClass for config.grafana.storageClass. */
+    readonly storageClassName: string;
+    readonly datasources: Record<string, unknown>[];
+}
+
+/** The grafana chart values for one stack. */
+export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOptions): Record<string, unknown> {
+    const size = SIZES[opts.profile];
+    const grafana = config.grafana;
+    return {
+        fullnameOverride: "grafana",
+        replicas: grafana.replicas,
+        // A StatefulSet gives every replica its own volume: one ReadWriteOnce EBS volume cannot
+        // follow two pods onto two nodes.
+        persistence: { enabled: true, type: "statefulset", size: grafana.storageSize, storageClassName: opts.storageClassName },
+        // The CSI driver applies fsGroup, so the chown init container, which runs as root, is not needed.
+        initChownData: { enabled: false },
+        // Each replica keeps its own sessions, so a browser stays on the replica it logged in to.
+        service: { sessionAffinity: grafana.replicas > 1 ? "ClientIP" : "" },
+        admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
+        resources: size.grafana,
+        sidecar: {
+            resources: size.sidecar,
+            dashboards: {
+                enabled: grafana.dashboards,
+                label: DASHBOARD_LABEL.key,
+                labelValue: DASHBOARD_LABEL.value,
+                folderAnnotation: DASHBOARD_FOLDER_ANNOTATION,
+                provider: { foldersFromFilesStructure: true },
+            },
+        },
+        datasources: { "datasources.yaml": { apiVersion: 1, datasources: opts.datasources } },
+        serviceMonitor: { enabled: true },
+        "grafana.ini": {
+            analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
+            users: { allow_sign_up: false },
+        },
+    };
+}
+
+const STATEFULSET_TYPES = ["sts", "StatefulSet", "statefulset"];
+
+/** The workloads a grafana release runs: Grafana itself (a StatefulSet when persistence asks for one) and the optional image renderer. */
+export function grafanaWorkloads(values: Record<string, any>): Workload[] {
+    const persistence = values.persistence ?? {};
+    const statefulSet = values.useStatefulSet === true
+        || (persistence.enabled === true && !persistence.existingClaim && STATEFULSET_TYPES.includes(persistence.type ?? "pvc"));
+    const workloads: Workload[] = [{
+        component: "grafana",
+        name: "grafana",
+        kind: statefulSet ? "StatefulSet" : "Deployment",
+        replicas: values.replicas ?? 1,
+        resources: resourcesAt(values, ["resources"]),
+    }];
+    if (valueAt(values, ["imageRenderer", "enabled"]) === true) {
+        workloads.push({ component: "grafana", name: "image-renderer", kind: "Deployment", replicas: valueAt(values, ["imageRenderer", "replicas"]) ?? 1, resources: resourcesAt(values, ["imageRenderer", "resources"]) });
+    }
+    return workloads;
+}

@@ -1,0 +1,52 @@
+/**
+ * Kiali (kiali-server): the mesh's traffic graph from Istio's metrics in Prometheus, with traces
+ * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
+ */
+import { ObservabilityConfig } from "../../config/schema";
+import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { SizeProfile } from "./shared";
+
+const SIZES: Record<SizeProfile, PodResources> = {
+    dev: podResources("10m", "64Mi", "256Mi"),
+    prod: podResources("50m", "128Mi", "512Mi"),
+};
+
+/** The namespace istiod runs in; Kiali reads the mesh's configuration from there. */
+export const ISTIO_NAMESPACE = "istio-system";
+
+export interface KialiValuesOptions {
+    readonly profile: SizeProfile;
+    readonly prometheusUrl: string;
+    /** Tempo's query endpoint; undefined where Tempo is off. */
+    readonly tempoUrl?: string;
+}
+
+/** The kiali-server values. */
+export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOptions): Record<string, unknown> {
+    return {
+        istio_namespace: ISTIO_NAMESPACE,
+        // Sign-in with a Kubernetes token: what a user sees follows their RBAC (AC-3).
+        auth: { strategy: "token" },
+        deployment: {
+            instance_name: "kiali",
+            replicas: config.kiali.replicas,
+            resources: SIZES[opts.profile],
+            cluster_wide_access: true,
+            // Mesh configuration changes go through Pulumi and review (CM-3), not through a UI.
+            view_only_mode: true,
+        },
+        external_services: {
+            prometheus: { url: opts.prometheusUrl },
+            tracing: opts.tempoUrl
+                ? { enabled: true, provider: "tempo", internal_url: opts.tempoUrl, use_grpc: false }
+                : { enabled: false },
+            // Grafana's API needs credentials Kiali would have to hold; dashboards are reached in Grafana itself.
+            grafana: { enabled: false },
+        },
+    };
+}
+
+/** The workloads of a kiali-server release: the Kiali Deployment. */
+export function kialiWorkloads(values: Record<string, any>): Workload[] {
+    return [{ component: "kiali", name: "kiali", kind: "Deployment", replicas: valueAt(values, ["deployment", "replicas"]) ?? 1, resources: resourcesAt(values, ["deployment", "resources"]) }];
+}

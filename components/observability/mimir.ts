@@ -1,0 +1,196 @@
+/**
+ * Mimir (mimir-distributed): long-term metrics on S3. In ingest-storage mode distributors write to
+ * the platform's Kafka and ingesters consume from it; ingesters and store-gateways run one per
+ * zone, each zone pinned to one availability zone, so losing a zone loses no data (CP-10).
+ */
+import { ObservabilityConfig } from "../../config/schema";
+import { durationToGoHours } from "../../lib/duration";
+import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { SizeProfile } from "./shared";
+
+/** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
+export const MIMIR_SERVICE_ACCOUNT = "mimir";
+
+type MimirPart = "distributor" | "ingester" | "querier" | "queryFrontend" | "queryScheduler" | "storeGateway" | "compactor" | "ruler"
+    | "alertmanager" | "gateway" | "resultsCache" | "chunksCache" | "memcachedExporter" | "rolloutOperator";
+const SIZES: Record<SizeProfile, Record<MimirPart, PodResources>> = {
+    dev: {
+        distributor: podResources("50m", "128Mi", "256Mi"),
+        ingester: podResources("100m", "384Mi", "768Mi"),
+        querier: podResources("50m", "128Mi", "256Mi"),
+        queryFrontend: podResources("20m", "64Mi", "128Mi"),
+        queryScheduler: podResources("20m", "32Mi", "64Mi"),
+        storeGateway: podResources("50m", "128Mi", "256Mi"),
+        compactor: podResources("50m", "128Mi", "256Mi"),
+        ruler: podResources("20m", "64Mi", "128Mi"),
+        alertmanager: podResources("10m", "32Mi", "64Mi"),
+        gateway: podResources("10m", "32Mi", "64Mi"),
+        resultsCache: podResources("20m", "80Mi", "80Mi"),
+        chunksCache: podResources("20m", "160Mi", "160Mi"),
+        memcachedExporter: podResources("10m", "16Mi", "32Mi"),
+        rolloutOperator: podResources("10m", "32Mi", "64Mi"),
+    },
+    prod: {
+        distributor: podResources("100m", "256Mi", "512Mi"),
+        ingester: podResources("200m", "1Gi", "2Gi"),
+        querier: podResources("100m", "256Mi", "512Mi"),
+        queryFrontend: podResources("50m", "128Mi", "256Mi"),
+        queryScheduler: podResources("20m", "64Mi", "128Mi"),
+        storeGateway: podResources("100m", "256Mi", "512Mi"),
+        compactor: podResources("100m", "256Mi", "512Mi"),
+        ruler: podResources("50m", "128Mi", "256Mi"),
+        alertmanager: podResources("20m", "64Mi", "128Mi"),
+        gateway: podResources("20m", "48Mi", "96Mi"),
+        // memcached needs its cache size (allocatedMemory) plus connection overhead.
+        resultsCache: podResources("50m", "320Mi", "320Mi"),
+        chunksCache: podResources("100m", "640Mi", "640Mi"),
+        memcachedExporter: podResources("10m", "24Mi", "48Mi"),
+        rolloutOperator: podResources("20m", "64Mi", "128Mi"),
+    },
+};
+/** memcached's own cache size (MB) and the ingesters' TSDB volume, per profile. */
+const CACHE_MB: Record<SizeProfile, { results: number; chunks: number }> = { dev: { results: 64, chunks: 128 }, prod: { results: 256, chunks: 512 } };
+const INGESTER_VOLUME: Record<SizeProfile, string> = { dev: "5Gi", prod: "20Gi" };
+
+export interface MimirBuckets {
+    readonly blocks: string;
+    readonly ruler: string;
+    readonly alertmanager: string;
+}
+
+export interface MimirValuesOptions {
+    readonly profile: SizeProfile;
+    readonly region: string;
+    readonly buckets: MimirBuckets;
+    readonly roleArn: string;
+    /** The availability zones nodes run in, in order; ingester zone i is pinned to zone i. */
+    readonly availabilityZones: readonly string[];
+    /** The StorageClass of ingester, store-gateway, compactor and alertmanager volumes. */
+    readonly storageClassName: string;
+    /** The Kafka bootstrap address (host:port); required in ingest-storage mode. */
+    readonly kafkaAddress?: string;
+}
+
+/** Mimir's zones: `zone-a`, `zone-b`, ... each pinned by node selector to one availability zone. */
+export function mimirZones(config: ObservabilityConfig, availabilityZones: readonly string[]): { name: string; availabilityZone: string }[] {
+    const count = config.mimir.ingesterZones;
+    if (availabilityZones.length < count) {
+        throw new Error(`observability.mimir.ingesterZones is ${count}, but nodes run in only ${availabilityZones.length} zone(s) (${availabilityZones.join(", ")}): pods pinned to a zone without nodes would never schedule`);
+    }
+    return availabilityZones.slice(0, count).map((availabilityZone, i) => ({ name: `zone-${String.fromCharCode(97 + i)}`, availabilityZone }));
+}
+
+/**
+ * What the classic (Kafka-less) architecture changes: the chart's preset
+ * classic-architecture.yaml, which removes the ingest-storage settings its base config writes.
+ */
+const CLASSIC_ARCHITECTURE = {
+    ingest_storage: { enabled: false, kafka: { address: null, topic: null, auto_create_topic_default_partitions: null } },
+    distributor: { remote_timeout: null },
+    ingester: { push_grpc_method_enabled: null },
+};
+
+/** The mimir-distributed values for one stack. */
+export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOptions): Record<string, unknown> {
+    const mimir = config.mimir;
+    const size = SIZES[opts.profile];
+    const ingestStorage = mimir.architecture === "ingest-storage";
+    if (ingestStorage && !opts.kafkaAddress) throw new Error("Mimir in ingest-storage mode needs a Kafka address");
+    const zones = mimirZones(config, opts.availabilityZones);
+    const zoneAware = zones.length > 1;
+    const zoneAwareReplication = zoneAware
+        ? { enabled: true, zones: zones.map((z) => ({ name: z.name, nodeSelector: { "topology.kubernetes.io/zone": z.availabilityZone } })) }
+        : { enabled: false };
+    const volume = (sizeOf?: string) => ({ storageClass: opts.storageClassName, ...(sizeOf ? { size: sizeOf } : {}) });
+    return {
+        fullnameOverride: "mimir",
+        serviceAccount: { create: true, name: MIMIR_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
+        // Object storage is S3 and Kafka is the platform's Strimzi cluster: the bundled demo MinIO
+        // (with its fixed password) and single-broker Kafka stay off.
+        minio: { enabled: false },
+        kafka: { enabled: false },
+        // The rollout operator sequences zone-by-zone restarts; without zones there is nothing to sequence.
+        rollout_operator: { enabled: zoneAware, resources: size.rolloutOperator },
+        mimir: {
+            structuredConfig: {
+                // One tenant ("anonymous"): Prometheus and Grafana need no X-Scope-OrgID header.
+                multitenancy_enabled: false,
+                // No usage reports leave the cluster (SC-7).
+                usage_stats: { enabled: false },
+                common: { storage: { backend: "s3", s3: { endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } } },
+                blocks_storage: { s3: { bucket_name: opts.buckets.blocks } },
+                ruler_storage: { s3: { bucket_name: opts.buckets.ruler } },
+                alertmanager_storage: { s3: { bucket_name: opts.buckets.alertmanager } },
+                limits: { compactor_blocks_retention_period: durationToGoHours(mimir.retention) },
+                ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress } } } : CLASSIC_ARCHITECTURE),
+            },
+        },
+        distributor: { replicas: mimir.distributorReplicas, resources: size.distributor },
+        // One ingester per zone: `replicas` is the total across zones.
+        ingester: { replicas: zones.length, resources: size.ingester, persistentVolume: volume(INGESTER_VOLUME[opts.profile]), zoneAwareReplication },
+        store_gateway: { replicas: zones.length, resources: size.storeGateway, persistentVolume: volume(), zoneAwareReplication },
+        querier: { replicas: mimir.querierReplicas, resources: size.querier },
+        query_frontend: { replicas: mimir.queryFrontendReplicas, resources: size.queryFrontend },
+        query_scheduler: { resources: size.queryScheduler },
+        compactor: { resources: size.compactor, persistentVolume: volume() },
+        ruler: { resources: size.ruler },
+        alertmanager: { resources: size.alertmanager, persistentVolume: volume() },
+        // It exports per-tenant limits; with a single tenant it has nothing to say.
+        overrides_exporter: { enabled: false },
+        gateway: { replicas: mimir.gatewayReplicas, resources: size.gateway },
+        "results-cache": { enabled: mimir.resultsCache, allocatedMemory: CACHE_MB[opts.profile].results, resources: size.resultsCache },
+        "chunks-cache": { enabled: mimir.chunksCache, allocatedMemory: CACHE_MB[opts.profile].chunks, resources: size.chunksCache },
+        memcachedExporter: { resources: size.memcachedExporter },
+        metaMonitoring: { serviceMonitor: { enabled: true } },
+    };
+}
+
+/** The chart's default zones when a values file does not redefine them. */
+const DEFAULT_ZONE_COUNT = 3;
+
+/**
+ * The workloads a mimir-distributed release runs, with the chart's defaults where values leave a
+ * setting unset. A zone-aware component runs one StatefulSet per zone of ceil(replicas / zones) pods.
+ */
+export function mimirWorkloads(values: Record<string, any>): Workload[] {
+    const workloads: Workload[] = [];
+    const on = (path: string[], byDefault: boolean) => (valueAt(values, path) ?? byDefault) === true;
+    const push = (name: string, kind: WorkloadKind, replicas: number, resourcesPath: string[]) => {
+        if (replicas > 0) workloads.push({ component: "mimir", name, kind, replicas, resources: resourcesAt(values, resourcesPath) });
+    };
+    const component = (key: string, name: string, kind: WorkloadKind, defaultReplicas: number, zoneAwareByDefault = false) => {
+        if (!on([key, "enabled"], true)) return;
+        const replicas: number = valueAt(values, [key, "replicas"]) ?? defaultReplicas;
+        if (on([key, "zoneAwareReplication", "enabled"], zoneAwareByDefault)) {
+            const zones: { name: string }[] = valueAt(values, [key, "zoneAwareReplication", "zones"])
+                ?? Array.from({ length: DEFAULT_ZONE_COUNT }, (_, i) => ({ name: `zone-${String.fromCharCode(97 + i)}` }));
+            for (const zone of zones) push(`${name}-${zone.name}`, kind, Math.ceil(replicas / zones.length), [key, "resources"]);
+        } else {
+            push(name, kind, replicas, [key, "resources"]);
+        }
+    };
+    component("alertmanager", "alertmanager", on(["alertmanager", "statefulSet", "enabled"], true) ? "StatefulSet" : "Deployment", 1);
+    component("distributor", "distributor", "Deployment", 1);
+    component("ingester", "ingester", "StatefulSet", 3, true);
+    component("overrides_exporter", "overrides-exporter", "Deployment", 1);
+    component("ruler", "ruler", "Deployment", 1);
+    if (on(["ruler", "enabled"], true) && on(["ruler", "remoteEvaluationDedicatedQueryPath"], false)) {
+        push("ruler-querier", "Deployment", valueAt(values, ["ruler_querier", "replicas"]) ?? 2, ["ruler_querier", "resources"]);
+        push("ruler-query-frontend", "Deployment", valueAt(values, ["ruler_query_frontend", "replicas"]) ?? 1, ["ruler_query_frontend", "resources"]);
+        push("ruler-query-scheduler", "Deployment", valueAt(values, ["ruler_query_scheduler", "replicas"]) ?? 2, ["ruler_query_scheduler", "resources"]);
+    }
+    component("querier", "querier", "Deployment", 2);
+    component("query_frontend", "query-frontend", "Deployment", 1);
+    component("query_scheduler", "query-scheduler", "Deployment", 2);
+    component("store_gateway", "store-gateway", "StatefulSet", 1, true);
+    component("compactor", "compactor", "StatefulSet", 1);
+    component("gateway", "gateway", "Deployment", 1);
+    for (const cache of ["results-cache", "chunks-cache", "index-cache", "metadata-cache"]) {
+        if (on([cache, "enabled"], false)) push(cache, "StatefulSet", valueAt(values, [cache, "replicas"]) ?? 1, [cache, "resources"]);
+    }
+    if (on(["continuous_test", "enabled"], false)) push("continuous-test", "Deployment", valueAt(values, ["continuous_test", "replicas"]) ?? 1, ["continuous_test", "resources"]);
+    if (on(["kafka", "enabled"], true)) push("kafka", "StatefulSet", 1, ["kafka", "resources"]);
+    if (on(["minio", "enabled"], true)) push("minio", "Deployment", 1, ["minio", "resources"]);
+    if (on(["rollout_operator", "enabled"], true)) push("rollout-operator", "Deployment", 1, ["rollout_operator", "resources"]);
+    return workloads;
+}

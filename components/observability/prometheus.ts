@@ -1,0 +1,172 @@
+/**
+ * Prometheus through kube-prometheus-stack: the operator, one Prometheus, Alertmanager,
+ * kube-state-metrics and node-exporter. Grafana comes from its own release, so the bundled one is off.
+ */
+import { ObservabilityConfig } from "../../config/schema";
+import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { grafanaWorkloads } from "./grafana";
+import { SizeProfile } from "./shared";
+
+const SIZES: Record<SizeProfile, Record<"operator" | "prometheus" | "alertmanager" | "kubeStateMetrics" | "nodeExporter" | "configReloader" | "webhookPatch", PodResources>> = {
+    dev: {
+        operator: podResources("50m", "64Mi", "128Mi"),
+        prometheus: podResources("200m", "768Mi", "1536Mi"),
+        alertmanager: podResources("10m", "32Mi", "64Mi"),
+        kubeStateMetrics: podResources("20m", "64Mi", "128Mi"),
+        nodeExporter: podResources("20m", "32Mi", "64Mi"),
+        configReloader: podResources("10m", "16Mi", "32Mi"),
+        webhookPatch: podResources("10m", "32Mi", "64Mi"),
+    },
+    prod: {
+        operator: podResources("100m", "128Mi", "256Mi"),
+        prometheus: podResources("500m", "2Gi", "4Gi"),
+        alertmanager: podResources("20m", "64Mi", "128Mi"),
+        kubeStateMetrics: podResources("50m", "128Mi", "256Mi"),
+        nodeExporter: podResources("50m", "48Mi", "96Mi"),
+        configReloader: podResources("10m", "32Mi", "64Mi"),
+        webhookPatch: podResources("10m", "32Mi", "64Mi"),
+    },
+};
+
+export interface PrometheusValuesOptions {
+    readonly profile: SizeProfile;
+    /** The cluster's name, stamped on every series as `cluster` so that Mimir can tell sources apart. */
+    readonly clusterName: string;
+    /** The StorageClass of the TSDB volume. */
+    readonly storageClassName: string;
+    /** Where samples are remote-written for long-term storage; undefined keeps them local only. */
+    readonly remoteWriteUrl?: string;
+}
+
+/** Keeps the TSDB under 85% of its volume: size-based retention stops a burst of series from filling the disk before time-based retention catches up. */
+export function retentionSize(storageSize: string): string {
+    const gib = Number(/^(\d+)Gi$/.exec(storageSize)?.[1]);
+    if (!Number.isFinite(gib) || gib <= 0) throw new Error(`"${storageSize}" is not a size in Gi such as 50Gi`);
+    return `${Math.floor(gib * 0.85)}GB`;
+}
+
+/** The kube-prometheus-stack values for one stack. */
+export function prometheusValues(config: ObservabilityConfig, opts: PrometheusValuesOptions): Record<string, unknown> {
+    const size = SIZES[opts.profile];
+    const prometheus = config.prometheus;
+    return {
+        fullnameOverride: "kube-prometheus-stack",
+        // Our own grafana release owns dashboards and datasources.
+        grafana: { enabled: false },
+        // EKS runs etcd, the scheduler and the controller manager out of reach, and kube-proxy
+        // exposes no metrics port on the node: these scrapes would only ever fail.
+        kubeEtcd: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeProxy: { enabled: false },
+        prometheusOperator: {
+            resources: size.operator,
+            prometheusConfigReloader: { resources: size.configReloader },
+            admissionWebhooks: { patch: { resources: size.webhookPatch } },
+        },
+        prometheus: {
+            prometheusSpec: {
+                replicas: prometheus.replicas,
+                retention: prometheus.retention,
+                retentionSize: retentionSize(prometheus.storageSize),
+                resources: size.prometheus,
+                externalLabels: { cluster: opts.clusterName },
+                // Select ServiceMonitors, PodMonitors, rules, probes and scrape configs from every
+                // release, not only those labelled with this release's name.
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                ruleSelectorNilUsesHelmValues: false,
+                probeSelectorNilUsesHelmValues: false,
+                scrapeConfigSelectorNilUsesHelmValues: false,
+                storageSpec: {
+                    volumeClaimTemplate: {
+                        spec: {
+                            storageClassName: opts.storageClassName,
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: prometheus.storageSize } },
+                        },
+                    },
+                },
+                remoteWrite: opts.remoteWriteUrl === undefined ? [] : [{ url: opts.remoteWriteUrl }],
+            },
+        },
+        alertmanager: { alertmanagerSpec: { replicas: 1, resources: size.alertmanager } },
+        "kube-state-metrics": { resources: size.kubeStateMetrics },
+        "prometheus-node-exporter": { resources: size.nodeExporter },
+    };
+}
+
+/** The workloads a kube-prometheus-stack release runs, from its values (chart defaults where unset). */
+export function kubePrometheusStackWorkloads(values: Record<string, any>): Workload[] {
+    const on = (path: string[]) => valueAt(values, path) !== false;
+    const workloads: Workload[] = [];
+    const add = (name: string, kind: Workload["kind"], replicas: number, resourcesPath: string[]) =>
+        workloads.push({ component: "prometheus", name, kind, replicas, resources: resourcesAt(values, resourcesPath) });
+    if (on(["prometheusOperator", "enabled"])) {
+        add("operator", "Deployment", 1, ["prometheusOperator", "resources"]);
+        if (valueAt(values, ["prometheusOperator", "admissionWebhooks", "deployment", "enabled"]) === true) {
+            add("admission-webhook", "Deployment", valueAt(values, ["prometheusOperator", "admissionWebhooks", "deployment", "replicas"]) ?? 1,
+                ["prometheusOperator", "admissionWebhooks", "deployment", "resources"]);
+        }
+    }
+    if (on(["prometheus", "enabled"])) {
+        const spec = ["prometheus", "prometheusSpec"];
+        const replicas = (valueAt(values, [...spec, "replicas"]) ?? 1) * (valueAt(values, [...spec, "shards"]) ?? 1);
+        add("prometheus", "StatefulSet", replicas, [...spec, "resources"]);
+    }
+    if (on(["alertmanager", "enabled"])) {
+        add("alertmanager", "StatefulSet", valueAt(values, ["alertmanager", "alertmanagerSpec", "replicas"]) ?? 1, ["alertmanager", "alertmanagerSpec", "resources"]);
+    }
+    if (valueAt(values, ["thanosRuler", "enabled"]) === true) {
+        add("thanos-ruler", "StatefulSet", valueAt(values, ["thanosRuler", "thanosRulerSpec", "replicas"]) ?? 1, ["thanosRuler", "thanosRulerSpec", "resources"]);
+    }
+    if (on(["kubeStateMetrics", "enabled"])) {
+        add("kube-state-metrics", "Deployment", valueAt(values, ["kube-state-metrics", "replicas"]) ?? 1, ["kube-state-metrics", "resources"]);
+    }
+    if (on(["nodeExporter", "enabled"])) add("node-exporter", "DaemonSet", 1, ["prometheus-node-exporter", "resources"]);
+    // The bundled grafana subchart is on unless switched off; it runs what the grafana chart runs.
+    if (on(["grafana", "enabled"])) workloads.push(...grafanaWorkloads(values.grafana ?? {}).map((w) => ({ ...w, component: "prometheus", name: `grafana-${w.name}` })));
+    return workloads;
+}
+
+/**
+ * The PodMonitor that scrapes every Istio sidecar's merged metrics endpoint (port 15020, outside
+ * mTLS), so that Kiali, the mesh dashboard and trace-to-metrics links have request metrics.
+ * It follows Istio's own prometheus-operator example.
+ */
+export function istioProxyPodMonitorSpec(): Record<string, unknown> {
+    return {
+        selector: { matchExpressions: [{ key: "istio-prometheus-ignore", operator: "DoesNotExist" }] },
+        namespaceSelector: { any: true },
+        jobLabel: "envoy-stats",
+        podMetricsEndpoints: [{
+            path: "/stats/prometheus",
+            interval: "15s",
+            relabelings: [
+                { action: "keep", sourceLabels: ["__meta_kubernetes_pod_container_name"], regex: "istio-proxy" },
+                { action: "keep", sourceLabels: ["__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"], regex: "true" },
+                {
+                    action: "replace",
+                    sourceLabels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
+                    regex: "(\\d+);((([0-9]+?)(\\.|$)){4})",
+                    replacement: "$2:$1",
+                    targetLabel: "__address__",
+                },
+                { action: "labeldrop", regex: "__meta_kubernetes_pod_label_(.+)" },
+                { action: "replace", sourceLabels: ["__meta_kubernetes_namespace"], targetLabel: "namespace" },
+                { action: "replace", sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
+            ],
+        }],
+    };
+}
+
+/** The ServiceMonitor for istiod's own metrics (xDS pushes, connected proxies). */
+export function istiodServiceMonitorSpec(): Record<string, unknown> {
+    return {
+        jobLabel: "istio",
+        targetLabels: ["app"],
+        selector: { matchExpressions: [{ key: "istio", operator: "In", values: ["pilot"] }] },
+        namespaceSelector: { any: true },
+        endpoints: [{ port: "http-monitoring", interval: "15s" }],
+    };
+}

@@ -1,0 +1,175 @@
+/**
+ * Tempo. Prod runs tempo-distributed (Tempo 3), whose write path goes through Kafka: distributors
+ * produce to a topic, live-stores serve recent traces from it and block-builders cut blocks to S3.
+ * Dev runs the single-binary tempo chart on a local volume.
+ */
+import { ObservabilityConfig } from "../../config/schema";
+import { durationToGoHours } from "../../lib/duration";
+import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { SizeProfile } from "./shared";
+
+/** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
+export const TEMPO_SERVICE_ACCOUNT = "tempo";
+
+type DistributedPart = "distributor" | "querier" | "queryFrontend" | "liveStore" | "blockBuilder" | "backendScheduler" | "backendWorker" | "memcached";
+const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResources>> = {
+    dev: {
+        distributor: podResources("50m", "128Mi", "256Mi"),
+        querier: podResources("50m", "128Mi", "256Mi"),
+        queryFrontend: podResources("50m", "64Mi", "128Mi"),
+        liveStore: podResources("50m", "256Mi", "512Mi"),
+        blockBuilder: podResources("50m", "256Mi", "512Mi"),
+        backendScheduler: podResources("20m", "64Mi", "128Mi"),
+        backendWorker: podResources("50m", "128Mi", "256Mi"),
+        memcached: podResources("20m", "80Mi", "80Mi"),
+    },
+    prod: {
+        distributor: podResources("100m", "256Mi", "512Mi"),
+        querier: podResources("100m", "384Mi", "768Mi"),
+        queryFrontend: podResources("50m", "128Mi", "256Mi"),
+        liveStore: podResources("100m", "512Mi", "1Gi"),
+        blockBuilder: podResources("100m", "384Mi", "768Mi"),
+        backendScheduler: podResources("20m", "64Mi", "128Mi"),
+        backendWorker: podResources("100m", "256Mi", "512Mi"),
+        memcached: podResources("50m", "160Mi", "160Mi"),
+    },
+};
+const SINGLE_SIZES: Record<SizeProfile, PodResources> = {
+    dev: podResources("100m", "256Mi", "512Mi"),
+    prod: podResources("250m", "1Gi", "2Gi"),
+};
+
+/** The chart Tempo comes from in this stack. */
+export function tempoChart(config: ObservabilityConfig): "tempo" | "tempo-distributed" {
+    return config.tempo.mode === "distributed" ? "tempo-distributed" : "tempo";
+}
+
+/**
+ * Kafka partitions of the trace topic. Every partition needs exactly one block-builder and one
+ * live-store (the chart's rule), so the partition count is the write-path replica count.
+ */
+export function tempoPartitions(config: ObservabilityConfig): number {
+    return config.tempo.replicas;
+}
+
+export interface TempoDistributedValuesOptions {
+    readonly profile: SizeProfile;
+    readonly region: string;
+    readonly bucket: string;
+    readonly roleArn: string;
+    /** The Kafka bootstrap address (host:port) the write path produces to and consumes from. */
+    readonly kafkaAddress: string;
+}
+
+/** The tempo-distributed values (prod). */
+export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoDistributedValuesOptions): Record<string, unknown> {
+    const tempo = config.tempo;
+    const size = DISTRIBUTED_SIZES[opts.profile];
+    const replicas = tempo.replicas;
+    const partitions = tempoPartitions(config);
+    const receivers = new Set(tempo.receivers);
+    return {
+        fullnameOverride: "tempo",
+        // No usage reports leave the cluster (SC-7).
+        reportingEnabled: false,
+        serviceAccount: { create: true, name: TEMPO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
+        ingest: { kafka: { address: opts.kafkaAddress, auto_create_topic_default_partitions: partitions } },
+        storage: {
+            trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
+        },
+        distributor: { replicas, resources: size.distributor },
+        querier: { replicas, resources: size.querier },
+        queryFrontend: { replicas, resources: size.queryFrontend },
+        liveStore: { replicas: partitions, resources: size.liveStore },
+        blockBuilder: { replicas: partitions, resources: size.blockBuilder },
+        backendWorker: { replicas, resources: size.backendWorker },
+        backendScheduler: {
+            resources: size.backendScheduler,
+            // Go durations have no day unit.
+            config: { provider: { compaction: { compaction: { block_retention: durationToGoHours(tempo.retention) } } } },
+        },
+        memcached: { resources: size.memcached },
+        traces: {
+            otlp: { grpc: { enabled: receivers.has("otlp") }, http: { enabled: receivers.has("otlp") } },
+            jaeger: {
+                grpc: { enabled: receivers.has("jaeger") },
+                thriftHttp: { enabled: receivers.has("jaeger") },
+                thriftCompact: { enabled: receivers.has("jaeger") },
+                thriftBinary: { enabled: receivers.has("jaeger") },
+            },
+            zipkin: { enabled: receivers.has("zipkin") },
+        },
+        metaMonitoring: { serviceMonitor: { enabled: true } },
+    };
+}
+
+/** The receiver blocks of the single-binary chart, passed to Tempo verbatim. */
+const SINGLE_RECEIVERS = {
+    otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } },
+    jaeger: { protocols: { grpc: { endpoint: "0.0.0.0:14250" }, thrift_http: { endpoint: "0.0.0.0:14268" }, thrift_compact: { endpoint: "0.0.0.0:6831" }, thrift_binary: { endpoint: "0.0.0.0:6832" } } },
+    zipkin: { endpoint: "0.0.0.0:9411" },
+} as const;
+
+export interface TempoSingleValuesOptions {
+    readonly profile: SizeProfile;
+    /** The StorageClass of the local trace volume. */
+    readonly storageClassName: string;
+}
+
+/** The single-binary tempo values (dev): traces on the pod's own volume. */
+export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingleValuesOptions): Record<string, unknown> {
+    const tempo = config.tempo;
+    if (tempo.storage !== "local") throw new Error("observability.tempo: the single binary keeps traces on its local volume (storage: local)");
+    const receivers = new Set(tempo.receivers);
+    return {
+        fullnameOverride: "tempo",
+        replicas: tempo.replicas,
+        tempo: {
+            retention: durationToGoHours(tempo.retention),
+            resources: SINGLE_SIZES[opts.profile],
+            // Helm merges maps, so a receiver the chart enables by default is removed with null.
+            receivers: Object.fromEntries(Object.entries(SINGLE_RECEIVERS).map(([name, block]) => [name, receivers.has(name as keyof typeof SINGLE_RECEIVERS) ? block : null])),
+            // No usage reports leave the cluster (SC-7).
+            reportingEnabled: false,
+        },
+        persistence: { enabled: true, size: tempo.storageSize, storageClassName: opts.storageClassName },
+        serviceMonitor: { enabled: true },
+    };
+}
+
+/** The workloads of the single-binary tempo chart: one StatefulSet. */
+export function tempoWorkloads(values: Record<string, any>): Workload[] {
+    // tempo-query, when enabled, is a second container in the same pod, not a workload of its own.
+    return [{ component: "tempo", name: "tempo", kind: "StatefulSet", replicas: values.replicas ?? 1, resources: resourcesAt(values, ["tempo", "resources"]) }];
+}
+
+/**
+ * The workloads of a tempo-distributed 3.x release. A component's resources fall back to
+ * `defaults.resources`, as the chart's pod template does.
+ */
+export function tempoDistributedWorkloads(values: Record<string, any>): Workload[] {
+    const workloads: Workload[] = [];
+    const resourcesOf = (key: string) => resourcesAt(values, [key, "resources"]) ?? resourcesAt(values, ["defaults", "resources"]);
+    const add = (key: string, name: string, kind: WorkloadKind, defaultReplicas: number, resources = resourcesOf(key)) => {
+        const replicas = valueAt(values, [key, "replicas"]) ?? defaultReplicas;
+        if (replicas > 0) workloads.push({ component: "tempo", name, kind, replicas, resources });
+    };
+    const on = (key: string, byDefault: boolean) => (valueAt(values, [key, "enabled"]) ?? byDefault) === true;
+    add("distributor", "distributor", "Deployment", 1);
+    add("querier", "querier", "Deployment", 1);
+    add("queryFrontend", "query-frontend", "Deployment", 1);
+    if (on("liveStore", true)) add("liveStore", "live-store", "StatefulSet", 3);
+    if (on("blockBuilder", true)) add("blockBuilder", "block-builder", "StatefulSet", 3);
+    if (on("backendScheduler", true)) {
+        // The scheduler is a single StatefulSet pod; workers render only beside it.
+        workloads.push({ component: "tempo", name: "backend-scheduler", kind: "StatefulSet", replicas: 1, resources: resourcesOf("backendScheduler") });
+        add("backendWorker", "backend-worker", "StatefulSet", 1);
+    }
+    if (on("metricsGenerator", false)) add("metricsGenerator", "metrics-generator", valueAt(values, ["metricsGenerator", "kind"]) ?? "Deployment", 1);
+    if (on("gateway", false)) add("gateway", "gateway", "Deployment", 1, resourcesAt(values, ["gateway", "resources"]));
+    for (const [key, name, byDefault] of [["memcached", "memcached", true], ["memcachedBloom", "memcached-bloom", false], ["memcachedParquetFooter", "memcached-parquet-footer", false], ["memcachedFrontendSearch", "memcached-frontend-search", false]] as const) {
+        if (on(key, byDefault)) add(key, name, "StatefulSet", 1, resourcesAt(values, [key, "resources"]));
+    }
+    if (on("rollout_operator", false)) workloads.push({ component: "tempo", name: "rollout-operator", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["rollout_operator", "resources"]) });
+    return workloads;
+}

@@ -9,6 +9,7 @@ import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
 import { Network } from "./components/network";
+import { Observability } from "./components/observability";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
@@ -62,13 +63,22 @@ export async function createPlatform(config: StackConfig) {
         awsProvider: provider,
     }, opts);
 
+    // Observability first: its kube-prometheus-stack brings the ServiceMonitor CRDs other add-ons' monitors need.
+    const observability = new Observability(`${config.cluster.name}-observability`, {
+        config: config.observability,
+        istioEnabled: config.security.istio.enabled,
+        ctx: cluster.context,
+        availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
+        environment: config.environment,
+    }, opts);
+
     // The mesh comes first: Kubecost and Headlamp live in meshed namespaces, so their namespaces
     // and releases wait for istiod's injection webhook and the mTLS policy (meshedContext).
     const security = new MeshAndScanning(`${config.cluster.name}-security`, {
         config: config.security,
         environment: config.environment,
         context: cluster.context,
-        monitoringCrds: [],
+        monitoringCrds: observability.monitoringCrds,
     }, opts);
     const operations = new Operations(`${config.cluster.name}-operations`, {
         config: config.operations,
@@ -81,7 +91,7 @@ export async function createPlatform(config: StackConfig) {
         context: cluster.context,
         tags: config.tags,
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
-        monitoringCrds: [],
+        monitoringCrds: observability.monitoringCrds,
     }, opts);
 
     return {
@@ -105,5 +115,12 @@ export async function createPlatform(config: StackConfig) {
         backupSchedules: backup.schedules,
         backupReplicaRegion: backup.replica?.region,
         backupReplicaBucket: backup.replica?.bucketName,
+        metricsQueryUrl: observability.metricsQueryUrl,
+        lokiUrl: observability.lokiUrl,
+        tempoQueryUrl: observability.tempoQueryUrl,
+        tempoOtlpGrpcEndpoint: observability.tempoOtlpGrpcEndpoint,
+        grafanaUrl: observability.grafanaUrl,
+        grafanaAdminPassword: observability.grafanaAdminPassword,
+        observabilityBuckets: observability.bucketNames,
     };
 }

@@ -1,0 +1,254 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Environment, ObservabilityConfig } from "../../config/schema";
+import { KubernetesContext } from "../cluster/context";
+import { CHARTS } from "../helm/catalog";
+import { createNamespace, installHelmChart } from "../helm/release";
+import { isMeshed } from "../security/istio";
+import { SecureBucket } from "../storage/secure-bucket";
+import { bucketAccessPolicy, createBucket } from "./buckets";
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
+import { KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_POOL_NAME, kafkaNeeded, kafkaNodePoolSpec, kafkaSpec, strimziValues } from "./kafka";
+import { kialiValues } from "./kiali";
+import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
+import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
+import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
+import { KAFKA_NAMESPACE, MONITORING_NAMESPACE, URLS, storageClassFor } from "./shared";
+import { TEMPO_SERVICE_ACCOUNT, tempoDistributedValues, tempoSingleValues } from "./tempo";
+
+export interface ObservabilityArgs {
+    /** The observability slice of the validated stack config. */
+    readonly config: ObservabilityConfig;
+    /** Whether the Istio mesh runs: Kiali, the mesh scrape targets and the mesh dashboard exist only then. */
+    readonly istioEnabled: boolean;
+    /** The cluster: providers, IRSA, storage classes, keys, and what workloads wait for. */
+    readonly ctx: KubernetesContext;
+    /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
+    readonly availabilityZones: readonly string[];
+    /** The stack's environment, which picks the resource sizes: dev fits t3a.medium nodes, prod t3a.xlarge. */
+    readonly environment: Environment;
+}
+
+/**
+ * The observability stack (AU-2, AU-6, AU-11, SI-4): Prometheus, Mimir on Kafka, Loki and Tempo on
+ * encrypted S3 with IRSA roles scoped to their own buckets, Grafana with linked datasources and the
+ * platform dashboards, and Kiali where the mesh runs.
+ */
+export class Observability extends pulumi.ComponentResource {
+    /** Prometheus' in-cluster URL (live metrics, short retention). */
+    public readonly prometheusUrl: string;
+    /** Where PromQL queries with the longest history go: Mimir where it runs, Prometheus otherwise. */
+    public readonly metricsQueryUrl: string;
+    /** Loki's push and query URL. */
+    public readonly lokiUrl: string;
+    /** Tempo's query URL and its OTLP gRPC receiver (for the mesh's tracing provider); undefined without Tempo. */
+    public readonly tempoQueryUrl?: string;
+    public readonly tempoOtlpGrpcEndpoint?: string;
+    public readonly grafanaUrl: string;
+    /** Grafana's admin password, a Pulumi secret. */
+    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** The Kafka bootstrap address; undefined where no Kafka runs. */
+    public readonly kafkaBootstrap?: string;
+    /** Bucket names by purpose (mimir-blocks, loki-chunks, ...). */
+    public readonly bucketNames: Record<string, pulumi.Output<string>>;
+    /** What installs the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack): other components' monitors wait for it. */
+    public readonly monitoringCrds: pulumi.Resource[];
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:observability:Observability", name, {}, opts);
+        const { config, ctx } = args;
+        const profile = args.environment;
+        const inCluster = (dependsOn: pulumi.Input<pulumi.Resource>[], protect = false): pulumi.CustomResourceOptions =>
+            ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
+        const monitoring = createNamespace(MONITORING_NAMESPACE, isMeshed(MONITORING_NAMESPACE), ctx, this);
+
+        // Buckets: data expires with its retention; rules and alertmanager state never expire.
+        const buckets: Record<string, SecureBucket> = {};
+        if (config.mimir.enabled) {
+            buckets["mimir-blocks"] = createBucket(`${name}-mimir-blocks`, config.mimir.retention, ctx, this);
+            buckets["mimir-ruler"] = createBucket(`${name}-mimir-ruler`, undefined, ctx, this);
+            buckets["mimir-alertmanager"] = createBucket(`${name}-mimir-alertmanager`, undefined, ctx, this);
+        }
+        if (config.loki.storage === "s3") {
+            buckets["loki-chunks"] = createBucket(`${name}-loki-chunks`, config.loki.retention, ctx, this);
+            buckets["loki-ruler"] = createBucket(`${name}-loki-ruler`, undefined, ctx, this);
+        }
+        if (config.tempo.enabled && config.tempo.mode === "distributed") {
+            if (config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
+            buckets["tempo-traces"] = createBucket(`${name}-tempo-traces`, config.tempo.retention, ctx, this);
+        }
+        this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
+
+        // kube-prometheus-stack first: its CRDs (ServiceMonitor, PodMonitor) are what the other
+        // releases' monitors are made of.
+        const prometheus = installHelmChart(`${name}-prometheus`, {
+            source: CHARTS.kubePrometheusStack,
+            namespace: monitoring,
+            values: () => prometheusValues(config, {
+                profile,
+                clusterName: ctx.clusterName,
+                storageClassName: ctx.storageClassName,
+                remoteWriteUrl: config.mimir.enabled ? URLS.mimirPush : undefined,
+            }),
+        }, ctx, this);
+        this.monitoringCrds = [prometheus.release];
+        const monitorCrds = this.monitoringCrds;
+
+        const kafka: pulumi.Resource[] = [];
+        if (kafkaNeeded(config)) {
+            const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, isMeshed(KAFKA_NAMESPACE), ctx, this);
+            const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(profile) }, ctx, this);
+            // The operator release brings the CRDs; the cluster objects wait for it.
+            const cluster = new k8s.apiextensions.CustomResource(`${name}-kafka`, {
+                apiVersion: "kafka.strimzi.io/v1",
+                kind: "Kafka",
+                metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name },
+                spec: kafkaSpec(config),
+            }, inCluster([strimzi.release], ctx.protect));
+            const pool = new k8s.apiextensions.CustomResource(`${name}-kafka-pool`, {
+                apiVersion: "kafka.strimzi.io/v1",
+                kind: "KafkaNodePool",
+                metadata: { name: KAFKA_POOL_NAME, namespace: kafkaNamespace.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } },
+                spec: kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName }),
+            }, inCluster([strimzi.release], ctx.protect));
+            kafka.push(cluster, pool);
+            this.kafkaBootstrap = KAFKA_BOOTSTRAP;
+        }
+
+        if (config.mimir.enabled) {
+            const mimirBuckets = [buckets["mimir-blocks"], buckets["mimir-ruler"], buckets["mimir-alertmanager"]];
+            installHelmChart(`${name}-mimir`, {
+                source: CHARTS.mimir,
+                namespace: monitoring,
+                irsa: { serviceAccount: MIMIR_SERVICE_ACCOUNT, policy: bucketAccessPolicy(mimirBuckets, ctx) },
+                values: (roleArn) => pulumi.all([roleArn!, ...mimirBuckets.map((b) => b.name)]).apply(([arn, blocks, ruler, alertmanager]) => mimirValues(config, {
+                    profile,
+                    region: ctx.region,
+                    buckets: { blocks, ruler, alertmanager },
+                    roleArn: arn,
+                    availabilityZones: args.availabilityZones,
+                    storageClassName: ctx.storageClassName,
+                    kafkaAddress: config.mimir.architecture === "ingest-storage" ? KAFKA_BOOTSTRAP : undefined,
+                })),
+                dependsOn: [...monitorCrds, ...kafka],
+            }, ctx, this);
+        }
+
+        const lokiOnS3 = config.loki.storage === "s3";
+        const lokiBuckets = lokiOnS3 ? [buckets["loki-chunks"], buckets["loki-ruler"]] : [];
+        installHelmChart(`${name}-loki`, {
+            source: CHARTS.loki,
+            namespace: monitoring,
+            irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
+            values: (roleArn) => {
+                const base = { profile, region: ctx.region, storageClassName: ctx.storageClassName };
+                if (!roleArn) return lokiValues(config, base);
+                return pulumi.all([roleArn, ...lokiBuckets.map((b) => b.name)])
+                    .apply(([arn, chunks, ruler]) => lokiValues(config, { ...base, roleArn: arn, buckets: { chunks, ruler } }));
+            },
+            dependsOn: monitorCrds,
+        }, ctx, this);
+
+        if (config.tempo.enabled && config.tempo.mode === "distributed") {
+            const traces = buckets["tempo-traces"];
+            installHelmChart(`${name}-tempo`, {
+                source: CHARTS.tempoDistributed,
+                namespace: monitoring,
+                irsa: { serviceAccount: TEMPO_SERVICE_ACCOUNT, policy: bucketAccessPolicy([traces], ctx) },
+                values: (roleArn) => pulumi.all([roleArn!, traces.name]).apply(([arn, bucket]) => tempoDistributedValues(config, {
+                    profile, region: ctx.region, bucket, roleArn: arn, kafkaAddress: KAFKA_BOOTSTRAP,
+                })),
+                dependsOn: [...monitorCrds, ...kafka],
+            }, ctx, this);
+            this.tempoQueryUrl = URLS.tempoDistributedQuery;
+            this.tempoOtlpGrpcEndpoint = URLS.tempoDistributedOtlpGrpc;
+        } else if (config.tempo.enabled) {
+            installHelmChart(`${name}-tempo`, {
+                source: CHARTS.tempo,
+                namespace: monitoring,
+                values: () => tempoSingleValues(config, { profile, storageClassName: ctx.storageClassName }),
+                dependsOn: monitorCrds,
+            }, ctx, this);
+            this.tempoQueryUrl = URLS.tempoSingleQuery;
+            this.tempoOtlpGrpcEndpoint = URLS.tempoSingleOtlpGrpc;
+        }
+
+        // The admin password lives only in a Secret the chart points at, never in release values.
+        // Grafana reads it when it first creates its database, so it is protected in prod: a new
+        // password would not reach an existing Grafana.
+        const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: ctx.protect });
+        // RandomPassword marks its result secret; saying so here keeps it secret whatever the provider does.
+        this.grafanaAdminPassword = pulumi.secret(adminPassword.result);
+        const adminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+            metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace: monitoring.metadata.name },
+            type: "Opaque",
+            stringData: { [GRAFANA_ADMIN_SECRET.userKey]: "admin", [GRAFANA_ADMIN_SECRET.passwordKey]: this.grafanaAdminPassword },
+        }, inCluster([monitoring], ctx.protect));
+        for (const dashboard of dashboardsFor(config, args.istioEnabled)) {
+            const stem = dashboard.file.replace(/\.json$/, "");
+            new k8s.core.v1.ConfigMap(`${name}-dashboard-${stem}`, {
+                metadata: {
+                    name: `dashboard-${stem}`,
+                    namespace: monitoring.metadata.name,
+                    labels: { [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value },
+                    annotations: { [DASHBOARD_FOLDER_ANNOTATION]: "Platform" },
+                },
+                data: { [dashboard.file]: JSON.stringify(dashboard.json) },
+            }, inCluster([monitoring]));
+        }
+        this.metricsQueryUrl = config.mimir.enabled ? URLS.mimirQuery : URLS.prometheus;
+        installHelmChart(`${name}-grafana`, {
+            source: CHARTS.grafana,
+            namespace: monitoring,
+            values: () => grafanaValues(config, {
+                profile,
+                storageClassName: storageClassFor(config.grafana.storageClass, ctx),
+                datasources: grafanaDatasources({
+                    metricsUrl: this.metricsQueryUrl,
+                    metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",
+                    tempoUrl: this.tempoQueryUrl,
+                    istioEnabled: args.istioEnabled,
+                }),
+            }),
+            dependsOn: [...monitorCrds, adminSecret],
+        }, ctx, this);
+
+        if (args.istioEnabled) {
+            new k8s.apiextensions.CustomResource(`${name}-istio-proxies`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PodMonitor",
+                metadata: { name: "istio-proxies", namespace: monitoring.metadata.name },
+                spec: istioProxyPodMonitorSpec(),
+            }, inCluster(monitorCrds));
+            new k8s.apiextensions.CustomResource(`${name}-istiod`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: "istiod", namespace: monitoring.metadata.name },
+                spec: istiodServiceMonitorSpec(),
+            }, inCluster(monitorCrds));
+            if (config.kiali.enabled) {
+                installHelmChart(`${name}-kiali`, {
+                    source: CHARTS.kialiServer,
+                    namespace: monitoring,
+                    values: () => kialiValues(config, { profile, prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl }),
+                }, ctx, this);
+            }
+        }
+
+        this.prometheusUrl = URLS.prometheus;
+        this.lokiUrl = URLS.loki;
+        this.grafanaUrl = URLS.grafana;
+        this.registerOutputs({
+            prometheusUrl: this.prometheusUrl,
+            metricsQueryUrl: this.metricsQueryUrl,
+            lokiUrl: this.lokiUrl,
+            tempoQueryUrl: this.tempoQueryUrl,
+            tempoOtlpGrpcEndpoint: this.tempoOtlpGrpcEndpoint,
+            grafanaUrl: this.grafanaUrl,
+            grafanaAdminPassword: this.grafanaAdminPassword,
+            kafkaBootstrap: this.kafkaBootstrap,
+            bucketNames: this.bucketNames,
+        });
+    }
+}

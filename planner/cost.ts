@@ -1,0 +1,362 @@
+/**
+ * The monthly cost estimate: one line per priced item, each computed from the resources the stack
+ * declares and the dated unit prices (data/pricing-us-east-1.json), with the usage assumptions
+ * (config costAssumptions) printed beside the lines they drive. No figure is typed per stack.
+ */
+import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";
+import { PlannedResource } from "../engine/types";
+import { formatUsd, plural } from "./format";
+import { instanceHourlyPrice, monthly, PriceTable } from "./pricing";
+import { sum } from "./pods";
+import { BUCKET_TYPES, distinct, nodeGroups, ofType, TYPES } from "./resources";
+import { volumeClaims, VolumeClaim } from "./volumes";
+
+/** One factor of a line's quantity: 3 gateways, 730 h, 100 GB. The unit is singular; it is pluralised when shown. */
+export interface Factor {
+    readonly value: number;
+    readonly unit: string;
+}
+
+export type CostCategory = "control plane" | "compute" | "network" | "storage" | "security" | "logging";
+
+/** One priced item: quantity (the product of its factors) x unit price = monthly. */
+export interface CostLine {
+    /** Stable across stacks, so that a comparison can pair the lines: "nat-gateway-hours". */
+    readonly id: string;
+    readonly category: CostCategory;
+    /** The same in every stack ("Node group general"), so that a comparison can label the pair. */
+    readonly item: string;
+    /** What this stack has of it: "t3a.xlarge, on demand". */
+    readonly detail?: string;
+    readonly factors: readonly Factor[];
+    readonly unitPrice: number;
+    /** What the unit price is per: "h", "GB", "GB-month", "key-month". */
+    readonly priceUnit: string;
+    /** Unrounded; rounding happens once, when shown. */
+    readonly monthly: number;
+    /** The usage assumption the line rests on: "costAssumptions.natGatewayGbPerMonth = 200". */
+    readonly assumption?: string;
+    /** What was counted and how, when the factors alone do not say it. */
+    readonly note?: string;
+    /** The persistent volume claims behind a PVC line. */
+    readonly claims?: readonly VolumeClaim[];
+}
+
+export interface CostEstimate {
+    readonly currency: string;
+    readonly region: string;
+    readonly pricesAsOf: string;
+    readonly hoursPerMonth: number;
+    readonly lines: readonly CostLine[];
+    /** The sum of the lines' monthly figures. */
+    readonly total: number;
+}
+
+/** What the estimate reads: the declared resources and the stack's usage assumptions. */
+export interface CostInput {
+    readonly resources: readonly PlannedResource[];
+    readonly assumptions: CostAssumptions;
+}
+
+type LineSpec = Omit<CostLine, "monthly">;
+
+function line(spec: LineSpec): CostLine {
+    return { ...spec, monthly: spec.factors.reduce((product, f) => product * f.value, spec.unitPrice) };
+}
+
+/** Whether a Kubernetes version is past standard support: older than the schema's minimum. */
+export function isExtendedSupport(version: string): boolean {
+    return compareMinor(version, MINIMUM_KUBERNETES_VERSION) < 0;
+}
+
+/** EKS control plane per cluster: standard support, or extended (six times more) below the minimum version. */
+function controlPlaneLines(input: CostInput, table: PriceTable): CostLine[] {
+    const clusters = ofType(input.resources, TYPES.eksCluster);
+    return clusters.map((cluster, i) => {
+        const version = String(cluster.inputs.version);
+        const extended = isExtendedSupport(version);
+        // Cluster names differ per stack; the position pairs the lines of a comparison.
+        const suffix = clusters.length > 1 ? ` ${i + 1}` : "";
+        return line({
+            id: `eks-control-plane${suffix}`,
+            category: "control plane",
+            item: `EKS control plane${suffix}`,
+            detail: `${cluster.inputs.name ?? cluster.name}, Kubernetes ${version}, ${extended ? "extended" : "standard"} support`,
+            factors: [{ value: 1, unit: "cluster" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: extended ? table.eks.extendedSupportPerHour : table.eks.standardSupportPerHour,
+            priceUnit: "h",
+            ...(extended ? { note: `versions below ${MINIMUM_KUBERNETES_VERSION} are in extended support` } : {}),
+        });
+    });
+}
+
+/** Each node group at its desired size, with what its min and max would cost; plus its root volumes. */
+function nodeGroupLines(input: CostInput, table: PriceTable): CostLine[] {
+    return nodeGroups(input.resources).flatMap((group) => {
+        // A mixed group is priced as its first type, the one the capacity plan sizes nodes as.
+        const instanceType = group.instanceTypes[0];
+        const hourly = instanceHourlyPrice(table, instanceType);
+        const at = (nodes: number) => formatUsd(nodes * monthly(hourly, table));
+        const lines = [line({
+            id: `node-group:${group.name}`,
+            category: "compute",
+            item: `Node group ${group.name}`,
+            detail: `${instanceType}, on demand`,
+            factors: [{ value: group.desired, unit: "node" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: hourly,
+            priceUnit: "h",
+            note: `desired size; min ${group.min} = ${at(group.min)}, max ${group.max} = ${at(group.max)}`,
+        })];
+        if (group.rootVolume) {
+            const { sizeGb, volumeType } = group.rootVolume;
+            lines.push(line({
+                id: `node-group-volumes:${group.name}`,
+                category: "storage",
+                item: `EBS root volumes, node group ${group.name}`,
+                detail: volumeType,
+                factors: [{ value: group.desired, unit: "node" }, { value: sizeGb, unit: "GB" }],
+                unitPrice: ebsPrice(table, volumeType),
+                priceUnit: "GB-month",
+                note: "from the launch template; follows the node count",
+            }));
+        }
+        return lines;
+    });
+}
+
+/** Stand-alone EC2 instances (the bastion) and their root volumes. */
+function instanceLines(input: CostInput, table: PriceTable): CostLine[] {
+    return ofType(input.resources, TYPES.instance).flatMap((instance) => {
+        const type = String(instance.inputs.instanceType);
+        const lines = [line({
+            id: `instance:${instance.name}`,
+            category: "compute",
+            item: `EC2 instance ${instance.name}`,
+            detail: `${type}, on demand`,
+            factors: [{ value: 1, unit: "instance" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: instanceHourlyPrice(table, type),
+            priceUnit: "h",
+        })];
+        const root = instance.inputs.rootBlockDevice;
+        if (root?.volumeSize !== undefined) {
+            const volumeType = String(root.volumeType ?? "gp2");
+            lines.push(line({
+                id: `instance-volume:${instance.name}`,
+                category: "storage",
+                item: `EBS root volume, ${instance.name}`,
+                detail: volumeType,
+                factors: [{ value: 1, unit: "volume" }, { value: Number(root.volumeSize), unit: "GB" }],
+                unitPrice: ebsPrice(table, volumeType),
+                priceUnit: "GB-month",
+            }));
+        }
+        return lines;
+    });
+}
+
+/** A line per GB of a usage assumption, which it states: "costAssumptions.s3GbPerMonth = 300". */
+function usageLine(input: CostInput, key: keyof CostAssumptions, spec: Omit<LineSpec, "factors" | "assumption">, context = ""): CostLine {
+    const gb = input.assumptions[key];
+    return line({ ...spec, factors: [{ value: gb, unit: "GB" }], assumption: `costAssumptions.${key} = ${gb}${context}` });
+}
+
+function natLines(input: CostInput, table: PriceTable): CostLine[] {
+    const gateways = ofType(input.resources, TYPES.natGateway).length;
+    if (gateways === 0) return [];
+    return [
+        line({
+            id: "nat-gateway-hours",
+            category: "network",
+            item: "NAT gateways",
+            factors: [{ value: gateways, unit: "gateway" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: table.natGateway.perHour,
+            priceUnit: "h",
+        }),
+        usageLine(input, "natGatewayGbPerMonth", {
+            id: "nat-gateway-data",
+            category: "network",
+            item: "NAT gateway data processed",
+            unitPrice: table.natGateway.perGbProcessed,
+            priceUnit: "GB",
+        }),
+    ];
+}
+
+/**
+ * Every Elastic IP (in use or not), every instance that asks for a public address, and every node
+ * of a group whose launch template asks for one. The bastion and the nodes have none.
+ */
+function publicIpv4Lines(input: CostInput, table: PriceTable): CostLine[] {
+    const eips = ofType(input.resources, TYPES.eip).length;
+    const instances = ofType(input.resources, TYPES.instance).filter((i) => i.inputs.associatePublicIpAddress === true).length;
+    const nodes = sum(nodeGroups(input.resources).filter((g) => g.publicIpv4).map((g) => g.desired));
+    const addresses = eips + instances + nodes;
+    if (addresses === 0) return [];
+    return [line({
+        id: "public-ipv4",
+        category: "network",
+        item: "Public IPv4 addresses",
+        factors: [{ value: addresses, unit: "address" }, { value: table.hoursPerMonth, unit: "h" }],
+        unitPrice: table.publicIpv4.perAddressPerHour,
+        priceUnit: "h",
+        note: `${plural(eips, "Elastic IP")}, ${plural(instances, "instance")} and ${plural(nodes, "node")} with a public address`,
+    })];
+}
+
+/** Interface endpoints are charged per endpoint per AZ (one network interface per subnet); gateway endpoints are free. */
+function endpointLines(input: CostInput, table: PriceTable): CostLine[] {
+    const endpoints = ofType(input.resources, TYPES.vpcEndpoint);
+    const interfaces = endpoints.filter((e) => e.inputs.vpcEndpointType === "Interface");
+    const gateways = endpoints.filter((e) => e.inputs.vpcEndpointType === "Gateway");
+    const lines: CostLine[] = [];
+    if (interfaces.length > 0) {
+        const endpointAzs = sum(interfaces.map((e) => (e.inputs.subnetIds ?? []).length));
+        lines.push(
+            line({
+                id: "interface-endpoint-hours",
+                category: "network",
+                item: "Interface VPC endpoints",
+                factors: [{ value: endpointAzs, unit: "endpoint-AZ" }, { value: table.hoursPerMonth, unit: "h" }],
+                unitPrice: table.vpcEndpoints.interfacePerHourPerAz,
+                priceUnit: "h",
+                note: `${plural(interfaces.length, "endpoint")} × their subnets (${distinct(interfaces.map((e) => String((e.inputs.subnetIds ?? []).length))).join("/")} each)`,
+            }),
+            usageLine(input, "interfaceEndpointGbPerMonth", {
+                id: "interface-endpoint-data",
+                category: "network",
+                item: "Interface VPC endpoint data processed",
+                unitPrice: table.vpcEndpoints.interfacePerGbProcessed,
+                priceUnit: "GB",
+            }),
+        );
+    }
+    if (gateways.length > 0) {
+        lines.push(line({
+            id: "gateway-endpoint-hours",
+            category: "network",
+            item: "Gateway VPC endpoints",
+            detail: gateways.map((e) => String(e.inputs.serviceName).split(".").pop()).join(", "),
+            factors: [{ value: gateways.length, unit: "endpoint" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: table.vpcEndpoints.gatewayPerHour,
+            priceUnit: "h",
+            note: "free",
+        }));
+    }
+    return lines;
+}
+
+/** One line per EBS volume type of the persistent volume claims, with the claims behind it. */
+function claimLines(input: CostInput, table: PriceTable): CostLine[] {
+    const claims = volumeClaims(input.resources);
+    return distinct(claims.map((c) => c.volumeType)).map((volumeType) => {
+        const ofVolumeType = claims.filter((c) => c.volumeType === volumeType);
+        return line({
+            id: `pvc:${volumeType}`,
+            category: "storage",
+            item: `EBS persistent volumes ${volumeType}`,
+            factors: [{ value: sum(ofVolumeType.map((c) => c.sizeGb * c.count)), unit: "GB" }],
+            unitPrice: ebsPrice(table, volumeType),
+            priceUnit: "GB-month",
+            note: `${plural(sum(ofVolumeType.map((c) => c.count)), "volume")} from ${plural(ofVolumeType.length, "claim")} in chart values and resources (sizes the values set; chart defaults are not seen)`,
+            claims: ofVolumeType,
+        });
+    });
+}
+
+function s3Lines(input: CostInput, table: PriceTable): CostLine[] {
+    const buckets = ofType(input.resources, ...BUCKET_TYPES);
+    if (buckets.length === 0) return [];
+    return [usageLine(input, "s3GbPerMonth", {
+        id: "s3-storage",
+        category: "storage",
+        item: "S3 Standard storage",
+        unitPrice: table.s3.standardPerGbMonth,
+        priceUnit: "GB-month",
+        note: `buckets: ${buckets.map((b) => b.name).join(", ")}`,
+    }, ` (in total, over ${plural(buckets.length, "bucket")})`)];
+}
+
+function kmsLines(input: CostInput, table: PriceTable): CostLine[] {
+    const keys = ofType(input.resources, TYPES.kmsKey);
+    if (keys.length === 0) return [];
+    return [line({
+        id: "kms-keys",
+        category: "security",
+        item: "KMS customer-managed keys",
+        factors: [{ value: keys.length, unit: "key" }],
+        unitPrice: table.kms.perKeyMonth,
+        priceUnit: "key-month",
+        note: `requests ($${table.kms.per10kRequests} per 10,000) not estimated`,
+    })];
+}
+
+/** A log group without retention keeps everything; the estimate then shows a year's accumulation. */
+const UNLIMITED_RETENTION_DAYS = 365;
+
+/**
+ * Ingestion from the assumption, and storage at steady state: a month's ingestion kept for the
+ * longest retention of the stack's log groups (uncompressed, so an upper bound).
+ */
+function logLines(input: CostInput, table: PriceTable): CostLine[] {
+    const groups = ofType(input.resources, TYPES.logGroup);
+    if (groups.length === 0) return [];
+    const gb = input.assumptions.logIngestionGbPerMonth;
+    const unlimited = groups.filter((g) => !g.inputs.retentionInDays).length;
+    const longest = Math.max(...groups.map((g) => Number(g.inputs.retentionInDays) || UNLIMITED_RETENTION_DAYS));
+    const daysPerMonth = table.hoursPerMonth / 24;
+    const context = ` (over ${plural(groups.length, "log group")})`;
+    return [
+        usageLine(input, "logIngestionGbPerMonth", {
+            id: "logs-ingestion",
+            category: "logging",
+            item: "CloudWatch Logs ingestion",
+            unitPrice: table.cloudwatchLogs.ingestedPerGb,
+            priceUnit: "GB",
+        }, context),
+        line({
+            id: "logs-storage",
+            category: "logging",
+            item: "CloudWatch Logs storage",
+            factors: [{ value: (gb * longest) / daysPerMonth, unit: "GB" }],
+            unitPrice: table.cloudwatchLogs.storedPerGbMonth,
+            priceUnit: "GB-month",
+            assumption: `costAssumptions.logIngestionGbPerMonth = ${gb}${context}`,
+            note: `steady state: ${longest} days of ingestion kept (the longest retention${unlimited > 0 ? `; ${plural(unlimited, "group")} without retention counted as ${UNLIMITED_RETENTION_DAYS} days` : ""}), uncompressed`,
+        }),
+    ];
+}
+
+/** The price keys of the EBS volume types the table prices. */
+const EBS_PRICE_KEYS: Readonly<Record<string, keyof PriceTable["ebs"]>> = { gp2: "gp2PerGbMonth", gp3: "gp3PerGbMonth" };
+
+/** The EBS price of a volume type; throws for a type the table does not price. */
+function ebsPrice(table: PriceTable, volumeType: string): number {
+    if (!Object.hasOwn(EBS_PRICE_KEYS, volumeType)) {
+        throw new Error(`No EBS price for volume type "${volumeType}" in the ${table.region} list (as of ${table.asOf}); priced types: ${Object.keys(EBS_PRICE_KEYS).join(", ")}`);
+    }
+    return table.ebs[EBS_PRICE_KEYS[volumeType]];
+}
+
+/** The estimate for a stack: every line, in the order above, and their sum. */
+export function estimateCost(input: CostInput, table: PriceTable): CostEstimate {
+    const lines = [
+        ...controlPlaneLines(input, table),
+        ...nodeGroupLines(input, table),
+        ...instanceLines(input, table),
+        ...natLines(input, table),
+        ...publicIpv4Lines(input, table),
+        ...endpointLines(input, table),
+        ...claimLines(input, table),
+        ...s3Lines(input, table),
+        ...kmsLines(input, table),
+        ...logLines(input, table),
+    ];
+    return {
+        currency: table.currency,
+        region: table.region,
+        pricesAsOf: table.asOf,
+        hoursPerMonth: table.hoursPerMonth,
+        lines,
+        total: sum(lines.map((l) => l.monthly)),
+    };
+}

@@ -1,0 +1,33 @@
+/** How the planner writes numbers and counts, in one place so that every section reads alike. */
+
+function pluralWord(word: string): string {
+    return `${word}${word.endsWith("s") ? "es" : "s"}`;
+}
+
+/** "1 volume", "3 volumes", "2 addresses". */
+export function plural(count: number, word: string): string {
+    return `${count} ${count === 1 ? word : pluralWord(word)}`;
+}
+
+/** Dollars with cents and thousands separators: $1,097.92. */
+export function formatUsd(amount: number): string {
+    return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A unit price with at least cents and every digit the price list has: $0.10, $0.0376. */
+export function formatPrice(price: number): string {
+    return `$${Number.isInteger(price * 100) ? price.toFixed(2) : String(price)}`;
+}
+
+/** A quantity: whole numbers as they are, others to two decimals. */
+export function formatQuantity(value: number): string {
+    return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/** Units that read the same in the plural: hours and gigabytes. */
+const UNCOUNTED_UNITS: ReadonlySet<string> = new Set(["h", "GB"]);
+
+/** A quantity with its unit: "3 gateways", "730 h", "4.93 GB". */
+export function formatAmount(value: number, unit: string): string {
+    return `${formatQuantity(value)} ${UNCOUNTED_UNITS.has(unit) || value === 1 ? unit : pluralWord(unit)}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * The offline planner's command line: `npm run plan -- [options]`. It runs compiled (dist/) for a
+ * fast start; `main` takes the arguments and returns the exit status, so tests call it in-process.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../config/load";
+import { RunOptions } from "../engine/run";
+import { compareStacks } from "./compare";
+import { planJson, planStack, StackPlan } from "./plan";
+import { loadPriceTable } from "./pricing";
+import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
+
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--json]
+       npm run plan -- --compare <a> <b> [--markdown <file>] [--json]
+
+Runs the Pulumi program offline (mocks, no AWS account, no Pulumi CLI) and prints what a stack
+creates (inventory, pods), what it costs a month, and what the NIST 800-53 policy pack says of it.
+
+  --stack <name>       the stack to plan (Pulumi.<name>.yaml); default dev
+  --compare <a> <b>    two stacks side by side: a row per dev-vs-prod decision, cost and pod deltas
+  --markdown <file>    with --compare: also write the comparison as Markdown to <file>
+  --json               print everything machine-readable, every resource with its inputs
+  --help               print this help
+
+Exit status: 0 fine, 1 a mandatory policy violation, 2 bad arguments or bad input
+(unknown stack, unreadable stack file, invalid config, an instance type without a price).
+`;
+
+export const EXIT_OK = 0;
+export const EXIT_MANDATORY_VIOLATION = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface CliArgs {
+    readonly help: boolean;
+    readonly stack: string;
+    readonly compare?: readonly [string, string];
+    readonly markdown?: string;
+    readonly json: boolean;
+}
+
+/** Thrown for arguments the CLI does not understand; main prints it with the usage hint. */
+export class UsageError extends Error {}
+
+/** Parses the arguments (after `node cli.js`). Throws UsageError for anything it cannot use. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+    let stack: string | undefined;
+    let compare: [string, string] | undefined;
+    let markdown: string | undefined;
+    let json = false;
+    let help = false;
+    const valueOf = (i: number, flag: string): string => {
+        const value = argv[i];
+        if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        return value;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        switch (arg) {
+            case "--help": case "-h": help = true; break;
+            case "--json": json = true; break;
+            case "--stack": stack = valueOf(++i, arg); break;
+            case "--markdown": markdown = valueOf(++i, arg); break;
+            case "--compare": compare = [valueOf(++i, arg), valueOf(++i, `${arg} <a>`)]; break;
+            default: throw new UsageError(`unknown argument "${arg}"`);
+        }
+    }
+    if (stack !== undefined && compare) throw new UsageError("--stack and --compare do not go together");
+    if (markdown !== undefined && !compare) throw new UsageError("--markdown needs --compare");
+    return { help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(markdown !== undefined ? { markdown } : {}) };
+}
+
+/** Where main writes; tests capture it. */
+export interface Io {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+}
+
+const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/**
+ * One line for any error: a config error lists its problems separated by semicolons, others
+ * lose their line breaks. No stack trace: every expected failure says what to fix.
+ */
+function errorLine(error: unknown, stack?: string): string {
+    if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}: ${error.problems.join("; ")}`;
+    const message = error instanceof Error ? error.message : String(error);
+    return message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+}
+
+const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
+
+/** Runs the CLI and returns its exit status. `runOptions` (tests) points the runs at another project folder. */
+export async function main(argv: readonly string[], io: Io = processIo, runOptions: RunOptions = {}): Promise<number> {
+    let args: CliArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (error) {
+        io.stderr(`error: ${errorLine(error)}\n${USAGE}`);
+        return EXIT_BAD_INPUT;
+    }
+    if (args.help) {
+        io.stdout(USAGE);
+        return EXIT_OK;
+    }
+    let current = args.stack;
+    try {
+        const table = loadPriceTable();
+        if (!args.compare) {
+            const { run, plan } = await planStack(args.stack, table, runOptions);
+            io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
+            return exitFor([plan]);
+        }
+        const sides = [];
+        for (const stack of args.compare) {
+            current = stack;
+            sides.push(await planStack(stack, table, runOptions));
+        }
+        const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods }));
+        const comparison = compareStacks(a, b);
+        const plans = sides.map((s) => s.plan);
+        if (args.markdown !== undefined) {
+            fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
+            fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans));
+            // stderr, so that --json keeps stdout to the JSON document alone.
+            io.stderr(`wrote ${args.markdown}\n`);
+        }
+        io.stdout(args.json ? `${JSON.stringify({ comparison, stacks: sides.map(({ run, plan }) => planJson(run, plan)) }, null, 2)}\n` : renderComparison(comparison, plans));
+        return exitFor(plans);
+    } catch (error) {
+        io.stderr(`error: ${errorLine(error, current)}\n`);
+        return EXIT_BAD_INPUT;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
+}

@@ -1,0 +1,50 @@
+/**
+ * A stack's plan: the program run offline, then what it creates (inventory, pods), what it costs
+ * and what the policy pack says of it. Each section is a field computed from the same run, so a
+ * new section (the capacity plan of issue 8) is one more field here and one renderer in render.ts.
+ */
+import { StackRun, runStack, RunOptions } from "../engine/run";
+import { PlannedResource } from "../engine/types";
+import { CostEstimate, estimateCost } from "./cost";
+import { buildInventory, Inventory } from "./inventory";
+import { countPods, PodCount } from "./pods";
+import { PolicyReport, policyReport } from "./policy";
+import { PriceTable } from "./pricing";
+
+export interface StackPlan {
+    readonly stack: string;
+    readonly project: string;
+    readonly environment: string;
+    readonly inventory: Inventory;
+    readonly pods: PodCount;
+    readonly cost: CostEstimate;
+    readonly policy: PolicyReport;
+}
+
+/** The plan of a run that has already happened. */
+export function planRun(run: StackRun, table: PriceTable): StackPlan {
+    return {
+        stack: run.stack,
+        project: run.project,
+        environment: run.config.environment,
+        inventory: buildInventory(run.resources),
+        pods: countPods(run.resources),
+        cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
+        policy: policyReport(run.resources, run.config.environment),
+    };
+}
+
+/** Runs the program for `stack` under mocks and plans it. */
+export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}): Promise<{ run: StackRun; plan: StackPlan }> {
+    const run = await runStack(stack, options);
+    return { run, plan: planRun(run, table) };
+}
+
+/** A resource as --json shows it: everything but the mocks' invented outputs. */
+export type ResourceRecord = Omit<PlannedResource, "outputs">;
+
+/** Everything a plan knows, machine-readable: the plan, the validated config, the stack outputs and every resource with its inputs (secrets stay "[secret]"). */
+export function planJson(run: StackRun, plan: StackPlan) {
+    const resources: ResourceRecord[] = run.resources.map(({ outputs: _outputs, ...record }) => record);
+    return { ...plan, config: run.config, outputs: run.outputs, resources };
+}

@@ -1,0 +1,126 @@
+/**
+ * The planner's reports as text for a terminal and as Markdown for docs and pull requests. Pure
+ * functions of a plan or a comparison: nothing here computes a figure.
+ */
+import { Comparison, DeltaRow } from "./compare";
+import { CostEstimate, CostLine } from "./cost";
+import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
+import { StackPlan } from "./plan";
+
+/** Pads the cells of each column to a common width; the last column is left ragged. */
+function textTable(rows: readonly (readonly string[])[], indent = "  "): string[] {
+    const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+    return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
+}
+
+/** A Markdown table; pipes in cells are escaped. */
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+    const cell = (text: string) => text.replace(/\|/g, "\\|");
+    return [`| ${header.map(cell).join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`)];
+}
+
+/** "3 gateways × 730 h × $0.045/h": the arithmetic of a line. */
+function lineArithmetic(line: CostLine): string {
+    return [...line.factors.map((f) => formatAmount(f.value, f.unit)), `${formatPrice(line.unitPrice)}/${line.priceUnit}`].join(" × ");
+}
+
+function itemLabel(line: CostLine): string {
+    return line.detail ? `${line.item} (${line.detail})` : line.item;
+}
+
+/** The notes under a line: its assumption, what was counted, and each claim of a PVC line. */
+function lineNotes(line: CostLine): string[] {
+    return [
+        ...(line.assumption ? [`assumption: ${line.assumption}`] : []),
+        ...(line.note ? [line.note] : []),
+        ...(line.claims ?? []).map((c) => `${c.source} ${c.path}: ${formatQuantity(c.sizeGb)} GB × ${c.count} [${c.countBasis}] on ${c.storageClass}`),
+    ];
+}
+
+function costHeading(cost: CostEstimate): string {
+    return `${cost.region} list prices as of ${cost.pricesAsOf}, ${cost.currency}, ${cost.hoursPerMonth} h a month`;
+}
+
+function inventoryText(plan: StackPlan): string[] {
+    const { inventory } = plan;
+    const rows = inventory.byComponent.flatMap((c) => [[c.component, String(c.total)], ...c.types.map((t) => [`  ${t.type}`, String(t.count)])]);
+    return [`Inventory: ${inventory.total} resources`, ...textTable(rows)];
+}
+
+function podsText(plan: StackPlan): string[] {
+    const { pods } = plan;
+    const rows = pods.sources.map((s) => [s.name, s.what, s.component, String(s.pods), s.workloads.map((w) => `${w.name} ${w.pods}${w.kind === "DaemonSet" ? " (DaemonSet)" : ""}`).join(", ")]);
+    return [
+        `Pods: ${pods.total} at ${pods.nodeCount} nodes (DaemonSets run one pod per node)`,
+        ...textTable([["release / resource", "chart / add-on", "component", "pods", "workloads"], ...rows]),
+    ];
+}
+
+function costText(plan: StackPlan): string[] {
+    const { cost } = plan;
+    const table = textTable(cost.lines.map((l) => [itemLabel(l), lineArithmetic(l), formatUsd(l.monthly).padStart(11)]));
+    return [
+        `Monthly cost estimate (${costHeading(cost)})`,
+        // Notes are long: they go on lines of their own rather than widening the table.
+        ...cost.lines.flatMap((l, i) => [table[i], ...lineNotes(l).map((n) => `      ${n}`)]),
+        `  Total: ${formatUsd(cost.total)} a month`,
+    ];
+}
+
+function policyText(plan: StackPlan): string[] {
+    const { policy } = plan;
+    const heading = `Policy (${policy.packConfig}): ${policy.mandatory} mandatory, ${policy.advisory} advisory violations`;
+    return [heading, ...policy.violations.map((v) =>
+        `  [${v.enforcementLevel}] ${v.policy} (NIST ${v.nist.join(", ")}) ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}`)];
+}
+
+/** The report's sections, in order; a section is a function of the plan. */
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, costText, policyText];
+
+/** The whole report for one stack. */
+export function renderPlan(plan: StackPlan): string {
+    const title = `Plan for stack ${plan.stack} (${plan.project}, ${plan.environment})`;
+    return [title, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
+}
+
+const signedUsd = (amount: number) => (amount < 0 ? `-${formatUsd(-amount)}` : `+${formatUsd(amount)}`);
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+function deltaCells(row: DeltaRow, format: (n: number) => string, formatDelta: (n: number) => string): string[] {
+    return [row.label, ...row.values.map(format), formatDelta(row.delta)];
+}
+
+/** The comparison as text: decisions, then cost and pods per stack with the deltas. */
+export function renderComparison(comparison: Comparison, plans: readonly StackPlan[]): string {
+    const [a, b] = comparison.stacks;
+    const out = [`${a} vs ${b}`, ""];
+    out.push(...textTable([["decision", a, b, "NIST"], ...comparison.decisions.map((d) => [d.decision, d.values[0], d.values[1], d.nist])]));
+    out.push("", `Monthly cost (${costHeading(plans[0].cost)})`);
+    out.push(...textTable([["item", a, b, "delta"], ...[...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))]));
+    out.push("", "Pods");
+    out.push(...textTable([["chart / add-on", a, b, "delta"], ...[...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))]));
+    out.push("", "Policy", ...textTable(plans.map((p) => [p.stack, `${p.policy.mandatory} mandatory`, `${p.policy.advisory} advisory`])));
+    return out.join("\n") + "\n";
+}
+
+/** The comparison as a Markdown document, grouped by the spec's sections. */
+export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[]): string {
+    const [a, b] = comparison.stacks;
+    const out = [
+        `# ${a} vs ${b}: the decisions, costs and pods as the code declares them`,
+        "",
+        `Generated by \`npm run plan -- --compare ${a} ${b} --markdown <file>\` from the program run offline; do not edit by hand.`,
+        "Each value is read from the stack's declared resources or its validated config (the Source column says which).",
+        "",
+    ];
+    for (const section of [...new Set(comparison.decisions.map((d) => d.section))]) {
+        const rows = comparison.decisions.filter((d) => d.section === section).map((d) => [`**${d.decision}**`, d.values[0], d.values[1], d.nist, d.source]);
+        out.push(`## ${section}`, "", ...markdownTable(["Decision", a, b, "NIST Control", "Source"], rows), "");
+    }
+    out.push(`## Monthly cost`, "", `Prices: ${costHeading(plans[0].cost)}. Each line is computed from the declared resources; see \`npm run plan -- --stack <name>\` for the arithmetic and assumptions of every line.`, "");
+    out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
+    out.push("## Pods", "", "From the workload models of each chart and add-on; DaemonSets count one pod per node.", "");
+    out.push(...markdownTable(["Chart / add-on", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
+    out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
+    return out.join("\n");
+}

@@ -1,0 +1,122 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { findProjectDir } from "../engine/stack-file";
+import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, main, parseArgs, UsageError } from "../planner/cli";
+import { RunOptions } from "../engine/run";
+
+/** Runs the CLI in-process and captures what it writes. */
+async function cli(argv: string[], runOptions: RunOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, runOptions);
+    return { code, stdout, stderr };
+}
+
+/** A project folder holding this project's Pulumi.yaml and the given stack files. */
+function fixtureProject(stacks: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "planner-cli-"));
+    fs.copyFileSync(path.join(findProjectDir(), "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const [name, text] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text);
+    return dir;
+}
+
+const stackFile = (name: string) => fs.readFileSync(path.join(findProjectDir(), `Pulumi.${name}.yaml`), "utf8");
+
+/** One line on stderr, starting "error:", and no stack trace. */
+function expectOneLineError(stderr: string, pattern: RegExp): void {
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines, stderr).to.have.length(1);
+    expect(lines[0]).to.match(/^error: /).and.match(pattern);
+    expect(stderr).not.to.match(/\n\s+at /);
+}
+
+describe("planner CLI arguments", () => {
+    it("defaults to the dev stack and reads --compare's two stacks", () => {
+        expect(parseArgs([])).to.deep.include({ stack: "dev", json: false, help: false });
+        expect(parseArgs(["--compare", "dev", "prod", "--markdown", "x.md", "--json"])).to.deep.include({ compare: ["dev", "prod"], markdown: "x.md", json: true });
+    });
+
+    it("rejects unknown arguments, missing values and --markdown without --compare", () => {
+        expect(() => parseArgs(["--bogus"])).to.throw(UsageError, /unknown argument "--bogus"/);
+        expect(() => parseArgs(["--stack"])).to.throw(UsageError, /--stack needs a value/);
+        expect(() => parseArgs(["--compare", "dev"])).to.throw(UsageError, /needs a value/);
+        expect(() => parseArgs(["--markdown", "x.md"])).to.throw(UsageError, /--markdown needs --compare/);
+    });
+
+    it("prints the usage for --help and exits 0, and exits 2 on a bad argument", async () => {
+        expect((await cli(["--help"])).code).to.equal(EXIT_OK);
+        const bad = await cli(["--bogus"]);
+        expect(bad.code).to.equal(EXIT_BAD_INPUT);
+        expect(bad.stderr).to.match(/^error: unknown argument/).and.contain("Usage:");
+    });
+});
+
+describe("planner CLI bad input", () => {
+    const project = fixtureProject({
+        // Every other key as prod has it, so the bastion's type is the only problem.
+        pricey: stackFile("prod").replace(/instanceType: t3a\.medium/, "instanceType: c7i.large"),
+        invalid: stackFile("dev").replace("natGateways: single", "natGateways: sometimes"),
+        malformed: "config: [unclosed\n",
+        empty: "# no config block\n",
+    });
+
+    it("names an unknown stack and the stacks there are", async () => {
+        const { code, stderr } = await cli(["--stack", "staging"], { projectDir: project });
+        expect(code).to.equal(EXIT_BAD_INPUT);
+        expectOneLineError(stderr, /Unknown stack "staging".*stacks: empty, invalid, malformed, pricey/);
+    });
+
+    it("reports a malformed stack file and one without config", async () => {
+        const malformed = await cli(["--stack", "malformed"], { projectDir: project });
+        expect(malformed.code).to.equal(EXIT_BAD_INPUT);
+        expectOneLineError(malformed.stderr, /Pulumi\.malformed\.yaml is not valid YAML/);
+        const empty = await cli(["--stack", "empty"], { projectDir: project });
+        expect(empty.code).to.equal(EXIT_BAD_INPUT);
+        expectOneLineError(empty.stderr, /has no config: block/);
+    });
+
+    it("reports invalid config with the key, the value and what is allowed", async () => {
+        const { code, stderr } = await cli(["--stack", "invalid"], { projectDir: project });
+        expect(code).to.equal(EXIT_BAD_INPUT);
+        expectOneLineError(stderr, /invalid config in Pulumi\.invalid\.yaml: network\.natGateways: got "sometimes"; allowed: one of single, one-per-az/);
+    });
+
+    it("reports an instance type without a price", async () => {
+        const { code, stderr } = await cli(["--stack", "pricey"], { projectDir: project });
+        expect(code).to.equal(EXIT_BAD_INPUT);
+        expectOneLineError(stderr, /No EC2 price for instance type "c7i\.large"/);
+    });
+});
+
+describe("planner CLI comparison", () => {
+    it("writes the comparison as Markdown and prints it as text", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "planner-md-")), "docs", "compare.md");
+        const { stdout, stderr } = await cli(["--compare", "dev", "prod", "--markdown", file]);
+        expect(stderr).to.equal(`wrote ${file}\n`);
+        expect(stdout).to.match(/^dev vs prod/).and.contain("Total per month");
+        expect(fs.readFileSync(file, "utf8")).to.match(/^# dev vs prod/).and.contain("| **Node Count** | 2 | 3 | CP-10 |");
+    });
+});
+
+describe("planner CLI policy exit status", () => {
+    it("exits 0 for dev, which has no mandatory violation", async () => {
+        const { code, stdout } = await cli(["--stack", "dev"]);
+        expect(stdout).to.match(/Policy \(policy\/config\/dev\.json\): 0 mandatory/);
+        expect(code).to.equal(EXIT_OK);
+    });
+
+    it("exits 1 when prod is given a public endpoint, naming the rule and its NIST control", async () => {
+        const { code, stdout } = await cli(["--stack", "prod", "--json"], {
+            override: (c) => {
+                c.cluster.endpointPublicAccess = true;
+                c.cluster.publicAccessCidrs = ["203.0.113.0/24"];
+            },
+        });
+        expect(code).to.equal(EXIT_MANDATORY_VIOLATION);
+        const violation = JSON.parse(stdout).policy.violations.find((v: { policy: string }) => v.policy === "eks-no-public-endpoint");
+        expect(violation).to.include({ enforcementLevel: "mandatory", resourceType: "aws:eks/cluster:Cluster" });
+        expect(violation.nist).to.include("SC-7");
+    });
+});

@@ -1,0 +1,246 @@
+import { expect } from "chai";
+import { StackRun } from "../engine/run";
+import { PlannedResource } from "../engine/types";
+import { compareStacks, DECISIONS } from "../planner/compare";
+import { CostEstimate, CostLine, estimateCost } from "../planner/cost";
+import { buildInventory, STACK_LEVEL } from "../planner/inventory";
+import { planJson, planRun, StackPlan } from "../planner/plan";
+import { countPods, podsOf } from "../planner/pods";
+import { loadPriceTable } from "../planner/pricing";
+import { renderComparisonMarkdown, renderPlan } from "../planner/render";
+import { ofType, stack, stackWith } from "./support/stacks";
+
+const table = loadPriceTable();
+
+function estimate(run: StackRun): CostEstimate {
+    return estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
+}
+
+function lineOf(cost: CostEstimate, id: string): CostLine {
+    const found = cost.lines.find((l) => l.id === id);
+    if (!found) throw new Error(`no cost line ${id}; lines: ${cost.lines.map((l) => l.id).join(", ")}`);
+    return found;
+}
+
+/** A resource record as the engine makes it, for graphs written by hand. */
+function resource(type: string, name: string, inputs: Record<string, any>): PlannedResource {
+    return { type, name, urn: `urn:pulumi:test::p::${type}::${name}`, custom: true, dependencies: [], protect: false, inputs, outputs: { ...inputs, id: name } };
+}
+
+describe("planner cost estimate", () => {
+    it("prices prod's 3 NAT gateways at 3 x $0.045 x 730 = $98.55", async () => {
+        const nat = lineOf(estimate(await stack("prod")), "nat-gateway-hours");
+        expect(nat.factors.map((f) => f.value)).to.deep.equal([3, 730]);
+        expect(nat.monthly).to.be.closeTo(98.55, 1e-9);
+    });
+
+    it("prices dev's node group at 2 x t3a.medium = 2 x $0.0376 x 730 = $54.896, and states min and max", async () => {
+        const nodes = lineOf(estimate(await stack("dev")), "node-group:general");
+        expect(nodes.monthly).to.be.closeTo(54.896, 1e-9);
+        expect(nodes.detail).to.contain("t3a.medium");
+        expect(nodes.note).to.contain("min 0 = $0.00").and.contain("max 3 = $82.34");
+    });
+
+    it("prices the control plane at standard support, $0.10 x 730 = $73, in both stacks", async () => {
+        for (const name of ["dev", "prod"] as const) {
+            expect(lineOf(estimate(await stack(name)), "eks-control-plane").monthly, name).to.be.closeTo(73, 1e-9);
+        }
+    });
+
+    it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
+        const cost = estimateCost({
+            resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0 },
+        }, table);
+        expect(cost.lines).to.have.length(1);
+        expect(cost.lines[0].detail).to.contain("extended support");
+        expect(cost.lines[0].monthly).to.be.closeTo(438, 1e-9);
+    });
+
+    it("prices prod's interface endpoints per endpoint per AZ: 10 x 3 x $0.01 x 730 = $219", async () => {
+        expect(lineOf(estimate(await stack("prod")), "interface-endpoint-hours").monthly).to.be.closeTo(219, 1e-9);
+    });
+
+    it("charges every Elastic IP as a public IPv4 address, and nothing for the bastion", async () => {
+        const run = await stack("prod");
+        const ipv4 = lineOf(estimate(run), "public-ipv4");
+        expect(ofType(run, "aws:ec2/instance:Instance")).to.have.length(1);
+        expect(ipv4.factors[0].value).to.equal(ofType(run, "aws:ec2/eip:Eip").length).and.equal(3);
+        expect(ipv4.monthly).to.be.closeTo(3 * 0.005 * 730, 1e-9);
+    });
+
+    it("prices root volumes from the launch template: dev 2 x 50 GB gp2 = $10, prod 3 x 100 GB gp3 = $24", async () => {
+        expect(lineOf(estimate(await stack("dev")), "node-group-volumes:general").monthly).to.be.closeTo(10, 1e-9);
+        expect(lineOf(estimate(await stack("prod")), "node-group-volumes:general").monthly).to.be.closeTo(24, 1e-9);
+    });
+
+    it("prices the bastion and its root volume in prod only", async () => {
+        const prod = estimate(await stack("prod"));
+        expect(prod.lines.filter((l) => l.id.startsWith("instance:")).map((l) => l.monthly)).to.deep.equal([0.0376 * 730]);
+        expect(estimate(await stack("dev")).lines.some((l) => l.id.startsWith("instance"))).to.equal(false);
+    });
+
+    it("counts one KMS key-month per declared key, and states each usage assumption beside its line", async () => {
+        const run = await stack("prod");
+        const cost = estimate(run);
+        expect(lineOf(cost, "kms-keys").factors[0].value).to.equal(ofType(run, "aws:kms/key:Key").length);
+        expect(lineOf(cost, "nat-gateway-data").assumption).to.equal(`costAssumptions.natGatewayGbPerMonth = ${run.config.costAssumptions.natGatewayGbPerMonth}`);
+        expect(lineOf(cost, "logs-ingestion").assumption).to.contain("costAssumptions.logIngestionGbPerMonth");
+    });
+
+    it("keeps prod's CloudWatch storage at a year of ingestion: 20 GB x 12 x $0.03 = $7.20", async () => {
+        expect(lineOf(estimate(await stack("prod")), "logs-storage").monthly).to.be.closeTo(7.2, 1e-9);
+    });
+
+    it("makes each line its factors times its unit price, and each total the sum of its lines", async () => {
+        for (const name of ["dev", "prod"] as const) {
+            const cost = estimate(await stack(name));
+            for (const l of cost.lines) expect(l.monthly, l.id).to.be.closeTo(l.factors.reduce((p, f) => p * f.value, l.unitPrice), 1e-9);
+            expect(cost.total, name).to.be.closeTo(cost.lines.reduce((t, l) => t + l.monthly, 0), 1e-9);
+            expect(new Set(cost.lines.map((l) => l.id)).size, `${name} line ids are unique`).to.equal(cost.lines.length);
+        }
+    });
+
+    it("derives lines from the resources: prod overridden to 2 zones has 2 NAT gateways and 20 endpoint-AZs", async () => {
+        const run = await stackWith("prod", (c) => {
+            c.network.availabilityZones = ["us-east-1a", "us-east-1b"];
+            c.cluster.nodeGroups[0].availabilityZones = ["us-east-1a", "us-east-1b"];
+            c.observability.mimir.ingesterZones = 2;
+        });
+        const cost = estimate(run);
+        expect(lineOf(cost, "nat-gateway-hours").monthly).to.be.closeTo(2 * 0.045 * 730, 1e-9);
+        expect(lineOf(cost, "interface-endpoint-hours").factors[0].value).to.equal(20);
+        expect(lineOf(cost, "public-ipv4").factors[0].value).to.equal(2);
+    });
+
+    it("fails with the type named when an instance type has no price", async () => {
+        const run = await stack("dev");
+        const noMedium = loadPriceTable();
+        delete (noMedium.ec2.onDemandPerHour as Record<string, number>)["t3a.medium"];
+        expect(() => estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, noMedium)).to.throw(/No EC2 price for instance type "t3a\.medium"/);
+    });
+});
+
+describe("planner inventory", () => {
+    it("files every resource under exactly one top-level component, the default provider under the stack", async () => {
+        const run = await stack("prod");
+        const inventory = buildInventory(run.resources);
+        expect(inventory.total).to.equal(run.resources.length);
+        expect(inventory.byComponent.reduce((t, c) => t + c.total, 0)).to.equal(run.resources.length);
+        expect(inventory.byType.reduce((t, c) => t + c.count, 0)).to.equal(run.resources.length);
+        const stackLevel = inventory.byComponent.find((c) => c.component === STACK_LEVEL);
+        expect(stackLevel?.types.map((t) => t.type)).to.deep.equal(["pulumi:providers:aws"]);
+    });
+
+    it("counts prod's network by type: 9 subnets, 3 NAT gateways, 11 endpoints", async () => {
+        const inventory = buildInventory((await stack("prod")).resources);
+        const network = inventory.byComponent.find((c) => c.component.startsWith("platform:network:Network "));
+        const count = (type: string) => network?.types.find((t) => t.type === type)?.count;
+        expect(count("aws:ec2/subnet:Subnet")).to.equal(9);
+        expect(count("aws:ec2/natGateway:NatGateway")).to.equal(3);
+        expect(count("aws:ec2/vpcEndpoint:VpcEndpoint")).to.equal(11);
+    });
+
+    it("files a nested component's resources under its top-level ancestor (the bastion under the cluster)", async () => {
+        const inventory = buildInventory((await stack("prod")).resources);
+        const cluster = inventory.byComponent.find((c) => c.component.startsWith("platform:cluster:Cluster "));
+        expect(cluster?.types.find((t) => t.type === "aws:ec2/instance:Instance")?.count).to.equal(1);
+        expect(inventory.byComponent.some((c) => c.component.startsWith("platform:cluster:Bastion"))).to.equal(false);
+    });
+});
+
+describe("planner pods", () => {
+    it("runs a DaemonSet's pod on every node and other workloads at their replicas", () => {
+        expect(podsOf({ kind: "DaemonSet", replicas: 1 }, 3)).to.equal(3);
+        expect(podsOf({ kind: "StatefulSet", replicas: 2 }, 3)).to.equal(2);
+    });
+
+    it("counts pods per release and add-on at the desired node count, the total their sum", async () => {
+        for (const name of ["dev", "prod"] as const) {
+            const run = await stack(name);
+            const pods = countPods(run.resources);
+            const desired = ofType(run, "aws:eks/nodeGroup:NodeGroup").reduce((t, g) => t + g.inputs.scalingConfig.desiredSize, 0);
+            expect(pods.nodeCount, name).to.equal(desired);
+            expect(pods.total, name).to.equal(pods.sources.reduce((t, s) => t + s.pods, 0));
+            expect(pods.sources.find((s) => s.what === "vpc-cni")?.pods, `${name} aws-node`).to.equal(desired);
+            expect(pods.sources.find((s) => s.what === "cluster-autoscaler")?.pods, `${name} autoscaler`).to.equal(1);
+        }
+    });
+});
+
+describe("planner comparison and reports", () => {
+    let dev: StackRun;
+    let prod: StackRun;
+    let plans: StackPlan[];
+    before(async () => {
+        [dev, prod] = [await stack("dev"), await stack("prod")];
+        plans = [planRun(dev, table), planRun(prod, table)];
+    });
+    const compare = () => compareStacks(
+        { ...dev, stack: "dev", cost: plans[0].cost, pods: plans[0].pods },
+        { ...prod, stack: "prod", cost: plans[1].cost, pods: plans[1].pods },
+    );
+    const row = (decision: string) => {
+        const found = compare().decisions.find((d) => d.decision === decision);
+        if (!found) throw new Error(`no row ${decision}`);
+        return found;
+    };
+
+    it("has a row per decision of the spec's tables, each with a NIST column", () => {
+        const names = compare().decisions.map((d) => d.decision);
+        for (const decision of ["Availability Zones", "NAT Gateways", "Public Subnets", "Private Subnets", "Pod Subnets", "Istio mTLS", "Private EKS Endpoint",
+            "Bastion Host", "Instance Type", "Node Count", "Node Min Size", "Node Max Size", "Disk Size", "Mimir", "Mimir Ingesters", "Mimir Cache",
+            "Prometheus Retention", "Loki Mode", "Loki Retention", "Loki Storage", "Tempo Replicas", "Tempo Storage", "Trace Protocols", "Grafana Replicas",
+            "Grafana Storage", "Kiali", "Pre-built Dashboards", "Trivy Operator", "Trivy Scan Scope", "IRSA for All Services", "KMS Encryption",
+            "Mandatory Tagging", "Velero", "Backup Schedules", "Cross-Region Backup", "Node Agent (fsbackup)", "Kubecost", "Headlamp", "EKS Control Plane"]) {
+            expect(names, decision).to.include(decision);
+        }
+        expect(DECISIONS.every((d) => d.nist !== "" && d.source !== "")).to.equal(true);
+    });
+
+    it("reads each value from the run: zones, NAT gateways, endpoint, instance type, node sizes, disk, Mimir", () => {
+        expect(row("Availability Zones").values).to.deep.equal(["2 (us-east-1a, us-east-1b)", "3 (us-east-1a, us-east-1b, us-east-1c)"]);
+        expect(row("NAT Gateways").values).to.deep.equal(["1 (us-east-1a)", "3 (us-east-1a, us-east-1b, us-east-1c)"]);
+        expect(row("Private EKS Endpoint").values[1]).to.equal("private only");
+        expect(row("Private EKS Endpoint").values[0]).to.match(/^public \(203\.0\.113\.0\/24\)/);
+        expect(row("Bastion Host").values[0]).to.equal("none");
+        expect(row("Instance Type").values).to.deep.equal(["t3a.medium", "t3a.xlarge"]);
+        expect([row("Node Count"), row("Node Min Size"), row("Node Max Size")].map((r) => r.values)).to.deep.equal([["2", "3"], ["0", "2"], ["3", "10"]]);
+        expect(row("Disk Size").values).to.deep.equal(["50 GB gp2", "100 GB gp3"]);
+        expect(row("Multi-AZ Nodes").values[0]).to.equal("1 (us-east-1a)");
+        expect(row("Mimir").values[0]).to.equal("off");
+        expect(row("Mimir Ingesters").values).to.deep.equal(["- (Mimir off)", "3 zones"]);
+        expect(row("Loki Retention").values).to.deep.equal(["7d", "90d"]);
+        expect(row("Mandatory Tagging").values[0]).to.equal("CostCenter, Environment, Owner, Project");
+    });
+
+    it("pairs the cost lines and pods of both stacks, the deltas adding up to the totals' difference", () => {
+        const comparison = compare();
+        expect(comparison.costTotal.values).to.deep.equal([plans[0].cost.total, plans[1].cost.total]);
+        expect(comparison.cost.reduce((t, r) => t + r.delta, 0)).to.be.closeTo(comparison.costTotal.delta, 1e-9);
+        expect(comparison.cost.find((r) => r.id === "nat-gateway-hours")?.values).to.deep.equal([0.045 * 730, 3 * 0.045 * 730]);
+        expect(comparison.cost.find((r) => r.id === "interface-endpoint-hours")?.values[0]).to.equal(0);
+        expect(comparison.podTotal.delta).to.equal(plans[1].pods.total - plans[0].pods.total);
+        expect(comparison.pods.reduce((t, r) => t + r.delta, 0)).to.equal(comparison.podTotal.delta);
+    });
+
+    it("writes the comparison as Markdown: a table per spec section, then cost, pods and policy", () => {
+        const markdown = renderComparisonMarkdown(compare(), plans);
+        for (const heading of ["## Networking & Security", "## Compute", "## Backup & DR", "## Monthly cost", "## Pods", "## Policy"]) expect(markdown).to.contain(heading);
+        expect(markdown).to.contain("| **NAT Gateways** | 1 (us-east-1a) | 3 (us-east-1a, us-east-1b, us-east-1c) | SC-7 |");
+    });
+
+    it("prints every section of a stack's plan, with each line's arithmetic and the total", () => {
+        const text = renderPlan(plans[1]);
+        for (const heading of ["Inventory:", "Pods:", "Monthly cost estimate", "Policy ("]) expect(text).to.contain(heading);
+        expect(text).to.contain("3 gateways × 730 h × $0.045/h").and.contain("$98.55");
+    });
+
+    it("puts everything in the JSON, every resource with its inputs and no mocked outputs", () => {
+        const json = JSON.parse(JSON.stringify(planJson(prod, plans[1])));
+        expect(json).to.include.keys("stack", "inventory", "pods", "cost", "policy", "config", "outputs", "resources");
+        expect(json.resources).to.have.length(prod.resources.length);
+        expect(json.resources[0]).to.include.keys("type", "name", "urn", "inputs").and.not.include.keys("outputs");
+        expect(json.cost.total).to.equal(plans[1].cost.total);
+    });
+});

@@ -183,6 +183,10 @@ describe("backup: Velero and cross-region replication", () => {
             const [plugin] = velero.inputs.values.initContainers;
             expect(plugin.image).to.equal(VELERO_AWS_PLUGIN_IMAGE).and.match(/^velero\/velero-plugin-for-aws:v1\.14\.\d+$/);
             expect(plugin.volumeMounts).to.deep.equal([{ mountPath: "/target", name: "plugins" }]);
+            // Its ServiceMonitor is a kind kube-prometheus-stack's CRDs define.
+            expect(velero.inputs.values.metrics.serviceMonitor.enabled).to.equal(true);
+            const [prometheus] = releaseOf(prod, "kube-prometheus-stack");
+            expect(velero.dependencies).to.include(prometheus.urn);
         });
 
         it("runs a daily backup at 02:00 UTC kept 7 days and a Sunday backup at 03:00 UTC kept 30 days", async () => {

@@ -159,6 +159,8 @@ describe("security: mesh and scanning", () => {
             expect(prod.config.security.trivy.scanners).to.have.members([...ALL_SCANNERS]);
             for (const scanner of ALL_SCANNERS) expect(trivy.inputs.values.operator[TRIVY_SCANNER_KEYS[scanner]], scanner).to.equal(true);
             expect(trivy.inputs.values.serviceMonitor).to.deep.equal({ enabled: true });
+            // The ServiceMonitor kind comes from kube-prometheus-stack's CRDs.
+            expect(trivy.dependencies).to.include(onlyRelease(prod, "kube-prometheus-stack").urn);
             expect(prod.outputs.trivyScanners).to.have.members([...ALL_SCANNERS]);
         });
 

@@ -13,7 +13,7 @@ import { LOKI_SERVICE_ACCOUNT, lokiValues, lokiWorkloads } from "../components/o
 import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirWorkloads, mimirZones } from "../components/observability/mimir";
 import { kubePrometheusStackWorkloads, prometheusValues, retentionSize } from "../components/observability/prometheus";
 import { MONITORING_NAMESPACE, URLS, storageClassFor } from "../components/observability/shared";
-import { TEMPO_SERVICE_ACCOUNT, tempoDistributedValues, tempoDistributedWorkloads, tempoSingleValues } from "../components/observability/tempo";
+import { TEMPO_SERVICE_ACCOUNT, singleBinaryReceivers, tempoDistributedValues, tempoDistributedWorkloads, tempoSingleValues } from "../components/observability/tempo";
 import { ObservabilityConfig, StackConfig } from "../config/schema";
 import { ofType, stack, stackWith } from "./support/stacks";
 
@@ -173,7 +173,9 @@ describe("observability", () => {
             expect(dev.tempo.retention).to.equal("168h");
             expect(dev.tempo.receivers.otlp).to.not.equal(null);
             expect(dev.tempo.receivers.jaeger).to.equal(null);
-            expect(dev.tempo.receivers.zipkin).to.equal(null);
+            expect(dev.tempo.receivers).to.not.have.property("zipkin");
+            expect(Object.keys(singleBinaryReceivers(new Set(["otlp", "zipkin"]))).sort()).to.deep.equal(["jaeger", "otlp", "zipkin"]);
+            expect(singleBinaryReceivers(new Set(["zipkin"])).otlp).to.equal(null);
             expect(dev.persistence).to.deep.equal({ enabled: true, size: "10Gi", storageClassName: "gp2-encrypted" });
         });
 

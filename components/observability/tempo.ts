@@ -110,6 +110,19 @@ const SINGLE_RECEIVERS = {
     zipkin: { endpoint: "0.0.0.0:9411" },
 } as const;
 
+/** The receivers the single-binary chart's values.yaml turns on. */
+const SINGLE_DEFAULT_RECEIVERS = new Set(["jaeger", "otlp"]);
+
+/**
+ * The `tempo.receivers` map. Helm merges it into the chart's defaults, so a default receiver
+ * the config leaves out is deleted with null. Any other receiver left out is omitted, not
+ * nulled: Helm would keep the null, and a receiver key with an empty body turns it on.
+ */
+export function singleBinaryReceivers(wanted: ReadonlySet<string>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(SINGLE_RECEIVERS).flatMap(([name, block]): [string, unknown][] =>
+        wanted.has(name) ? [[name, block]] : SINGLE_DEFAULT_RECEIVERS.has(name) ? [[name, null]] : []));
+}
+
 export interface TempoSingleValuesOptions {
     readonly profile: SizeProfile;
     /** The StorageClass of the local trace volume. */
@@ -127,8 +140,7 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
         tempo: {
             retention: durationToGoHours(tempo.retention),
             resources: SINGLE_SIZES[opts.profile],
-            // Helm merges maps, so a receiver the chart enables by default is removed with null.
-            receivers: Object.fromEntries(Object.entries(SINGLE_RECEIVERS).map(([name, block]) => [name, receivers.has(name as keyof typeof SINGLE_RECEIVERS) ? block : null])),
+            receivers: singleBinaryReceivers(receivers),
             // No usage reports leave the cluster (SC-7).
             reportingEnabled: false,
         },

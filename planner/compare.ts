@@ -105,12 +105,13 @@ const veleroOn = (run: DecisionInput) => run.config.backup.velero.enabled;
 /** Read, write and backend replicas exist in SimpleScalable mode only; SingleBinary is one pod. */
 const lokiScalable = (run: DecisionInput, value: () => string) => whenOn(o(run).loki.deploymentMode === "SimpleScalable", `${o(run).loki.deploymentMode} mode`, value);
 
-/** IRSA roles: roles that a cluster service account assumes through the OIDC provider. */
-function irsaServiceAccounts(run: DecisionInput): string[] {
-    return ofType(run.resources, TYPES.iamRole).flatMap((role) => {
+/** IRSA: roles a cluster service account assumes through the OIDC provider, and any static keys. */
+function irsa(run: DecisionInput): string {
+    const serviceAccounts = ofType(run.resources, TYPES.iamRole).flatMap((role) => {
         const policy = String(role.inputs.assumeRolePolicy ?? "");
-        return policy.includes("sts:AssumeRoleWithWebIdentity") ? [...policy.matchAll(/system:serviceaccount:([^"]+)/g)].map((m) => m[1]) : [];
+        return policy.includes("sts:AssumeRoleWithWebIdentity") ? [...policy.matchAll(/system:serviceaccount:([^:"]+):[^"]+/g)].map((m) => m[1]) : [];
     });
+    return `${serviceAccounts.length} IRSA roles (namespaces ${list(distinct(serviceAccounts))}); ${ofType(run.resources, TYPES.iamAccessKey).length} static access keys`;
 }
 
 function endpointAccess(run: DecisionInput): string {
@@ -204,7 +205,7 @@ export const DECISIONS: readonly Decision[] = [
     ...section("Security & Compliance", [
         { decision: "Trivy Operator", nist: "SI-2, RA-5", source: "config: security.trivy.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.trivyOperator.chart], r.config.security.trivy.enabled) },
         { decision: "Trivy Scan Scope", nist: "CM-8", source: "config: security.trivy.scanners", read: (r) => `${list(r.config.security.trivy.scanners)}${r.config.security.trivy.enabled ? "" : " (CLI, on demand)"}` },
-        { decision: "IRSA for All Services", nist: "AC-6, IA-5", source: "resources: iam Role (web identity trust), AccessKey", read: (r) => `${irsaServiceAccounts(r).length} IRSA roles; ${ofType(r.resources, TYPES.iamAccessKey).length} static access keys` },
+        { decision: "IRSA for All Services", nist: "AC-6, IA-5", source: "resources: iam Role (web identity trust), AccessKey", read: irsa },
         { decision: "KMS Encryption", nist: "SC-28", source: "resources: kms Key", read: (r) => { const keys = ofType(r.resources, TYPES.kmsKey); return `${keys.length} customer-managed keys, rotation ${onOff(keys.every((k) => k.inputs.enableKeyRotation === true))}`; } },
         { decision: "Mandatory Tagging", nist: "CM-8", source: "resources: aws provider defaultTags", read: (r) => list(ofType(r.resources, TYPES.awsProvider).flatMap((p) => Object.keys(JSON.parse(String(p.inputs.defaultTags ?? "{}")).tags ?? {}))) },
     ]),

@@ -4,15 +4,13 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { ISTIO_NAMESPACE } from "../security/istio";
 import { SizeProfile } from "./shared";
 
 const SIZES: Record<SizeProfile, PodResources> = {
     dev: podResources("10m", "64Mi", "256Mi"),
     prod: podResources("50m", "128Mi", "512Mi"),
 };
-
-/** The namespace istiod runs in; Kiali reads the mesh's configuration from there. */
-export const ISTIO_NAMESPACE = "istio-system";
 
 export interface KialiValuesOptions {
     readonly profile: SizeProfile;
@@ -24,6 +22,7 @@ export interface KialiValuesOptions {
 /** The kiali-server values. */
 export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOptions): Record<string, unknown> {
     return {
+        // Kiali runs beside Prometheus, not in the control plane's namespace, so it is told where istiod is.
         istio_namespace: ISTIO_NAMESPACE,
         // Sign-in with a Kubernetes token: what a user sees follows their RBAC (AC-3).
         auth: { strategy: "token" },

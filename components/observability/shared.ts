@@ -19,7 +19,6 @@ const svc = (name: string, port: number) => `http://${name}.${MONITORING_NAMESPA
 /** In-cluster URLs of the query and push endpoints. */
 export const URLS = {
     prometheus: svc("kube-prometheus-stack-prometheus", 9090),
-    alertmanager: svc("kube-prometheus-stack-alertmanager", 9093),
     /** Mimir's Prometheus-compatible query API, behind its gateway. */
     mimirQuery: `${svc("mimir-gateway", 80)}/prometheus`,
     mimirPush: `${svc("mimir-gateway", 80)}/api/v1/push`,

@@ -39,11 +39,6 @@ const SINGLE_SIZES: Record<SizeProfile, PodResources> = {
     prod: podResources("250m", "1Gi", "2Gi"),
 };
 
-/** The chart Tempo comes from in this stack. */
-export function tempoChart(config: ObservabilityConfig): "tempo" | "tempo-distributed" {
-    return config.tempo.mode === "distributed" ? "tempo-distributed" : "tempo";
-}
-
 /**
  * Kafka partitions of the trace topic. Every partition needs exactly one block-builder and one
  * live-store (the chart's rule), so the partition count is the write-path replica count.

@@ -37,7 +37,7 @@ export interface DecisionRow {
     readonly values: readonly string[];
 }
 
-/** A cost line or pod source in both stacks (0 where a stack lacks it). */
+/** A cost line or a component's pods in both stacks (0 where a stack lacks it). */
 export interface DeltaRow {
     readonly id: string;
     readonly label: string;
@@ -247,14 +247,24 @@ function totalRow(id: string, label: string, values: readonly number[]): DeltaRo
     return { id, label, values, delta: values[1] - values[0] };
 }
 
-/** The comparison of two stacks: decision rows, then cost lines and pod sources paired by id. */
+/**
+ * Pods per platform component (mimir, tempo, eks-addons), as the spec's pod summary counts them:
+ * a component keeps its row when a stack swaps its chart (tempo for tempo-distributed).
+ */
+function podsByComponent(count: PodCount): { component: string; pods: number }[] {
+    const totals = new Map<string, number>();
+    for (const source of count.sources) totals.set(source.component, (totals.get(source.component) ?? 0) + source.pods);
+    return [...totals].map(([component, pods]) => ({ component, pods }));
+}
+
+/** The comparison of two stacks: decision rows, then cost lines paired by id and pods by component. */
 export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
     return {
         stacks: [a.stack, b.stack],
         decisions: DECISIONS.map((d) => ({ section: d.section, decision: d.decision, nist: d.nist, source: d.source, values: [d.read(a), d.read(b)] })),
         cost: deltas(a.cost.lines, b.cost.lines, (l) => l.id, (l) => l.item, (l) => l.monthly),
         costTotal: totalRow("total", "Total per month", [a.cost.total, b.cost.total]),
-        pods: deltas(a.pods.sources, b.pods.sources, (s) => s.what, (s) => `${s.what} (${s.component})`, (s) => s.pods),
+        pods: deltas(podsByComponent(a.pods), podsByComponent(b.pods), (c) => c.component, (c) => c.component, (c) => c.pods),
         podTotal: totalRow("total", "Total pods", [a.pods.total, b.pods.total]),
     };
 }

@@ -98,7 +98,7 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     out.push("", `Monthly cost (${costHeading(plans[0].cost)})`);
     out.push(...textTable([["item", a, b, "delta"], ...[...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))]));
     out.push("", "Pods");
-    out.push(...textTable([["chart / add-on", a, b, "delta"], ...[...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))]));
+    out.push(...textTable([["component", a, b, "delta"], ...[...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))]));
     out.push("", "Policy", ...textTable(plans.map((p) => [p.stack, `${p.policy.mandatory} mandatory`, `${p.policy.advisory} advisory`])));
     return out.join("\n") + "\n";
 }
@@ -119,8 +119,8 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     }
     out.push(`## Monthly cost`, "", `Prices: ${costHeading(plans[0].cost)}. Each line is computed from the declared resources; see \`npm run plan -- --stack <name>\` for the arithmetic and assumptions of every line.`, "");
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
-    out.push("## Pods", "", "From the workload models of each chart and add-on; DaemonSets count one pod per node.", "");
-    out.push(...markdownTable(["Chart / add-on", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
+    out.push("## Pods", "", "Per platform component, from the workload models of its charts and add-ons; DaemonSets count one pod per node.", "");
+    out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
     return out.join("\n");
 }

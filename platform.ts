@@ -14,6 +14,8 @@ import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
+import { workloadsOf } from "./components/helm/workload-registry";
+import { assertFitsAtMaxSize } from "./planner/fit";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
 export function checkAvailabilityZones(configured: readonly string[], offered: readonly string[], region: string): void {
@@ -93,6 +95,10 @@ export async function createPlatform(config: StackConfig) {
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
         monitoringCrds: observability.monitoringCrds,
     }, opts);
+
+    // Every workload is declared by now: refuse node groups that could never hold them, before the
+    // engine acts on any registration (they are still queued while this synchronous pass runs).
+    assertFitsAtMaxSize(config.cluster, cluster.context.declaredWorkloads.flatMap(workloadsOf));
 
     return {
         vpcId: network.vpcId,

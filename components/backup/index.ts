@@ -62,15 +62,16 @@ export class Backup extends pulumi.ComponentResource {
                         veleroPolicy({ bucketArn, s3KeyArn, ebsKeyArn, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition })),
                 },
                 // The helper hands over the role's ARN whenever `irsa` is set, as it is here.
-                values: (roleArn) => pulumi.all([bucket.name, ctx.kmsKeyArns.s3, roleArn!]).apply(([bucketName, kmsKeyArn, role]) => veleroValues({
+                refs: { bucketName: bucket.name, kmsKeyArn: ctx.kmsKeyArns.s3 },
+                values: ({ bucketName, kmsKeyArn, irsaRoleArn }) => veleroValues({
                     config: config.velero,
                     environment: args.environment,
                     bucketName,
                     prefix: ctx.clusterName,
                     region: ctx.region,
                     kmsKeyArn,
-                    roleArn: role,
-                })),
+                    roleArn: irsaRoleArn!,
+                }),
                 dependsOn: args.monitoringCrds,
             }, ctx, this);
             this.bucketName = bucket.name;

@@ -9,7 +9,7 @@ import { KubernetesContext } from "./context";
 export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /** Chart values: ASG auto-discovery by the cluster's tags, its IRSA role, and the region. */
-export function autoscalerValues(clusterName: string, region: string, kubernetesVersion: string, roleArn: string | pulumi.Output<string>, replicas: number) {
+export function autoscalerValues(clusterName: string, region: string, kubernetesVersion: string, roleArn: string, replicas: number) {
     return {
         cloudProvider: "aws",
         awsRegion: region,
@@ -73,6 +73,6 @@ export function installClusterAutoscaler(name: string, kubernetesVersion: string
         source: CHARTS.clusterAutoscaler,
         namespace: "kube-system",
         irsa: { serviceAccount: AUTOSCALER_SERVICE_ACCOUNT, policy: autoscalerPolicy(ctx.clusterName) },
-        values: (roleArn) => autoscalerValues(ctx.clusterName, ctx.region, kubernetesVersion, roleArn!, replicas),
+        values: (refs) => autoscalerValues(ctx.clusterName, ctx.region, kubernetesVersion, refs.irsaRoleArn!, replicas),
     }, ctx, parent);
 }

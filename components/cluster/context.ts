@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DeclaredResource } from "../helm/workloads";
 
 /** What the cluster hands the add-ons: how to reach it, how to grant AWS access, what to wait for. */
 export interface KubernetesContext {
@@ -22,6 +23,11 @@ export interface KubernetesContext {
     readonly kmsKeyArns: { readonly ebs: pulumi.Output<string>; readonly s3: pulumi.Output<string> };
     /** Protect stateful resources (prod). */
     readonly protect: boolean;
+    /**
+     * Every declared object that runs pods (releases with their values, add-ons, Kafka node pools),
+     * recorded at declaration, so that the platform can check it fits its nodes before deploying.
+     */
+    readonly declaredWorkloads: DeclaredResource[];
     /** Everything workloads need first: node groups, ENIConfigs, add-ons, storage classes. */
     readonly ready: pulumi.Resource[];
 }

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
+import { DeclaredResource } from "../helm/workloads";
 import { SubnetIdsByZone } from "../network";
 import { AddonName, addonConfiguration } from "./addons";
 import { installClusterAutoscaler } from "./autoscaler";
@@ -143,15 +144,20 @@ export class Cluster extends pulumi.ComponentResource {
         const irsa = (roleName: string, serviceAccount: string, irsaArgs: { policy?: pulumi.Input<string>; managedPolicyArns?: string[] }) =>
             createIrsaRole(`${name}-${roleName}`, { oidcProviderArn: oidcProvider.arn, oidcIssuer, namespace: "kube-system", serviceAccount, ...irsaArgs }, child);
 
-        const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => new aws.eks.Addon(`${name}-${addonName}`, {
-            clusterName: cluster.name,
-            addonName,
-            addonVersion: addonVersion(config, addonName),
-            configurationValues: addonConfiguration(addonName, config.prefixDelegation),
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
-            ...extra,
-        }, { parent: this, dependsOn });
+        const declaredWorkloads: DeclaredResource[] = [];
+        const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
+            const configurationValues = addonConfiguration(addonName, config.prefixDelegation);
+            declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, configurationValues } });
+            return new aws.eks.Addon(`${name}-${addonName}`, {
+                clusterName: cluster.name,
+                addonName,
+                addonVersion: addonVersion(config, addonName),
+                configurationValues,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                ...extra,
+            }, { parent: this, dependsOn });
+        };
 
         // The CNI's AWS permissions go to its own service account, not to every pod on the node.
         const cniRole = irsa("vpc-cni", "aws-node", { managedPolicyArns: [managedPolicy("AmazonEKS_CNI_Policy")] });
@@ -247,6 +253,7 @@ export class Cluster extends pulumi.ComponentResource {
             gp3StorageClassName: STORAGE_CLASS_NAMES.gp3,
             kmsKeyArns: { ebs: args.kmsKeyArns.ebs, s3: args.kmsKeyArns.s3 },
             protect: args.protect,
+            declaredWorkloads,
             ready: [...nodeGroups, coredns, ebsCsi, podIdentityAgent, ...storageClasses],
         };
 

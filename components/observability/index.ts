@@ -106,12 +106,14 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name },
                 spec: kafkaSpec(config),
             }, inCluster([strimzi.release], ctx.protect));
+            const poolSpec = kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName });
             const pool = new k8s.apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
                 kind: "KafkaNodePool",
                 metadata: { name: KAFKA_POOL_NAME, namespace: kafkaNamespace.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } },
-                spec: kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName }),
+                spec: poolSpec,
             }, inCluster([strimzi.release], ctx.protect));
+            ctx.declaredWorkloads.push({ type: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool", inputs: { metadata: { name: KAFKA_POOL_NAME }, spec: poolSpec } });
             kafka.push(cluster, pool);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
         }
@@ -122,15 +124,16 @@ export class Observability extends pulumi.ComponentResource {
                 source: CHARTS.mimir,
                 namespace: monitoring,
                 irsa: { serviceAccount: MIMIR_SERVICE_ACCOUNT, policy: bucketAccessPolicy(mimirBuckets, ctx) },
-                values: (roleArn) => pulumi.all([roleArn!, ...mimirBuckets.map((b) => b.name)]).apply(([arn, blocks, ruler, alertmanager]) => mimirValues(config, {
+                refs: { blocks: mimirBuckets[0].name, ruler: mimirBuckets[1].name, alertmanager: mimirBuckets[2].name },
+                values: ({ irsaRoleArn, blocks, ruler, alertmanager }) => mimirValues(config, {
                     profile,
                     region: ctx.region,
                     buckets: { blocks, ruler, alertmanager },
-                    roleArn: arn,
+                    roleArn: irsaRoleArn!,
                     availabilityZones: args.availabilityZones,
                     storageClassName: ctx.storageClassName,
                     kafkaAddress: config.mimir.architecture === "ingest-storage" ? KAFKA_BOOTSTRAP : undefined,
-                })),
+                }),
                 dependsOn: [...monitorCrds, ...kafka],
             }, ctx, this);
         }
@@ -141,11 +144,10 @@ export class Observability extends pulumi.ComponentResource {
             source: CHARTS.loki,
             namespace: monitoring,
             irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
-            values: (roleArn) => {
+            refs: lokiOnS3 ? { chunks: lokiBuckets[0].name, ruler: lokiBuckets[1].name } : undefined,
+            values: (refs) => {
                 const base = { profile, region: ctx.region, storageClassName: ctx.storageClassName };
-                if (!roleArn) return lokiValues(config, base);
-                return pulumi.all([roleArn, ...lokiBuckets.map((b) => b.name)])
-                    .apply(([arn, chunks, ruler]) => lokiValues(config, { ...base, roleArn: arn, buckets: { chunks, ruler } }));
+                return lokiOnS3 ? lokiValues(config, { ...base, roleArn: refs.irsaRoleArn, buckets: { chunks: refs.chunks, ruler: refs.ruler } }) : lokiValues(config, base);
             },
             dependsOn: monitorCrds,
         }, ctx, this);
@@ -156,9 +158,10 @@ export class Observability extends pulumi.ComponentResource {
                 source: CHARTS.tempoDistributed,
                 namespace: monitoring,
                 irsa: { serviceAccount: TEMPO_SERVICE_ACCOUNT, policy: bucketAccessPolicy([traces], ctx) },
-                values: (roleArn) => pulumi.all([roleArn!, traces.name]).apply(([arn, bucket]) => tempoDistributedValues(config, {
-                    profile, region: ctx.region, bucket, roleArn: arn, kafkaAddress: KAFKA_BOOTSTRAP,
-                })),
+                refs: { bucket: traces.name },
+                values: ({ irsaRoleArn, bucket }) => tempoDistributedValues(config, {
+                    profile, region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_BOOTSTRAP,
+                }),
                 dependsOn: [...monitorCrds, ...kafka],
             }, ctx, this);
             this.tempoQueryUrl = URLS.tempoDistributedQuery;

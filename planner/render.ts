@@ -58,7 +58,7 @@ function podsText(plan: StackPlan): string[] {
 
 function costText(plan: StackPlan): string[] {
     const { cost } = plan;
-    const table = textTable(cost.lines.map((l) => [itemLabel(l), lineArithmetic(l), formatUsd(l.monthly).padStart(11)]));
+    const table = textTable(cost.lines.map((l) => [itemLabel(l), lineArithmetic(l), `= ${formatUsd(l.monthly).padStart(10)}`]));
     return [
         `Monthly cost estimate (${costHeading(cost)})`,
         // Notes are long: they go on lines of their own rather than widening the table.

@@ -61,6 +61,7 @@ describe("planner CLI bad input", () => {
         malformed: "config: [unclosed\n",
         empty: "# no config block\n",
     });
+    after(() => fs.rmSync(project, { recursive: true, force: true }));
 
     it("names an unknown stack and the stacks there are", async () => {
         const { code, stderr } = await cli(["--stack", "staging"], { projectDir: project });
@@ -92,11 +93,16 @@ describe("planner CLI bad input", () => {
 
 describe("planner CLI comparison", () => {
     it("writes the comparison as Markdown and prints it as text", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "planner-md-")), "docs", "compare.md");
-        const { stdout, stderr } = await cli(["--compare", "dev", "prod", "--markdown", file]);
-        expect(stderr).to.equal(`wrote ${file}\n`);
-        expect(stdout).to.match(/^dev vs prod/).and.contain("Total per month");
-        expect(fs.readFileSync(file, "utf8")).to.match(/^# dev vs prod/).and.contain("| **Node Count** | 2 | 3 | CP-10 |");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "planner-md-"));
+        const file = path.join(dir, "docs", "compare.md");
+        try {
+            const { stdout, stderr } = await cli(["--compare", "dev", "prod", "--markdown", file]);
+            expect(stderr).to.equal(`wrote ${file}\n`);
+            expect(stdout).to.match(/^dev vs prod/).and.contain("Total per month");
+            expect(fs.readFileSync(file, "utf8")).to.match(/^# dev vs prod/).and.contain("| **Node Count** | 2 | 3 | CP-10 |");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

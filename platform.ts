@@ -15,6 +15,7 @@ import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
 import { workloadsOf } from "./components/helm/workload-registry";
+import { DeclaredResource } from "./components/helm/workloads";
 import { assertFitsAtMaxSize } from "./planner/fit";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
@@ -28,7 +29,13 @@ export function checkAvailabilityZones(configured: readonly string[], offered: r
     }
 }
 
-export async function createPlatform(config: StackConfig) {
+/** What the program declared: the stack outputs, and every workload it runs (for the capacity plan). */
+export interface Platform {
+    readonly outputs: Record<string, unknown>;
+    readonly declaredWorkloads: readonly DeclaredResource[];
+}
+
+export async function createPlatform(config: StackConfig): Promise<Platform> {
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await aws.getAvailabilityZones({ state: "available" }, { provider });
@@ -98,9 +105,10 @@ export async function createPlatform(config: StackConfig) {
 
     // Every workload is declared by now: refuse node groups that could never hold them, before the
     // engine acts on any registration (they are still queued while this synchronous pass runs).
-    assertFitsAtMaxSize(config.cluster, cluster.context.declaredWorkloads.flatMap(workloadsOf));
+    const declaredWorkloads = cluster.context.declaredWorkloads;
+    assertFitsAtMaxSize(config.cluster, declaredWorkloads.flatMap(workloadsOf));
 
-    return {
+    const outputs = {
         vpcId: network.vpcId,
         availabilityZones: network.availabilityZones,
         publicSubnetIds: network.publicSubnetIds,
@@ -129,4 +137,5 @@ export async function createPlatform(config: StackConfig) {
         grafanaAdminPassword: observability.grafanaAdminPassword,
         observabilityBuckets: observability.bucketNames,
     };
+    return { outputs, declaredWorkloads };
 }

@@ -9,6 +9,7 @@ import { StackConfig } from "../config/schema";
 import { createPlatform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
 import { findProjectDir, readStackFile } from "./stack-file";
+import { DeclaredResource } from "../components/helm/workloads";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
 
 export interface RunOptions {
@@ -26,8 +27,10 @@ export interface StackRun {
     readonly project: string;
     readonly config: StackConfig;
     readonly resources: PlannedResource[];
-    /** The stack outputs, resolved. */
+    /** The stack outputs, resolved; secret outputs read SECRET_PLACEHOLDER. */
     readonly outputs: Record<string, unknown>;
+    /** What the program recorded at declaration as running pods: the input of its own capacity check. */
+    readonly declaredWorkloads: readonly DeclaredResource[];
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -54,9 +57,10 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     const recorder = recordRegistrations();
 
     const config = loadStackConfig();
-    const outputs = await resolveOutputs(await createPlatform(config));
+    const platform = await createPlatform(config);
+    const outputs = await resolveOutputs(platform.outputs);
     await waitForRegistrations();
-    return { stack, project: file.project, config, resources: recorder.resources(), outputs };
+    return { stack, project: file.project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
 }
 
 /** Stack-file keys to short names: "<project>:network" becomes "network", "aws:region" "region". */
@@ -132,8 +136,14 @@ function redactSecrets(value: any): any {
     return value;
 }
 
+/** Resolves each output; one that is a Pulumi secret reads SECRET_PLACEHOLDER, as `pulumi stack output` shows it. */
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return new Promise((resolve) => pulumi.output(outputs).apply((value) => resolve(redactSecrets(value) as Record<string, unknown>)));
+    const entries = await Promise.all(Object.entries(outputs).map(async ([key, value]) => {
+        const output = pulumi.output(value as pulumi.Input<unknown>) as pulumi.Output<unknown>;
+        const [resolved, secret] = await Promise.all([new Promise((resolve) => output.apply(resolve)), pulumi.isSecret(output)]);
+        return [key, secret ? SECRET_PLACEHOLDER : redactSecrets(resolved)] as const;
+    }));
+    return Object.fromEntries(entries);
 }
 
 /** Resolves once every resource registration the program started has been answered. */

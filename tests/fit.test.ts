@@ -1,0 +1,78 @@
+import { expect } from "chai";
+import { ConfigError } from "../config/load";
+import { workloadsOf } from "../components/helm/workload-registry";
+import { StackRun } from "../engine/run";
+import { capacityWorkloads, nodePools, planStackCapacity } from "../planner/fit";
+import { stack, stackWith } from "./support/stacks";
+
+const workloads = (run: StackRun) => run.resources.flatMap(workloadsOf);
+
+describe("will it fit", () => {
+    for (const name of ["dev", "prod"] as const) {
+        it(`${name} fits at its desired size with at least 20% CPU and memory headroom and free pod slots`, async () => {
+            const run = await stack(name);
+            const plan = planStackCapacity(run.config.cluster, workloads(run));
+            expect(plan.fits).to.equal(true);
+            expect(plan.nodeCount).to.equal(run.config.cluster.nodeGroups[0].desiredSize);
+            expect(plan.cpuMillicores.headroomPercent).to.be.at.least(20);
+            expect(plan.memoryMiB.headroomPercent).to.be.at.least(20);
+            expect(plan.pods.free).to.be.greaterThan(0);
+        });
+
+        it(`${name}: the workloads the program records at declaration are the ones the engine sees`, async () => {
+            const run = await stack(name);
+            const describe = (list: ReturnType<typeof workloads>) => list.map((w) => `${w.component}/${w.name} ${w.kind} x${w.replicas} ${JSON.stringify(w.resources)}`).sort();
+            const fromGraph = describe(workloads(run));
+            expect(fromGraph.length).to.be.greaterThan(10);
+            // The declaration-time check sees the same workloads as the deployed values: same models, same builders.
+            expect(describe(run.declaredWorkloads.flatMap(workloadsOf))).to.deep.equal(fromGraph);
+        });
+    }
+
+    it("counts DaemonSet pods once per node", async () => {
+        const run = await stack("prod");
+        const two = planStackCapacity(run.config.cluster, workloads(run), 2);
+        const three = planStackCapacity(run.config.cluster, workloads(run), 3);
+        expect(three.daemonSetPodsPerNode).to.be.greaterThan(0);
+        expect(three.pods.requested - two.pods.requested).to.equal(three.daemonSetPodsPerNode);
+    });
+
+    it("reports that prod no longer fits on one node, and the node count at which it would", async () => {
+        const run = await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1 }); });
+        const plan = planStackCapacity(run.config.cluster, workloads(run));
+        expect(plan.nodeCount).to.equal(1);
+        expect(plan.fits).to.equal(false);
+        expect(plan.nodesNeededToFit).to.equal(3);
+    });
+
+    it("rejects, at preview, node groups that cannot hold the platform even at their max size", async () => {
+        let error: unknown;
+        try {
+            await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1, maxSize: 1 }); });
+        } catch (e) {
+            error = e;
+        }
+        expect(error).to.be.instanceOf(ConfigError);
+        expect((error as Error).message).to.include("cluster.nodeGroups: got general: max 1 x t3a.xlarge").and.include("raise maxSize");
+    });
+
+    it("without prefix delegation, dev's custom networking leaves 12 slots a node and almost none free", async () => {
+        const run = await stackWith("dev", (c) => { c.cluster.prefixDelegation = false; });
+        const plan = planStackCapacity(run.config.cluster, workloads(run));
+        expect(plan.pools[0].podSlotsPerNode).to.equal(12);
+        expect(plan.pods.allocatable).to.equal(24);
+        expect(plan.pods.headroomPercent).to.be.below(10);
+        const withPrefixes = planStackCapacity((await stack("dev")).config.cluster, workloads(await stack("dev")));
+        expect(withPrefixes.pools[0].podSlotsPerNode).to.equal(110);
+    });
+
+    it("maps node groups to pools with custom networking and the stack's prefix delegation", async () => {
+        const { config } = await stack("prod");
+        expect(nodePools(config.cluster)).to.deep.equal([{ name: "general", instanceTypes: ["t3a.xlarge"], desired: 3, min: 2, max: 10, customNetworking: true, prefixDelegation: true }]);
+    });
+
+    it("refuses to plan a workload that runs pods without requests", () => {
+        expect(() => capacityWorkloads([{ component: "demo", name: "api", kind: "Deployment", replicas: 2 }])).to.throw(/demo\/api/);
+        expect(capacityWorkloads([{ component: "demo", name: "off", kind: "Deployment", replicas: 0 }])).to.deep.equal([]);
+    });
+});

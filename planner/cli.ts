@@ -116,7 +116,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             current = stack;
             sides.push(await planStack(stack, table, runOptions));
         }
-        const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods }));
+        const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const comparison = compareStacks(a, b);
         const plans = sides.map((s) => s.plan);
         if (args.markdown !== undefined) {

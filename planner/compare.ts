@@ -8,6 +8,7 @@ import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
 import { CostEstimate, isExtendedSupport } from "./cost";
+import { CapacityReport } from "./fit";
 import { PodCount } from "./pods";
 import { distinct, nodeGroups, NodeGroupView, ofType, subnetsById, TYPES } from "./resources";
 
@@ -53,6 +54,8 @@ export interface Comparison {
     readonly costTotal: DeltaRow;
     readonly pods: readonly DeltaRow[];
     readonly podTotal: DeltaRow;
+    /** Nodes, pod slots, requests and headroom at each stack's desired size. */
+    readonly capacity: readonly DeltaRow[];
 }
 
 /** One side of a comparison: the run plus its estimate and pod count. */
@@ -60,6 +63,7 @@ export interface ComparedStack extends DecisionInput {
     readonly stack: string;
     readonly cost: CostEstimate;
     readonly pods: PodCount;
+    readonly capacity: CapacityReport;
 }
 
 const onOff = (on: boolean) => (on ? "on" : "off");
@@ -257,6 +261,17 @@ function podsByComponent(count: PodCount): { component: string; pods: number }[]
     return [...totals].map(([component, pods]) => ({ component, pods }));
 }
 
+const CAPACITY_ROWS: readonly [string, string, (c: CapacityReport) => number][] = [
+    ["nodes", "Nodes", (c) => c.nodeCount],
+    ["nodes-needed", "Fewest nodes that fit", (c) => c.nodesNeededToFit ?? Number.NaN],
+    ["pod-slots", "Pod slots", (c) => c.pods.allocatable],
+    ["pod-slots-free", "Pod slots free", (c) => c.pods.free],
+    ["cpu-requested", "CPU requested (m)", (c) => c.cpuMillicores.requested],
+    ["cpu-headroom", "CPU headroom (%)", (c) => Math.round(c.cpuMillicores.headroomPercent)],
+    ["memory-requested", "Memory requested (Mi)", (c) => c.memoryMiB.requested],
+    ["memory-headroom", "Memory headroom (%)", (c) => Math.round(c.memoryMiB.headroomPercent)],
+];
+
 /** The comparison of two stacks: decision rows, then cost lines paired by id and pods by component. */
 export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
     return {
@@ -266,5 +281,6 @@ export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
         costTotal: totalRow("total", "Total per month", [a.cost.total, b.cost.total]),
         pods: deltas(podsByComponent(a.pods), podsByComponent(b.pods), (c) => c.component, (c) => c.component, (c) => c.pods),
         podTotal: totalRow("total", "Total pods", [a.pods.total, b.pods.total]),
+        capacity: CAPACITY_ROWS.map(([id, label, read]) => totalRow(id, label, [read(a.capacity), read(b.capacity)])),
     };
 }

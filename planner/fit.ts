@@ -62,3 +62,21 @@ export function assertFitsAtMaxSize(cluster: NodeConfig, workloads: readonly Dec
         `cluster.nodeGroups: got ${sizes}; allowed: node groups whose maximum size holds the platform's requests (at ${maxNodes} nodes: ${short}); raise maxSize or use larger instance types`,
     ]);
 }
+
+/** The planner's capacity section: the plan at the desired size, and what to do if it does not fit. */
+export interface CapacityReport extends CapacityPlan {
+    /** Empty when the stack fits at its desired size with free slots. */
+    readonly warnings: readonly string[];
+}
+
+/** Plans the workloads of a stack's graph against its node groups at their desired size. */
+export function capacityReport(cluster: NodeConfig, workloads: readonly DeclaredWorkload[]): CapacityReport {
+    const plan = planStackCapacity(cluster, workloads);
+    const warnings: string[] = [];
+    if (!plan.fits) {
+        warnings.push(plan.nodesNeededToFit === undefined
+            ? `does not fit at its desired ${plan.nodeCount} nodes, nor at the node groups' maximum: raise maxSize or use larger instance types`
+            : `does not fit at its desired ${plan.nodeCount} nodes; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
+    }
+    return { ...plan, warnings };
+}

@@ -1,11 +1,13 @@
 /**
  * A stack's plan: the program run offline, then what it creates (inventory, pods), what it costs
- * and what the policy pack says of it. Each section is a field computed from the same run, so a
- * new section (the capacity plan of issue 8) is one more field here and one renderer in render.ts.
+ * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
+ * from the same run, rendered by one function in render.ts.
  */
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
+import { workloadsOf } from "../components/helm/workload-registry";
 import { CostEstimate, estimateCost } from "./cost";
+import { CapacityReport, capacityReport } from "./fit";
 import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
@@ -18,6 +20,7 @@ export interface StackPlan {
     readonly inventory: Inventory;
     readonly pods: PodCount;
     readonly cost: CostEstimate;
+    readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
 }
 
@@ -30,6 +33,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
+        capacity: capacityReport(run.config.cluster, run.resources.flatMap(workloadsOf)),
         policy: policyReport(run.resources, run.config.environment),
     };
 }

@@ -67,6 +67,27 @@ function costText(plan: StackPlan): string[] {
     ];
 }
 
+const percent = (value: number) => `${Math.round(value)}%`;
+
+function capacityText(plan: StackPlan): string[] {
+    const { capacity } = plan;
+    const pools = capacity.pools.map((p) =>
+        `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${p.podSlotsPerNode} pod slots, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
+    const rows = [
+        ["", "requested", "allocatable", "free", "headroom"],
+        ...([["pod slots", capacity.pods, ""], ["CPU", capacity.cpuMillicores, "m"], ["memory", capacity.memoryMiB, "Mi"]] as const).map(([label, use, unit]) =>
+            [label, `${use.requested}${unit}`, `${use.allocatable}${unit}`, `${use.free}${unit}`, percent(use.headroomPercent)]),
+    ];
+    const verdict = capacity.fits ? `fits at ${capacity.nodeCount} nodes (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
+    return [
+        `Capacity: ${verdict}; ${capacity.daemonSetPodsPerNode} DaemonSet pods on every node`,
+        ...pools,
+        ...textTable(rows),
+        `  memory limits: ${capacity.memoryLimitsMiB}Mi (${capacity.memoryLimitsMiB > capacity.memoryMiB.allocatable ? "overcommitted" : "within allocatable"})`,
+        ...capacity.warnings.map((w) => `  WARNING: ${w}`),
+    ];
+}
+
 function policyText(plan: StackPlan): string[] {
     const { policy } = plan;
     const heading = `Policy (${policy.packConfig}): ${policy.mandatory} mandatory, ${policy.advisory} advisory violations`;
@@ -75,7 +96,7 @@ function policyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, costText, policyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, costText, capacityText, policyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
@@ -99,6 +120,8 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     out.push(...textTable([["item", a, b, "delta"], ...[...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))]));
     out.push("", "Pods");
     out.push(...textTable([["component", a, b, "delta"], ...[...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))]));
+    out.push("", "Capacity at the desired size");
+    out.push(...textTable([["", a, b, "delta"], ...comparison.capacity.map((r) => deltaCells(r, String, signed))]));
     out.push("", "Policy", ...textTable(plans.map((p) => [p.stack, `${p.policy.mandatory} mandatory`, `${p.policy.advisory} advisory`])));
     return out.join("\n") + "\n";
 }
@@ -121,6 +144,8 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
     out.push("## Pods", "", "Per platform component, from the workload models of its charts and add-ons; DaemonSets count one pod per node.", "");
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
+    out.push("## Capacity", "", "At each stack's desired node count; DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
+    out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
     return out.join("\n");
 }

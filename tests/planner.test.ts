@@ -177,14 +177,31 @@ describe("planner comparison and reports", () => {
         plans = [planRun(dev, table), planRun(prod, table)];
     });
     const compare = () => compareStacks(
-        { ...dev, stack: "dev", cost: plans[0].cost, pods: plans[0].pods },
-        { ...prod, stack: "prod", cost: plans[1].cost, pods: plans[1].pods },
+        { ...dev, stack: "dev", cost: plans[0].cost, pods: plans[0].pods, capacity: plans[0].capacity },
+        { ...prod, stack: "prod", cost: plans[1].cost, pods: plans[1].pods, capacity: plans[1].capacity },
     );
     const row = (decision: string) => {
         const found = compare().decisions.find((d) => d.decision === decision);
         if (!found) throw new Error(`no row ${decision}`);
         return found;
     };
+
+    it("compares capacity at the desired size: nodes, slots, requests and headroom from each stack's plan", () => {
+        const capacity = Object.fromEntries(compare().capacity.map((r) => [r.id, r.values]));
+        expect(capacity.nodes).to.deep.equal([2, 3]);
+        expect(capacity["pod-slots"]).to.deep.equal([plans[0].capacity.pods.allocatable, plans[1].capacity.pods.allocatable]);
+        expect(capacity["cpu-requested"]).to.deep.equal([plans[0].capacity.cpuMillicores.requested, plans[1].capacity.cpuMillicores.requested]);
+        expect(capacity["memory-headroom"][1]).to.equal(Math.round(plans[1].capacity.memoryMiB.headroomPercent));
+    });
+
+    it("shows a capacity section in the plan, with a warning and the node count that fits when a stack does not fit", async () => {
+        expect(renderPlan(plans[1])).to.match(/Capacity: fits at 3 nodes/).and.include("pod slots");
+        const shrunk = planRun(await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1 }); }), table);
+        const text = renderPlan(shrunk);
+        expect(text).to.include("Capacity: DOES NOT FIT");
+        expect(text).to.include("WARNING: does not fit at its desired 1 nodes; it fits at 3: raise desiredSize");
+        expect(planJson(await stack("prod"), plans[1]).capacity.pods.allocatable).to.equal(plans[1].capacity.pods.allocatable);
+    });
 
     it("has a row per decision of the spec's tables, each with a NIST column", () => {
         const names = compare().decisions.map((d) => d.decision);

@@ -171,7 +171,8 @@ function optionsOf(resource: PlannedResource): PolicyResourceOptions {
     };
 }
 
-function resourceArgs(resource: PlannedResource, graph: Graph, properties: Record<string, unknown>): ResourceValidationArgs {
+/** What resource and stack policies both see of a resource: identity, props, options, provider and type checks. */
+function policyView(resource: PlannedResource, graph: Graph) {
     const props = graph.propsOf(resource);
     const provider = graph.providerOf(resource);
     return {
@@ -181,9 +182,15 @@ function resourceArgs(resource: PlannedResource, graph: Graph, properties: Recor
         name: resource.name,
         opts: optionsOf(resource),
         ...(provider ? { provider } : {}),
-        stackTags: new Map(),
-        isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+        isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
         asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
+    };
+}
+
+function resourceArgs(resource: PlannedResource, graph: Graph, properties: Record<string, unknown>): ResourceValidationArgs {
+    return {
+        ...policyView(resource, graph),
+        stackTags: new Map(),
         getConfig: <T extends object>() => ({ ...properties }) as T,
         notApplicable,
     };
@@ -193,21 +200,12 @@ function resourceArgs(resource: PlannedResource, graph: Graph, properties: Recor
 function stackResources(graph: Graph): PlannedPolicyResource[] {
     const built = new Map<string, PlannedPolicyResource & { parent?: PolicyResource; dependencies: PolicyResource[] }>();
     for (const resource of graph.resources) {
-        const props = graph.propsOf(resource);
-        const provider = graph.providerOf(resource);
         built.set(resource.urn, {
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: optionsOf(resource),
-            ...(provider ? { provider } : {}),
+            ...policyView(resource, graph),
             dependencies: [],
             // The engine does not record which input each dependency feeds.
             propertyDependencies: {},
             outputs: graph.outputsOf(resource),
-            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-            asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as PolicyResource["asType"],
         });
     }
     for (const resource of graph.resources) {

@@ -134,6 +134,11 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
 }
 
 if (require.main === module) {
+    // A reader that stops early (| head) closes the pipe: that ends the report, it is not a failure.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+        process.exit(process.exitCode ?? 0);
+    });
     main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });

@@ -88,6 +88,7 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         environment: config.environment,
         context: cluster.context,
         monitoringCrds: observability.monitoringCrds,
+        tracingEndpoint: observability.tempoOtlpGrpcEndpoint,
     }, opts);
     const operations = new Operations(`${config.cluster.name}-operations`, {
         config: config.operations,

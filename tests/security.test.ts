@@ -106,6 +106,16 @@ describe("security: mesh and scanning", () => {
     });
 
     describe("prod", () => {
+        it("sends the mesh's spans to Tempo's OTLP receiver, and none where there is no Tempo", async () => {
+            const prod = await stack("prod");
+            const meshConfig = onlyRelease(prod, "istiod").inputs.values.meshConfig;
+            expect(meshConfig.defaultProviders).to.deep.equal({ tracing: ["tempo"] });
+            expect(meshConfig.extensionProviders).to.deep.equal([{ name: "tempo", opentelemetry: { service: "tempo-distributor.monitoring.svc.cluster.local", port: 4317 } }]);
+            expect(prod.outputs.tempoOtlpGrpcEndpoint).to.equal("tempo-distributor.monitoring.svc.cluster.local:4317");
+            const withoutTempo = await stackWith("prod", (c) => { c.observability.tempo.enabled = false; });
+            expect(onlyRelease(withoutTempo, "istiod").inputs.values.meshConfig).to.equal(undefined);
+        });
+
         it("installs base, then istiod, then a STRICT mesh-wide PeerAuthentication", async () => {
             const prod = await stack("prod");
             const base = onlyRelease(prod, "base");

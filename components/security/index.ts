@@ -15,6 +15,8 @@ export interface MeshAndScanningArgs {
     readonly context: KubernetesContext;
     /** What installs the ServiceMonitor CRD (kube-prometheus-stack): Trivy's ServiceMonitor waits for it. */
     readonly monitoringCrds: pulumi.Resource[];
+    /** Tempo's OTLP gRPC endpoint ("host:port"), where the mesh sends its spans; none without Tempo. */
+    readonly tracingEndpoint?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export class MeshAndScanning extends pulumi.ComponentResource {
         super("platform:security:MeshAndScanning", name, {}, opts);
         const { config, environment, context } = args;
 
-        const istio = config.istio.enabled ? installIstio(`${name}-istio`, { config: config.istio, environment }, context, this) : undefined;
+        const istio = config.istio.enabled ? installIstio(`${name}-istio`, { config: config.istio, environment, tracing: args.tracingEndpoint }, context, this) : undefined;
         this.mtlsMode = istio ? config.istio.mtlsMode : undefined;
         this.meshReady = istio ? [istio.istiod.release, istio.peerAuthentication] : [];
 

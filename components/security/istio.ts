@@ -76,7 +76,23 @@ export function istioBaseValues(): Record<string, unknown> {
 }
 
 /** Values of istiod: fixed replicas from config, a PDB when there is a replica to spare, sidecar sizes. */
-export function istiodValues(config: SecurityConfig["istio"], environment: Environment): Record<string, unknown> {
+/** Where the sidecars send spans: Tempo's OTLP gRPC receiver as "host:port". */
+export type TracingEndpoint = string;
+
+/**
+ * The mesh's tracing: every sidecar reports spans over OTLP to Tempo (AU-2, AU-6), at the sampling
+ * rate Istio applies by default, through an extension provider that the mesh uses by default.
+ */
+export function meshTracing(endpoint: TracingEndpoint) {
+    const [service, port] = endpoint.split(":");
+    return {
+        enableTracing: true,
+        extensionProviders: [{ name: "tempo", opentelemetry: { service, port: Number(port) } }],
+        defaultProviders: { tracing: ["tempo"] },
+    };
+}
+
+export function istiodValues(config: SecurityConfig["istio"], environment: Environment, tracing?: TracingEndpoint): Record<string, unknown> {
     const sizes = ISTIO_RESOURCES[environment];
     const spare = config.istiodReplicas > 1;
     return {
@@ -91,6 +107,7 @@ export function istiodValues(config: SecurityConfig["istio"], environment: Envir
             defaultPodDisruptionBudget: { enabled: spare },
             proxy: { resources: sizes.proxy },
         },
+        ...(tracing ? { meshConfig: meshTracing(tracing) } : {}),
     };
 }
 
@@ -121,6 +138,8 @@ export interface IstioArgs {
     readonly config: SecurityConfig["istio"];
     /** Which stack's resource sizes istiod and the sidecars get. */
     readonly environment: Environment;
+    /** Tempo's OTLP gRPC endpoint, where there is a Tempo to trace to. */
+    readonly tracing?: TracingEndpoint;
 }
 
 export interface Istio {
@@ -139,7 +158,7 @@ export function installIstio(name: string, args: IstioArgs, ctx: KubernetesConte
     const istiod = installHelmChart(`${name}-istiod`, {
         source: CHARTS.istiod,
         namespace,
-        values: () => istiodValues(args.config, args.environment),
+        values: () => istiodValues(args.config, args.environment, args.tracing),
         dependsOn: [base.release],
     }, ctx, parent);
     // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.

@@ -124,14 +124,24 @@ function nodeGroupLines(input: CostInput, table: PriceTable): CostLine[] {
     });
 }
 
+/**
+ * What an instance is for, from the component that declares it ("Bastion"), so that its lines
+ * pair across stacks whose resource names carry the stack's cluster name.
+ */
+function instanceRole(instance: PlannedResource): string {
+    const parentType = instance.parent?.split("::")[2]?.split("$").pop();
+    return parentType?.split(":").pop() ?? instance.name;
+}
+
 /** Stand-alone EC2 instances (the bastion) and their root volumes. */
 function instanceLines(input: CostInput, table: PriceTable): CostLine[] {
     return ofType(input.resources, TYPES.instance).flatMap((instance) => {
         const type = String(instance.inputs.instanceType);
+        const role = instanceRole(instance);
         const lines = [line({
-            id: `instance:${instance.name}`,
+            id: `instance:${role}`,
             category: "compute",
-            item: `EC2 instance ${instance.name}`,
+            item: `${role} instance`,
             detail: `${type}, on demand`,
             factors: [{ value: 1, unit: "instance" }, { value: table.hoursPerMonth, unit: "h" }],
             unitPrice: instanceHourlyPrice(table, type),
@@ -141,9 +151,9 @@ function instanceLines(input: CostInput, table: PriceTable): CostLine[] {
         if (root?.volumeSize !== undefined) {
             const volumeType = String(root.volumeType ?? "gp2");
             lines.push(line({
-                id: `instance-volume:${instance.name}`,
+                id: `instance-volume:${role}`,
                 category: "storage",
-                item: `EBS root volume, ${instance.name}`,
+                item: `EBS root volume, ${role.toLowerCase()}`,
                 detail: volumeType,
                 factors: [{ value: 1, unit: "volume" }, { value: Number(root.volumeSize), unit: "GB" }],
                 unitPrice: ebsPrice(table, volumeType),

@@ -81,8 +81,8 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         environment: config.environment,
     }, opts);
 
-    // The mesh comes first: Kubecost and Headlamp live in meshed namespaces, so their namespaces
-    // and releases wait for istiod's injection webhook and the mTLS policy (meshedContext).
+    // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so
+    // their namespaces and releases wait for istiod's injection webhook and the mTLS policy.
     const security = new MeshAndScanning(`${config.cluster.name}-security`, {
         config: config.security,
         environment: config.environment,

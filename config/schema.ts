@@ -218,6 +218,13 @@ export const stackConfigSchema = z.strictObject({
     if (o.kafka.replicationFactor > o.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${o.kafka.brokers})`);
     if (o.kafka.minInsyncReplicas > o.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${o.kafka.replicationFactor})`);
     if (o.mimir.ingesterZones > n.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${n.availabilityZones.length})`);
+    const nodeZones = n.availabilityZones.filter((zone) => c.cluster.nodeGroups.some((g) => g.availabilityZones.includes(zone)));
+    if (o.mimir.enabled && o.mimir.ingesterZones > nodeZones.length) {
+        issue(["observability", "mimir", "ingesterZones"], `at most the zones nodes run in (${nodeZones.join(", ")}): ingesters pinned to a zone without nodes never schedule`);
+    }
+    if (o.tempo.enabled && o.tempo.mode === "distributed" && o.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed");
+    if (o.tempo.enabled && o.tempo.mode === "single-binary" && o.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary");
+    if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)");
     if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones");
     if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)");
     if (o.loki.deploymentMode === "SingleBinary" && o.loki.readReplicas + o.loki.writeReplicas + o.loki.backendReplicas > 0) {

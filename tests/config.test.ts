@@ -140,6 +140,20 @@ describe("stack config", () => {
             expect(rejection("prod", (c) => { c.observability.kafka.enabled = false; })).to.include("observability.kafka.enabled").and.include("write through Kafka");
         });
 
+        it("Mimir ingester zones where no node runs", () => {
+            const message = rejection("prod", (c) => { c.cluster.nodeGroups[0].availabilityZones = ["us-east-1a"]; });
+            expect(message).to.include("observability.mimir.ingesterZones: got 3").and.include("zones nodes run in (us-east-1a)");
+        });
+
+        it("a Tempo storage that does not suit its mode", () => {
+            expect(rejection("prod", (c) => { c.observability.tempo.storage = "local"; })).to.include("observability.tempo.storage").and.include("s3 when");
+            expect(rejection("dev", (c) => { c.observability.tempo.storage = "s3"; })).to.include("local when");
+        });
+
+        it("a gp2 Grafana volume on a cluster without the encrypted gp2 class", () => {
+            expect(rejection("prod", (c) => { c.observability.grafana.storageClass = "gp2"; })).to.include("observability.grafana.storageClass").and.include("cluster.defaultStorageClass is gp2");
+        });
+
         it("an unknown key, such as a typo", () => {
             expect(rejection("prod", (c) => { c.network.natGateway = "single"; })).to.include("unknown: natGateway");
         });

@@ -23,12 +23,14 @@ interface FieldSpec {
     readonly names?: readonly string[];
 }
 
+const MINUTE: FieldSpec = { min: 0, max: 59 };
+const HOUR: FieldSpec = { min: 0, max: 23 };
 const DAY_OF_MONTH: FieldSpec = { min: 1, max: 31 };
 const MONTH: FieldSpec = { min: 1, max: 12, names: MONTH_NAMES };
 // 7 is Sunday too in most crons; it is folded into 0 below.
 const DAY_OF_WEEK: FieldSpec = { min: 0, max: 7, names: DAY_NAMES };
 
-interface Field {
+export interface Field {
     readonly values: ReadonlySet<number>;
     /** Written as * or ?: cron's OR of the two day fields applies only to restricted ones. */
     readonly star: boolean;
@@ -64,6 +66,30 @@ function parseField(text: string, spec: FieldSpec): Field | undefined {
         for (let v = low; v <= high; v += step) values.add(v);
     }
     return { values, star: text === "*" || text === "?" };
+}
+
+/** The five standard fields of a cron expression; day-of-week 7 is folded into 0 (Sunday). */
+export interface CronFields {
+    readonly minutes: Field;
+    readonly hours: Field;
+    readonly daysOfMonth: Field;
+    readonly months: Field;
+    readonly daysOfWeek: Field;
+}
+
+/**
+ * Reads a five-field expression, or six with a leading seconds field (which does not change when
+ * it fires in whole minutes); undefined when any field is not valid cron.
+ */
+export function parseCron(expression: string): CronFields | undefined {
+    const fields = expression.trim().split(/\s+/);
+    const [minute, hour, dom, month, dow] = fields.length === 6 ? fields.slice(1) : fields.length === 5 ? fields : [];
+    if (minute === undefined) return undefined;
+    const parsed = [parseField(minute, MINUTE), parseField(hour, HOUR), parseField(dom, DAY_OF_MONTH), parseField(month, MONTH), parseField(dow, DAY_OF_WEEK)];
+    if (parsed.some((f) => f === undefined)) return undefined;
+    const [minutes, hours, daysOfMonth, months, rawDayOfWeek] = parsed as Field[];
+    const daysOfWeek: Field = { star: rawDayOfWeek.star, values: new Set([...rawDayOfWeek.values].map((d) => d % 7)) };
+    return { minutes, hours, daysOfMonth, months, daysOfWeek };
 }
 
 function covers(field: Field, spec: FieldSpec): boolean {
@@ -122,16 +148,9 @@ export function cadence(expression: string): Cadence | undefined {
                 return undefined;
         }
     }
-    const fields = text.split(/\s+/);
-    // A sixth leading field holds seconds; it does not change which days fire.
-    const [dom, month, dow] = fields.length === 6 ? fields.slice(3) : fields.length === 5 ? fields.slice(2) : [];
-    if (dom === undefined) return undefined;
-    const dayOfMonth = parseField(dom, DAY_OF_MONTH);
-    const months = parseField(month, MONTH);
-    const rawDayOfWeek = parseField(dow, DAY_OF_WEEK);
-    if (!dayOfMonth || !months || !rawDayOfWeek) return undefined;
-    const dayOfWeek: Field = { star: rawDayOfWeek.star, values: new Set([...rawDayOfWeek.values].map((d) => d % 7)) };
-    if (!covers(months, MONTH)) return { daily: false, weekly: false };
-    const gap = longestGap(dayOfMonth, dayOfWeek);
+    const fields = parseCron(text);
+    if (!fields) return undefined;
+    if (!covers(fields.months, MONTH)) return { daily: false, weekly: false };
+    const gap = longestGap(fields.daysOfMonth, fields.daysOfWeek);
     return { daily: gap <= 1, weekly: gap <= 7 };
 }

@@ -49,7 +49,6 @@ export class Backup extends pulumi.ComponentResource {
                 kmsKeyArn: ctx.kmsKeyArns.s3,
                 noncurrentVersionDays,
                 protect: ctx.protect,
-                forceDestroy: !ctx.protect,
             }, { parent: this, providers: [ctx.awsProvider] });
 
             const namespace = createNamespace(VELERO_NAMESPACE, isMeshed(VELERO_NAMESPACE), ctx, this);

@@ -105,7 +105,6 @@ export class BackupReplication extends pulumi.ComponentResource {
             kmsKeyArn: key.arn,
             noncurrentVersionDays: args.noncurrentVersionDays,
             protect: ctx.protect,
-            forceDestroy: !ctx.protect,
         }, { parent: this, providers: [replicaProvider] });
 
         const inSourceRegion = { parent: this, provider: ctx.awsProvider };

@@ -73,6 +73,5 @@ export function createBucket(name: string, retention: string | undefined, ctx: K
         expireAfterDays: retention === undefined ? undefined : expiryDays(retention),
         noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
         protect: ctx.protect,
-        forceDestroy: !ctx.protect,
     }, { parent, providers: { aws: ctx.awsProvider } });
 }

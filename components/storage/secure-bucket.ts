@@ -9,10 +9,11 @@ export interface SecureBucketArgs {
     readonly expireAfterDays?: number;
     /** Days a noncurrent (overwritten or deleted) version is kept before it is removed. */
     readonly noncurrentVersionDays: number;
-    /** Protect the bucket and its contents from deletion (prod). */
+    /**
+     * Protect the bucket and its contents from deletion (prod). An unprotected bucket (dev) may be
+     * emptied by `pulumi destroy`; a protected one never is.
+     */
     readonly protect: boolean;
-    /** Let `pulumi destroy` empty the bucket (dev only: never together with protect). */
-    readonly forceDestroy: boolean;
 }
 
 /** The bucket policy: refuse every request that does not use TLS (SC-8). */
@@ -43,7 +44,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:storage:SecureBucket", name, {}, opts);
         const child = { parent: this };
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, { parent: this, protect: args.protect });
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, { parent: this, protect: args.protect });
         this.name = this.bucket.bucket;
         this.arn = this.bucket.arn;
         const bucket = this.bucket.id;

@@ -98,15 +98,25 @@ export function readNonEmptyString(value: unknown): Read<string> {
     return v === "" ? undefined : v;
 }
 
+/** The spellings the provider parses as booleans (Go's strconv.ParseBool), for string-typed flags. */
+const TRUE_SPELLINGS: ReadonlySet<string> = new Set(["true", "1", "t"]);
+const FALSE_SPELLINGS: ReadonlySet<string> = new Set(["false", "0", "f"]);
+
 /**
- * A boolean flag. Launch-template flags reach a real preview as the strings "true" and "false"
- * (the provider models them as strings so that "unset" differs from false), so both forms count.
+ * A boolean flag as the provider reads it. Some flags are strings in the provider's schema (launch
+ * template `encrypted`, `associatePublicIpAddress`, ...) so that "unset" differs from false; the
+ * provider parses them as Go does, so "True", "TRUE", "1" and "t" are true as much as true is.
+ * Anything else (an unparseable string) is not a setting the provider would accept: undefined.
  */
 export function readFlag(value: unknown): Read<boolean> {
     const v = plain(value);
     if (v === UNKNOWN) return UNKNOWN;
-    if (v === true || v === "true") return true;
-    if (v === false || v === "false") return false;
+    if (typeof v === "boolean") return v;
+    if (typeof v === "number") return v === 1 ? true : v === 0 ? false : undefined;
+    if (typeof v !== "string") return undefined;
+    const text = v.trim().toLowerCase();
+    if (TRUE_SPELLINGS.has(text)) return true;
+    if (FALSE_SPELLINGS.has(text)) return false;
     return undefined;
 }
 

@@ -1,7 +1,8 @@
-import { isWholeInternet } from "../../lib/cidr";
+import { coversInternet, publicBlocks } from "../../lib/cidr";
 import { defineResourcePolicy, ResourceView } from "../../lib/policy";
+import { describeExposure, Exposure, onlyTcpPorts, readExposure } from "../../lib/ports";
 import { T } from "../../lib/resource-types";
-import { at, readList, readNumber, readString, UNKNOWN } from "../../lib/values";
+import { at, readList, readString, UNKNOWN } from "../../lib/values";
 
 interface Config {
     readonly allowedPublicPorts: readonly number[];
@@ -48,30 +49,59 @@ function ingressesOf(resource: ResourceView): Ingress[] {
     }
 }
 
-/** Open to the internet but only on allow-listed TCP ports (load balancer listeners). */
-function onlyAllowedPorts(ingress: Ingress, allowed: ReadonlySet<number>): boolean | undefined {
-    const protocol = readString(ingress.protocol);
-    const from = readNumber(ingress.fromPort);
-    const to = readNumber(ingress.toPort);
-    if (protocol === UNKNOWN || from === UNKNOWN || to === UNKNOWN) return undefined;
-    if (!(protocol === "tcp" || protocol === "6") || from === undefined || to === undefined || to < from) return false;
-    if (to - from + 1 > allowed.size) return false;
-    for (let port = from; port <= to; port++) if (!allowed.has(port)) return false;
-    return true;
+/** An ingress whose protocol, ports and sources are all known. */
+interface KnownIngress {
+    readonly where: string;
+    readonly exposure: Exposure;
+    readonly cidrs: readonly string[];
 }
 
-function portText(ingress: Ingress): string {
-    const protocol = readString(ingress.protocol);
-    if (protocol === "-1" || protocol === "all") return "all ports";
-    const from = readNumber(ingress.fromPort);
-    const to = readNumber(ingress.toPort);
-    const ports = from === to ? String(from) : `${String(from)}-${String(to)}`;
-    return `${typeof protocol === "string" ? protocol : "?"} ${ports}`;
+function known(ingress: Ingress): KnownIngress | undefined {
+    const exposure = readExposure(ingress.protocol, ingress.fromPort, ingress.toPort);
+    if (exposure === UNKNOWN || exposure === undefined) return undefined;
+    // An unknown source may add to the union; what the known ones cover is open regardless.
+    const cidrs = ingress.cidrs.map(readString).filter((c): c is string => typeof c === "string");
+    return { where: ingress.where, exposure, cidrs };
+}
+
+/**
+ * The stretches of each protocol's ports that the ingress rules, taken together, open to the whole
+ * internet: rules for the same ports add up their sources, so 0.0.0.0/1 on one rule and
+ * 128.0.0.0/1 on another open the port as much as 0.0.0.0/0 does.
+ */
+export function openToInternet(ingresses: readonly KnownIngress[]): { exposure: Exposure; where: string[]; blocks: string[] }[] {
+    const open: { exposure: Exposure; where: string[]; blocks: string[] }[] = [];
+    const everything = ingresses.filter((i) => i.exposure.protocol === "all");
+    if (coversInternet(everything.flatMap((i) => i.cidrs))) {
+        const culprits = everything.filter((i) => publicBlocks(i.cidrs).length > 0);
+        return [{ exposure: { protocol: "all", from: 0, to: 65535 }, where: culprits.map((i) => i.where), blocks: [...new Set(culprits.flatMap((i) => publicBlocks(i.cidrs)))] }];
+    }
+    const protocols = new Set(ingresses.map((i) => i.exposure.protocol).filter((p) => p !== "all"));
+    for (const protocol of protocols) {
+        const relevant = ingresses.filter((i) => i.exposure.protocol === protocol || i.exposure.protocol === "all");
+        const bounds = [...new Set(relevant.flatMap((i) => [i.exposure.from, i.exposure.to + 1]))].sort((a, b) => a - b);
+        for (let k = 0; k + 1 < bounds.length; k++) {
+            const [from, to] = [bounds[k], bounds[k + 1] - 1];
+            const covering = relevant.filter((i) => (i.exposure.protocol === "all" || (i.exposure.from <= from && i.exposure.to >= to)));
+            if (covering.length === 0 || !coversInternet(covering.flatMap((i) => i.cidrs))) continue;
+            const culprits = covering.filter((i) => publicBlocks(i.cidrs).length > 0);
+            const where = culprits.map((i) => i.where);
+            const blocks = [...new Set(culprits.flatMap((i) => publicBlocks(i.cidrs)))];
+            const last = open[open.length - 1];
+            // Adjacent stretches opened by the same rules read as one range.
+            if (last && last.exposure.protocol === protocol && last.exposure.to + 1 === from && last.where.join() === where.join()) {
+                open[open.length - 1] = { ...last, exposure: { ...last.exposure, to } };
+            } else {
+                open.push({ exposure: { protocol, from, to }, where, blocks });
+            }
+        }
+    }
+    return open;
 }
 
 export const sgNoOpenIngress = defineResourcePolicy<Config>({
     name: "sg-no-open-ingress",
-    description: "No security group lets 0.0.0.0/0 or ::/0 in, except on the allow-listed TCP ports of internet-facing load balancers.",
+    description: "No security group lets the whole internet in (any set of IPv4 or IPv6 blocks that together cover every public address, 0.0.0.0/0 and ::/0 being the plainest), except on the allow-listed TCP ports of internet-facing load balancers.",
     nist: ["SC-7"],
     severity: "high",
     enforcementLevel: "advisory",
@@ -87,10 +117,11 @@ export const sgNoOpenIngress = defineResourcePolicy<Config>({
     resourceTypes: [T.securityGroup, T.securityGroupIngressRule, T.securityGroupRule],
     validate(resource, { config }, report) {
         const allowed = new Set(config.allowedPublicPorts);
-        for (const ingress of ingressesOf(resource)) {
-            const open = ingress.cidrs.map(readString).filter((c): c is string => typeof c === "string" && isWholeInternet(c));
-            if (open.length === 0 || onlyAllowedPorts(ingress, allowed) !== false) continue;
-            report(`${ingress.where}: ${open.join(", ")} may reach ${portText(ingress)}; only TCP ${[...allowed].join(", ")} may be public`);
+        const ingresses = ingressesOf(resource).map(known).filter((i): i is KnownIngress => i !== undefined);
+        for (const { exposure, where, blocks } of openToInternet(ingresses)) {
+            if (onlyTcpPorts(exposure, allowed)) continue;
+            const internet = blocks.length === 1 ? blocks[0] : `${blocks.join(" + ")} (together the whole internet)`;
+            report(`${where.join(" + ")}: ${internet} may reach ${describeExposure(exposure)}; only TCP ${[...allowed].join(", ")} may be public`);
         }
     },
 });

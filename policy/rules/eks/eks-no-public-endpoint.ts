@@ -1,11 +1,11 @@
-import { isWholeInternet } from "../../lib/cidr";
+import { coversInternet, publicBlocks } from "../../lib/cidr";
 import { defineResourcePolicy } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
 import { at, readFlag, readList, readRecord, readString, UNKNOWN } from "../../lib/values";
 
 export const eksNoPublicEndpoint = defineResourcePolicy({
     name: "eks-no-public-endpoint",
-    description: "The EKS API endpoint is private in prod; where a public endpoint is allowed (dev), it is limited to named CIDRs and never 0.0.0.0/0, which AWS uses when publicAccessCidrs is left empty.",
+    description: "The EKS API endpoint is private in prod; where a public endpoint is allowed (dev), it is limited to named CIDRs and never blocks that together cover the whole internet (0.0.0.0/0, which AWS uses when publicAccessCidrs is left empty).",
     nist: ["SC-7"],
     severity: "critical",
     enforcementLevel: "mandatory",
@@ -21,8 +21,9 @@ export const eksNoPublicEndpoint = defineResourcePolicy({
         }
         const cidrs = readList(at(vpcConfig, "publicAccessCidrs"));
         if (cidrs === UNKNOWN) return;
-        const open = (cidrs ?? []).map(readString).filter((c): c is string => typeof c === "string" && isWholeInternet(c));
-        if (open.length > 0) report(`vpcConfig.publicAccessCidrs opens the API endpoint to ${open.join(", ")}`);
+        const given = (cidrs ?? []).map(readString).filter((c): c is string => typeof c === "string");
+        // Blocks add up: two /1s open the endpoint as much as 0.0.0.0/0 does.
+        if (coversInternet(given)) report(`vpcConfig.publicAccessCidrs opens the API endpoint to ${publicBlocks(given).join(" + ")}${publicBlocks(given).length > 1 ? " (together the whole internet)" : ""}`);
         else if (publicAccess === true && (cidrs ?? []).length === 0) {
             report("the public endpoint has no publicAccessCidrs, so AWS opens it to 0.0.0.0/0");
         }

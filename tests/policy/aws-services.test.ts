@@ -78,10 +78,10 @@ describe("policy iam-least-privilege", () => {
             planned("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
         ]);
         expect(violations.map((v) => [v.resourceName, v.message, v.enforcementLevel])).to.deep.equal([
-            ["admin", "the policy allows action * on resource *", "mandatory"],
-            ["star-star", "the policy allows action * on resource *", "mandatory"],
-            ["role", "inlinePolicies[0] allows action * on resource *", "mandatory"],
-            ["attach", "attaches arn:aws:iam::aws:policy/AdministratorAccess", "mandatory"],
+            ["admin", "policy statement 0 allows every action (*) on every resource", "mandatory"],
+            ["star-star", "policy statement 0 allows every action (s3:GetObject, *:*) on every resource", "mandatory"],
+            ["role", "inlinePolicies[0].policy statement 0 allows every action (*) on every resource", "mandatory"],
+            ["attach", "policyArn attaches arn:aws:iam::aws:policy/AdministratorAccess", "mandatory"],
         ]);
     });
 

@@ -1,61 +1,97 @@
+import { AWS_TYPES } from "../../lib/aws-types";
+import {
+    allowsAllActions, anyPrincipal, appliesToAllResources, describeSet, escalationActions, federatedProviders, isAllow,
+    isPolicyDocument, narrowedByCondition, ParsedStatement, parsePolicyDocument, setMatches, subjectPinned,
+} from "../../lib/iam";
 import { defineResourcePolicy, ResourceView } from "../../lib/policy";
-import { Statement, statementsOf } from "../../lib/policy-document";
 import { T } from "../../lib/resource-types";
-import { at, readList, readString, readStringOrList, UNKNOWN } from "../../lib/values";
+import { at, readList, readStringOrList, UNKNOWN } from "../../lib/values";
 
-/** Actions that mean every action of every service. */
-const ANY_ACTION = ["*", "*:*"];
-/** AWS's managed policy that is exactly Allow * on *. */
-const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+/**
+ * AWS managed policies that grant everything (AdministratorAccess) or the means to grant oneself
+ * everything (IAMFullAccess).
+ */
+const ADMIN_EQUIVALENT = /^arn:aws[a-z-]*:iam::aws:policy\/(AdministratorAccess|IAMFullAccess)$/;
 
-function isAdminStatement(statement: Statement): boolean {
-    if (readString(statement.Effect) !== "Allow") return false;
-    const actions = readStringOrList(statement.Action);
-    const resources = readStringOrList(statement.Resource);
-    if (actions === UNKNOWN || resources === UNKNOWN || actions === undefined || resources === undefined) return false;
-    return actions.some((a) => typeof a === "string" && ANY_ACTION.includes(a)) && resources.includes("*");
-}
-
-/** Messages for the documents the resource carries; unknown documents are skipped. */
-function documentProblems(where: string, document: unknown): string[] {
-    const statements = statementsOf(document);
-    if (statements === undefined || statements === UNKNOWN) return [];
-    return statements.some(isAdminStatement) ? [`${where} allows action * on resource *`] : [];
-}
-
-function problems(resource: ResourceView): string[] {
-    const { props } = resource;
-    switch (resource.type) {
-        case T.iamUser:
-            return ["IAM users hold long-lived credentials: use roles (EKS Pod Identity or IRSA for workloads, IAM Identity Center for people)"];
-        case T.iamAccessKey:
-            return ["access keys are static credentials: use roles and short-lived credentials instead"];
-        case T.iamRolePolicyAttachment: {
-            const arn = readString(props.policyArn);
-            return typeof arn === "string" && ADMINISTRATOR_ACCESS.test(arn) ? [`attaches ${arn}`] : [];
-        }
-        case T.iamRole: {
-            const inline = readList(props.inlinePolicies);
-            const managed = readStringOrList(props.managedPolicyArns);
-            return [
-                ...(inline === undefined || inline === UNKNOWN ? [] : inline.flatMap((p, i) => documentProblems(`inlinePolicies[${i}]`, at(p, "policy")))),
-                ...(managed === undefined || managed === UNKNOWN ? [] : managed.filter((a): a is string => typeof a === "string" && ADMINISTRATOR_ACCESS.test(a)).map((a) => `managedPolicyArns includes ${a}`)),
-            ];
-        }
-        default:
-            return documentProblems("the policy", props.policy);
+/** Where a document path points, as values: `inlinePolicies[].policy` reads every element's policy. */
+function documentsAt(props: ResourceView["props"], path: string): { where: string; document: unknown }[] {
+    const [head, ...rest] = path.split(".");
+    if (head.endsWith("[]")) {
+        const name = head.slice(0, -2);
+        const list = readList(props[name]);
+        if (list === undefined || list === UNKNOWN) return [];
+        return list.map((element, i) => ({ where: `${name}[${i}].${rest.join(".")}`, document: at(element, ...rest) }));
     }
+    return [{ where: path, document: at(props, head, ...rest) }];
 }
+
+/** What an identity policy (no principals) grants beyond least privilege. */
+function identityProblems(where: string, statement: ParsedStatement): string[] {
+    if (!isAllow(statement) || typeof statement.actions !== "object") return [];
+    const everywhere = appliesToAllResources(statement);
+    if (allowsAllActions(statement) && everywhere) return [`${where} ${statement.label} allows every action (${describeSet(statement.actions)}) on every resource`];
+    const escalation = escalationActions(statement);
+    if (escalation.length > 0 && everywhere) {
+        return [`${where} ${statement.label} allows ${escalation.join(", ")} on every resource, which lets the holder grant itself more`];
+    }
+    return [];
+}
+
+/** What a trust policy lets assume the role. */
+function trustProblems(where: string, statement: ParsedStatement): string[] {
+    if (!isAllow(statement)) return [];
+    if (anyPrincipal(statement) && !narrowedByCondition(statement)) {
+        return [`${where} ${statement.label} lets any AWS principal assume the role (no organisation, account or external-id condition)`];
+    }
+    const webIdentity = typeof statement.actions === "object"
+        && ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"].some((a) => setMatches(statement.actions as never, a, true));
+    if (webIdentity && federatedProviders(statement).length > 0 && !subjectPinned(statement)) {
+        return [`${where} ${statement.label} lets any identity of ${federatedProviders(statement).map(String).join(", ")} assume the role: no condition pins the token's subject (:sub)`];
+    }
+    return [];
+}
+
+/** What a resource policy (bucket, key, queue, ...) opens to anyone. */
+function resourcePolicyProblems(where: string, statement: ParsedStatement): string[] {
+    if (!isAllow(statement) || !anyPrincipal(statement) || narrowedByCondition(statement)) return [];
+    const actions = typeof statement.actions === "object" ? describeSet(statement.actions) : "its actions";
+    return [`${where} ${statement.label} allows anyone (Principal *) ${actions} without a condition naming the callers' organisation, account or source`];
+}
+
+function documentProblems(resource: ResourceView, path: string): string[] {
+    return documentsAt(resource.props, path).flatMap(({ where, document }) => {
+        const statements = parsePolicyDocument(document);
+        // Unknown documents are judged when known; JSON that is no IAM document (a lifecycle or
+        // redrive policy) is not this rule's business.
+        if (statements === undefined || statements === UNKNOWN || !isPolicyDocument(statements)) return [];
+        const trust = path === "assumeRolePolicy";
+        return statements.flatMap((statement) => trust ? trustProblems(where, statement)
+            : statement.principals === undefined ? identityProblems(where, statement)
+            : resourcePolicyProblems(where, statement));
+    });
+}
+
+function managedPolicyProblems(resource: ResourceView, property: string): string[] {
+    const arns = readStringOrList(resource.props[property]);
+    if (arns === undefined || arns === UNKNOWN) return [];
+    return arns.filter((a): a is string => typeof a === "string" && ADMIN_EQUIVALENT.test(a)).map((a) => `${property} attaches ${a}`);
+}
+
+/** Every type that carries a policy document or managed policy ARNs, as the provider declares them. */
+const POLICY_TYPES = [...new Set([...Object.keys(AWS_TYPES.policyDocuments), ...Object.keys(AWS_TYPES.managedPolicyArns)])];
 
 export const iamLeastPrivilege = defineResourcePolicy({
     name: "iam-least-privilege",
-    description: "No IAM policy allows every action on every resource (Action * with Resource *, or AWS's AdministratorAccess), and no IAM users or access keys exist: workloads and people get scoped roles with short-lived credentials.",
+    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
     nist: ["AC-6", "IA-5"],
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "List the specific actions and resource ARNs the role needs (start from the service's managed policy or IAM Access Analyzer's generated policy). Replace IAM users and access keys with roles: Pod Identity or IRSA for pods, IAM Identity Center for people, OIDC for CI.",
-    resourceTypes: [T.iamPolicy, T.iamRolePolicy, T.iamRole, T.iamRolePolicyAttachment, T.iamUser, T.iamAccessKey],
+    remediationSteps: "List the specific actions and resource ARNs the role needs (start from the service's managed policy or IAM Access Analyzer's generated policy); scope iam:PassRole to the roles it passes. Pin trust policies to a service, an account with aws:PrincipalOrgID or sts:ExternalId, or an OIDC subject (<issuer>:sub = system:serviceaccount:<ns>:<sa>). Give resource policies with Principal * a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID. Replace IAM users and access keys with roles: Pod Identity or IRSA for pods, IAM Identity Center for people, OIDC for CI.",
+    resourceTypes: [...POLICY_TYPES, T.iamUser, T.iamAccessKey],
     validate(resource, _context, report) {
-        for (const problem of problems(resource)) report(problem);
+        if (resource.type === T.iamUser) report("IAM users hold long-lived credentials: use roles (EKS Pod Identity or IRSA for workloads, IAM Identity Center for people)");
+        if (resource.type === T.iamAccessKey) report("access keys are static credentials: use roles and short-lived credentials instead");
+        for (const path of AWS_TYPES.policyDocuments[resource.type] ?? []) for (const problem of documentProblems(resource, path)) report(problem);
+        for (const property of AWS_TYPES.managedPolicyArns[resource.type] ?? []) for (const problem of managedPolicyProblems(resource, property)) report(problem);
     },
 });

@@ -15,7 +15,9 @@ import { vpcFlowLogs } from "./rules/ec2/vpc-flow-logs";
 import { eksControlPlaneLogging } from "./rules/eks/eks-control-plane-logging";
 import { eksNoPublicEndpoint } from "./rules/eks/eks-no-public-endpoint";
 import { eksSecretsEncryption } from "./rules/eks/eks-secrets-encryption";
+import { eksNodeRemoteAccess } from "./rules/eks/eks-node-remote-access";
 import { eksSupportedVersion } from "./rules/eks/eks-supported-version";
+import { encryptionAtRest } from "./rules/encryption/encryption-at-rest";
 import { iamLeastPrivilege } from "./rules/iam/iam-least-privilege";
 import { kmsKeyRotation } from "./rules/kms/kms-key-rotation";
 import { backupSchedules } from "./rules/kubernetes/backup-schedules";
@@ -37,10 +39,12 @@ export const allPolicies: NistPolicy[] = [
     requiredTags,
     s3KmsEncryption,
     ebsKmsEncryption,
+    encryptionAtRest,
     eksNoPublicEndpoint,
     eksSecretsEncryption,
     eksControlPlaneLogging,
     eksSupportedVersion,
+    eksNodeRemoteAccess,
     kmsKeyRotation,
     imdsv2Required,
     noPublicIp,

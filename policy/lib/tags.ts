@@ -4,73 +4,20 @@
  * provider) may or may not be known yet. Reading only `tags` would fail every resource that, like
  * ours, takes the mandatory tags from the provider.
  */
-import { S3_TYPES, T } from "./resource-types";
+import { AWS_TYPES } from "./aws-types";
 import { at, isUnknown, Read, readJsonObject, readRecord, readString, UNKNOWN, Unknown } from "./values";
 
 /** The four tags CM-8 asks of every taggable resource (see config/schema.ts `tags`). */
 export const REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter"] as const;
 
 /**
- * AWS types that take a `tags` map and receive the provider's default tags. Sub-resources that take
- * no tags (bucket policy, public access block, versioning and encryption configurations, routes,
- * route table associations, role policies and attachments, KMS aliases, access keys) are left out:
- * CM-8 inventories them through the resource they belong to. Auto Scaling groups are left out too:
- * their `tags` is a list with propagate-at-launch flags and the provider's default tags skip it.
+ * AWS types that take a `tags` map, which the provider's default tags reach: every such type of
+ * the installed @pulumi/aws (data/aws-types.ts, derived from the package). Sub-resources without
+ * tags (bucket policies, routes, role policy attachments, KMS aliases, access keys) are not in it:
+ * CM-8 inventories them through the resource they belong to. Neither are Auto Scaling groups, whose
+ * `tags` is a list with propagate-at-launch flags that default tags skip.
  */
-export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
-    ...S3_TYPES.buckets,
-    T.vpc,
-    T.subnet,
-    "aws:ec2/routeTable:RouteTable",
-    "aws:ec2/defaultRouteTable:DefaultRouteTable",
-    "aws:ec2/internetGateway:InternetGateway",
-    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
-    T.natGateway,
-    "aws:ec2/eip:Eip",
-    T.securityGroup,
-    T.defaultSecurityGroup,
-    T.securityGroupIngressRule,
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    "aws:ec2/networkAcl:NetworkAcl",
-    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
-    "aws:ec2/vpcEndpoint:VpcEndpoint",
-    T.flowLog,
-    T.launchTemplate,
-    T.instance,
-    "aws:ec2/networkInterface:NetworkInterface",
-    "aws:ec2/keyPair:KeyPair",
-    T.volume,
-    "aws:ebs/snapshot:Snapshot",
-    T.logGroup,
-    "aws:cloudwatch/metricAlarm:MetricAlarm",
-    "aws:cloudwatch/eventRule:EventRule",
-    T.kmsKey,
-    "aws:kms/replicaKey:ReplicaKey",
-    T.iamRole,
-    T.iamPolicy,
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    "aws:iam/instanceProfile:InstanceProfile",
-    T.iamUser,
-    T.eksCluster,
-    T.eksNodeGroup,
-    "aws:eks/addon:Addon",
-    "aws:eks/accessEntry:AccessEntry",
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-    "aws:eks/fargateProfile:FargateProfile",
-    "aws:eks/identityProviderConfig:IdentityProviderConfig",
-    "aws:sqs/queue:Queue",
-    "aws:sns/topic:Topic",
-    "aws:secretsmanager/secret:Secret",
-    "aws:ssm/parameter:Parameter",
-    "aws:acm/certificate:Certificate",
-    "aws:route53/zone:Zone",
-    "aws:ecr/repository:Repository",
-    "aws:backup/vault:Vault",
-    "aws:backup/plan:Plan",
-    "aws:efs/fileSystem:FileSystem",
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:lb/targetGroup:TargetGroup",
-]);
+export const TAGGABLE_TYPES: ReadonlySet<string> = new Set(AWS_TYPES.taggable);
 
 /** Tag values by key; a value (or the whole set) may be unknown during preview. */
 export type TagSet = Readonly<Record<string, string | Unknown>>;

@@ -51,6 +51,17 @@ function instanceProblems(props: ResourceView["props"]): string[] {
     return problems;
 }
 
+/**
+ * A managed node group's disks: with a launch template they are the template's (judged there);
+ * without one EKS creates them from diskSize under the account's default EBS encryption, which no
+ * input of the node group can set to a customer-managed key.
+ */
+function nodeGroupProblems(props: ResourceView["props"]): string[] {
+    const template = readRecord(props.launchTemplate);
+    if (template !== undefined) return [];
+    return ["no launchTemplate: the node group's disks follow the account's EBS encryption default, not a customer-managed key (give it a launch template with encrypted blockDeviceMappings)"];
+}
+
 function storageClassProblems(props: ResourceView["props"]): string[] {
     const provisioner = readString(props.provisioner);
     if (typeof provisioner !== "string" || !EBS_PROVISIONERS.includes(provisioner)) return [];
@@ -61,18 +72,19 @@ function storageClassProblems(props: ResourceView["props"]): string[] {
 
 export const ebsKmsEncryption = defineResourcePolicy({
     name: "ebs-kms-encryption",
-    description: "EBS volumes (launch template disks, volumes, instance disks, and EBS StorageClasses for persistent volumes) are encrypted with a customer-managed KMS key.",
+    description: "EBS volumes (launch template disks, volumes, instance disks, managed node group disks, and EBS StorageClasses for persistent volumes) are encrypted with a customer-managed KMS key.",
     nist: ["SC-28"],
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set encrypted \"true\" and kmsKeyId to the stack's EBS key ARN: on each launch template blockDeviceMappings[].ebs, on aws.ebs.Volume, on an instance's rootBlockDevice and ebsBlockDevices, and as StorageClass parameters { encrypted: \"true\", kmsKeyId: <ARN> } for the ebs.csi.aws.com provisioner.",
-    resourceTypes: [T.launchTemplate, T.volume, T.instance, T.storageClass],
+    remediationSteps: "Set encrypted \"true\" and kmsKeyId to the stack's EBS key ARN: on each launch template blockDeviceMappings[].ebs, on aws.ebs.Volume, on an instance's rootBlockDevice and ebsBlockDevices, a launch template on every managed node group, and as StorageClass parameters { encrypted: \"true\", kmsKeyId: <ARN> } for the ebs.csi.aws.com provisioner.",
+    resourceTypes: [T.launchTemplate, T.volume, T.instance, T.storageClass, T.eksNodeGroup],
     validate(resource, _context, report) {
         const { props } = resource;
         const problems =
             resource.type === T.launchTemplate ? launchTemplateProblems(props)
             : resource.type === T.instance ? instanceProblems(props)
             : resource.type === T.storageClass ? storageClassProblems(props)
+            : resource.type === T.eksNodeGroup ? nodeGroupProblems(props)
             : volumeProblems("volume", props.encrypted, props.kmsKeyId);
         for (const problem of problems) report(problem);
     },

@@ -1,5 +1,6 @@
 import { defineResourcePolicy } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
+import { credentialKind, REFERENCE_VALUE } from "../../lib/secrets";
 import { isSecretMarker, isUnknown, unwrapProxy } from "../../lib/values";
 
 /** Keys whose value is a credential. */
@@ -12,36 +13,34 @@ const SECRET_KEY = /password|passwd|secret|token|api[-_]?key|access[-_]?key|secr
  */
 const REFERENCE_KEY = /^existing|(name|names|ref|file|path|dir|url|uri|endpoint|audience|ttl|type|mode|header|field|prefix|issuer|length|enabled|mount|mountpath|fromsecret|passwordkey|passwdkey|tokenkey)$/;
 
-/**
- * Values that point at a credential kept elsewhere: ${VAR} expansion (Loki, Tempo, Mimir with
- * -config.expand-env) and Grafana's $__file{...}, $__env{...} and $__vault{...} providers.
- */
-const REFERENCE_VALUE = /^\$(\{[^}]+\}|__(file|env|vault)\{[^}]*\})$/;
-
 function isReferenceKey(key: string): boolean {
     return REFERENCE_KEY.test(key.replace(/[-_.]/g, "").toLowerCase());
 }
 
-/** The dotted paths under `values` whose value is a credential written in clear. */
-function plaintextSecrets(value: unknown, path: string): string[] {
+/**
+ * The dotted paths under `values` whose value is a credential written in clear: by its key's name,
+ * or by what the value itself is (a private key, a token, a password in a URL or in config text)
+ * under any key. References to credentials kept elsewhere pass: ${VAR} expansion (Loki, Tempo,
+ * Mimir with -config.expand-env) and Grafana's $__file{...}, $__env{...} and $__vault{...}.
+ */
+function plaintextSecrets(value: unknown, path: string, key?: string): string[] {
     const v = unwrapProxy(value);
     // Unknown values are computed (a generated password) and secrets are Pulumi secrets: both are fine.
-    if (isUnknown(v) || isSecretMarker(v) || v === null || typeof v !== "object") return [];
-    if (Array.isArray(v)) return v.flatMap((item, i) => plaintextSecrets(item, `${path}[${i}]`));
-    return Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => {
-        const childPath = `${path}.${key}`;
-        const literal = unwrapProxy(child);
-        if (typeof literal === "string" && !isUnknown(literal)) {
-            const isSecret = SECRET_KEY.test(key) && !isReferenceKey(key) && literal.trim() !== "" && !REFERENCE_VALUE.test(literal.trim());
-            return isSecret ? [childPath] : [];
-        }
-        return plaintextSecrets(child, childPath);
-    });
+    if (isUnknown(v) || isSecretMarker(v) || v === null) return [];
+    if (typeof v === "string") {
+        const byKey = key !== undefined && SECRET_KEY.test(key) && !isReferenceKey(key) && v.trim() !== "" && !REFERENCE_VALUE.test(v.trim());
+        if (byKey) return [path];
+        const kind = credentialKind(v);
+        return kind ? [`${path} (${kind})`] : [];
+    }
+    if (typeof v !== "object") return [];
+    if (Array.isArray(v)) return v.flatMap((item, i) => plaintextSecrets(item, `${path}[${i}]`, key));
+    return Object.entries(v as Record<string, unknown>).flatMap(([childKey, child]) => plaintextSecrets(child, `${path}.${childKey}`, childKey));
 }
 
 export const helmNoPlaintextSecrets = defineResourcePolicy({
     name: "helm-no-plaintext-secrets",
-    description: "Helm release values hold no password, token or key written in clear: such literals end up in the Pulumi state, the Helm release secret and every preview diff.",
+    description: "Helm release values hold no password, token or key written in clear, found by the key's name or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret and every preview diff.",
     nist: ["IA-5"],
     severity: "high",
     enforcementLevel: "mandatory",

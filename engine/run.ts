@@ -93,12 +93,14 @@ interface MonitorRequest {
     getCustom(): boolean;
     getProtect(): boolean | undefined;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
 }
 
 /**
  * Wraps the mock monitor's registerResource so that each record keeps what the mocks alone do
- * not report: parent, provider, dependencies and protection.
+ * not report: parent, provider, dependencies (also per input, as the engine hands them to policy
+ * packs) and protection.
  */
 function recordRegistrations() {
     const monitor = pulumi.runtime.getMonitor() as any;
@@ -117,6 +119,7 @@ function recordRegistrations() {
                     provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
                     custom: req.getCustom(),
                     dependencies: req.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
                     inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
                     outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
@@ -125,6 +128,16 @@ function recordRegistrations() {
             callback(err, resp);
         });
     return { resources: () => [...records] };
+}
+
+/** The URNs feeding each input, without inputs that no resource feeds. */
+function propertyDependenciesOf(req: MonitorRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    for (const [key, dependencies] of req.getPropertydependenciesMap()?.entries() ?? []) {
+        const urns = dependencies.getUrnsList();
+        if (urns.length > 0) result[key] = [...urns];
+    }
+    return result;
 }
 
 function redactSecrets(value: any): any {

@@ -12,6 +12,11 @@ export interface PlannedResource {
     readonly custom: boolean;
     /** URNs this resource depends on (dependsOn plus inputs from other resources). */
     readonly dependencies: readonly string[];
+    /**
+     * URNs feeding each input property, as the program's registration reports them and a real
+     * preview hands them to policy packs; inputs fed by no resource are left out.
+     */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly protect: boolean;
     /** Inputs as the provider receives them (Outputs resolved, secrets unwrapped). */
     readonly inputs: Record<string, any>;

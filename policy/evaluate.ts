@@ -198,12 +198,11 @@ function resourceArgs(resource: PlannedResource, graph: Graph, properties: Recor
 
 /** Every resource as a stack policy sees it, parents and dependencies linked as the SDK links them. */
 function stackResources(graph: Graph): PlannedPolicyResource[] {
-    const built = new Map<string, PlannedPolicyResource & { parent?: PolicyResource; dependencies: PolicyResource[] }>();
+    const built = new Map<string, PlannedPolicyResource & { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> }>();
     for (const resource of graph.resources) {
         built.set(resource.urn, {
             ...policyView(resource, graph),
             dependencies: [],
-            // The engine does not record which input each dependency feeds.
             propertyDependencies: {},
             outputs: graph.outputsOf(resource),
         });
@@ -212,7 +211,10 @@ function stackResources(graph: Graph): PlannedPolicyResource[] {
         const entry = built.get(resource.urn)!;
         const parent = resource.parent === undefined ? undefined : built.get(resource.parent);
         if (parent) entry.parent = parent;
-        entry.dependencies = resource.dependencies.map((urn) => built.get(urn)).filter((d): d is NonNullable<typeof d> => d !== undefined);
+        const linked = (urns: readonly string[]) => urns.map((urn) => built.get(urn)).filter((d): d is NonNullable<typeof d> => d !== undefined);
+        entry.dependencies = linked(resource.dependencies);
+        // As the engine sends them: per input, the resources that feed it.
+        entry.propertyDependencies = Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, urns]) => [key, linked(urns)]));
     }
     return [...built.values()];
 }

@@ -62,7 +62,7 @@ export interface StackResource extends ResourceView {
     readonly outputs: Readonly<Record<string, unknown>>;
     /** URNs of the resources this one depends on. */
     readonly dependencies: ReadonlySet<string>;
-    /** URNs feeding each input property; a real preview fills it, the offline engine does not. */
+    /** URNs feeding each input property, from a real preview or the offline engine alike. */
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 

@@ -23,6 +23,8 @@ export interface Options {
     readonly dependsOn?: readonly PlannedResource[];
     /** Computed outputs the mocks would add (ids); inputs are echoed into outputs as the mocks do. */
     readonly outputs?: Record<string, unknown>;
+    /** The resources feeding each input, as the engine reports them. */
+    readonly propertyDependencies?: Record<string, readonly PlannedResource[]>;
 }
 
 export function urn(type: string, name: string): string {
@@ -37,6 +39,9 @@ export function planned(type: string, name: string, inputs: Record<string, unkno
         provider: options.provider?.urn,
         custom: true,
         dependencies: (options.dependsOn ?? []).map((d) => d.urn),
+        ...(options.propertyDependencies
+            ? { propertyDependencies: Object.fromEntries(Object.entries(options.propertyDependencies).map(([key, feeding]) => [key, feeding.map((d) => d.urn)])) }
+            : {}),
         protect: false,
         inputs,
         outputs: { ...inputs, ...(options.outputs ?? {}) },

@@ -8,11 +8,12 @@ import { ConfigError } from "../config/load";
 import { RunOptions } from "../engine/run";
 import { compareStacks } from "./compare";
 import { planJson, planStack, StackPlan } from "./plan";
+import { policySarif } from "./policy";
 import { loadPriceTable } from "./pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
 
-const USAGE = `Usage: npm run plan -- [--stack <name>] [--json]
-       npm run plan -- --compare <a> <b> [--markdown <file>] [--json]
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
+       npm run plan -- --compare <a> <b> [--markdown <file>] [--json] [--sarif <file>]
 
 Runs the Pulumi program offline (mocks, no AWS account, no Pulumi CLI) and prints what a stack
 creates (inventory, pods), what it costs a month, and what the NIST 800-53 policy pack says of it.
@@ -21,6 +22,7 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
   --compare <a> <b>    two stacks side by side: a row per dev-vs-prod decision, cost and pod deltas
   --markdown <file>    with --compare: also write the comparison as Markdown to <file>
   --json               print everything machine-readable, every resource with its inputs
+  --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
   --help               print this help
 
 Exit status: 0 fine, 1 a mandatory policy violation, 2 bad arguments or bad input
@@ -36,6 +38,7 @@ export interface CliArgs {
     readonly stack: string;
     readonly compare?: readonly [string, string];
     readonly markdown?: string;
+    readonly sarif?: string;
     readonly json: boolean;
 }
 
@@ -47,6 +50,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     let stack: string | undefined;
     let compare: [string, string] | undefined;
     let markdown: string | undefined;
+    let sarif: string | undefined;
     let json = false;
     let help = false;
     const valueOf = (i: number, flag: string): string => {
@@ -61,13 +65,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
             case "--json": json = true; break;
             case "--stack": stack = valueOf(++i, arg); break;
             case "--markdown": markdown = valueOf(++i, arg); break;
+            case "--sarif": sarif = valueOf(++i, arg); break;
             case "--compare": compare = [valueOf(++i, arg), valueOf(++i, `${arg} <a>`)]; break;
             default: throw new UsageError(`unknown argument "${arg}"`);
         }
     }
     if (stack !== undefined && compare) throw new UsageError("--stack and --compare do not go together");
     if (markdown !== undefined && !compare) throw new UsageError("--markdown needs --compare");
-    return { help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(markdown !== undefined ? { markdown } : {}) };
+    return { help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}) };
 }
 
 /** Where main writes; tests capture it. */
@@ -86,6 +91,13 @@ function errorLine(error: unknown, stack?: string): string {
     if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}: ${error.problems.join("; ")}`;
     const message = error instanceof Error ? error.message : String(error);
     return message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+}
+
+/** Writes the plans' policy reports as SARIF to `file`, saying so on stderr (stdout stays the report). */
+function writeSarif(file: string, plans: readonly StackPlan[], io: Io): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(policySarif(plans.map((p) => ({ stack: p.stack, report: p.policy }))), null, 2)}\n`);
+    io.stderr(`wrote ${file}\n`);
 }
 
 const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
@@ -108,6 +120,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const table = loadPriceTable();
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, table, runOptions);
+            if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
         }
@@ -119,6 +132,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const comparison = compareStacks(a, b);
         const plans = sides.map((s) => s.plan);
+        if (args.sarif !== undefined) writeSarif(args.sarif, plans, io);
         if (args.markdown !== undefined) {
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
             fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans));

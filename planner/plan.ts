@@ -34,7 +34,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         pods: countPods(run.resources),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
         capacity: capacityReport(run.config.cluster, run.resources.flatMap(workloadsOf)),
-        policy: policyReport(run.resources, run.config.environment),
+        policy: policyReport(run.resources, run.stack),
     };
 }
 

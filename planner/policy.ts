@@ -1,23 +1,84 @@
 /**
  * The policy section: the CrossGuard pack (policy/) evaluated offline over the stack's resources,
- * with the pack config CI passes for the stack's environment, so that the plan shows what
- * `pulumi preview --policy-pack` would block before anything is deployed.
+ * with the stack's own pack config (the file `npm run preview -- --stack <name>` passes), so that
+ * the plan shows what `pulumi preview --policy-pack` would block before anything is deployed, which
+ * waivers exempt what, and which waivers match nothing. It can be written as SARIF for code scanning.
  */
 import { PlannedResource } from "../engine/types";
-import { Environment } from "../config/schema";
-import { evaluatePolicies, loadPackConfig, Violation } from "../policy/evaluate";
+import { evaluatePack, loadPackConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
+import { allPolicies, PACK_NAME } from "../policy/policies";
 
 export interface PolicyReport {
-    /** The pack config the levels come from: policy/config/<environment>.json. */
+    /** The pack config the levels and waivers come from: policy/config/<stack>.json. */
     readonly packConfig: string;
     readonly violations: readonly Violation[];
     readonly mandatory: number;
     readonly advisory: number;
+    /** Violations that a waiver in force exempts. */
+    readonly waived: readonly WaivedViolation[];
+    /** Every waiver of the config, with what it matched. */
+    readonly waivers: readonly WaiverStatus[];
 }
 
-/** Evaluates the pack over a stack's resources at its environment's enforcement levels. */
-export function policyReport(resources: readonly PlannedResource[], environment: Environment): PolicyReport {
-    const violations = evaluatePolicies(resources, loadPackConfig(environment));
+/** Evaluates the pack over a stack's resources with the stack's pack config; `today` fixes the waiver date. */
+export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string): PolicyReport {
+    const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack), allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    return { packConfig: `policy/config/${environment}.json`, violations, mandatory, advisory: violations.length - mandatory };
+    return { packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers };
+}
+
+/** What the plan says about waivers: each one, and a warning for those that match nothing. */
+export function waiverLines(report: PolicyReport): string[] {
+    return report.waivers.map((w) => {
+        const what = w.status === "applied" ? `exempts ${w.matched} violation(s)`
+            : w.status === "expired" ? `EXPIRED: ${w.matched} violation(s) reported again`
+            : "WARNING: matches no violation; remove it";
+        return `  waiver ${w.policy} on ${w.resource} until ${w.expires} (${w.reason}): ${what}`;
+    });
+}
+
+/** SARIF 2.1.0 levels: mandatory findings block a deployment, advisory ones do not. */
+const SARIF_LEVEL = { mandatory: "error", advisory: "warning" } as const;
+/** GitHub code scanning's security-severity scores by the pack's severities. */
+const SECURITY_SEVERITY = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" } as const;
+
+/**
+ * The report as a SARIF 2.1.0 log for code scanning: one rule per policy of the pack, one result
+ * per violation (waived ones included, marked suppressed with the waiver's reason), located at the
+ * stack's config file since a resource of a Pulumi program has no single source line.
+ */
+export function policySarif(reports: ReadonlyArray<{ readonly stack: string; readonly report: PolicyReport }>, version = "0.1.0"): object {
+    const rules = allPolicies.map((policy) => ({
+        id: policy.name,
+        name: policy.name,
+        shortDescription: { text: policy.description.split(" [NIST")[0] },
+        fullDescription: { text: policy.description },
+        help: { text: policy.remediationSteps },
+        properties: { tags: ["security", ...policy.nist.map((c) => `NIST-800-53/${c}`)], "security-severity": SECURITY_SEVERITY[policy.severity], nist: [...policy.nist] },
+    }));
+    const index = new Map(rules.map((r, i) => [r.id, i]));
+    const result = (stack: string, v: Violation, suppression?: WaivedViolation["waiver"]) => ({
+        ruleId: v.policy,
+        ruleIndex: index.get(v.policy),
+        level: SARIF_LEVEL[v.enforcementLevel],
+        message: { text: `${stack}: ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}` },
+        locations: [{
+            physicalLocation: { artifactLocation: { uri: `Pulumi.${stack}.yaml` } },
+            ...(v.resourceUrn ? { logicalLocations: [{ fullyQualifiedName: v.resourceUrn, name: v.resourceName, kind: "resource" }] } : {}),
+        }],
+        partialFingerprints: { "pulumiPolicy/v1": `${stack}|${v.policy}|${v.resourceUrn ?? "stack"}|${v.message}` },
+        properties: { stack, enforcementLevel: v.enforcementLevel, severity: v.severity },
+        ...(suppression ? { suppressions: [{ kind: "external", status: "accepted", justification: `${suppression.reason} (until ${suppression.expires})` }] } : {}),
+    });
+    return {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{
+            tool: { driver: { name: PACK_NAME, version, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
+            results: reports.flatMap(({ stack, report }) => [
+                ...report.violations.map((v) => result(stack, v)),
+                ...report.waived.map((v) => result(stack, v, v.waiver)),
+            ]),
+        }],
+    };
 }

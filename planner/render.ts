@@ -6,6 +6,7 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
 import { StackPlan } from "./plan";
+import { waiverLines } from "./policy";
 
 /** Pads the cells of each column to a common width; the last column is left ragged. */
 function textTable(rows: readonly (readonly string[])[], indent = "  "): string[] {
@@ -92,7 +93,7 @@ function policyText(plan: StackPlan): string[] {
     const { policy } = plan;
     const heading = `Policy (${policy.packConfig}): ${policy.mandatory} mandatory, ${policy.advisory} advisory violations`;
     return [heading, ...policy.violations.map((v) =>
-        `  [${v.enforcementLevel}] ${v.policy} (NIST ${v.nist.join(", ")}) ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}`)];
+        `  [${v.enforcementLevel}] ${v.policy} (NIST ${v.nist.join(", ")}) ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}`), ...waiverLines(policy)];
 }
 
 /** The report's sections, in order; a section is a function of the plan. */

@@ -24,6 +24,7 @@ import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { ConfigProperty, isStackPolicy, NistPolicy, PlannedPolicyResource } from "./lib/policy";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./lib/values";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
+import { isExpired, lapsedMessage, readWaivers, today, Waiver, waiverFor, waiverProblems } from "./lib/waivers";
 
 export type { PolicyPackConfig } from "@pulumi/policy";
 
@@ -42,12 +43,38 @@ export interface Violation {
     readonly enforcementLevel: "advisory" | "mandatory";
 }
 
+/** A violation a waiver in force exempts: not reported by the pack, listed by the plan. */
+export interface WaivedViolation extends Violation {
+    readonly waiver: Waiver;
+}
+
+/** One waiver of the pack config and what it did in this evaluation. */
+export interface WaiverStatus extends Waiver {
+    readonly policy: string;
+    /**
+     * applied: it exempts at least one violation; expired: its last day has passed, so what it
+     * named is reported again; unmatched: in force but names nothing this rule finds (the resource
+     * is gone, renamed or fixed): remove it.
+     */
+    readonly status: "applied" | "expired" | "unmatched";
+    /** How many violations it matched (exempted, or for an expired one, would have). */
+    readonly matched: number;
+}
+
+export interface PackEvaluation {
+    readonly violations: Violation[];
+    readonly waived: WaivedViolation[];
+    readonly waivers: WaiverStatus[];
+}
+
 export interface EvaluateOptions {
     /**
      * Wraps each props object before rules see it. Tests pass the policy SDK's
      * unknownCheckingProxy to reproduce exactly what a real preview hands a rule.
      */
     readonly wrapProps?: (props: Record<string, unknown>) => Record<string, unknown>;
+    /** The day waivers are judged on (YYYY-MM-DD, UTC); today by default. */
+    readonly today?: string;
 }
 
 /** A policy's effective enforcement level and config properties. */
@@ -229,21 +256,47 @@ export function evaluatePolicies(
     policies: readonly NistPolicy[] = allPolicies,
     options: EvaluateOptions = {},
 ): Violation[] {
+    return evaluatePack(resources, packConfig, policies, options).violations;
+}
+
+/**
+ * evaluatePolicies with the waivers accounted for: the violations the pack reports, those that
+ * waivers exempt, and every waiver's status. Rules run without their waivers and the waivers are
+ * applied here, with the pack's own functions, so that what each waiver matched is known.
+ */
+export function evaluatePack(
+    resources: readonly PlannedResource[],
+    packConfig: PolicyPackConfig = {},
+    policies: readonly NistPolicy[] = allPolicies,
+    options: EvaluateOptions = {},
+): PackEvaluation {
     const graph = new Graph(resources, options.wrapProps ?? ((props) => props));
+    const on = options.today ?? today();
     const violations: Violation[] = [];
+    const waived: WaivedViolation[] = [];
+    const waivers: WaiverStatus[] = [];
     let stack: PlannedPolicyResource[] | undefined;
 
     for (const policy of policies) {
-        const { enforcementLevel, properties } = resolvePolicyConfig(policy, packConfig);
+        const { enforcementLevel, properties: configured } = resolvePolicyConfig(policy, packConfig);
         if (enforcementLevel === "disabled") continue;
-        const record = (message: string, subject: PlannedResource | undefined, level = enforcementLevel) => violations.push({
-            policy: policy.name,
-            ...(subject ? { resourceUrn: subject.urn, resourceType: subject.type, resourceName: subject.name } : {}),
-            message,
-            nist: [...policy.nist],
-            severity: policy.severity,
-            enforcementLevel: level === "advisory" ? "advisory" : "mandatory",
-        });
+        const { waivers: givenWaivers, ...properties } = configured;
+        const policyWaivers = readWaivers(givenWaivers);
+        const matched = new Map<Waiver, number>(policyWaivers.map((w) => [w, 0]));
+        const record = (message: string, subject: PlannedResource | undefined, level = enforcementLevel) => {
+            const violation: Violation = {
+                policy: policy.name,
+                ...(subject ? { resourceUrn: subject.urn, resourceType: subject.type, resourceName: subject.name } : {}),
+                message,
+                nist: [...policy.nist],
+                severity: policy.severity,
+                enforcementLevel: level === "advisory" ? "advisory" : "mandatory",
+            };
+            const waiver = subject && waiverFor(policyWaivers, subject);
+            if (waiver) matched.set(waiver, (matched.get(waiver) ?? 0) + 1);
+            if (waiver && !isExpired(waiver, on)) waived.push({ ...violation, waiver });
+            else violations.push(waiver ? { ...violation, message: lapsedMessage(message, waiver) } : violation);
+        };
         const run = (validate: () => void, subject?: PlannedResource) => {
             try {
                 validate();
@@ -271,8 +324,12 @@ export function evaluatePolicies(
                 run(() => policy.validateResource(resourceArgs(resource, graph, properties), report), resource);
             }
         }
+        for (const [waiver, count] of matched) {
+            const status = isExpired(waiver, on) ? "expired" : count > 0 ? "applied" : "unmatched";
+            waivers.push({ policy: policy.name, ...waiver, status, matched: count });
+        }
     }
-    return violations;
+    return { violations, waived, waivers };
 }
 
 /**
@@ -301,5 +358,12 @@ export function loadPackConfig(env: string): PolicyPackConfig {
                 && (entry.enforcementLevel === undefined || isEnforcementLevel(entry.enforcementLevel)));
         if (!valid) throw new Error(`${file}: ${name} must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object with an optional enforcementLevel`);
     }
+    const problems = Object.entries(parsed as Record<string, unknown>).flatMap(([name, entry]) => {
+        const given = typeof entry === "object" ? (entry as { waivers?: unknown }).waivers : undefined;
+        if (given === undefined) return [];
+        if (!Array.isArray(given)) return [`${name}.waivers: expected a list of { resource, reason, expires }`];
+        return given.flatMap((waiver, i) => waiverProblems(waiver, `${name}.waivers[${i}]`));
+    });
+    if (problems.length > 0) throw new Error(`${file}: ${problems.length} bad waiver setting(s):\n  ${problems.join("\n  ")}`);
     return parsed as PolicyPackConfig;
 }

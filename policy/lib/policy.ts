@@ -20,6 +20,7 @@ import type {
 import { ENVIRONMENTS, Environment, resolveEnvironment } from "./environment";
 import { MergedTags, mergedTags } from "./tags";
 import { readRecord, unwrapProxy } from "./values";
+import { isExpired, lapsedMessage, readWaivers, today, Waiver, WAIVERS_PROPERTY, waiverFor } from "./waivers";
 
 /** One property of a policy's config schema (JSON Schema). */
 export type ConfigProperty = PolicyConfigSchema["properties"][string];
@@ -120,7 +121,7 @@ function metadata<C>(spec: RuleSpec<C>): NistMetadata & { name: string; descript
         remediationSteps: spec.remediationSteps,
         framework: { name: "NIST SP 800-53", version: "Rev. 5", reference: controls, specification: spec.description },
         enforcementLevel: spec.enforcementLevel,
-        configSchema: { properties: { environment: ENVIRONMENT_PROPERTY, ...(spec.config ?? {}) } },
+        configSchema: { properties: { environment: ENVIRONMENT_PROPERTY, waivers: WAIVERS_PROPERTY, ...(spec.config ?? {}) } },
     };
 }
 
@@ -128,12 +129,25 @@ function metadata<C>(spec: RuleSpec<C>): NistMetadata & { name: string; descript
  * The policy's config with schema defaults filled in. The CLI fills them too, but the offline
  * evaluator and a pack run without --policy-pack-config must behave the same.
  */
-function configWithDefaults<C>(spec: RuleSpec<C>, given: object): C & { environment?: unknown } {
+function configWithDefaults<C>(spec: RuleSpec<C>, given: object): C & { environment?: unknown; waivers?: unknown } {
     const defaults: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries<ConfigProperty>(spec.config ?? {})) {
         if (schema.default !== undefined) defaults[key] = schema.default;
     }
-    return { ...defaults, ...given } as C & { environment?: unknown };
+    return { ...defaults, ...given } as C & { environment?: unknown; waivers?: unknown };
+}
+
+/**
+ * Reports through `report` unless a waiver in force names the resource; a lapsed waiver lets the
+ * violation through with a note saying so.
+ */
+function waivedReporter(waivers: readonly Waiver[], report: (message: string, urn?: string) => void) {
+    const now = today();
+    return (message: string, resource?: { urn: string; name: string }) => {
+        const waiver = resource && waiverFor(waivers, resource);
+        if (waiver && !isExpired(waiver, now)) return;
+        report(waiver ? lapsedMessage(message, waiver) : message, resource?.urn);
+    };
 }
 
 function view(type: string, name: string, urn: string, props: unknown, providerProps: unknown): ResourceView {
@@ -152,11 +166,12 @@ export function defineResourcePolicy<C extends object = Record<string, never>>(s
     return {
         ...metadata(spec),
         validateResource: (args, reportViolation) => {
-            if (!types.has(args.type)) args.notApplicable(`${spec.name} judges only ${spec.resourceTypes.join(", ")}`);
+            if (!types.has(args.type)) args.notApplicable(`${spec.name} does not judge ${args.type}`);
             const resource = view(args.type, args.name, args.urn, args.props, args.provider?.props);
             const config = configWithDefaults(spec, args.getConfig());
             const environment = resolveEnvironment(config.environment, [resource.tags.tags]);
-            spec.validate(resource, { environment, config }, (message) => reportViolation(message));
+            const report = waivedReporter(readWaivers(config.waivers), (message) => reportViolation(message));
+            spec.validate(resource, { environment, config }, (message) => report(message, resource));
         },
     };
 }
@@ -183,7 +198,8 @@ export function defineStackPolicy<C extends object = Record<string, never>>(spec
             const config = configWithDefaults(spec, args.getConfig());
             const environment = resolveEnvironment(config.environment, resources.map((r) => r.tags.tags));
             if (spec.prodOnly && environment !== "prod") args.notApplicable(`${spec.name} judges prod stacks only`);
-            spec.validate(resources, { environment, config }, (message, resource) => reportViolation(message, resource?.urn));
+            const report = waivedReporter(readWaivers(config.waivers), reportViolation);
+            spec.validate(resources, { environment, config }, (message, resource) => report(message, resource));
         },
     };
 }

@@ -58,17 +58,20 @@ export function valuesAt(props: unknown, path: string): Found[] | Unknown {
 function problemsOf(props: ResourceView["props"], inputs: readonly EncryptionInput[]): string[] {
     const problems: string[] = [];
     const keyPaths = inputs.filter((i) => i.role === "key");
+    // Whether a customer-managed (or not yet known) key is set, and whether any key is set at all.
     let keyed = false;
+    let anyKey = false;
     for (const input of inputs) {
         const found = valuesAt(props, input.path);
         // Not known yet: a key this stack creates, a flag computed from config; judged when known.
         if (found === UNKNOWN) {
-            if (input.role === "key") keyed = true;
+            if (input.role === "key") keyed = anyKey = true;
             continue;
         }
         for (const { where, value } of found) {
             if (input.role === "key") {
                 const key = readNonEmptyString(value);
+                if (key !== undefined) anyKey = true;
                 if (key === UNKNOWN) keyed = true;
                 else if (key !== undefined && AWS_MANAGED_KEY.test(key)) problems.push(`${where} ${key} is an AWS-managed key, whose policy the stack cannot scope`);
                 else if (key !== undefined) keyed = true;
@@ -82,7 +85,7 @@ function problemsOf(props: ResourceView["props"], inputs: readonly EncryptionInp
             }
         }
     }
-    if (keyPaths.length > 0 && !keyed) {
+    if (keyPaths.length > 0 && !keyed && !anyKey) {
         problems.push(`no customer-managed KMS key (${keyPaths.map((k) => k.path).join(", ")} unset): the data is stored unencrypted or under an AWS-owned or AWS-managed key`);
     }
     return problems;

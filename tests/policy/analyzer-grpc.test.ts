@@ -1,0 +1,261 @@
+/**
+ * The pack as the Pulumi engine runs it: policy/index.ts started as its own process (the SDK's
+ * PolicyPack serves the analyzer over gRPC and prints its port), configured, then asked to
+ * Analyze every resource and AnalyzeStack the whole graph, with props, providers, parents,
+ * dependencies and propertyDependencies on the wire as the engine sends them. Its diagnostics must
+ * equal what the offline evaluator reports for the same resources and pack config.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import type { PlannedResource } from "../../engine/types";
+import { SECRET_PLACEHOLDER } from "../../engine/types";
+import { evaluatePolicies, loadPackConfig, PolicyPackConfig, resolvePolicyConfig } from "../../policy/evaluate";
+import { allPolicies } from "../../policy/policies";
+import { stack } from "../support/stacks";
+import { awsProvider, planned, TAGS, UNKNOWN } from "./helpers";
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const grpc = require("@grpc/grpc-js");
+const services = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const messages = require("@pulumi/pulumi/proto/analyzer_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+
+const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
+const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
+
+/** One finding, whichever path produced it. */
+type Finding = [policy: string, urn: string, level: string, message: string];
+
+/** Starts policy/index.ts as the CLI would (its own node_modules), and resolves with its port. */
+function startPack(): Promise<{ child: ChildProcess; port: number }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"], {
+            cwd: POLICY_DIR,
+            env: { ...process.env, TS_NODE_PROJECT: path.join(POLICY_DIR, "tsconfig.json") },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (chunk) => {
+            stdout += String(chunk);
+            const line = /^(\d+)\s*$/m.exec(stdout);
+            if (line) resolve({ child, port: Number(line[1]) });
+        });
+        child.stderr!.on("data", (chunk) => { stderr += String(chunk); });
+        child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving: ${stderr}`)));
+    });
+}
+
+function call<T>(client: any, method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+}
+
+/** Props as the engine puts them on the wire: plain JSON, undefined left out. */
+function struct(value: Record<string, unknown>): unknown {
+    return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+/**
+ * The resources as a first preview has them: secrets not generated yet are unknown, and there are
+ * no outputs (no ids) for stack rules to match on, only inputs and the dependency graph.
+ */
+function asPreview(resources: readonly PlannedResource[]): PlannedResource[] {
+    const secretsUnknown = (value: unknown): unknown => {
+        if (value === SECRET_PLACEHOLDER) return UNKNOWN;
+        if (Array.isArray(value)) return value.map(secretsUnknown);
+        if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsUnknown(v)]));
+        return value;
+    };
+    return resources.map((r) => ({ ...r, inputs: secretsUnknown(r.inputs) as Record<string, unknown>, outputs: {} }));
+}
+
+function configureRequest(packConfig: PolicyPackConfig): unknown {
+    const request = new messages.ConfigureAnalyzerRequest();
+    for (const policy of allPolicies) {
+        const { enforcementLevel, properties } = resolvePolicyConfig(policy, packConfig);
+        const config = new messages.PolicyConfig();
+        config.setEnforcementlevel(LEVELS.indexOf(enforcementLevel));
+        config.setProperties(struct(properties));
+        request.getPolicyconfigMap().set(policy.name, config);
+    }
+    return request;
+}
+
+function options(resource: PlannedResource): unknown {
+    const opts = new messages.AnalyzerResourceOptions();
+    opts.setProtect(resource.protect);
+    if (resource.parent) opts.setParent(resource.parent);
+    return opts;
+}
+
+function providerOf(resource: PlannedResource, byUrn: Map<string, PlannedResource>): unknown {
+    const record = resource.provider === undefined ? undefined : byUrn.get(resource.provider);
+    if (!record) return undefined;
+    const provider = new messages.AnalyzerProviderResource();
+    provider.setType(record.type);
+    provider.setProperties(struct(record.inputs));
+    provider.setUrn(record.urn);
+    provider.setName(record.name);
+    return provider;
+}
+
+function findings(response: any, description: (policy: string) => string, fallbackUrn = ""): Finding[] {
+    return response.getDiagnosticsList().map((d: any) => {
+        const prefix = `${description(d.getPolicyname())}\n`;
+        const message: string = d.getMessage();
+        return [d.getPolicyname(), d.getUrn() || fallbackUrn, LEVELS[d.getEnforcementlevel()], message.startsWith(prefix) ? message.slice(prefix.length) : message];
+    });
+}
+
+/** What the served pack reports for the resources: Analyze per resource, then AnalyzeStack. */
+async function analyzeOverGrpc(client: any, resources: readonly PlannedResource[], packConfig: PolicyPackConfig): Promise<Finding[]> {
+    await call(client, "configure", configureRequest(packConfig));
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const description = (name: string) => allPolicies.find((p) => p.name === name)!.description;
+    const found: Finding[] = [];
+    for (const resource of resources) {
+        const request = new messages.AnalyzeRequest();
+        request.setType(resource.type);
+        request.setProperties(struct(resource.inputs));
+        request.setUrn(resource.urn);
+        request.setName(resource.name);
+        request.setOptions(options(resource));
+        const provider = providerOf(resource, byUrn);
+        if (provider) request.setProvider(provider);
+        found.push(...findings(await call(client, "analyze", request), description, resource.urn));
+    }
+    const stackRequest = new messages.AnalyzeStackRequest();
+    stackRequest.setResourcesList(resources.map((resource) => {
+        const r = new messages.AnalyzerResource();
+        r.setType(resource.type);
+        r.setProperties(struct(resource.inputs));
+        r.setUrn(resource.urn);
+        r.setName(resource.name);
+        r.setOptions(options(resource));
+        const provider = providerOf(resource, byUrn);
+        if (provider) r.setProvider(provider);
+        if (resource.parent) r.setParent(resource.parent);
+        r.setDependenciesList([...resource.dependencies]);
+        for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+            const dependencies = new messages.AnalyzerPropertyDependencies();
+            dependencies.setUrnsList([...urns]);
+            r.getPropertydependenciesMap().set(key, dependencies);
+        }
+        return r;
+    }));
+    found.push(...findings(await call(client, "analyzeStack", stackRequest), description));
+    return found;
+}
+
+function offline(resources: readonly PlannedResource[], packConfig: PolicyPackConfig): Finding[] {
+    return evaluatePolicies(resources, packConfig).map((v) => [v.policy, v.resourceUrn ?? "", v.enforcementLevel, v.message]);
+}
+
+const sorted = (list: Finding[]) => [...list].sort((a, b) => a.join("|").localeCompare(b.join("|")));
+
+/** Resources that break rules in the ways the pack reads by meaning, plus waived ones. */
+function fixtures(): PlannedResource[] {
+    const provider = awsProvider(TAGS);
+    const withProvider = { provider };
+    const bucket = planned("aws:s3/bucket:Bucket", "data", {}, { ...withProvider, outputs: { id: "data-123" } });
+    const other = planned("aws:s3/bucket:Bucket", "other", {}, { ...withProvider, outputs: { id: "other-456" } });
+    return [
+        provider,
+        bucket,
+        other,
+        // Fed by the other bucket, though both are dependencies: only propertyDependencies tell.
+        planned("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "other-sse", {
+            bucket: UNKNOWN,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } }],
+        }, { ...withProvider, dependsOn: [bucket, other], propertyDependencies: { bucket: [other] } }),
+        planned("aws:ec2/securityGroup:SecurityGroup", "halves", {
+            ingress: [
+                { protocol: "TCP", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
+                { protocol: "6", fromPort: 0, toPort: 1024, cidrBlocks: ["128.0.0.0/1"] },
+            ],
+        }, withProvider),
+        planned("aws:rds/cluster:Cluster", "db", { storageEncrypted: "False", engine: "aurora-postgresql" }, withProvider),
+        planned("aws:sqs/queue:Queue", "jobs", { kmsMasterKeyId: "alias/aws/sqs" }, withProvider),
+        planned("aws:iam/policy:Policy", "wild", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:*" }] }) }, withProvider),
+        planned("aws:iam/role:Role", "open-trust", {
+            assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks" }, Action: "sts:AssumeRoleWithWebIdentity" }] }),
+        }, withProvider),
+        planned("aws:eks/nodeGroup:NodeGroup", "ssh", { remoteAccess: { ec2SshKey: "ops" } }, withProvider),
+        planned("aws:dynamodb/table:Table", "untagged", { serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }),
+        planned("kubernetes:helm.sh/v3:Release", "app", { chart: "app", values: { config: "url: postgres://app:hunter2@db:5432/app" } }),
+        planned("aws:kms/key:Key", "no-rotation", { enableKeyRotation: "0" }, withProvider),
+    ];
+}
+
+/** The dev config plus waivers: one in force, one lapsed, one that matches nothing. */
+function configWithWaivers(): PolicyPackConfig {
+    const dev = loadPackConfig("dev");
+    const entry = (name: string) => dev[name] as Record<string, unknown>;
+    return {
+        ...dev,
+        "eks-node-remote-access": { ...entry("eks-node-remote-access"), waivers: [{ resource: "ssh", reason: "break-glass access until the SSM agent rollout ends", expires: "2099-12-31" }] },
+        "kms-key-rotation": { ...entry("kms-key-rotation"), waivers: [{ resource: "no-rotation", reason: "imported key material cannot rotate automatically", expires: "2020-01-31" }] },
+        "s3-versioning": { ...entry("s3-versioning"), waivers: [{ resource: "gone", reason: "scratch bucket that a migration deleted already", expires: "2099-12-31" }] },
+    };
+}
+
+describe("policy pack over the SDK's gRPC analyzer", function () {
+    this.timeout(180_000);
+    let child: ChildProcess | undefined;
+    let client: any;
+
+    before(async () => {
+        const served = await startPack();
+        child = served.child;
+        client = new services.AnalyzerClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+        const info = await call<any>(client, "getAnalyzerInfo", new Empty());
+        expect(info.getPoliciesList().map((p: any) => p.getName())).to.deep.equal(allPolicies.map((p) => p.name));
+    });
+
+    after(() => {
+        client?.close();
+        child?.kill();
+    });
+
+    it("agrees with the offline evaluator on fixtures that break rules by meaning, waivers included", async () => {
+        const resources = asPreview(fixtures());
+        const packConfig = configWithWaivers();
+        const expected = sorted(offline(resources, packConfig));
+        expect(expected.length).to.be.greaterThan(10);
+        const policies = new Set(expected.map((f) => f[0]));
+        for (const rule of ["sg-no-open-ingress", "encryption-at-rest", "iam-least-privilege", "required-tags", "helm-no-plaintext-secrets", "kms-key-rotation", "s3-kms-encryption"]) {
+            expect(policies, rule).to.include(rule);
+        }
+        // The waiver in force hides the SSH finding; the lapsed one lets the rotation finding through.
+        expect(expected.some((f) => f[0] === "eks-node-remote-access")).to.equal(false);
+        expect(expected.find((f) => f[0] === "kms-key-rotation")?.[3]).to.include("waiver expired 2020-01-31");
+        // Only propertyDependencies tell which bucket the encryption configuration is for.
+        expect(expected.filter((f) => f[0] === "s3-kms-encryption").map((f) => f[1])).to.deep.equal([resources[1].urn]);
+        expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+    });
+
+    for (const name of ["dev", "prod"] as const) {
+        it(`agrees with the offline evaluator over the ${name} stack as a first preview delivers it`, async () => {
+            const resources = asPreview((await stack(name)).resources);
+            const packConfig = loadPackConfig(name);
+            const expected = sorted(offline(resources, packConfig));
+            expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+        });
+    }
+
+    it("agrees over prod with the provider's Owner default tag removed: the same finding on every taggable resource", async () => {
+        const resources = asPreview((await stack("prod")).resources).map((r) => {
+            if (r.type !== "pulumi:providers:aws") return r;
+            const defaultTags = JSON.parse(r.inputs.defaultTags);
+            delete defaultTags.tags.Owner;
+            return { ...r, inputs: { ...r.inputs, defaultTags: JSON.stringify(defaultTags) } };
+        });
+        const packConfig = loadPackConfig("prod");
+        const expected = sorted(offline(resources, packConfig));
+        expect(expected.length).to.be.greaterThan(50);
+        expect(new Set(expected.map((f) => f[0]))).to.deep.equal(new Set(["required-tags"]));
+        expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+    });
+});

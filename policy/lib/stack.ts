@@ -44,12 +44,14 @@ export interface AttachmentCheck {
     /** The sub-resource as named in a message, e.g. "BucketPublicAccessBlock". */
     readonly what: string;
     /** What is wrong with one sub-resource; empty when it satisfies the rule or cannot be known yet. */
-    problems(sub: StackResource): string[];
+    problems(sub: StackResource, target: StackResource): string[];
 }
 
 /**
- * Each target must have at least one attached sub-resource without problems. A target with none
- * is reported on itself; otherwise the problems are reported on the sub-resources that have them.
+ * Each target must have an attached sub-resource, and every one attached must be without problems:
+ * a second, weaker configuration of the same bucket is as real as the first (the last applied wins
+ * in AWS), so one good configuration does not excuse another. A target with none is reported on
+ * itself; otherwise the problems are reported on the sub-resources that have them.
  */
 export function checkAttachments(
     resources: readonly StackResource[],
@@ -63,8 +65,9 @@ export function checkAttachments(
             report(`${target.name} has no ${check.what}`, target);
             continue;
         }
-        const findings = attached.map((sub) => ({ sub, problems: check.problems(sub) }));
-        if (findings.some((f) => f.problems.length === 0)) continue;
-        for (const { sub, problems } of findings) report(`${target.name}: ${problems.join("; ")}`, sub);
+        for (const sub of attached) {
+            const problems = check.problems(sub, target);
+            if (problems.length > 0) report(`${target.name}: ${problems.join("; ")}`, sub);
+        }
     }
 }

@@ -40,8 +40,8 @@ export const s3KmsEncryption = defineStackPolicy({
                 const rules = readList(config.props.rules);
                 if (rules === UNKNOWN) return [];
                 if (rules === undefined || rules.length === 0) return ["the encryption configuration has no rules"];
-                const perRule = rules.map(ruleProblems);
-                return perRule.some((p) => p.length === 0) ? [] : perRule.flat();
+                // Every rule applies to some objects: each must name a customer-managed key.
+                return rules.flatMap((rule, i) => ruleProblems(rule).map((p) => (rules.length > 1 ? `rules[${i}]: ${p}` : p)));
             },
         }, report);
     },

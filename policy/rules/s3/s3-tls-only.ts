@@ -1,37 +1,49 @@
-import { defineStackPolicy } from "../../lib/policy";
-import { Statement, statementsOf } from "../../lib/policy-document";
+import { defineStackPolicy, StackResource } from "../../lib/policy";
+import { anyPrincipal, describeSet, ParsedStatement, parsePolicyDocument, setMatches } from "../../lib/iam";
 import { S3_TYPES } from "../../lib/resource-types";
 import { checkAttachments } from "../../lib/stack";
-import { readFlag, readList, readRecord, readString, UNKNOWN } from "../../lib/values";
+import { at, readFlag, readString, UNKNOWN } from "../../lib/values";
 
-/** True when any value of `aws:SecureTransport` under any condition operator is false (or unknown). */
-function conditionsOnInsecureTransport(condition: unknown): boolean {
-    const operators = readRecord(condition);
-    if (operators === UNKNOWN) return true;
-    return Object.values(operators ?? {}).some((operator) => {
-        const keys = readRecord(operator);
-        if (keys === UNKNOWN) return true;
-        return Object.entries(keys ?? {}).some(([key, value]) => {
-            if (key.toLowerCase() !== "aws:securetransport") return false;
-            // The value may be "false", false or a list of either.
-            const list = readList(value);
-            if (list === UNKNOWN) return true;
-            return (list ?? [value]).some((v) => {
-                const flag = readFlag(v);
-                return flag === UNKNOWN || flag === false;
-            });
-        });
-    });
+/** S3 actions of every kind: a Deny that leaves one out lets it through in clear text. */
+const S3_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:GetBucketPolicy", "s3:PutBucketPolicy"];
+
+/** Whether a condition denies when the request is not over TLS: aws:SecureTransport false under Bool. */
+function onInsecureTransport(statement: ParsedStatement): boolean {
+    if (statement.conditions === UNKNOWN) return true;
+    return statement.conditions.some((c) => c.key.toLowerCase() === "aws:securetransport"
+        && /^Bool(IfExists)?$/i.test(c.operator)
+        && c.values.some((v) => v === UNKNOWN || readFlag(v) === false));
 }
 
-function deniesInsecureTransport(statement: Statement): boolean {
-    const effect = readString(statement.Effect);
-    return (effect === UNKNOWN || effect === "Deny") && conditionsOnInsecureTransport(statement.Condition);
+/**
+ * Whether the statement denies insecure transport to everyone, for every S3 action, on the bucket
+ * and its objects: a Deny scoped to one action, one principal or one prefix leaves the rest open.
+ */
+function deniesInsecureTransport(statement: ParsedStatement, bucketArn: string | undefined): string | undefined {
+    if (statement.effect !== UNKNOWN && statement.effect !== "Deny") return "not a Deny";
+    if (!onInsecureTransport(statement)) return "no aws:SecureTransport false condition";
+    const principals = statement.principals;
+    if (principals !== UNKNOWN && !anyPrincipal(statement)) return "not for every principal (Principal \"*\")";
+    const actions = statement.actions;
+    if (typeof actions === "object" && !S3_ACTIONS.every((a) => setMatches(actions, a, true))) return `not for every S3 action (${describeSet(actions)})`;
+    const resources = statement.resources;
+    if (bucketArn !== undefined && typeof resources === "object" && ![bucketArn, `${bucketArn}/any/object`].every((r) => setMatches(resources, r, false))) {
+        return "not for the bucket and all its objects";
+    }
+    return undefined;
+}
+
+/** The bucket's ARN when known (mocked outputs, `pulumi up`), for checking the statement's Resource. */
+function bucketArnOf(bucket: StackResource): string | undefined {
+    const arn = readString(at(bucket.outputs, "arn"));
+    if (typeof arn === "string") return arn;
+    const name = readString(at(bucket.props, "bucket"));
+    return typeof name === "string" ? `arn:aws:s3:::${name}` : undefined;
 }
 
 export const s3TlsOnly = defineStackPolicy({
     name: "s3-tls-only",
-    description: "Every S3 bucket has a bucket policy that denies requests not made over TLS (a Deny statement on aws:SecureTransport false), so data never crosses the network in clear text.",
+    description: "Every S3 bucket has a bucket policy that denies requests not made over TLS: a Deny statement on aws:SecureTransport false that covers every principal, every S3 action and the bucket with all its objects, so data never crosses the network in clear text.",
     nist: ["SC-8"],
     severity: "medium",
     enforcementLevel: "advisory",
@@ -43,11 +55,17 @@ export const s3TlsOnly = defineStackPolicy({
             property: "bucket",
             idProperties: ["bucket"],
             what: "BucketPolicy denying insecure transport",
-            problems(policy) {
-                const statements = statementsOf(policy.props.policy);
+            problems(policy, bucket) {
+                const statements = parsePolicyDocument(policy.props.policy);
                 if (statements === UNKNOWN) return [];
                 if (statements === undefined) return ["the bucket policy is not a JSON policy document"];
-                return statements.some(deniesInsecureTransport) ? [] : ["the bucket policy has no Deny statement on aws:SecureTransport false"];
+                const arn = bucketArnOf(bucket);
+                const reasons = statements.map((s) => deniesInsecureTransport(s, arn));
+                if (reasons.some((r) => r === undefined)) return [];
+                const near = statements.map((s, i) => ({ s, why: reasons[i] })).filter(({ why }) => why !== "not a Deny" && why !== "no aws:SecureTransport false condition");
+                return near.length > 0
+                    ? near.map(({ s, why }) => `${s.label} denies insecure transport but ${why}`)
+                    : ["the bucket policy has no Deny statement on aws:SecureTransport false"];
             },
         }, report);
     },

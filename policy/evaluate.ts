@@ -350,6 +350,11 @@ export function loadPackConfig(env: string): PolicyPackConfig {
     if (!/^[a-z0-9-]+$/.test(env)) throw new Error(`"${env}" is not a stack name such as dev or prod`);
     const file = path.join(findConfigDir(), `${env}.json`);
     if (!fs.existsSync(file)) throw new Error(`no policy config for ${env}: ${file} does not exist`);
+    return loadPackConfigFile(file);
+}
+
+/** Reads and checks one pack config file: levels, and every waiver's resource, reason and expiry. */
+export function loadPackConfigFile(file: string): PolicyPackConfig {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${file}: expected an object keyed by policy name`);
     for (const [name, entry] of Object.entries(parsed)) {

@@ -7,7 +7,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadPackConfig } from "../policy/evaluate";
+import { loadPackConfigFile } from "../policy/evaluate";
 
 export const COMMANDS = ["preview", "up"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -54,7 +54,7 @@ export function pulumiArgs(command: Command, argv: readonly string[], projectDir
     if (!fs.existsSync(config)) throw new UsageError(`--stack ${stack}: no policy config ${path.relative(projectDir, config)}; copy one of policy/config/*.json for the new stack`);
     if (!fs.existsSync(path.join(packDir, "node_modules", "@pulumi", "policy"))) throw new UsageError("the policy pack's dependencies are not installed: run npm ci --prefix policy");
     // Bad waivers and levels fail here, with every mistake named, rather than inside pulumi.
-    loadPackConfig(stack);
+    loadPackConfigFile(config);
     return [command, "--stack", stack, "--policy-pack", packDir, "--policy-pack-config", config, ...rest];
 }
 

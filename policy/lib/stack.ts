@@ -22,7 +22,7 @@ export function knownIds(resource: StackResource, idProperties: readonly string[
  * Whether `sub` refers to `target` through its input `property` (a single reference such as
  * `bucket` or `vpcId`). `idProperties` are the target's properties that hold ids it is known by.
  */
-function refersTo(sub: StackResource, property: string, target: StackResource, idProperties: readonly string[] = []): boolean {
+export function refersTo(sub: StackResource, property: string, target: StackResource, idProperties: readonly string[] = []): boolean {
     const reference = readString(at(sub.props, property));
     if (typeof reference === "string") {
         const ids = knownIds(target, idProperties);

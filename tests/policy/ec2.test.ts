@@ -174,8 +174,8 @@ describe("policy sg-no-open-ingress", () => {
         ]);
         expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
             ["bastion", "ingress[0]: 0.0.0.0/0 may reach tcp 22; only TCP 80, 443 may be public"],
-            ["all", "rule: 0.0.0.0/0 may reach every protocol and port; only TCP 80, 443 may be public"],
-            ["range", "rule: ::/0 may reach tcp 80-443; only TCP 80, 443 may be public"],
+            ["all", "all: 0.0.0.0/0 may reach every protocol and port; only TCP 80, 443 may be public"],
+            ["range", "range: ::/0 may reach tcp 80-443; only TCP 80, 443 may be public"],
         ]);
     });
 

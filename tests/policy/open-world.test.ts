@@ -220,6 +220,25 @@ describe("policy sg-no-open-ingress: rules add up, protocols normalise", () => {
         ]);
     });
 
+    it("adds up standalone rules attached to one group, found by id or by what feeds securityGroupId", () => {
+        const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+        const sg = planned(SG, "bastion", {}, { outputs: { id: "sg-1" } });
+        const pending = planned(SG, "pending", {}, { outputs: {} });
+        const rules = [
+            planned(RULE, "low", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1" }),
+            planned(RULE, "high", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "128.0.0.0/1" }),
+            // A preview of a new stack: the group's id is unknown; only the feeding resource tells.
+            planned(RULE, "low-2", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/1" }, { dependsOn: [sg, pending], propertyDependencies: { securityGroupId: [pending] } }),
+            planned(RULE, "high-2", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "128.0.0.0/1" }, { dependsOn: [sg, pending], propertyDependencies: { securityGroupId: [pending] } }),
+        ];
+        expect(check(sgNoOpenIngress, [sg, pending, ...rules]).map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["bastion", "low + high: 0.0.0.0/1 + 128.0.0.0/1 (together the whole internet) may reach tcp 22; only TCP 80, 443 may be public"],
+            ["pending", "low-2 + high-2: 0.0.0.0/1 + 128.0.0.0/1 (together the whole internet) may reach tcp 3389; only TCP 80, 443 may be public"],
+        ]);
+        // Attached to different groups, the halves open nothing.
+        expect(check(sgNoOpenIngress, [sg, pending, rules[0], { ...rules[3], inputs: { ...rules[3].inputs, fromPort: 22, toPort: 22 } }])).to.deep.equal([]);
+    });
+
     it("passes allow-listed ports however the protocol is spelled, and halves that share no port", () => {
         expect(check(sgNoOpenIngress, [
             planned(SG, "https", { ingress: [{ protocol: "TCP", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "6", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] }] }),

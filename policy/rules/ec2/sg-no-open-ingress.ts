@@ -1,7 +1,8 @@
 import { coversInternet, publicBlocks } from "../../lib/cidr";
-import { defineResourcePolicy, ResourceView } from "../../lib/policy";
+import { defineStackPolicy, StackResource } from "../../lib/policy";
 import { describeExposure, Exposure, onlyTcpPorts, readExposure } from "../../lib/ports";
 import { T } from "../../lib/resource-types";
+import { ofType, refersTo } from "../../lib/stack";
 import { at, readList, readString, UNKNOWN } from "../../lib/values";
 
 interface Config {
@@ -26,7 +27,7 @@ function cidrsOf(...fields: unknown[]): unknown[] {
     });
 }
 
-function ingressesOf(resource: ResourceView): Ingress[] {
+function ingressesOf(resource: StackResource): Ingress[] {
     const { props } = resource;
     switch (resource.type) {
         case T.securityGroup: {
@@ -41,11 +42,11 @@ function ingressesOf(resource: ResourceView): Ingress[] {
             }));
         }
         case T.securityGroupIngressRule:
-            return [{ where: "rule", protocol: props.ipProtocol, fromPort: props.fromPort, toPort: props.toPort, cidrs: cidrsOf(props.cidrIpv4, props.cidrIpv6) }];
+            return [{ where: resource.name, protocol: props.ipProtocol, fromPort: props.fromPort, toPort: props.toPort, cidrs: cidrsOf(props.cidrIpv4, props.cidrIpv6) }];
         default:
             // aws.ec2.SecurityGroupRule holds egress rules too.
             if (readString(props.type) !== "ingress") return [];
-            return [{ where: "rule", protocol: props.protocol, fromPort: props.fromPort, toPort: props.toPort, cidrs: cidrsOf(props.cidrBlocks, props.ipv6CidrBlocks) }];
+            return [{ where: resource.name, protocol: props.protocol, fromPort: props.fromPort, toPort: props.toPort, cidrs: cidrsOf(props.cidrBlocks, props.ipv6CidrBlocks) }];
     }
 }
 
@@ -99,9 +100,28 @@ export function openToInternet(ingresses: readonly KnownIngress[]): { exposure: 
     return open;
 }
 
-export const sgNoOpenIngress = defineResourcePolicy<Config>({
+/** Standalone rule types, which name their security group in `securityGroupId`. */
+const RULE_TYPES = [T.securityGroupIngressRule, T.securityGroupRule];
+
+/**
+ * The ingress of each security group, wherever it is declared: the group's own `ingress` list and
+ * every standalone rule attached to it (by id, else by the resources feeding `securityGroupId`,
+ * else by dependency). A rule whose group is not in the stack, or cannot be told, stands alone.
+ */
+function groupsOf(resources: readonly StackResource[]): StackResource[][] {
+    const groups = ofType(resources, T.securityGroup).map((sg) => [sg]);
+    const alone: StackResource[][] = [];
+    for (const rule of ofType(resources, ...RULE_TYPES)) {
+        const owners = groups.filter(([sg]) => refersTo(rule, "securityGroupId", sg));
+        if (owners.length === 1) owners[0].push(rule);
+        else alone.push([rule]);
+    }
+    return [...groups, ...alone];
+}
+
+export const sgNoOpenIngress = defineStackPolicy<Config>({
     name: "sg-no-open-ingress",
-    description: "No security group lets the whole internet in (any set of IPv4 or IPv6 blocks that together cover every public address, 0.0.0.0/0 and ::/0 being the plainest), except on the allow-listed TCP ports of internet-facing load balancers.",
+    description: "No security group lets the whole internet in (any set of IPv4 or IPv6 blocks that together cover every public address, 0.0.0.0/0 and ::/0 being the plainest, across the group's own ingress list and every standalone rule attached to it), except on the allow-listed TCP ports of internet-facing load balancers.",
     nist: ["SC-7"],
     severity: "high",
     enforcementLevel: "advisory",
@@ -114,14 +134,22 @@ export const sgNoOpenIngress = defineResourcePolicy<Config>({
             description: "TCP ports that may be open to the internet (load balancer listeners)",
         },
     },
-    resourceTypes: [T.securityGroup, T.securityGroupIngressRule, T.securityGroupRule],
-    validate(resource, { config }, report) {
+    validate(resources, { config }, report) {
         const allowed = new Set(config.allowedPublicPorts);
-        const ingresses = ingressesOf(resource).map(known).filter((i): i is KnownIngress => i !== undefined);
-        for (const { exposure, where, blocks } of openToInternet(ingresses)) {
-            if (onlyTcpPorts(exposure, allowed)) continue;
-            const internet = blocks.length === 1 ? blocks[0] : `${blocks.join(" + ")} (together the whole internet)`;
-            report(`${where.join(" + ")}: ${internet} may reach ${describeExposure(exposure)}; only TCP ${[...allowed].join(", ")} may be public`);
+        for (const group of groupsOf(resources)) {
+            const owner = new Map<string, StackResource>();
+            const ingresses = group.flatMap((resource) => ingressesOf(resource).map(known).filter((i): i is KnownIngress => i !== undefined).map((i) => {
+                owner.set(i.where, resource);
+                return i;
+            }));
+            for (const { exposure, where, blocks } of openToInternet(ingresses)) {
+                if (onlyTcpPorts(exposure, allowed)) continue;
+                const internet = blocks.length === 1 ? blocks[0] : `${blocks.join(" + ")} (together the whole internet)`;
+                // On the one resource that opens it, else on the group the rules add up in.
+                const culprits = new Set(where.map((w) => owner.get(w)));
+                const subject = culprits.size === 1 ? [...culprits][0] : group[0];
+                report(`${where.join(" + ")}: ${internet} may reach ${describeExposure(exposure)}; only TCP ${[...allowed].join(", ")} may be public`, subject);
+            }
         }
     },
 });

@@ -23,16 +23,12 @@ export const T = {
     eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    iamPolicy: "aws:iam/policy:Policy",
-    iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    iamRole: "aws:iam/role:Role",
     iamUser: "aws:iam/user:User",
     iamAccessKey: "aws:iam/accessKey:AccessKey",
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     helmRelease: "kubernetes:helm.sh/v3:Release",
     peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
     peerAuthenticationBeta: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
-    iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 } as const;
 
 /**

@@ -101,6 +101,18 @@ function providerOf(resource: PlannedResource, byUrn: Map<string, PlannedResourc
     return provider;
 }
 
+/** The fields an AnalyzeRequest and an AnalyzerResource share, filled from the resource. */
+function onWire<M extends Record<string, any>>(message: M, resource: PlannedResource, byUrn: Map<string, PlannedResource>): M {
+    message.setType(resource.type);
+    message.setProperties(struct(resource.inputs));
+    message.setUrn(resource.urn);
+    message.setName(resource.name);
+    message.setOptions(options(resource));
+    const provider = providerOf(resource, byUrn);
+    if (provider) message.setProvider(provider);
+    return message;
+}
+
 function findings(response: any, description: (policy: string) => string, fallbackUrn = ""): Finding[] {
     return response.getDiagnosticsList().map((d: any) => {
         const prefix = `${description(d.getPolicyname())}\n`;
@@ -116,26 +128,12 @@ async function analyzeOverGrpc(client: any, resources: readonly PlannedResource[
     const description = (name: string) => allPolicies.find((p) => p.name === name)!.description;
     const found: Finding[] = [];
     for (const resource of resources) {
-        const request = new messages.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setProperties(struct(resource.inputs));
-        request.setUrn(resource.urn);
-        request.setName(resource.name);
-        request.setOptions(options(resource));
-        const provider = providerOf(resource, byUrn);
-        if (provider) request.setProvider(provider);
+        const request = onWire(new messages.AnalyzeRequest(), resource, byUrn);
         found.push(...findings(await call(client, "analyze", request), description, resource.urn));
     }
     const stackRequest = new messages.AnalyzeStackRequest();
     stackRequest.setResourcesList(resources.map((resource) => {
-        const r = new messages.AnalyzerResource();
-        r.setType(resource.type);
-        r.setProperties(struct(resource.inputs));
-        r.setUrn(resource.urn);
-        r.setName(resource.name);
-        r.setOptions(options(resource));
-        const provider = providerOf(resource, byUrn);
-        if (provider) r.setProvider(provider);
+        const r = onWire(new messages.AnalyzerResource(), resource, byUrn);
         if (resource.parent) r.setParent(resource.parent);
         r.setDependenciesList([...resource.dependencies]);
         for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {

@@ -23,8 +23,8 @@ import type {
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { ConfigProperty, isStackPolicy, NistPolicy, PlannedPolicyResource } from "./lib/policy";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./lib/values";
-import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
 import { isExpired, lapsedMessage, readWaivers, today, Waiver, waiverFor, waiverProblems } from "./lib/waivers";
+import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
 
 export type { PolicyPackConfig } from "@pulumi/policy";
 

@@ -149,6 +149,22 @@ describe("policy iam-least-privilege over trust and resource policies", () => {
     const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
     const OIDC = { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X" };
 
+    /** Inputs with `document` at every policy path of the type (`name[]` as a one-element list). */
+    const withDocument = (type: string, document: string): Record<string, unknown> => Object.fromEntries(AWS_TYPES.policyDocuments[type].map((at) => {
+        const [head, ...rest] = at.split(".");
+        return head.endsWith("[]") ? [head.slice(0, -2), [{ [rest.join(".")]: document }]] : [head, document];
+    }));
+
+    it("judges every policy-bearing type the provider declares: an open grant fails on each, a scoped one passes", () => {
+        const types = Object.keys(AWS_TYPES.policyDocuments);
+        expect(types.length).to.be.greaterThan(100);
+        const open = doc({ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" });
+        const found = check(iamLeastPrivilege, types.map((t) => planned(t, t, withDocument(t, open))));
+        expect(new Set(found.map((v) => v.resourceType))).to.deep.equal(new Set(types));
+        const scoped = doc({ Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "logs:PutLogEvents", Resource: "arn:aws:logs:us-east-1:1:log-group:x:*" });
+        expect(check(iamLeastPrivilege, types.map((t) => planned(t, t, withDocument(t, scoped))))).to.deep.equal([]);
+    });
+
     it("passes service trust, pinned OIDC subjects, narrowed public statements and non-IAM JSON", () => {
         expect(check(iamLeastPrivilege, [
             planned(ROLE, "service", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) }),

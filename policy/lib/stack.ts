@@ -43,15 +43,20 @@ export interface AttachmentCheck {
     readonly idProperties: readonly string[];
     /** The sub-resource as named in a message, e.g. "BucketPublicAccessBlock". */
     readonly what: string;
+    /**
+     * every (the default): each attached sub-resource must pass, for settings a target holds once
+     * (the last applied wins, so a second, weaker one is as real as the first). any: one passing
+     * is enough, for additive ones such as flow logs, where an extra narrower log weakens nothing.
+     */
+    readonly sufficient?: "every" | "any";
     /** What is wrong with one sub-resource; empty when it satisfies the rule or cannot be known yet. */
     problems(sub: StackResource, target: StackResource): string[];
 }
 
 /**
- * Each target must have an attached sub-resource, and every one attached must be without problems:
- * a second, weaker configuration of the same bucket is as real as the first (the last applied wins
- * in AWS), so one good configuration does not excuse another. A target with none is reported on
- * itself; otherwise the problems are reported on the sub-resources that have them.
+ * Each target must have an attached sub-resource, and every one attached must be without problems
+ * (or, for additive sub-resources, at least one). A target with none is reported on itself;
+ * otherwise the problems are reported on the sub-resources that have them.
  */
 export function checkAttachments(
     resources: readonly StackResource[],
@@ -65,8 +70,9 @@ export function checkAttachments(
             report(`${target.name} has no ${check.what}`, target);
             continue;
         }
-        for (const sub of attached) {
-            const problems = check.problems(sub, target);
+        const findings = attached.map((sub) => ({ sub, problems: check.problems(sub, target) }));
+        if (check.sufficient === "any" && findings.some((f) => f.problems.length === 0)) continue;
+        for (const { sub, problems } of findings) {
             if (problems.length > 0) report(`${target.name}: ${problems.join("; ")}`, sub);
         }
     }

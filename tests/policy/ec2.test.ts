@@ -129,6 +129,11 @@ describe("policy vpc-flow-logs", () => {
         ])).to.deep.equal([]);
     });
 
+    it("passes a narrower extra flow log beside one of ALL traffic: flow logs add up", () => {
+        const vpc = planned(VPC, "vpc", {}, { outputs: { id: "vpc-1" } });
+        expect(check(vpcFlowLogs, [vpc, planned(FLOW_LOG, "siem", { vpcId: "vpc-1", trafficType: "REJECT" }), planned(FLOW_LOG, "all", { vpcId: "vpc-1", trafficType: "ALL" })])).to.deep.equal([]);
+    });
+
     it("fails a VPC without a flow log and one logging rejected traffic only", () => {
         const a = planned(VPC, "a", {}, { outputs: { id: "vpc-a" } });
         const b = planned(VPC, "b", {}, { outputs: { id: "vpc-b" } });

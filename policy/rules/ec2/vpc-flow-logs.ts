@@ -17,6 +17,8 @@ export const vpcFlowLogs = defineStackPolicy({
             property: "vpcId",
             idProperties: [],
             what: "flow log",
+            // One log of ALL traffic is the record; another, narrower one beside it takes nothing away.
+            sufficient: "any",
             problems(flowLog) {
                 const traffic = readString(flowLog.props.trafficType);
                 return traffic === UNKNOWN || traffic === "ALL" ? [] : [`the flow log captures ${traffic ?? "unset"} traffic, not ALL`];

@@ -31,6 +31,15 @@ describe("policy data: AWS types derived from the installed provider", () => {
         expect(fs.readFileSync(OUTPUT, "utf8")).to.equal(renderAwsTypes(derived));
     });
 
+    it("is counted in the pack's README as it is", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "policy", "README.md"), "utf8");
+        const version = AWS_TYPES.source.version;
+        for (const count of [AWS_TYPES.taggable.length, Object.keys(AWS_TYPES.encryption).length, Object.keys(AWS_TYPES.policyDocuments).length]) {
+            expect(readme, String(count)).to.include(`(${count} in ${version}`);
+        }
+        expect(readme).to.include(`managed policy ARNs (${Object.keys(AWS_TYPES.managedPolicyArns).length})`);
+    });
+
     it("names taggable types by their tags map, and leaves out list-tagged and untaggable ones", () => {
         const taggable = new Set(AWS_TYPES.taggable);
         for (const type of ["aws:dynamodb/table:Table", "aws:rds/cluster:Cluster", "aws:ec2/vpc:Vpc", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:eks/addon:Addon"]) expect(taggable, type).to.include(type);

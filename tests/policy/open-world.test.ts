@@ -174,6 +174,19 @@ describe("policy iam-least-privilege over trust and resource policies", () => {
         expect(check(iamLeastPrivilege, types.map((t) => planned(t, t, withDocument(t, scoped))))).to.deep.equal([]);
     });
 
+    it("judges a Lambda permission as the resource policy statement it writes", () => {
+        const PERMISSION = "aws:lambda/permission:Permission";
+        const violations = check(iamLeastPrivilege, [
+            planned(PERMISSION, "public", { function: "f", action: "lambda:InvokeFunction", principal: "*" }),
+            planned(PERMISSION, "from-bucket", { function: "f", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b" }),
+            planned(PERMISSION, "org", { function: "f", action: "lambda:InvokeFunction", principal: "*", principalOrgId: "o-abc123" }),
+            planned(PERMISSION, "pending", { function: "f", action: "lambda:InvokeFunction", principal: "*", sourceAccount: UNKNOWN }),
+        ]);
+        expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["public", "the permission statement 0 allows anyone (Principal *) lambda:InvokeFunction without a condition naming the callers' organisation, account or source"],
+        ]);
+    });
+
     it("passes service trust, pinned OIDC subjects, narrowed public statements and non-IAM JSON", () => {
         expect(check(iamLeastPrivilege, [
             planned(ROLE, "service", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) }),

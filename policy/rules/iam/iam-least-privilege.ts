@@ -5,7 +5,7 @@ import {
 } from "../../lib/iam";
 import { defineResourcePolicy, ResourceView } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
-import { at, readList, readStringOrList, UNKNOWN } from "../../lib/values";
+import { at, readList, readString, readStringOrList, UNKNOWN } from "../../lib/values";
 
 /**
  * AWS managed policies that grant everything (AdministratorAccess) or the means to grant oneself
@@ -71,26 +71,53 @@ function documentProblems(resource: ResourceView, path: string): string[] {
     });
 }
 
+/**
+ * A Lambda permission is one statement of the function's resource policy, given field by field:
+ * judged as the statement AWS writes from it.
+ */
+function lambdaPermissionProblems(props: ResourceView["props"]): string[] {
+    const principal = readString(props.principal);
+    if (typeof principal !== "string") return [];
+    const condition: Record<string, Record<string, unknown>> = {};
+    const sourceArn = readString(props.sourceArn);
+    const sourceAccount = readString(props.sourceAccount);
+    const organisation = readString(props.principalOrgId);
+    // An unknown value is a narrowing condition still to be computed.
+    if (sourceArn !== undefined) condition.ArnLike = { "aws:SourceArn": sourceArn === UNKNOWN ? "unknown" : sourceArn };
+    if (sourceAccount !== undefined) condition.StringEquals = { ...condition.StringEquals, "aws:SourceAccount": sourceAccount === UNKNOWN ? "unknown" : sourceAccount };
+    if (organisation !== undefined) condition.StringEquals = { ...condition.StringEquals, "aws:PrincipalOrgID": organisation === UNKNOWN ? "unknown" : organisation };
+    const action = readString(props.action);
+    const statements = parsePolicyDocument({
+        Statement: [{ Effect: "Allow", Principal: principal.includes(".") ? { Service: principal } : { AWS: principal }, Action: typeof action === "string" ? action : "lambda:InvokeFunction", Condition: condition }],
+    });
+    if (statements === undefined || statements === UNKNOWN) return [];
+    return statements.flatMap((statement) => resourcePolicyProblems("the permission", statement));
+}
+
 function managedPolicyProblems(resource: ResourceView, property: string): string[] {
     const arns = readStringOrList(resource.props[property]);
     if (arns === undefined || arns === UNKNOWN) return [];
     return arns.filter((a): a is string => typeof a === "string" && ADMIN_EQUIVALENT.test(a)).map((a) => `${property} attaches ${a}`);
 }
 
+/** A statement of a function's resource policy, given as fields rather than a document. */
+const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
+
 /** Every type that carries a policy document or managed policy ARNs, as the provider declares them. */
 const POLICY_TYPES = [...new Set([...Object.keys(AWS_TYPES.policyDocuments), ...Object.keys(AWS_TYPES.managedPolicyArns)])];
 
 export const iamLeastPrivilege = defineResourcePolicy({
     name: "iam-least-privilege",
-    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
+    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
     nist: ["AC-6", "IA-5"],
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "List the specific actions and resource ARNs the role needs (start from the service's managed policy or IAM Access Analyzer's generated policy); scope iam:PassRole to the roles it passes. Pin trust policies to a service, an account with aws:PrincipalOrgID or sts:ExternalId, or an OIDC subject (<issuer>:sub = system:serviceaccount:<ns>:<sa>). Give resource policies with Principal * a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID. Replace IAM users and access keys with roles: Pod Identity or IRSA for pods, IAM Identity Center for people, OIDC for CI.",
-    resourceTypes: [...POLICY_TYPES, T.iamUser, T.iamAccessKey],
+    resourceTypes: [...POLICY_TYPES, T.iamUser, T.iamAccessKey, LAMBDA_PERMISSION],
     validate(resource, _context, report) {
         if (resource.type === T.iamUser) report("IAM users hold long-lived credentials: use roles (EKS Pod Identity or IRSA for workloads, IAM Identity Center for people)");
         if (resource.type === T.iamAccessKey) report("access keys are static credentials: use roles and short-lived credentials instead");
+        if (resource.type === LAMBDA_PERMISSION) for (const problem of lambdaPermissionProblems(resource.props)) report(problem);
         for (const path of AWS_TYPES.policyDocuments[resource.type] ?? []) for (const problem of documentProblems(resource, path)) report(problem);
         for (const property of AWS_TYPES.managedPolicyArns[resource.type] ?? []) for (const problem of managedPolicyProblems(resource, property)) report(problem);
     },

@@ -243,6 +243,18 @@ describe("policy helm-no-plaintext-secrets by what a value is", () => {
     });
 });
 
+describe("policy helm-no-plaintext-secrets over ConfigMaps", () => {
+    const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
+    it("fails a credential in a ConfigMap, by key or by value, and passes configuration without one", () => {
+        const leaky = planned(CONFIG_MAP, "app", { metadata: { name: "app" }, data: { "application.properties": "server.port=8080\nspring.datasource.password=hunter2hunter\n", API_TOKEN: "abc123" } });
+        const clean = planned(CONFIG_MAP, "dashboards", { metadata: { name: "dashboards" }, data: { "k8s.json": JSON.stringify({ title: "Pods", panels: [{ datasource: "Mimir", targets: [{ expr: "sum(rate(x[5m]))" }] }] }) } });
+        expect(check(helmNoPlaintextSecrets, [leaky, clean]).map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["app", "credential-like values written in clear: data.application.properties (a credential in configuration text), data.API_TOKEN"],
+        ]);
+    });
+});
+
 describe("policy sg-no-open-ingress: rules add up, protocols normalise", () => {
     const SG = "aws:ec2/securityGroup:SecurityGroup";
 

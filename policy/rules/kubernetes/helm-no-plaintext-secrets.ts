@@ -3,6 +3,8 @@ import { T } from "../../lib/resource-types";
 import { credentialKind, REFERENCE_VALUE } from "../../lib/secrets";
 import { isSecretMarker, isUnknown, unwrapProxy } from "../../lib/values";
 
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
 /** Keys whose value is a credential. */
 const SECRET_KEY = /password|passwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|product[-_]?key/i;
 
@@ -40,14 +42,15 @@ function plaintextSecrets(value: unknown, path: string, key?: string): string[] 
 
 export const helmNoPlaintextSecrets = defineResourcePolicy({
     name: "helm-no-plaintext-secrets",
-    description: "Helm release values hold no password, token or key written in clear, found by the key's name or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret and every preview diff.",
+    description: "Helm release values and ConfigMap data hold no password, token or key written in clear, found by the key's name or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret (or a ConfigMap anyone with read access sees) and every preview diff.",
     nist: ["IA-5"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Put the credential in a Kubernetes Secret (from a Pulumi secret or a random.RandomPassword) and point the chart at it (existingSecret, secretKeyRef, $__file{...} or ${ENV} expansion), or pass a Pulumi secret so that it stays encrypted in state.",
-    resourceTypes: [T.helmRelease],
+    resourceTypes: [T.helmRelease, CONFIG_MAP],
     validate(resource, _context, report) {
-        const found = plaintextSecrets(resource.props.values, "values");
+        // A ConfigMap is stored and shown in clear by Kubernetes itself: a credential belongs in a Secret.
+        const found = resource.type === CONFIG_MAP ? plaintextSecrets(resource.props.data, "data") : plaintextSecrets(resource.props.values, "values");
         if (found.length > 0) report(`credential-like values written in clear: ${found.join(", ")}`);
     },
 });

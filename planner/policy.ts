@@ -47,7 +47,7 @@ const SECURITY_SEVERITY = { low: "3.0", medium: "5.5", high: "8.0", critical: "9
  * per violation (waived ones included, marked suppressed with the waiver's reason), located at the
  * stack's config file since a resource of a Pulumi program has no single source line.
  */
-export function policySarif(reports: ReadonlyArray<{ readonly stack: string; readonly report: PolicyReport }>, version = "0.1.0"): object {
+export function policySarif(reports: ReadonlyArray<{ readonly stack: string; readonly report: PolicyReport }>): object {
     const rules = allPolicies.map((policy) => ({
         id: policy.name,
         name: policy.name,
@@ -74,7 +74,7 @@ export function policySarif(reports: ReadonlyArray<{ readonly stack: string; rea
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [{
-            tool: { driver: { name: PACK_NAME, version, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
+            tool: { driver: { name: PACK_NAME, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
             results: reports.flatMap(({ stack, report }) => [
                 ...report.violations.map((v) => result(stack, v)),
                 ...report.waived.map((v) => result(stack, v, v.waiver)),

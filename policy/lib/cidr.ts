@@ -134,3 +134,9 @@ export function publicBlocks(blocks: readonly string[]): string[] {
         return range !== undefined && INTERNET[range.family].some((part) => part.first <= range.last && part.last >= range.first);
     });
 }
+
+/** The blocks that open something to the internet, as a message names them. */
+export function describeInternet(blocks: readonly string[]): string {
+    const named = publicBlocks(blocks);
+    return named.length === 1 ? named[0] : `${named.join(" + ")} (together the whole internet)`;
+}

@@ -1,4 +1,4 @@
-import { coversInternet, publicBlocks } from "../../lib/cidr";
+import { coversInternet, describeInternet, publicBlocks } from "../../lib/cidr";
 import { defineStackPolicy, StackResource } from "../../lib/policy";
 import { describeExposure, Exposure, onlyTcpPorts, readExposure } from "../../lib/ports";
 import { T } from "../../lib/resource-types";
@@ -144,11 +144,10 @@ export const sgNoOpenIngress = defineStackPolicy<Config>({
             }));
             for (const { exposure, where, blocks } of openToInternet(ingresses)) {
                 if (onlyTcpPorts(exposure, allowed)) continue;
-                const internet = blocks.length === 1 ? blocks[0] : `${blocks.join(" + ")} (together the whole internet)`;
                 // On the one resource that opens it, else on the group the rules add up in.
                 const culprits = new Set(where.map((w) => owner.get(w)));
                 const subject = culprits.size === 1 ? [...culprits][0] : group[0];
-                report(`${where.join(" + ")}: ${internet} may reach ${describeExposure(exposure)}; only TCP ${[...allowed].join(", ")} may be public`, subject);
+                report(`${where.join(" + ")}: ${describeInternet(blocks)} may reach ${describeExposure(exposure)}; only TCP ${[...allowed].join(", ")} may be public`, subject);
             }
         }
     },

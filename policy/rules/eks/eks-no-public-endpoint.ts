@@ -1,4 +1,4 @@
-import { coversInternet, publicBlocks } from "../../lib/cidr";
+import { coversInternet, describeInternet } from "../../lib/cidr";
 import { defineResourcePolicy } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
 import { at, readFlag, readList, readRecord, readString, UNKNOWN } from "../../lib/values";
@@ -23,7 +23,7 @@ export const eksNoPublicEndpoint = defineResourcePolicy({
         if (cidrs === UNKNOWN) return;
         const given = (cidrs ?? []).map(readString).filter((c): c is string => typeof c === "string");
         // Blocks add up: two /1s open the endpoint as much as 0.0.0.0/0 does.
-        if (coversInternet(given)) report(`vpcConfig.publicAccessCidrs opens the API endpoint to ${publicBlocks(given).join(" + ")}${publicBlocks(given).length > 1 ? " (together the whole internet)" : ""}`);
+        if (coversInternet(given)) report(`vpcConfig.publicAccessCidrs opens the API endpoint to ${describeInternet(given)}`);
         else if (publicAccess === true && (cidrs ?? []).length === 0) {
             report("the public endpoint has no publicAccessCidrs, so AWS opens it to 0.0.0.0/0");
         }

@@ -42,7 +42,7 @@ function sync(): ChartLock {
     for (const { chart, version, repo } of Object.values(CHARTS)) {
         const base = path.join(collection, COLLECTION_DIR[chart] ?? chart, version);
         const source = path.join(base, "chart");
-        const target = path.join(root, vendorPath(chart, version));
+        const target = path.join(root, vendorPath(chart));
         fs.rmSync(target, { recursive: true, force: true });
         if (!fs.existsSync(source)) {
             missing.push({ chart, version, reason: `the collection has no chart/ for ${chart} ${version} (${path.relative(collection, base)})` });
@@ -63,7 +63,7 @@ function sync(): ChartLock {
             sourceCommit: fields.commit,
             sourcePath: fields.path,
             provenance,
-            path: vendorPath(chart, version),
+            path: vendorPath(chart),
             digest: treeDigest(target),
         });
     }

@@ -1,5 +1,7 @@
 /**
- * The charts the project carries: each pinned chart whole under charts/vendor/<chart>-<version>/,
+ * The charts the project carries: each pinned chart whole under charts/vendor/<chart>/ (one pinned
+ * version per chart; the folder is named for the chart alone so that a release's `chart` still ends
+ * in the chart's name, which is how the policy pack recognises it),
  * and charts/lock.json recording where each came from and a digest of its tree. Releases install
  * from these folders and the renderer reads them, so what the tests render is what gets deployed.
  */
@@ -57,8 +59,8 @@ export function readLock(dir = projectRoot()): ChartLock {
 }
 
 /** The folder a chart is vendored in, relative to the project root. */
-export function vendorPath(chart: string, version: string): string {
-    return `${VENDOR_DIR}/${chart}-${version}`;
+export function vendorPath(chart: string): string {
+    return `${VENDOR_DIR}/${chart}`;
 }
 
 /** The locked entry of a pinned chart, or undefined when the chart is not vendored (see the lock's `missing`). */

@@ -6,7 +6,8 @@
 import { ConfigError } from "../config/load";
 import { ClusterConfig } from "../config/schema";
 import { Workload as DeclaredWorkload } from "../components/helm/workloads";
-import { CapacityPlan, NodePool, Workload, parseCpu, parseMemory, planCapacity } from "./capacity";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { CapacityPlan, NodePool, Workload, planCapacity } from "./capacity";
 
 type NodeConfig = Pick<ClusterConfig, "nodeGroups" | "prefixDelegation">;
 

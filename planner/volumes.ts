@@ -20,7 +20,7 @@
 import { PlannedResource } from "../engine/types";
 import { workloadsOf } from "../components/helm/workload-registry";
 import { Workload } from "../components/helm/workloads";
-import { parseMemory } from "./capacity";
+import { parseMemory } from "../lib/quantity";
 import { plural } from "./format";
 import { ofType, TYPES } from "./resources";
 

@@ -13,7 +13,7 @@ import { LOKI_SERVICE_ACCOUNT, lokiValues, lokiWorkloads } from "../components/o
 import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirWorkloads, mimirZones } from "../components/observability/mimir";
 import { kubePrometheusStackWorkloads, prometheusValues, retentionSize } from "../components/observability/prometheus";
 import { MONITORING_NAMESPACE, URLS, storageClassFor } from "../components/observability/shared";
-import { TEMPO_SERVICE_ACCOUNT, singleBinaryReceivers, tempoDistributedValues, tempoDistributedWorkloads, tempoSingleValues } from "../components/observability/tempo";
+import { TEMPO_SERVICE_ACCOUNT, singleBinaryConfig, singleBinaryReceivers, tempoDistributedValues, tempoDistributedWorkloads, tempoSingleValues } from "../components/observability/tempo";
 import { ObservabilityConfig, StackConfig } from "../config/schema";
 import { ofType, stack, stackWith } from "./support/stacks";
 
@@ -166,16 +166,23 @@ describe("observability", () => {
             expect(values.traces.otlp).to.deep.equal({ grpc: { enabled: true }, http: { enabled: true } });
             expect(values.traces.zipkin).to.deep.equal({ enabled: true });
             expect(values.traces.jaeger.grpc).to.deep.equal({ enabled: true });
+            // Set explicitly: the chart reads it above one replica without a default of its own.
+            expect(values.backendWorker).to.deep.include({ podDisruptionBudget: { enabled: true }, maxUnavailable: 1 });
             // No single replica on the read or write path.
             for (const w of tempoDistributedWorkloads(values).filter((x) => x.name !== "backend-scheduler" && x.name !== "memcached")) expect(w.replicas, w.name).to.be.at.least(2);
 
             const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted" }) as any;
             expect(dev.tempo.retention).to.equal("168h");
-            expect(dev.tempo.receivers.otlp).to.not.equal(null);
-            expect(dev.tempo.receivers.jaeger).to.equal(null);
+            expect(dev.tempo.receivers.otlp).to.deep.equal({ protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } });
+            // Jaeger stays a map the chart's port templates can read, with no endpoint to expose...
+            expect(dev.tempo.receivers.jaeger).to.deep.equal({ protocols: { grpc: { endpoint: null }, thrift_binary: { endpoint: null }, thrift_compact: { endpoint: null }, thrift_http: { endpoint: null } } });
             expect(dev.tempo.receivers).to.not.have.property("zipkin");
+            // ...and is left out of Tempo's own config.
+            expect(dev.config).to.include('toYaml (omit .Values.tempo.receivers "jaeger") |').and.not.include("toYaml .Values.tempo.receivers |");
             expect(Object.keys(singleBinaryReceivers(new Set(["otlp", "zipkin"]))).sort()).to.deep.equal(["jaeger", "otlp", "zipkin"]);
-            expect(singleBinaryReceivers(new Set(["zipkin"])).otlp).to.equal(null);
+            expect(singleBinaryReceivers(new Set(["zipkin"])).otlp).to.deep.equal({ protocols: { grpc: { endpoint: null }, http: { endpoint: null } } });
+            expect(singleBinaryConfig(new Set(["otlp", "jaeger"]))).to.equal(undefined);
+            expect(singleBinaryConfig(new Set(["zipkin"]))).to.include('toYaml (omit .Values.tempo.receivers "jaeger" "otlp") |');
             expect(dev.persistence).to.deep.equal({ enabled: true, size: "10Gi", storageClassName: "gp2-encrypted" });
         });
 
@@ -297,7 +304,8 @@ describe("observability", () => {
             expect(loki.loki.limits_config.retention_period).to.equal("168h");
             const tempo = releaseOf(run, "tempo").inputs.values;
             expect(tempo.tempo.retention).to.equal("168h");
-            expect(Object.entries(tempo.tempo.receivers).filter(([, v]) => v !== null).map(([k]) => k)).to.deep.equal(["otlp"]);
+            expect(Object.keys(tempo.tempo.receivers).sort()).to.deep.equal(["jaeger", "otlp"]);
+            expect(tempo.config).to.include('omit .Values.tempo.receivers "jaeger"');
             expect(buckets(run)).to.have.length(0);
             expect(ofType(run, "aws:iam/role:Role").filter((r) => observabilityChildren(run).includes(r))).to.have.length(0);
         });

@@ -5,6 +5,7 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
+import { chartDefaults } from "../../lib/helm/vendor";
 import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
 import { SizeProfile } from "./shared";
 
@@ -77,7 +78,9 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         queryFrontend: { replicas, resources: size.queryFrontend },
         liveStore: { replicas: partitions, resources: size.liveStore },
         blockBuilder: { replicas: partitions, resources: size.blockBuilder },
-        backendWorker: { replicas, resources: size.backendWorker },
+        // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
+        // defaulting it (a nil pointer otherwise); set like the other components' budgets.
+        backendWorker: { replicas, resources: size.backendWorker, podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
         backendScheduler: {
             resources: size.backendScheduler,
             // Go durations have no day unit.
@@ -109,13 +112,39 @@ const SINGLE_RECEIVERS = {
 const SINGLE_DEFAULT_RECEIVERS = new Set(["jaeger", "otlp"]);
 
 /**
- * The `tempo.receivers` map. Helm merges it into the chart's defaults, so a default receiver
- * the config leaves out is deleted with null. Any other receiver left out is omitted, not
- * nulled: Helm would keep the null, and a receiver key with an empty body turns it on.
+ * The `tempo.receivers` map. Helm merges it into the chart's defaults, and the chart's Service and
+ * StatefulSet templates read `<receiver>.protocols.<protocol>.endpoint` of the default receivers
+ * whatever the values say: deleting a default receiver with null makes them dereference nil, and
+ * Helm cannot render the release. So a default receiver the config leaves out keeps its protocol
+ * blocks with each endpoint nulled (no port is exposed), and {@link singleBinaryConfig} keeps it out
+ * of Tempo's own config. A non-default receiver left out is simply omitted.
  */
 export function singleBinaryReceivers(wanted: ReadonlySet<string>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(SINGLE_RECEIVERS).flatMap(([name, block]): [string, unknown][] =>
-        wanted.has(name) ? [[name, block]] : SINGLE_DEFAULT_RECEIVERS.has(name) ? [[name, null]] : []));
+    return Object.fromEntries(Object.entries(SINGLE_RECEIVERS).flatMap(([name, block]): [string, unknown][] => {
+        if (wanted.has(name)) return [[name, block]];
+        if (!SINGLE_DEFAULT_RECEIVERS.has(name)) return [];
+        const protocols = Object.keys((block as { protocols: Record<string, unknown> }).protocols);
+        return [[name, { protocols: Object.fromEntries(protocols.map((protocol) => [protocol, { endpoint: null }])) }]];
+    }));
+}
+
+/** Where the chart's config template writes the receivers into Tempo's config. */
+const RECEIVERS_IN_CONFIG = "toYaml .Values.tempo.receivers |";
+
+/**
+ * The chart's own Tempo config template with the default receivers the config leaves out omitted
+ * from `distributor.receivers` (a jaeger block with empty protocols would still start the receiver
+ * on its default ports), or undefined when every default receiver is wanted. Throws if a chart
+ * update moved the line it edits, so that the edit cannot silently stop applying.
+ */
+export function singleBinaryConfig(wanted: ReadonlySet<string>): string | undefined {
+    const unwanted = [...SINGLE_DEFAULT_RECEIVERS].filter((name) => !wanted.has(name)).sort();
+    if (unwanted.length === 0) return undefined;
+    const template = chartDefaults("tempo").config;
+    if (typeof template !== "string" || !template.includes(RECEIVERS_IN_CONFIG)) {
+        throw new Error(`The vendored tempo chart's config template no longer contains "${RECEIVERS_IN_CONFIG}": revisit singleBinaryConfig`);
+    }
+    return template.replace(RECEIVERS_IN_CONFIG, `toYaml (omit .Values.tempo.receivers ${unwanted.map((name) => JSON.stringify(name)).join(" ")}) |`);
 }
 
 export interface TempoSingleValuesOptions {
@@ -141,6 +170,7 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
         },
         persistence: { enabled: true, size: tempo.storageSize, storageClassName: opts.storageClassName },
         serviceMonitor: { enabled: true },
+        ...(singleBinaryConfig(receivers) ? { config: singleBinaryConfig(receivers) } : {}),
     };
 }
 

@@ -7,6 +7,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as jsyaml from "js-yaml";
 import * as path from "path";
 
 /** One vendored chart as the lock file records it. */
@@ -90,4 +91,14 @@ export function listFiles(dir: string): string[] {
 export function treeDigest(dir: string): string {
     const lines = listFiles(dir).map((file) => `${file} ${crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex")}\n`);
     return `sha256:${crypto.createHash("sha256").update(lines.join("")).digest("hex")}`;
+}
+
+const defaults = new Map<string, Record<string, any>>();
+
+/** A vendored chart's own values.yaml, parsed. */
+export function chartDefaults(chart: string): Record<string, any> {
+    if (!defaults.has(chart)) {
+        defaults.set(chart, jsyaml.load(fs.readFileSync(path.join(projectRoot(), vendorPath(chart), "values.yaml"), "utf8")) as Record<string, any>);
+    }
+    return defaults.get(chart)!;
 }

@@ -150,8 +150,8 @@ export interface NodePool extends CniNetworking {
     readonly max: number;
 }
 
-/** The kind of controller a workload runs under; a DaemonSet runs one pod per node. */
-export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet";
+/** The kind of controller a workload runs under; a DaemonSet runs one pod per node, a Job counts at its peak. */
+export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet" | "Job";
 
 /** A set of identical pods. Requests and limits are per pod (the sum over its containers). */
 export interface Workload {

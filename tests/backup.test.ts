@@ -57,7 +57,7 @@ function goDurationHours(text: string): number {
 
 // ---- Helpers over the engine's records. ----
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, T.release).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, T.release).filter((r) => releaseChart(r.inputs) === chart);
 const childOf = (run: StackRun, parent: PlannedResource, type: string) => {
     const found = run.resources.filter((r) => r.type === type && r.parent === parent.parent);
     expect(found, `${type} beside ${parent.name}`).to.have.length(1);

@@ -31,7 +31,7 @@ async function configOf(name: "dev" | "prod"): Promise<ObservabilityConfig> {
 
 const releases = (run: StackRun) => ofType(run, RELEASE);
 const releaseOf = (run: StackRun, chart: string): PlannedResource => {
-    const found = releases(run).filter((r) => r.inputs.chart === chart);
+    const found = releases(run).filter((r) => releaseChart(r.inputs) === chart);
     expect(found, `releases of ${chart}`).to.have.length(1);
     return found[0];
 };
@@ -287,7 +287,7 @@ describe("observability", () => {
     describe("dev", () => {
         it("runs Prometheus, a single-binary Loki and Tempo, and Grafana: no Mimir, Kafka or Kiali", async () => {
             const run = await stack("dev");
-            expect(releases(run).filter((r) => observabilityChildren(run).includes(r)).map((r) => r.inputs.chart).sort())
+            expect(releases(run).filter((r) => observabilityChildren(run).includes(r)).map((r) => releaseChart(r.inputs)).sort())
                 .to.deep.equal(["grafana", "kube-prometheus-stack", "loki", "tempo"]);
             expect(ofType(run, KAFKA)).to.have.length(0);
             expect(ofType(run, NODE_POOL)).to.have.length(0);
@@ -340,7 +340,7 @@ describe("observability", () => {
             expect(mimir.mimir.structuredConfig.ingest_storage.enabled).to.equal(false);
             expect(mimir.kafka.enabled).to.equal(false);
             expect(ofType(run, KAFKA)).to.have.length(0);
-            expect(releases(run).map((r) => r.inputs.chart)).to.not.include("strimzi-kafka-operator");
+            expect(releases(run).map((r) => releaseChart(r.inputs))).to.not.include("strimzi-kafka-operator");
             expect(releaseOf(run, "kube-prometheus-stack").inputs.values.prometheus.prometheusSpec.remoteWrite).to.deep.equal([{ url: URLS.mimirPush }]);
         });
     });
@@ -350,7 +350,7 @@ describe("observability", () => {
             const run = await stack("prod");
             const mine = observabilityChildren(run);
             const charts = releases(run).filter((r) => mine.includes(r));
-            expect(charts.map((r) => r.inputs.chart).sort()).to.deep.equal([
+            expect(charts.map((r) => releaseChart(r.inputs)).sort()).to.deep.equal([
                 "grafana", "kiali-server", "kube-prometheus-stack", "loki", "mimir-distributed", "strimzi-kafka-operator", "tempo-distributed",
             ]);
             const catalog = Object.values(CHARTS);
@@ -493,7 +493,7 @@ describe("observability", () => {
                 c.security.istio.enabled = false;
                 c.observability.kiali.enabled = false;
             });
-            expect(releases(noMesh).map((r) => r.inputs.chart)).to.not.include("kiali-server");
+            expect(releases(noMesh).map((r) => releaseChart(r.inputs))).to.not.include("kiali-server");
             expect(ofType(noMesh, "kubernetes:monitoring.coreos.com/v1:PodMonitor")).to.have.length(0);
             expect(ofType(noMesh, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.labels?.grafana_dashboard).map((c) => c.inputs.metadata.name))
                 .to.not.include("dashboard-istio-mesh");

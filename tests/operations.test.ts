@@ -11,7 +11,7 @@ import { ofType, stack, stackWith } from "./support/stacks";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => releaseChart(r.inputs) === chart);
 const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     const found = releaseOf(run, chart);
     expect(found, `releases of ${chart}`).to.have.length(1);

@@ -15,7 +15,7 @@ const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication"
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const ALL_SCANNERS = ["vulnerability", "configAudit", "rbacAssessment", "exposedSecrets", "infraAssessment"] as const;
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => releaseChart(r.inputs) === chart);
 const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     const found = releaseOf(run, chart);
     expect(found, `releases of ${chart}`).to.have.length(1);

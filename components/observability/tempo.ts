@@ -6,7 +6,7 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
-import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { SizeProfile } from "./shared";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
@@ -172,41 +172,4 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
         serviceMonitor: { enabled: true },
         ...(singleBinaryConfig(receivers) ? { config: singleBinaryConfig(receivers) } : {}),
     };
-}
-
-/** The workloads of the single-binary tempo chart: one StatefulSet. */
-export function tempoWorkloads(values: Record<string, any>): Workload[] {
-    // tempo-query, when enabled, is a second container in the same pod, not a workload of its own.
-    return [{ component: "tempo", name: "tempo", kind: "StatefulSet", replicas: values.replicas ?? 1, resources: resourcesAt(values, ["tempo", "resources"]) }];
-}
-
-/**
- * The workloads of a tempo-distributed 3.x release. A component's resources fall back to
- * `defaults.resources`, as the chart's pod template does.
- */
-export function tempoDistributedWorkloads(values: Record<string, any>): Workload[] {
-    const workloads: Workload[] = [];
-    const resourcesOf = (key: string) => resourcesAt(values, [key, "resources"]) ?? resourcesAt(values, ["defaults", "resources"]);
-    const add = (key: string, name: string, kind: WorkloadKind, defaultReplicas: number, resources = resourcesOf(key)) => {
-        const replicas = valueAt(values, [key, "replicas"]) ?? defaultReplicas;
-        if (replicas > 0) workloads.push({ component: "tempo", name, kind, replicas, resources });
-    };
-    const on = (key: string, byDefault: boolean) => (valueAt(values, [key, "enabled"]) ?? byDefault) === true;
-    add("distributor", "distributor", "Deployment", 1);
-    add("querier", "querier", "Deployment", 1);
-    add("queryFrontend", "query-frontend", "Deployment", 1);
-    if (on("liveStore", true)) add("liveStore", "live-store", "StatefulSet", 3);
-    if (on("blockBuilder", true)) add("blockBuilder", "block-builder", "StatefulSet", 3);
-    if (on("backendScheduler", true)) {
-        // The scheduler is a single StatefulSet pod; workers render only beside it.
-        workloads.push({ component: "tempo", name: "backend-scheduler", kind: "StatefulSet", replicas: 1, resources: resourcesOf("backendScheduler") });
-        add("backendWorker", "backend-worker", "StatefulSet", 1);
-    }
-    if (on("metricsGenerator", false)) add("metricsGenerator", "metrics-generator", valueAt(values, ["metricsGenerator", "kind"]) ?? "Deployment", 1);
-    if (on("gateway", false)) add("gateway", "gateway", "Deployment", 1, resourcesAt(values, ["gateway", "resources"]));
-    for (const [key, name, byDefault] of [["memcached", "memcached", true], ["memcachedBloom", "memcached-bloom", false], ["memcachedParquetFooter", "memcached-parquet-footer", false], ["memcachedFrontendSearch", "memcached-frontend-search", false]] as const) {
-        if (on(key, byDefault)) add(key, name, "StatefulSet", 1, resourcesAt(values, [key, "resources"]));
-    }
-    if (on("rollout_operator", false)) workloads.push({ component: "tempo", name: "rollout-operator", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["rollout_operator", "resources"]) });
-    return workloads;
 }

@@ -5,7 +5,8 @@ import { compareStacks, DECISIONS } from "../planner/compare";
 import { CostEstimate, CostLine, estimateCost } from "../planner/cost";
 import { buildInventory, STACK_LEVEL } from "../planner/inventory";
 import { planJson, planRun, StackPlan } from "../planner/plan";
-import { countPods, podsOf } from "../planner/pods";
+import { countPods } from "../planner/pods";
+import { podsOf } from "../lib/workloads";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -162,8 +163,8 @@ describe("planner pods", () => {
             const desired = ofType(run, "aws:eks/nodeGroup:NodeGroup").reduce((t, g) => t + g.inputs.scalingConfig.desiredSize, 0);
             expect(pods.nodeCount, name).to.equal(desired);
             expect(pods.total, name).to.equal(pods.sources.reduce((t, s) => t + s.pods, 0));
-            expect(pods.sources.find((s) => s.what === "vpc-cni")?.pods, `${name} aws-node`).to.equal(desired);
-            expect(pods.sources.find((s) => s.what === "cluster-autoscaler")?.pods, `${name} autoscaler`).to.equal(1);
+            expect(pods.sources.find((s) => s.name === "eks-addon vpc-cni")?.pods, `${name} aws-node`).to.equal(desired);
+            expect(pods.sources.find((s) => s.component === "cluster-autoscaler")?.pods, `${name} autoscaler`).to.equal(1);
         }
     });
 });

@@ -36,10 +36,10 @@ export interface ReleaseRequest {
 }
 
 export interface RenderedRelease {
+    /** The render's content key, see {@link renderKey}. */
+    readonly key: string;
     /** Every object the release creates, CRDs excepted, with namespaced ones in the release's namespace. */
     readonly manifests: readonly Manifest[];
-    /** The CustomResourceDefinitions it installs, as YAML (parsed on demand: they are most of the text). */
-    readonly crdYaml: readonly string[];
 }
 
 /**
@@ -68,8 +68,9 @@ export function clusterApiVersions(charts: readonly string[]): string[] {
 
 const memory = new Map<string, RenderedRelease>();
 
+/** Where renders are kept; RENDER_CACHE_DIR moves it (the benchmark's cold run starts from an empty one). */
 function cacheDir(): string {
-    return path.join(projectRoot(), ".cache", "renders");
+    return process.env.RENDER_CACHE_DIR || path.join(projectRoot(), ".cache", "renders");
 }
 
 function locked(request: ReleaseRequest): LockedChart {
@@ -162,12 +163,15 @@ function fromCache(key: string): RenderedRelease | undefined {
     if (hit) return hit;
     const file = path.join(cacheDir(), `${key}.json`);
     if (!fs.existsSync(file)) return undefined;
-    const rendered = JSON.parse(fs.readFileSync(file, "utf8")) as RenderedRelease;
+    const rendered: RenderedRelease = { key, manifests: JSON.parse(fs.readFileSync(file, "utf8")) };
     memory.set(key, rendered);
     return rendered;
 }
 
-/** Splits Helm's output into objects, keeping CRDs as text; writes the result to both caches. */
+/**
+ * Splits Helm's output into objects and writes them to both caches. CRDs are most of the text of
+ * some charts and only the CRD checks read them, so they go to a file of their own, as YAML.
+ */
 function store(key: string, request: ReleaseRequest, output: string): RenderedRelease {
     const manifests: Manifest[] = [];
     const crdYaml: string[] = [];
@@ -181,13 +185,16 @@ function store(key: string, request: ReleaseRequest, output: string): RenderedRe
         // Helm leaves namespace unset on most objects; the install puts namespaced ones in the release's.
         manifests.push(object.metadata?.namespace || CLUSTER_SCOPED.has(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace: request.namespace } });
     }
-    const rendered: RenderedRelease = { manifests, crdYaml };
+    const rendered: RenderedRelease = { key, manifests };
     memory.set(key, rendered);
     const dir = cacheDir();
     fs.mkdirSync(dir, { recursive: true });
-    const temporary = path.join(dir, `${key}.${process.pid}.tmp`);
-    fs.writeFileSync(temporary, JSON.stringify(rendered));
-    fs.renameSync(temporary, path.join(dir, `${key}.json`));
+    // Each file is written aside and renamed, so a concurrent run never reads half of one; the CRDs first.
+    for (const [file, content] of [[`${key}.crds.json`, crdYaml], [`${key}.json`, manifests]] as const) {
+        const temporary = path.join(dir, `${file}.${process.pid}.tmp`);
+        fs.writeFileSync(temporary, JSON.stringify(content));
+        fs.renameSync(temporary, path.join(dir, file));
+    }
     return rendered;
 }
 
@@ -198,7 +205,8 @@ const CLUSTER_SCOPED = new Set([
     "ClusterComplianceReport", "ClusterIssuer", "IngressClass", "CSIDriver", "RuntimeClass",
 ]);
 
-/** The parsed CRDs of a render. */
+/** The CRDs a render installs, parsed. */
 export function crdsOf(rendered: RenderedRelease): Manifest[] {
-    return rendered.crdYaml.map((text) => jsyaml.load(text) as Manifest).filter(Boolean);
+    const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
+    return texts.map((text) => jsyaml.load(text) as Manifest).filter(Boolean);
 }

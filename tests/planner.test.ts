@@ -7,6 +7,7 @@ import { buildInventory, STACK_LEVEL } from "../planner/inventory";
 import { planJson, planRun, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
+import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -260,5 +261,13 @@ describe("planner comparison and reports", () => {
         expect(json.resources).to.have.length(prod.resources.length);
         expect(json.resources[0]).to.include.keys("type", "name", "urn", "inputs").and.not.include.keys("outputs");
         expect(json.cost.total).to.equal(plans[1].cost.total);
+    });
+});
+
+describe("image registries", () => {
+    it("read the registry host from a reference as container runtimes do", () => {
+        expect(["quay.io/prometheus/prometheus:v3", "grafana/loki:3", "memcached:1.6", "localhost/x:1", "registry:5000/x:1", "docker.io/grafana/grafana:13"].map(registryOf))
+            .to.deep.equal(["quay.io", "docker.io", "docker.io", "localhost", "registry:5000", "docker.io"]);
+        expect(registryOf("<EKS add-on coredns v1.12.4-eksbuild.1>")).to.equal(EKS_ADDON_REGISTRY);
     });
 });

@@ -9,7 +9,7 @@
 import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
 import { lockedChart, readLock } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
-import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload } from "../../lib/workloads";
+import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
 import { mimirWorkloads } from "../observability/mimir";
 
@@ -233,7 +233,7 @@ function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
         const injector = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.startsWith("istio-sidecar-injector"));
         if (!injector) throw new Error(`istiod release ${request.name} renders no istio-sidecar-injector ConfigMap`);
         const global = JSON.parse(injector.data.values).global;
-        return podWorkload({ source: request.name, component: request.chart, name: "istio-proxy", namespace: "", kind: "Deployment", replicas: 1, origin: "operator", template: { spec: { containers: [{ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources }] } } }).containers[0];
+        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources });
     }
     return undefined;
 }

@@ -188,6 +188,11 @@ describe("planner comparison and reports", () => {
         return found;
     };
 
+    it("reads a deployed component from its release, whose chart is a vendored folder", () => {
+        expect(row("Prometheus").values).to.deep.equal(["on (kube-prometheus-stack)", "on (kube-prometheus-stack)"]);
+        expect(row("Tempo").values).to.deep.equal(["single-binary, on (tempo)", "distributed, on (tempo-distributed)"]);
+    });
+
     it("compares capacity at the desired size: nodes, slots, requests and headroom from each stack's plan", () => {
         const capacity = Object.fromEntries(compare().capacity.map((r) => [r.id, r.values]));
         expect(capacity.nodes).to.deep.equal([2, 3]);

@@ -11,6 +11,7 @@ import { lockedChart, readLock } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
+import { CHARTS } from "./catalog";
 import { mimirWorkloads } from "../observability/mimir";
 
 /** A resource as the program declares it (or the engine records it): its type token and inputs. */
@@ -31,6 +32,13 @@ export const WORKLOAD_TYPES = {
 /** The chart a release installs: the last segment of a vendored path or a repository chart name. */
 export function releaseChart(inputs: Record<string, any>): string {
     return String(inputs.chart).split("/").pop()!;
+}
+
+/** The platform component a chart belongs to (several charts may make one, e.g. Tempo's two). */
+export function componentOf(chart: string): string {
+    const source = Object.values(CHARTS).find((c) => c.chart === chart);
+    if (!source) throw new Error(`Chart ${chart} is not in the catalog (components/helm/catalog.ts)`);
+    return source.component;
 }
 
 /** What the program sends Helm for each release whose chart is vendored. */
@@ -82,7 +90,7 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
     for (const resource of resources) {
         if (resource.type === WORKLOAD_TYPES.release) {
             const render = renders.get(String(resource.inputs.name));
-            if (render) workloads.push(...manifestWorkloads(render.request.name, render.request.chart, render.rendered.manifests), ...operatorWorkloads(render.request.name, render.request.chart, render.rendered.manifests));
+            if (render) workloads.push(...manifestWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests), ...operatorWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests));
             else workloads.push(...releaseModel(resource));
         } else if (resource.type === WORKLOAD_TYPES.addon) {
             workloads.push(...addonWorkloads(resource.inputs).map((m) => modelled(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
@@ -102,7 +110,7 @@ function releaseModel(resource: DeclaredResource): Workload[] {
     if (chart === "mimir-distributed") {
         // MODEL: mimir-distributed 6.2.0's source is not vendored yet (charts/lock.json `missing`);
         // these workloads are our reading of its values, not a render. Remove once it is vendored.
-        return mimirWorkloads(resource.inputs.values ?? {}).map((m) => modelled(String(resource.inputs.name), chart, String(resource.inputs.namespace), m));
+        return mimirWorkloads(resource.inputs.values ?? {}).map((m) => modelled(String(resource.inputs.name), componentOf(chart), String(resource.inputs.namespace), m));
     }
     throw new Error(`Release ${resource.inputs.name}: chart ${chart} ${resource.inputs.version} is neither vendored (npm run charts:sync) nor modelled`);
 }
@@ -221,7 +229,7 @@ function trivyScanJobs(renders: StackWorkloads["renders"]): Workload[] {
         if (!trivy["trivy.repository"] || limit === 0) continue;
         const resources = (kind: string) => Object.fromEntries(["cpu", "memory"].filter((q) => trivy[`trivy.resources.${kind}.${q}`]).map((q) => [q, trivy[`trivy.resources.${kind}.${q}`]]));
         const template = { spec: { containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") } }] } };
-        jobs.push(podWorkload({ source: request.name, component: request.chart, name: "scan-vulnerabilityreport", namespace: request.namespace, kind: "Job", replicas: limit, template, origin: "operator" }));
+        jobs.push(podWorkload({ source: request.name, component: componentOf(request.chart), name: "scan-vulnerabilityreport", namespace: request.namespace, kind: "Job", replicas: limit, template, origin: "operator" }));
     }
     return jobs;
 }

@@ -14,8 +14,7 @@ import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
-import { workloadsOf } from "./components/helm/workload-registry";
-import { DeclaredResource } from "./components/helm/workloads";
+import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { assertFitsAtMaxSize } from "./planner/fit";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
@@ -104,10 +103,12 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         monitoringCrds: observability.monitoringCrds,
     }, opts);
 
-    // Every workload is declared by now: refuse node groups that could never hold them, before the
-    // engine acts on any registration (they are still queued while this synchronous pass runs).
+    // Every workload is declared by now: render the releases (synchronously, from the cache where
+    // unchanged) and refuse node groups that could never hold what they run, before the engine acts
+    // on any registration (they are still queued while this synchronous pass runs). A release Helm
+    // cannot render stops here too, with the release, the chart and Helm's message.
     const declaredWorkloads = cluster.context.declaredWorkloads;
-    assertFitsAtMaxSize(config.cluster, declaredWorkloads.flatMap(workloadsOf));
+    assertFitsAtMaxSize(config.cluster, stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads);
 
     const outputs = {
         vpcId: network.vpcId,

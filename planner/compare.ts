@@ -7,6 +7,7 @@
 import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
+import { releaseChart } from "../components/helm/workloads";
 import { CostEstimate, isExtendedSupport } from "./cost";
 import { CapacityReport } from "./fit";
 import { PodCount } from "./pods";
@@ -93,8 +94,8 @@ function perGroup(run: DecisionInput, read: (group: NodeGroupView) => string): s
  * turns the component on but no release exists yet, the row says so rather than trusting either.
  */
 function deployment(run: DecisionInput, charts: readonly string[], configured: boolean): string {
-    const releases = ofType(run.resources, TYPES.helmRelease).filter((r) => charts.includes(r.inputs.chart));
-    if (releases.length > 0) return `on (${releases.map((r) => r.inputs.chart).join(", ")})`;
+    const releases = ofType(run.resources, TYPES.helmRelease).filter((r) => charts.includes(releaseChart(r.inputs)));
+    if (releases.length > 0) return `on (${releases.map((r) => releaseChart(r.inputs)).join(", ")})`;
     return configured ? "on in config; no release declared" : "off";
 }
 

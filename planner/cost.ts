@@ -267,7 +267,7 @@ function claimLines(input: CostInput, table: PriceTable): CostLine[] {
             factors: [{ value: sum(ofVolumeType.map((c) => c.sizeGb * c.count)), unit: "GB" }],
             unitPrice: ebsPrice(table, volumeType),
             priceUnit: "GB-month",
-            note: `${plural(sum(ofVolumeType.map((c) => c.count)), "volume")} from ${plural(ofVolumeType.length, "claim")} in chart values and resources (sizes the values set; chart defaults are not seen)`,
+            note: `${plural(sum(ofVolumeType.map((c) => c.count)), "volume")} from ${plural(ofVolumeType.length, "claim")} rendered by the charts, created by operators or declared (see each claim)`,
             claims: ofVolumeType,
         });
     });

@@ -5,8 +5,8 @@
  */
 import { ConfigError } from "../config/load";
 import { ClusterConfig } from "../config/schema";
-import { Workload as DeclaredWorkload } from "../components/helm/workloads";
-import { CapacityPlan, NodePool, Workload, parseCpu, parseMemory, planCapacity } from "./capacity";
+import { Workload as DeclaredWorkload, podTotals, unsizedContainers } from "../lib/workloads";
+import { CapacityPlan, NodePool, Workload, planCapacity } from "./capacity";
 
 type NodeConfig = Pick<ClusterConfig, "nodeGroups" | "prefixDelegation">;
 
@@ -24,22 +24,14 @@ export function nodePools(cluster: NodeConfig): NodePool[] {
 }
 
 /**
- * The declared workloads with their requests in numbers. Throws naming every workload that runs
- * pods without requests: a pod the scheduler cannot account for makes every plan a guess.
+ * The stack's workloads as pods with requests in numbers. Throws naming every container that runs
+ * without CPU and memory requests: a pod the scheduler cannot account for makes every plan a guess.
  */
 export function capacityWorkloads(workloads: readonly DeclaredWorkload[]): Workload[] {
-    const running = workloads.filter((w) => w.kind === "DaemonSet" || w.replicas > 0);
-    const unsized = running.filter((w) => !w.resources).map((w) => `${w.component}/${w.name}`);
-    if (unsized.length > 0) throw new Error(`These workloads set no CPU and memory requests: ${unsized.join(", ")}`);
-    return running.map((w) => ({
-        name: w.name,
-        component: w.component,
-        kind: w.kind,
-        replicas: w.replicas,
-        cpuRequestMillicores: parseCpu(w.resources!.requests.cpu),
-        memoryRequestMiB: parseMemory(w.resources!.requests.memory),
-        memoryLimitMiB: parseMemory(w.resources!.limits.memory),
-    }));
+    const running = workloads.filter((w) => w.containers.length > 0 && (w.kind === "DaemonSet" || w.replicas > 0));
+    const unsized = running.flatMap((w) => unsizedContainers(w).map((c) => `${w.source} ${w.kind} ${w.name} container ${c}`));
+    if (unsized.length > 0) throw new Error(`These containers set no CPU and memory requests: ${unsized.join(", ")}`);
+    return running.map((w) => ({ name: w.name, component: w.component, kind: w.kind, replicas: w.replicas, ...podTotals(w) }));
 }
 
 /** The capacity plan at the desired size, or at `nodeCount` nodes in all. */

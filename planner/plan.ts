@@ -5,9 +5,10 @@
  */
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { prerender, stackWorkloads } from "../components/helm/workloads";
 import { CostEstimate, estimateCost } from "./cost";
 import { CapacityReport, capacityReport } from "./fit";
+import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
@@ -19,6 +20,8 @@ export interface StackPlan {
     readonly environment: string;
     readonly inventory: Inventory;
     readonly pods: PodCount;
+    /** Every container image the stack runs, with its registry. */
+    readonly images: readonly ImageUse[];
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
@@ -32,8 +35,9 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         environment: run.config.environment,
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources),
+        images: imageInventory(run.resources),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
-        capacity: capacityReport(run.config.cluster, run.resources.flatMap(workloadsOf)),
+        capacity: capacityReport(run.config.cluster, stackWorkloads(run.resources).workloads),
         policy: policyReport(run.resources, run.stack),
     };
 }
@@ -41,6 +45,8 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
 /** Runs the program for `stack` under mocks and plans it. */
 export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}): Promise<{ run: StackRun; plan: StackPlan }> {
     const run = await runStack(stack, options);
+    // The releases render with the values the engine recorded, in parallel; the plan reads the cache.
+    await prerender(run.resources);
     return { run, plan: planRun(run, table) };
 }
 

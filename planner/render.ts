@@ -6,6 +6,7 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
 import { StackPlan } from "./plan";
+import { PodCount } from "./pods";
 import { waiverLines } from "./policy";
 
 /** Pads the cells of each column to a common width; the last column is left ragged. */
@@ -50,10 +51,19 @@ function inventoryText(plan: StackPlan): string[] {
 
 function podsText(plan: StackPlan): string[] {
     const { pods } = plan;
-    const rows = pods.sources.map((s) => [s.name, s.what, s.component, String(s.pods), s.workloads.map((w) => `${w.name} ${w.pods}${w.kind === "DaemonSet" ? " (DaemonSet)" : ""}`).join(", ")]);
+    const note = (w: PodCount["sources"][number]["workloads"][number]) => [w.kind === "DaemonSet" ? "DaemonSet" : w.kind === "Job" ? "Job, at peak" : "", w.origin === "model" ? "model" : ""].filter(Boolean);
+    const rows = pods.sources.map((s) => [s.name, s.component, String(s.pods), s.workloads.map((w) => `${w.name} ${w.pods}${note(w).length ? ` (${note(w).join(", ")})` : ""}`).join(", ")]);
     return [
-        `Pods: ${pods.total} at ${pods.nodeCount} nodes (DaemonSets run one pod per node)`,
-        ...textTable([["release / resource", "chart / add-on", "component", "pods", "workloads"], ...rows]),
+        `Pods: ${pods.total} at ${pods.nodeCount} nodes (rendered charts and operators; DaemonSets run one pod per node; "model" where no chart source exists)`,
+        ...textTable([["release / resource", "component", "pods", "workloads"], ...rows]),
+    ];
+}
+
+function imagesText(plan: StackPlan): string[] {
+    const registries = [...new Set(plan.images.map((i) => i.registry))];
+    return [
+        `Images: ${plan.images.length} from ${registries.length} registries`,
+        ...registries.flatMap((registry) => [`  ${registry}`, ...textTable(plan.images.filter((i) => i.registry === registry).map((i) => [i.image, i.usedBy.join(", ")]), "    ")]),
     ];
 }
 
@@ -97,7 +107,7 @@ function policyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, costText, capacityText, policyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, imagesText, costText, capacityText, policyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
@@ -143,7 +153,7 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     }
     out.push(`## Monthly cost`, "", `Prices: ${costHeading(plans[0].cost)}. Each line is computed from the declared resources; see \`npm run plan -- --stack <name>\` for the arithmetic and assumptions of every line.`, "");
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
-    out.push("## Pods", "", "Per platform component, from the workload models of its charts and add-ons; DaemonSets count one pod per node.", "");
+    out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (models only for the EKS add-ons and Mimir); DaemonSets count one pod per node, jobs at their peak.", "");
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
     out.push("## Capacity", "", "At each stack's desired node count; DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");

@@ -2,12 +2,13 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { releaseChart } from "../components/helm/workloads";
 import { replicationPolicy } from "../components/backup/replication";
-import { VELERO_AWS_PLUGIN_IMAGE, veleroPolicy, veleroTtl, veleroValues, veleroWorkloads } from "../components/backup/velero";
+import { VELERO_AWS_PLUGIN_IMAGE, veleroPolicy, veleroTtl, veleroValues } from "../components/backup/velero";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { CronFields, Field, parseCron } from "../policy/lib/cron";
 import { durationHours } from "../policy/lib/duration";
+import { chartWorkloads, workloadsOf } from "./support/render";
 import { ofType, providerOf, single, stack, stackWith } from "./support/stacks";
 
 const T = {
@@ -57,7 +58,7 @@ function goDurationHours(text: string): number {
 
 // ---- Helpers over the engine's records. ----
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, T.release).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, T.release).filter((r) => releaseChart(r.inputs) === chart);
 const childOf = (run: StackRun, parent: PlannedResource, type: string) => {
     const found = run.resources.filter((r) => r.type === type && r.parent === parent.parent);
     expect(found, `${type} beside ${parent.name}`).to.have.length(1);
@@ -102,12 +103,11 @@ describe("backup: Velero and cross-region replication", () => {
             expect(veleroTtl("36h")).to.equal("36h0m0s");
         });
 
-        it("model the server, and the node agent as a DaemonSet only when deployed", () => {
+        it("render the server, and the node agent as a DaemonSet only when deployed", () => {
             const base = { config: { enabled: true, nodeAgent: false, schedules: [] }, environment: "dev" as const, bucketName: "b", prefix: "p", region: "us-east-1", kmsKeyArn: "k", roleArn: "r" };
-            expect(veleroWorkloads(veleroValues(base)).map((w) => `${w.name}:${w.kind}`)).to.deep.equal(["velero:Deployment"]);
-            const withAgent = veleroWorkloads(veleroValues({ ...base, config: { ...base.config, nodeAgent: true } }));
-            expect(withAgent.map((w) => `${w.name}:${w.kind}`)).to.deep.equal(["velero:Deployment", "node-agent:DaemonSet"]);
-            expect(veleroWorkloads({}).map((w) => w.name)).to.deep.equal(["velero"]);
+            const running = (values: Record<string, unknown>) => chartWorkloads(CHARTS.velero, values).filter((w) => w.kind !== "Job").map((w) => `${w.name}:${w.kind}`).sort();
+            expect(running(veleroValues(base))).to.deep.equal(["velero:Deployment"]);
+            expect(running(veleroValues({ ...base, config: { ...base.config, nodeAgent: true } }))).to.deep.equal(["node-agent:DaemonSet", "velero:Deployment"]);
         });
 
         it("grant no wildcard action and keep each key to its own service", () => {
@@ -185,9 +185,9 @@ describe("backup: Velero and cross-region replication", () => {
             const prod = await stack("prod");
             const [velero] = releaseOf(prod, "velero");
             expect(prod.config.backup.velero.nodeAgent).to.equal(true);
-            const workloads = workloadsOf(velero);
-            expect(workloads.map((w) => `${w.name}:${w.kind}`)).to.deep.equal(["velero:Deployment", "node-agent:DaemonSet"]);
-            for (const w of workloads) expect(w.resources, w.name).to.not.equal(undefined);
+            const workloads = workloadsOf(prod, velero);
+            expect(workloads.map((w) => `${w.name}:${w.kind}`).sort()).to.deep.equal(["node-agent:DaemonSet", "velero-upgrade-crds:Job", "velero:Deployment"]);
+            for (const w of workloads) for (const c of [...w.containers, ...w.initContainers]) expect([c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB], `${w.name}/${c.name}`).to.not.include(undefined);
             const values = velero.inputs.values;
             for (const path of [values.upgradeJobResources, values.kubectl.resources, values.initContainers[0].resources]) expect(path.limits.memory).to.be.a("string");
             expect(values.configuration.repositoryMaintenanceJob.repositoryConfigData.global.podResources).to.have.keys("cpuRequest", "memoryRequest", "memoryLimit");

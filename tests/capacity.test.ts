@@ -2,8 +2,9 @@ import { expect } from "chai";
 import * as fc from "fast-check";
 import {
     allocatableCpuMillicores, allocatableMemoryMiB, InstanceFacts, instanceFacts, KNOWN_INSTANCE_TYPES, kubeReservedCpuMillicores,
-    kubeReservedMemoryMiB, maxPods, maxPodsFromFacts, NodePool, parseCpu, parseMemory, planCapacity, Workload,
+    kubeReservedMemoryMiB, maxPods, maxPodsFromFacts, NodePool, planCapacity, Workload,
 } from "../planner/capacity";
+import { parseCpu, parseMemory } from "../lib/quantity";
 
 const PLAIN = { customNetworking: false, prefixDelegation: false };
 const CUSTOM = { customNetworking: true, prefixDelegation: false };

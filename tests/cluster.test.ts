@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
+import { releaseChart } from "../components/helm/workloads";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -159,7 +160,7 @@ describe("EKS cluster", () => {
 
             it("installs the Cluster Autoscaler with an IRSA role for exactly its service account", async () => {
                 const run = await stack(name);
-                const release = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+                const release = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "cluster-autoscaler")!;
                 const values = release.inputs.values;
                 expect(values.autoDiscovery.clusterName).to.equal(run.config.cluster.name);
                 expect(values.image.tag).to.equal("v1.35.0");

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { ConfigError } from "../config/load";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { stackWorkloads } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
+import { Workload, podTotals } from "../lib/workloads";
 import { capacityWorkloads, nodePools, planStackCapacity } from "../planner/fit";
 import { stack, stackWith } from "./support/stacks";
 
-const workloads = (run: StackRun) => run.resources.flatMap(workloadsOf);
+const workloads = (run: StackRun) => stackWorkloads(run.resources).workloads;
 
 describe("will it fit", () => {
     for (const name of ["dev", "prod"] as const) {
@@ -21,11 +22,13 @@ describe("will it fit", () => {
 
         it(`${name}: the workloads the program records at declaration are the ones the engine sees`, async () => {
             const run = await stack(name);
-            const describe = (list: ReturnType<typeof workloads>) => list.map((w) => `${w.component}/${w.name} ${w.kind} x${w.replicas} ${JSON.stringify(w.resources)}`).sort();
+            const describe = (list: readonly Workload[]) => list.map((w) =>
+                `${w.source} ${w.kind} ${w.name} x${w.replicas} ${JSON.stringify(podTotals(w))} ${w.containers.map((c) => c.image).join(",")} ${JSON.stringify(w.claims)}`).sort();
             const fromGraph = describe(workloads(run));
             expect(fromGraph.length).to.be.greaterThan(10);
-            // The declaration-time check sees the same workloads as the deployed values: same models, same builders.
-            expect(describe(run.declaredWorkloads.flatMap(workloadsOf))).to.deep.equal(fromGraph);
+            // The declaration-time check renders the values with stand-ins for what is known only after
+            // deploy (bucket names, role ARNs), and still sees the same pods, sizes, images and claims.
+            expect(describe(stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).workloads)).to.deep.equal(fromGraph);
         });
     }
 
@@ -71,8 +74,14 @@ describe("will it fit", () => {
         expect(nodePools(config.cluster)).to.deep.equal([{ name: "general", instanceTypes: ["t3a.xlarge"], desired: 3, min: 2, max: 10, customNetworking: true, prefixDelegation: true }]);
     });
 
-    it("refuses to plan a workload that runs pods without requests", () => {
-        expect(() => capacityWorkloads([{ component: "demo", name: "api", kind: "Deployment", replicas: 2 }])).to.throw(/demo\/api/);
-        expect(capacityWorkloads([{ component: "demo", name: "off", kind: "Deployment", replicas: 0 }])).to.deep.equal([]);
+    it("refuses to plan a workload that runs pods without requests, naming the container", () => {
+        const workload = (replicas: number, cpu?: number): Workload => ({
+            source: "demo", component: "demo", name: "api", namespace: "demo", kind: "Deployment", replicas, initContainers: [], claims: [], origin: "render", podLabels: {}, podAnnotations: {}, hostNetwork: false,
+            containers: [{ name: "app", image: "demo:1", memoryRequestMiB: 64, memoryLimitMiB: 128, ...(cpu === undefined ? {} : { cpuRequestMillicores: cpu }) }, { name: "sidecar", image: "s:1", cpuRequestMillicores: 10, memoryRequestMiB: 16 }],
+        });
+        expect(() => capacityWorkloads([workload(2)])).to.throw(/demo Deployment api container app/);
+        expect(capacityWorkloads([workload(0)])).to.deep.equal([]);
+        // Per pod: the containers' sum; no limit when one container has none.
+        expect(capacityWorkloads([workload(2, 100)])).to.deep.equal([{ name: "api", component: "demo", kind: "Deployment", replicas: 2, cpuRequestMillicores: 110, memoryRequestMiB: 80 }]);
     });
 });

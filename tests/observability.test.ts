@@ -3,18 +3,19 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { workloadsOf } from "../components/helm/workload-registry";
-import { Workload } from "../components/helm/workloads";
+import { ModelledWorkload, releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { NONCURRENT_VERSION_DAYS, expiryDays, s3AccessPolicy } from "../components/observability/buckets";
-import { DASHBOARDS, GRAFANA_ADMIN_SECRET, grafanaDatasources, grafanaValues, grafanaWorkloads } from "../components/observability/grafana";
-import { KAFKA_BOOTSTRAP, kafkaNodePoolSpec, kafkaNodePoolWorkloads, kafkaSpec } from "../components/observability/kafka";
+import { DASHBOARDS, GRAFANA_ADMIN_SECRET, grafanaDatasources, grafanaValues } from "../components/observability/grafana";
+import { KAFKA_BOOTSTRAP, kafkaNodePoolSpec, kafkaSpec } from "../components/observability/kafka";
 import { kialiValues } from "../components/observability/kiali";
-import { LOKI_SERVICE_ACCOUNT, lokiValues, lokiWorkloads } from "../components/observability/loki";
+import { LOKI_SERVICE_ACCOUNT, lokiValues } from "../components/observability/loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirWorkloads, mimirZones } from "../components/observability/mimir";
-import { kubePrometheusStackWorkloads, prometheusValues, retentionSize } from "../components/observability/prometheus";
+import { prometheusValues, retentionSize } from "../components/observability/prometheus";
 import { MONITORING_NAMESPACE, URLS, storageClassFor } from "../components/observability/shared";
-import { TEMPO_SERVICE_ACCOUNT, singleBinaryReceivers, tempoDistributedValues, tempoDistributedWorkloads, tempoSingleValues } from "../components/observability/tempo";
+import { TEMPO_SERVICE_ACCOUNT, singleBinaryConfig, singleBinaryReceivers, tempoDistributedValues, tempoSingleValues } from "../components/observability/tempo";
 import { ObservabilityConfig, StackConfig } from "../config/schema";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { chartWorkloads } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -31,7 +32,7 @@ async function configOf(name: "dev" | "prod"): Promise<ObservabilityConfig> {
 
 const releases = (run: StackRun) => ofType(run, RELEASE);
 const releaseOf = (run: StackRun, chart: string): PlannedResource => {
-    const found = releases(run).filter((r) => r.inputs.chart === chart);
+    const found = releases(run).filter((r) => releaseChart(r.inputs) === chart);
     expect(found, `releases of ${chart}`).to.have.length(1);
     return found[0];
 };
@@ -62,15 +63,14 @@ const bucketNamed = (run: StackRun, purpose: string) => {
 const bucketArnOf = (run: StackRun, secureBucket: PlannedResource): string => childOfType(run, secureBucket, "aws:s3/bucket:Bucket").outputs.arn;
 const nodeCount = (config: StackConfig) => config.cluster.nodeGroups.reduce((sum, g) => sum + g.desiredSize, 0);
 
-/** Pods per component and workload, from the engine's releases and custom resources; DaemonSets count once per node. */
+/** Pods per component of the observability releases and resources, rendered; DaemonSets count once per node, jobs at peak. */
 function podsOf(run: StackRun): Record<string, number> {
     const nodes = nodeCount(run.config);
     const counts: Record<string, number> = {};
-    const mine = new Set(observabilityChildren(run).map((r) => r.urn));
-    for (const resource of run.resources.filter((r) => mine.has(r.urn))) {
-        for (const w of workloadsOf(resource)) {
-            counts[w.component] = (counts[w.component] ?? 0) + (w.kind === "DaemonSet" ? nodes : w.replicas);
-        }
+    // Releases by name; operator-run pods (Kafka brokers) by their custom resource's name.
+    const mine = new Set(observabilityChildren(run).flatMap((r) => [r.name, r.inputs.metadata?.name]));
+    for (const w of stackWorkloads(run.resources).workloads.filter((x) => mine.has(x.source) && x.containers.length > 0)) {
+        counts[w.component] = (counts[w.component] ?? 0) + (w.kind === "DaemonSet" ? nodes : w.replicas);
     }
     return counts;
 }
@@ -166,16 +166,25 @@ describe("observability", () => {
             expect(values.traces.otlp).to.deep.equal({ grpc: { enabled: true }, http: { enabled: true } });
             expect(values.traces.zipkin).to.deep.equal({ enabled: true });
             expect(values.traces.jaeger.grpc).to.deep.equal({ enabled: true });
+            // Set explicitly: the chart reads it above one replica without a default of its own.
+            expect(values.backendWorker).to.deep.include({ podDisruptionBudget: { enabled: true }, maxUnavailable: 1 });
             // No single replica on the read or write path.
-            for (const w of tempoDistributedWorkloads(values).filter((x) => x.name !== "backend-scheduler" && x.name !== "memcached")) expect(w.replicas, w.name).to.be.at.least(2);
+            const rendered = chartWorkloads(CHARTS.tempoDistributed, values);
+            expect(rendered.map((w) => w.name).sort()).to.deep.equal(["tempo-backend-scheduler", "tempo-backend-worker", "tempo-block-builder", "tempo-distributor", "tempo-live-store", "tempo-memcached", "tempo-querier", "tempo-query-frontend"]);
+            for (const w of rendered.filter((x) => !/backend-scheduler|memcached/.test(x.name))) expect(w.replicas, w.name).to.be.at.least(2);
 
             const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted" }) as any;
             expect(dev.tempo.retention).to.equal("168h");
-            expect(dev.tempo.receivers.otlp).to.not.equal(null);
-            expect(dev.tempo.receivers.jaeger).to.equal(null);
+            expect(dev.tempo.receivers.otlp).to.deep.equal({ protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } });
+            // Jaeger stays a map the chart's port templates can read, with no endpoint to expose...
+            expect(dev.tempo.receivers.jaeger).to.deep.equal({ protocols: { grpc: { endpoint: null }, thrift_binary: { endpoint: null }, thrift_compact: { endpoint: null }, thrift_http: { endpoint: null } } });
             expect(dev.tempo.receivers).to.not.have.property("zipkin");
+            // ...and is left out of Tempo's own config.
+            expect(dev.config).to.include('toYaml (omit .Values.tempo.receivers "jaeger") |').and.not.include("toYaml .Values.tempo.receivers |");
             expect(Object.keys(singleBinaryReceivers(new Set(["otlp", "zipkin"]))).sort()).to.deep.equal(["jaeger", "otlp", "zipkin"]);
-            expect(singleBinaryReceivers(new Set(["zipkin"])).otlp).to.equal(null);
+            expect(singleBinaryReceivers(new Set(["zipkin"])).otlp).to.deep.equal({ protocols: { grpc: { endpoint: null }, http: { endpoint: null } } });
+            expect(singleBinaryConfig(new Set(["otlp", "jaeger"]))).to.equal(undefined);
+            expect(singleBinaryConfig(new Set(["zipkin"]))).to.include('toYaml (omit .Values.tempo.receivers "jaeger" "otlp") |');
             expect(dev.persistence).to.deep.equal({ enabled: true, size: "10Gi", storageClassName: "gp2-encrypted" });
         });
 
@@ -195,8 +204,14 @@ describe("observability", () => {
             expect(values.admin).to.deep.equal({ existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: "admin-user", passwordKey: "admin-password" });
             expect(values).to.not.have.property("adminPassword");
             expect(values.persistence).to.deep.equal({ enabled: true, type: "statefulset", size: "10Gi", storageClassName: "gp3" });
-            expect(grafanaWorkloads(values)).to.deep.equal([{ component: "grafana", name: "grafana", kind: "StatefulSet", replicas: 2, resources: values.resources }]);
-            expect(grafanaWorkloads({ replicas: 3, persistence: { enabled: true } })[0]).to.include({ kind: "Deployment", replicas: 3 });
+            const [grafana] = chartWorkloads(CHARTS.grafana, values);
+            expect({ kind: grafana.kind, replicas: grafana.replicas, claims: grafana.claims }).to.deep.equal({ kind: "StatefulSet", replicas: 2, claims: [{ name: "storage", perPod: true, sizeMiB: 10240, storageClass: "gp3" }] });
+            expect(grafana.containers.find((c) => c.name === "grafana")).to.include({
+                cpuRequestMillicores: parseCpu(values.resources.requests.cpu), memoryRequestMiB: parseMemory(values.resources.requests.memory), memoryLimitMiB: parseMemory(values.resources.limits.memory),
+            });
+            // Without type: statefulset the chart makes a Deployment sharing one claim.
+            const [shared] = chartWorkloads(CHARTS.grafana, { replicas: 3, persistence: { enabled: true } });
+            expect({ kind: shared.kind, replicas: shared.replicas, perPod: shared.claims.map((c) => c.perPod) }).to.deep.equal({ kind: "Deployment", replicas: 3, perPod: [false] });
             expect(() => storageClassFor("gp2", { storageClassName: "gp3", gp3StorageClassName: "gp3" })).to.throw(/only available where/);
             expect(storageClassFor("gp2", { storageClassName: "gp2-encrypted", gp3StorageClassName: "gp3" })).to.equal("gp2-encrypted");
         });
@@ -218,7 +233,13 @@ describe("observability", () => {
             expect(pool).to.deep.include({ replicas: 3, roles: ["controller", "broker"] });
             expect(pool.storage).to.deep.equal({ type: "persistent-claim", size: "50Gi", class: "gp3", deleteClaim: false });
             expect(pool.template.pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 });
-            expect(kafkaNodePoolWorkloads({ metadata: { name: "dual-role" }, spec: pool })).to.deep.equal([{ component: "kafka", name: "broker-dual-role", kind: "StatefulSet", replicas: 3, resources: pool.resources }]);
+            // The brokers Strimzi runs from the pool, with the image its operator uses for the pinned Kafka version.
+            const brokers = stackWorkloads((await stack("prod")).resources).workloads.filter((w) => w.component === "kafka" && w.origin === "operator");
+            expect(brokers.map((w) => ({ name: w.name, kind: w.kind, replicas: w.replicas, image: w.containers[0].image, claims: w.claims, origin: w.origin }))).to.deep.equal([{
+                name: "observability-dual-role", kind: "StatefulSet", replicas: 3, image: "quay.io/strimzi/kafka:1.2.0-kafka-4.3.1",
+                claims: [{ name: "data-0", perPod: true, sizeMiB: 51200, storageClass: "gp3" }], origin: "operator",
+            }]);
+            expect(brokers[0].containers[0]).to.include({ cpuRequestMillicores: parseCpu(pool.resources.requests.cpu), memoryRequestMiB: parseMemory(pool.resources.requests.memory) });
         });
 
         it("scope S3 access to exact bucket ARNs and the S3 key through S3, with no wildcard action", () => {
@@ -234,25 +255,19 @@ describe("observability", () => {
         });
     });
 
-    describe("workload models", () => {
-        it("fall back to the charts' own defaults where values leave a setting unset", () => {
-            const names = (ws: Workload[]) => ws.map((w) => `${w.name}:${w.kind === "DaemonSet" ? "DS" : w.replicas}`);
+    describe("Mimir's model (its chart is not vendored yet)", () => {
+        it("falls back to the chart's own defaults where values leave a setting unset", () => {
+            const names = (ws: ModelledWorkload[]) => ws.map((w) => `${w.name}:${w.kind === "DaemonSet" ? "DS" : w.replicas}`);
             // mimir-distributed 6.2.0 defaults: zone-aware ingesters and store-gateways over 3 zones, bundled Kafka and MinIO on.
             expect(names(mimirWorkloads({}))).to.deep.equal([
                 "alertmanager:1", "distributor:1", "ingester-zone-a:1", "ingester-zone-b:1", "ingester-zone-c:1", "overrides-exporter:1", "ruler:1",
                 "querier:2", "query-frontend:1", "query-scheduler:2", "store-gateway-zone-a:1", "store-gateway-zone-b:1", "store-gateway-zone-c:1",
                 "compactor:1", "gateway:1", "kafka:1", "minio:1", "rollout-operator:1",
             ]);
-            // loki 18.11.0 defaults to Monolithic with 0 single-binary replicas; gateway, canary and caches still run.
-            expect(names(lokiWorkloads({}))).to.deep.equal(["gateway:1", "canary:DS", "chunks-cache:1", "results-cache:1"]);
-            expect(names(lokiWorkloads({ deploymentMode: "SimpleScalable" }))).to.deep.equal(["read:3", "write:3", "backend:3", "gateway:1", "canary:DS", "chunks-cache:1", "results-cache:1"]);
-            // Scalable targets need object storage: on the filesystem they do not render.
-            expect(names(lokiWorkloads({ deploymentMode: "SimpleScalable", loki: { storage: { type: "filesystem" } } }))).to.not.include("read:3");
-            // tempo-distributed 3.3.0: live-store and block-builder default to the 3 partitions.
-            expect(names(tempoDistributedWorkloads({}))).to.deep.equal([
-                "distributor:1", "querier:1", "query-frontend:1", "live-store:3", "block-builder:3", "backend-scheduler:1", "backend-worker:1", "memcached:1",
-            ]);
-            expect(names(kubePrometheusStackWorkloads({}))).to.deep.equal(["operator:1", "prometheus:1", "alertmanager:1", "kube-state-metrics:1", "node-exporter:DS", "grafana-grafana:1"]);
+            // A StatefulSet's persistentVolume size becomes a claim per pod, in the class the values name.
+            const sized = mimirWorkloads({ ingester: { persistentVolume: { size: "20Gi", storageClass: "gp3" }, zoneAwareReplication: { enabled: false } } });
+            expect(sized.find((w) => w.name === "ingester")?.claims).to.deep.equal([{ name: "storage", size: "20Gi", storageClass: "gp3" }]);
+            expect(sized.find((w) => w.name === "distributor")?.claims).to.deep.equal([]);
         });
     });
 
@@ -280,7 +295,7 @@ describe("observability", () => {
     describe("dev", () => {
         it("runs Prometheus, a single-binary Loki and Tempo, and Grafana: no Mimir, Kafka or Kiali", async () => {
             const run = await stack("dev");
-            expect(releases(run).filter((r) => observabilityChildren(run).includes(r)).map((r) => r.inputs.chart).sort())
+            expect(releases(run).filter((r) => observabilityChildren(run).includes(r)).map((r) => releaseChart(r.inputs)).sort())
                 .to.deep.equal(["grafana", "kube-prometheus-stack", "loki", "tempo"]);
             expect(ofType(run, KAFKA)).to.have.length(0);
             expect(ofType(run, NODE_POOL)).to.have.length(0);
@@ -297,7 +312,8 @@ describe("observability", () => {
             expect(loki.loki.limits_config.retention_period).to.equal("168h");
             const tempo = releaseOf(run, "tempo").inputs.values;
             expect(tempo.tempo.retention).to.equal("168h");
-            expect(Object.entries(tempo.tempo.receivers).filter(([, v]) => v !== null).map(([k]) => k)).to.deep.equal(["otlp"]);
+            expect(Object.keys(tempo.tempo.receivers).sort()).to.deep.equal(["jaeger", "otlp"]);
+            expect(tempo.config).to.include('omit .Values.tempo.receivers "jaeger"');
             expect(buckets(run)).to.have.length(0);
             expect(ofType(run, "aws:iam/role:Role").filter((r) => observabilityChildren(run).includes(r))).to.have.length(0);
         });
@@ -332,7 +348,7 @@ describe("observability", () => {
             expect(mimir.mimir.structuredConfig.ingest_storage.enabled).to.equal(false);
             expect(mimir.kafka.enabled).to.equal(false);
             expect(ofType(run, KAFKA)).to.have.length(0);
-            expect(releases(run).map((r) => r.inputs.chart)).to.not.include("strimzi-kafka-operator");
+            expect(releases(run).map((r) => releaseChart(r.inputs))).to.not.include("strimzi-kafka-operator");
             expect(releaseOf(run, "kube-prometheus-stack").inputs.values.prometheus.prometheusSpec.remoteWrite).to.deep.equal([{ url: URLS.mimirPush }]);
         });
     });
@@ -342,14 +358,13 @@ describe("observability", () => {
             const run = await stack("prod");
             const mine = observabilityChildren(run);
             const charts = releases(run).filter((r) => mine.includes(r));
-            expect(charts.map((r) => r.inputs.chart).sort()).to.deep.equal([
+            expect(charts.map((r) => releaseChart(r.inputs)).sort()).to.deep.equal([
                 "grafana", "kiali-server", "kube-prometheus-stack", "loki", "mimir-distributed", "strimzi-kafka-operator", "tempo-distributed",
             ]);
             const catalog = Object.values(CHARTS);
             for (const release of charts) {
-                const pinned = catalog.find((c) => c.chart === release.inputs.chart)!;
-                expect(release.inputs.version, release.inputs.chart).to.equal(pinned.version);
-                expect(release.inputs.repositoryOpts.repo, release.inputs.chart).to.equal(pinned.repo);
+                const pinned = catalog.find((c) => c.chart === releaseChart(release.inputs))!;
+                expect(release.inputs.version, release.name).to.equal(pinned.version);
             }
         });
 
@@ -485,7 +500,7 @@ describe("observability", () => {
                 c.security.istio.enabled = false;
                 c.observability.kiali.enabled = false;
             });
-            expect(releases(noMesh).map((r) => r.inputs.chart)).to.not.include("kiali-server");
+            expect(releases(noMesh).map((r) => releaseChart(r.inputs))).to.not.include("kiali-server");
             expect(ofType(noMesh, "kubernetes:monitoring.coreos.com/v1:PodMonitor")).to.have.length(0);
             expect(ofType(noMesh, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.labels?.grafana_dashboard).map((c) => c.inputs.metadata.name))
                 .to.not.include("dashboard-istio-mesh");
@@ -511,16 +526,16 @@ describe("observability", () => {
     });
 
     describe("pods", () => {
-        it("dev runs 4 Prometheus-stack pods plus a node-exporter per node, 2 Loki, 1 Tempo and 1 Grafana", async () => {
+        it("dev runs 4 Prometheus-stack pods, a node-exporter per node and 2 admission-webhook jobs at peak, 2 Loki, 1 Tempo and 1 Grafana", async () => {
             const run = await stack("dev");
             expect(nodeCount(run.config)).to.equal(2);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 6, loki: 2, tempo: 1, grafana: 1 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1 });
         });
 
-        it("prod runs 22 Mimir, 10 Loki, 14 Tempo, 4 Kafka, 2 Grafana and 2 Kiali pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir (model), 10 Loki, 14 Tempo, 3 Kafka brokers and their operator, 2 Grafana and 2 Kiali pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 7, mimir: 22, kafka: 4, loki: 10, tempo: 14, grafana: 2, kiali: 2 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 14, grafana: 2, kiali: 2 });
         });
     });
 });

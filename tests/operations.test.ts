@@ -2,16 +2,18 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { workloadsOf } from "../components/helm/workload-registry";
-import { headlampValues, headlampWorkloads } from "../components/operations/headlamp";
-import { kubecostValues, kubecostWorkloads } from "../components/operations/kubecost";
+import { releaseChart } from "../components/helm/workloads";
+import { headlampValues } from "../components/operations/headlamp";
+import { kubecostValues } from "../components/operations/kubecost";
 import { unknownValuesKeys } from "../lib/chart-keys";
+import { unsizedContainers } from "../lib/workloads";
+import { chartWorkloads, workloadsOf } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => releaseChart(r.inputs) === chart);
 const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     const found = releaseOf(run, chart);
     expect(found, `releases of ${chart}`).to.have.length(1);
@@ -19,34 +21,34 @@ const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
 };
 
 describe("operations: Kubecost and Headlamp", () => {
-    describe("Kubecost model", () => {
-        it("counts every workload of the chart's defaults, the DaemonSet included", () => {
-            const workloads = kubecostWorkloads({});
-            expect(workloads.map((w) => `${w.name}:${w.kind}`)).to.deep.equal([
-                "finops-agent:Deployment", "local-store:Deployment", "aggregator:StatefulSet", "frontend:Deployment",
-                "cloud-cost:Deployment", "forecasting:Deployment", "cluster-controller:Deployment", "network-costs:DaemonSet",
-            ]);
-        });
+    describe("Kubecost, rendered", () => {
+        const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", environment: "prod" });
+        const running = (v: Record<string, unknown>) => chartWorkloads(CHARTS.kubecost, v).map((w) => `${w.name.replace(/^kubecost-/, "")}:${w.kind}:${w.replicas}`).sort();
 
-        it("drops the local store when federated storage replaces it", () => {
-            const names = kubecostWorkloads({ global: { federatedStorage: { existingSecret: "store" } } }).map((w) => w.name);
-            expect(names).to.not.include("local-store");
-        });
-
-        it("keeps four workloads, none able to change the cluster, and names the encrypted class for every volume", () => {
-            const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", environment: "prod" });
-            expect(kubecostWorkloads(values).map((w) => [w.name, w.replicas])).to.deep.equal([["finops-agent", 1], ["local-store", 1], ["aggregator", 1], ["frontend", 1]]);
+        it("runs four workloads, none able to change the cluster, and names the encrypted class for every volume", () => {
+            expect(running(values)).to.deep.equal(["aggregator:StatefulSet:1", "finopsagent:Deployment:1", "frontend:Deployment:1", "local-store:Deployment:1"]);
             const v = values as any;
             expect([v.global.defaultStorageClass, v.localStore.persistentVolume.storageClass, v.aggregator.aggregatorDbStorage.storageClass, v.aggregator.persistentConfigsStorage.storageClass])
                 .to.deep.equal(["gp3", "gp3", "gp3", "gp3"]);
             expect(v.clusterController.enabled).to.equal(false);
+            const claims = chartWorkloads(CHARTS.kubecost, values).flatMap((w) => w.claims);
+            expect(claims.length).to.be.greaterThan(0);
+            for (const claim of claims) expect(claim.storageClass, claim.name).to.equal("gp3");
+        });
+
+        it("drops the local store only when localStore.enabled is off: federated storage alone keeps it", () => {
+            const localStore = (v: Record<string, unknown>) => running(v).filter((n) => n.startsWith("local-store"));
+            expect(localStore({ ...values, global: { ...(values as any).global, federatedStorage: { existingSecret: "store" } } })).to.deep.equal(["local-store:Deployment:1"]);
+            expect(localStore({ ...values, localStore: { ...(values as any).localStore, enabled: false } })).to.deep.equal([]);
         });
     });
 
-    describe("Headlamp model", () => {
-        it("reads replicaCount and resources, with the chart's one replica by default", () => {
-            expect(headlampWorkloads({})).to.deep.equal([{ component: "headlamp", name: "headlamp", kind: "Deployment", replicas: 1, resources: undefined }]);
-            expect(headlampWorkloads(headlampValues("prod"))[0].resources).to.deep.equal({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+    describe("Headlamp, rendered", () => {
+        it("runs the chart's one replica with the stack's requests", () => {
+            const [headlamp, ...others] = chartWorkloads(CHARTS.headlamp, headlampValues("prod"));
+            expect(others).to.deep.equal([]);
+            expect({ kind: headlamp.kind, replicas: headlamp.replicas }).to.deep.equal({ kind: "Deployment", replicas: 1 });
+            expect(headlamp.containers.map((c) => [c.name, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB])).to.deep.equal([["headlamp", 50, 128, 256]]);
         });
     });
 
@@ -88,10 +90,11 @@ describe("operations: Kubecost and Headlamp", () => {
             expect(prod.outputs.operationsTools).to.deep.equal(["kubecost", "headlamp"]);
         });
 
-        it("models four Kubecost pods and one Headlamp pod", async () => {
+        it("runs four Kubecost pods and one Headlamp pod, each with the mesh's sidecar", async () => {
             const prod = await stack("prod");
-            const pods = (chart: string) => workloadsOf(onlyRelease(prod, chart)).reduce((n, w) => n + w.replicas, 0);
-            expect([pods("kubecost"), pods("headlamp")]).to.deep.equal([4, 1]);
+            const workloads = (chart: string) => workloadsOf(prod, onlyRelease(prod, chart));
+            expect([workloads("kubecost"), workloads("headlamp")].map((ws) => ws.reduce((n, w) => n + w.replicas, 0))).to.deep.equal([4, 1]);
+            for (const w of [...workloads("kubecost"), ...workloads("headlamp")]) expect(w.containers.map((c) => c.name), w.name).to.include("istio-proxy");
         });
     });
 
@@ -105,7 +108,7 @@ describe("operations: Kubecost and Headlamp", () => {
                 for (const chart of ["kubecost", "headlamp"]) {
                     const release = onlyRelease(run, chart);
                     expect(unknownValuesKeys(chart, release.inputs.version, release.inputs.values), `${run.stack} ${chart}`).to.deep.equal([]);
-                    for (const workload of workloadsOf(release)) expect(workload.resources, `${run.stack} ${chart} ${workload.name}`).to.not.equal(undefined);
+                    for (const workload of workloadsOf(run, release)) expect(unsizedContainers(workload), `${run.stack} ${chart} ${workload.name}`).to.deep.equal([]);
                 }
             }
         });

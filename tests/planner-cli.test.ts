@@ -126,3 +126,20 @@ describe("planner CLI policy exit status", () => {
         expect(violation.nist).to.include("SC-7");
     });
 });
+
+describe("planner CLI image inventory", () => {
+    it("lists every image the stack runs with its registry, in the text report and in --json", async () => {
+        const text = await cli(["--stack", "dev"]);
+        const json = await cli(["--stack", "dev", "--json"]);
+        const images: { image: string; registry: string; usedBy: string[] }[] = JSON.parse(json.stdout).images;
+        const registries = [...new Set(images.map((i) => i.registry))];
+        expect(text.stdout).to.include(`Images: ${images.length} from ${registries.length} registries`);
+        for (const { image, registry } of images) {
+            expect(text.stdout).to.include(`  ${registry}\n`).and.include(`    ${image}`);
+            expect(image.startsWith("<EKS add-on") || registry === "docker.io" || image.startsWith(`${registry}/`), image).to.equal(true);
+        }
+        // Rendered, operator-made and injected containers alike: Prometheus itself comes from its custom resource.
+        expect(images.find((i) => i.image.startsWith("quay.io/prometheus/prometheus:"))?.usedBy).to.deep.equal(["nist-eks-dev-observability-prometheus StatefulSet prometheus-kube-prometheus-stack-prometheus/prometheus"]);
+        expect(images.find((i) => i.image === "docker.io/grafana/tempo:2.10.8")?.registry).to.equal("docker.io");
+    });
+});

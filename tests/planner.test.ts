@@ -5,7 +5,9 @@ import { compareStacks, DECISIONS } from "../planner/compare";
 import { CostEstimate, CostLine, estimateCost } from "../planner/cost";
 import { buildInventory, STACK_LEVEL } from "../planner/inventory";
 import { planJson, planRun, StackPlan } from "../planner/plan";
-import { countPods, podsOf } from "../planner/pods";
+import { countPods } from "../planner/pods";
+import { podsOf } from "../lib/workloads";
+import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -162,8 +164,8 @@ describe("planner pods", () => {
             const desired = ofType(run, "aws:eks/nodeGroup:NodeGroup").reduce((t, g) => t + g.inputs.scalingConfig.desiredSize, 0);
             expect(pods.nodeCount, name).to.equal(desired);
             expect(pods.total, name).to.equal(pods.sources.reduce((t, s) => t + s.pods, 0));
-            expect(pods.sources.find((s) => s.what === "vpc-cni")?.pods, `${name} aws-node`).to.equal(desired);
-            expect(pods.sources.find((s) => s.what === "cluster-autoscaler")?.pods, `${name} autoscaler`).to.equal(1);
+            expect(pods.sources.find((s) => s.name === "eks-addon vpc-cni")?.pods, `${name} aws-node`).to.equal(desired);
+            expect(pods.sources.find((s) => s.component === "cluster-autoscaler")?.pods, `${name} autoscaler`).to.equal(1);
         }
     });
 });
@@ -185,6 +187,11 @@ describe("planner comparison and reports", () => {
         if (!found) throw new Error(`no row ${decision}`);
         return found;
     };
+
+    it("reads a deployed component from its release, whose chart is a vendored folder", () => {
+        expect(row("Prometheus").values).to.deep.equal(["on (kube-prometheus-stack)", "on (kube-prometheus-stack)"]);
+        expect(row("Tempo").values).to.deep.equal(["single-binary, on (tempo)", "distributed, on (tempo-distributed)"]);
+    });
 
     it("compares capacity at the desired size: nodes, slots, requests and headroom from each stack's plan", () => {
         const capacity = Object.fromEntries(compare().capacity.map((r) => [r.id, r.values]));
@@ -259,5 +266,13 @@ describe("planner comparison and reports", () => {
         expect(json.resources).to.have.length(prod.resources.length);
         expect(json.resources[0]).to.include.keys("type", "name", "urn", "inputs").and.not.include.keys("outputs");
         expect(json.cost.total).to.equal(plans[1].cost.total);
+    });
+});
+
+describe("image registries", () => {
+    it("read the registry host from a reference as container runtimes do", () => {
+        expect(["quay.io/prometheus/prometheus:v3", "grafana/loki:3", "memcached:1.6", "localhost/x:1", "registry:5000/x:1", "docker.io/grafana/grafana:13"].map(registryOf))
+            .to.deep.equal(["quay.io", "docker.io", "docker.io", "localhost", "registry:5000", "docker.io"]);
+        expect(registryOf("<EKS add-on coredns v1.12.4-eksbuild.1>")).to.equal(EKS_ADDON_REGISTRY);
     });
 });

@@ -2,12 +2,15 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
+import { parseCpu, parseMemory } from "../lib/quantity";
 import {
-    ISTIO_NAMESPACE, MESH_MEMBERSHIP, isMeshed, istiodValues, istiodWorkloads, meshPeerAuthentication,
+    ISTIO_NAMESPACE, MESH_MEMBERSHIP, isMeshed, istiodValues, meshPeerAuthentication,
 } from "../components/security/istio";
-import { TRIVY_SCANNER_KEYS, trivyValues, trivyWorkloads } from "../components/security/trivy";
+import { TRIVY_SCANNER_KEYS, trivyValues } from "../components/security/trivy";
 import { unknownValuesKeys } from "../lib/chart-keys";
+import { unsizedContainers } from "../lib/workloads";
+import { chartWorkloads, workloadsOf } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -15,7 +18,7 @@ const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication"
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const ALL_SCANNERS = ["vulnerability", "configAudit", "rbacAssessment", "exposedSecrets", "infraAssessment"] as const;
 
-const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const releaseOf = (run: StackRun, chart: string) => ofType(run, RELEASE).filter((r) => releaseChart(r.inputs) === chart);
 const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     const found = releaseOf(run, chart);
     expect(found, `releases of ${chart}`).to.have.length(1);
@@ -54,16 +57,9 @@ describe("security: mesh and scanning", () => {
             const one = istiodValues({ enabled: true, istiodReplicas: 1, mtlsMode: "STRICT" }, "dev");
             expect(one).to.not.have.property("pdb");
             expect((one.global as any).defaultPodDisruptionBudget).to.deep.equal({ enabled: false });
-            expect(istiodWorkloads(two)).to.deep.equal([{
-                component: "istio", name: "istiod", kind: "Deployment", replicas: 2,
-                resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-            }]);
-        });
-
-        it("model istiod's chart defaults: the HPA keeps autoscaleMin pods", () => {
-            expect(istiodWorkloads({})[0]).to.deep.include({ replicas: 1, resources: undefined });
-            expect(istiodWorkloads({ autoscaleMin: 3 })[0].replicas).to.equal(3);
-            expect(istiodWorkloads({ autoscaleEnabled: false, replicaCount: 4, autoscaleMin: 3 })[0].replicas).to.equal(4);
+            const [istiod] = chartWorkloads(CHARTS.istiod, two);
+            expect({ name: istiod.name, kind: istiod.kind, replicas: istiod.replicas }).to.deep.equal({ name: "istiod", kind: "Deployment", replicas: 2 });
+            expect(istiod.containers.map((c) => [c.name, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB])).to.deep.equal([["discovery", 250, 512, 1024]]);
         });
 
         it("write the mesh-wide policy as security.istio.io/v1 in the root namespace", () => {
@@ -87,10 +83,10 @@ describe("security: mesh and scanning", () => {
             expect(Object.keys(TRIVY_SCANNER_KEYS).sort()).to.deep.equal([...ALL_SCANNERS].sort());
         });
 
-        it("model the Trivy server StatefulSet only when the built-in server is on", () => {
-            expect(trivyWorkloads({}).map((w) => w.name)).to.deep.equal(["trivy-operator"]);
-            const withServer = trivyWorkloads({ operator: { builtInTrivyServer: true }, trivy: { server: { replicas: 2 } } });
-            expect(withServer.map((w) => [w.name, w.kind, w.replicas])).to.deep.equal([["trivy-operator", "Deployment", 1], ["trivy-server", "StatefulSet", 2]]);
+        it("render the Trivy server StatefulSet only when the built-in server is on", () => {
+            expect(chartWorkloads(CHARTS.trivyOperator, {}).map((w) => [w.kind, w.replicas])).to.deep.equal([["Deployment", 1]]);
+            const withServer = chartWorkloads(CHARTS.trivyOperator, { operator: { builtInTrivyServer: true }, trivy: { server: { replicas: 2 } } });
+            expect(withServer.map((w) => [w.kind, w.replicas]).sort()).to.deep.equal([["Deployment", 1], ["StatefulSet", 2]]);
         });
     });
 
@@ -197,18 +193,31 @@ describe("security: mesh and scanning", () => {
                 for (const chart of charts) {
                     const release = onlyRelease(run, chart);
                     expect(unknownValuesKeys(chart, release.inputs.version, release.inputs.values), `${run.stack} ${chart}`).to.deep.equal([]);
-                    for (const workload of workloadsOf(release)) {
-                        expect(workload.resources, `${run.stack} ${chart} ${workload.name}`).to.not.equal(undefined);
-                    }
+                    for (const workload of workloadsOf(run, release)) expect(unsizedContainers(workload), `${run.stack} ${chart} ${workload.name}`).to.deep.equal([]);
                 }
             }
             expect(onlyRelease(devWithAll, "istiod").inputs.values).to.not.have.property("pdb");
         });
 
-        it("model istio-system at two istiod pods and one Trivy operator pod in prod", async () => {
+        it("run two istiod pods and one Trivy operator in prod, plus Trivy's scan jobs at their concurrency limit", async () => {
             const prod = await stack("prod");
-            const pods = (chart: string) => workloadsOf(onlyRelease(prod, chart)).reduce((n, w) => n + w.replicas, 0);
-            expect([pods("base"), pods("istiod"), pods("trivy-operator")]).to.deep.equal([0, 2, 1]);
+            const workloads = (chart: string) => workloadsOf(prod, onlyRelease(prod, chart)).map((w) => `${w.kind} ${w.name.replace(/^nist-eks-prod-security-trivy-/, "")} x${w.replicas}`);
+            expect([workloads("base"), workloads("istiod"), workloads("trivy-operator")]).to.deep.equal([
+                [], ["Deployment istiod x2"], ["Deployment trivy-operator x1", `Job scan-vulnerabilityreport x${onlyRelease(prod, "trivy-operator").inputs.values.operator.scanJobsConcurrentLimit}`],
+            ]);
+        });
+
+        it("give every pod in a meshed namespace istiod's sidecar, sized by its values, and none elsewhere", async () => {
+            const prod = await stack("prod");
+            const proxy = onlyRelease(prod, "istiod").inputs.values.global.proxy.resources;
+            for (const w of stackWorkloads(prod.resources).workloads.filter((x) => x.containers.length > 0)) {
+                const sidecars = w.containers.filter((c) => c.name === "istio-proxy");
+                const injected = isMeshed(w.namespace) && !w.hostNetwork;
+                expect(sidecars.length, `${w.namespace}/${w.name}`).to.equal(injected ? 1 : 0);
+                for (const c of sidecars) {
+                    expect(c).to.deep.include({ image: "registry.istio.io/release/proxyv2:1.30.3", cpuRequestMillicores: parseCpu(proxy.requests.cpu), memoryRequestMiB: parseMemory(proxy.requests.memory) });
+                }
+            }
         });
     });
 });

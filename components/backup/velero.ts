@@ -6,7 +6,7 @@
 import { BackupConfig, Environment } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
-import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
@@ -130,17 +130,6 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             template: { ttl: veleroTtl(s.ttl), storageLocation: VELERO_LOCATION },
         }])),
     };
-}
-
-/** The server Deployment (always one pod) and the node agent DaemonSet when it is deployed. */
-export function veleroWorkloads(values: Record<string, any>): Workload[] {
-    const workloads: Workload[] = [
-        { component: "velero", name: "velero", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["resources"]) },
-    ];
-    if (valueAt(values, ["deployNodeAgent"]) === true) {
-        workloads.push({ component: "velero", name: "node-agent", kind: "DaemonSet", replicas: 1, resources: resourcesAt(values, ["nodeAgent", "resources"]) });
-    }
-    return workloads;
 }
 
 export interface VeleroPolicyInput {

@@ -3,7 +3,8 @@
  * they run, so that the capacity plan counts kube-system too.
  */
 import { sortedJson } from "../../lib/json";
-import { PodResources, Workload, podResources } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
+import type { ModelledWorkload } from "../helm/workloads";
 
 export type AddonName = "vpc-cni" | "kube-proxy" | "coredns" | "aws-ebs-csi-driver" | "eks-pod-identity-agent";
 
@@ -48,19 +49,23 @@ export function addonConfiguration(addon: AddonName, prefixDelegation: boolean):
     }
 }
 
-/** The workloads an add-on runs, read back from its configuration values. */
-export function addonWorkloads(inputs: Record<string, any>): Workload[] {
+/**
+ * MODEL, not a render: EKS installs its managed add-ons without a chart we could render, so their
+ * workloads are read back from the configuration values we send. Their images come from AWS's
+ * add-on registry at the pinned add-on version, which the inventory names as such.
+ */
+export function addonWorkloads(inputs: Record<string, any>): ModelledWorkload[] {
     const values = inputs.configurationValues ? JSON.parse(inputs.configurationValues) : {};
-    const component = "eks-addons";
+    const image = `<EKS add-on ${inputs.addonName} ${inputs.addonVersion ?? "(default version)"}>`;
     switch (inputs.addonName as AddonName) {
-        case "vpc-cni": return [{ component, name: "aws-node", kind: "DaemonSet", replicas: 1, resources: values.resources }];
-        case "kube-proxy": return [{ component, name: "kube-proxy", kind: "DaemonSet", replicas: 1, resources: values.resources }];
-        case "coredns": return [{ component, name: "coredns", kind: "Deployment", replicas: values.replicaCount ?? COREDNS_REPLICAS, resources: values.resources }];
+        case "vpc-cni": return [{ name: "aws-node", kind: "DaemonSet", replicas: 1, image, resources: values.resources }];
+        case "kube-proxy": return [{ name: "kube-proxy", kind: "DaemonSet", replicas: 1, image, resources: values.resources }];
+        case "coredns": return [{ name: "coredns", kind: "Deployment", replicas: values.replicaCount ?? COREDNS_REPLICAS, image, resources: values.resources }];
         case "aws-ebs-csi-driver": return [
-            { component, name: "ebs-csi-controller", kind: "Deployment", replicas: values.controller?.replicaCount ?? EBS_CONTROLLER_REPLICAS, resources: values.controller?.resources },
-            { component, name: "ebs-csi-node", kind: "DaemonSet", replicas: 1, resources: values.node?.resources },
+            { name: "ebs-csi-controller", kind: "Deployment", replicas: values.controller?.replicaCount ?? EBS_CONTROLLER_REPLICAS, image, resources: values.controller?.resources },
+            { name: "ebs-csi-node", kind: "DaemonSet", replicas: 1, image, resources: values.node?.resources },
         ];
-        case "eks-pod-identity-agent": return [{ component, name: "eks-pod-identity-agent", kind: "DaemonSet", replicas: 1, resources: POD_IDENTITY_AGENT_RESOURCES }];
+        case "eks-pod-identity-agent": return [{ name: "eks-pod-identity-agent", kind: "DaemonSet", replicas: 1, image, resources: POD_IDENTITY_AGENT_RESOURCES }];
         default: return [];
     }
 }

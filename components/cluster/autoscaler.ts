@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 import { CHARTS } from "../helm/catalog";
 import { HelmChart, installHelmChart } from "../helm/release";
-import { Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { podResources } from "../helm/values";
 import { KubernetesContext } from "./context";
 
 /** The service account name is pinned so that the IRSA trust condition names exactly it. */
@@ -54,17 +54,6 @@ export function autoscalerPolicy(clusterName: string): string {
             },
         ],
     });
-}
-
-/** The workloads the chart runs: one Deployment. */
-export function autoscalerWorkloads(values: Record<string, any>): Workload[] {
-    return [{
-        component: "cluster-autoscaler",
-        name: "cluster-autoscaler",
-        kind: "Deployment",
-        replicas: valueAt(values, ["replicaCount"]) ?? 1,
-        resources: resourcesAt(values, ["resources"]),
-    }];
 }
 
 /** Installs the Cluster Autoscaler in kube-system, so that node groups' max sizes mean something. */

@@ -147,7 +147,7 @@ export class Cluster extends pulumi.ComponentResource {
         const declaredWorkloads: DeclaredResource[] = [];
         const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
             const configurationValues = addonConfiguration(addonName, config.prefixDelegation);
-            declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, configurationValues } });
+            declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, addonVersion: addonVersion(config, addonName), configurationValues } });
             return new aws.eks.Addon(`${name}-${addonName}`, {
                 clusterName: cluster.name,
                 addonName,

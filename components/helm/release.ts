@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
 import { ChartSource } from "./catalog";
+import { WORKLOAD_TYPES } from "./workloads";
 
 /** Resolved references (bucket names, ARNs) a values builder receives, plus the IRSA role's ARN. */
 export type ValuesRefs<K extends string> = Readonly<Record<K, string>> & { readonly irsaRoleArn?: string };
@@ -51,11 +53,11 @@ export function installHelmChart<K extends string = never>(name: string, args: H
             policy: args.irsa.policy,
         }, { parent, provider: ctx.awsProvider })
         : undefined;
+    const location = chartLocation(args.source);
     const release = new k8s.helm.v3.Release(name, {
         name,
-        chart: args.source.chart,
+        ...location,
         version: args.source.version,
-        repositoryOpts: { repo: args.source.repo },
         namespace,
         values: pulumi.all({ ...(args.refs ?? {}), ...(role ? { irsaRoleArn: role.arn } : {}) } as Record<string, pulumi.Input<string>>)
             .apply((refs) => sortKeys(args.values(refs as ValuesRefs<K>)) as Record<string, unknown>),
@@ -64,19 +66,44 @@ export function installHelmChart<K extends string = never>(name: string, args: H
         timeout: 900,
         maxHistory: 10,
     }, { parent, provider: ctx.kubernetesProvider, dependsOn: [...namespaceDependency, ...ctx.ready, ...(args.dependsOn ?? [])] });
-    ctx.declaredWorkloads.push({ type: "kubernetes:helm.sh/v3:Release", inputs: { chart: args.source.chart, values: args.values(placeholderRefs(args)) } });
+    const namespaceName = typeof args.namespace === "string" ? args.namespace : NAMESPACE_NAMES.get(args.namespace);
+    if (namespaceName === undefined) throw new Error(`Release ${name}: its namespace was not made with createNamespace`);
+    ctx.declaredWorkloads.push({
+        type: WORKLOAD_TYPES.release,
+        inputs: { name, namespace: namespaceName, chart: location.chart, version: args.source.version, values: sortKeys(args.values(placeholderRefs(args))) },
+    });
     return { release, irsaRole: role?.arn };
 }
 
-/** Stand-ins for references that exist only once resources are deployed. */
+/**
+ * Stand-ins for references that exist only once resources are deployed. They are rendered too, so
+ * they must survive a template that writes them unquoted into YAML: a plain token, no ": ".
+ */
 function placeholderRefs<K extends string>(args: HelmChartArgs<K>): ValuesRefs<K> {
     const keys = [...Object.keys(args.refs ?? {}), ...(args.irsa ? ["irsaRoleArn"] : [])];
-    return Object.fromEntries(keys.map((key) => [key, `<${key}: known after deploy>`])) as ValuesRefs<K>;
+    return Object.fromEntries(keys.map((key) => [key, `${key}-known-after-deploy`])) as ValuesRefs<K>;
 }
+
+/**
+ * Where a release installs its chart from: the vendored folder, relative to the project root (the
+ * working directory of `pulumi up`), so that what the tests render is exactly what is installed and
+ * no chart repository is needed at install time; the chart's repository only for a pinned chart
+ * that is not vendored yet (see charts/lock.json `missing`).
+ */
+export function chartLocation(source: ChartSource): { chart: string; repositoryOpts?: { repo: string } } {
+    return lockedChart(source.chart, source.version) ? { chart: `./${vendorPath(source.chart)}` } : { chart: source.chart, repositoryOpts: { repo: source.repo } };
+}
+
+/** The names of the namespaces createNamespace made, for the declared workloads. */
+const NAMESPACE_NAMES = new WeakMap<k8s.core.v1.Namespace, string>();
 
 /** A namespace for platform workloads; `meshed` turns Istio sidecar injection on. */
 export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(name, {
-        metadata: { name, labels: meshed ? { "istio-injection": "enabled" } : {} },
-    }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
+    const labels: Record<string, string> = meshed ? { "istio-injection": "enabled" } : {};
+    const metadata = { name, labels };
+    const namespace = new k8s.core.v1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
+    NAMESPACE_NAMES.set(namespace, name);
+    // Admission injects sidecars by this label, so the declared workloads carry it too.
+    ctx.declaredWorkloads.push({ type: WORKLOAD_TYPES.namespace, inputs: { metadata } });
+    return namespace;
 }

@@ -1,54 +1,261 @@
 /**
- * What runs in the cluster, derived from what the program declares: each chart (and each
- * workload-bearing custom resource) knows, from its values, which workloads it runs, how many
- * replicas each has and what each requests. Pod counts and the capacity plan both read this.
+ * What runs in the cluster: every Helm release rendered by the pinned Helm with the values the
+ * program sends, plus what admission and operators add on top of the render (Istio sidecars in
+ * meshed namespaces, Prometheus and Alertmanager pods from their custom resources, Kafka brokers
+ * from the KafkaNodePool, Trivy's scan jobs at their concurrency limit). Models remain only where
+ * no chart source exists: the EKS managed add-ons, and Mimir until its chart is vendored. The
+ * capacity check, the pod count, the volume cost and the image inventory all read this one list.
  */
+import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
+import { lockedChart, readLock } from "../../lib/helm/vendor";
+import { parseCpu, parseMemory } from "../../lib/quantity";
+import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
+import { addonWorkloads } from "../cluster/addons";
+import { CHARTS } from "./catalog";
+import { mimirWorkloads } from "../observability/mimir";
 
-export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet";
-
-/** Requests and the memory limit of one pod, as Kubernetes quantities ("250m", "512Mi"). */
-export interface PodResources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly memory: string };
-}
-
-export interface Workload {
-    /** The platform component it belongs to, e.g. "mimir" or "velero". */
-    readonly component: string;
-    /** The workload's name within the component, e.g. "ingester-zone-a". */
-    readonly name: string;
-    readonly kind: WorkloadKind;
-    /** Pods for a Deployment or StatefulSet; ignored for a DaemonSet, which runs one per node. */
-    readonly replicas: number;
-    /** Undefined when the values leave the chart's empty default in place. */
-    readonly resources?: PodResources;
-}
-
-/** A resource as the engine (or a test) sees it: its type token and resolved inputs. */
+/** A resource as the program declares it (or the engine records it): its type token and inputs. */
 export interface DeclaredResource {
     readonly type: string;
     readonly inputs: Record<string, any>;
 }
 
-/** Derives the workloads of one chart from the values a Release sets. */
-export type ChartWorkloads = (values: Record<string, any>) => Workload[];
+export const WORKLOAD_TYPES = {
+    release: "kubernetes:helm.sh/v3:Release",
+    namespace: "kubernetes:core/v1:Namespace",
+    kafka: "kubernetes:kafka.strimzi.io/v1:Kafka",
+    kafkaNodePool: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+    addon: "aws:eks/addon:Addon",
+    cluster: "aws:eks/cluster:Cluster",
+} as const;
 
-/** Reads a path of plain keys from a values object. */
-export function valueAt(values: unknown, path: readonly string[]): any {
-    return path.reduce<any>((node, key) => (node !== null && typeof node === "object" ? node[key] : undefined), values);
+/** The chart a release installs: the last segment of a vendored path or a repository chart name. */
+export function releaseChart(inputs: Record<string, any>): string {
+    return String(inputs.chart).split("/").pop()!;
 }
 
-/** The resources a values block sets at `path`, or undefined where the chart default ({}) stays. */
-export function resourcesAt(values: unknown, path: readonly string[]): PodResources | undefined {
-    const block = valueAt(values, path);
-    const cpu = block?.requests?.cpu;
-    const memory = block?.requests?.memory;
-    const memoryLimit = block?.limits?.memory;
-    if (typeof cpu !== "string" || typeof memory !== "string" || typeof memoryLimit !== "string") return undefined;
-    return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
+/** The platform component a chart belongs to (several charts may make one, e.g. Tempo's two). */
+export function componentOf(chart: string): string {
+    const source = Object.values(CHARTS).find((c) => c.chart === chart);
+    if (!source) throw new Error(`Chart ${chart} is not in the catalog (components/helm/catalog.ts)`);
+    return source.component;
 }
 
-/** A values block that sets requests and a memory limit, for the platform's add-ons to use. */
-export function podResources(cpu: string, memory: string, memoryLimit: string): { requests: { cpu: string; memory: string }; limits: { memory: string } } {
-    return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
+/** What the program sends Helm for each release whose chart is vendored. */
+export function releaseRequests(resources: readonly DeclaredResource[], kubeVersion: string): ReleaseRequest[] {
+    const releases = resources.filter((r) => r.type === WORKLOAD_TYPES.release);
+    const apiVersions = clusterApiVersions(releases.map((r) => releaseChart(r.inputs)));
+    const lock = readLock();
+    return releases.filter((r) => lockedChart(releaseChart(r.inputs), r.inputs.version, lock)).map((r) => ({
+        name: String(r.inputs.name),
+        namespace: String(r.inputs.namespace),
+        chart: releaseChart(r.inputs),
+        version: String(r.inputs.version),
+        values: r.inputs.values ?? {},
+        kubeVersion,
+        apiVersions,
+    }));
+}
+
+/** The Kubernetes minor version of the engine's recorded cluster. */
+export function recordedKubeVersion(resources: readonly DeclaredResource[]): string {
+    const cluster = resources.find((r) => r.type === WORKLOAD_TYPES.cluster);
+    if (!cluster?.inputs.version) throw new Error("The stack declares no EKS cluster with a version: nothing to render its releases against");
+    return String(cluster.inputs.version);
+}
+
+/** Renders every release of a stack with a bounded pool of Helm processes, filling the cache. */
+export async function prerender(resources: readonly DeclaredResource[], kubeVersion = recordedKubeVersion(resources)): Promise<void> {
+    await renderReleases(releaseRequests(resources, kubeVersion));
+}
+
+export interface StackWorkloads {
+    readonly workloads: readonly Workload[];
+    /** Each rendered release by its name. */
+    readonly renders: ReadonlyMap<string, { readonly request: ReleaseRequest; readonly rendered: RenderedRelease }>;
+}
+
+const computed = new WeakMap<readonly DeclaredResource[], StackWorkloads>();
+
+/**
+ * Everything a stack runs (see the module comment). Releases render synchronously, from the
+ * cache where their content was rendered before; a render error names the release and chart.
+ */
+export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersion?: string): StackWorkloads {
+    const known = computed.get(resources);
+    if (known) return known;
+    const releases = resources.some((r) => r.type === WORKLOAD_TYPES.release);
+    const renders = new Map(releaseRequests(resources, kubeVersion ?? (releases ? recordedKubeVersion(resources) : "")).map((request) => [request.name, { request, rendered: renderRelease(request) }]));
+    const workloads: Workload[] = [];
+    for (const resource of resources) {
+        if (resource.type === WORKLOAD_TYPES.release) {
+            const render = renders.get(String(resource.inputs.name));
+            if (render) workloads.push(...manifestWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests), ...operatorWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests));
+            else workloads.push(...releaseModel(resource));
+        } else if (resource.type === WORKLOAD_TYPES.addon) {
+            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelled(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
+        } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
+            workloads.push(kafkaBrokers(resource, resources, renders));
+        }
+    }
+    workloads.push(...trivyScanJobs(renders));
+    const result = { workloads: withSidecars(workloads, resources, renders), renders };
+    computed.set(resources, result);
+    return result;
+}
+
+/** A release whose chart is not vendored: its isolated model, or an error naming what is missing. */
+function releaseModel(resource: DeclaredResource): Workload[] {
+    const chart = releaseChart(resource.inputs);
+    if (chart === "mimir-distributed") {
+        // MODEL: mimir-distributed 6.2.0's source is not vendored yet (charts/lock.json `missing`);
+        // these workloads are our reading of its values, not a render. Remove once it is vendored.
+        return mimirWorkloads(resource.inputs.values ?? {}).map((m) => modelled(String(resource.inputs.name), componentOf(chart), String(resource.inputs.namespace), m));
+    }
+    throw new Error(`Release ${resource.inputs.name}: chart ${chart} ${resource.inputs.version} is neither vendored (npm run charts:sync) nor modelled`);
+}
+
+/** A workload of one of the remaining models, as requests, limits, image and claims. */
+export interface ModelledWorkload {
+    readonly name: string;
+    readonly kind: WorkloadKind;
+    readonly replicas: number;
+    readonly image: string;
+    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+    /** Per-pod claims (StatefulSet volume claim templates). */
+    readonly claims?: readonly { readonly name: string; readonly size: string; readonly storageClass?: string }[];
+}
+
+function modelled(source: string, component: string, namespace: string, m: ModelledWorkload): Workload {
+    const container: Container = {
+        name: m.name,
+        image: m.image,
+        ...(m.resources ? { cpuRequestMillicores: parseCpu(m.resources.requests.cpu), memoryRequestMiB: parseMemory(m.resources.requests.memory), memoryLimitMiB: parseMemory(m.resources.limits.memory) } : {}),
+    };
+    const claims: Claim[] = (m.claims ?? []).map((c) => ({ name: c.name, perPod: true, sizeMiB: parseMemory(c.size), ...(c.storageClass ? { storageClass: c.storageClass } : {}) }));
+    return { source, component, name: m.name, namespace, kind: m.kind, replicas: m.replicas, containers: [container], initContainers: [], claims, origin: "model", podLabels: {}, podAnnotations: {}, hostNetwork: false };
+}
+
+/** The value of a `--flag=value` argument of the first container. */
+function argument(manifest: Manifest | undefined, flag: string): string | undefined {
+    const args: string[] = manifest?.spec?.template?.spec?.containers?.[0]?.args ?? [];
+    return args.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+}
+
+/** The claim template of a Prometheus or Alertmanager spec.storage, if it asks for one. */
+function storageClaim(spec: any, name: string): Claim[] {
+    const template = spec?.storage?.volumeClaimTemplate;
+    if (!template?.spec?.resources?.requests?.storage) return [];
+    return [{ name, perPod: true, sizeMiB: parseMemory(template.spec.resources.requests.storage), ...(template.spec.storageClassName ? { storageClass: template.spec.storageClassName } : {}) }];
+}
+
+/**
+ * The StatefulSets the Prometheus operator creates from the Prometheus and Alertmanager objects a
+ * release renders: the server container as the object specifies it, plus the config reloader
+ * sized by the operator's own arguments.
+ */
+function operatorWorkloads(source: string, component: string, manifests: readonly Manifest[]): Workload[] {
+    const operator = manifests.find((m) => m.kind === "Deployment" && argument(m, "prometheus-config-reloader") !== undefined);
+    const reloader = (): Container[] => {
+        const image = argument(operator, "prometheus-config-reloader");
+        if (!image) return [];
+        const quantity = (flag: string, parse: (q: string) => number) => {
+            const value = argument(operator, flag);
+            return value === undefined || value === "0" ? undefined : parse(value);
+        };
+        return [{
+            name: "config-reloader",
+            image,
+            ...optional("cpuRequestMillicores", quantity("config-reloader-cpu-request", parseCpu)),
+            ...optional("memoryRequestMiB", quantity("config-reloader-memory-request", parseMemory)),
+            ...optional("cpuLimitMillicores", quantity("config-reloader-cpu-limit", parseCpu)),
+            ...optional("memoryLimitMiB", quantity("config-reloader-memory-limit", parseMemory)),
+        }];
+    };
+    return manifests.filter((m) => (m.kind === "Prometheus" || m.kind === "Alertmanager") && m.apiVersion === "monitoring.coreos.com/v1").map((m) => {
+        const server = m.kind === "Prometheus" ? "prometheus" : "alertmanager";
+        const replicas = (m.spec.replicas ?? 1) * (m.kind === "Prometheus" ? m.spec.shards ?? 1 : 1);
+        const template = { metadata: m.spec.podMetadata ?? {}, spec: { containers: [{ name: server, image: m.spec.image, resources: m.spec.resources }] } };
+        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator" });
+        return { ...workload, containers: [...workload.containers, ...reloader()] };
+    });
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+    return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** The operator Deployment of a rendered Strimzi release, and the image it runs each Kafka version with. */
+function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): string {
+    for (const { request, rendered } of renders.values()) {
+        if (request.chart !== "strimzi-kafka-operator") continue;
+        for (const m of rendered.manifests.filter((x) => x.kind === "Deployment")) {
+            const images = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === "STRIMZI_KAFKA_IMAGES")?.value as string | undefined;
+            const image = images?.split("\n").map((line) => line.trim().split("=")).find(([version]) => version === kafkaVersion)?.[1];
+            if (image) return image;
+            throw new Error(`The Strimzi operator (${request.name}) has no image for Kafka ${kafkaVersion}; it supports ${images}`);
+        }
+    }
+    throw new Error("A KafkaNodePool is declared without a rendered Strimzi operator release");
+}
+
+/** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */
+function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResource[], renders: StackWorkloads["renders"]): Workload {
+    const clusterName = pool.inputs.metadata?.labels?.["strimzi.io/cluster"];
+    const kafka = resources.find((r) => r.type === WORKLOAD_TYPES.kafka && r.inputs.metadata?.name === clusterName);
+    if (!kafka) throw new Error(`KafkaNodePool ${pool.inputs.metadata?.name} names Kafka cluster ${clusterName}, which the stack does not declare`);
+    const spec = pool.inputs.spec ?? {};
+    const storage = spec.storage ?? {};
+    const volumes: any[] = storage.type === "jbod" ? storage.volumes ?? [] : [storage];
+    const claims: Claim[] = volumes.filter((v) => v.type === "persistent-claim").map((v, i) => ({ name: `data-${v.id ?? i}`, perPod: true, sizeMiB: parseMemory(v.size), ...(v.class ? { storageClass: v.class } : {}) }));
+    const name = `${clusterName}-${pool.inputs.metadata?.name}`;
+    const template = { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources }] } };
+    return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator" });
+}
+
+/**
+ * Trivy's scan jobs at their peak: the operator runs at most OPERATOR_CONCURRENT_SCAN_JOBS_LIMIT
+ * at once, each with the scanner image and resources of its trivy config. (The node-collector
+ * jobs have no resources the chart can set, so they are not counted.)
+ */
+function trivyScanJobs(renders: StackWorkloads["renders"]): Workload[] {
+    const jobs: Workload[] = [];
+    for (const { request, rendered } of renders.values()) {
+        if (request.chart !== "trivy-operator") continue;
+        const data = (suffix: string) => rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.endsWith(suffix))?.data ?? {};
+        const operator = data("trivy-operator-config");
+        const trivy = data("trivy-operator-trivy-config");
+        const limit = Number(operator.OPERATOR_CONCURRENT_SCAN_JOBS_LIMIT ?? 0);
+        if (!trivy["trivy.repository"] || limit === 0) continue;
+        const resources = (kind: string) => Object.fromEntries(["cpu", "memory"].filter((q) => trivy[`trivy.resources.${kind}.${q}`]).map((q) => [q, trivy[`trivy.resources.${kind}.${q}`]]));
+        const template = { spec: { containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") } }] } };
+        jobs.push(podWorkload({ source: request.name, component: componentOf(request.chart), name: "scan-vulnerabilityreport", namespace: request.namespace, kind: "Job", replicas: limit, template, origin: "operator" }));
+    }
+    return jobs;
+}
+
+/** The sidecar istiod injects, as its rendered injector values configure it. */
+function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
+    for (const { request, rendered } of renders.values()) {
+        if (request.chart !== "istiod") continue;
+        const injector = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.startsWith("istio-sidecar-injector"));
+        if (!injector) throw new Error(`istiod release ${request.name} renders no istio-sidecar-injector ConfigMap`);
+        const global = JSON.parse(injector.data.values).global;
+        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources });
+    }
+    return undefined;
+}
+
+/**
+ * Adds the Istio sidecar to every pod that admission injects: pods in a namespace labelled
+ * istio-injection=enabled, unless on the host network or opted out with sidecar.istio.io/inject.
+ */
+function withSidecars(workloads: readonly Workload[], resources: readonly DeclaredResource[], renders: StackWorkloads["renders"]): Workload[] {
+    const sidecar = sidecarOf(renders);
+    const meshed = new Set(resources.filter((r) => r.type === WORKLOAD_TYPES.namespace && r.inputs.metadata?.labels?.["istio-injection"] === "enabled").map((r) => String(r.inputs.metadata.name)));
+    if (!sidecar || meshed.size === 0) return [...workloads];
+    return workloads.map((w) => {
+        const optOut = w.podAnnotations["sidecar.istio.io/inject"] === "false" || w.podLabels["sidecar.istio.io/inject"] === "false";
+        return meshed.has(w.namespace) && !w.hostNetwork && !optOut && w.containers.length > 0 ? { ...w, containers: [...w.containers, sidecar] } : w;
+    });
 }

@@ -3,7 +3,7 @@
  * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import clusterOverview from "./dashboards/cluster-overview.json";
 import istioMesh from "./dashboards/istio-mesh.json";
 import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
@@ -169,24 +169,4 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
             users: { allow_sign_up: false },
         },
     };
-}
-
-const STATEFULSET_TYPES = ["sts", "StatefulSet", "statefulset"];
-
-/** The workloads a grafana release runs: Grafana itself (a StatefulSet when persistence asks for one) and the optional image renderer. */
-export function grafanaWorkloads(values: Record<string, any>): Workload[] {
-    const persistence = values.persistence ?? {};
-    const statefulSet = values.useStatefulSet === true
-        || (persistence.enabled === true && !persistence.existingClaim && STATEFULSET_TYPES.includes(persistence.type ?? "pvc"));
-    const workloads: Workload[] = [{
-        component: "grafana",
-        name: "grafana",
-        kind: statefulSet ? "StatefulSet" : "Deployment",
-        replicas: values.replicas ?? 1,
-        resources: resourcesAt(values, ["resources"]),
-    }];
-    if (valueAt(values, ["imageRenderer", "enabled"]) === true) {
-        workloads.push({ component: "grafana", name: "image-renderer", kind: "Deployment", replicas: valueAt(values, ["imageRenderer", "replicas"]) ?? 1, resources: resourcesAt(values, ["imageRenderer", "resources"]) });
-    }
-    return workloads;
 }

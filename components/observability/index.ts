@@ -113,7 +113,10 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: KAFKA_POOL_NAME, namespace: kafkaNamespace.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } },
                 spec: poolSpec,
             }, inCluster([strimzi.release], ctx.protect));
-            ctx.declaredWorkloads.push({ type: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool", inputs: { metadata: { name: KAFKA_POOL_NAME }, spec: poolSpec } });
+            ctx.declaredWorkloads.push(
+                { type: "kubernetes:kafka.strimzi.io/v1:Kafka", inputs: { metadata: { name: KAFKA_CLUSTER_NAME, namespace: KAFKA_NAMESPACE }, spec: kafkaSpec(config) } },
+                { type: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool", inputs: { metadata: { name: KAFKA_POOL_NAME, namespace: KAFKA_NAMESPACE, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } }, spec: poolSpec } },
+            );
             kafka.push(cluster, pool);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
         }

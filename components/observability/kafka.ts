@@ -4,7 +4,7 @@
  * so that policies can read replication, storage and placement from the objects themselves.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, Workload, podResources, resourcesAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { KAFKA_NAMESPACE, MONITORING_NAMESPACE, SizeProfile } from "./shared";
 
 /** The Kafka cluster's name; Strimzi names its bootstrap service after it. */
@@ -103,15 +103,4 @@ export function kafkaNodePoolSpec(config: ObservabilityConfig, opts: KafkaNodePo
             },
         },
     };
-}
-
-/** The workloads of a strimzi-kafka-operator release: the cluster operator. */
-export function strimziWorkloads(values: Record<string, any>): Workload[] {
-    return [{ component: "kafka", name: "strimzi-operator", kind: "Deployment", replicas: values.replicas ?? 1, resources: resourcesAt(values, ["resources"]) }];
-}
-
-/** The workloads of a KafkaNodePool: its broker pods (Strimzi manages them as a StrimziPodSet, placed like a StatefulSet). */
-export function kafkaNodePoolWorkloads(inputs: Record<string, any>): Workload[] {
-    const name: string = inputs.metadata?.name ?? "pool";
-    return [{ component: "kafka", name: `broker-${name}`, kind: "StatefulSet", replicas: inputs.spec?.replicas ?? 0, resources: resourcesAt(inputs, ["spec", "resources"]) }];
 }

@@ -3,7 +3,7 @@
  * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
 import { SizeProfile } from "./shared";
 
@@ -43,9 +43,4 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
             grafana: { enabled: false },
         },
     };
-}
-
-/** The workloads of a kiali-server release: the Kiali Deployment. */
-export function kialiWorkloads(values: Record<string, any>): Workload[] {
-    return [{ component: "kiali", name: "kiali", kind: "Deployment", replicas: valueAt(values, ["deployment", "replicas"]) ?? 1, resources: resourcesAt(values, ["deployment", "resources"]) }];
 }

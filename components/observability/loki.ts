@@ -4,13 +4,13 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { SizeProfile } from "./shared";
 
 /** The service account every Loki pod runs as; the IRSA trust names exactly this account. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
 
-type LokiPart = "singleBinary" | "read" | "write" | "backend" | "gateway" | "rulesSidecar" | "chunksCache" | "resultsCache" | "memcachedExporter";
+type LokiPart = "singleBinary" | "read" | "write" | "backend" | "gateway" | "gatewayMetrics" | "rulesSidecar" | "chunksCache" | "resultsCache" | "memcachedExporter";
 const SIZES: Record<SizeProfile, Record<LokiPart, PodResources>> = {
     dev: {
         singleBinary: podResources("100m", "256Mi", "512Mi"),
@@ -18,6 +18,7 @@ const SIZES: Record<SizeProfile, Record<LokiPart, PodResources>> = {
         write: podResources("100m", "256Mi", "512Mi"),
         backend: podResources("50m", "192Mi", "384Mi"),
         gateway: podResources("10m", "32Mi", "64Mi"),
+        gatewayMetrics: podResources("10m", "16Mi", "32Mi"),
         rulesSidecar: podResources("10m", "32Mi", "64Mi"),
         chunksCache: podResources("50m", "160Mi", "160Mi"),
         resultsCache: podResources("50m", "80Mi", "80Mi"),
@@ -29,6 +30,7 @@ const SIZES: Record<SizeProfile, Record<LokiPart, PodResources>> = {
         write: podResources("200m", "768Mi", "1536Mi"),
         backend: podResources("100m", "384Mi", "768Mi"),
         gateway: podResources("20m", "48Mi", "96Mi"),
+        gatewayMetrics: podResources("10m", "24Mi", "48Mi"),
         rulesSidecar: podResources("10m", "48Mi", "96Mi"),
         // memcached needs its cache size (allocatedMemory) plus connection overhead.
         chunksCache: podResources("100m", "640Mi", "640Mi"),
@@ -115,7 +117,8 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
             // 18.x renamed the backend's switch to `enabled` and still reads the deprecated one: set both.
             persistence: { enabled: true, volumeClaimsEnabled: true, ...volume },
         } : {}) },
-        gateway: { enabled: true, replicas: loki.gatewayReplicas, resources: size.gateway },
+        // The gateway pod also runs an access-log exporter, which the chart leaves unsized.
+        gateway: { enabled: true, replicas: loki.gatewayReplicas, resources: size.gateway, metrics: { resources: size.gatewayMetrics } },
         // The rules sidecar runs beside the backend or single binary.
         sidecar: { resources: size.rulesSidecar },
         // Object storage is slow to read back: caches pay off there. A single binary reads its own disk.
@@ -130,61 +133,3 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
     };
 }
 
-const MONOLITHIC_MODES = ["SingleBinary", "Monolithic", "SingleBinary<->SimpleScalable", "Monolithic<->SimpleScalable"];
-const SCALABLE_MODES = ["SimpleScalable", "SingleBinary<->SimpleScalable", "Monolithic<->SimpleScalable", "SimpleScalable<->Distributed"];
-const DISTRIBUTED_MODES = ["Distributed", "SimpleScalable<->Distributed"];
-/** The microservice targets of Distributed mode, with the kind the chart defaults to. */
-const DISTRIBUTED_TARGETS: readonly [string, WorkloadKind][] = [
-    ["ingester", "StatefulSet"], ["distributor", "Deployment"], ["querier", "Deployment"], ["queryFrontend", "Deployment"],
-    ["queryScheduler", "Deployment"], ["indexGateway", "StatefulSet"], ["compactor", "StatefulSet"], ["ruler", "StatefulSet"],
-    ["bloomGateway", "StatefulSet"], ["bloomPlanner", "StatefulSet"], ["bloomBuilder", "Deployment"], ["patternIngester", "StatefulSet"],
-    ["overridesExporter", "Deployment"],
-];
-
-/**
- * The workloads a loki release runs. Which targets render depends on the deployment mode and on
- * object storage (scalable and distributed targets need it); replica counts default as the chart's
- * values.yaml does (read/write/backend 3, every other target 0).
- */
-export function lokiWorkloads(values: Record<string, any>): Workload[] {
-    const mode: string = values.deploymentMode ?? "Monolithic";
-    const objectStorage = valueAt(values, ["minio", "enabled"]) === true || (valueAt(values, ["loki", "storage", "type"]) ?? "s3") !== "filesystem";
-    const workloads: Workload[] = [];
-    const add = (key: string, name: string, defaultKind: WorkloadKind, defaultReplicas: number) => {
-        const block = values[key] ?? {};
-        if (block.enabled === false) return;
-        const kind: WorkloadKind = block.kind ?? defaultKind;
-        const replicas = kind === "DaemonSet" ? 1 : block.replicas ?? defaultReplicas;
-        if (replicas > 0) workloads.push({ component: "loki", name, kind, replicas, resources: resourcesAt(values, [key, "resources"]) });
-    };
-    if (MONOLITHIC_MODES.includes(mode)) add("singleBinary", "single-binary", "StatefulSet", 0);
-    if (objectStorage && SCALABLE_MODES.includes(mode)) {
-        add("read", "read", "Deployment", 3);
-        add("write", "write", "StatefulSet", 3);
-        add("backend", "backend", "StatefulSet", 3);
-    }
-    if (objectStorage && DISTRIBUTED_MODES.includes(mode)) {
-        for (const [key, kind] of DISTRIBUTED_TARGETS) {
-            // Bloom components, the pattern ingester and the overrides exporter are off unless enabled.
-            if (["bloomGateway", "bloomPlanner", "bloomBuilder", "patternIngester", "overridesExporter"].includes(key) && values[key]?.enabled !== true) continue;
-            add(key, key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), kind, 0);
-        }
-    }
-    add("gateway", "gateway", "Deployment", 1);
-    add("lokiCanary", "canary", "DaemonSet", 1);
-    if (valueAt(values, ["memcached", "enabled"]) !== false) {
-        add("chunksCache", "chunks-cache", "StatefulSet", 1);
-        if (valueAt(values, ["chunksCache", "l2", "enabled"]) === true) {
-            workloads.push({ component: "loki", name: "chunks-cache-l2", kind: "StatefulSet", replicas: valueAt(values, ["chunksCache", "l2", "replicas"]) ?? 1, resources: resourcesAt(values, ["chunksCache", "l2", "resources"]) });
-        }
-        add("resultsCache", "results-cache", "StatefulSet", 1);
-    }
-    if (valueAt(values, ["tableManager", "enabled"]) === true) add("tableManager", "table-manager", "Deployment", 1);
-    if (valueAt(values, ["rollout_operator", "enabled"]) === true) {
-        workloads.push({ component: "loki", name: "rollout-operator", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["rollout_operator", "resources"]) });
-    }
-    if (valueAt(values, ["minio", "enabled"]) === true) {
-        workloads.push({ component: "loki", name: "minio", kind: "StatefulSet", replicas: valueAt(values, ["minio", "replicas"]) ?? 1, resources: resourcesAt(values, ["minio", "resources"]) });
-    }
-    return workloads;
-}

@@ -5,7 +5,8 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
+import type { ModelledWorkload } from "../helm/workloads";
 import { SizeProfile } from "./shared";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
@@ -147,26 +148,58 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
 
 /** The chart's default zones when a values file does not redefine them. */
 const DEFAULT_ZONE_COUNT = 3;
+/**
+ * The images mimir-distributed 6.2.0 defaults to (its values.yaml and appVersion); the subcharts'
+ * tags are not recorded without their source, and the inventory says so.
+ */
+const MIMIR_IMAGES = {
+    mimir: "docker.io/grafana/mimir:3.2.0",
+    memcached: "memcached:1.6.42-alpine",
+    kafka: "apache/kafka-native:4.1.0",
+    minio: "quay.io/minio/minio:<default of minio chart 5.4.0>",
+    rolloutOperator: "grafana/rollout-operator:<default of rollout-operator chart 0.50.1>",
+} as const;
+
+function valueAt(values: unknown, path: readonly string[]): any {
+    return path.reduce<any>((node, key) => (node !== null && typeof node === "object" ? node[key] : undefined), values);
+}
+
+/** The resources a values block sets at `path`, or undefined where the chart default ({}) stays. */
+function resourcesAt(values: unknown, path: readonly string[]): PodResources | undefined {
+    const block = valueAt(values, path);
+    const cpu = block?.requests?.cpu;
+    const memory = block?.requests?.memory;
+    const memoryLimit = block?.limits?.memory;
+    if (typeof cpu !== "string" || typeof memory !== "string" || typeof memoryLimit !== "string") return undefined;
+    return podResources(cpu, memory, memoryLimit);
+}
 
 /**
- * The workloads a mimir-distributed release runs, with the chart's defaults where values leave a
- * setting unset. A zone-aware component runs one StatefulSet per zone of ceil(replicas / zones) pods.
+ * MODEL, not a render: mimir-distributed 6.2.0's chart source is not vendored yet (see
+ * charts/lock.json `missing`), so its workloads are read from its values with the chart's defaults
+ * where values leave a setting unset. A zone-aware component runs one StatefulSet per zone of
+ * ceil(replicas / zones) pods; a StatefulSet's persistentVolume size becomes a claim per pod.
+ * Remove once the chart is vendored and rendered like the others.
  */
-export function mimirWorkloads(values: Record<string, any>): Workload[] {
-    const workloads: Workload[] = [];
+export function mimirWorkloads(values: Record<string, any>): ModelledWorkload[] {
+    const workloads: ModelledWorkload[] = [];
     const on = (path: string[], byDefault: boolean) => (valueAt(values, path) ?? byDefault) === true;
-    const push = (name: string, kind: WorkloadKind, replicas: number, resourcesPath: string[]) => {
-        if (replicas > 0) workloads.push({ component: "mimir", name, kind, replicas, resources: resourcesAt(values, resourcesPath) });
+    const push = (name: string, kind: ModelledWorkload["kind"], replicas: number, key: string, image: string = MIMIR_IMAGES.mimir) => {
+        const volume = valueAt(values, [key, "persistentVolume"]);
+        const claims = kind === "StatefulSet" && volume?.enabled !== false && typeof volume?.size === "string"
+            ? [{ name: "storage", size: volume.size as string, ...(volume.storageClass ? { storageClass: volume.storageClass as string } : {}) }]
+            : [];
+        if (replicas > 0) workloads.push({ name, kind, replicas, image, resources: resourcesAt(values, [key, "resources"]), claims });
     };
-    const component = (key: string, name: string, kind: WorkloadKind, defaultReplicas: number, zoneAwareByDefault = false) => {
+    const component = (key: string, name: string, kind: ModelledWorkload["kind"], defaultReplicas: number, zoneAwareByDefault = false) => {
         if (!on([key, "enabled"], true)) return;
         const replicas: number = valueAt(values, [key, "replicas"]) ?? defaultReplicas;
         if (on([key, "zoneAwareReplication", "enabled"], zoneAwareByDefault)) {
             const zones: { name: string }[] = valueAt(values, [key, "zoneAwareReplication", "zones"])
                 ?? Array.from({ length: DEFAULT_ZONE_COUNT }, (_, i) => ({ name: `zone-${String.fromCharCode(97 + i)}` }));
-            for (const zone of zones) push(`${name}-${zone.name}`, kind, Math.ceil(replicas / zones.length), [key, "resources"]);
+            for (const zone of zones) push(`${name}-${zone.name}`, kind, Math.ceil(replicas / zones.length), key);
         } else {
-            push(name, kind, replicas, [key, "resources"]);
+            push(name, kind, replicas, key);
         }
     };
     component("alertmanager", "alertmanager", on(["alertmanager", "statefulSet", "enabled"], true) ? "StatefulSet" : "Deployment", 1);
@@ -175,9 +208,9 @@ export function mimirWorkloads(values: Record<string, any>): Workload[] {
     component("overrides_exporter", "overrides-exporter", "Deployment", 1);
     component("ruler", "ruler", "Deployment", 1);
     if (on(["ruler", "enabled"], true) && on(["ruler", "remoteEvaluationDedicatedQueryPath"], false)) {
-        push("ruler-querier", "Deployment", valueAt(values, ["ruler_querier", "replicas"]) ?? 2, ["ruler_querier", "resources"]);
-        push("ruler-query-frontend", "Deployment", valueAt(values, ["ruler_query_frontend", "replicas"]) ?? 1, ["ruler_query_frontend", "resources"]);
-        push("ruler-query-scheduler", "Deployment", valueAt(values, ["ruler_query_scheduler", "replicas"]) ?? 2, ["ruler_query_scheduler", "resources"]);
+        push("ruler-querier", "Deployment", valueAt(values, ["ruler_querier", "replicas"]) ?? 2, "ruler_querier");
+        push("ruler-query-frontend", "Deployment", valueAt(values, ["ruler_query_frontend", "replicas"]) ?? 1, "ruler_query_frontend");
+        push("ruler-query-scheduler", "Deployment", valueAt(values, ["ruler_query_scheduler", "replicas"]) ?? 2, "ruler_query_scheduler");
     }
     component("querier", "querier", "Deployment", 2);
     component("query_frontend", "query-frontend", "Deployment", 1);
@@ -186,11 +219,11 @@ export function mimirWorkloads(values: Record<string, any>): Workload[] {
     component("compactor", "compactor", "StatefulSet", 1);
     component("gateway", "gateway", "Deployment", 1);
     for (const cache of ["results-cache", "chunks-cache", "index-cache", "metadata-cache"]) {
-        if (on([cache, "enabled"], false)) push(cache, "StatefulSet", valueAt(values, [cache, "replicas"]) ?? 1, [cache, "resources"]);
+        if (on([cache, "enabled"], false)) push(cache, "StatefulSet", valueAt(values, [cache, "replicas"]) ?? 1, cache, MIMIR_IMAGES.memcached);
     }
-    if (on(["continuous_test", "enabled"], false)) push("continuous-test", "Deployment", valueAt(values, ["continuous_test", "replicas"]) ?? 1, ["continuous_test", "resources"]);
-    if (on(["kafka", "enabled"], true)) push("kafka", "StatefulSet", 1, ["kafka", "resources"]);
-    if (on(["minio", "enabled"], true)) push("minio", "Deployment", 1, ["minio", "resources"]);
-    if (on(["rollout_operator", "enabled"], true)) push("rollout-operator", "Deployment", 1, ["rollout_operator", "resources"]);
+    if (on(["continuous_test", "enabled"], false)) push("continuous-test", "Deployment", valueAt(values, ["continuous_test", "replicas"]) ?? 1, "continuous_test");
+    if (on(["kafka", "enabled"], true)) push("kafka", "StatefulSet", 1, "kafka", MIMIR_IMAGES.kafka);
+    if (on(["minio", "enabled"], true)) push("minio", "Deployment", 1, "minio", MIMIR_IMAGES.minio);
+    if (on(["rollout_operator", "enabled"], true)) push("rollout-operator", "Deployment", 1, "rollout_operator", MIMIR_IMAGES.rolloutOperator);
     return workloads;
 }

@@ -3,8 +3,7 @@
  * kube-state-metrics and node-exporter. Grafana comes from its own release, so the bundled one is off.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, Workload, podResources, resourcesAt, valueAt } from "../helm/workloads";
-import { grafanaWorkloads } from "./grafana";
+import { PodResources, podResources } from "../helm/values";
 import { SizeProfile } from "./shared";
 
 const SIZES: Record<SizeProfile, Record<"operator" | "prometheus" | "alertmanager" | "kubeStateMetrics" | "nodeExporter" | "configReloader" | "webhookPatch", PodResources>> = {
@@ -94,39 +93,6 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
         "kube-state-metrics": { resources: size.kubeStateMetrics },
         "prometheus-node-exporter": { resources: size.nodeExporter },
     };
-}
-
-/** The workloads a kube-prometheus-stack release runs, from its values (chart defaults where unset). */
-export function kubePrometheusStackWorkloads(values: Record<string, any>): Workload[] {
-    const on = (path: string[]) => valueAt(values, path) !== false;
-    const workloads: Workload[] = [];
-    const add = (name: string, kind: Workload["kind"], replicas: number, resourcesPath: string[]) =>
-        workloads.push({ component: "prometheus", name, kind, replicas, resources: resourcesAt(values, resourcesPath) });
-    if (on(["prometheusOperator", "enabled"])) {
-        add("operator", "Deployment", 1, ["prometheusOperator", "resources"]);
-        if (valueAt(values, ["prometheusOperator", "admissionWebhooks", "deployment", "enabled"]) === true) {
-            add("admission-webhook", "Deployment", valueAt(values, ["prometheusOperator", "admissionWebhooks", "deployment", "replicas"]) ?? 1,
-                ["prometheusOperator", "admissionWebhooks", "deployment", "resources"]);
-        }
-    }
-    if (on(["prometheus", "enabled"])) {
-        const spec = ["prometheus", "prometheusSpec"];
-        const replicas = (valueAt(values, [...spec, "replicas"]) ?? 1) * (valueAt(values, [...spec, "shards"]) ?? 1);
-        add("prometheus", "StatefulSet", replicas, [...spec, "resources"]);
-    }
-    if (on(["alertmanager", "enabled"])) {
-        add("alertmanager", "StatefulSet", valueAt(values, ["alertmanager", "alertmanagerSpec", "replicas"]) ?? 1, ["alertmanager", "alertmanagerSpec", "resources"]);
-    }
-    if (valueAt(values, ["thanosRuler", "enabled"]) === true) {
-        add("thanos-ruler", "StatefulSet", valueAt(values, ["thanosRuler", "thanosRulerSpec", "replicas"]) ?? 1, ["thanosRuler", "thanosRulerSpec", "resources"]);
-    }
-    if (on(["kubeStateMetrics", "enabled"])) {
-        add("kube-state-metrics", "Deployment", valueAt(values, ["kube-state-metrics", "replicas"]) ?? 1, ["kube-state-metrics", "resources"]);
-    }
-    if (on(["nodeExporter", "enabled"])) add("node-exporter", "DaemonSet", 1, ["prometheus-node-exporter", "resources"]);
-    // The bundled grafana subchart is on unless switched off; it runs what the grafana chart runs.
-    if (on(["grafana", "enabled"])) workloads.push(...grafanaWorkloads(values.grafana ?? {}).map((w) => ({ ...w, component: "prometheus", name: `grafana-${w.name}` })));
-    return workloads;
 }
 
 /**

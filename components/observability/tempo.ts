@@ -5,7 +5,8 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { PodResources, Workload, WorkloadKind, podResources, resourcesAt, valueAt } from "../helm/workloads";
+import { chartDefaults } from "../../lib/helm/vendor";
+import { PodResources, podResources } from "../helm/values";
 import { SizeProfile } from "./shared";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
@@ -77,7 +78,9 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         queryFrontend: { replicas, resources: size.queryFrontend },
         liveStore: { replicas: partitions, resources: size.liveStore },
         blockBuilder: { replicas: partitions, resources: size.blockBuilder },
-        backendWorker: { replicas, resources: size.backendWorker },
+        // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
+        // defaulting it (a nil pointer otherwise); set like the other components' budgets.
+        backendWorker: { replicas, resources: size.backendWorker, podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
         backendScheduler: {
             resources: size.backendScheduler,
             // Go durations have no day unit.
@@ -109,13 +112,39 @@ const SINGLE_RECEIVERS = {
 const SINGLE_DEFAULT_RECEIVERS = new Set(["jaeger", "otlp"]);
 
 /**
- * The `tempo.receivers` map. Helm merges it into the chart's defaults, so a default receiver
- * the config leaves out is deleted with null. Any other receiver left out is omitted, not
- * nulled: Helm would keep the null, and a receiver key with an empty body turns it on.
+ * The `tempo.receivers` map. Helm merges it into the chart's defaults, and the chart's Service and
+ * StatefulSet templates read `<receiver>.protocols.<protocol>.endpoint` of the default receivers
+ * whatever the values say: deleting a default receiver with null makes them dereference nil, and
+ * Helm cannot render the release. So a default receiver the config leaves out keeps its protocol
+ * blocks with each endpoint nulled (no port is exposed), and {@link singleBinaryConfig} keeps it out
+ * of Tempo's own config. A non-default receiver left out is simply omitted.
  */
 export function singleBinaryReceivers(wanted: ReadonlySet<string>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(SINGLE_RECEIVERS).flatMap(([name, block]): [string, unknown][] =>
-        wanted.has(name) ? [[name, block]] : SINGLE_DEFAULT_RECEIVERS.has(name) ? [[name, null]] : []));
+    return Object.fromEntries(Object.entries(SINGLE_RECEIVERS).flatMap(([name, block]): [string, unknown][] => {
+        if (wanted.has(name)) return [[name, block]];
+        if (!SINGLE_DEFAULT_RECEIVERS.has(name)) return [];
+        const protocols = Object.keys((block as { protocols: Record<string, unknown> }).protocols);
+        return [[name, { protocols: Object.fromEntries(protocols.map((protocol) => [protocol, { endpoint: null }])) }]];
+    }));
+}
+
+/** Where the chart's config template writes the receivers into Tempo's config. */
+const RECEIVERS_IN_CONFIG = "toYaml .Values.tempo.receivers |";
+
+/**
+ * The chart's own Tempo config template with the default receivers the config leaves out omitted
+ * from `distributor.receivers` (a jaeger block with empty protocols would still start the receiver
+ * on its default ports), or undefined when every default receiver is wanted. Throws if a chart
+ * update moved the line it edits, so that the edit cannot silently stop applying.
+ */
+export function singleBinaryConfig(wanted: ReadonlySet<string>): string | undefined {
+    const unwanted = [...SINGLE_DEFAULT_RECEIVERS].filter((name) => !wanted.has(name)).sort();
+    if (unwanted.length === 0) return undefined;
+    const template = chartDefaults("tempo").config;
+    if (typeof template !== "string" || !template.includes(RECEIVERS_IN_CONFIG)) {
+        throw new Error(`The vendored tempo chart's config template no longer contains "${RECEIVERS_IN_CONFIG}": revisit singleBinaryConfig`);
+    }
+    return template.replace(RECEIVERS_IN_CONFIG, `toYaml (omit .Values.tempo.receivers ${unwanted.map((name) => JSON.stringify(name)).join(" ")}) |`);
 }
 
 export interface TempoSingleValuesOptions {
@@ -141,42 +170,6 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
         },
         persistence: { enabled: true, size: tempo.storageSize, storageClassName: opts.storageClassName },
         serviceMonitor: { enabled: true },
+        ...(singleBinaryConfig(receivers) ? { config: singleBinaryConfig(receivers) } : {}),
     };
-}
-
-/** The workloads of the single-binary tempo chart: one StatefulSet. */
-export function tempoWorkloads(values: Record<string, any>): Workload[] {
-    // tempo-query, when enabled, is a second container in the same pod, not a workload of its own.
-    return [{ component: "tempo", name: "tempo", kind: "StatefulSet", replicas: values.replicas ?? 1, resources: resourcesAt(values, ["tempo", "resources"]) }];
-}
-
-/**
- * The workloads of a tempo-distributed 3.x release. A component's resources fall back to
- * `defaults.resources`, as the chart's pod template does.
- */
-export function tempoDistributedWorkloads(values: Record<string, any>): Workload[] {
-    const workloads: Workload[] = [];
-    const resourcesOf = (key: string) => resourcesAt(values, [key, "resources"]) ?? resourcesAt(values, ["defaults", "resources"]);
-    const add = (key: string, name: string, kind: WorkloadKind, defaultReplicas: number, resources = resourcesOf(key)) => {
-        const replicas = valueAt(values, [key, "replicas"]) ?? defaultReplicas;
-        if (replicas > 0) workloads.push({ component: "tempo", name, kind, replicas, resources });
-    };
-    const on = (key: string, byDefault: boolean) => (valueAt(values, [key, "enabled"]) ?? byDefault) === true;
-    add("distributor", "distributor", "Deployment", 1);
-    add("querier", "querier", "Deployment", 1);
-    add("queryFrontend", "query-frontend", "Deployment", 1);
-    if (on("liveStore", true)) add("liveStore", "live-store", "StatefulSet", 3);
-    if (on("blockBuilder", true)) add("blockBuilder", "block-builder", "StatefulSet", 3);
-    if (on("backendScheduler", true)) {
-        // The scheduler is a single StatefulSet pod; workers render only beside it.
-        workloads.push({ component: "tempo", name: "backend-scheduler", kind: "StatefulSet", replicas: 1, resources: resourcesOf("backendScheduler") });
-        add("backendWorker", "backend-worker", "StatefulSet", 1);
-    }
-    if (on("metricsGenerator", false)) add("metricsGenerator", "metrics-generator", valueAt(values, ["metricsGenerator", "kind"]) ?? "Deployment", 1);
-    if (on("gateway", false)) add("gateway", "gateway", "Deployment", 1, resourcesAt(values, ["gateway", "resources"]));
-    for (const [key, name, byDefault] of [["memcached", "memcached", true], ["memcachedBloom", "memcached-bloom", false], ["memcachedParquetFooter", "memcached-parquet-footer", false], ["memcachedFrontendSearch", "memcached-frontend-search", false]] as const) {
-        if (on(key, byDefault)) add(key, name, "StatefulSet", 1, resourcesAt(values, [key, "resources"]));
-    }
-    if (on("rollout_operator", false)) workloads.push({ component: "tempo", name: "rollout-operator", kind: "Deployment", replicas: 1, resources: resourcesAt(values, ["rollout_operator", "resources"]) });
-    return workloads;
 }

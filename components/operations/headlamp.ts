@@ -8,7 +8,7 @@ import { Environment } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { isMeshed } from "../security/istio";
 
 export const HEADLAMP_NAMESPACE = "headlamp";
@@ -32,17 +32,6 @@ export function headlampValues(environment: Environment): Record<string, unknown
         pluginsManager: { enabled: false },
         resources: HEADLAMP_RESOURCES[environment],
     };
-}
-
-/** Headlamp's one Deployment; the plugin manager is a container in the same pod. */
-export function headlampWorkloads(values: Record<string, any>): Workload[] {
-    return [{
-        component: "headlamp",
-        name: "headlamp",
-        kind: "Deployment",
-        replicas: valueAt(values, ["replicaCount"]) ?? 1,
-        resources: resourcesAt(values, ["resources"]),
-    }];
 }
 
 export interface HeadlampArgs {

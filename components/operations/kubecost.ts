@@ -7,7 +7,7 @@ import { Environment } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { PodResources, podResources, resourcesAt, valueAt, Workload, WorkloadKind } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { isMeshed } from "../security/istio";
 
 export const KUBECOST_NAMESPACE = "kubecost";
@@ -85,31 +85,6 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
         networkCosts: { enabled: false },
         kubecostProductConfigs: { clusterProfile: input.environment === "prod" ? "production" : "development" },
     };
-}
-
-/** A chart switch: on unless the values turn it off, as the chart's defaults have it. */
-const on = (values: Record<string, any>, path: string[]): boolean => valueAt(values, path) ?? true;
-
-/**
- * The workloads the values leave running, with replicas and resources at the chart's keys. The
- * local store is skipped when federated storage replaces it, as its template does; the Deployments
- * without a replica key run one pod.
- */
-export function kubecostWorkloads(values: Record<string, any>): Workload[] {
-    const federated = Boolean(valueAt(values, ["global", "federatedStorage", "config"]) || valueAt(values, ["global", "federatedStorage", "existingSecret"]));
-    const candidates: { enabled: boolean; name: string; kind: WorkloadKind; replicas: number; resources: string[] }[] = [
-        { enabled: on(values, ["finopsagent", "enabled"]), name: "finops-agent", kind: "Deployment", replicas: 1, resources: ["finopsagent", "resources"] },
-        { enabled: on(values, ["localStore", "enabled"]) && !federated, name: "local-store", kind: "Deployment", replicas: 1, resources: ["localStore", "resources"] },
-        { enabled: on(values, ["aggregator", "enabled"]), name: "aggregator", kind: "StatefulSet", replicas: valueAt(values, ["aggregator", "replicas"]) ?? 1, resources: ["aggregator", "resources"] },
-        { enabled: on(values, ["frontend", "enabled"]), name: "frontend", kind: "Deployment", replicas: valueAt(values, ["frontend", "replicas"]) ?? 1, resources: ["frontend", "resources"] },
-        { enabled: on(values, ["cloudCost", "enabled"]), name: "cloud-cost", kind: "Deployment", replicas: 1, resources: ["cloudCost", "resources"] },
-        { enabled: on(values, ["forecasting", "enabled"]), name: "forecasting", kind: "Deployment", replicas: 1, resources: ["forecasting", "resources"] },
-        { enabled: on(values, ["clusterController", "enabled"]), name: "cluster-controller", kind: "Deployment", replicas: 1, resources: ["clusterController", "resources"] },
-        { enabled: on(values, ["networkCosts", "enabled"]), name: "network-costs", kind: "DaemonSet", replicas: 1, resources: ["networkCosts", "resources"] },
-    ];
-    return candidates
-        .filter((c) => c.enabled)
-        .map((c) => ({ component: "kubecost", name: c.name, kind: c.kind, replicas: c.replicas, resources: resourcesAt(values, c.resources) }));
 }
 
 export interface KubecostArgs {

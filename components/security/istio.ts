@@ -8,7 +8,7 @@ import { Environment, SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
-import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 
 /** The Istio root namespace: a PeerAuthentication here applies to the whole mesh. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -109,18 +109,6 @@ export function istiodValues(config: SecurityConfig["istio"], environment: Envir
         },
         ...(tracing ? { meshConfig: meshTracing(tracing) } : {}),
     };
-}
-
-/** The base chart only installs CRDs and webhooks: no workloads. */
-export function istioBaseWorkloads(): Workload[] {
-    return [];
-}
-
-/** istiod's one Deployment: the HPA floor when autoscaling (the chart's default), else replicaCount. */
-export function istiodWorkloads(values: Record<string, any>): Workload[] {
-    const autoscale = valueAt(values, ["autoscaleEnabled"]) ?? true;
-    const replicas = autoscale ? valueAt(values, ["autoscaleMin"]) ?? 1 : valueAt(values, ["replicaCount"]) ?? 1;
-    return [{ component: "istio", name: "istiod", kind: "Deployment", replicas, resources: resourcesAt(values, ["resources"]) }];
 }
 
 /** The mesh-wide mTLS policy: a PeerAuthentication named `default` in the Istio root namespace. */

@@ -7,7 +7,7 @@ import { Environment, SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { PodResources, podResources, resourcesAt, valueAt, Workload } from "../helm/workloads";
+import { PodResources, podResources } from "../helm/values";
 import { isMeshed } from "./istio";
 
 export const TRIVY_NAMESPACE = "trivy-system";
@@ -47,27 +47,6 @@ export function trivyValues(config: SecurityConfig["trivy"], environment: Enviro
         resources: sizes.operator,
         trivy: { resources: sizes.scanJob },
     };
-}
-
-/** The operator Deployment, and the Trivy server StatefulSet when the built-in server is on. */
-export function trivyWorkloads(values: Record<string, any>): Workload[] {
-    const workloads: Workload[] = [{
-        component: "trivy",
-        name: "trivy-operator",
-        kind: "Deployment",
-        replicas: valueAt(values, ["operator", "replicas"]) ?? 1,
-        resources: resourcesAt(values, ["resources"]),
-    }];
-    if (valueAt(values, ["operator", "builtInTrivyServer"]) === true) {
-        workloads.push({
-            component: "trivy",
-            name: "trivy-server",
-            kind: "StatefulSet",
-            replicas: valueAt(values, ["trivy", "server", "replicas"]) ?? 1,
-            resources: resourcesAt(values, ["trivy", "server", "resources"]),
-        });
-    }
-    return workloads;
 }
 
 export interface TrivyArgs {

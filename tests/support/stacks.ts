@@ -1,12 +1,13 @@
 /** Shared engine runs: each stack's unmodified graph is computed once per test process. */
+import { prerender } from "../../components/helm/workloads";
 import { RunOptions, StackRun, runStack } from "../../engine/run";
 import { PlannedResource } from "../../engine/types";
 
 const runs = new Map<string, Promise<StackRun>>();
 
-/** The stack as its file declares it; later calls reuse the first run. */
+/** The stack as its file declares it, with its releases rendered; later calls reuse the first run. */
 export function stack(name: "dev" | "prod"): Promise<StackRun> {
-    if (!runs.has(name)) runs.set(name, runStack(name));
+    if (!runs.has(name)) runs.set(name, runStack(name).then(async (run) => (await prerender(run.resources), run)));
     return runs.get(name)!;
 }
 

@@ -1,0 +1,43 @@
+/**
+ * The container images a stack runs (CM-8 component inventory, SA-10 supply chain): every image of
+ * every workload, including injected sidecars, operator-created pods and peak jobs, with the
+ * registry it is pulled from.
+ */
+import { PlannedResource } from "../engine/types";
+import { stackWorkloads } from "../components/helm/workloads";
+
+export interface ImageUse {
+    /** The reference as the pod spec names it. */
+    readonly image: string;
+    /** The registry host it is pulled from (docker.io where the reference names none). */
+    readonly registry: string;
+    /** Where it runs: "<release or resource> <kind> <workload>/<container>". */
+    readonly usedBy: readonly string[];
+}
+
+/** Where EKS pulls its managed add-ons' images from: an AWS account's ECR in the cluster's region. */
+export const EKS_ADDON_REGISTRY = "EKS add-on registry (AWS-managed ECR)";
+
+/**
+ * The registry of an image reference, by the rule container runtimes apply: the first path segment
+ * is a registry host when it has a dot or a port or is localhost; otherwise the image is on Docker Hub.
+ */
+export function registryOf(image: string): string {
+    if (image.startsWith("<EKS add-on")) return EKS_ADDON_REGISTRY;
+    const first = image.split("/")[0];
+    return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+}
+
+/** Every image the stack's workloads run, sorted by registry then reference. */
+export function imageInventory(resources: readonly PlannedResource[]): ImageUse[] {
+    const uses = new Map<string, Set<string>>();
+    for (const w of stackWorkloads(resources).workloads) {
+        for (const c of [...w.initContainers, ...w.containers]) {
+            if (!uses.has(c.image)) uses.set(c.image, new Set());
+            uses.get(c.image)!.add(`${w.source} ${w.kind} ${w.name}/${c.name}`);
+        }
+    }
+    return [...uses]
+        .map(([image, usedBy]) => ({ image, registry: registryOf(image), usedBy: [...usedBy].sort() }))
+        .sort((a, b) => a.registry.localeCompare(b.registry) || a.image.localeCompare(b.image));
+}

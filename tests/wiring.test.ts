@@ -1,0 +1,55 @@
+/**
+ * Every in-cluster address the stacks' values and custom resources name, and the Service it
+ * resolves to. The expected tables are the list a reviewer reads: a new address, or one that stops
+ * resolving, changes them.
+ */
+import { expect } from "chai";
+import { StackRun } from "../engine/run";
+import { wiring } from "../planner/wiring";
+import { stack } from "./support/stacks";
+
+const table = (run: StackRun) => wiring(run.resources).map((a) => `${a.usedBy} -> ${a.host}:${a.port} => ${a.resolvesTo ?? `UNRESOLVED: ${a.unresolved}`}`);
+
+const MIMIR_MISSING = "UNRESOLVED: mimir-distributed 6.2.0 is not vendored, so its Services cannot be rendered";
+
+describe("wiring: in-cluster addresses", () => {
+    it("dev: Grafana's datasources reach the Services Prometheus, Loki and Tempo render", async () => {
+        const dev = "nist-eks-dev-observability";
+        expect(table(await stack("dev"))).to.deep.equal([
+            `${dev}-grafana values datasources.datasources.yaml.datasources.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
+            `${dev}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
+            `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
+        ]);
+    });
+
+    it("prod: Kiali, the mesh's tracing provider, Grafana and the Kafka clients reach rendered or operator-made Services; only Mimir's cannot be checked yet", async () => {
+        const obs = "nist-eks-prod-observability";
+        expect(table(await stack("prod"))).to.deep.equal([
+            `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
+            `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
+            `nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 => Service monitoring/tempo-distributor port 4317 (rendered by ${obs}-tempo)`,
+            `${obs}-prometheus values prometheus.prometheusSpec.remoteWrite.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => ${MIMIR_MISSING}`,
+            `${obs}-grafana values datasources.datasources.yaml.datasources.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => ${MIMIR_MISSING}`,
+            `${obs}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
+            `${obs}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
+            `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9092 => Service kafka/observability-kafka-bootstrap port 9092 (Strimzi, for Kafka observability)`,
+            `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9092 => Service kafka/observability-kafka-bootstrap port 9092 (Strimzi, for Kafka observability)`,
+        ]);
+    });
+
+    it("reports an address whose Service lacks the port, or does not exist", async () => {
+        const prod = await stack("prod");
+        const kiali = prod.resources.find((r) => r.name === "nist-eks-prod-observability-kiali")!;
+        const broken = prod.resources.map((r) => r !== kiali ? r : { ...r, inputs: { ...r.inputs, values: { ...r.inputs.values, external_services: {
+            ...r.inputs.values.external_services,
+            prometheus: { url: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9091" },
+            grafana: { internal_url: "http://grafana-typo.monitoring.svc:80" },
+        } } } });
+        const kialiAddresses = wiring(broken).filter((a) => a.usedBy.startsWith("nist-eks-prod-observability-kiali"));
+        expect(kialiAddresses.map((a) => a.unresolved).sort()).to.deep.equal([
+            "Service monitoring/kube-prometheus-stack-prometheus has no port 9091 (it has 9090, 8080)",
+            "no Service monitoring/grafana-typo",
+            undefined,
+        ].sort());
+    });
+});

@@ -38,9 +38,9 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
     };
 }
 
-/** Runs the program for `stack` under mocks and plans it. */
-export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}): Promise<{ run: StackRun; plan: StackPlan }> {
-    const run = await runStack(stack, options);
+/** Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it. */
+export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan }> {
+    const run = await engine(stack, options);
     return { run, plan: planRun(run, table) };
 }
 

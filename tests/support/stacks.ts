@@ -1,18 +1,36 @@
-/** Shared engine runs: each stack's unmodified graph is computed once per test process. */
-import { RunOptions, StackRun, runStack } from "../../engine/run";
+/**
+ * Shared engine runs: every test file asks here, and a run is computed once per test process for
+ * each distinct config. Runs are keyed by the config they start from (the stack file with the
+ * override applied), so two tests that change the same keys the same way share one run, however
+ * their overrides are written. Runs are read-only to tests.
+ */
+import { RunOptions, StackRun, runConfig, runStack } from "../../engine/run";
 import { PlannedResource } from "../../engine/types";
 
 const runs = new Map<string, Promise<StackRun>>();
 
-/** The stack as its file declares it; later calls reuse the first run. */
-export function stack(name: "dev" | "prod"): Promise<StackRun> {
-    if (!runs.has(name)) runs.set(name, runStack(name));
-    return runs.get(name)!;
+/** `runStack`, memoised by the run's starting config; a failed run fails alike for every caller. */
+export function run(name: string, options: RunOptions = {}): Promise<StackRun> {
+    let key: string;
+    try {
+        key = JSON.stringify([options.projectDir ?? "", name, runConfig(name, options).config]);
+    } catch {
+        // An unreadable stack file or a throwing override: let the engine report it, unshared.
+        return runStack(name, options);
+    }
+    if (options.program !== undefined) return runStack(name, options);
+    if (!runs.has(key)) runs.set(key, runStack(name, options));
+    return runs.get(key)!;
 }
 
-/** A one-off run with the stack's config changed by `override`. */
-export function stackWith(name: "dev" | "prod", override: NonNullable<RunOptions["override"]>): Promise<StackRun> {
-    return runStack(name, { override });
+/** The stack as its file declares it. */
+export function stack(name: string): Promise<StackRun> {
+    return run(name);
+}
+
+/** The stack with its config changed by `override`. */
+export function stackWith(name: string, override: NonNullable<RunOptions["override"]>): Promise<StackRun> {
+    return run(name, { override });
 }
 
 export function ofType(run: StackRun, type: string): PlannedResource[] {

@@ -24,17 +24,38 @@ export function validateStackConfig(raw: Record<string, unknown>): StackConfig {
     return result.data;
 }
 
-/** One line per issue: the config key, the value found there, and what is allowed. */
+/**
+ * One line per issue: the config key, the value found there, and what is allowed. A key inside a
+ * named list item (a node group, a schedule) says which item by name; a whole item is described by
+ * the check that failed, never dumped.
+ */
 export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>): string[] {
     return error.issues.map((issue) => {
-        const key = issue.path.length === 0 ? "(config)" : configKeyName(issue.path as (string | number)[]);
-        const value = valueAt(raw, issue.path as (string | number)[]);
+        const path = issue.path as (string | number)[];
+        const key = path.length === 0 ? "(config)" : configKeyName(path);
+        const value = valueAt(raw, path);
+        const got = (issue as { params?: { got?: string } }).params?.got
+            ?? (value === undefined ? "nothing (the key is missing)" : JSON.stringify(value));
         const allowed = issue.code === "unrecognized_keys"
             ? `no keys other than the documented ones (unknown: ${issue.keys.join(", ")})`
             : issue.message;
-        return `${key}: got ${value === undefined ? "nothing (the key is missing)" : JSON.stringify(value)}; allowed: ${allowed}`;
+        return `${key}: got ${got}${namedItem(raw, path)}; allowed: ${allowed}`;
     });
 }
+
+/** The list items a key sits in, by name: ` in node group "general"`. */
+function namedItem(raw: Record<string, unknown>, path: (string | number)[]): string {
+    const items: string[] = [];
+    path.forEach((segment, i) => {
+        if (typeof segment !== "number") return;
+        const name = (valueAt(raw, path.slice(0, i + 1)) as { name?: unknown } | undefined)?.name;
+        const list = String(path[i - 1] ?? "item");
+        if (typeof name === "string") items.push(`${ITEM_NOUNS[list] ?? list} "${name}"`);
+    });
+    return items.length === 0 ? "" : ` in ${items.join(", ")}`;
+}
+
+const ITEM_NOUNS: Record<string, string> = { nodeGroups: "node group", schedules: "schedule" };
 
 function configKeyName(path: (string | number)[]): string {
     if (path[0] === "region") return "aws:region";

@@ -3,6 +3,7 @@
  * functions of a plan or a comparison: nothing here computes a figure.
  */
 import { Comparison, DeltaRow } from "./compare";
+import { CapacityPlan } from "./capacity";
 import { CostEstimate, CostLine } from "./cost";
 import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
 import { StackPlan } from "./plan";
@@ -70,8 +71,8 @@ function costText(plan: StackPlan): string[] {
 
 const percent = (value: number) => `${Math.round(value)}%`;
 
-function capacityText(plan: StackPlan): string[] {
-    const { capacity } = plan;
+/** The pools and the requested/allocatable table of one capacity plan. */
+function capacityTable(capacity: CapacityPlan): string[] {
     const pools = capacity.pools.map((p) =>
         `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${p.podSlotsPerNode} pod slots, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
     const rows = [
@@ -79,13 +80,34 @@ function capacityText(plan: StackPlan): string[] {
         ...([["pod slots", capacity.pods, ""], ["CPU", capacity.cpuMillicores, "m"], ["memory", capacity.memoryMiB, "Mi"]] as const).map(([label, use, unit]) =>
             [label, `${use.requested}${unit}`, `${use.allocatable}${unit}`, `${use.free}${unit}`, percent(use.headroomPercent)]),
     ];
-    const verdict = capacity.fits ? `fits at ${capacity.nodeCount} nodes (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
     return [
-        `Capacity: ${verdict}; ${capacity.daemonSetPodsPerNode} DaemonSet pods on every node`,
         ...pools,
         ...textTable(rows),
         `  memory limits: ${capacity.memoryLimitsMiB}Mi (${capacity.memoryLimitsMiB > capacity.memoryMiB.allocatable ? "overcommitted" : "within allocatable"})`,
-        ...capacity.warnings.map((w) => `  WARNING: ${w}`),
+    ];
+}
+
+/** Capacity at the desired size when there are nodes there, and at the node groups' maximum. */
+function capacityText(plan: StackPlan): string[] {
+    const { capacity } = plan;
+    const { atMax } = capacity;
+    const maxVerdict = `${atMax.fits ? "fits" : "DOES NOT FIT"} at the maximum ${atMax.nodeCount} nodes`;
+    const daemonSets = `${capacity.daemonSetPodsPerNode} DaemonSet pods on every node`;
+    const warnings = capacity.warnings.map((w) => `  WARNING: ${w}`);
+    if (capacity.nodeCount === 0) {
+        return [
+            `Capacity: the node groups scale from zero (desired 0 nodes): pods stay pending until the cluster autoscaler or a larger desiredSize adds nodes; ${maxVerdict} (the fewest that fit: ${atMax.nodesNeededToFit ?? "none"}); ${daemonSets}`,
+            ...capacityTable(atMax),
+            ...warnings,
+        ];
+    }
+    const verdict = capacity.fits ? `fits at ${capacity.nodeCount} nodes (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
+    const headroom = (["pods", "cpuMillicores", "memoryMiB"] as const).map((key) => percent(atMax[key].headroomPercent));
+    return [
+        `Capacity: ${verdict}; ${daemonSets}`,
+        ...capacityTable(capacity),
+        `  at the node groups' maximum: ${maxVerdict}, headroom ${headroom[0]} pod slots, ${headroom[1]} CPU, ${headroom[2]} memory`,
+        ...warnings,
     ];
 }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Compiles the program, engine, planner and policy rules to dist/ without type-checking, so that
-// `npm run plan` starts in seconds. Types are checked by `npm test` (tsc --noEmit), which CI runs.
+// `npm run plan` starts in a second. Types are checked by `npm test` (tsc --noEmit), which CI runs.
 //
 // Incremental: dist/.build-manifest.json records a hash of every source and of the build's own
 // inputs (this script, the tsconfig files). An unchanged checkout rebuilds nothing and never loads
-// the TypeScript compiler; a changed file is transpiled alone; a changed option rebuilds all.
+// the transpiler; a changed file is transpiled alone; a changed option rebuilds all.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -70,7 +70,8 @@ function readManifest() {
 }
 
 function build() {
-    const options = hash(fs.readFileSync(__filename, "utf8") + CONFIG_FILES.map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\0"));
+    const transpiler = require("sucrase/package.json").version;
+    const options = hash(transpiler + fs.readFileSync(__filename, "utf8") + CONFIG_FILES.map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\0"));
     const previous = readManifest();
     const reuse = previous?.options === options ? previous.files : {};
     if (previous?.options !== options) fs.rmSync(outDir, { recursive: true, force: true });
@@ -88,21 +89,23 @@ function build() {
     for (const gone of Object.keys(reuse).filter((f) => !(f in files))) fs.rmSync(path.join(outDir, gone.replace(/\.ts$/, ".js")), { force: true });
     if (changed.length === 0 && previous?.options === options) return;
 
-    // Loaded only when there is something to compile: the compiler alone takes a good part of a second.
-    const ts = require("typescript");
-    const { config } = ts.readConfigFile(path.join(root, "tsconfig.build.json"), ts.sys.readFile);
-    const parsed = ts.parseJsonConfigFileContent(config, ts.sys, root);
-    const compilerOptions = { ...parsed.options, noEmit: false, sourceMap: false, declaration: false };
+    // Sucrase, as the tests' ts-node uses it (tsconfig.json), so the planner runs the code the tests
+    // ran; options as its ts-node plugin derives them from the tsconfig (CommonJS, esModuleInterop).
+    const { transform } = require("sucrase");
+    const { compilerOptions } = readJson("tsconfig.json");
+    if (compilerOptions.module !== "commonjs" || compilerOptions.esModuleInterop !== true) throw new Error("scripts/build.js: expects module commonjs and esModuleInterop in tsconfig.json");
     for (const { source, text, json, target } of changed) {
-        const { outputText, diagnostics } = ts.transpileModule(text, { compilerOptions, fileName: path.join(root, source), reportDiagnostics: true });
-        if (diagnostics && diagnostics.length > 0) {
-            console.error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+        let code;
+        try {
+            ({ code } = transform(text, { transforms: ["typescript", "imports"], disableESTransforms: true, filePath: source }));
+        } catch (error) {
+            console.error(`${source}: ${error.message}`);
             // A failed build leaves no manifest, so the next run starts over.
             fs.rmSync(manifestFile, { force: true });
             process.exit(1);
         }
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, outputText);
+        fs.writeFileSync(target, code);
         for (const file of json) {
             fs.mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
             fs.copyFileSync(path.join(root, file), path.join(outDir, file));

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { StackConfig, stackConfigSchema } from "./schema";
+import { PROFILES, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
 export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
@@ -17,10 +17,29 @@ export class ConfigError extends Error {
     }
 }
 
-/** Validates a raw config object (the shape of the stack file) and returns it typed. */
-export function validateStackConfig(raw: Record<string, unknown>): StackConfig {
+/**
+ * The keys a profile fills in when the stack file leaves them out: `profile` itself for a stack
+ * whose environment is named after one (dev, prod), and `protect` (true for prod-like stacks).
+ */
+export function withProfileDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+    const named = (PROFILES as readonly unknown[]).includes(raw.environment) ? raw.environment : undefined;
+    const profile = raw.profile ?? named;
+    return {
+        ...raw,
+        ...(profile !== undefined ? { profile } : {}),
+        ...(raw.protect === undefined && (PROFILES as readonly unknown[]).includes(profile) ? { protect: profile === "prod" } : {}),
+    };
+}
+
+/** Validates a raw config object (the shape of the stack file), profile defaults applied, and returns it typed. */
+export function validateStackConfig(stackFile: Record<string, unknown>): StackConfig {
+    const raw = withProfileDefaults(stackFile);
     const result = stackConfigSchema.safeParse(raw);
-    if (!result.success) throw new ConfigError(formatConfigIssues(result.error, raw));
+    if (!result.success) {
+        // Without a valid profile, an unset protect has no default: that is the profile's error, not another.
+        const restated = (issue: z.core.$ZodIssue) => issue.path.join(".") === "protect" && stackFile.protect === undefined && result.error.issues.some((i) => i.path.join(".") === "profile");
+        throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw));
+    }
     return result.data;
 }
 
@@ -72,9 +91,16 @@ export function loadStackConfig(): StackConfig {
     const raw: Record<string, unknown> = {
         region: new pulumi.Config("aws").get("region"),
         environment: project.get("environment"),
+        profile: project.get("profile"),
+        protect: readBoolean(project, "protect"),
     };
     for (const key of STRUCTURED_KEYS) raw[key] = readObject(project, key);
     return validateStackConfig(raw);
+}
+
+function readBoolean(config: pulumi.Config, key: string): unknown {
+    const text = config.get(key);
+    return text === "true" ? true : text === "false" ? false : text;
 }
 
 function readObject(config: pulumi.Config, key: string): unknown {

@@ -8,7 +8,11 @@ import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../components/network/subnets";
 
-export const ENVIRONMENTS = ["dev", "prod"] as const;
+/**
+ * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
+ * prod-like (highly available, protected). The environment's name is free.
+ */
+export const PROFILES = ["dev", "prod"] as const;
 export const VOLUME_TYPES = ["gp2", "gp3"] as const;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -174,7 +178,13 @@ const costAssumptions = z.strictObject({
 
 export const stackConfigSchema = z.strictObject({
     region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-east-1"),
-    environment: oneOf(ENVIRONMENTS),
+    /** The stack's environment name: dev, staging, qa, prod-eu... It names resources and the Environment tag. */
+    environment: z.string({ error: "a lower-case environment name such as dev, staging, qa or prod-eu" })
+        .regex(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case environment name such as dev, staging, qa or prod-eu (letters, digits and dashes, at most 20)"),
+    /** dev-like or prod-like: the sizes of every chart's pods, the policy pack's levels and the defaults below. */
+    profile: oneOf(PROFILES),
+    /** Whether stateful resources (keys, buckets, control plane, log groups) carry Pulumi's protect; defaults to true for the prod profile. */
+    protect: bool,
     tags,
     network,
     cluster,
@@ -257,7 +267,9 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type Environment = StackConfig["environment"];
+export type Profile = StackConfig["profile"];
+/** What components pick their sizes by: the stack's profile, whatever the environment is called. */
+export type Environment = Profile;
 export type Tags = StackConfig["tags"];
 export type NetworkConfig = StackConfig["network"];
 export type ClusterConfig = StackConfig["cluster"];

@@ -6,6 +6,7 @@
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { workloadsOf } from "../components/helm/workload-registry";
+import { hasPackConfig } from "../policy/evaluate";
 import { CostEstimate, estimateCost } from "./cost";
 import { CapacityReport, capacityReport } from "./fit";
 import { buildInventory, Inventory } from "./inventory";
@@ -34,7 +35,8 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         pods: countPods(run.resources),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
         capacity: capacityReport(run.config.cluster, run.resources.flatMap(workloadsOf)),
-        policy: policyReport(run.resources, run.stack),
+        // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
+        policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
     };
 }
 

@@ -60,15 +60,28 @@ function hasGnuTime(): boolean {
     return fs.existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-v", "true"], { encoding: "utf8" }).status === 0;
 }
 
-/** Wall time of one process, start-up included; fails unless it exits with one of `ok`. */
-function timeProcess(command: string, args: readonly string[], ok: ReadonlySet<number>, cwd: string): number {
+interface ProcessTime {
+    /** Wall time, start-up included. */
+    readonly seconds: number;
+    /** User plus system CPU time of the process and its children (GNU time); NaN without it. */
+    readonly cpuSeconds: number;
+}
+
+/**
+ * One process, timed; fails unless it exits with one of `ok`. CPU time, read through GNU time,
+ * is what a busy machine distorts least: other processes lengthen the wall time, not the CPU time.
+ */
+function timeProcess(command: string, args: readonly string[], ok: ReadonlySet<number>, cwd: string, gnuTime: boolean): ProcessTime {
+    const cpuFile = path.join(os.tmpdir(), `planner-bench-${process.pid}.cpu`);
+    const [file, argv] = gnuTime ? [GNU_TIME, ["-o", cpuFile, "-f", "%U %S", command, ...args]] : [command, [...args]];
     const started = performance.now();
-    const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const result = spawnSync(file, argv, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     const seconds = (performance.now() - started) / 1000;
     if (result.status === null || !ok.has(result.status)) {
         throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}): ${result.stderr.trim().split("\n")[0]}`);
     }
-    return seconds;
+    const cpuSeconds = gnuTime ? fs.readFileSync(cpuFile, "utf8").trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : NaN;
+    return { seconds, cpuSeconds };
 }
 
 /** One run of the compiled planner for `stack`, as a fresh process, with its peak memory. */
@@ -115,22 +128,26 @@ async function main(): Promise<void> {
     console.log(`Planner benchmark: node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}, ${runs} runs each`);
 
     // Interleaved, so that a change in the machine's load affects both sides alike.
-    const floor: number[] = [];
-    const warm: number[] = [];
+    const floor: ProcessTime[] = [];
+    const warm: ProcessTime[] = [];
     for (let i = 0; i < runs; i++) {
-        floor.push(timeProcess(process.execPath, ["-e", LOAD_SDKS], new Set([0]), projectDir));
-        warm.push(timeProcess(npm, ["run", "plan", "--", "--stack", "prod"], PLANNER_RAN, projectDir));
+        floor.push(timeProcess(process.execPath, ["-e", LOAD_SDKS], new Set([0]), projectDir, gnuTime));
+        warm.push(timeProcess(npm, ["run", "plan", "--", "--stack", "prod"], PLANNER_RAN, projectDir, gnuTime));
     }
-    const ratio = median(warm) / median(floor);
-    console.log(`  floor  node loading the three Pulumi SDKs: median ${median(floor).toFixed(2)} s (runs ${list(floor)})`);
-    console.log(`  warm   npm run plan -- --stack prod: median ${median(warm).toFixed(2)} s (runs ${list(warm)}), ${ratio.toFixed(2)}x the floor: ${verdict(ratio <= TARGET_WARM_RATIO)} (${TARGET_WARM_RATIO}x)`);
+    const wall = (times: readonly ProcessTime[]) => median(times.map((t) => t.seconds));
+    const cpu = (times: readonly ProcessTime[]) => median(times.map((t) => t.cpuSeconds));
+    const ratio = wall(warm) / wall(floor);
+    const cpuNote = (times: readonly ProcessTime[], of?: readonly ProcessTime[]) =>
+        (gnuTime ? `; CPU ${cpu(times).toFixed(2)} s${of ? `, ${(cpu(times) / cpu(of)).toFixed(2)}x the floor's` : ""}` : "");
+    console.log(`  floor  node loading the three Pulumi SDKs: median ${wall(floor).toFixed(2)} s (runs ${list(floor.map((t) => t.seconds))})${cpuNote(floor)}`);
+    console.log(`  warm   npm run plan -- --stack prod: median ${wall(warm).toFixed(2)} s (runs ${list(warm.map((t) => t.seconds))}), ${ratio.toFixed(2)}x the floor${cpuNote(warm, floor)}: ${verdict(ratio <= TARGET_WARM_RATIO)} (${TARGET_WARM_RATIO}x)`);
 
-    const cold: number[] = [];
+    const cold: ProcessTime[] = [];
     for (let i = 0; i < Math.min(runs, 3); i++) {
         fs.rmSync(path.join(projectDir, "dist"), { recursive: true, force: true });
-        cold.push(timeProcess(npm, ["run", "plan", "--", "--stack", "prod"], PLANNER_RAN, projectDir));
+        cold.push(timeProcess(npm, ["run", "plan", "--", "--stack", "prod"], PLANNER_RAN, projectDir, gnuTime));
     }
-    console.log(`  cold   the same with no build yet: median ${median(cold).toFixed(2)} s (runs ${list(cold)}): ${verdict(median(cold) < TARGET_COLD_SECONDS)} (${TARGET_COLD_SECONDS} s)`);
+    console.log(`  cold   the same with no build yet: median ${wall(cold).toFixed(2)} s (runs ${list(cold.map((t) => t.seconds))})${cpuNote(cold)}: ${verdict(wall(cold) < TARGET_COLD_SECONDS)} (${TARGET_COLD_SECONDS} s)`);
 
     await evaluationSecondsPerResource(1); // warms up the JIT and the lazily loaded SDK modules
     const single: number[] = [];

@@ -162,13 +162,16 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     }
 }
 
-if (require.main === module) {
+/** Runs the CLI as this process: its arguments, its stdout and stderr, its exit status. */
+export function runAsProcess(argv: readonly string[] = process.argv.slice(2)): void {
     // A reader that stops early (| head) closes the pipe: that ends the report, it is not a failure.
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
         if (error.code !== "EPIPE") throw error;
         process.exit(process.exitCode ?? 0);
     });
-    main(process.argv.slice(2)).then((code) => {
+    main(argv).then((code) => {
         process.exitCode = code;
     });
 }
+
+if (require.main === module) runAsProcess();

@@ -114,5 +114,5 @@ function build() {
     fs.writeFileSync(manifestFile, `${JSON.stringify({ options, files }, null, 1)}\n`);
 }
 
-module.exports = { sourceFiles, patternToRegExp };
+module.exports = { build, sourceFiles, patternToRegExp };
 if (require.main === module) build();

@@ -1,33 +1,14 @@
 import { expect } from "chai";
-import * as path from "path";
 import { ConfigError, validateStackConfig } from "../config/load";
-import { readStackFile } from "../engine/stack-file";
 import { checkAvailabilityZones } from "../platform";
+import { rawConfig, rejectionOf } from "./support/config";
 import { stackWith } from "./support/stacks";
-
-const projectDir = path.join(__dirname, "..");
-
-/** The stack file's config keyed by short name, as loadStackConfig assembles it. */
-function rawConfig(stack: "dev" | "prod"): Record<string, any> {
-    const file = readStackFile(projectDir, stack);
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(file.config)) {
-        raw[key === "aws:region" ? "region" : key.split(":")[1]] = structuredClone(value);
-    }
-    return raw;
-}
 
 /** Validates a changed config and returns the error's message; fails when nothing is rejected. */
 function rejection(stack: "dev" | "prod", change: (c: Record<string, any>) => void): string {
-    const raw = rawConfig(stack);
-    change(raw);
-    try {
-        validateStackConfig(raw);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return (e as Error).message;
-    }
-    throw new Error("the config was accepted");
+    const error = rejectionOf(stack, change);
+    if (!error) throw new Error("the config was accepted");
+    return error.message;
 }
 
 /** The problems a config error lists, one per line. */

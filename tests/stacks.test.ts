@@ -2,32 +2,17 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, validateStackConfig } from "../config/load";
-import { findProjectDir, readStackFile } from "../engine/stack-file";
+import { validateStackConfig } from "../config/load";
+import { findProjectDir } from "../engine/stack-file";
 import { main } from "../planner/cli";
+import { rawConfig, rejectionOf } from "./support/config";
 import { run } from "./support/stacks";
 
 const projectDir = findProjectDir();
 const stackFile = (name: string) => fs.readFileSync(path.join(projectDir, `Pulumi.${name}.yaml`), "utf8");
 
-/** The stack file's config keyed by short name, as loadStackConfig assembles it. */
-function rawConfig(stack: string): Record<string, any> {
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(readStackFile(projectDir, stack).config)) raw[key === "aws:region" ? "region" : key.split(":")[1]] = structuredClone(value);
-    return raw;
-}
-
-function problems(change: (c: Record<string, any>) => void, stack = "prod"): string[] {
-    const raw = rawConfig(stack);
-    change(raw);
-    try {
-        validateStackConfig(raw);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return (e as ConfigError).problems;
-    }
-    return [];
-}
+/** The problems validation finds in prod's config after `change`; none when it is accepted. */
+const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod", change)?.problems ?? [];
 
 /** prod's stack file copied under another name, with its names and tags changed, as a user would. */
 const staging = stackFile("prod")

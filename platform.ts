@@ -41,7 +41,7 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
     checkAvailabilityZones(config.network.availabilityZones, offered.names, config.region);
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
 
-    const protect = config.environment === "prod";
+    const protect = config.protect;
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
     const kms = new KmsKeys(config.cluster.name, {
@@ -77,26 +77,26 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        environment: config.environment,
+        environment: config.profile,
     }, opts);
 
     // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so
     // their namespaces and releases wait for istiod's injection webhook and the mTLS policy.
     const security = new MeshAndScanning(`${config.cluster.name}-security`, {
         config: config.security,
-        environment: config.environment,
+        environment: config.profile,
         context: cluster.context,
         monitoringCrds: observability.monitoringCrds,
         tracingEndpoint: observability.tempoOtlpGrpcEndpoint,
     }, opts);
     const operations = new Operations(`${config.cluster.name}-operations`, {
         config: config.operations,
-        environment: config.environment,
+        environment: config.profile,
         context: security.meshedContext(cluster.context),
     }, opts);
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
-        environment: config.environment,
+        environment: config.profile,
         context: cluster.context,
         tags: config.tags,
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { StackConfig, stackConfigSchema } from "./schema";
+import { PROFILES, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
 export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
@@ -17,24 +17,64 @@ export class ConfigError extends Error {
     }
 }
 
-/** Validates a raw config object (the shape of the stack file) and returns it typed. */
-export function validateStackConfig(raw: Record<string, unknown>): StackConfig {
+/**
+ * The keys a profile fills in when the stack file leaves them out: `profile` itself for a stack
+ * whose environment is named after one (dev, prod), and `protect` (true for prod-like stacks).
+ */
+export function withProfileDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+    const named = (PROFILES as readonly unknown[]).includes(raw.environment) ? raw.environment : undefined;
+    const profile = raw.profile ?? named;
+    return {
+        ...raw,
+        ...(profile !== undefined ? { profile } : {}),
+        ...(raw.protect === undefined && (PROFILES as readonly unknown[]).includes(profile) ? { protect: profile === "prod" } : {}),
+    };
+}
+
+/** Validates a raw config object (the shape of the stack file), profile defaults applied, and returns it typed. */
+export function validateStackConfig(stackFile: Record<string, unknown>): StackConfig {
+    const raw = withProfileDefaults(stackFile);
     const result = stackConfigSchema.safeParse(raw);
-    if (!result.success) throw new ConfigError(formatConfigIssues(result.error, raw));
+    if (!result.success) {
+        // Without a valid profile, an unset protect has no default: that is the profile's error, not another.
+        const restated = (issue: z.core.$ZodIssue) => issue.path.join(".") === "protect" && stackFile.protect === undefined && result.error.issues.some((i) => i.path.join(".") === "profile");
+        throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw));
+    }
     return result.data;
 }
 
-/** One line per issue: the config key, the value found there, and what is allowed. */
+/**
+ * One line per issue: the config key, the value found there, and what is allowed. A key inside a
+ * named list item (a node group, a schedule) says which item by name; a whole item is described by
+ * the check that failed, never dumped.
+ */
 export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>): string[] {
     return error.issues.map((issue) => {
-        const key = issue.path.length === 0 ? "(config)" : configKeyName(issue.path as (string | number)[]);
-        const value = valueAt(raw, issue.path as (string | number)[]);
+        const path = issue.path as (string | number)[];
+        const key = path.length === 0 ? "(config)" : configKeyName(path);
+        const value = valueAt(raw, path);
+        const got = (issue as { params?: { got?: string } }).params?.got
+            ?? (value === undefined ? "nothing (the key is missing)" : JSON.stringify(value));
         const allowed = issue.code === "unrecognized_keys"
             ? `no keys other than the documented ones (unknown: ${issue.keys.join(", ")})`
             : issue.message;
-        return `${key}: got ${value === undefined ? "nothing (the key is missing)" : JSON.stringify(value)}; allowed: ${allowed}`;
+        return `${key}: got ${got}${namedItem(raw, path)}; allowed: ${allowed}`;
     });
 }
+
+/** The list items a key sits in, by name: ` in node group "general"`. */
+function namedItem(raw: Record<string, unknown>, path: (string | number)[]): string {
+    const items: string[] = [];
+    path.forEach((segment, i) => {
+        if (typeof segment !== "number") return;
+        const name = (valueAt(raw, path.slice(0, i + 1)) as { name?: unknown } | undefined)?.name;
+        const list = String(path[i - 1] ?? "item");
+        if (typeof name === "string") items.push(`${ITEM_NOUNS[list] ?? list} "${name}"`);
+    });
+    return items.length === 0 ? "" : ` in ${items.join(", ")}`;
+}
+
+const ITEM_NOUNS: Record<string, string> = { nodeGroups: "node group", schedules: "schedule" };
 
 function configKeyName(path: (string | number)[]): string {
     if (path[0] === "region") return "aws:region";
@@ -51,9 +91,16 @@ export function loadStackConfig(): StackConfig {
     const raw: Record<string, unknown> = {
         region: new pulumi.Config("aws").get("region"),
         environment: project.get("environment"),
+        profile: project.get("profile"),
+        protect: readBoolean(project, "protect"),
     };
     for (const key of STRUCTURED_KEYS) raw[key] = readObject(project, key);
     return validateStackConfig(raw);
+}
+
+function readBoolean(config: pulumi.Config, key: string): unknown {
+    const text = config.get(key);
+    return text === "true" ? true : text === "false" ? false : text;
 }
 
 function readObject(config: pulumi.Config, key: string): unknown {

@@ -4,10 +4,15 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isValidCidr } from "../lib/cidr";
+import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../components/network/subnets";
 
-export const ENVIRONMENTS = ["dev", "prod"] as const;
+/**
+ * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
+ * prod-like (highly available, protected). The environment's name is free.
+ */
+export const PROFILES = ["dev", "prod"] as const;
 export const VOLUME_TYPES = ["gp2", "gp3"] as const;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -148,7 +153,10 @@ const backup = z.strictObject({
         nodeAgent: bool,
         schedules: z.array(z.strictObject({
             name: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case schedule name"),
-            cron: z.string().regex(/^(\S+\s+){4}\S+$/, "a five-field cron expression such as 0 2 * * *"),
+            cron: z.string({ error: "a cron schedule such as 0 2 * * *" }).superRefine((text, ctx) => {
+                const read = readSchedule(text);
+                if ("problem" in read) ctx.addIssue({ code: "custom", message: `a schedule Velero accepts: five fields (minute hour day-of-month month day-of-week) such as 0 2 * * *, or @daily, @weekly, @every 24h (here: ${read.problem})` });
+            }),
             ttl: duration,
         })),
     }),
@@ -170,7 +178,13 @@ const costAssumptions = z.strictObject({
 
 export const stackConfigSchema = z.strictObject({
     region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-east-1"),
-    environment: oneOf(ENVIRONMENTS),
+    /** The stack's environment name: dev, staging, qa, prod-eu... It names resources and the Environment tag. */
+    environment: z.string({ error: "a lower-case environment name such as dev, staging, qa or prod-eu" })
+        .regex(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case environment name such as dev, staging, qa or prod-eu (letters, digits and dashes, at most 20)"),
+    /** dev-like or prod-like: the sizes of every chart's pods, the policy pack's levels and the defaults below. */
+    profile: oneOf(PROFILES),
+    /** Whether stateful resources (keys, buckets, control plane, log groups) carry Pulumi's protect; defaults to true for the prod profile. */
+    protect: bool,
     tags,
     network,
     cluster,
@@ -180,64 +194,82 @@ export const stackConfigSchema = z.strictObject({
     operations,
     costAssumptions,
 }).superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    // One error per mistake. A check is skipped when its own key already has an error, or when a
+    // key it reads has one: it would only restate that error in other words.
+    const dotted = (path: readonly PropertyKey[] = []) => path.map(String).join(".");
+    const hasIssue = (key: string, nested: boolean) => ctx.issues.some((i) => {
+        const at = dotted(i.path);
+        return at === key || key.startsWith(`${at}.`) || (nested && at.startsWith(`${key}.`));
+    });
+    const issue = (path: (string | number)[], message: string, reads: readonly string[] = [], got?: string) => {
+        if (hasIssue(dotted(path), false) || reads.some((key) => hasIssue(key, true))) return;
+        ctx.addIssue({ code: "custom", path, message, ...(got !== undefined ? { params: { got } } : {}) });
+    };
     const n = c.network;
     const cidrsValid = isValidCidr(n.vpcCidr) && isValidCidr(n.podCidr);
     if (cidrsValid && !cidrContains(POD_CIDR_RANGE, n.podCidr)) issue(["network", "podCidr"], `a CIDR inside ${POD_CIDR_RANGE} (the range VPC CNI custom networking uses)`);
-    if (cidrsValid && cidrsOverlap(n.vpcCidr, n.podCidr)) issue(["network", "podCidr"], `a CIDR that does not overlap network.vpcCidr (${n.vpcCidr})`);
-    if (c.tags.Environment !== c.environment) issue(["tags", "Environment"], `the stack's environment (${c.environment})`);
-    for (const [key, prefix] of [["publicSubnetPrefixLength", n.vpcCidr], ["privateSubnetPrefixLength", n.vpcCidr], ["podSubnetPrefixLength", n.podCidr]] as const) {
-        const parentLength = Number(prefix.split("/")[1]);
-        if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from`);
+    if (cidrsValid && cidrsOverlap(n.vpcCidr, n.podCidr)) issue(["network", "podCidr"], `a CIDR that does not overlap network.vpcCidr (${n.vpcCidr})`, ["network.vpcCidr"]);
+    if (c.tags.Environment !== c.environment) issue(["tags", "Environment"], `the stack's environment (${c.environment})`, ["environment"]);
+    for (const [key, parent] of [["publicSubnetPrefixLength", "vpcCidr"], ["privateSubnetPrefixLength", "vpcCidr"], ["podSubnetPrefixLength", "podCidr"]] as const) {
+        const parentLength = Number(n[parent].split("/")[1]);
+        if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from (network.${parent})`, [`network.${parent}`]);
     }
     if (cidrsValid) {
         try {
             planSubnets(n);
         } catch (e) {
-            issue(["network", "availabilityZones"], `as many zones as the subnets fit: ${(e as Error).message}`);
+            issue(["network", "availabilityZones"], `as many zones as the subnets fit: ${(e as Error).message}`,
+                ["network.vpcCidr", "network.podCidr", "network.publicSubnetPrefixLength", "network.privateSubnetPrefixLength", "network.podSubnetPrefixLength"]);
         }
     }
     c.cluster.nodeGroups.forEach((g, i) => {
+        const group = `cluster.nodeGroups.${i}`;
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
-            issue(["cluster", "nodeGroups", i], `sizes with minSize <= desiredSize <= maxSize (got min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize})`);
+            issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
+                `min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}`);
         }
         g.availabilityZones.forEach((zone, j) => {
-            if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`);
+            if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`, ["network.availabilityZones"]);
         });
     });
     if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
         issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
     }
     if (c.cluster.publicAccessCidrs.some((block) => block.endsWith("/0"))) issue(["cluster", "publicAccessCidrs"], "specific CIDRs; 0.0.0.0/0 would open the API server to the internet");
-    if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true");
-    if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false");
+    if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true", ["cluster.endpointPublicAccess"]);
+    if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
     const o = c.observability;
-    if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic");
+    if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]);
     const kafkaUsers = [o.mimir.enabled && o.mimir.architecture === "ingest-storage" && "observability.mimir (ingest-storage)", o.tempo.enabled && o.tempo.mode === "distributed" && "observability.tempo (distributed)"].filter(Boolean);
-    if (kafkaUsers.length > 0 && !o.kafka.enabled) issue(["observability", "kafka", "enabled"], `true: ${kafkaUsers.join(" and ")} write through Kafka`);
-    if (o.kafka.replicationFactor > o.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${o.kafka.brokers})`);
-    if (o.kafka.minInsyncReplicas > o.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${o.kafka.replicationFactor})`);
-    if (o.mimir.ingesterZones > n.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${n.availabilityZones.length})`);
+    if (kafkaUsers.length > 0 && !o.kafka.enabled) {
+        issue(["observability", "kafka", "enabled"], `true: ${kafkaUsers.join(" and ")} write through Kafka`, ["observability.mimir.enabled", "observability.mimir.architecture", "observability.tempo.enabled", "observability.tempo.mode"]);
+    }
+    if (o.kafka.replicationFactor > o.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${o.kafka.brokers})`, ["observability.kafka.brokers"]);
+    if (o.kafka.minInsyncReplicas > o.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${o.kafka.replicationFactor})`, ["observability.kafka.replicationFactor"]);
+    if (o.mimir.ingesterZones > n.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${n.availabilityZones.length})`, ["network.availabilityZones"]);
     const nodeZones = n.availabilityZones.filter((zone) => c.cluster.nodeGroups.some((g) => g.availabilityZones.includes(zone)));
     if (o.mimir.enabled && o.mimir.ingesterZones > nodeZones.length) {
-        issue(["observability", "mimir", "ingesterZones"], `at most the zones nodes run in (${nodeZones.join(", ")}): ingesters pinned to a zone without nodes never schedule`);
+        issue(["observability", "mimir", "ingesterZones"], `at most the zones nodes run in (${nodeZones.join(", ")}): ingesters pinned to a zone without nodes never schedule`,
+            ["network.availabilityZones", "cluster.nodeGroups", "observability.mimir.enabled"]);
     }
-    if (o.tempo.enabled && o.tempo.mode === "distributed" && o.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed");
-    if (o.tempo.enabled && o.tempo.mode === "single-binary" && o.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary");
-    if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)");
-    if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones");
-    if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)");
+    if (o.tempo.enabled && o.tempo.mode === "distributed" && o.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed", ["observability.tempo.enabled", "observability.tempo.mode"]);
+    if (o.tempo.enabled && o.tempo.mode === "single-binary" && o.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary", ["observability.tempo.enabled", "observability.tempo.mode"]);
+    if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)", ["cluster.defaultStorageClass"]);
+    if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones", ["observability.mimir.enabled", "observability.mimir.architecture"]);
+    if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)", ["observability.loki.deploymentMode"]);
     if (o.loki.deploymentMode === "SingleBinary" && o.loki.readReplicas + o.loki.writeReplicas + o.loki.backendReplicas > 0) {
-        issue(["observability", "loki", "readReplicas"], "0 for read, write and backend in SingleBinary mode");
+        issue(["observability", "loki", "readReplicas"], "0 for read, write and backend in SingleBinary mode", ["observability.loki.deploymentMode", "observability.loki.writeReplicas", "observability.loki.backendReplicas"]);
     }
-    if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume");
-    if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled");
-    if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate");
-    if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`);
+    if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume", ["observability.tempo.mode", "observability.tempo.storage"]);
+    if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
+    if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
+    if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type Environment = StackConfig["environment"];
+export type Profile = StackConfig["profile"];
+/** What components pick their sizes by: the stack's profile, whatever the environment is called. */
+export type Environment = Profile;
 export type Tags = StackConfig["tags"];
 export type NetworkConfig = StackConfig["network"];
 export type ClusterConfig = StackConfig["cluster"];

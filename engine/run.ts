@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../config/load";
 import { StackConfig } from "../config/schema";
-import { createPlatform } from "../platform";
+import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
 import { findProjectDir, readStackFile } from "./stack-file";
 import { DeclaredResource } from "../components/helm/workloads";
@@ -20,6 +20,8 @@ export interface RunOptions {
      * the config keyed by short name (region, environment, network, cluster, ...).
      */
     readonly override?: (config: Record<string, any>) => void;
+    /** The program to run on the validated config; the platform unless a benchmark scales it. */
+    readonly program?: (config: StackConfig) => Promise<Platform>;
 }
 
 export interface StackRun {
@@ -42,25 +44,55 @@ export function runStack(stack: string, options: RunOptions = {}): Promise<Stack
     return run;
 }
 
+/**
+ * The config a run of `stack` starts from: the stack file's, keyed by short name, with
+ * `options.override` applied. Two runs given equal configs declare the same resources.
+ */
+export function runConfig(stack: string, options: RunOptions = {}): { project: string; config: Record<string, any> } {
+    const file = readStackFile(options.projectDir ?? findProjectDir(), stack);
+    const config = toShortKeys(file.config, file.project);
+    options.override?.(config);
+    return { project: file.project, config };
+}
+
 async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
-    const projectDir = options.projectDir ?? findProjectDir();
-    const file = readStackFile(projectDir, stack);
-    const shortConfig = toShortKeys(file.config, file.project);
-    options.override?.(shortConfig);
+    const { project, config: shortConfig } = runConfig(stack, options);
 
     const ctx: MockContext = { region: String(shortConfig.region ?? "us-east-1"), stack };
     await pulumi.runtime.setMocks({
         newResource: (args) => mockResourceOutputs(args.type, args.name, args.inputs, ctx),
         call: (args) => mockInvoke(args.token, args.inputs, ctx),
-    }, file.project, stack, false);
-    pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, file.project));
+    }, project, stack, false);
+    pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, project));
     const recorder = recordRegistrations();
 
     const config = loadStackConfig();
-    const platform = await createPlatform(config);
-    const outputs = await resolveOutputs(platform.outputs);
-    await waitForRegistrations();
-    return { stack, project: file.project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
+    return withoutStackTraces(async () => {
+        const platform = await (options.program ?? createPlatform)(config);
+        const outputs = await resolveOutputs(platform.outputs);
+        await waitForRegistrations();
+        return { stack, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
+    });
+}
+
+/**
+ * Runs `body` with JavaScript stack traces off. The SDK captures one for every promise it makes
+ * (to report leaks) and a full one for every resource (its source position for the CLI); the
+ * mock monitor reads neither, and formatting them was most of the program's evaluation time.
+ * Errors thrown meanwhile keep their message. Only the offline engine does this: `pulumi up`
+ * never comes through here.
+ */
+async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
+    const { stackTraceLimit, prepareStackTrace } = Error;
+    Error.stackTraceLimit = 0;
+    // Resource.callsites() raises the limit to Infinity for itself; this keeps the text empty.
+    Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+    try {
+        return await body();
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
+    }
 }
 
 /** Stack-file keys to short names: "<project>:network" becomes "network", "aws:region" "region". */

@@ -1,7 +1,7 @@
 /** Reads a project's Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI would. */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 export class StackFileError extends Error {
     constructor(message: string) {
@@ -44,9 +44,26 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
 }
 
 function parseYaml(file: string): any {
+    const text = fs.readFileSync(file, "utf8");
     try {
-        return parse(fs.readFileSync(file, "utf8"));
+        return parse(text);
     } catch (e) {
-        throw new StackFileError(`${file} is not valid YAML: ${(e as Error).message}`);
+        if (!(e instanceof YAMLParseError) || e.linePos === undefined) throw new StackFileError(`${file} is not valid YAML: ${(e as Error).message}`);
+        const { line, col } = e.linePos[0];
+        // The parser's message ends with its own one-line frame; ours shows the lines around.
+        const reason = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "");
+        throw new StackFileError(`${file}:${line}:${col}: not valid YAML: ${reason}\n${codeFrame(text, line, col)}`);
     }
+}
+
+/** The two lines before `line` and the line itself, numbered, with a caret under `col`. */
+export function codeFrame(text: string, line: number, col: number): string {
+    const lines = text.split(/\r?\n/);
+    const first = Math.max(1, line - 2);
+    const width = String(line).length;
+    const gutter = (n: number | "") => `${String(n).padStart(width)} | `;
+    const shown = [];
+    for (let n = first; n <= line; n++) shown.push(`${gutter(n)}${lines[n - 1] ?? ""}`.trimEnd());
+    shown.push(`${gutter("")}${" ".repeat(col - 1)}^`);
+    return shown.join("\n");
 }

@@ -185,7 +185,7 @@ export interface ResourceUse {
     readonly allocatable: number;
     /** allocatable - requested; negative is the shortfall. */
     readonly free: number;
-    /** free as a percentage of allocatable; negative when over; -Infinity when something is requested of no nodes. */
+    /** free as a percentage of allocatable; negative when over; -100 when something is requested of no nodes. */
     readonly headroomPercent: number;
 }
 
@@ -328,7 +328,8 @@ function evaluate(sized: readonly SizedPool[], counts: readonly number[], worklo
         requested,
         allocatable,
         free: allocatable - requested,
-        headroomPercent: allocatable > 0 ? ((allocatable - requested) / allocatable) * 100 : requested > 0 ? -Infinity : 0,
+        // On no nodes the share is undefined: all of the request is short, which reads as -100%.
+        headroomPercent: allocatable > 0 ? ((allocatable - requested) / allocatable) * 100 : requested > 0 ? -100 : 0,
     });
     const pods = use(sum(workloads.map(podsOf)), sum(pools.map((p) => p.nodes * p.podSlotsPerNode)));
     const cpuMillicores = use(sum(workloads.map((w) => podsOf(w) * w.cpuRequestMillicores)), sum(pools.map((p) => p.nodes * p.allocatableCpuMillicoresPerNode)));

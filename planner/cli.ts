@@ -2,10 +2,13 @@
  * The offline planner's command line: `npm run plan -- [options]`. It runs compiled (dist/) for a
  * fast start; `main` takes the arguments and returns the exit status, so tests call it in-process.
  */
+// First: it defers parts of @pulumi/pulumi before any other import loads the SDK.
+import "./startup";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/load";
-import { RunOptions } from "../engine/run";
+import { RunOptions, runStack } from "../engine/run";
+import { StackFileError } from "../engine/stack-file";
 import { compareStacks } from "./compare";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
@@ -66,7 +69,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
             case "--stack": stack = valueOf(++i, arg); break;
             case "--markdown": markdown = valueOf(++i, arg); break;
             case "--sarif": sarif = valueOf(++i, arg); break;
-            case "--compare": compare = [valueOf(++i, arg), valueOf(++i, `${arg} <a>`)]; break;
+            case "--compare": {
+                const [a, b] = [argv[i + 1], argv[i + 2]].map((v) => (v === undefined || v.startsWith("--") ? undefined : v));
+                if (a === undefined) throw new UsageError("--compare needs two stacks, <a> and <b>: both are missing");
+                if (b === undefined) throw new UsageError(`--compare needs two stacks, <a> and <b>: <b> is missing after "${a}"`);
+                compare = [a, b];
+                i += 2;
+                break;
+            }
             default: throw new UsageError(`unknown argument "${arg}"`);
         }
     }
@@ -84,11 +94,13 @@ export interface Io {
 const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 /**
- * One line for any error: a config error lists its problems separated by semicolons, others
- * lose their line breaks. No stack trace: every expected failure says what to fix.
+ * The error for stderr, without a stack trace: every expected failure says what to fix. A config
+ * error lists its problems separated by semicolons; a stack file error keeps its code frame; others
+ * lose their line breaks.
  */
-function errorLine(error: unknown, stack?: string): string {
+function errorText(error: unknown, stack?: string): string {
     if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}: ${error.problems.join("; ")}`;
+    if (error instanceof StackFileError) return error.message;
     const message = error instanceof Error ? error.message : String(error);
     return message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
 }
@@ -102,13 +114,16 @@ function writeSarif(file: string, plans: readonly StackPlan[], io: Io): void {
 
 const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
 
-/** Runs the CLI and returns its exit status. `runOptions` (tests) points the runs at another project folder. */
-export async function main(argv: readonly string[], io: Io = processIo, runOptions: RunOptions = {}): Promise<number> {
+/**
+ * Runs the CLI and returns its exit status. Tests pass `runOptions` (another project folder, an
+ * override) and `engine` (their shared, memoised runs).
+ */
+export async function main(argv: readonly string[], io: Io = processIo, runOptions: RunOptions = {}, engine: typeof runStack = runStack): Promise<number> {
     let args: CliArgs;
     try {
         args = parseArgs(argv);
     } catch (error) {
-        io.stderr(`error: ${errorLine(error)}\n${USAGE}`);
+        io.stderr(`error: ${errorText(error)}\n${USAGE}`);
         return EXIT_BAD_INPUT;
     }
     if (args.help) {
@@ -119,7 +134,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     try {
         const table = loadPriceTable();
         if (!args.compare) {
-            const { run, plan } = await planStack(args.stack, table, runOptions);
+            const { run, plan } = await planStack(args.stack, table, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
@@ -127,7 +142,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const sides = [];
         for (const stack of args.compare) {
             current = stack;
-            sides.push(await planStack(stack, table, runOptions));
+            sides.push(await planStack(stack, table, runOptions, engine));
         }
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const comparison = compareStacks(a, b);
@@ -142,18 +157,21 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         io.stdout(args.json ? `${JSON.stringify({ comparison, stacks: sides.map(({ run, plan }) => planJson(run, plan)) }, null, 2)}\n` : renderComparison(comparison, plans));
         return exitFor(plans);
     } catch (error) {
-        io.stderr(`error: ${errorLine(error, current)}\n`);
+        io.stderr(`error: ${errorText(error, current)}\n`);
         return EXIT_BAD_INPUT;
     }
 }
 
-if (require.main === module) {
+/** Runs the CLI as this process: its arguments, its stdout and stderr, its exit status. */
+export function runAsProcess(argv: readonly string[] = process.argv.slice(2)): void {
     // A reader that stops early (| head) closes the pipe: that ends the report, it is not a failure.
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
         if (error.code !== "EPIPE") throw error;
         process.exit(process.exitCode ?? 0);
     });
-    main(process.argv.slice(2)).then((code) => {
+    main(argv).then((code) => {
         process.exitCode = code;
     });
 }
+
+if (require.main === module) runAsProcess();

@@ -1,8 +1,7 @@
 /**
- * Two stacks side by side: a row per decision of the spec's tables (dev-vs-prod-decisions.md, as
- * corrected by ERRATA.md), each value read from the run (the declared resources where they show
- * it, the validated config for chart settings), then the cost and pod deltas. This regenerates the
- * spec's comparison from the code itself.
+ * Two stacks side by side: a row per dev-vs-prod decision (docs/decisions.md), each value read
+ * from the run (the declared resources where they show it, the validated config for chart
+ * settings), then the cost and pod deltas. The comparison is computed from the code itself.
  */
 import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
@@ -19,11 +18,11 @@ export interface DecisionInput {
     readonly resources: readonly PlannedResource[];
 }
 
-/** A row of the spec's tables and how to read its value from a run. */
+/** A row of the decision tables and how to read its value from a run. */
 export interface Decision {
     readonly section: string;
     readonly decision: string;
-    /** The NIST SP 800-53 controls the spec names for it; "-" where it names none. */
+    /** The NIST SP 800-53 controls the decision serves; "-" where none. */
     readonly nist: string;
     /** Where the value comes from: "resources: NatGateway" or "config: observability.mimir". */
     readonly source: string;
@@ -146,12 +145,12 @@ function controlPlane(run: DecisionInput): string {
     return list(ofType(run.resources, TYPES.eksCluster).map((c) => `Kubernetes ${c.inputs.version}, ${isExtendedSupport(String(c.inputs.version)) ? "extended" : "standard"} support`));
 }
 
-/** Rows of one of the spec's tables. */
+/** Rows of one of the decision tables. */
 function section(name: string, rows: readonly Omit<Decision, "section">[]): Decision[] {
     return rows.map((row) => ({ section: name, ...row }));
 }
 
-/** The spec's tables, row by row. */
+/** The decision tables, row by row. */
 export const DECISIONS: readonly Decision[] = [
     ...section("Networking & Security", [
         { decision: "VPC CIDR Architecture", nist: "SC-7", source: "resources: Vpc, VpcIpv4CidrBlockAssociation", read: (r) => [...ofType(r.resources, TYPES.vpc), ...ofType(r.resources, TYPES.vpcCidrAssociation)].map((v) => v.inputs.cidrBlock).join(" + ") },
@@ -177,7 +176,7 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Prometheus", nist: "AU-2", source: "resources: Release", read: (r) => deployment(r, [CHARTS.kubePrometheusStack.chart], true) },
         { decision: "Mimir", nist: "AU-11", source: "config: observability.mimir.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.mimir.chart], mimirOn(r)) },
         { decision: "Mimir Mode", nist: "AU-9", source: "config: observability.mimir.architecture", read: (r) => whenOn(mimirOn(r), "Mimir off", () => o(r).mimir.architecture) },
-        { decision: "Kafka (ERRATA 4)", nist: "AU-9", source: "config: observability.kafka; resources: Release", read: (r) => whenOn(o(r).kafka.enabled, "Kafka off", () => `${o(r).kafka.brokers} brokers, replication ${o(r).kafka.replicationFactor}, min in-sync ${o(r).kafka.minInsyncReplicas}, ${o(r).kafka.storageSize} each; ${deployment(r, [CHARTS.strimzi.chart], true)}`) },
+        { decision: "Kafka", nist: "AU-9", source: "config: observability.kafka; resources: Release", read: (r) => whenOn(o(r).kafka.enabled, "Kafka off", () => `${o(r).kafka.brokers} brokers, replication ${o(r).kafka.replicationFactor}, min in-sync ${o(r).kafka.minInsyncReplicas}, ${o(r).kafka.storageSize} each; ${deployment(r, [CHARTS.strimzi.chart], true)}`) },
         { decision: "Mimir Ingesters", nist: "CP-10", source: "config: observability.mimir.ingesterZones", read: (r) => whenOn(mimirOn(r), "Mimir off", () => `${o(r).mimir.ingesterZones} zones`) },
         { decision: "Mimir Distributors", nist: "CP-10", source: "config: observability.mimir.distributorReplicas", read: (r) => whenOn(mimirOn(r), "Mimir off", () => String(o(r).mimir.distributorReplicas)) },
         { decision: "Mimir Queriers", nist: "CP-10", source: "config: observability.mimir.querierReplicas, queryFrontendReplicas", read: (r) => whenOn(mimirOn(r), "Mimir off", () => `${o(r).mimir.querierReplicas} (query frontends ${o(r).mimir.queryFrontendReplicas})`) },
@@ -253,7 +252,7 @@ function totalRow(id: string, label: string, values: readonly number[]): DeltaRo
 }
 
 /**
- * Pods per platform component (mimir, tempo, eks-addons), as the spec's pod summary counts them:
+ * Pods per platform component (mimir, tempo, eks-addons), as the decision table's pod summary counts them:
  * a component keeps its row when a stack swaps its chart (tempo for tempo-distributed).
  */
 function podsByComponent(count: PodCount): { component: string; pods: number }[] {

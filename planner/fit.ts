@@ -55,20 +55,26 @@ export function assertFitsAtMaxSize(cluster: NodeConfig, workloads: readonly Dec
     ]);
 }
 
-/** The planner's capacity section: the plan at the desired size, and what to do if it does not fit. */
+/**
+ * The planner's capacity section: the plan at the desired size (zero nodes for node groups that
+ * scale from zero), the plan at the node groups' maximum, and what to do if it does not fit.
+ */
 export interface CapacityReport extends CapacityPlan {
+    /** The same workloads at every node group's maxSize: what the cluster autoscaler can reach. */
+    readonly atMax: CapacityPlan;
     /** Empty when the stack fits at its desired size with free slots. */
     readonly warnings: readonly string[];
 }
 
-/** Plans the workloads of a stack's graph against its node groups at their desired size. */
+/** Plans the workloads of a stack's graph against its node groups at their desired and maximum sizes. */
 export function capacityReport(cluster: NodeConfig, workloads: readonly DeclaredWorkload[]): CapacityReport {
     const plan = planStackCapacity(cluster, workloads);
+    const atMax = planStackCapacity(cluster, workloads, cluster.nodeGroups.reduce((total, g) => total + g.maxSize, 0));
     const warnings: string[] = [];
-    if (!plan.fits) {
-        warnings.push(plan.nodesNeededToFit === undefined
-            ? `does not fit at its desired ${plan.nodeCount} nodes, nor at the node groups' maximum: raise maxSize or use larger instance types`
-            : `does not fit at its desired ${plan.nodeCount} nodes; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
+    if (!atMax.fits) {
+        warnings.push(`does not fit even at the node groups' maximum ${atMax.nodeCount} nodes: raise maxSize or use larger instance types`);
+    } else if (plan.nodeCount > 0 && !plan.fits) {
+        warnings.push(`does not fit at its desired ${plan.nodeCount} nodes; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
     }
-    return { ...plan, warnings };
+    return { ...plan, atMax, warnings };
 }

@@ -6,6 +6,7 @@
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { prerender, stackWorkloads } from "../components/helm/workloads";
+import { hasPackConfig } from "../policy/evaluate";
 import { CostEstimate, estimateCost } from "./cost";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
@@ -38,13 +39,14 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         images: imageInventory(run.resources),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
         capacity: capacityReport(run.config.cluster, stackWorkloads(run.resources).workloads),
-        policy: policyReport(run.resources, run.stack),
+        // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
+        policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
     };
 }
 
-/** Runs the program for `stack` under mocks and plans it. */
-export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}): Promise<{ run: StackRun; plan: StackPlan }> {
-    const run = await runStack(stack, options);
+/** Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it. */
+export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan }> {
+    const run = await engine(stack, options);
     // The releases render with the values the engine recorded, in parallel; the plan reads the cache.
     await prerender(run.resources);
     return { run, plan: planRun(run, table) };

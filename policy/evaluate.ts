@@ -345,6 +345,11 @@ function findConfigDir(): string {
     }
 }
 
+/** Whether policy/config/<name>.json exists. */
+export function hasPackConfig(name: string): boolean {
+    return /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(findConfigDir(), `${name}.json`));
+}
+
 /** Reads and checks policy/config/<env>.json, the file CI passes to --policy-pack-config. */
 export function loadPackConfig(env: string): PolicyPackConfig {
     if (!/^[a-z0-9-]+$/.test(env)) throw new Error(`"${env}" is not a stack name such as dev or prod`);

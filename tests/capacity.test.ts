@@ -250,12 +250,12 @@ describe("capacity", () => {
             expect(planCapacity([pool({ instanceTypes: ["t3a.xlarge", "t3a.medium"] })], []).pools[0]).to.include({ instanceType: "t3a.xlarge", podSlotsPerNode: 44 });
         });
 
-        it("reports no headroom, not NaN, on zero nodes", () => {
+        it("reports no headroom, not NaN, on zero nodes, and -100%, not -Infinity, for requests on zero nodes", () => {
             const empty = planCapacity([pool({ min: 0, desired: 0 })], []);
             expect(empty.pods.headroomPercent).to.equal(0);
             expect(empty.fits).to.equal(true);
             expect(empty.nodesNeededToFit).to.equal(0);
-            expect(planCapacity([pool({ min: 0, desired: 0 })], [workload()]).headroomPercent).to.equal(-Infinity);
+            expect(planCapacity([pool({ min: 0, desired: 0 })], [workload()]).headroomPercent).to.equal(-100);
         });
 
         it("rejects bad pools, workloads and node counts with a message naming them", () => {

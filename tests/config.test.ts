@@ -1,34 +1,18 @@
 import { expect } from "chai";
-import * as path from "path";
 import { ConfigError, validateStackConfig } from "../config/load";
-import { readStackFile } from "../engine/stack-file";
 import { checkAvailabilityZones } from "../platform";
+import { rawConfig, rejectionOf } from "./support/config";
 import { stackWith } from "./support/stacks";
-
-const projectDir = path.join(__dirname, "..");
-
-/** The stack file's config keyed by short name, as loadStackConfig assembles it. */
-function rawConfig(stack: "dev" | "prod"): Record<string, any> {
-    const file = readStackFile(projectDir, stack);
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(file.config)) {
-        raw[key === "aws:region" ? "region" : key.split(":")[1]] = structuredClone(value);
-    }
-    return raw;
-}
 
 /** Validates a changed config and returns the error's message; fails when nothing is rejected. */
 function rejection(stack: "dev" | "prod", change: (c: Record<string, any>) => void): string {
-    const raw = rawConfig(stack);
-    change(raw);
-    try {
-        validateStackConfig(raw);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return (e as Error).message;
-    }
-    throw new Error("the config was accepted");
+    const error = rejectionOf(stack, change);
+    if (!error) throw new Error("the config was accepted");
+    return error.message;
 }
+
+/** The problems a config error lists, one per line. */
+const problems = (message: string) => message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
 
 describe("stack config", () => {
     for (const stack of ["dev", "prod"] as const) {
@@ -160,6 +144,32 @@ describe("stack config", () => {
 
         it("a node group in a zone the network does not have", () => {
             expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].availabilityZones = ["us-east-1c"]; })).to.include("cluster.nodeGroups[0].availabilityZones[0]");
+        });
+
+        for (const stack of ["dev", "prod"] as const) {
+            it(`a Velero schedule Velero would refuse, in ${stack} too (whatever the policy pack's level there)`, () => {
+                const message = rejection(stack, (c) => { c.backup.velero.schedules = [{ name: "nightly", cron: "0 25 * * *", ttl: "7d" }]; });
+                expect(problems(message)).to.deep.equal([
+                    `backup.velero.schedules[0].cron: got "0 25 * * *" in schedule "nightly"; allowed: a schedule Velero accepts: five fields (minute hour day-of-month month day-of-week) such as 0 2 * * *, or @daily, @weekly, @every 24h (here: hour 25 is outside 0-23)`,
+                ]);
+            });
+        }
+
+        it("one error per mistake: checks that read a key already in error stay quiet", () => {
+            expect(problems(rejection("prod", (c) => { c.network.vpcCidr = "10.0.0.0/33"; }))).to.have.length(1);
+            expect(problems(rejection("prod", (c) => { c.network.availabilityZones = ["us-east-1a"]; }))).to.deep.equal([
+                'network.availabilityZones: got ["us-east-1a"]; allowed: at least 2 availability zone names: EKS needs subnets in 2 zones',
+            ]);
+            expect(problems(rejection("prod", (c) => { c.cluster.nodeGroups[0].minSize = 1.5; }))).to.deep.equal([
+                'cluster.nodeGroups[0].minSize: got 1.5 in node group "general"; allowed: a whole number from 0 to 100',
+            ]);
+            // Two independent mistakes are still two errors.
+            expect(problems(rejection("prod", (c) => { c.network.vpcCidr = "nope"; c.observability.kafka.brokers = 0; }))).to.have.length(2);
+        });
+
+        it("a node group by its name, never dumped", () => {
+            const message = rejection("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 4, desiredSize: 3 }); });
+            expect(problems(message)).to.deep.equal(['cluster.nodeGroups[0]: got min 4, desired 3, max 10 in node group "general"; allowed: sizes with minSize <= desiredSize <= maxSize']);
         });
 
         it("several problems at once, each on its own line", () => {

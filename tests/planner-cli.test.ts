@@ -5,12 +5,13 @@ import * as path from "path";
 import { findProjectDir } from "../engine/stack-file";
 import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, main, parseArgs, UsageError } from "../planner/cli";
 import { RunOptions } from "../engine/run";
+import { run } from "./support/stacks";
 
 /** Runs the CLI in-process and captures what it writes. */
 async function cli(argv: string[], runOptions: RunOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, runOptions);
+    const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, runOptions, run);
     return { code, stdout, stderr };
 }
 
@@ -41,7 +42,9 @@ describe("planner CLI arguments", () => {
     it("rejects unknown arguments, missing values and --markdown without --compare", () => {
         expect(() => parseArgs(["--bogus"])).to.throw(UsageError, /unknown argument "--bogus"/);
         expect(() => parseArgs(["--stack"])).to.throw(UsageError, /--stack needs a value/);
-        expect(() => parseArgs(["--compare", "dev"])).to.throw(UsageError, /needs a value/);
+        expect(() => parseArgs(["--compare", "dev"])).to.throw(UsageError, /--compare needs two stacks, <a> and <b>: <b> is missing after "dev"/);
+        expect(() => parseArgs(["--compare"])).to.throw(UsageError, /<a> and <b>: both are missing/);
+        expect(() => parseArgs(["--compare", "dev", "--json"])).to.throw(UsageError, /<b> is missing/);
         expect(() => parseArgs(["--markdown", "x.md"])).to.throw(UsageError, /--markdown needs --compare/);
     });
 
@@ -58,7 +61,7 @@ describe("planner CLI bad input", () => {
         // Every other key as prod has it, so the bastion's type is the only problem.
         pricey: stackFile("prod").replace(/instanceType: t3a\.medium/, "instanceType: c7i.large"),
         invalid: stackFile("dev").replace("natGateways: single", "natGateways: sometimes"),
-        malformed: "config: [unclosed\n",
+        malformed: "config:\n  network: [unclosed\n",
         empty: "# no config block\n",
     });
     after(() => fs.rmSync(project, { recursive: true, force: true }));
@@ -69,10 +72,17 @@ describe("planner CLI bad input", () => {
         expectOneLineError(stderr, /Unknown stack "staging".*stacks: empty, invalid, malformed, pricey/);
     });
 
-    it("reports a malformed stack file and one without config", async () => {
+    it("reports a malformed stack file with its line and a code frame, and one without config", async () => {
         const malformed = await cli(["--stack", "malformed"], { projectDir: project });
         expect(malformed.code).to.equal(EXIT_BAD_INPUT);
-        expectOneLineError(malformed.stderr, /Pulumi\.malformed\.yaml is not valid YAML/);
+        expect(malformed.stderr).to.equal([
+            `error: ${path.join(project, "Pulumi.malformed.yaml")}:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+            "1 | config:",
+            "2 |   network: [unclosed",
+            "3 |",
+            "  | ^",
+            "",
+        ].join("\n"));
         const empty = await cli(["--stack", "empty"], { projectDir: project });
         expect(empty.code).to.equal(EXIT_BAD_INPUT);
         expectOneLineError(empty.stderr, /has no config: block/);

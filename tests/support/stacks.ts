@@ -1,19 +1,42 @@
-/** Shared engine runs: each stack's unmodified graph is computed once per test process. */
+/**
+ * Shared engine runs: every test file asks here, and a run is computed once per test process for
+ * each distinct config. Runs are keyed by the config they start from (the stack file with the
+ * override applied), so two tests that change the same keys the same way share one run, however
+ * their overrides are written. Runs are read-only to tests. Every run has its releases rendered.
+ */
 import { prerender } from "../../components/helm/workloads";
-import { RunOptions, StackRun, runStack } from "../../engine/run";
+import { RunOptions, StackRun, runConfig, runStack } from "../../engine/run";
 import { PlannedResource } from "../../engine/types";
 
 const runs = new Map<string, Promise<StackRun>>();
 
-/** The stack as its file declares it, with its releases rendered; later calls reuse the first run. */
-export function stack(name: "dev" | "prod"): Promise<StackRun> {
-    if (!runs.has(name)) runs.set(name, runStack(name).then(async (run) => (await prerender(run.resources), run)));
-    return runs.get(name)!;
+/** `runStack` with its releases rendered. */
+function renderedRun(name: string, options: RunOptions): Promise<StackRun> {
+    return runStack(name, options).then(async (run) => (await prerender(run.resources), run));
 }
 
-/** A one-off run with the stack's config changed by `override`. */
-export function stackWith(name: "dev" | "prod", override: NonNullable<RunOptions["override"]>): Promise<StackRun> {
-    return runStack(name, { override });
+/** `runStack`, memoised by the run's starting config; a failed run fails alike for every caller. */
+export function run(name: string, options: RunOptions = {}): Promise<StackRun> {
+    let key: string;
+    try {
+        key = JSON.stringify([options.projectDir ?? "", name, runConfig(name, options).config]);
+    } catch {
+        // An unreadable stack file or a throwing override: let the engine report it, unshared.
+        return renderedRun(name, options);
+    }
+    if (options.program !== undefined) return renderedRun(name, options);
+    if (!runs.has(key)) runs.set(key, renderedRun(name, options));
+    return runs.get(key)!;
+}
+
+/** The stack as its file declares it. */
+export function stack(name: string): Promise<StackRun> {
+    return run(name);
+}
+
+/** The stack with its config changed by `override`. */
+export function stackWith(name: string, override: NonNullable<RunOptions["override"]>): Promise<StackRun> {
+    return run(name, { override });
 }
 
 export function ofType(run: StackRun, type: string): PlannedResource[] {

@@ -15,7 +15,7 @@ import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
-import { assertFitsAtMaxSize } from "./planner/fit";
+import { maxSizeShortfall } from "./lib/fit";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
 export function checkAvailabilityZones(configured: readonly string[], offered: readonly string[], region: string): void {
@@ -108,7 +108,8 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
     // on any registration (they are still queued while this synchronous pass runs). A release Helm
     // cannot render stops here too, with the release, the chart and Helm's message.
     const declaredWorkloads = cluster.context.declaredWorkloads;
-    assertFitsAtMaxSize(config.cluster, stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads);
+    const shortfall = maxSizeShortfall(config.cluster, stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads);
+    if (shortfall) throw new ConfigError([shortfall]);
 
     const outputs = {
         vpcId: network.vpcId,

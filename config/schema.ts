@@ -6,7 +6,7 @@ import { z } from "zod";
 import { cidrContains, cidrsOverlap, isValidCidr } from "../lib/cidr";
 import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
-import { planSubnets } from "../components/network/subnets";
+import { planSubnets } from "../lib/subnets";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or

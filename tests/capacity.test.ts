@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import {
     allocatableCpuMillicores, allocatableMemoryMiB, InstanceFacts, instanceFacts, KNOWN_INSTANCE_TYPES, kubeReservedCpuMillicores,
     kubeReservedMemoryMiB, maxPods, maxPodsFromFacts, NodePool, planCapacity, Workload,
-} from "../planner/capacity";
+} from "../lib/capacity";
 import { parseCpu, parseMemory } from "../lib/quantity";
 
 const PLAIN = { customNetworking: false, prefixDelegation: false };

@@ -3,7 +3,7 @@ import { ConfigError } from "../config/load";
 import { stackWorkloads } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
 import { Workload, podTotals } from "../lib/workloads";
-import { capacityWorkloads, nodePools, planStackCapacity } from "../planner/fit";
+import { capacityWorkloads, nodePools, planStackCapacity } from "../lib/fit";
 import { stack, stackWith } from "./support/stacks";
 
 const workloads = (run: StackRun) => stackWorkloads(run.resources).workloads;

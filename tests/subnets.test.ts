@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { blockSize, cidrContains, cidrsOverlap, formatCidr, isValidCidr, parseCidr, subnetAt } from "../lib/cidr";
-import { planSubnets } from "../components/network/subnets";
+import { planSubnets } from "../lib/subnets";
 
 const zoneNames = (n: number) => ["a", "b", "c", "d", "e", "f"].slice(0, n).map((l) => `us-east-1${l}`);
 

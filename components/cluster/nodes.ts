@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupConfig, Tags } from "../../config/schema";
-import { maxPods } from "../../planner/capacity";
+import { maxPods } from "../../lib/capacity";
 import { sortedTags } from "../provider";
 
 /** Pod slots per node under custom networking, with or without prefix delegation. */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
-import { PlannedSubnet, SubnetTier, planSubnets } from "./subnets";
+import { PlannedSubnet, SubnetTier, planSubnets } from "../../lib/subnets";
 
 export interface NetworkArgs {
     /** The network slice of the validated stack config. */

@@ -3,7 +3,7 @@
  * bastion) carved from the VPC CIDR, pods carved from the secondary CIDR. Pure and deterministic,
  * so that the same config always yields the same CIDRs and diffs stay quiet.
  */
-import { blockSize, cidrContains, parseCidr, subnetAt } from "../../lib/cidr";
+import { blockSize, cidrContains, parseCidr, subnetAt } from "./cidr";
 
 export type SubnetTier = "public" | "private" | "pods";
 export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "pods"];

@@ -30,7 +30,7 @@ export const KNOWN_INSTANCE_TYPES: readonly string[] = [...INSTANCE_FACTS.keys()
 export function instanceFacts(instanceType: string): InstanceFacts {
     const facts = INSTANCE_FACTS.get(instanceType);
     if (!facts) {
-        throw new Error(`Unknown instance type "${instanceType}": no capacity facts for it; known types: ${KNOWN_INSTANCE_TYPES.join(", ")}. Add it to planner/data/instance-facts.json.`);
+        throw new Error(`Unknown instance type "${instanceType}": no capacity facts for it; known types: ${KNOWN_INSTANCE_TYPES.join(", ")}. Add it to lib/data/instance-facts.json.`);
     }
     return facts;
 }

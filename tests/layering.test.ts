@@ -1,0 +1,44 @@
+/**
+ * Imports point one way: index.ts -> platform.ts -> components/ -> lib/, with config/ beside them;
+ * the engine, the planner and the policy pack sit on top and the program never imports them.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+
+const root = path.join(__dirname, "..");
+
+/** Every .ts file under a folder (or the file itself), relative to the project root. */
+function sources(entry: string): string[] {
+    const full = path.join(root, entry);
+    if (fs.statSync(full).isFile()) return [entry];
+    return fs.readdirSync(full, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(path.join(entry, e.name)) : e.name.endsWith(".ts") ? [path.join(entry, e.name)] : []);
+}
+
+/** The project folders (first path segment, or the root file) a source file imports from. */
+function importedAreas(file: string): string[] {
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    return [...text.matchAll(/^import\s[^;]*?from\s+"(\.[^"]+)"/gm)].map(([, spec]) => {
+        const target = path.relative(root, path.resolve(path.dirname(path.join(root, file)), spec));
+        return target.includes(path.sep) ? target.split(path.sep)[0] : target;
+    });
+}
+
+/** What each layer may import, besides itself. */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+    lib: ["lib"],
+    config: ["config", "lib"],
+    components: ["components", "config", "lib"],
+    "platform.ts": ["config", "components", "lib"],
+    "index.ts": ["config", "platform", "platform.ts"],
+};
+
+describe("layering", () => {
+    for (const [layer, allowed] of Object.entries(ALLOWED)) {
+        it(`${layer} imports only ${allowed.join(", ")}`, () => {
+            const offending = sources(layer).flatMap((file) => importedAreas(file).filter((area) => !allowed.includes(area) && !allowed.includes(area.replace(/\.ts$/, ""))).map((area) => `${file} -> ${area}`));
+            expect(offending).to.deep.equal([]);
+        });
+    }
+});

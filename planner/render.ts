@@ -2,7 +2,7 @@
  * The planner's reports as text for a terminal and as Markdown for docs and pull requests. Pure
  * functions of a plan or a comparison: nothing here computes a figure.
  */
-import { CapacityPlan } from "./capacity";
+import { CapacityPlan } from "../lib/capacity";
 import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";

@@ -9,7 +9,7 @@ import { renderComparisonMarkdown } from "../planner/render";
 import { stack } from "./support/stacks";
 
 const root = path.join(__dirname, "..");
-const SKIPPED = new Set(["node_modules", "dist", ".git"]);
+const SKIPPED = new Set(["node_modules", "dist", ".git", ".cache", "vendor"]);
 
 /** Every file of the project a clone carries (vendored and built folders aside). */
 function projectFiles(dir = root): string[] {

@@ -57,6 +57,9 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         clusterName: config.cluster.name,
         logsKmsKeyArn: kms.keys.logs.arn,
         protect,
+        accountId: identity.accountId,
+        partition: partition.partition,
+        region: config.region,
     }, opts);
 
     const cluster = new Cluster(config.cluster.name, {

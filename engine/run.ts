@@ -124,6 +124,9 @@ interface MonitorRequest {
     getProvider(): string;
     getCustom(): boolean;
     getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
@@ -132,7 +135,7 @@ interface MonitorRequest {
 /**
  * Wraps the mock monitor's registerResource so that each record keeps what the mocks alone do
  * not report: parent, provider, dependencies (also per input, as the engine hands them to policy
- * packs) and protection.
+ * packs), protection and the options that steer an update.
  */
 function recordRegistrations() {
     const monitor = pulumi.runtime.getMonitor() as any;
@@ -153,6 +156,9 @@ function recordRegistrations() {
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
+                    ignoreChanges: req.getIgnorechangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
                     inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
                     outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
                 });

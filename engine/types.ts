@@ -18,6 +18,12 @@ export interface PlannedResource {
      */
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly protect: boolean;
+    /** Properties whose changes Pulumi ignores on update (the ignoreChanges option). */
+    readonly ignoreChanges?: readonly string[];
+    /** Whether a replacement deletes the old resource first (the deleteBeforeReplace option). */
+    readonly deleteBeforeReplace?: boolean;
+    /** Properties whose change forces a replacement beyond the provider's own (replaceOnChanges). */
+    readonly replaceOnChanges?: readonly string[];
     /** Inputs as the provider receives them (Outputs resolved, secrets unwrapped). */
     readonly inputs: Record<string, any>;
     /** The state the mocks returned: inputs plus computed outputs (ids, ARNs, endpoints). */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../../config/schema";
-import { sortedJson } from "../../lib/json";
+import { serviceTrustPolicy } from "../../lib/trust";
 import { sortedTags } from "../provider";
 
 export interface BastionArgs {
@@ -30,10 +30,7 @@ export class Bastion extends pulumi.ComponentResource {
     constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Bastion", name, {}, opts);
         const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: sortedJson({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
         }, { parent: this });
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
             role: role.name,

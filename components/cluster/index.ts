@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
+import { serviceTrustPolicy } from "../../lib/trust";
 import { DeclaredResource } from "../helm/workloads";
 import { SubnetIdsByZone } from "../network";
 import { AddonName, addonConfiguration } from "./addons";
@@ -38,11 +39,6 @@ export interface ClusterArgs {
     readonly awsProvider: aws.Provider;
 }
 
-const assumeRolePolicy = (service: string) => sortedJson({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-});
-
 /** The OIDC issuer without its scheme, as IAM condition keys spell it. */
 export function issuerHost(issuerUrl: string): string {
     return issuerUrl.replace(/^https:\/\//, "");
@@ -70,7 +66,9 @@ export class Cluster extends pulumi.ComponentResource {
         const managedPolicy = (policy: string) => `arn:${partition}:iam::aws:policy/${policy}`;
         const privateSubnets = network.availabilityZones.map((zone) => network.privateSubnetIds[zone]);
 
-        const clusterRole = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com") }, child);
+        const clusterRole = new aws.iam.Role(`${name}-role`, {
+            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", { accountId: args.accountId, sourceArn: `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}` }),
+        }, child);
         const clusterRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-role-cluster-policy`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, child);
 
         // Nodes and the control plane talk through two groups we own, rule by rule, so that no
@@ -184,7 +182,7 @@ export class Cluster extends pulumi.ComponentResource {
             spec: { subnet: network.podSubnetIds[zone], securityGroups: [nodeSg.id] },
         }, { ...inCluster, dependsOn: [vpcCni] }));
 
-        const nodeRole = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com") }, child);
+        const nodeRole = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") }, child);
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((policy) =>
             new aws.iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
 import { PlannedSubnet, SubnetTier, planSubnets } from "../../lib/subnets";
+import { serviceTrustPolicy } from "../../lib/trust";
 
 export interface NetworkArgs {
     /** The network slice of the validated stack config. */
@@ -13,6 +14,10 @@ export interface NetworkArgs {
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /** Protect the flow log group from deletion (prod). */
     readonly protect: boolean;
+    /** Where the network lives, for the flow-log role's confused-deputy conditions. */
+    readonly accountId: string;
+    readonly partition: string;
+    readonly region: string;
 }
 
 /** Subnet ids by availability zone, in the configured zone order. */
@@ -166,9 +171,9 @@ export class Network extends pulumi.ComponentResource {
             kmsKeyId: args.logsKmsKeyArn,
         }, { parent: this, protect: args.protect });
         const role = new aws.iam.Role(`${name}-flow-logs-role`, {
-            assumeRolePolicy: sortedJson({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
+                accountId: args.accountId,
+                sourceArn: `arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`,
             }),
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {

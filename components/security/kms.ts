@@ -37,24 +37,27 @@ export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountI
         { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: accountRoot }, Action: "kms:*", Resource: "*" },
     ];
     for (const service of KEY_USERS[purpose].viaServices) {
+        // Every principal of the account, the Auto Scaling service-linked role included, may use
+        // the key only through the service. No statement names that role: KMS rejects a policy
+        // whose principal does not exist, and the role exists only once the account has run an
+        // Auto Scaling group, while the keys are the first resources of a stack.
+        const through = { "kms:CallerAccount": accountId, "kms:ViaService": `${service}.${region}.amazonaws.com` };
         statements.push({
             Sid: `UseThrough${service.toUpperCase()}`,
             Effect: "Allow",
             Principal: { AWS: "*" },
-            Action: [...useActions, "kms:CreateGrant"],
+            Action: useActions,
             Resource: "*",
-            Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `${service}.${region}.amazonaws.com` } },
+            Condition: { StringEquals: through },
         });
-    }
-    if (purpose === "ebs") {
-        // Managed node groups launch through EC2 Auto Scaling, whose service-linked role needs the
-        // key to create encrypted root volumes.
+        // Grants only for the AWS resources the service creates (volumes, snapshots), never to a person.
         statements.push({
-            Sid: "AutoScalingServiceLinkedRole",
+            Sid: `GrantThrough${service.toUpperCase()}`,
             Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
-            Action: [...useActions, "kms:CreateGrant"],
+            Principal: { AWS: "*" },
+            Action: "kms:CreateGrant",
             Resource: "*",
+            Condition: { StringEquals: through, Bool: { "kms:GrantIsForAWSResource": "true" } },
         });
     }
     if (purpose === "logs") {

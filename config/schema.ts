@@ -7,6 +7,7 @@ import { cidrContains, cidrsOverlap, isValidCidr } from "../lib/cidr";
 import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../lib/subnets";
+import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -68,6 +69,8 @@ const nodeGroup = z.strictObject({
     volumeType: oneOf(VOLUME_TYPES),
     /** The zones this group's nodes run in: a subset of network.availabilityZones. */
     availabilityZones: z.array(z.string()).min(1, "at least one availability zone"),
+    /** One managed node group per zone, the sizes above split over them (see lib/zonal.ts). */
+    groupPerZone: bool,
 });
 
 const cluster = z.strictObject({
@@ -223,10 +226,19 @@ export const stackConfigSchema = z.strictObject({
         }
     }
     c.cluster.nodeGroups.forEach((g, i) => {
+        const [longest] = nodeGroupsByZone([g]).map((eks) => nodeGroupNamePrefix(c.cluster.name, eks.name)).sort((a, b) => b.length - a.length);
+        if (longest.length > NODE_GROUP_NAME_PREFIX_MAX) {
+            issue(["cluster", "nodeGroups", i, "name"], `a name that with cluster.name${g.groupPerZone ? " and the zone" : ""} makes a node group name prefix of at most ${NODE_GROUP_NAME_PREFIX_MAX} characters ("${longest}" has ${longest.length})`, ["cluster.name"]);
+        }
+    });
+    c.cluster.nodeGroups.forEach((g, i) => {
         const group = `cluster.nodeGroups.${i}`;
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
             issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
                 `min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}`);
+        }
+        if (g.groupPerZone && g.maxSize < g.availabilityZones.length) {
+            issue(["cluster", "nodeGroups", i, "maxSize"], `at least the group's ${g.availabilityZones.length} zones when groupPerZone is true (every zone's group needs a maximum of 1 or more)`);
         }
         g.availabilityZones.forEach((zone, j) => {
             if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`, ["network.availabilityZones"]);

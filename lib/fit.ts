@@ -3,6 +3,7 @@
  * capacity model: for the program's own check before it deploys, and for the planner's report.
  */
 import { CapacityPlan, NodePool, Workload, planCapacity } from "./capacity";
+import { nodeGroupsByZone } from "./zonal";
 import { Workload as RunningWorkload, podTotals, unsizedContainers } from "./workloads";
 
 /** The node groups as the stack config gives them, and whether the CNI hands out prefixes. */
@@ -13,13 +14,15 @@ export interface NodeConfig {
         readonly desiredSize: number;
         readonly minSize: number;
         readonly maxSize: number;
+        readonly availabilityZones: readonly string[];
+        readonly groupPerZone: boolean;
     }[];
     readonly prefixDelegation: boolean;
 }
 
-/** The stack's node groups as capacity pools: custom networking always, prefix delegation per config. */
+/** The stack's node groups as EKS gets them (one per zone where configured) as capacity pools: custom networking always, prefix delegation per config. */
 export function nodePools(cluster: NodeConfig): NodePool[] {
-    return cluster.nodeGroups.map((group) => ({
+    return nodeGroupsByZone(cluster.nodeGroups).map((group) => ({
         name: group.name,
         instanceTypes: group.instanceTypes,
         desired: group.desiredSize,

@@ -81,11 +81,28 @@ function zonesOf(run: DecisionInput, subnetIds: readonly string[]): string[] {
     return subnetIds.map((id) => String(byId.get(id)?.inputs.availabilityZone ?? "unknown zone"));
 }
 
-/** A value per node group, named by group where there are several. */
+/** A value per node group, named by group where there are several that differ. */
 function perGroup(run: DecisionInput, read: (group: NodeGroupView) => string): string {
     const groups = nodeGroups(run.resources);
     if (groups.length === 0) return "no node groups";
-    return groups.length === 1 ? read(groups[0]) : groups.map((g) => `${g.name}: ${read(g)}`).join("; ");
+    const values = groups.map(read);
+    return values.every((v) => v === values[0]) ? values[0] : groups.map((g, i) => `${g.name}: ${values[i]}`).join("; ");
+}
+
+/** A node count over all groups, with each group's share where there are several: "3 (1 + 1 + 1)". */
+function nodesOverGroups(run: DecisionInput, read: (group: NodeGroupView) => number): string {
+    const counts = nodeGroups(run.resources).map(read);
+    const total = String(counts.reduce((a, b) => a + b, 0));
+    return counts.length > 1 ? `${total} (${counts.join(" + ")})` : total;
+}
+
+/** The zones nodes run in, over all groups, and whether each group has a zone of its own. */
+function nodeZones(run: DecisionInput): string {
+    const groups = nodeGroups(run.resources);
+    if (groups.length === 0) return "no node groups";
+    const perGroupZones = groups.map((g) => distinct(zonesOf(run, g.subnetIds)));
+    const zonal = groups.length > 1 && perGroupZones.every((zones) => zones.length === 1);
+    return `${counted(distinct(perGroupZones.flat()))}${zonal ? ", one node group per zone" : ""}`;
 }
 
 /**
@@ -166,11 +183,11 @@ export const DECISIONS: readonly Decision[] = [
     ]),
     ...section("Compute", [
         { decision: "Instance Type", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => list(g.instanceTypes)) },
-        { decision: "Node Count", nist: "CP-10", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => String(g.desired)) },
-        { decision: "Node Min Size", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => String(g.min)) },
-        { decision: "Node Max Size", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => String(g.max)) },
+        { decision: "Node Count", nist: "CP-10", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.desired) },
+        { decision: "Node Min Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.min) },
+        { decision: "Node Max Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.max) },
         { decision: "Disk Size", nist: "-", source: "resources: LaunchTemplate", read: (r) => perGroup(r, (g) => (g.rootVolume ? `${g.rootVolume.sizeGb} GB ${g.rootVolume.volumeType}` : "not declared")) },
-        { decision: "Multi-AZ Nodes", nist: "CP-10", source: "resources: NodeGroup, Subnet", read: (r) => perGroup(r, (g) => counted(distinct(zonesOf(r, g.subnetIds)))) },
+        { decision: "Multi-AZ Nodes", nist: "CP-10", source: "resources: NodeGroup, Subnet", read: nodeZones },
     ]),
     ...section("Observability - Metrics", [
         { decision: "Prometheus", nist: "AU-2", source: "resources: Release", read: (r) => deployment(r, [CHARTS.kubePrometheusStack.chart], true) },

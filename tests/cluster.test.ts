@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
+import { nodeGroupsByZone } from "../lib/zonal";
 import { releaseChart } from "../components/helm/workloads";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
@@ -84,47 +85,52 @@ describe("EKS cluster", () => {
                 for (const [i, group] of ofType(run, "aws:eks/nodeGroup:NodeGroup").entries()) {
                     const groupSubnets = group.inputs.subnetIds.map((id: string) => subnets.find((s) => s.outputs.id === id)!);
                     expect(groupSubnets.map((s: any) => s.inputs.tags.Tier)).to.satisfy((tiers: string[]) => tiers.every((t) => t === "private"));
-                    expect(groupSubnets.map((s: any) => s.inputs.availabilityZone)).to.deep.equal(run.config.cluster.nodeGroups[i].availabilityZones);
+                    expect(groupSubnets.map((s: any) => s.inputs.availabilityZone)).to.deep.equal(nodeGroupsByZone(run.config.cluster.nodeGroups)[i].availabilityZones);
                 }
             });
 
-            it("sizes node groups from config", async () => {
+            it("sizes node groups from config, prod's as one group per zone", async () => {
                 const run = await stack(name);
-                const group = single(run, "aws:eks/nodeGroup:NodeGroup");
+                const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
                 const expected = name === "prod"
-                    ? { types: ["t3a.xlarge"], scaling: { minSize: 2, desiredSize: 3, maxSize: 10 } }
-                    : { types: ["t3a.medium"], scaling: { minSize: 0, desiredSize: 2, maxSize: 3 } };
-                expect(group.inputs.instanceTypes).to.deep.equal(expected.types);
-                expect(group.inputs.scalingConfig).to.deep.equal(expected.scaling);
-                expect(group.inputs.tags["k8s.io/cluster-autoscaler/enabled"]).to.equal("true");
-                expect(group.inputs.tags[`k8s.io/cluster-autoscaler/${run.config.cluster.name}`]).to.equal("owned");
+                    ? [{ minSize: 1, desiredSize: 1, maxSize: 4 }, { minSize: 1, desiredSize: 1, maxSize: 3 }, { minSize: 1, desiredSize: 1, maxSize: 3 }]
+                    : [{ minSize: 0, desiredSize: 2, maxSize: 3 }];
+                expect(groups.map((g) => g.inputs.scalingConfig)).to.deep.equal(expected);
+                for (const group of groups) {
+                    expect(group.inputs.instanceTypes).to.deep.equal([name === "prod" ? "t3a.xlarge" : "t3a.medium"]);
+                    expect(group.inputs.tags["k8s.io/cluster-autoscaler/enabled"]).to.equal("true");
+                    expect(group.inputs.tags[`k8s.io/cluster-autoscaler/${run.config.cluster.name}`]).to.equal("owned");
+                }
             });
 
             it("launches nodes with an encrypted root volume, IMDSv2, no public IP and no SSH key", async () => {
                 const run = await stack(name);
-                const template = single(run, "aws:ec2/launchTemplate:LaunchTemplate");
-                const ebsKey = ofType(run, "aws:kms/key:Key").find((k) => k.name.endsWith("-ebs"))!;
-                expect(template.inputs.blockDeviceMappings[0].ebs).to.deep.include({
-                    encrypted: "true",
-                    kmsKeyId: ebsKey.outputs.arn,
-                    volumeSize: name === "prod" ? 100 : 50,
-                    volumeType: name === "prod" ? "gp3" : "gp2",
-                });
-                expect(template.inputs.metadataOptions.httpTokens).to.equal("required");
-                expect(template.inputs.metadataOptions.httpPutResponseHopLimit).to.equal(run.config.cluster.metadataHopLimit);
-                expect(template.inputs.networkInterfaces.every((n: any) => n.associatePublicIpAddress === "false")).to.equal(true);
-                expect(template.inputs.keyName).to.equal(undefined);
-                const tagged = template.inputs.tagSpecifications.map((t: any) => t.resourceType);
-                expect(tagged).to.include.members(["instance", "volume"]);
-                for (const spec of template.inputs.tagSpecifications) expect(spec.tags).to.include.keys("Project", "Environment", "Owner", "CostCenter");
+                for (const template of ofType(run, "aws:ec2/launchTemplate:LaunchTemplate")) {
+                    const ebsKey = ofType(run, "aws:kms/key:Key").find((k) => k.name.endsWith("-ebs"))!;
+                    expect(template.inputs.blockDeviceMappings[0].ebs).to.deep.include({
+                        encrypted: "true",
+                        kmsKeyId: ebsKey.outputs.arn,
+                        volumeSize: name === "prod" ? 100 : 50,
+                        volumeType: name === "prod" ? "gp3" : "gp2",
+                    });
+                    expect(template.inputs.metadataOptions.httpTokens).to.equal("required");
+                    expect(template.inputs.metadataOptions.httpPutResponseHopLimit).to.equal(run.config.cluster.metadataHopLimit);
+                    expect(template.inputs.networkInterfaces.every((n: any) => n.associatePublicIpAddress === "false")).to.equal(true);
+                    expect(template.inputs.keyName).to.equal(undefined);
+                    const tagged = template.inputs.tagSpecifications.map((t: any) => t.resourceType);
+                    expect(tagged).to.include.members(["instance", "volume"]);
+                    for (const spec of template.inputs.tagSpecifications) expect(spec.tags).to.include.keys("Project", "Environment", "Owner", "CostCenter");
+                }
             });
 
             it("sets the kubelet's max pods to what the CNI mode provides", async () => {
                 const run = await stack(name);
-                const userData = Buffer.from(single(run, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData, "base64").toString();
                 const expectedMaxPods = nodeMaxPods(run.config.cluster.nodeGroups[0], run.config.cluster.prefixDelegation);
                 expect(expectedMaxPods).to.equal(110);
-                expect(userData).to.include("kind: NodeConfig").and.include(`maxPods: ${expectedMaxPods}`);
+                for (const template of ofType(run, "aws:ec2/launchTemplate:LaunchTemplate")) {
+                    const userData = Buffer.from(template.inputs.userData, "base64").toString();
+                    expect(userData).to.include("kind: NodeConfig").and.include(`maxPods: ${expectedMaxPods}`);
+                }
             });
 
             it("gives nodes only the managed policies they need; the CNI's go to its own service account", async () => {

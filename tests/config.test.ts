@@ -124,6 +124,14 @@ describe("stack config", () => {
             expect(rejection("prod", (c) => { c.observability.kafka.enabled = false; })).to.include("observability.kafka.enabled").and.include("write through Kafka");
         });
 
+        it("a node group per zone whose maximum does not reach every zone, and a name prefix EKS would refuse", () => {
+            const message = rejection("prod", (c) => { c.cluster.nodeGroups[0].maxSize = 2; c.cluster.nodeGroups[0].minSize = 0; c.cluster.nodeGroups[0].desiredSize = 2; });
+            expect(message).to.include("cluster.nodeGroups[0].maxSize: got 2").and.include("at least the group's 3 zones when groupPerZone is true");
+            const long = rejection("prod", (c) => { c.cluster.nodeGroups[0].name = "general-purpose"; });
+            expect(long).to.include('cluster.nodeGroups[0].name: got "general-purpose"').and.include('"nist-eks-prod-general-purpose-us-east-1a-" has 41');
+            expect(() => validateStackConfig((() => { const c = rawConfig("prod"); c.cluster.nodeGroups[0].groupPerZone = false; c.cluster.nodeGroups[0].name = "general-purpose"; return c; })())).not.to.throw();
+        });
+
         it("Mimir ingester zones where no node runs", () => {
             const message = rejection("prod", (c) => { c.cluster.nodeGroups[0].availabilityZones = ["us-east-1a"]; });
             expect(message).to.include("observability.mimir.ingesterZones: got 3").and.include("zones nodes run in (us-east-1a)");

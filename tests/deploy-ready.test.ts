@@ -3,9 +3,13 @@
  * of defect that a model of our own could not see (issue 11).
  */
 import { expect } from "chai";
+import * as fc from "fast-check";
+import { nodeGroupsByZone, zoneShare } from "../lib/zonal";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
-import { ofType, single, stack } from "./support/stacks";
+import { planStackCapacity } from "../planner/fit";
+import { workloadsOf } from "../components/helm/workload-registry";
+import { ofType, stack, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
 const statementsOf = (policy: string): any[] => [JSON.parse(policy).Statement].flat();
@@ -89,6 +93,116 @@ describe("deploy readiness", () => {
             });
         });
     });
-});
 
-export { single };
+    describe("physical names and replacements (item 2)", () => {
+        /**
+         * Types we declare whose physical name may be fixed, with the inputs their provider can only
+         * change by replacing the resource (ForceNew in the provider schema). Pulumi creates the
+         * replacement first, so a fixed name with a changed ForceNew input collides with itself.
+         */
+        const FORCE_NEW: Record<string, { name: string; forceNew: string[] }> = {
+            "aws:eks/nodeGroup:NodeGroup": { name: "nodeGroupName", forceNew: ["amiType", "capacityType", "diskSize", "instanceTypes", "nodeRoleArn", "remoteAccess", "subnetIds"] },
+            "aws:eks/cluster:Cluster": { name: "name", forceNew: ["roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions", "kubernetesNetworkConfig"] },
+            "aws:ec2/launchTemplate:LaunchTemplate": { name: "name", forceNew: [] },
+            "aws:ec2/securityGroup:SecurityGroup": { name: "name", forceNew: ["description", "vpcId"] },
+            "aws:iam/role:Role": { name: "name", forceNew: [] },
+            "aws:cloudwatch/logGroup:LogGroup": { name: "name", forceNew: [] },
+            "aws:ssm/document:Document": { name: "name", forceNew: ["documentType"] },
+        };
+        const at = (value: any, path: string) => path.split(".").reduce((v, key) => v?.[key], value);
+
+        /** Every config value a user changes routinely that reaches a ForceNew input somewhere. */
+        const change = (c: Record<string, any>) => {
+            for (const group of c.cluster.nodeGroups) {
+                group.instanceTypes = [group.instanceTypes[0].replace(/\.\w+$/, ".2xlarge")];
+                group.diskSizeGb += 10;
+                group.volumeType = group.volumeType === "gp3" ? "gp2" : "gp3";
+            }
+            c.cluster.kubernetesVersion = "1.34";
+        };
+
+        for (const name of STACKS) {
+            it(`${name}: no resource with a fixed name has a ForceNew input that the config changes`, async () => {
+                const [before, after] = [await stack(name), await stackWith(name, change)];
+                const changed: string[] = [];
+                for (const resource of before.resources.filter((r) => FORCE_NEW[r.type])) {
+                    const { name: nameField, forceNew } = FORCE_NEW[resource.type];
+                    const next = after.resources.find((r) => r.urn === resource.urn);
+                    if (!next || resource.inputs[nameField] === undefined || resource.inputs[nameField] !== next.inputs[nameField]) continue;
+                    for (const field of forceNew) {
+                        if (JSON.stringify(at(resource.inputs, field)) !== JSON.stringify(at(next.inputs, field)) && !next.deleteBeforeReplace) changed.push(`${resource.name}.${field}`);
+                    }
+                }
+                expect(changed).to.deep.equal([]);
+                // The change did reach the node groups: they are replaced, under a new generated name.
+                const groups = ofType(after, "aws:eks/nodeGroup:NodeGroup");
+                expect(groups.map((g) => g.inputs.instanceTypes[0])).to.satisfy((types: string[]) => types.every((t) => t.endsWith(".2xlarge")));
+            });
+        }
+
+        it("node groups take a name prefix that EKS completes, so a replacement never meets its predecessor's name", async () => {
+            for (const name of STACKS) {
+                const run = await stack(name);
+                for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) {
+                    expect(group.inputs.nodeGroupName, group.name).to.equal(undefined);
+                    expect(group.inputs.nodeGroupNamePrefix).to.equal(`${run.config.cluster.name}-${group.inputs.labels["platform/node-group"]}-`);
+                    expect(group.inputs.nodeGroupNamePrefix.length).to.be.at.most(37);
+                }
+            }
+        });
+    });
+
+    describe("node groups per zone (item 3)", () => {
+        it("prod: one managed node group per zone, each in its zone's private subnet, sizes adding up to desired 3 and max 10", async () => {
+            const run = await stack("prod");
+            const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
+            const privateSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.Tier === "private");
+            const zoneOf = (id: string) => privateSubnets.find((s) => s.outputs.id === id)!.inputs.availabilityZone;
+            expect(groups.map((g) => g.inputs.subnetIds.map(zoneOf))).to.deep.equal([["us-east-1a"], ["us-east-1b"], ["us-east-1c"]]);
+            const total = (key: string) => groups.reduce((sum, g) => sum + g.inputs.scalingConfig[key], 0);
+            expect({ min: total("minSize"), desired: total("desiredSize"), max: total("maxSize") }).to.deep.equal({ min: 3, desired: 3, max: 10 });
+        });
+
+        it("prod fits at the groups' minimum (one node a zone), and did not at the old minimum of 2", async () => {
+            const run = await stack("prod");
+            const workloads = run.resources.flatMap(workloadsOf);
+            expect(planStackCapacity(run.config.cluster, workloads, 3).fits).to.equal(true);
+            const spread = { ...run.config.cluster, nodeGroups: run.config.cluster.nodeGroups.map((g) => ({ ...g, minSize: 2, groupPerZone: false })) };
+            expect(planStackCapacity(spread, workloads, 2).fits).to.equal(false);
+        });
+
+        it("the autoscaler balances the zonal groups, ignoring the label that names each", async () => {
+            const run = await stack("prod");
+            const release = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+            expect(release.inputs.values.extraArgs).to.deep.equal({
+                "balance-similar-node-groups": true,
+                "balancing-ignore-label": "platform/node-group",
+                "skip-nodes-with-system-pods": false,
+                expander: "least-waste",
+            });
+            for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) expect(Object.keys(group.inputs.labels)).to.deep.equal(["platform/node-group"]);
+        });
+
+        it("dev stays one group in one zone", async () => {
+            const groups = ofType(await stack("dev"), "aws:eks/nodeGroup:NodeGroup");
+            expect(groups.map((g) => [g.inputs.labels["platform/node-group"], g.inputs.subnetIds.length])).to.deep.equal([["general", 1]]);
+        });
+
+        it("splits any sizes over any zones evenly, in order, keeping min <= desired <= max in every zone", () => {
+            const sizes = fc.tuple(fc.nat(40), fc.nat(40), fc.nat(40)).map((t) => [...t].sort((a, b) => a - b));
+            fc.assert(fc.property(sizes, fc.integer({ min: 1, max: 6 }), ([min, desired, max], zoneCount) => {
+                const zones = Array.from({ length: zoneCount }, (_, i) => `us-east-1${"abcdef"[i]}`);
+                const groups = nodeGroupsByZone([{ name: "g", instanceTypes: ["m5.large"], minSize: min, desiredSize: desired, maxSize: max, diskSizeGb: 20, volumeType: "gp3", availabilityZones: zones, groupPerZone: true }]);
+                expect(groups.map((g) => g.availabilityZones)).to.deep.equal(zones.map((z) => [z]));
+                for (const [key, total] of [["minSize", min], ["desiredSize", desired], ["maxSize", max]] as const) {
+                    const shares = groups.map((g) => g[key]);
+                    expect(shares.reduce((a, b) => a + b, 0)).to.equal(total);
+                    expect(Math.max(...shares) - Math.min(...shares)).to.be.at.most(1);
+                    expect(shares).to.deep.equal([...shares].sort((a, b) => b - a));
+                }
+                for (const g of groups) expect(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize).to.equal(true);
+            }));
+            expect([0, 1, 2].map((i) => zoneShare(10, 3, i))).to.deep.equal([4, 3, 3]);
+        });
+    });
+});

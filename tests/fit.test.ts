@@ -34,10 +34,10 @@ describe("will it fit", () => {
 
     it("counts DaemonSet pods once per node", async () => {
         const run = await stack("prod");
-        const two = planStackCapacity(run.config.cluster, workloads(run), 2);
         const three = planStackCapacity(run.config.cluster, workloads(run), 3);
-        expect(three.daemonSetPodsPerNode).to.be.greaterThan(0);
-        expect(three.pods.requested - two.pods.requested).to.equal(three.daemonSetPodsPerNode);
+        const four = planStackCapacity(run.config.cluster, workloads(run), 4);
+        expect(four.daemonSetPodsPerNode).to.be.greaterThan(0);
+        expect(four.pods.requested - three.pods.requested).to.equal(four.daemonSetPodsPerNode);
     });
 
     it("reports that prod no longer fits on one node, and the node count at which it would", async () => {
@@ -51,7 +51,7 @@ describe("will it fit", () => {
     it("rejects, at preview, node groups that cannot hold the platform even at their max size", async () => {
         let error: unknown;
         try {
-            await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1, maxSize: 1 }); });
+            await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1, maxSize: 1, groupPerZone: false }); });
         } catch (e) {
             error = e;
         }
@@ -71,7 +71,9 @@ describe("will it fit", () => {
 
     it("maps node groups to pools with custom networking and the stack's prefix delegation", async () => {
         const { config } = await stack("prod");
-        expect(nodePools(config.cluster)).to.deep.equal([{ name: "general", instanceTypes: ["t3a.xlarge"], desired: 3, min: 2, max: 10, customNetworking: true, prefixDelegation: true }]);
+        // One pool per zone, as EKS gets one node group per zone: 3 desired and 10 at most, split 4 + 3 + 3.
+        const pool = (zone: string, max: number) => ({ name: `general-${zone}`, instanceTypes: ["t3a.xlarge"], desired: 1, min: 1, max, customNetworking: true, prefixDelegation: true });
+        expect(nodePools(config.cluster)).to.deep.equal([pool("us-east-1a", 4), pool("us-east-1b", 3), pool("us-east-1c", 3)]);
     });
 
     it("refuses to plan a workload that runs pods without requests, naming the container", () => {

@@ -109,7 +109,7 @@ describe("planner CLI comparison", () => {
             const { stdout, stderr } = await cli(["--compare", "dev", "prod", "--markdown", file]);
             expect(stderr).to.equal(`wrote ${file}\n`);
             expect(stdout).to.match(/^dev vs prod/).and.contain("Total per month");
-            expect(fs.readFileSync(file, "utf8")).to.match(/^# dev vs prod/).and.contain("| **Node Count** | 2 | 3 | CP-10 |");
+            expect(fs.readFileSync(file, "utf8")).to.match(/^# dev vs prod/).and.contain("| **Node Count** | 2 | 3 (1 + 1 + 1) | CP-10 |");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -72,8 +72,10 @@ describe("planner cost estimate", () => {
     });
 
     it("prices root volumes from the launch template: dev 2 x 50 GB gp2 = $10, prod 3 x 100 GB gp3 = $24", async () => {
-        expect(lineOf(estimate(await stack("dev")), "node-group-volumes:general").monthly).to.be.closeTo(10, 1e-9);
-        expect(lineOf(estimate(await stack("prod")), "node-group-volumes:general").monthly).to.be.closeTo(24, 1e-9);
+        const volumes = (lines: readonly { id: string; monthly: number }[]) => lines.filter((l) => l.id.startsWith("node-group-volumes:")).reduce((total, l) => total + l.monthly, 0);
+        expect(volumes(estimate(await stack("dev")).lines)).to.be.closeTo(10, 1e-9);
+        // One group per zone in prod: three lines of one node each.
+        expect(estimate(await stack("prod")).lines.filter((l) => l.id.startsWith("node-group-volumes:")).map((l) => l.monthly)).to.deep.equal([8, 8, 8]);
     });
 
     it("prices the bastion and its root volume in prod only", async () => {
@@ -229,9 +231,9 @@ describe("planner comparison and reports", () => {
         expect(row("Private EKS Endpoint").values[0]).to.match(/^public \(203\.0\.113\.0\/24\)/);
         expect(row("Bastion Host").values[0]).to.equal("none");
         expect(row("Instance Type").values).to.deep.equal(["t3a.medium", "t3a.xlarge"]);
-        expect([row("Node Count"), row("Node Min Size"), row("Node Max Size")].map((r) => r.values)).to.deep.equal([["2", "3"], ["0", "2"], ["3", "10"]]);
+        expect([row("Node Count"), row("Node Min Size"), row("Node Max Size")].map((r) => r.values)).to.deep.equal([["2", "3 (1 + 1 + 1)"], ["0", "3 (1 + 1 + 1)"], ["3", "10 (4 + 3 + 3)"]]);
         expect(row("Disk Size").values).to.deep.equal(["50 GB gp2", "100 GB gp3"]);
-        expect(row("Multi-AZ Nodes").values[0]).to.equal("1 (us-east-1a)");
+        expect(row("Multi-AZ Nodes").values).to.deep.equal(["1 (us-east-1a)", "3 (us-east-1a, us-east-1b, us-east-1c), one node group per zone"]);
         expect(row("Mimir").values[0]).to.equal("off");
         expect(row("Mimir Ingesters").values).to.deep.equal(["- (Mimir off)", "3 zones"]);
         expect(row("Loki Retention").values).to.deep.equal(["7d", "90d"]);

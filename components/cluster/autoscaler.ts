@@ -5,6 +5,9 @@ import { HelmChart, installHelmChart } from "../helm/release";
 import { podResources } from "../helm/values";
 import { KubernetesContext } from "./context";
 
+/** The label every node carries with its managed node group's name (set on the node group). */
+export const NODE_GROUP_LABEL = "platform/node-group";
+
 /** The service account name is pinned so that the IRSA trust condition names exactly it. */
 export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
@@ -19,7 +22,10 @@ export function autoscalerValues(clusterName: string, region: string, kubernetes
         replicaCount: replicas,
         rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } } },
         extraArgs: {
+            // Node groups of one zone each: scale them evenly. Their platform/node-group labels
+            // name the zone, so the comparison ignores that label (zone labels it ignores anyway).
             "balance-similar-node-groups": true,
+            "balancing-ignore-label": NODE_GROUP_LABEL,
             "skip-nodes-with-system-pods": false,
             expander: "least-waste",
         },

@@ -7,12 +7,13 @@ import { serviceTrustPolicy } from "../../lib/trust";
 import { DeclaredResource } from "../helm/workloads";
 import { SubnetIdsByZone } from "../network";
 import { AddonName, addonConfiguration } from "./addons";
-import { installClusterAutoscaler } from "./autoscaler";
+import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
 import { Bastion } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 import { createNodeLaunchTemplate } from "./nodes";
+import { nodeGroupNamePrefix, nodeGroupsByZone } from "../../lib/zonal";
 import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 
 export interface ClusterArgs {
@@ -186,7 +187,7 @@ export class Cluster extends pulumi.ComponentResource {
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((policy) =>
             new aws.iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
 
-        const nodeGroups = config.nodeGroups.map((group) => {
+        const nodeGroups = nodeGroupsByZone(config.nodeGroups).map((group) => {
             const launchTemplate = createNodeLaunchTemplate(`${name}-${group.name}-lt`, {
                 group,
                 prefixDelegation: config.prefixDelegation,
@@ -198,7 +199,7 @@ export class Cluster extends pulumi.ComponentResource {
             }, child);
             return new aws.eks.NodeGroup(`${name}-${group.name}`, {
                 clusterName: cluster.name,
-                nodeGroupName: `${config.name}-${group.name}`,
+                nodeGroupNamePrefix: nodeGroupNamePrefix(config.name, group.name),
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
                 instanceTypes: group.instanceTypes,
@@ -207,7 +208,8 @@ export class Cluster extends pulumi.ComponentResource {
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
                 updateConfig: { maxUnavailable: 1 },
                 launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-                labels: { "platform/node-group": group.name },
+                // The autoscaler balances groups that differ only in this label and the zone.
+                labels: { [NODE_GROUP_LABEL]: group.name },
                 // The autoscaler discovers the groups it may scale by these tags.
                 tags: { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${config.name}`]: "owned" },
             }, {

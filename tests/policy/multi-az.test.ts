@@ -51,6 +51,17 @@ describe("policy multi-az-ha", () => {
         ]);
     });
 
+    it("counts one-zone node groups of one cluster and instance types together, and only those", () => {
+        const zonal = (zone: string, types: string[]) => planned("aws:eks/nodeGroup:NodeGroup", `general-${zone}`, {
+            clusterName: "c", nodeRoleArn: "arn", instanceTypes: types, scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 1 }, subnetIds: [`subnet-private-${zone}`],
+        });
+        const nats = ZONES.map(nat);
+        expect(check(multiAzHa, [...subnets, ...nats, ...ZONES.map((z) => zonal(z, ["m5.large"]))], "prod")).to.deep.equal([]);
+        // Two zones of one shape and a third of another are not one zonal set.
+        const mixed = [zonal(ZONES[0], ["m5.large"]), zonal(ZONES[1], ["m5.large"]), zonal(ZONES[2], ["c5.large"])];
+        expect(messages(check(multiAzHa, [...subnets, ...nats, ...mixed], "prod"))).to.deep.equal(ZONES.map((z) => `node group general-${z} spans 1 zones; prod needs 3 zones`));
+    });
+
     it("accepts one regional NAT gateway, and does not judge dev", () => {
         const regional = planned("aws:ec2/natGateway:NatGateway", "regional", { vpcId: "vpc-1", availabilityMode: "regional" });
         expect(check(multiAzHa, [...subnets, regional], "prod")).to.deep.equal([]);

@@ -53,9 +53,26 @@ function nodeGroupSpread(nodeGroup: StackResource, subnets: readonly StackResour
     return distinct.has(UNKNOWN) ? undefined : { count: distinct.size, unit: "subnets" };
 }
 
+/**
+ * The zones that a node group and its zonal siblings cover together: groups of one cluster with the
+ * same instance types, one per zone, that the autoscaler balances as one (balance-similar-node-groups).
+ * Undefined where any of their zones cannot be resolved.
+ */
+function siblingZones(nodeGroup: StackResource, nodeGroups: readonly StackResource[], subnets: readonly StackResource[]): Set<string> | undefined {
+    const key = (g: StackResource) => {
+        const cluster = readString(g.props.clusterName);
+        const types = readList(g.props.instanceTypes);
+        return typeof cluster === "string" && Array.isArray(types) ? JSON.stringify([cluster, types]) : undefined;
+    };
+    if (key(nodeGroup) === undefined) return undefined;
+    const zones = nodeGroups.filter((g) => key(g) === key(nodeGroup)).map((g) => new Set(nodeGroupSubnets(g, subnets)?.map(zoneOf)));
+    if (!zones.every((z) => z.size === 1 && [...z].every((zone) => typeof zone === "string"))) return undefined;
+    return new Set(zones.flatMap((z) => [...z] as string[]));
+}
+
 export const multiAzHa = defineStackPolicy({
     name: "multi-az-ha",
-    description: `Prod survives the loss of an availability zone: subnets in at least ${MINIMUM_ZONES} zones, every node group spread over at least ${MINIMUM_ZONES}, and a NAT gateway per zone so that no zone's egress hangs on another.`,
+    description: `Prod survives the loss of an availability zone: subnets in at least ${MINIMUM_ZONES} zones, every node group spread over at least ${MINIMUM_ZONES} (alone, or with its siblings of one zone each), and a NAT gateway per zone so that no zone's egress hangs on another.`,
     nist: ["CP-10"],
     severity: "medium",
     enforcementLevel: "advisory",
@@ -71,9 +88,10 @@ export const multiAzHa = defineStackPolicy({
             report(`subnets span ${knownZones.size} availability zone(s) (${[...knownZones].join(", ") || "none set"}); prod needs ${MINIMUM_ZONES}`);
         }
 
-        for (const nodeGroup of ofType(resources, T.eksNodeGroup)) {
+        const nodeGroups = ofType(resources, T.eksNodeGroup);
+        for (const nodeGroup of nodeGroups) {
             const spread = nodeGroupSpread(nodeGroup, subnets);
-            if (spread && spread.count < MINIMUM_ZONES) report(`node group ${nodeGroup.name} spans ${spread.count} ${spread.unit}; prod needs ${MINIMUM_ZONES} zones`, nodeGroup);
+            if (spread && spread.count < MINIMUM_ZONES && (siblingZones(nodeGroup, nodeGroups, subnets)?.size ?? 0) < MINIMUM_ZONES) report(`node group ${nodeGroup.name} spans ${spread.count} ${spread.unit}; prod needs ${MINIMUM_ZONES} zones`, nodeGroup);
         }
 
         const natGateways = ofType(resources, T.natGateway).filter((nat) => readString(nat.props.connectivityType) !== "private");

@@ -94,7 +94,12 @@ const cluster = z.strictObject({
     defaultStorageClass: oneOf(VOLUME_TYPES),
     nodeGroups: z.array(nodeGroup).min(1, "at least one node group"),
     clusterAutoscaler: z.strictObject({ enabled: bool }),
-    bastion: z.strictObject({ enabled: bool, instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "an EC2 instance type such as t3a.medium") }),
+    bastion: z.strictObject({
+        enabled: bool,
+        instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "an EC2 instance type such as t3a.medium"),
+        /** latest-at-creation (newer images never replace the host), or a pinned AMI id: changing the pin rolls it. */
+        ami: z.string({ error: "latest-at-creation or an AMI id such as ami-0123456789abcdef0" }).regex(/^(latest-at-creation|ami-[0-9a-f]{8,17})$/, "latest-at-creation or an AMI id such as ami-0123456789abcdef0"),
+    }),
     /**
      * For a private endpoint reached through an SSM port-forward: the URL the Kubernetes provider
      * talks to (https://127.0.0.1:8443) and the TLS server name of the real endpoint.

@@ -9,7 +9,7 @@ import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { planStackCapacity } from "../planner/fit";
 import { workloadsOf } from "../components/helm/workload-registry";
-import { ofType, stack, stackWith } from "./support/stacks";
+import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
 const statementsOf = (policy: string): any[] => [JSON.parse(policy).Statement].flat();
@@ -203,6 +203,41 @@ describe("deploy readiness", () => {
                 for (const g of groups) expect(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize).to.equal(true);
             }));
             expect([0, 1, 2].map((i) => zoneShare(10, 3, i))).to.deep.equal([4, 3, 3]);
+        });
+    });
+
+    describe("the bastion (items 4 and 8)", () => {
+        it("keeps its first image: a newer Amazon Linux does not replace it (and cut the SSM tunnel)", async () => {
+            const bastion = single(await stack("prod"), "aws:ec2/instance:Instance");
+            expect(bastion.ignoreChanges).to.deep.equal(["ami"]);
+            expect(bastion.inputs.ami).to.match(/^ami-/);
+        });
+
+        it("rolls deliberately to a pinned image, which it then follows", async () => {
+            const run = await stackWith("prod", (c) => { c.cluster.bastion.ami = "ami-0123456789abcdef0"; });
+            const bastion = single(run, "aws:ec2/instance:Instance");
+            expect([bastion.inputs.ami, bastion.ignoreChanges]).to.deep.equal(["ami-0123456789abcdef0", []]);
+        });
+
+        it("logs every shell session to a KMS-encrypted log group through the Session Manager preferences, and may write there", async () => {
+            const run = await stack("prod");
+            const logsKey = ofType(run, "aws:kms/key:Key").find((k) => k.name.endsWith("-logs"))!;
+            const group = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "/aws/ssm/nist-eks-prod/sessions")!;
+            expect([group.inputs.kmsKeyId, group.inputs.retentionInDays, group.protect]).to.deep.equal([logsKey.outputs.arn, 365, true]);
+            const preferences = single(run, "aws:ssm/document:Document");
+            expect([preferences.inputs.name, preferences.inputs.documentType]).to.deep.equal(["SSM-SessionManagerRunShell", "Session"]);
+            const inputs = JSON.parse(preferences.inputs.content).inputs;
+            expect({ group: inputs.cloudWatchLogGroupName, encrypted: inputs.cloudWatchEncryptionEnabled, streaming: inputs.cloudWatchStreamingEnabled })
+                .to.deep.equal({ group: "/aws/ssm/nist-eks-prod/sessions", encrypted: true, streaming: true });
+            const profile = single(run, "aws:iam/instanceProfile:InstanceProfile");
+            const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === profile.inputs.role)!;
+            const write = statementsOf(policy.inputs.policy).find((st) => st.Sid === "WriteSessionLogs");
+            expect(write.Resource).to.deep.equal([group.outputs.arn, `${group.outputs.arn}:*`]);
+            expect(write.Action).to.include("logs:PutLogEvents");
+        });
+
+        it("dev has no bastion, so no session preferences either", async () => {
+            expect(ofType(await stack("dev"), "aws:ssm/document:Document")).to.deep.equal([]);
         });
     });
 });

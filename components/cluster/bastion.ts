@@ -1,11 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../../config/schema";
+import { sortedJson } from "../../lib/json";
 import { serviceTrustPolicy } from "../../lib/trust";
 import { sortedTags } from "../provider";
 
 export interface BastionArgs {
     readonly instanceType: string;
+    /** "latest-at-creation": the newest Amazon Linux 2023 image when the host is first created, never replaced by a newer one; or a pinned AMI id. */
+    readonly ami: string;
     readonly vpcId: pulumi.Input<string>;
     readonly subnetId: pulumi.Input<string>;
     readonly ebsKmsKeyArn: pulumi.Input<string>;
@@ -13,15 +16,65 @@ export interface BastionArgs {
     readonly clusterName: string;
     /** Provider default tags do not reach the root volume: it is tagged explicitly (CM-8). */
     readonly tags: Tags;
+    /** The key that encrypts the session log group, and how long sessions are kept (AU-11). */
+    readonly logsKmsKeyArn: pulumi.Input<string>;
+    readonly sessionLogRetentionDays: number;
+    /** Protect the session logs from deletion (prod). */
+    readonly protect: boolean;
 }
+
+/** The Session Manager preferences document: one per account and region, read by every shell session. */
+export const SESSION_PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell";
+
+/**
+ * Session Manager preferences: every shell session streams its input and output to the encrypted
+ * log group, and Session Manager refuses to start one if the group is not encrypted.
+ */
+export function sessionPreferences(logGroupName: string): string {
+    return sortedJson({
+        schemaVersion: "1.0",
+        description: "Session Manager preferences: shell sessions are logged to an encrypted CloudWatch log group",
+        sessionType: "Standard_Stream",
+        inputs: {
+            cloudWatchLogGroupName: logGroupName,
+            cloudWatchEncryptionEnabled: true,
+            cloudWatchStreamingEnabled: true,
+            s3BucketName: "",
+            s3KeyPrefix: "",
+            s3EncryptionEnabled: true,
+            kmsKeyId: "",
+            runAsEnabled: false,
+            runAsDefaultUser: "",
+            idleSessionTimeout: "20",
+            shellProfile: { linux: "", windows: "" },
+        },
+    });
+}
+
+/** What the bastion's role may do with its session log group: write streams, and check that it is encrypted. */
+export function sessionLogPolicy(logGroupArn: string): string {
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "WriteSessionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: [logGroupArn, `${logGroupArn}:*`] },
+            // The SSM agent checks the group's encryption before it streams; DescribeLogGroups takes no resource scope.
+            { Sid: "CheckLogGroupEncryption", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+        ],
+    });
+}
+
+/** The bastion.ami value that takes the newest image at creation and ignores newer ones. */
+export const LATEST_AT_CREATION = "latest-at-creation";
 
 /** The latest Amazon Linux 2023 AMI, as AWS publishes it in SSM. */
 const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 /**
  * An emergency-access host reached only through SSM Session Manager (AC-2, AU-2, IA-5): no key
- * pair, no inbound rule, no public address, IMDSv2, an encrypted root volume. Sessions are logged
- * by SSM, and the host can reach the private API endpoint.
+ * pair, no inbound rule, no public address, IMDSv2, an encrypted root volume. Every shell session
+ * is logged to a KMS-encrypted log group through the account's Session Manager preferences
+ * (AU-2, AU-12), and the host can reach the private API endpoint. A newer Amazon Linux image does
+ * not replace it (that would cut the SSM tunnel mid-update): it is rolled by pinning `ami`.
  */
 export class Bastion extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
@@ -36,6 +89,18 @@ export class Bastion extends pulumi.ComponentResource {
             role: role.name,
             policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, { parent: this });
+        const sessionLogs = new aws.cloudwatch.LogGroup(`${name}-session-logs`, {
+            name: `/aws/ssm/${args.clusterName}/sessions`,
+            retentionInDays: args.sessionLogRetentionDays,
+            kmsKeyId: args.logsKmsKeyArn,
+        }, { parent: this, protect: args.protect });
+        new aws.iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogs.arn.apply(sessionLogPolicy) }, { parent: this });
+        new aws.ssm.Document(`${name}-session-preferences`, {
+            name: SESSION_PREFERENCES_DOCUMENT,
+            documentType: "Session",
+            documentFormat: "JSON",
+            content: sessionLogs.name.apply(sessionPreferences),
+        }, { parent: this });
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
         const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
@@ -43,9 +108,9 @@ export class Bastion extends pulumi.ComponentResource {
             egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS to SSM endpoints and the EKS API" }],
             tags: { Name: `${args.clusterName}-bastion` },
         }, { parent: this });
-        const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
+        const latest = args.ami === LATEST_AT_CREATION;
         const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: ami.value,
+            ami: latest ? aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value : args.ami,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [sg.id],
@@ -55,7 +120,7 @@ export class Bastion extends pulumi.ComponentResource {
             rootBlockDevice: { encrypted: true, kmsKeyId: args.ebsKmsKeyArn, volumeType: "gp3", volumeSize: 20, deleteOnTermination: true },
             tags: { Name: `${args.clusterName}-bastion` },
             volumeTags: sortedTags({ ...args.tags, Name: `${args.clusterName}-bastion` }),
-        }, { parent: this });
+        }, { parent: this, ...(latest ? { ignoreChanges: ["ami"] } : {}) });
         this.securityGroupId = sg.id;
         this.instanceId = instance.id;
         this.registerOutputs({ instanceId: this.instanceId, securityGroupId: this.securityGroupId });

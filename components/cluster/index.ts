@@ -262,12 +262,16 @@ export class Cluster extends pulumi.ComponentResource {
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {
                 instanceType: config.bastion.instanceType,
+                ami: config.bastion.ami,
                 vpcId: network.vpcId,
                 subnetId: privateSubnets[0],
                 ebsKmsKeyArn: args.kmsKeyArns.ebs,
                 partition,
                 clusterName: config.name,
                 tags: args.tags,
+                logsKmsKeyArn: args.kmsKeyArns.logs,
+                sessionLogRetentionDays: config.controlPlaneLogRetentionDays,
+                protect: args.protect,
             }, child);
             rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
             this.bastionInstanceId = bastion.instanceId;

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccessPath } from "./config/access";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
@@ -34,7 +35,7 @@ export interface Platform {
     readonly declaredWorkloads: readonly DeclaredResource[];
 }
 
-export async function createPlatform(config: StackConfig): Promise<Platform> {
+export async function createPlatform(config: StackConfig, access: AccessPath = {}): Promise<Platform> {
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await aws.getAvailabilityZones({ state: "available" }, { provider });
@@ -72,6 +73,7 @@ export async function createPlatform(config: StackConfig): Promise<Platform> {
         tags: config.tags,
         protect,
         awsProvider: provider,
+        access,
     }, opts);
 
     // Observability first: its kube-prometheus-stack brings the ServiceMonitor CRDs other add-ons' monitors need.

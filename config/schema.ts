@@ -100,11 +100,6 @@ const cluster = z.strictObject({
         /** latest-at-creation (newer images never replace the host), or a pinned AMI id: changing the pin rolls it. */
         ami: z.string({ error: "latest-at-creation or an AMI id such as ami-0123456789abcdef0" }).regex(/^(latest-at-creation|ami-[0-9a-f]{8,17})$/, "latest-at-creation or an AMI id such as ami-0123456789abcdef0"),
     }),
-    /**
-     * For a private endpoint reached through an SSM port-forward: the URL the Kubernetes provider
-     * talks to (https://127.0.0.1:8443) and the TLS server name of the real endpoint.
-     */
-    apiServerTunnel: z.strictObject({ serverUrl: z.url({ error: "an https URL such as https://127.0.0.1:8443" }), tlsServerName: nonEmpty("the real endpoint's host name") }).optional(),
 });
 
 const observability = z.strictObject({

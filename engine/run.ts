@@ -4,6 +4,7 @@
  * or provider plugin is needed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AccessPath } from "../config/access";
 import { loadStackConfig } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
@@ -22,6 +23,8 @@ export interface RunOptions {
     readonly override?: (config: Record<string, any>) => void;
     /** The program to run on the validated config; the platform unless a benchmark scales it. */
     readonly program?: (config: StackConfig) => Promise<Platform>;
+    /** How the run reaches the API server, as index.ts reads it from the environment. */
+    readonly access?: AccessPath;
 }
 
 export interface StackRun {
@@ -68,7 +71,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
 
     const config = loadStackConfig();
     return withoutStackTraces(async () => {
-        const platform = await (options.program ?? createPlatform)(config);
+        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
         return { stack, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };

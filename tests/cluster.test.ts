@@ -3,6 +3,7 @@ import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
 import { nodeGroupsByZone } from "../lib/zonal";
 import { releaseChart } from "../components/helm/workloads";
+import { runStack } from "../engine/run";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -236,10 +237,10 @@ describe("EKS cluster", () => {
             const direct = JSON.parse(single(await stack("prod"), "pulumi:providers:kubernetes").inputs.kubeconfig);
             expect(direct.users[0].user.exec.args).to.deep.equal(["eks", "get-token", "--cluster-name", "nist-eks-prod", "--region", "us-east-1", "--output", "json"]);
             expect(direct.clusters[0].cluster.server).to.match(/^https:\/\/.*\.eks\.amazonaws\.com$/);
-            const run = await stackWith("prod", (c) => { c.cluster.apiServerTunnel = { serverUrl: "https://127.0.0.1:8443", tlsServerName: "ABC.gr7.us-east-1.eks.amazonaws.com" }; });
+            const run = await runStack("prod", { access: { apiServerUrl: "https://127.0.0.1:8443" } });
             const tunnelled = JSON.parse(single(run, "pulumi:providers:kubernetes").inputs.kubeconfig);
             expect(tunnelled.clusters[0].cluster.server).to.equal("https://127.0.0.1:8443");
-            expect(tunnelled.clusters[0].cluster["tls-server-name"]).to.equal("ABC.gr7.us-east-1.eks.amazonaws.com");
+            expect(tunnelled.clusters[0].cluster["tls-server-name"]).to.equal(new URL(direct.clusters[0].cluster.server).hostname);
         });
     });
 });

@@ -5,7 +5,11 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { nodeGroupsByZone, zoneShare } from "../lib/zonal";
-import { StackRun } from "../engine/run";
+import * as path from "path";
+import { accessPathFromEnvironment } from "../config/access";
+import { ConfigError, validateStackConfig } from "../config/load";
+import { StackRun, runStack } from "../engine/run";
+import { readStackFile } from "../engine/stack-file";
 import { PlannedResource } from "../engine/types";
 import { planStackCapacity } from "../planner/fit";
 import { workloadsOf } from "../components/helm/workload-registry";
@@ -238,6 +242,34 @@ describe("deploy readiness", () => {
 
         it("dev has no bastion, so no session preferences either", async () => {
             expect(ofType(await stack("dev"), "aws:ssm/document:Document")).to.deep.equal([]);
+        });
+    });
+
+    describe("the Kubernetes provider's identity and access path (item 5)", () => {
+        const providerOf = (run: StackRun) => single(run, "pulumi:providers:kubernetes");
+
+        it("names the cluster, so that moving between an in-VPC runner and the SSM tunnel updates the provider in place", async () => {
+            const [direct, tunnelled] = [await stack("prod"), await runStack("prod", { access: { apiServerUrl: "https://127.0.0.1:8443" } })];
+            const identity = "arn:aws:eks:us-east-1:123456789012:cluster/nist-eks-prod";
+            expect([providerOf(direct).inputs.clusterIdentifier, providerOf(tunnelled).inputs.clusterIdentifier]).to.deep.equal([identity, identity]);
+            expect(providerOf(direct).inputs.kubeconfig).not.to.equal(providerOf(tunnelled).inputs.kubeconfig);
+            // The stack output keeps the real endpoint whichever way this run went.
+            expect(direct.outputs.kubeconfig).to.equal(tunnelled.outputs.kubeconfig);
+            expect(JSON.parse(String(tunnelled.outputs.kubeconfig)).clusters[0].cluster.server).to.match(/\.eks\.amazonaws\.com$/);
+        });
+
+        it("takes the tunnel from the environment, with a clear error for a bad value, and no stack file may hold one", () => {
+            expect(accessPathFromEnvironment({})).to.deep.equal({});
+            expect(accessPathFromEnvironment({ PLATFORM_API_SERVER_URL: "https://127.0.0.1:8443" })).to.deep.equal({ apiServerUrl: "https://127.0.0.1:8443" });
+            for (const bad of ["http://127.0.0.1:8443", "127.0.0.1:8443", "https://127.0.0.1:8443/api"]) {
+                expect(() => accessPathFromEnvironment({ PLATFORM_API_SERVER_URL: bad }), bad).to.throw(ConfigError, `PLATFORM_API_SERVER_URL (environment): got ${JSON.stringify(bad)}; allowed: an https URL`);
+            }
+            for (const name of STACKS) {
+                const raw = Object.fromEntries(Object.entries(readStackFile(path.join(__dirname, ".."), name).config).map(([k, v]) => [k.split(":")[1], structuredClone(v)]));
+                raw.region = "us-east-1";
+                (raw.cluster as any).apiServerTunnel = { serverUrl: "https://127.0.0.1:8443", tlsServerName: "x" };
+                expect(() => validateStackConfig(raw)).to.throw(ConfigError, "unknown: apiServerTunnel");
+            }
         });
     });
 });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AccessPath } from "../../config/access";
 import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
 import { serviceTrustPolicy } from "../../lib/trust";
@@ -38,6 +39,8 @@ export interface ClusterArgs {
     readonly protect: boolean;
     /** The tagged AWS provider, handed to add-ons that create AWS resources. */
     readonly awsProvider: aws.Provider;
+    /** How this run reaches the API server (from the environment, never from the stack file). */
+    readonly access: AccessPath;
 }
 
 /** The OIDC issuer without its scheme, as IAM condition keys spell it. */
@@ -164,14 +167,23 @@ export class Cluster extends pulumi.ComponentResource {
         const kubeProxy = addon("kube-proxy", {});
         const podIdentityAgent = addon("eks-pod-identity-agent", {});
 
-        this.kubeconfig = pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => kubeconfig({
+        const kubeconfigFor = (server?: string) => pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => kubeconfig({
             clusterName,
             region: args.region,
-            server: config.apiServerTunnel?.serverUrl ?? endpoint,
+            server: server ?? endpoint,
             certificateAuthorityData: ca.data!,
-            tlsServerName: config.apiServerTunnel?.tlsServerName,
+            // Through a tunnel the certificate still names the real endpoint.
+            tlsServerName: server ? new URL(endpoint).hostname : undefined,
         }));
-        const kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [vpcCni] });
+        // The stack output always names the real endpoint; only this run's provider takes the tunnel.
+        this.kubeconfig = kubeconfigFor();
+        const kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: kubeconfigFor(args.access.apiServerUrl),
+            // The cluster's identity, not its kubeconfig: a runner inside the VPC and one through the
+            // SSM tunnel reach the same cluster, and must not replace every object in it.
+            clusterIdentifier: `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}`,
+            enableServerSideApply: true,
+        }, { parent: this, dependsOn: [vpcCni] });
         const inCluster = { parent: this, provider: kubernetesProvider };
 
         // Pods take addresses from the ENIConfig named after their node's zone. Nodes that join

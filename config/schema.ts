@@ -76,6 +76,8 @@ const nodeGroup = z.strictObject({
 const cluster = z.strictObject({
     name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "a cluster name of letters, digits and dashes"),
     kubernetesVersion,
+    /** What EKS does when the version leaves standard support: upgrade it (STANDARD) or bill extended support at six times the price (EXTENDED). */
+    supportType: oneOf(["STANDARD", "EXTENDED"] as const),
     endpointPublicAccess: bool,
     endpointPrivateAccess: bool,
     publicAccessCidrs: z.array(cidr),

@@ -7,6 +7,7 @@ import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
 import { releaseChart } from "../components/helm/workloads";
+import { clusterSummaries } from "./cluster";
 import { CostEstimate, isExtendedSupport } from "./cost";
 import { CapacityReport } from "./fit";
 import { PodCount } from "./pods";
@@ -159,7 +160,7 @@ function shellAccess(run: DecisionInput): string {
 }
 
 function controlPlane(run: DecisionInput): string {
-    return list(ofType(run.resources, TYPES.eksCluster).map((c) => `Kubernetes ${c.inputs.version}, ${isExtendedSupport(String(c.inputs.version)) ? "extended" : "standard"} support`));
+    return list(clusterSummaries(run.resources).map((c) => `Kubernetes ${c.kubernetesVersion}, ${isExtendedSupport(c.kubernetesVersion) ? "in extended support" : "in standard support"}, upgrade policy ${c.supportType}`));
 }
 
 /** Rows of one of the decision tables. */

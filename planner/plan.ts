@@ -8,6 +8,7 @@ import { PlannedResource } from "../engine/types";
 import { prerender, stackWorkloads } from "../components/helm/workloads";
 import { hasPackConfig } from "../policy/evaluate";
 import { CostEstimate, estimateCost } from "./cost";
+import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
@@ -19,6 +20,8 @@ export interface StackPlan {
     readonly stack: string;
     readonly project: string;
     readonly environment: string;
+    /** Each EKS cluster's version, support type and node groups per zone. */
+    readonly clusters: readonly ClusterSummary[];
     readonly inventory: Inventory;
     readonly pods: PodCount;
     /** Every container image the stack runs, with its registry. */
@@ -34,6 +37,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         stack: run.stack,
         project: run.project,
         environment: run.config.environment,
+        clusters: clusterSummaries(run.resources),
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources),
         images: imageInventory(run.resources),

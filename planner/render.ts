@@ -45,6 +45,13 @@ function costHeading(cost: CostEstimate): string {
     return `${cost.region} list prices as of ${cost.pricesAsOf}, ${cost.currency}, ${cost.hoursPerMonth} h a month`;
 }
 
+function clustersText(plan: StackPlan): string[] {
+    return plan.clusters.flatMap((c) => [
+        `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support`,
+        ...Object.entries(c.nodeGroupsByZone).map(([zone, groups]) => `  ${zone}: ${groups.length} node group${groups.length === 1 ? "" : "s"} (${groups.join(", ")})`),
+    ]);
+}
+
 function inventoryText(plan: StackPlan): string[] {
     const { inventory } = plan;
     const rows = inventory.byComponent.flatMap((c) => [[c.component, String(c.total)], ...c.types.map((t) => [`  ${t.type}`, String(t.count)])]);
@@ -130,7 +137,7 @@ function policyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [inventoryText, podsText, imagesText, costText, capacityText, policyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {

@@ -12,6 +12,9 @@ import { StackRun, runStack } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
 import { PlannedResource } from "../engine/types";
 import { planStackCapacity } from "../planner/fit";
+import { planRun } from "../planner/plan";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { workloadsOf } from "../components/helm/workload-registry";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
@@ -270,6 +273,31 @@ describe("deploy readiness", () => {
                 (raw.cluster as any).apiServerTunnel = { serverUrl: "https://127.0.0.1:8443", tlsServerName: "x" };
                 expect(() => validateStackConfig(raw)).to.throw(ConfigError, "unknown: apiServerTunnel");
             }
+        });
+    });
+
+    describe("support type and instance metadata (items 6 and 7)", () => {
+        for (const name of STACKS) {
+            it(`${name}: asks for standard support explicitly (EKS's default is extended)`, async () => {
+                expect(single(await stack(name), "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "STANDARD" });
+            });
+
+            it(`${name}: no pod reaches the node's metadata, and with it the node role (hop limit 1)`, async () => {
+                const templates = ofType(await stack(name), "aws:ec2/launchTemplate:LaunchTemplate");
+                expect(templates.map((t) => t.inputs.metadataOptions)).to.deep.equal(templates.map(() => ({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 })));
+            });
+        }
+
+        it("the plan prints the support type and the node groups per zone", async () => {
+            const prod = renderPlan(planRun(await stack("prod"), loadPriceTable()));
+            expect(prod).to.include([
+                "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support",
+                "  us-east-1a: 1 node group (general-us-east-1a)",
+                "  us-east-1b: 1 node group (general-us-east-1b)",
+                "  us-east-1c: 1 node group (general-us-east-1c)",
+            ].join("\n"));
+            const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable());
+            expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] } }]);
         });
     });
 });

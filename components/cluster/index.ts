@@ -107,6 +107,8 @@ export class Cluster extends pulumi.ComponentResource {
         const cluster = new aws.eks.Cluster(`${name}-eks`, {
             name: config.name,
             version: config.kubernetesVersion,
+            // Said explicitly: without it EKS moves an outdated cluster into extended support.
+            upgradePolicy: { supportType: config.supportType },
             roleArn: clusterRole.arn,
             vpcConfig: {
                 subnetIds: privateSubnets,

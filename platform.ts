@@ -9,6 +9,7 @@ import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
+import { resolveAddonVersions } from "./components/cluster/addons";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { Operations } from "./components/operations";
@@ -40,7 +41,11 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await aws.getAvailabilityZones({ state: "available" }, { provider });
     checkAvailabilityZones(config.network.availabilityZones, offered.names, config.region);
-    const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
+    const [identity, partition, addonVersions] = await Promise.all([
+        aws.getCallerIdentity({}, { provider }),
+        aws.getPartition({}, { provider }),
+        resolveAddonVersions(config.cluster.kubernetesVersion, config.cluster.addonVersions, provider),
+    ]);
 
     const protect = config.protect;
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
@@ -74,6 +79,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         protect,
         awsProvider: provider,
         access,
+        addonVersions,
     }, opts);
 
     // Observability first: its kube-prometheus-stack brings the ServiceMonitor CRDs other add-ons' monitors need.

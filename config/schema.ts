@@ -35,7 +35,6 @@ const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine
 /** A Kubernetes storage quantity in Gi, such as 10Gi. */
 const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
-const addonVersion = z.string({ error: "an EKS add-on version such as v1.20.4-eksbuild.1" }).regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.1");
 const replicas = (min: number) => int(min, 20);
 
 const tags = z.strictObject({
@@ -84,13 +83,11 @@ const cluster = z.strictObject({
     controlPlaneLogTypes: z.array(oneOf(CONTROL_PLANE_LOG_TYPES)).min(1, "at least one control-plane log type"),
     controlPlaneLogRetentionDays: int(1, 3653),
     adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "IAM role ARNs such as arn:aws:iam::123456789012:role/platform-admin")),
-    addonVersions: z.strictObject({
-        vpcCni: addonVersion,
-        coredns: addonVersion,
-        kubeProxy: addonVersion,
-        ebsCsiDriver: addonVersion,
-        podIdentityAgent: addonVersion,
-    }),
+    /**
+     * Which version of each managed add-on EKS offers for cluster.kubernetesVersion: its default
+     * (changes rarely) or the most recent (new builds arrive at the next run).
+     */
+    addonVersions: oneOf(["default", "latest"] as const),
     prefixDelegation: bool,
     metadataHopLimit: int(1, 2),
     defaultStorageClass: oneOf(VOLUME_TYPES),

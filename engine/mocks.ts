@@ -99,6 +99,46 @@ export function mockResourceOutputs(type: string, name: string, inputs: State, c
     return { id: `${name}-id`, state: { ...inputs } };
 }
 
+/**
+ * The add-on versions EKS offers, per add-on and Kubernetes minor version, as DescribeAddonVersions
+ * lists them: the default version and the most recent build. An add-on or a Kubernetes version not
+ * listed gets the error EKS gives.
+ */
+const ADDON_VERSIONS: Record<string, Record<string, { default: string; latest: string }>> = {
+    "vpc-cni": {
+        "1.33": { default: "v1.19.6-eksbuild.7", latest: "v1.20.4-eksbuild.2" },
+        "1.34": { default: "v1.20.4-eksbuild.2", latest: "v1.20.5-eksbuild.1" },
+        "1.35": { default: "v1.20.4-eksbuild.2", latest: "v1.20.5-eksbuild.1" },
+    },
+    "kube-proxy": {
+        "1.33": { default: "v1.33.3-eksbuild.4", latest: "v1.33.5-eksbuild.2" },
+        "1.34": { default: "v1.34.0-eksbuild.4", latest: "v1.34.1-eksbuild.2" },
+        "1.35": { default: "v1.35.0-eksbuild.2", latest: "v1.35.0-eksbuild.3" },
+    },
+    coredns: {
+        "1.33": { default: "v1.12.1-eksbuild.2", latest: "v1.12.4-eksbuild.1" },
+        "1.34": { default: "v1.12.4-eksbuild.1", latest: "v1.12.4-eksbuild.1" },
+        "1.35": { default: "v1.13.1-eksbuild.1", latest: "v1.13.1-eksbuild.2" },
+    },
+    "aws-ebs-csi-driver": {
+        "1.33": { default: "v1.48.0-eksbuild.2", latest: "v1.53.0-eksbuild.1" },
+        "1.34": { default: "v1.53.0-eksbuild.1", latest: "v1.54.0-eksbuild.1" },
+        "1.35": { default: "v1.53.0-eksbuild.1", latest: "v1.54.0-eksbuild.1" },
+    },
+};
+
+/** The version EKS offers for an add-on on a Kubernetes version (default or most recent). */
+export function mockAddonVersion(addonName: string, kubernetesVersion: string, mostRecent: boolean): string {
+    const offered = ADDON_VERSIONS[addonName]?.[kubernetesVersion];
+    if (!offered) throw invokeError(`reading EKS Add-On version info (${addonName}, ${kubernetesVersion}): empty result`);
+    return mostRecent ? offered.latest : offered.default;
+}
+
+/** An invoke's failure as a provider reports it: the SDK rethrows only the gRPC error's details. */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** Answers for every invoke the program makes, keyed by token. */
 export function mockInvoke(token: string, inputs: State, ctx: MockContext): State {
     switch (token) {
@@ -114,7 +154,11 @@ export function mockInvoke(token: string, inputs: State, ctx: MockContext): Stat
             return { id: ctx.region, name: ctx.region, region: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
         case "aws:ssm/getParameter:getParameter":
             return { id: inputs.name, name: inputs.name, type: "String", value: `ami-${hexId(String(inputs.name))}`, insecureValue: `ami-${hexId(String(inputs.name))}`, version: 1, arn: arn(ctx, "ssm", `parameter${inputs.name}`) };
+        case "aws:eks/getAddonVersion:getAddonVersion": {
+            const version = mockAddonVersion(String(inputs.addonName), String(inputs.kubernetesVersion), inputs.mostRecent === true);
+            return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, region: ctx.region, version };
+        }
         default:
-            throw new Error(`The offline engine has no answer for the invoke ${token}: teach engine/mocks.ts what AWS returns for it`);
+            throw invokeError(`The offline engine has no answer for the invoke ${token}: teach engine/mocks.ts what AWS returns for it`);
     }
 }

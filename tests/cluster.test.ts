@@ -3,6 +3,7 @@ import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
 import { nodeGroupsByZone } from "../lib/zonal";
 import { releaseChart } from "../components/helm/workloads";
+import { mockAddonVersion } from "../engine/mocks";
 import { runStack } from "../engine/run";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
@@ -143,11 +144,13 @@ describe("EKS cluster", () => {
                 expect(cni.inputs.serviceAccountRoleArn).to.match(/^arn:aws:iam::123456789012:role\//);
             });
 
-            it("installs the managed add-ons at their configured versions", async () => {
+            it("installs the managed add-ons at the versions EKS offers for the cluster's Kubernetes version", async () => {
                 const run = await stack(name);
                 const addons = Object.fromEntries(ofType(run, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
-                const v = run.config.cluster.addonVersions;
-                expect(addons).to.deep.equal({ "vpc-cni": v.vpcCni, "kube-proxy": v.kubeProxy, coredns: v.coredns, "aws-ebs-csi-driver": v.ebsCsiDriver, "eks-pod-identity-agent": v.podIdentityAgent });
+                const latest = run.config.cluster.addonVersions === "latest";
+                expect(latest).to.equal(name === "dev");
+                const offered = (addon: string) => mockAddonVersion(addon, "1.35", latest);
+                expect(addons).to.deep.equal({ "vpc-cni": offered("vpc-cni"), "kube-proxy": offered("kube-proxy"), coredns: offered("coredns"), "aws-ebs-csi-driver": offered("aws-ebs-csi-driver") });
             });
 
             it("makes an encrypted EBS CSI class the default, and the stock gp2 class no longer", async () => {

@@ -8,6 +8,7 @@ import { nodeGroupsByZone, zoneShare } from "../lib/zonal";
 import * as path from "path";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
+import { mockAddonVersion, mockInvoke } from "../engine/mocks";
 import { StackRun, runStack } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
 import { PlannedResource } from "../engine/types";
@@ -299,5 +300,46 @@ describe("deploy readiness", () => {
             const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable());
             expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] } }]);
         });
+    });
+
+    describe("what AWS creates for the cluster carries the mandatory tags (item 9)", () => {
+        for (const name of STACKS) {
+            it(`${name}: pod ENIs (VPC CNI) and EBS volumes and snapshots (EBS CSI) get the four tags`, async () => {
+                const run = await stack(name);
+                const configuration = (addon: string) => JSON.parse(ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === addon)!.inputs.configurationValues);
+                expect(JSON.parse(configuration("vpc-cni").env.ADDITIONAL_ENI_TAGS)).to.deep.equal(run.config.tags);
+                expect(configuration("aws-ebs-csi-driver").controller.extraVolumeTags).to.deep.equal(run.config.tags);
+                expect(Object.keys(run.config.tags).sort()).to.deep.equal(["CostCenter", "Environment", "Owner", "Project"]);
+            });
+        }
+    });
+
+    describe("add-on versions and the Pod Identity agent (item 11)", () => {
+        it("follow the cluster's Kubernetes version: a bump asks EKS again instead of keeping a pin of the old line", async () => {
+            const run = await stackWith("prod", (c) => { c.cluster.kubernetesVersion = "1.34"; });
+            const versions = Object.fromEntries(ofType(run, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+            expect(versions).to.deep.equal({ "vpc-cni": "v1.20.4-eksbuild.2", "kube-proxy": "v1.34.0-eksbuild.4", coredns: "v1.12.4-eksbuild.1", "aws-ebs-csi-driver": "v1.53.0-eksbuild.1" });
+        });
+
+        it("a version EKS offers no add-ons for stops the run, and an invoke the engine does not know still fails loudly", async () => {
+            expect(() => mockAddonVersion("coredns", "1.29", false)).to.throw("empty result");
+            expect(() => mockInvoke("aws:eks/getCluster:getCluster", {}, { region: "us-east-1", stack: "dev" })).to.throw("no answer for the invoke aws:eks/getCluster:getCluster");
+            let error: unknown;
+            try {
+                await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.36"; });
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(ConfigError);
+            expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.36"; allowed: a version EKS offers the vpc-cni add-on for').and.include("(EKS answered: reading EKS Add-On version info (vpc-cni, 1.36): empty result)");
+        });
+
+        for (const name of STACKS) {
+            it(`${name}: runs no Pod Identity agent, since every AWS caller uses IRSA`, async () => {
+                const run = await stack(name);
+                expect(ofType(run, "aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort()).to.deep.equal(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+                expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).to.deep.equal([]);
+            });
+        }
     });
 });

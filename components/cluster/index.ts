@@ -41,6 +41,8 @@ export interface ClusterArgs {
     readonly awsProvider: aws.Provider;
     /** How this run reaches the API server (from the environment, never from the stack file). */
     readonly access: AccessPath;
+    /** The add-on versions EKS offers for the cluster's Kubernetes version ({@link resolveAddonVersions}). */
+    readonly addonVersions: Record<AddonName, string>;
 }
 
 /** The OIDC issuer without its scheme, as IAM condition keys spell it. */
@@ -150,12 +152,12 @@ export class Cluster extends pulumi.ComponentResource {
 
         const declaredWorkloads: DeclaredResource[] = [];
         const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
-            const configurationValues = addonConfiguration(addonName, config.prefixDelegation);
-            declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, addonVersion: addonVersion(config, addonName), configurationValues } });
+            const configurationValues = addonConfiguration(addonName, config.prefixDelegation, args.tags);
+            declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, addonVersion: args.addonVersions[addonName], configurationValues } });
             return new aws.eks.Addon(`${name}-${addonName}`, {
                 clusterName: cluster.name,
                 addonName,
-                addonVersion: addonVersion(config, addonName),
+                addonVersion: args.addonVersions[addonName],
                 configurationValues,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
@@ -167,7 +169,6 @@ export class Cluster extends pulumi.ComponentResource {
         const cniRole = irsa("vpc-cni", "aws-node", { managedPolicyArns: [managedPolicy("AmazonEKS_CNI_Policy")] });
         const vpcCni = addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn });
         const kubeProxy = addon("kube-proxy", {});
-        const podIdentityAgent = addon("eks-pod-identity-agent", {});
 
         const kubeconfigFor = (server?: string) => pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => kubeconfig({
             clusterName,
@@ -268,7 +269,7 @@ export class Cluster extends pulumi.ComponentResource {
             kmsKeyArns: { ebs: args.kmsKeyArns.ebs, s3: args.kmsKeyArns.s3 },
             protect: args.protect,
             declaredWorkloads,
-            ready: [...nodeGroups, coredns, ebsCsi, podIdentityAgent, ...storageClasses],
+            ready: [...nodeGroups, coredns, ebsCsi, ...storageClasses],
         };
 
         if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, config.kubernetesVersion, 1, this.context, this);
@@ -301,15 +302,4 @@ export class Cluster extends pulumi.ComponentResource {
             bastionInstanceId: this.bastionInstanceId,
         });
     }
-}
-
-function addonVersion(config: ClusterConfig, addon: AddonName): string {
-    const versions: Record<AddonName, string> = {
-        "vpc-cni": config.addonVersions.vpcCni,
-        "kube-proxy": config.addonVersions.kubeProxy,
-        "coredns": config.addonVersions.coredns,
-        "aws-ebs-csi-driver": config.addonVersions.ebsCsiDriver,
-        "eks-pod-identity-agent": config.addonVersions.podIdentityAgent,
-    };
-    return versions[addon];
 }

@@ -9,6 +9,7 @@ import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
+import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
@@ -46,6 +47,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         aws.getPartition({}, { provider }),
         resolveAddonVersions(config.cluster.kubernetesVersion, config.cluster.addonVersions, provider),
     ]);
+
+    assertCallerHasAccess(identity.arn, config.cluster.access);
 
     const protect = config.protect;
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };

@@ -36,6 +36,7 @@ const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine
 const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
+const roleArn = z.string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy" }).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy");
 
 const tags = z.strictObject({
     Project: nonEmpty("the Project tag"),
@@ -82,7 +83,19 @@ const cluster = z.strictObject({
     publicAccessCidrs: z.array(cidr),
     controlPlaneLogTypes: z.array(oneOf(CONTROL_PLANE_LOG_TYPES)).min(1, "at least one control-plane log type"),
     controlPlaneLogRetentionDays: int(1, 3653),
-    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "IAM role ARNs such as arn:aws:iam::123456789012:role/platform-admin")),
+    /** EKS access entries: nobody reaches the API without one (the cluster creator gets none implicitly). */
+    access: z.strictObject({
+        /** The role `pulumi up` runs as (CI's deploy role): cluster admin. */
+        deployRoleArn: roleArn,
+        /** The emergency admin role people assume when CI cannot act: cluster admin. */
+        breakGlassRoleArn: roleArn,
+        /** Further principals, each with one access policy, for the cluster or a list of namespaces. */
+        entries: z.array(z.strictObject({
+            principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-viewer"),
+            policy: oneOf(["cluster-admin", "admin", "edit", "view"] as const),
+            namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Kubernetes namespace names")),
+        })),
+    }),
     /**
      * Which version of each managed add-on EKS offers for cluster.kubernetesVersion: its default
      * (changes rarely) or the most recent (new builds arrive at the next run).
@@ -248,6 +261,13 @@ export const stackConfigSchema = z.strictObject({
     }
     if (c.cluster.publicAccessCidrs.some((block) => block.endsWith("/0"))) issue(["cluster", "publicAccessCidrs"], "specific CIDRs; 0.0.0.0/0 would open the API server to the internet");
     if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true", ["cluster.endpointPublicAccess"]);
+    c.cluster.access.entries.forEach((entry, i) => {
+        if (entry.policy === "cluster-admin" && entry.namespaces.length > 0) issue(["cluster", "access", "entries", i, "namespaces"], "[] for the cluster-admin policy, which applies to the whole cluster");
+    });
+    const principals = [c.cluster.access.deployRoleArn, c.cluster.access.breakGlassRoleArn, ...c.cluster.access.entries.map((e) => e.principalArn)];
+    principals.forEach((arn, i) => {
+        if (principals.indexOf(arn) !== i) issue(["cluster", "access"], `each principal once: EKS takes one access entry per principal (${arn} is listed twice)`);
+    });
     if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
     const o = c.observability;
     if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]);

@@ -7,6 +7,8 @@ import { createHash } from "crypto";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
+/** Who runs the program under mocks: a session of the deploy role the stack files name, as CI runs it. */
+export const MOCK_CALLER_ARN = `arn:${MOCK_PARTITION}:sts::${MOCK_ACCOUNT_ID}:assumed-role/platform-deploy/planner`;
 
 /** The zones the mocked region offers, as AWS lists them for us-east-1 and a generic region. */
 export function mockAvailabilityZones(region: string): string[] {
@@ -147,7 +149,7 @@ export function mockInvoke(token: string, inputs: State, ctx: MockContext): Stat
             return { id: ctx.region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: names.map(() => ctx.region) };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:user/planner`, userId: "AIDAPLANNER" };
+            return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: MOCK_CALLER_ARN, userId: "AROAPLATFORMDEPLOY:planner" };
         case "aws:index/getPartition:getPartition":
             return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
         case "aws:index/getRegion:getRegion":

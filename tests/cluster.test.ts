@@ -42,13 +42,13 @@ describe("EKS cluster", () => {
             });
         }
 
-        it("grants each configured admin role an access entry with the cluster admin policy", async () => {
-            const arn = "arn:aws:iam::123456789012:role/platform-admin";
-            const run = await stackWith("prod", (c) => { c.cluster.adminRoleArns = [arn]; });
-            expect(single(run, "aws:eks/accessEntry:AccessEntry").inputs.principalArn).to.equal(arn);
-            const association = single(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-            expect(association.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
-            expect(ofType(await stack("prod"), "aws:eks/accessEntry:AccessEntry")).to.have.length(0);
+        it("grants each configured principal an access entry with its access policy and scope", async () => {
+            const viewer = "arn:aws:iam::123456789012:role/platform-viewer";
+            const run = await stackWith("prod", (c) => { c.cluster.access.entries.push({ principalArn: viewer, policy: "view", namespaces: ["monitoring"] }); });
+            const entries = ofType(run, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
+            expect(entries).to.deep.equal(["deploy", "break-glass", "preview", "viewer"].map((r) => `arn:aws:iam::123456789012:role/platform-${r}`));
+            const association = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) => a.inputs.principalArn === viewer)!;
+            expect([association.inputs.policyArn, association.inputs.accessScope]).to.deep.equal(["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "namespace", namespaces: ["monitoring"] }]);
         });
     });
 

@@ -132,6 +132,13 @@ describe("stack config", () => {
             expect(() => validateStackConfig((() => { const c = rawConfig("prod"); c.cluster.nodeGroups[0].groupPerZone = false; c.cluster.nodeGroups[0].name = "general-purpose"; return c; })())).not.to.throw();
         });
 
+        it("a namespaced cluster-admin access entry, and a principal listed twice", () => {
+            const scoped = rejection("dev", (c) => { c.cluster.access.entries[0].namespaces = ["monitoring"]; });
+            expect(scoped).to.include('cluster.access.entries[0].namespaces: got ["monitoring"]; allowed: [] for the cluster-admin policy');
+            const twice = rejection("dev", (c) => { c.cluster.access.breakGlassRoleArn = c.cluster.access.deployRoleArn; });
+            expect(twice).to.include("each principal once").and.include("platform-deploy is listed twice");
+        });
+
         it("Mimir ingester zones where no node runs", () => {
             const message = rejection("prod", (c) => { c.cluster.nodeGroups[0].availabilityZones = ["us-east-1a"]; });
             expect(message).to.include("observability.mimir.ingesterZones: got 3").and.include("zones nodes run in (us-east-1a)");

@@ -5,7 +5,10 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { nodeGroupsByZone, zoneShare } from "../lib/zonal";
+import * as fs from "fs";
 import * as path from "path";
+import YAML from "yaml";
+import { assertCallerHasAccess } from "../components/cluster/access";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
@@ -341,5 +344,61 @@ describe("deploy readiness", () => {
                 expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).to.deep.equal([]);
             });
         }
+    });
+
+    describe("CI can deploy dev, and nobody is locked out (item 12)", () => {
+        const workflow = YAML.parse(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "ci.yml"), "utf8"));
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+
+        for (const name of STACKS) {
+            it(`${name}: access entries for the deploy and break-glass roles as cluster admins, and no implicit creator entry`, async () => {
+                const run = await stack(name);
+                expect(single(run, "aws:eks/cluster:Cluster").inputs.accessConfig).to.deep.equal({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+                const grants = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.inputs.principalArn, a.inputs.policyArn, a.inputs.accessScope]);
+                const admin = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+                expect(grants).to.deep.equal([
+                    [run.config.cluster.access.deployRoleArn, admin, { type: "cluster" }],
+                    [run.config.cluster.access.breakGlassRoleArn, admin, { type: "cluster" }],
+                    ["arn:aws:iam::123456789012:role/platform-preview", admin, { type: "cluster" }],
+                ]);
+                const entries = ofType(run, "aws:eks/accessEntry:AccessEntry");
+                for (const association of ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+                    const entry = entries.find((e) => e.inputs.principalArn === association.inputs.principalArn)!;
+                    expect(association.dependencies).to.include(entry.urn);
+                }
+            });
+        }
+
+        it("stops before anything exists when the identity running Pulumi has no access entry", async () => {
+            const access = (await stack("dev")).config.cluster.access;
+            expect(() => assertCallerHasAccess("arn:aws:sts::123456789012:assumed-role/platform-deploy/ci-run-1", access)).not.to.throw();
+            expect(() => assertCallerHasAccess("arn:aws:sts::123456789012:assumed-role/platform-break-glass/alice", access)).not.to.throw();
+            expect(() => assertCallerHasAccess("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123/alice", access))
+                .to.throw(ConfigError, "cluster.access: got no access entry for arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123/alice, the identity running Pulumi");
+            // Another account's role of the same name is another principal.
+            expect(() => assertCallerHasAccess("arn:aws:sts::210987654321:assumed-role/platform-deploy/x", access)).to.throw(ConfigError);
+            let error: unknown;
+            try {
+                await stackWith("dev", (c) => { c.cluster.access.deployRoleArn = "arn:aws:iam::123456789012:role/someone-else"; });
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(ConfigError);
+        });
+
+        it("the workflow runs everything that reaches a cluster on the stack's self-hosted runner, deploying dev as its deploy role", () => {
+            expect(workflow.jobs["deploy-dev"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-dev"]);
+            expect(workflow.jobs.preview["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-${{ matrix.stack }}"]);
+            expect(workflow.jobs.test["runs-on"]).to.equal("ubuntu-latest");
+            const credentials = workflow.jobs["deploy-dev"].steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"));
+            expect(credentials.with["role-to-assume"]).to.equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+            expect(workflow.jobs["deploy-dev"].permissions["id-token"]).to.equal("write");
+        });
+
+        it("the README describes the same runners, roles and access entries", () => {
+            for (const phrase of ["`self-hosted`, `nist-eks-<stack>`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
+                expect(readme, phrase).to.include(phrase);
+            }
+        });
     });
 });

@@ -7,6 +7,7 @@ import { sortedJson } from "../../lib/json";
 import { serviceTrustPolicy } from "../../lib/trust";
 import { DeclaredResource } from "../helm/workloads";
 import { SubnetIdsByZone } from "../network";
+import { accessGrants } from "./access";
 import { AddonName, addonConfiguration } from "./addons";
 import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
 import { Bastion } from "./bastion";
@@ -124,8 +125,10 @@ export class Cluster extends pulumi.ComponentResource {
             enabledClusterLogTypes: config.controlPlaneLogTypes,
             accessConfig: {
                 authenticationMode: "API",
-                // The identity running Pulumi must reach the API to install the add-ons.
-                bootstrapClusterCreatorAdminPermissions: true,
+                // Access comes from the entries below only: an implicit entry for whoever created the
+                // cluster would lock out the other of CI and the break-glass role, and collide with
+                // the explicit entry of the one that did.
+                bootstrapClusterCreatorAdminPermissions: false,
             },
             // vpc-cni, kube-proxy and CoreDNS come as managed add-ons with our configuration.
             bootstrapSelfManagedAddons: false,
@@ -133,15 +136,15 @@ export class Cluster extends pulumi.ComponentResource {
         this.name = cluster.name;
         this.endpoint = cluster.endpoint;
 
-        config.adminRoleArns.forEach((principalArn, i) => {
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, child);
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+        for (const grant of accessGrants(config.access, partition)) {
+            const entry = new aws.eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, child);
+            new aws.eks.AccessPolicyAssociation(`${name}-access-${grant.key}`, {
                 clusterName: cluster.name,
-                principalArn,
-                policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-                accessScope: { type: "cluster" },
+                principalArn: grant.principalArn,
+                policyArn: grant.policyArn,
+                accessScope: grant.accessScope,
             }, { parent: this, dependsOn: [entry] });
-        });
+        }
 
         const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
         const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);

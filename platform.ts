@@ -143,6 +143,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         operationsTools: operations.tools,
         backupBucket: backup.bucketName,
         veleroRoleArn: backup.veleroRoleArn,
+        veleroRepositoryPassword: backup.repositoryPassword,
         backupSchedules: backup.schedules,
         backupReplicaRegion: backup.replica?.region,
         backupReplicaBucket: backup.replica?.bucketName,

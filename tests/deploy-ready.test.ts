@@ -14,7 +14,7 @@ import { ConfigError, validateStackConfig } from "../config/load";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
 import { StackRun, runStack } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
-import { PlannedResource } from "../engine/types";
+import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { planStackCapacity } from "../planner/fit";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
@@ -398,6 +398,91 @@ describe("deploy readiness", () => {
         it("the README describes the same runners, roles and access entries", () => {
             for (const phrase of ["`self-hosted`, `nist-eks-<stack>`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
                 expect(readme, phrase).to.include(phrase);
+            }
+        });
+    });
+
+    describe("the Velero repository password (item 13)", () => {
+        /** Passwords charts ship as defaults: published, so they protect nothing. */
+        const KNOWN_DEFAULT_PASSWORDS = ["static-passw0rd", "supersecret", "prom-operator"];
+
+        it("prod: is random (a RandomPassword in the stack state), a Pulumi secret, protected, and in the Secret Velero reads before Velero starts", async () => {
+            const run = await stack("prod");
+            const password = single(run, "random:index/randomPassword:RandomPassword", "-velero-repository-password");
+            expect([password.inputs.length, password.inputs.special, password.protect]).to.deep.equal([40, false, true]);
+            const secret = ofType(run, "kubernetes:core/v1:Secret").find((r) => r.inputs.metadata.name === "velero-repo-credentials")!;
+            expect(secret.inputs.metadata.namespace).to.equal("velero");
+            expect(secret.inputs.stringData).to.equal(SECRET_PLACEHOLDER);
+            expect(secret.dependencies).to.include(password.urn);
+            const velero = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "velero")!;
+            expect(velero.dependencies).to.include(secret.urn);
+            expect(run.outputs.veleroRepositoryPassword).to.equal(SECRET_PLACEHOLDER);
+        });
+
+        for (const name of STACKS) {
+            it(`${name}: no chart's published default password remains in any release's values or plain Secret`, async () => {
+                const run = await stack(name);
+                const carriers = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" || r.type === "kubernetes:core/v1:Secret");
+                for (const resource of carriers) {
+                    for (const known of KNOWN_DEFAULT_PASSWORDS) expect(JSON.stringify(resource.inputs), `${resource.name}: ${known}`).not.to.include(known);
+                }
+                for (const password of ofType(run, "random:index/randomPassword:RandomPassword")) expect(KNOWN_DEFAULT_PASSWORDS).not.to.include(password.outputs.result);
+            });
+        }
+    });
+
+    describe("properties no other test guards (item 14)", () => {
+        /** Output names that say they hold a credential. */
+        const CREDENTIAL_NAME = /password|secret|token|credential|private.?key|access.?key/i;
+
+        for (const name of STACKS) {
+            it(`${name}: every credential-like stack output is a Pulumi secret, by its name and by its value`, async () => {
+                const run = await stack(name);
+                const plain = Object.entries(run.outputs).filter(([, value]) => value !== SECRET_PLACEHOLDER);
+                expect(plain.filter(([key, value]) => CREDENTIAL_NAME.test(key) && value !== undefined).map(([key]) => key)).to.deep.equal([]);
+                // A generated credential may not surface in a plain output under any name.
+                const generated = ofType(run, "random:index/randomPassword:RandomPassword").map((p) => String(p.outputs.result));
+                expect(generated.length).to.equal(name === "prod" ? 2 : 1);
+                for (const [key, value] of plain) {
+                    for (const credential of generated) expect(JSON.stringify(value ?? null), key).not.to.include(credential);
+                }
+                const credentialOutputs = Object.keys(run.outputs).filter((key) => CREDENTIAL_NAME.test(key) && run.outputs[key] !== undefined);
+                expect(credentialOutputs).to.deep.equal(name === "prod" ? ["veleroRepositoryPassword", "grafanaAdminPassword"] : ["grafanaAdminPassword"]);
+            });
+        }
+
+        it("prod: Velero's schedules, compared whole", async () => {
+            const velero = ofType(await stack("prod"), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "velero")!;
+            expect(velero.inputs.values.schedules).to.deep.equal({
+                daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default" } },
+                weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default" } },
+            });
+        });
+
+        const lifecycleOf = (run: StackRun, bucketSuffix: string) => {
+            const bucket = single(run, "aws:s3/bucket:Bucket", bucketSuffix);
+            return ofType(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.inputs.bucket === bucket.outputs.bucket)!.inputs.rules;
+        };
+        const retention = (noncurrentDays: number) => [{
+            id: "retention",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        }];
+
+        it("prod: the backup bucket keeps old versions for the longest schedule's TTL, its lifecycle compared whole", async () => {
+            expect(lifecycleOf(await stack("prod"), "-backup-bucket-bucket")).to.deep.equal(retention(30));
+        });
+
+        it("the longest TTL wins wherever it is listed, in the bucket and its replica alike", async () => {
+            for (const ttls of [["45d", "3d"], ["3d", "45d"]]) {
+                const run = await stackWith("prod", (c) => {
+                    c.backup.velero.schedules = ttls.map((ttl, i) => ({ name: `s${i}`, cron: "0 4 * * *", ttl }));
+                    c.backup.crossRegionReplication.enabled = true;
+                });
+                expect(lifecycleOf(run, "-backup-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));
+                expect(lifecycleOf(run, "-backup-replica-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));
             }
         });
     });

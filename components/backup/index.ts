@@ -1,4 +1,6 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { BackupConfig, Environment, Tags } from "../../config/schema";
 import { durationToDays } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
@@ -7,7 +9,7 @@ import { createNamespace, installHelmChart } from "../helm/release";
 import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { BackupReplication } from "./replication";
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
+import { VELERO_NAMESPACE, VELERO_REPOSITORY_SECRET, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
 
 export interface BackupArgs {
     /** The backup slice of the validated stack config: Velero, its schedules, replication. */
@@ -31,6 +33,8 @@ export interface BackupArgs {
 export class Backup extends pulumi.ComponentResource {
     public readonly bucketName?: pulumi.Output<string>;
     public readonly veleroRoleArn?: pulumi.Output<string>;
+    /** The Kopia repository password (a secret): a rebuilt cluster needs it to restore file-system backups. */
+    public readonly repositoryPassword?: pulumi.Output<string>;
     /** The schedules Velero runs, as configured. */
     public readonly schedules: readonly string[];
     public readonly replica?: BackupReplication;
@@ -52,6 +56,15 @@ export class Backup extends pulumi.ComponentResource {
             }, { parent: this, providers: [ctx.awsProvider] });
 
             const namespace = createNamespace(VELERO_NAMESPACE, isMeshed(VELERO_NAMESPACE), ctx, this);
+            // The password that encrypts the file-system backups of volumes: random per stack, a
+            // Pulumi secret, never replaced in prod (backups written under it need it to restore).
+            const repositoryPassword = new random.RandomPassword(`${name}-velero-repository-password`, { length: 40, special: false }, { parent: this, protect: ctx.protect });
+            const repositorySecret = new k8s.core.v1.Secret(`${name}-velero-repository-secret`, {
+                metadata: { name: VELERO_REPOSITORY_SECRET.name, namespace: VELERO_NAMESPACE },
+                type: "Opaque",
+                stringData: { [VELERO_REPOSITORY_SECRET.key]: repositoryPassword.result },
+            }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [namespace] });
+            this.repositoryPassword = pulumi.secret(repositoryPassword.result);
             const velero = installHelmChart(`${name}-velero`, {
                 source: CHARTS.velero,
                 namespace,
@@ -71,7 +84,8 @@ export class Backup extends pulumi.ComponentResource {
                     kmsKeyArn,
                     roleArn: irsaRoleArn!,
                 }),
-                dependsOn: args.monitoringCrds,
+                // Velero writes its static default password into the Secret when it starts without one.
+                dependsOn: [...args.monitoringCrds, repositorySecret],
             }, ctx, this);
             this.bucketName = bucket.name;
             this.veleroRoleArn = velero.irsaRole;

@@ -11,6 +11,11 @@ import { PodResources, podResources } from "../helm/values";
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
 export const VELERO_SERVICE_ACCOUNT = "velero";
+/**
+ * The Secret and key Velero reads the Kopia repository password from. Velero creates it with a
+ * static, published default when it is missing, so the platform creates it first.
+ */
+export const VELERO_REPOSITORY_SECRET = { name: "velero-repo-credentials", key: "repository-password" } as const;
 /** The name of the backup storage location and the volume snapshot location. */
 export const VELERO_LOCATION = "default";
 /**

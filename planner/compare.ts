@@ -258,11 +258,16 @@ function deltas<T>(a: readonly T[], b: readonly T[], id: (item: T) => string, la
     }
     bIds.forEach(add);
     return order.map((key) => {
-        const first = a.find((item) => id(item) === key);
-        const second = b.find((item) => id(item) === key);
-        const values = [first ? value(first) : 0, second ? value(second) : 0];
-        return { id: key, label: label((first ?? second)!), values, delta: values[1] - values[0] };
+        // Several items of one id (the zonal node groups of one configured group) add up.
+        const total = (items: readonly T[]) => items.filter((item) => id(item) === key).reduce((sum, item) => sum + value(item), 0);
+        const values = [total(a), total(b)];
+        return { id: key, label: label([...a, ...b].find((item) => id(item) === key)!), values, delta: values[1] - values[0] };
     });
+}
+
+/** A zonal node group's lines pair with their configured group's: "general-us-east-1a" reads "general". */
+function withoutZone(text: string): string {
+    return text.replace(/-[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, "");
 }
 
 function totalRow(id: string, label: string, values: readonly number[]): DeltaRow {
@@ -295,7 +300,7 @@ export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
     return {
         stacks: [a.stack, b.stack],
         decisions: DECISIONS.map((d) => ({ section: d.section, decision: d.decision, nist: d.nist, source: d.source, values: [d.read(a), d.read(b)] })),
-        cost: deltas(a.cost.lines, b.cost.lines, (l) => l.id, (l) => l.item, (l) => l.monthly),
+        cost: deltas(a.cost.lines, b.cost.lines, (l) => withoutZone(l.id), (l) => withoutZone(l.item), (l) => l.monthly),
         costTotal: totalRow("total", "Total per month", [a.cost.total, b.cost.total]),
         pods: deltas(podsByComponent(a.pods), podsByComponent(b.pods), (c) => c.component, (c) => c.component, (c) => c.pods),
         podTotal: totalRow("total", "Total pods", [a.pods.total, b.pods.total]),

@@ -16,6 +16,7 @@ import { StackRun, runStack } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { planStackCapacity } from "../planner/fit";
+import { compareStacks } from "../planner/compare";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
@@ -192,6 +193,19 @@ describe("deploy readiness", () => {
                 expander: "least-waste",
             });
             for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) expect(Object.keys(group.inputs.labels)).to.deep.equal(["platform/node-group"]);
+        });
+
+        it("the cost comparison pairs prod's zonal groups with dev's one group, their lines adding up", async () => {
+            const [dev, prod] = [await stack("dev"), await stack("prod")];
+            const [devPlan, prodPlan] = [planRun(dev, loadPriceTable()), planRun(prod, loadPriceTable())];
+            const comparison = compareStacks({ ...dev, stack: "dev", cost: devPlan.cost, pods: devPlan.pods, capacity: devPlan.capacity }, { ...prod, stack: "prod", cost: prodPlan.cost, pods: prodPlan.pods, capacity: prodPlan.capacity });
+            const zonal = prodPlan.cost.lines.filter((l) => /^node-group:general-us-east-1[abc]$/.test(l.id));
+            expect(zonal).to.have.length(3);
+            const row = comparison.cost.find((r) => r.id === "node-group:general")!;
+            expect(row.label).to.equal("Node group general");
+            expect(row.values[1]).to.be.closeTo(zonal.reduce((sum, l) => sum + l.monthly, 0), 1e-9);
+            expect(row.values[0]).to.equal(devPlan.cost.lines.find((l) => l.id === "node-group:general")!.monthly);
+            expect(comparison.cost.filter((r) => r.id.includes("us-east-1"))).to.deep.equal([]);
         });
 
         it("dev stays one group in one zone", async () => {

@@ -72,9 +72,11 @@ export class Cluster extends pulumi.ComponentResource {
         const child = { parent: this };
         const managedPolicy = (policy: string) => `arn:${partition}:iam::aws:policy/${policy}`;
         const privateSubnets = network.availabilityZones.map((zone) => network.privateSubnetIds[zone]);
+        // Known before the cluster exists: the trust policy and the Kubernetes provider name it.
+        const clusterArn = `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}`;
 
         const clusterRole = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", { accountId: args.accountId, sourceArn: `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}` }),
+            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", { accountId: args.accountId, sourceArn: clusterArn }),
         }, child);
         const clusterRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-role-cluster-policy`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, child);
 
@@ -187,7 +189,7 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: kubeconfigFor(args.access.apiServerUrl),
             // The cluster's identity, not its kubeconfig: a runner inside the VPC and one through the
             // SSM tunnel reach the same cluster, and must not replace every object in it.
-            clusterIdentifier: `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}`,
+            clusterIdentifier: clusterArn,
             enableServerSideApply: true,
         }, { parent: this, dependsOn: [vpcCni] });
         const inCluster = { parent: this, provider: kubernetesProvider };

@@ -20,7 +20,7 @@ import { compareStacks } from "../planner/compare";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
@@ -177,7 +177,7 @@ describe("deploy readiness", () => {
 
         it("prod fits at the groups' minimum (one node a zone), and did not at the old minimum of 2", async () => {
             const run = await stack("prod");
-            const workloads = run.resources.flatMap(workloadsOf);
+            const workloads = stackWorkloads(run.resources).workloads;
             expect(planStackCapacity(run.config.cluster, workloads, 3).fits).to.equal(true);
             const spread = { ...run.config.cluster, nodeGroups: run.config.cluster.nodeGroups.map((g) => ({ ...g, minSize: 2, groupPerZone: false })) };
             expect(planStackCapacity(spread, workloads, 2).fits).to.equal(false);
@@ -185,7 +185,7 @@ describe("deploy readiness", () => {
 
         it("the autoscaler balances the zonal groups, ignoring the label that names each", async () => {
             const run = await stack("prod");
-            const release = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+            const release = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "cluster-autoscaler")!;
             expect(release.inputs.values.extraArgs).to.deep.equal({
                 "balance-similar-node-groups": true,
                 "balancing-ignore-label": "platform/node-group",
@@ -428,7 +428,7 @@ describe("deploy readiness", () => {
             expect(secret.inputs.metadata.namespace).to.equal("velero");
             expect(secret.inputs.stringData).to.equal(SECRET_PLACEHOLDER);
             expect(secret.dependencies).to.include(password.urn);
-            const velero = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "velero")!;
+            const velero = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "velero")!;
             expect(velero.dependencies).to.include(secret.urn);
             expect(run.outputs.veleroRepositoryPassword).to.equal(SECRET_PLACEHOLDER);
         });
@@ -466,7 +466,7 @@ describe("deploy readiness", () => {
         }
 
         it("prod: Velero's schedules, compared whole", async () => {
-            const velero = ofType(await stack("prod"), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "velero")!;
+            const velero = ofType(await stack("prod"), "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "velero")!;
             expect(velero.inputs.values.schedules).to.deep.equal({
                 daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default" } },
                 weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default" } },

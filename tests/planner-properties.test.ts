@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { NodeGroupConfig } from "../config/schema";
-import { workloadsOf } from "../components/helm/workload-registry";
+import { stackWorkloads } from "../components/helm/workloads";
 import { ConfigError } from "../config/load";
 import { NodePool, Workload, planCapacity } from "../planner/capacity";
 import { compareStacks } from "../planner/compare";
@@ -57,7 +57,7 @@ describe("planner properties (min, desired and max told apart)", () => {
 
     it("checks the fit at the groups' maximum, not their minimum or desired size", async () => {
         const run = await stack("prod");
-        const workloads = run.declaredWorkloads.flatMap(workloadsOf);
+        const workloads = stackWorkloads(run.resources).workloads;
         const sized = (sizes: number[]) => ({ ...run.config.cluster, nodeGroups: [group("general", sizes, "t3a.xlarge")] });
         // Prod needs 3 nodes: a group that may grow to 3 passes whatever its min and desired are.
         expect(() => assertFitsAtMaxSize(sized([0, 1, 3]), workloads)).not.to.throw();

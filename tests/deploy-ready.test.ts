@@ -15,7 +15,7 @@ import { mockAddonVersion, mockInvoke } from "../engine/mocks";
 import { StackRun, runStack } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
-import { planStackCapacity } from "../planner/fit";
+import { planStackCapacity } from "../lib/fit";
 import { compareStacks } from "../planner/compare";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";

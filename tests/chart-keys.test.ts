@@ -161,6 +161,11 @@ const CASES: Cases = {
         accept: [["config", "oidc", "clientID"], ["clusterRoleBinding", "clusterRoleName"], ["persistentVolumeClaim", "enabled"]],
         reject: [["config", "oidc", "clientId"], ["replicas"]],
     },
+    alloy: {
+        version: "1.11.1",
+        accept: [["alloy", "configMap", "content"], ["alloy", "mounts", "varlog"], ["controller", "type"], ["controller", "volumes", "extra"], ["configReloader", "resources"]],
+        reject: [["alloy", "config"], ["controller", "kind"], ["daemonset", "enabled"]],
+    },
 };
 
 describe("chart values keys", () => {

@@ -296,7 +296,7 @@ describe("observability", () => {
         it("runs Prometheus, a single-binary Loki and Tempo, and Grafana: no Mimir, Kafka or Kiali", async () => {
             const run = await stack("dev");
             expect(releases(run).filter((r) => observabilityChildren(run).includes(r)).map((r) => releaseChart(r.inputs)).sort())
-                .to.deep.equal(["grafana", "kube-prometheus-stack", "loki", "tempo"]);
+                .to.deep.equal(["alloy", "alloy", "grafana", "kube-prometheus-stack", "loki", "tempo"]);
             expect(ofType(run, KAFKA)).to.have.length(0);
             expect(ofType(run, NODE_POOL)).to.have.length(0);
         });
@@ -359,7 +359,7 @@ describe("observability", () => {
             const mine = observabilityChildren(run);
             const charts = releases(run).filter((r) => mine.includes(r));
             expect(charts.map((r) => releaseChart(r.inputs)).sort()).to.deep.equal([
-                "grafana", "kiali-server", "kube-prometheus-stack", "loki", "mimir-distributed", "strimzi-kafka-operator", "tempo-distributed",
+                "alloy", "alloy", "grafana", "kiali-server", "kube-prometheus-stack", "loki", "mimir-distributed", "strimzi-kafka-operator", "tempo-distributed",
             ]);
             const catalog = Object.values(CHARTS);
             for (const release of charts) {
@@ -526,16 +526,16 @@ describe("observability", () => {
     });
 
     describe("pods", () => {
-        it("dev runs 4 Prometheus-stack pods, a node-exporter per node and 2 admission-webhook jobs at peak, 2 Loki, 1 Tempo and 1 Grafana", async () => {
+        it("dev runs 4 Prometheus-stack pods, a node-exporter per node and 2 admission-webhook jobs at peak, 2 Loki, 1 Tempo, 1 Grafana and an Alloy per node plus one", async () => {
             const run = await stack("dev");
             expect(nodeCount(run.config)).to.equal(2);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1, alloy: 3 });
         });
 
-        it("prod runs 22 Mimir (model), 10 Loki, 14 Tempo, 3 Kafka brokers and their operator, 2 Grafana and 2 Kiali pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir (model), 10 Loki, 14 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 14, grafana: 2, kiali: 2 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 14, grafana: 2, kiali: 2, alloy: 4 });
         });
     });
 });

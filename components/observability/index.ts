@@ -7,6 +7,7 @@ import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
+import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_POOL_NAME, kafkaNeeded, kafkaNodePoolSpec, kafkaSpec, strimziValues } from "./kafka";
@@ -143,7 +144,7 @@ export class Observability extends pulumi.ComponentResource {
 
         const lokiOnS3 = config.loki.storage === "s3";
         const lokiBuckets = lokiOnS3 ? [buckets["loki-chunks"], buckets["loki-ruler"]] : [];
-        installHelmChart(`${name}-loki`, {
+        const loki = installHelmChart(`${name}-loki`, {
             source: CHARTS.loki,
             namespace: monitoring,
             irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
@@ -154,6 +155,16 @@ export class Observability extends pulumi.ComponentResource {
             },
             dependsOn: monitorCrds,
         }, ctx, this);
+
+        // Collectors after Loki's release, so that their first pushes find the gateway.
+        for (const role of ["logs", "events"] as AlloyRole[]) {
+            installHelmChart(`${name}-${ALLOY_RELEASES[role]}`, {
+                source: CHARTS.alloy,
+                namespace: monitoring,
+                values: () => alloyValues(role, { profile, clusterName: ctx.clusterName }),
+                dependsOn: [...monitorCrds, loki.release],
+            }, ctx, this);
+        }
 
         if (config.tempo.enabled && config.tempo.mode === "distributed") {
             const traces = buckets["tempo-traces"];

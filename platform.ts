@@ -11,6 +11,7 @@ import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
+import { PostgresDatabase } from "./components/database";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { Operations } from "./components/operations";
@@ -85,6 +86,24 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         addonVersions,
     }, opts);
 
+    // Grafana's shared database where it runs more than one replica (prod).
+    const grafanaDb = config.observability.grafana.database;
+    const grafanaDatabase = grafanaDb.engine === "postgres"
+        ? new PostgresDatabase(`${config.cluster.name}-grafana-db`, {
+            config: grafanaDb,
+            databaseName: "grafana",
+            username: "grafana",
+            vpcId: network.vpcId,
+            subnetIds: network.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
+            clientSecurityGroupId: cluster.nodeSecurityGroupId,
+            kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
+            protect,
+            accountId: identity.accountId,
+            partition: partition.partition,
+            region: config.region,
+        }, opts)
+        : undefined;
+
     // Observability first: its kube-prometheus-stack brings the ServiceMonitor CRDs other add-ons' monitors need.
     const observability = new Observability(`${config.cluster.name}-observability`, {
         config: config.observability,
@@ -92,6 +111,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
         environment: config.profile,
+        grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password },
     }, opts);
 
     // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so
@@ -153,6 +173,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         tempoOtlpGrpcEndpoint: observability.tempoOtlpGrpcEndpoint,
         grafanaUrl: observability.grafanaUrl,
         grafanaAdminPassword: observability.grafanaAdminPassword,
+        grafanaDatabaseAddress: grafanaDatabase?.address,
         observabilityBuckets: observability.bucketNames,
     };
     return { outputs, declaredWorkloads };

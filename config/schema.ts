@@ -149,7 +149,27 @@ const observability = z.strictObject({
         storageSize: gibibytes,
         receivers: z.array(oneOf(["otlp", "jaeger", "zipkin"] as const)).min(1, "at least one trace receiver"),
     }),
-    grafana: z.strictObject({ replicas: replicas(1), storageSize: gibibytes, storageClass: oneOf(VOLUME_TYPES), dashboards: bool }),
+    grafana: z.strictObject({
+        replicas: replicas(1),
+        /** The SQLite volume: only where Grafana keeps its state on its own pod (database engine sqlite). */
+        storageSize: gibibytes.optional(),
+        storageClass: oneOf(VOLUME_TYPES).optional(),
+        dashboards: bool,
+        /** The address operators open Grafana at (an SSM or kubectl port-forward by default): alert and Kiali links point there. */
+        url: z.url({ error: "an http(s) URL such as http://localhost:3000" }),
+        /** sqlite: each replica's own file (one replica); postgres: a shared Amazon RDS database (HA). */
+        database: z.discriminatedUnion("engine", [
+            z.strictObject({ engine: z.literal("sqlite") }),
+            z.strictObject({
+                engine: z.literal("postgres"),
+                engineVersion: z.string({ error: "a PostgreSQL major version such as 17" }).regex(/^1[4-9]$/, "a PostgreSQL major version from 14 to 19 such as 17"),
+                instanceClass: z.string({ error: "an RDS instance class such as db.t4g.micro" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro"),
+                allocatedStorageGb: int(20, 1000),
+                backupRetentionDays: int(1, 35),
+                multiAz: bool,
+            }),
+        ], { error: "an object with engine sqlite or postgres" }),
+    }),
     kiali: z.strictObject({ enabled: bool, replicas: replicas(1) }),
 });
 
@@ -285,6 +305,12 @@ export const stackConfigSchema = z.strictObject({
     }
     if (o.tempo.enabled && o.tempo.mode === "distributed" && o.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed", ["observability.tempo.enabled", "observability.tempo.mode"]);
     if (o.tempo.enabled && o.tempo.mode === "single-binary" && o.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary", ["observability.tempo.enabled", "observability.tempo.mode"]);
+    const sqlite = o.grafana.database.engine === "sqlite";
+    if (sqlite && o.grafana.replicas > 1) issue(["observability", "grafana", "database", "engine"], "postgres when observability.grafana.replicas is more than 1: replicas on SQLite keep separate users, dashboards and alert rules, and each sends every alert", ["observability.grafana.replicas"]);
+    for (const key of ["storageSize", "storageClass"] as const) {
+        if (sqlite && o.grafana[key] === undefined) issue(["observability", "grafana", key], "set when observability.grafana.database.engine is sqlite (the SQLite file's volume)", ["observability.grafana.database.engine"]);
+        if (!sqlite && o.grafana[key] !== undefined) issue(["observability", "grafana", key], "absent when observability.grafana.database.engine is postgres: Grafana keeps its state in the database and has no volume", ["observability.grafana.database.engine"]);
+    }
     if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)", ["cluster.defaultStorageClass"]);
     if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones", ["observability.mimir.enabled", "observability.mimir.architecture"]);
     if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)", ["observability.loki.deploymentMode"]);

@@ -77,6 +77,9 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:eks/addon:Addon": (n, i, c) => ({ id: `${i.clusterName}:${i.addonName}`, state: { arn: arn(c, "eks", `addon/${i.clusterName}/${i.addonName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessEntry:AccessEntry": (n, i, c) => ({ id: `${i.clusterName}:${i.principalArn}`, state: { accessEntryArn: arn(c, "eks", `access-entry/${i.clusterName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (n, i) => ({ id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: {} }),
+    "aws:rds/instance:Instance": (n, i, c) => { const id = i.identifier ?? `${n}-${hexId(n, 8)}`; const address = `${id}.c${hexId(n, 12)}.${c.region}.rds.amazonaws.com`; const port = i.port ?? 5432; return { id, state: { identifier: id, arn: arn(c, "rds", `db:${id}`), address, port, endpoint: `${address}:${port}`, resourceId: `db-${hexId(n, 26).toUpperCase()}`, status: "available" } }; },
+    "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
+    "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
 };
 
@@ -92,6 +95,14 @@ export function mockResourceOutputs(type: string, name: string, inputs: State, c
         const length = Number(inputs.length ?? 32);
         const result = hexId(`${ctx.stack}/${name}`, 64).slice(0, length);
         return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hexId(result, 53)}` } };
+    }
+    if (type.startsWith("tls:")) {
+        // PEM-shaped placeholders: what the program passes on (into Secrets and ConfigMaps) is real text.
+        const pem = (label: string) => `-----BEGIN ${label}-----\nMOCK-${hexId(`${ctx.stack}/${name}`, 32)}\n-----END ${label}-----\n`;
+        const computed: State = type === "tls:index/privateKey:PrivateKey"
+            ? { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") }
+            : type === "tls:index/certRequest:CertRequest" ? { certRequestPem: pem("CERTIFICATE REQUEST") } : { certPem: pem("CERTIFICATE") };
+        return { id: hexId(`${ctx.stack}/${name}`, 20), state: { ...inputs, ...computed } };
     }
     if (type.startsWith("aws:")) {
         // Sub-resources (bucket policies, public access blocks, attachments) have no computed

@@ -340,6 +340,42 @@ function logLines(input: CostInput, table: PriceTable): CostLine[] {
 const EBS_PRICE_KEYS: Readonly<Record<string, keyof PriceTable["ebs"]>> = { gp2: "gp2PerGbMonth", gp3: "gp3PerGbMonth" };
 
 /** The EBS price of a volume type; throws for a type the table does not price. */
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+
+/** RDS for PostgreSQL: the instance hours and its gp3 storage, both at the Multi-AZ price where a standby runs. */
+export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
+    return ofType(input.resources, RDS_INSTANCE).flatMap((db) => {
+        const instanceClass = String(db.inputs.instanceClass);
+        const deployment = db.inputs.multiAz === true ? "multiAz" : "singleAz";
+        const prices = table.rds.postgresInstancePerHour[deployment];
+        if (db.inputs.engine !== "postgres" || !Object.hasOwn(prices, instanceClass)) {
+            throw new Error(`No RDS price for ${db.inputs.engine} on "${instanceClass}" in the ${table.region} list (as of ${table.asOf}); priced PostgreSQL classes: ${Object.keys(prices).join(", ")}. Add it to planner/data/pricing-${table.region}.json.`);
+        }
+        const where = deployment === "multiAz" ? "Multi-AZ" : "single-AZ";
+        return [
+            line({
+                id: `rds-${db.name}-instance`,
+                category: "compute",
+                item: "RDS PostgreSQL instance",
+                detail: `${instanceClass}, ${where}`,
+                factors: [{ value: table.hoursPerMonth, unit: "h" }],
+                unitPrice: prices[instanceClass],
+                priceUnit: "h",
+            }),
+            line({
+                id: `rds-${db.name}-storage`,
+                category: "storage",
+                item: "RDS gp3 storage",
+                detail: where,
+                factors: [{ value: Number(db.inputs.allocatedStorage), unit: "GB" }],
+                unitPrice: table.rds.gp3PerGbMonth[deployment],
+                priceUnit: "GB-month",
+                note: "automated backups up to the database's size are free",
+            }),
+        ];
+    });
+}
+
 function ebsPrice(table: PriceTable, volumeType: string): number {
     if (!Object.hasOwn(EBS_PRICE_KEYS, volumeType)) {
         throw new Error(`No EBS price for volume type "${volumeType}" in the ${table.region} list (as of ${table.asOf}); priced types: ${Object.keys(EBS_PRICE_KEYS).join(", ")}`);
@@ -360,6 +396,7 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ...s3Lines(input, table),
         ...kmsLines(input, table),
         ...logLines(input, table),
+        ...rdsLines(input, table),
     ];
     return {
         currency: table.currency,

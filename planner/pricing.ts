@@ -49,6 +49,11 @@ export interface Prices {
         readonly brokerPerHour: PriceByName;
         readonly storagePerGbMonth: number;
     };
+    /** RDS for PostgreSQL: a Multi-AZ deployment bills the standby too, so both its prices are listed. */
+    readonly rds: {
+        readonly postgresInstancePerHour: { readonly singleAz: PriceByName; readonly multiAz: PriceByName };
+        readonly gp3PerGbMonth: { readonly singleAz: number; readonly multiAz: number };
+    };
     /** Charged in each direction, so a GB sent and answered across zones costs twice this. */
     readonly dataTransfer: { readonly interAzPerGbEachDirection: number };
 }

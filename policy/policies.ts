@@ -22,8 +22,10 @@ import { iamLeastPrivilege } from "./rules/iam/iam-least-privilege";
 import { kmsKeyRotation } from "./rules/kms/kms-key-rotation";
 import { backupSchedules } from "./rules/kubernetes/backup-schedules";
 import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-secrets";
+import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
+import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
 import { s3TlsOnly } from "./rules/s3/s3-tls-only";
@@ -61,4 +63,6 @@ export const allPolicies: NistPolicy[] = [
     multiAzHa,
     observabilityRetention,
     helmNoPlaintextSecrets,
+    rdsDatabase,
+    inClusterEncryption,
 ];

@@ -79,17 +79,19 @@ describe("observability", () => {
     describe("value builders", () => {
         it("keep Prometheus' retention, volume and selectors, and write to Mimir only when asked", async () => {
             const config = await configOf("prod");
-            const values = prometheusValues(config, { profile: "prod", clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush }) as any;
+            const values = prometheusValues(config, { profile: "prod", clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush, remoteWriteReceiver: false }) as any;
             const spec = values.prometheus.prometheusSpec;
             expect(spec.retention).to.equal("15d");
             expect(spec.retentionSize).to.equal("42GB");
             expect(spec.storageSpec.volumeClaimTemplate.spec).to.deep.equal({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
             expect(spec.remoteWrite).to.deep.equal([{ url: URLS.mimirPush }]);
+            expect(spec.enableRemoteWriteReceiver).to.equal(false);
             for (const key of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) expect(spec[`${key}SelectorNilUsesHelmValues`], key).to.equal(false);
             for (const scraper of ["kubeEtcd", "kubeScheduler", "kubeControllerManager", "kubeProxy"]) expect(values[scraper], scraper).to.deep.equal({ enabled: false });
             expect(values.grafana).to.deep.equal({ enabled: false });
-            const local = prometheusValues(config, { profile: "dev", clusterName: "c", storageClassName: "gp2-encrypted" }) as any;
+            const local = prometheusValues(config, { profile: "dev", clusterName: "c", storageClassName: "gp2-encrypted", remoteWriteReceiver: true }) as any;
             expect(local.prometheus.prometheusSpec.remoteWrite).to.deep.equal([]);
+            expect(local.prometheus.prometheusSpec.enableRemoteWriteReceiver).to.equal(true);
             expect(() => retentionSize("50G")).to.throw(/size in Gi/);
         });
 
@@ -104,7 +106,8 @@ describe("observability", () => {
             expect(values.ingester.zoneAwareReplication).to.deep.equal({ enabled: true, zones });
             expect(values.store_gateway.zoneAwareReplication).to.deep.equal({ enabled: true, zones });
             const structured = values.mimir.structuredConfig;
-            expect(structured.ingest_storage).to.deep.equal({ kafka: { address: KAFKA_BOOTSTRAP } });
+            expect(structured.ingest_storage).to.deep.equal({ kafka: { address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: "/etc/kafka-ca/ca.crt" } });
+            expect(values.global).to.deep.equal({ extraVolumes: [{ name: "kafka-ca", configMap: { name: "kafka-ca" } }], extraVolumeMounts: [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] });
             expect([structured.blocks_storage.s3.bucket_name, structured.ruler_storage.s3.bucket_name, structured.alertmanager_storage.s3.bucket_name]).to.deep.equal(["b", "r", "a"]);
             expect(structured.limits.compactor_blocks_retention_period).to.equal("8760h");
             expect(values.minio).to.deep.equal({ enabled: false });
@@ -157,7 +160,7 @@ describe("observability", () => {
 
         it("give every Tempo partition one live-store and one block-builder, and keep receivers to the config", async () => {
             const prod = await configOf("prod");
-            const values = tempoDistributedValues(prod, { profile: "prod", region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_BOOTSTRAP }) as any;
+            const values = tempoDistributedValues(prod, { profile: "prod", region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_BOOTSTRAP, remoteWriteUrl: URLS.mimirPush }) as any;
             expect(values.ingest.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, auto_create_topic_default_partitions: 2 });
             expect(values.liveStore.replicas).to.equal(2);
             expect(values.blockBuilder.replicas).to.equal(2);
@@ -173,7 +176,7 @@ describe("observability", () => {
             expect(rendered.map((w) => w.name).sort()).to.deep.equal(["tempo-backend-scheduler", "tempo-backend-worker", "tempo-block-builder", "tempo-distributor", "tempo-live-store", "tempo-memcached", "tempo-querier", "tempo-query-frontend"]);
             for (const w of rendered.filter((x) => !/backend-scheduler|memcached/.test(x.name))) expect(w.replicas, w.name).to.be.at.least(2);
 
-            const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted" }) as any;
+            const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
             expect(dev.tempo.retention).to.equal("168h");
             expect(dev.tempo.receivers.otlp).to.deep.equal({ protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } });
             // Jaeger stays a map the chart's port templates can read, with no endpoint to expose...
@@ -199,13 +202,13 @@ describe("observability", () => {
             expect(withoutTempo.map((d) => d.type)).to.deep.equal(["prometheus", "loki"]);
         });
 
-        it("point Grafana at the admin Secret, never at a password, and give each replica its own volume", async () => {
-            const values = grafanaValues(await configOf("prod"), { profile: "prod", storageClassName: "gp3", datasources: [] }) as any;
+        it("point Grafana at the admin Secret, never at a password, and keep a single SQLite Grafana on its own volume", async () => {
+            const values = grafanaValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted", datasources: [] }) as any;
             expect(values.admin).to.deep.equal({ existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: "admin-user", passwordKey: "admin-password" });
             expect(values).to.not.have.property("adminPassword");
-            expect(values.persistence).to.deep.equal({ enabled: true, type: "statefulset", size: "10Gi", storageClassName: "gp3" });
+            expect(values.persistence).to.deep.equal({ enabled: true, type: "statefulset", size: "5Gi", storageClassName: "gp2-encrypted" });
             const [grafana] = chartWorkloads(CHARTS.grafana, values);
-            expect({ kind: grafana.kind, replicas: grafana.replicas, claims: grafana.claims }).to.deep.equal({ kind: "StatefulSet", replicas: 2, claims: [{ name: "storage", perPod: true, sizeMiB: 10240, storageClass: "gp3" }] });
+            expect({ kind: grafana.kind, replicas: grafana.replicas, claims: grafana.claims }).to.deep.equal({ kind: "StatefulSet", replicas: 1, claims: [{ name: "storage", perPod: true, sizeMiB: 5120, storageClass: "gp2-encrypted" }] });
             expect(grafana.containers.find((c) => c.name === "grafana")).to.include({
                 cpuRequestMillicores: parseCpu(values.resources.requests.cpu), memoryRequestMiB: parseMemory(values.resources.requests.memory), memoryLimitMiB: parseMemory(values.resources.limits.memory),
             });
@@ -217,7 +220,7 @@ describe("observability", () => {
         });
 
         it("wire Kiali to Prometheus and Tempo, read-only", async () => {
-            const values = kialiValues(await configOf("prod"), { profile: "prod", prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery }) as any;
+            const values = kialiValues(await configOf("prod"), { profile: "prod", prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000" }) as any;
             expect(values.external_services.prometheus).to.deep.equal({ url: URLS.prometheus });
             expect(values.external_services.tracing).to.include({ enabled: true, provider: "tempo", internal_url: URLS.tempoDistributedQuery });
             expect(values.deployment).to.include({ replicas: 2, view_only_mode: true });
@@ -466,11 +469,11 @@ describe("observability", () => {
             }
         });
 
-        it("loads the five dashboards for the sidecar and runs two Grafanas on their own 10 GB gp3 volumes", async () => {
+        it("loads the five dashboards for the sidecar and runs two Grafanas on the shared database, without volumes", async () => {
             const run = await stack("prod");
             const grafana = releaseOf(run, "grafana").inputs.values;
             expect(grafana.replicas).to.equal(2);
-            expect(grafana.persistence).to.include({ size: "10Gi", storageClassName: "gp3", type: "statefulset" });
+            expect(grafana.persistence).to.deep.equal({ enabled: false });
             expect(grafana.sidecar.dashboards).to.include({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
             const maps = ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.labels?.grafana_dashboard === "1");
             expect(maps.map((m) => Object.keys(m.inputs.data)[0]).sort()).to.deep.equal(DASHBOARDS.map((d) => d.file).sort());
@@ -495,13 +498,14 @@ describe("observability", () => {
         it("runs Kiali, and scrapes the mesh for it, only where Istio runs", async () => {
             const run = await stack("prod");
             expect(releaseOf(run, "kiali-server").inputs.values.deployment.replicas).to.equal(2);
-            expect(ofType(run, "kubernetes:monitoring.coreos.com/v1:PodMonitor")).to.have.length(1);
+            const mesh = (r: StackRun) => ofType(r, "kubernetes:monitoring.coreos.com/v1:PodMonitor").filter((m) => m.inputs.metadata.name === "istio-proxies");
+            expect(mesh(run)).to.have.length(1);
             const noMesh = await stackWith("prod", (c) => {
                 c.security.istio.enabled = false;
                 c.observability.kiali.enabled = false;
             });
             expect(releases(noMesh).map((r) => releaseChart(r.inputs))).to.not.include("kiali-server");
-            expect(ofType(noMesh, "kubernetes:monitoring.coreos.com/v1:PodMonitor")).to.have.length(0);
+            expect(mesh(noMesh)).to.have.length(0);
             expect(ofType(noMesh, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.labels?.grafana_dashboard).map((c) => c.inputs.metadata.name))
                 .to.not.include("dashboard-istio-mesh");
         });
@@ -532,10 +536,10 @@ describe("observability", () => {
             expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1, alloy: 3 });
         });
 
-        it("prod runs 22 Mimir (model), 10 Loki, 14 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir (model), 10 Loki, 16 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 14, grafana: 2, kiali: 2, alloy: 4 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
         });
     });
 });

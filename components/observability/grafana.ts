@@ -9,7 +9,7 @@ import istioMesh from "./dashboards/istio-mesh.json";
 import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
 import nodeResources from "./dashboards/node-resources.json";
 import podResourcesDashboard from "./dashboards/pod-resources.json";
-import { SizeProfile, URLS } from "./shared";
+import { MONITORING_NAMESPACE, SizeProfile, URLS } from "./shared";
 
 const SIZES: Record<SizeProfile, Record<"grafana" | "sidecar", PodResources>> = {
     dev: { grafana: podResources("50m", "128Mi", "256Mi"), sidecar: podResources("10m", "48Mi", "96Mi") },
@@ -43,6 +43,26 @@ export const DASHBOARDS: readonly Dashboard[] = [
 /** The dashboards a stack loads: none without the sidecar, and the mesh dashboard only with a mesh. */
 export function dashboardsFor(config: ObservabilityConfig, istioEnabled: boolean): Dashboard[] {
     return config.grafana.dashboards ? DASHBOARDS.filter((d) => istioEnabled || !d.needsIstio) : [];
+}
+
+/** The dashboards Kiali links to, by title, with the Grafana variables its links fill in. */
+export const KIALI_DASHBOARDS = [
+    { name: "Istio mesh", variables: { namespace: "var-namespace", datasource: "var-datasource" } },
+];
+
+/** The Secret holding the shared database's password, which Grafana reads into GF_DATABASE_PASSWORD. */
+export const GRAFANA_DATABASE_SECRET = { name: "grafana-database", passwordKey: "password" } as const;
+
+/** Unified alerting's gossip port; replicas find each other through the chart's headless service. */
+export const GRAFANA_GOSSIP_PORT = 9094;
+export const GRAFANA_HA_PEERS = `grafana-headless.${MONITORING_NAMESPACE}.svc.cluster.local:${GRAFANA_GOSSIP_PORT}`;
+
+/** Where Grafana keeps its state when it shares a PostgreSQL database. */
+export interface GrafanaDatabase {
+    /** host:port of the database. */
+    readonly address: string;
+    readonly name: string;
+    readonly user: string;
 }
 
 /** Stable datasource uids, so that dashboards, links and Kiali can refer to them. */
@@ -131,25 +151,61 @@ export function grafanaDatasources(opts: DatasourceOptions): Record<string, unkn
 
 export interface GrafanaValuesOptions {
     readonly profile: SizeProfile;
-    /** The StorageClass for config.grafana.storageClass. */
-    readonly storageClassName: string;
+    /** The StorageClass for the SQLite volume; undefined with a shared database. */
+    readonly storageClassName?: string;
     readonly datasources: Record<string, unknown>[];
+    /** The shared PostgreSQL database; undefined keeps each replica on SQLite. */
+    readonly database?: GrafanaDatabase;
+}
+
+/**
+ * What a shared database changes: state (users, dashboards, alert rules, sessions) in PostgreSQL
+ * over TLS, no volume, and unified alerting peering over the headless service so that the
+ * replicas' Alertmanagers deduplicate and each alert is sent once.
+ */
+function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<string, unknown>; ini: Record<string, unknown> } {
+    return {
+        values: {
+            persistence: { enabled: false },
+            headlessService: true,
+            envValueFrom: { GF_DATABASE_PASSWORD: { secretKeyRef: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey } } },
+        },
+        ini: {
+            // RDS refuses plaintext (rds.force_ssl); the image has no RDS CA, so the server's
+            // certificate is not verified, while the connection is encrypted (SC-8).
+            database: { type: "postgres", host: database.address, name: database.name, user: database.user, ssl_mode: "require" },
+            // Sessions and short-lived state in the database: a login survives a pod restart and works on every replica.
+            remote_cache: { type: "database" },
+            unified_alerting: {
+                enabled: true,
+                ha_peers: GRAFANA_HA_PEERS,
+                ha_listen_address: `\${POD_IP}:${GRAFANA_GOSSIP_PORT}`,
+                ha_advertise_address: `\${POD_IP}:${GRAFANA_GOSSIP_PORT}`,
+            },
+        },
+    };
 }
 
 /** The grafana chart values for one stack. */
 export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOptions): Record<string, unknown> {
     const size = SIZES[opts.profile];
     const grafana = config.grafana;
+    if (grafana.replicas > 1 && !opts.database) {
+        throw new Error(`observability.grafana.replicas is ${grafana.replicas}: more than one Grafana needs a shared database (observability.grafana.database.engine postgres)`);
+    }
+    if (!opts.database && (grafana.storageSize === undefined || opts.storageClassName === undefined)) {
+        throw new Error("observability.grafana: Grafana on SQLite needs storageSize and storageClass for its volume");
+    }
+    const shared = opts.database ? sharedDatabaseValues(opts.database) : undefined;
     return {
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
-        // A StatefulSet gives every replica its own volume: one ReadWriteOnce EBS volume cannot
-        // follow two pods onto two nodes.
-        persistence: { enabled: true, type: "statefulset", size: grafana.storageSize, storageClassName: opts.storageClassName },
+        ...(shared?.values ?? {
+            // SQLite on the pod's own volume: one replica, so a Deployment-sized StatefulSet of one.
+            persistence: { enabled: true, type: "statefulset", size: grafana.storageSize, storageClassName: opts.storageClassName },
+        }),
         // The CSI driver applies fsGroup, so the chown init container, which runs as root, is not needed.
         initChownData: { enabled: false },
-        // Each replica keeps its own sessions, so a browser stays on the replica it logged in to.
-        service: { sessionAffinity: grafana.replicas > 1 ? "ClientIP" : "" },
         admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
         resources: size.grafana,
         sidecar: {
@@ -167,6 +223,9 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         "grafana.ini": {
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
             users: { allow_sign_up: false },
+            // Links in alert notifications and Kiali's trace links use the address operators open.
+            server: { root_url: grafana.url },
+            ...(shared?.ini ?? {}),
         },
     };
 }

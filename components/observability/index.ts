@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import YAML from "yaml";
 import { Environment, ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
@@ -9,14 +10,17 @@ import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
-import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
-import { KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_POOL_NAME, kafkaNeeded, kafkaNodePoolSpec, kafkaSpec, strimziValues } from "./kafka";
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
+import {
+    KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
+    createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
+} from "./kafka";
 import { kialiValues } from "./kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
 import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
 import { KAFKA_NAMESPACE, MONITORING_NAMESPACE, URLS, storageClassFor } from "./shared";
-import { TEMPO_SERVICE_ACCOUNT, tempoDistributedValues, tempoSingleValues } from "./tempo";
+import { TEMPO_SERVICE_ACCOUNT, metricsGeneratorRemoteWrite, tempoDistributedValues, tempoSingleValues } from "./tempo";
 
 export interface ObservabilityArgs {
     /** The observability slice of the validated stack config. */
@@ -29,6 +33,14 @@ export interface ObservabilityArgs {
     readonly availabilityZones: readonly string[];
     /** The stack's environment, which picks the resource sizes: dev fits t3a.medium nodes, prod t3a.xlarge. */
     readonly environment: Environment;
+    /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
+    readonly grafanaDatabase?: {
+        readonly address: pulumi.Input<string>;
+        readonly name: string;
+        readonly user: string;
+        /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
+        readonly password: pulumi.Input<string>;
+    };
 }
 
 /**
@@ -91,6 +103,8 @@ export class Observability extends pulumi.ComponentResource {
                 clusterName: ctx.clusterName,
                 storageClassName: ctx.storageClassName,
                 remoteWriteUrl: config.mimir.enabled ? URLS.mimirPush : undefined,
+                // Without Mimir, Tempo's metrics generator writes its series to Prometheus itself.
+                remoteWriteReceiver: config.tempo.enabled && !config.mimir.enabled,
             }),
         }, ctx, this);
         this.monitoringCrds = [prometheus.release];
@@ -100,13 +114,25 @@ export class Observability extends pulumi.ComponentResource {
         if (kafkaNeeded(config)) {
             const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, isMeshed(KAFKA_NAMESPACE), ctx, this);
             const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(profile) }, ctx, this);
-            // The operator release brings the CRDs; the cluster objects wait for it.
+            const listenerTls = createKafkaTls(`${name}-kafka`, {
+                kafkaNamespace: kafkaNamespace.metadata.name,
+                clientNamespace: monitoring.metadata.name,
+                provider: ctx.kubernetesProvider,
+                dependsOn: [kafkaNamespace, monitoring],
+            }, this);
+            const metricsConfig = new k8s.core.v1.ConfigMap(`${name}-kafka-metrics`, {
+                metadata: { name: KAFKA_METRICS.configMap, namespace: kafkaNamespace.metadata.name },
+                data: { [KAFKA_METRICS.key]: YAML.stringify(KAFKA_METRICS_RULES) },
+            }, inCluster([kafkaNamespace]));
+            // The operator release brings the CRDs; the cluster objects wait for it. Pulumi waits
+            // until Strimzi reports the cluster Ready, so Mimir and Tempo (which depend on it)
+            // start against brokers that accept writes instead of rolling back after Helm's timeout.
             const cluster = new k8s.apiextensions.CustomResource(`${name}-kafka`, {
                 apiVersion: "kafka.strimzi.io/v1",
                 kind: "Kafka",
-                metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name },
+                metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name, annotations: KAFKA_READY_ANNOTATIONS },
                 spec: kafkaSpec(config),
-            }, inCluster([strimzi.release], ctx.protect));
+            }, inCluster([strimzi.release, metricsConfig, ...listenerTls], ctx.protect));
             const poolSpec = kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName });
             const pool = new k8s.apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
@@ -118,6 +144,14 @@ export class Observability extends pulumi.ComponentResource {
                 { type: "kubernetes:kafka.strimzi.io/v1:Kafka", inputs: { metadata: { name: KAFKA_CLUSTER_NAME, namespace: KAFKA_NAMESPACE }, spec: kafkaSpec(config) } },
                 { type: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool", inputs: { metadata: { name: KAFKA_POOL_NAME, namespace: KAFKA_NAMESPACE, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } }, spec: poolSpec } },
             );
+            for (const [monitorName, spec] of Object.entries(kafkaPodMonitorSpecs())) {
+                new k8s.apiextensions.CustomResource(`${name}-${monitorName}`, {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PodMonitor",
+                    metadata: { name: monitorName, namespace: kafkaNamespace.metadata.name },
+                    spec,
+                }, inCluster([...monitorCrds, kafkaNamespace]));
+            }
             kafka.push(cluster, pool);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
         }
@@ -175,6 +209,7 @@ export class Observability extends pulumi.ComponentResource {
                 refs: { bucket: traces.name },
                 values: ({ irsaRoleArn, bucket }) => tempoDistributedValues(config, {
                     profile, region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_BOOTSTRAP,
+                    remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled),
                 }),
                 dependsOn: [...monitorCrds, ...kafka],
             }, ctx, this);
@@ -184,7 +219,7 @@ export class Observability extends pulumi.ComponentResource {
             installHelmChart(`${name}-tempo`, {
                 source: CHARTS.tempo,
                 namespace: monitoring,
-                values: () => tempoSingleValues(config, { profile, storageClassName: ctx.storageClassName }),
+                values: () => tempoSingleValues(config, { profile, storageClassName: ctx.storageClassName, remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled) }),
                 dependsOn: monitorCrds,
             }, ctx, this);
             this.tempoQueryUrl = URLS.tempoSingleQuery;
@@ -215,12 +250,26 @@ export class Observability extends pulumi.ComponentResource {
             }, inCluster([monitoring]));
         }
         this.metricsQueryUrl = config.mimir.enabled ? URLS.mimirQuery : URLS.prometheus;
+        const database = args.grafanaDatabase;
+        if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
+            throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
+        }
+        const grafanaSecrets: pulumi.Resource[] = [adminSecret];
+        if (database) {
+            grafanaSecrets.push(new k8s.core.v1.Secret(`${name}-grafana-database`, {
+                metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
+                type: "Opaque",
+                stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
+            }, inCluster([monitoring])));
+        }
         installHelmChart(`${name}-grafana`, {
             source: CHARTS.grafana,
             namespace: monitoring,
-            values: () => grafanaValues(config, {
+            refs: database ? { databaseAddress: database.address } : undefined,
+            values: (refs) => grafanaValues(config, {
                 profile,
-                storageClassName: storageClassFor(config.grafana.storageClass, ctx),
+                storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
+                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user } : undefined,
                 datasources: grafanaDatasources({
                     metricsUrl: this.metricsQueryUrl,
                     metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",
@@ -228,7 +277,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, adminSecret],
+            dependsOn: [...monitorCrds, ...grafanaSecrets],
         }, ctx, this);
 
         if (args.istioEnabled) {
@@ -248,7 +297,7 @@ export class Observability extends pulumi.ComponentResource {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { profile, prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl }),
+                    values: () => kialiValues(config, { profile, prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
                 }, ctx, this);
             }
         }

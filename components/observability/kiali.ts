@@ -5,7 +5,8 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { PodResources, podResources } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
-import { SizeProfile } from "./shared";
+import { DATASOURCE_UIDS, GRAFANA_ADMIN_SECRET, KIALI_DASHBOARDS } from "./grafana";
+import { SizeProfile, URLS } from "./shared";
 
 const SIZES: Record<SizeProfile, PodResources> = {
     dev: podResources("10m", "64Mi", "256Mi"),
@@ -17,6 +18,8 @@ export interface KialiValuesOptions {
     readonly prometheusUrl: string;
     /** Tempo's query endpoint; undefined where Tempo is off. */
     readonly tempoUrl?: string;
+    /** The address operators open Grafana at: Kiali's dashboard and trace links point there. */
+    readonly grafanaExternalUrl: string;
 }
 
 /** The kiali-server values. */
@@ -35,12 +38,30 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
             view_only_mode: true,
         },
         external_services: {
+            // Mesh-wide policy (the STRICT default PeerAuthentication) lives in Istio's root
+            // namespace, not in Kiali's own, which is the chart's default.
+            istio: { root_namespace: ISTIO_NAMESPACE },
             prometheus: { url: opts.prometheusUrl },
             tracing: opts.tempoUrl
-                ? { enabled: true, provider: "tempo", internal_url: opts.tempoUrl, use_grpc: false }
+                ? {
+                    enabled: true,
+                    provider: "tempo",
+                    internal_url: opts.tempoUrl,
+                    use_grpc: false,
+                    // Trace links open Grafana's Explore on the Tempo datasource.
+                    external_url: opts.grafanaExternalUrl,
+                    tempo_config: { url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" },
+                }
                 : { enabled: false },
-            // Grafana's API needs credentials Kiali would have to hold; dashboards are reached in Grafana itself.
-            grafana: { enabled: false },
+            grafana: {
+                enabled: true,
+                internal_url: URLS.grafana,
+                external_url: opts.grafanaExternalUrl,
+                // Kiali looks the mesh dashboard up through Grafana's API with the credentials in
+                // the Secret (read from its file, never written into Kiali's config).
+                auth: { type: "basic", username: "admin", password: `secret:${GRAFANA_ADMIN_SECRET.name}:${GRAFANA_ADMIN_SECRET.passwordKey}` },
+                dashboards: KIALI_DASHBOARDS,
+            },
         },
     };
 }

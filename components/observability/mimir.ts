@@ -7,6 +7,7 @@ import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { PodResources, podResources } from "../helm/values";
 import type { ModelledWorkload } from "../helm/workloads";
+import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
 import { SizeProfile } from "./shared";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
@@ -103,7 +104,10 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         ? { enabled: true, zones: zones.map((z) => ({ name: z.name, nodeSelector: { "topology.kubernetes.io/zone": z.availabilityZone } })) }
         : { enabled: false };
     const volume = (sizeOf?: string) => ({ storageClass: opts.storageClassName, ...(sizeOf ? { size: sizeOf } : {}) });
+    const ca = kafkaCaVolume();
     return {
+        // Every Mimir pod gets the Kafka CA: distributors produce, ingesters and rulers consume.
+        ...(ingestStorage ? { global: { extraVolumes: [ca.volume], extraVolumeMounts: [ca.mount] } } : {}),
         fullnameOverride: "mimir",
         serviceAccount: { create: true, name: MIMIR_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
         // Object storage is S3 and Kafka is the platform's Strimzi cluster: the bundled demo MinIO
@@ -123,7 +127,8 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
                 ruler_storage: { s3: { bucket_name: opts.buckets.ruler } },
                 alertmanager_storage: { s3: { bucket_name: opts.buckets.alertmanager } },
                 limits: { compactor_blocks_retention_period: durationToGoHours(mimir.retention) },
-                ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress } } } : CLASSIC_ARCHITECTURE),
+                // Kafka is reached over TLS (SC-8), verifying the listener against the platform's Kafka CA.
+                ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress, tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } : CLASSIC_ARCHITECTURE),
             },
         },
         distributor: { replicas: mimir.distributorReplicas, resources: size.distributor },

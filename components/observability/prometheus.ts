@@ -35,6 +35,8 @@ export interface PrometheusValuesOptions {
     readonly storageClassName: string;
     /** Where samples are remote-written for long-term storage; undefined keeps them local only. */
     readonly remoteWriteUrl?: string;
+    /** Accept remote writes (Tempo's metrics generator where no Mimir runs). */
+    readonly remoteWriteReceiver: boolean;
 }
 
 /** Keeps the TSDB under 85% of its volume: size-based retention stops a burst of series from filling the disk before time-based retention catches up. */
@@ -87,6 +89,7 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
                     },
                 },
                 remoteWrite: opts.remoteWriteUrl === undefined ? [] : [{ url: opts.remoteWriteUrl }],
+                enableRemoteWriteReceiver: opts.remoteWriteReceiver,
             },
         },
         alertmanager: { alertmanagerSpec: { replicas: 1, resources: size.alertmanager } },

@@ -19,6 +19,8 @@ const svc = (name: string, port: number) => `http://${name}.${MONITORING_NAMESPA
 /** In-cluster URLs of the query and push endpoints. */
 export const URLS = {
     prometheus: svc("kube-prometheus-stack-prometheus", 9090),
+    /** Prometheus' remote-write receiver (on where Tempo's metrics generator writes to it). */
+    prometheusRemoteWrite: `${svc("kube-prometheus-stack-prometheus", 9090)}/api/v1/write`,
     /** Mimir's Prometheus-compatible query API, behind its gateway. */
     mimirQuery: `${svc("mimir-gateway", 80)}/prometheus`,
     mimirPush: `${svc("mimir-gateway", 80)}/api/v1/push`,

@@ -7,12 +7,13 @@ import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
 import { PodResources, podResources } from "../helm/values";
-import { SizeProfile } from "./shared";
+import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
+import { SizeProfile, URLS } from "./shared";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 
-type DistributedPart = "distributor" | "querier" | "queryFrontend" | "liveStore" | "blockBuilder" | "backendScheduler" | "backendWorker" | "memcached";
+type DistributedPart = "distributor" | "querier" | "queryFrontend" | "liveStore" | "blockBuilder" | "backendScheduler" | "backendWorker" | "metricsGenerator" | "memcached";
 const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResources>> = {
     dev: {
         distributor: podResources("50m", "128Mi", "256Mi"),
@@ -22,6 +23,7 @@ const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResource
         blockBuilder: podResources("50m", "256Mi", "512Mi"),
         backendScheduler: podResources("20m", "64Mi", "128Mi"),
         backendWorker: podResources("50m", "128Mi", "256Mi"),
+        metricsGenerator: podResources("50m", "128Mi", "256Mi"),
         memcached: podResources("20m", "80Mi", "80Mi"),
     },
     prod: {
@@ -32,6 +34,7 @@ const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResource
         blockBuilder: podResources("100m", "384Mi", "768Mi"),
         backendScheduler: podResources("20m", "64Mi", "128Mi"),
         backendWorker: podResources("100m", "256Mi", "512Mi"),
+        metricsGenerator: podResources("100m", "256Mi", "512Mi"),
         memcached: podResources("50m", "160Mi", "160Mi"),
     },
 };
@@ -48,6 +51,23 @@ export function tempoPartitions(config: ObservabilityConfig): number {
     return config.tempo.replicas;
 }
 
+/**
+ * The metrics generator's processors: service graphs (Grafana's service map, Kiali's trace
+ * edges) and span metrics (request rate, errors and duration per service and span).
+ */
+export const METRICS_GENERATOR_PROCESSORS = ["service-graphs", "span-metrics"] as const;
+
+/** Every tenant runs the generator's processors (Tempo runs one tenant here). */
+const GENERATOR_OVERRIDES = { defaults: { metrics_generator: { processors: [...METRICS_GENERATOR_PROCESSORS] } } };
+
+/**
+ * Where generated series are written: Mimir's push API where Mimir runs (the metrics datasource
+ * then is Mimir), Prometheus' remote-write receiver otherwise.
+ */
+export function metricsGeneratorRemoteWrite(mimirEnabled: boolean): string {
+    return mimirEnabled ? URLS.mimirPush : URLS.prometheusRemoteWrite;
+}
+
 export interface TempoDistributedValuesOptions {
     readonly profile: SizeProfile;
     readonly region: string;
@@ -55,6 +75,8 @@ export interface TempoDistributedValuesOptions {
     readonly roleArn: string;
     /** The Kafka bootstrap address (host:port) the write path produces to and consumes from. */
     readonly kafkaAddress: string;
+    /** Where the metrics generator remote-writes service-graph and span metrics. */
+    readonly remoteWriteUrl: string;
 }
 
 /** The tempo-distributed values (prod). */
@@ -70,6 +92,10 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         reportingEnabled: false,
         serviceAccount: { create: true, name: TEMPO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
         ingest: { kafka: { address: opts.kafkaAddress, auto_create_topic_default_partitions: partitions } },
+        // The chart writes only the address, topic and partitions of ingest.kafka; the TLS settings
+        // (SC-8) are merged over its config, and every pod gets the CA they name.
+        tempo: { structuredConfig: { ingest: { kafka: { tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } },
+        defaults: { extraVolumes: [kafkaCaVolume().volume], extraVolumeMounts: [kafkaCaVolume().mount] },
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
         },
@@ -81,6 +107,14 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
         // defaulting it (a nil pointer otherwise); set like the other components' budgets.
         backendWorker: { replicas, resources: size.backendWorker, podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
+        // It consumes the trace topic like the live-stores; one replica per partition spreads the load.
+        metricsGenerator: {
+            enabled: true,
+            replicas: partitions,
+            resources: size.metricsGenerator,
+            config: { storage: { remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }], remote_write_add_org_id_header: false } },
+        },
+        overrides: GENERATOR_OVERRIDES,
         backendScheduler: {
             resources: size.backendScheduler,
             // Go durations have no day unit.
@@ -151,6 +185,8 @@ export interface TempoSingleValuesOptions {
     readonly profile: SizeProfile;
     /** The StorageClass of the local trace volume. */
     readonly storageClassName: string;
+    /** Where the metrics generator remote-writes service-graph and span metrics. */
+    readonly remoteWriteUrl: string;
 }
 
 /** The single-binary tempo values (dev): traces on the pod's own volume. */
@@ -165,6 +201,12 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
             retention: durationToGoHours(tempo.retention),
             resources: SINGLE_SIZES[opts.profile],
             receivers: singleBinaryReceivers(receivers),
+            metricsGenerator: {
+                enabled: true,
+                // Its WAL beside the traces on the persistent volume, not in the image's /tmp.
+                storage: { path: "/var/tempo/generator/wal", remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }] },
+            },
+            overrides: GENERATOR_OVERRIDES,
             // No usage reports leave the cluster (SC-7).
             reportingEnabled: false,
         },

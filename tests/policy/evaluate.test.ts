@@ -36,6 +36,8 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "multi-az-ha": "advisory",
     "observability-retention": "advisory",
     "helm-no-plaintext-secrets": "mandatory",
+    "rds-database": "mandatory",
+    "in-cluster-encryption": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

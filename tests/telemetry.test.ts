@@ -4,11 +4,22 @@
  * the program declares.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
-import { URLS } from "../components/observability/shared";
-import { ofType, stack } from "./support/stacks";
+import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
+import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
+import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
+import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
+import { POSTGRES_PORT, databaseKeyPolicy, parameterGroupFamily } from "../components/database";
+import { rdsLines } from "../planner/cost";
+import { loadPriceTable } from "../planner/pricing";
+import { ACCEPTED_PLAINTEXT_NAMESPACES, inClusterEncryption } from "../policy/rules/kubernetes/in-cluster-encryption";
+import { rdsDatabase } from "../policy/rules/rds/rds-database";
+import { check, planned } from "./policy/helpers";
+import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -68,6 +79,250 @@ describe("telemetry paths", () => {
             expect(values.controller.tolerations).to.deep.equal([{ operator: "Exists" }]);
             const events = alloyValues("events", { profile: "prod", clusterName: "c1" }) as any;
             expect(events.alloy.mounts).to.equal(undefined);
+        });
+    });
+
+    describe("Kafka", () => {
+        it("serves clients only on a TLS listener whose certificate names the bootstrap and every broker", async () => {
+            const run = await stack("prod");
+            const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
+            expect(kafka.inputs.spec.kafka.listeners).to.deep.equal([{
+                name: "tls", port: KAFKA_PORT, type: "internal", tls: true,
+                configuration: { brokerCertChainAndKey: { secretName: KAFKA_LISTENER_CERT_SECRET, certificate: "tls.crt", key: "tls.key" } },
+                networkPolicyPeers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+            }]);
+            expect(KAFKA_BOOTSTRAP).to.equal(`observability-kafka-bootstrap.kafka.svc.cluster.local:${KAFKA_PORT}`);
+            const host = KAFKA_BOOTSTRAP.split(":")[0];
+            expect(kafkaListenerDnsNames()).to.include(host);
+            expect(kafkaListenerDnsNames()).to.include("*.observability-kafka-brokers.kafka.svc");
+            const csr = single(run, "tls:index/certRequest:CertRequest");
+            expect(csr.inputs.dnsNames).to.deep.equal(kafkaListenerDnsNames());
+            const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === KAFKA_LISTENER_CERT_SECRET)!;
+            expect(secret.inputs.metadata.namespace).to.equal("kafka");
+            expect(secret.inputs.type).to.equal("kubernetes.io/tls");
+            const ca = ofType(run, "kubernetes:core/v1:ConfigMap").find((x) => x.inputs.metadata.name === KAFKA_CA.configMap)!;
+            expect(ca.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
+            expect(ca.inputs.data[KAFKA_CA.key]).to.match(/BEGIN CERTIFICATE/);
+            expect(kafka.dependencies).to.include(secret.urn);
+        });
+
+        it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and configures both clients for TLS", async () => {
+            const run = await stack("prod");
+            const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
+            expect(kafka.inputs.metadata.annotations).to.deep.equal(KAFKA_READY_ANNOTATIONS);
+            expect(KAFKA_READY_ANNOTATIONS["pulumi.com/waitFor"]).to.equal("condition=Ready");
+            const mimir = releasesOf(run, "mimir-distributed")[0];
+            const tempo = releasesOf(run, "tempo-distributed")[0];
+            for (const release of [mimir, tempo]) expect(release.dependencies, release.name).to.include(kafka.urn);
+            const caFile = `${KAFKA_CA.mountPath}/${KAFKA_CA.key}`;
+            expect(mimir.inputs.values.mimir.structuredConfig.ingest_storage.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: caFile });
+            expect(tempo.inputs.values.ingest.kafka.address).to.equal(KAFKA_BOOTSTRAP);
+            expect(tempo.inputs.values.tempo.structuredConfig.ingest.kafka).to.deep.equal({ tls_enabled: true, tls_ca_path: caFile });
+            const mount = { name: KAFKA_CA.configMap, mountPath: KAFKA_CA.mountPath, readOnly: true };
+            expect(mimir.inputs.values.global.extraVolumeMounts).to.deep.equal([mount]);
+            expect(tempo.inputs.values.defaults.extraVolumeMounts).to.deep.equal([mount]);
+        });
+
+        it("exports broker and operator metrics to Prometheus", async () => {
+            const run = await stack("prod");
+            const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
+            expect(kafka.inputs.spec.kafka.metricsConfig).to.deep.equal({ type: "jmxPrometheusExporter", valueFrom: { configMapKeyRef: { name: "kafka-metrics", key: "kafka-metrics-config.yml" } } });
+            const rules = ofType(run, "kubernetes:core/v1:ConfigMap").find((x) => x.inputs.metadata.name === "kafka-metrics")!;
+            expect(rules.inputs.data["kafka-metrics-config.yml"]).to.contain("lowercaseOutputName: true");
+            const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:PodMonitor").filter((m) => m.inputs.metadata.namespace === "kafka");
+            expect(Object.fromEntries(monitors.map((m) => [m.inputs.metadata.name, m.inputs.spec.podMetricsEndpoints[0].port]))).to.deep.equal({ "strimzi-operator": "http", "kafka-brokers": "tcp-prometheus" });
+            expect(monitors.find((m) => m.inputs.metadata.name === "kafka-brokers")!.inputs.spec.selector.matchLabels).to.deep.equal({ "strimzi.io/kind": "Kafka", "strimzi.io/cluster": "observability" });
+        });
+    });
+
+    describe("traces to metrics", () => {
+        it("runs Tempo's service-graph and span-metrics processors, writing to Mimir in prod and Prometheus in dev", async () => {
+            const prod = releasesOf(await stack("prod"), "tempo-distributed")[0].inputs.values;
+            expect(prod.metricsGenerator).to.deep.include({ enabled: true, replicas: 2 });
+            expect(prod.metricsGenerator.config.storage.remote_write).to.deep.equal([{ url: URLS.mimirPush, send_exemplars: true }]);
+            expect(prod.overrides).to.deep.equal({ defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } } });
+            const devRun = await stack("dev");
+            const dev = releasesOf(devRun, "tempo")[0].inputs.values;
+            expect(dev.tempo.metricsGenerator).to.deep.equal({ enabled: true, storage: { path: "/var/tempo/generator/wal", remote_write: [{ url: URLS.prometheusRemoteWrite, send_exemplars: true }] } });
+            expect(dev.tempo.overrides.defaults.metrics_generator.processors).to.deep.equal([...METRICS_GENERATOR_PROCESSORS]);
+            expect(releasesOf(devRun, "kube-prometheus-stack")[0].inputs.values.prometheus.prometheusSpec.enableRemoteWriteReceiver).to.equal(true);
+            expect(releasesOf(await stack("prod"), "kube-prometheus-stack")[0].inputs.values.prometheus.prometheusSpec.enableRemoteWriteReceiver).to.equal(false);
+        });
+    });
+
+    describe("Kiali", () => {
+        it("reads mesh policy from istio-system and links to Grafana's dashboards and Tempo traces", async () => {
+            const run = await stack("prod");
+            const kiali = releasesOf(run, "kiali-server")[0].inputs.values.external_services;
+            expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system" });
+            expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: run.config.observability.grafana.url });
+            expect(kiali.grafana.auth).to.deep.equal({ type: "basic", username: "admin", password: "secret:grafana-admin:admin-password" });
+            const titles = DASHBOARDS.map((d) => d.json.title);
+            for (const dashboard of kiali.grafana.dashboards) expect(titles).to.include(dashboard.name);
+            expect(kiali.tracing.tempo_config).to.deep.equal({ url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" });
+        });
+    });
+
+    describe("Grafana HA", () => {
+        it("prod shares one private RDS PostgreSQL: encrypted with its own key, nodes only, backups, deletion protection, protect", async () => {
+            const run = await stack("prod");
+            const db = single(run, "aws:rds/instance:Instance");
+            expect(db.inputs).to.deep.include({
+                engine: "postgres", engineVersion: "17", instanceClass: "db.t4g.micro", allocatedStorage: 20, storageType: "gp3",
+                storageEncrypted: true, publiclyAccessible: false, multiAz: true, backupRetentionPeriod: 7, deletionProtection: true,
+                skipFinalSnapshot: false, port: POSTGRES_PORT, dbName: "grafana", username: "grafana",
+            });
+            expect(db.protect).to.equal(true);
+            const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && r.name.endsWith("grafana-db-key"))!;
+            expect(key.protect).to.equal(true);
+            expect(key.inputs.enableKeyRotation).to.equal(true);
+            expect(db.dependencies).to.include(key.urn);
+            expect(JSON.parse(key.inputs.policy).Statement[1].Condition.StringEquals["kms:ViaService"]).to.equal("rds.us-east-1.amazonaws.com");
+            const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
+            expect(ingress).to.have.length(1);
+            expect(ingress[0].inputs).to.deep.include({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
+            expect(ingress[0].inputs).to.not.have.property("cidrIpv4");
+            const params = single(run, "aws:rds/parameterGroup:ParameterGroup");
+            expect(params.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1" }]);
+            expect(params.inputs.family).to.equal(parameterGroupFamily("17"));
+            const subnets = single(run, "aws:rds/subnetGroup:SubnetGroup");
+            const privateSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags?.Tier === "private" || /private/.test(s.name)).map((s) => s.outputs?.id ?? s.name);
+            expect(subnets.inputs.subnetIds).to.have.length(3);
+            for (const id of subnets.inputs.subnetIds) expect(privateSubnets.join(" ")).to.contain(id);
+        });
+
+        it("gives Grafana the database over TLS, its password only through a Secret, peering alerts over the headless service", async () => {
+            const run = await stack("prod");
+            const values = releasesOf(run, "grafana")[0].inputs.values;
+            const db = single(run, "aws:rds/instance:Instance");
+            expect(values["grafana.ini"].database).to.deep.equal({ type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana", ssl_mode: "require" });
+            expect(values["grafana.ini"].remote_cache).to.deep.equal({ type: "database" });
+            expect(values["grafana.ini"].unified_alerting).to.deep.equal({ enabled: true, ha_peers: GRAFANA_HA_PEERS, ha_listen_address: "${POD_IP}:9094", ha_advertise_address: "${POD_IP}:9094" });
+            expect(GRAFANA_HA_PEERS).to.equal("grafana-headless.monitoring.svc.cluster.local:9094");
+            expect(values.headlessService).to.equal(true);
+            expect(values.envValueFrom).to.deep.equal({ GF_DATABASE_PASSWORD: { secretKeyRef: { name: GRAFANA_DATABASE_SECRET.name, key: "password" } } });
+            expect(JSON.stringify(values)).to.not.match(/"password":"[^s]/);
+            const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === GRAFANA_DATABASE_SECRET.name)!;
+            expect(secret.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
+            expect(releasesOf(run, "grafana")[0].dependencies).to.include(secret.urn);
+        });
+
+        it("dev keeps one Grafana on SQLite, with no database", async () => {
+            const run = await stack("dev");
+            expect(ofType(run, "aws:rds/instance:Instance")).to.have.length(0);
+            const values = releasesOf(run, "grafana")[0].inputs.values;
+            expect(values["grafana.ini"]).to.not.have.property("database");
+            expect(values.replicas).to.equal(1);
+        });
+
+        it("refuses several Grafanas on SQLite, and a volume beside a shared database, naming the keys", async () => {
+            const prod = (await stack("prod")).config.observability;
+            expect(() => grafanaValues({ ...prod, grafana: { ...prod.grafana, database: { engine: "sqlite" } } }, { profile: "prod", datasources: [] })).to.throw(/replicas is 2: more than one Grafana needs a shared database/);
+            const err = await stackWith("prod", (c) => { c.observability.grafana.database = { engine: "sqlite" }; }).then(() => undefined, (e: Error) => e.message);
+            expect(err).to.contain("observability.grafana.database.engine").and.contain("postgres when observability.grafana.replicas is more than 1");
+            expect(err).to.contain("observability.grafana.storageSize");
+            const volume = await stackWith("prod", (c) => { c.observability.grafana.storageSize = "10Gi"; }).then(() => undefined, (e: Error) => e.message);
+            expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
+        });
+
+        it("prices the database: Multi-AZ instance hours and storage", async () => {
+            const run = await stack("prod");
+            const table = loadPriceTable();
+            const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
+            expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
+                ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
+                ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
+            ]);
+            const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions }, table);
+            expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);
+            expect(() => rdsLines({ resources: [planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.x9.huge" })], assumptions: run.config.costAssumptions }, table)).to.throw(/No RDS price .*db.x9.huge/);
+        });
+    });
+
+    describe("policy", () => {
+        const good = { storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k", publiclyAccessible: false, backupRetentionPeriod: 7, deletionProtection: true };
+        it("rds-database passes the platform's database and reports each missing protection", () => {
+            expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", good)], "prod")).to.deep.equal([]);
+            const bad = check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { publiclyAccessible: true, backupRetentionPeriod: 1 })], "prod");
+            expect(bad.map((v: any) => v.message)).to.deep.equal([
+                "storageEncrypted is not true (RDS leaves storage unencrypted by default)",
+                "no kmsKeyId: storage would use the AWS-managed key instead of a customer-managed one",
+                "publiclyAccessible is true",
+                "prod: backupRetentionPeriod is 1, at least 7 days required",
+                "prod: deletionProtection is not true",
+            ]);
+            expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { ...good, backupRetentionPeriod: 1, deletionProtection: false })], "dev")).to.deep.equal([]);
+            expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { ...good, backupRetentionPeriod: 0 })], "dev").map((v: any) => v.message)).to.deep.equal(["backupRetentionPeriod is 0: automated backups are off"]);
+        });
+
+        it("in-cluster-encryption reports a plaintext Kafka listener and an unrecorded namespace outside the mesh", () => {
+            const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "k", { spec: { kafka: { listeners: [{ name: "plain", tls: false }, { name: "tls", tls: true }] } } });
+            const ns = (name: string, meshed: boolean) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels: meshed ? { "istio-injection": "enabled" } : {} } });
+            const found = check(inClusterEncryption, [kafka, ns("monitoring", false), ns("apps", true), ns("payments", false)], "prod");
+            expect(found.map((v: any) => v.message)).to.deep.equal([
+                "Kafka k: listener plain serves clients in plaintext (tls is not true)",
+                "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
+            ]);
+            expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(["istio-system", "kafka", "monitoring", "trivy-system", "velero"]);
+        });
+    });
+
+    describe("the README's path table", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Telemetry paths"), readme.indexOf("## Policy, backups and scanning"));
+        const rows = section.split("\n").filter((l) => /^\| (metrics|logs|traces|service graph|Grafana state) \|/.test(l));
+        const addresses = [...new Set(rows.flatMap((row) => [...row.matchAll(/`((?:https?:\/\/)?[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+[^`]*)`/g)].map((m) => m[1])))];
+        /** The port each service listens on, as its chart (with our values) defines it. */
+        const SERVICE_PORTS: Record<string, number> = {
+            "mimir-gateway": 80, "loki-gateway": 80, "tempo-distributor": 4317, "tempo-query-frontend": 3200, "kube-prometheus-stack-prometheus": 9090,
+            "grafana-headless": 9094, "observability-kafka-bootstrap": KAFKA_PORT,
+        };
+
+        it("has a row per signal, each naming its addresses", () => {
+            expect(rows).to.have.length(5);
+            expect(addresses.length).to.be.at.least(10);
+        });
+
+        it("names only addresses the program sends, of services its releases create in that namespace, on their ports", async () => {
+            const [dev, prod] = [await stack("dev"), await stack("prod")];
+            const sent = [dev, prod].map((run) => JSON.stringify(run.resources.map((r) => r.inputs))).join("\n");
+            for (const address of addresses) {
+                const [, host, port] = /^(?:https?:\/\/)?([^:/]+):(\d+)/.exec(address)!;
+                const [service, namespace] = host.split(".");
+                const base = address.replace(/\/api\/v1\/write$/, "");
+                expect(sent, address).to.contain(base.startsWith("http") ? base : host);
+                const owners = [dev, prod].flatMap((run) => ofType(run, RELEASE)).filter((r) => r.inputs.namespace === namespace && service.startsWith(String(r.inputs.values.fullnameOverride)));
+                const kafka = service === "observability-kafka-bootstrap" && namespace === "kafka";
+                expect(owners.length > 0 || kafka, `${address}: no release in ${namespace} names ${service}`).to.equal(true);
+                const expected = SERVICE_PORTS[service] ?? (service === "tempo" ? [3200, 4317] : undefined);
+                expect([expected].flat(), address).to.include(Number(port));
+            }
+        });
+
+        it("uses datasource UIDs in the five dashboards that Grafana provisions", async () => {
+            for (const name of ["dev", "prod"] as const) {
+                const values = releasesOf(await stack(name), "grafana")[0].inputs.values;
+                const provisioned: { uid: string; type: string; isDefault?: boolean }[] = values.datasources["datasources.yaml"].datasources;
+                const uids = new Set(provisioned.map((d) => d.uid));
+                for (const dashboard of DASHBOARDS) {
+                    const json = dashboard.json as any;
+                    const variables = new Map<string, any>((json.templating?.list ?? []).map((v: any) => [v.name, v]));
+                    const datasourceUids = (json.panels as any[]).flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t: any) => t.datasource)]).filter(Boolean).map((d: any) => String(d.uid));
+                    expect(datasourceUids.length, dashboard.file).to.be.greaterThan(0);
+                    for (const uid of datasourceUids) {
+                        const variable = /^\$\{?(\w+)\}?$/.exec(uid)?.[1];
+                        if (variable) {
+                            const v = variables.get(variable);
+                            expect(v?.type, `${dashboard.file}: ${uid}`).to.equal("datasource");
+                            // The variable lists datasources of its type and starts on the default one.
+                            expect(provisioned.some((d) => d.type === v.query && d.isDefault), `${name} ${dashboard.file}: a default ${v.query} datasource`).to.equal(true);
+                        } else {
+                            expect([...uids], `${name} ${dashboard.file}`).to.include(uid);
+                        }
+                    }
+                }
+                expect([...uids].sort()).to.deep.equal(Object.values(DATASOURCE_UIDS).sort());
+            }
         });
     });
 });

@@ -220,7 +220,15 @@ export const DECISIONS: readonly Decision[] = [
     ]),
     ...section("Observability - Visualization", [
         { decision: "Grafana Replicas", nist: "CP-10", source: "config: observability.grafana.replicas", read: (r) => String(o(r).grafana.replicas) },
-        { decision: "Grafana Storage", nist: "-", source: "config: observability.grafana", read: (r) => `${o(r).grafana.storageSize} ${o(r).grafana.storageClass}` },
+        {
+            decision: "Grafana Storage", nist: "CP-9, SC-28", source: "config: observability.grafana; resources: rds Instance",
+            read: (r) => {
+                const db = r.resources.find((x) => x.type === "aws:rds/instance:Instance" && x.name.endsWith("grafana-db"));
+                return db
+                    ? `shared RDS PostgreSQL ${db.inputs.engineVersion} (${db.inputs.instanceClass}${db.inputs.multiAz ? ", Multi-AZ" : ""}, ${db.inputs.backupRetentionPeriod}-day backups)`
+                    : `SQLite on ${o(r).grafana.storageSize} ${o(r).grafana.storageClass}`;
+            },
+        },
         { decision: "Kiali", nist: "AU-6", source: "config: observability.kiali; resources: Release", read: (r) => whenOn(o(r).kiali.enabled, "Kiali off", () => `${o(r).kiali.replicas} replicas, ${deployment(r, [CHARTS.kialiServer.chart], true)}`) },
         { decision: "Pre-built Dashboards", nist: "SI-4", source: "config: observability.grafana.dashboards", read: (r) => onOff(o(r).grafana.dashboards) },
     ]),

@@ -124,7 +124,8 @@ for (const name of ["dev", "prod"] as const) {
         it("creates customer-managed KMS keys that rotate, with the environment's deletion window", async () => {
             const run = await stack(name);
             const keys = ofType(run, "aws:kms/key:Key");
-            expect(keys.map((k) => k.name.split("-").pop()).sort()).to.deep.equal(["ebs", "eks", "logs", "s3"]);
+            // Prod adds the key of Grafana's database (<cluster>-grafana-db-key), made by its own component.
+            expect(keys.map((k) => k.name.split("-").pop()).sort()).to.deep.equal(name === "prod" ? ["ebs", "eks", "key", "logs", "s3"] : ["ebs", "eks", "logs", "s3"]);
             for (const key of keys) {
                 expect(key.inputs.enableKeyRotation).to.equal(true);
                 expect(key.inputs.deletionWindowInDays).to.equal(name === "prod" ? 30 : 7);
@@ -135,7 +136,7 @@ for (const name of ["dev", "prod"] as const) {
                 // Apart from the account's own administration, no statement lets any principal use the key unconditionally.
                 for (const statement of policy.Statement.filter((s: any) => s !== admin && s.Principal.AWS === "*")) {
                     expect(statement.Condition.StringEquals["kms:CallerAccount"]).to.equal("123456789012");
-                    expect(statement.Condition.StringEquals["kms:ViaService"]).to.match(/^(eks|ec2|s3)\.us-east-1\.amazonaws\.com$/);
+                    expect(statement.Condition.StringEquals["kms:ViaService"]).to.match(/^(eks|ec2|s3|rds)\.us-east-1\.amazonaws\.com$/);
                 }
             }
         });

@@ -4,8 +4,11 @@
  * configuration text (a YAML, INI or env file passed as one string value).
  */
 
-/** A reference to a credential kept elsewhere: ${VAR}, $VAR, $__file{...}, $__env{...}, $__vault{...}. */
-export const REFERENCE_VALUE = /^\$(\{[^}]+\}|__(file|env|vault)\{[^}]*\}|[A-Z_][A-Z0-9_]*)$/;
+/**
+ * A reference to a credential kept elsewhere: ${VAR}, $VAR, $__file{...}, $__env{...}, $__vault{...},
+ * and Kiali's secret:<secret>:<key>, which its chart mounts from the named Secret.
+ */
+export const REFERENCE_VALUE = /^(\$(\{[^}]+\}|__(file|env|vault)\{[^}]*\}|[A-Z_][A-Z0-9_]*)|secret:[a-z0-9][a-z0-9.-]*:[A-Za-z0-9._-]+)$/;
 
 interface Detector {
     readonly kind: string;

@@ -23,7 +23,8 @@ function isReferenceKey(key: string): boolean {
  * The dotted paths under `values` whose value is a credential written in clear: by its key's name,
  * or by what the value itself is (a private key, a token, a password in a URL or in config text)
  * under any key. References to credentials kept elsewhere pass: ${VAR} expansion (Loki, Tempo,
- * Mimir with -config.expand-env) and Grafana's $__file{...}, $__env{...} and $__vault{...}.
+ * Mimir with -config.expand-env), Grafana's $__file{...}, $__env{...} and $__vault{...}, and
+ * Kiali's secret:<secret>:<key>.
  */
 function plaintextSecrets(value: unknown, path: string, key?: string): string[] {
     const v = unwrapProxy(value);

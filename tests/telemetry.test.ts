@@ -77,6 +77,9 @@ describe("telemetry paths", () => {
             expect(values.alloy.storagePath).to.equal("/var/lib/alloy");
             expect(values.controller.volumes.extra).to.deep.equal([{ name: "positions", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }]);
             expect(values.controller.tolerations).to.deep.equal([{ operator: "Exists" }]);
+            expect(values.alloy.securityContext).to.deep.equal({
+                runAsUser: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+            });
             const events = alloyValues("events", { profile: "prod", clusterName: "c1" }) as any;
             expect(events.alloy.mounts).to.equal(undefined);
         });

@@ -24,6 +24,16 @@ export const ALLOY_HTTP_PORT = 12345;
  */
 const POSITIONS_DIR = "/var/lib/alloy";
 
+/** Root for file ownership only: no privilege, no capabilities, no escalation. */
+export const NODE_COLLECTOR_SECURITY_CONTEXT = {
+    runAsUser: 0,
+    runAsNonRoot: false,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
 const SIZES: Record<SizeProfile, Record<AlloyRole | "reloader", PodResources>> = {
     dev: { logs: podResources("50m", "128Mi", "256Mi"), events: podResources("20m", "64Mi", "128Mi"), reloader: podResources("5m", "16Mi", "32Mi") },
     prod: { logs: podResources("100m", "192Mi", "384Mi"), events: podResources("50m", "96Mi", "192Mi"), reloader: podResources("10m", "24Mi", "48Mi") },
@@ -138,6 +148,9 @@ export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<s
             ...(perNode ? {
                 storagePath: POSITIONS_DIR,
                 mounts: { varlog: true, extra: [{ name: "positions", mountPath: POSITIONS_DIR }] },
+                // The kubelet writes pod logs as root, readable by their owner only; the collector
+                // runs as root to read them, but unprivileged and without any capability (AC-6).
+                securityContext: NODE_COLLECTOR_SECURITY_CONTEXT,
             } : {}),
         },
         configReloader: { resources: size.reloader },

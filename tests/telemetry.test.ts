@@ -13,6 +13,7 @@ import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS,
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
+import { MESH_MEMBERSHIP } from "../components/security/istio";
 import { POSTGRES_PORT, databaseKeyPolicy, parameterGroupFamily } from "../components/database";
 import { rdsLines } from "../planner/cost";
 import { loadPriceTable } from "../planner/pricing";
@@ -267,7 +268,9 @@ describe("telemetry paths", () => {
                 "Kafka k: listener plain serves clients in plaintext (tls is not true)",
                 "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
             ]);
-            expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(["istio-system", "kafka", "monitoring", "trivy-system", "velero"]);
+            // The exceptions the pack accepts are exactly the namespaces the platform keeps out of the mesh.
+            const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => !m.meshed).map(([ns]) => ns).sort();
+            expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(outside);
         });
     });
 

@@ -16,6 +16,7 @@ interface Config {
  */
 export const ACCEPTED_PLAINTEXT_NAMESPACES: Readonly<Record<string, string>> = {
     "istio-system": "the control plane cannot carry its own sidecars; istiod's xDS and CA traffic is TLS of its own",
+    "kube-system": "cluster infrastructure starts before the mesh and must work without it; node-level pods run on the host network",
     velero: "node agent and server talk only to the API server and AWS over TLS",
     "trivy-system": "scan jobs only pull images and databases over TLS; the operator talks only to the API server",
     monitoring: "telemetry pipeline kept outside the mesh so that it records mesh failures; its in-namespace hops (scrapes, pushes, queries) stay on the private pod network, and Kafka and the Grafana database are reached over TLS",

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { StackRun } from "../engine/run";
-import { PlannedResource } from "../engine/types";
+import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
@@ -101,12 +101,20 @@ describe("telemetry paths", () => {
             expect(kafkaListenerDnsNames()).to.include("*.observability-kafka-brokers.kafka.svc");
             const csr = single(run, "tls:index/certRequest:CertRequest");
             expect(csr.inputs.dnsNames).to.deep.equal(kafkaListenerDnsNames());
+            const ca = single(run, "tls:index/selfSignedCert:SelfSignedCert");
+            expect(ca.inputs).to.deep.include({ isCaCertificate: true, validityPeriodHours: 87600, allowedUses: ["cert_signing", "crl_signing"] });
+            const certificate = single(run, "tls:index/locallySignedCert:LocallySignedCert");
+            // A year's certificate, renewed by any pulumi up in its last 30 days, for serving only.
+            expect(certificate.inputs).to.deep.include({ validityPeriodHours: 8760, earlyRenewalHours: 720, allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
+            expect(certificate.dependencies).to.include(ca.urn);
             const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === KAFKA_LISTENER_CERT_SECRET)!;
             expect(secret.inputs.metadata.namespace).to.equal("kafka");
             expect(secret.inputs.type).to.equal("kubernetes.io/tls");
-            const ca = ofType(run, "kubernetes:core/v1:ConfigMap").find((x) => x.inputs.metadata.name === KAFKA_CA.configMap)!;
-            expect(ca.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
-            expect(ca.inputs.data[KAFKA_CA.key]).to.match(/BEGIN CERTIFICATE/);
+            // The key is a Pulumi secret: the engine sees only its placeholder.
+            expect(secret.inputs.stringData).to.equal(SECRET_PLACEHOLDER);
+            const caMap = ofType(run, "kubernetes:core/v1:ConfigMap").find((x) => x.inputs.metadata.name === KAFKA_CA.configMap)!;
+            expect(caMap.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
+            expect(caMap.inputs.data[KAFKA_CA.key]).to.equal(ca.outputs!.certPem);
             expect(kafka.dependencies).to.include(secret.urn);
         });
 
@@ -177,6 +185,7 @@ describe("telemetry paths", () => {
                 skipFinalSnapshot: false, port: POSTGRES_PORT, dbName: "grafana", username: "grafana",
             });
             expect(db.protect).to.equal(true);
+            expect(db.inputs.password).to.equal(SECRET_PLACEHOLDER);
             const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && r.name.endsWith("grafana-db-key"))!;
             expect(key.protect).to.equal(true);
             expect(key.inputs.enableKeyRotation).to.equal(true);
@@ -209,6 +218,7 @@ describe("telemetry paths", () => {
             expect(JSON.stringify(values)).to.not.match(/"password":"[^s]/);
             const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === GRAFANA_DATABASE_SECRET.name)!;
             expect(secret.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
+            expect(secret.inputs.stringData).to.equal(SECRET_PLACEHOLDER);
             expect(releasesOf(run, "grafana")[0].dependencies).to.include(secret.urn);
         });
 

@@ -115,7 +115,7 @@ describe("telemetry paths", () => {
             const caMap = ofType(run, "kubernetes:core/v1:ConfigMap").find((x) => x.inputs.metadata.name === KAFKA_CA.configMap)!;
             expect(caMap.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
             expect(caMap.inputs.data[KAFKA_CA.key]).to.equal(ca.outputs!.certPem);
-            expect(kafka.dependencies).to.include(secret.urn);
+            expect(kafka.dependencies).to.include.members([secret.urn, caMap.urn]);
         });
 
         it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and configures both clients for TLS", async () => {

@@ -201,7 +201,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
         ...(shared?.values ?? {
-            // SQLite on the pod's own volume: one replica, so a Deployment-sized StatefulSet of one.
+            // SQLite on the pod's own EBS volume, for the single replica the schema allows on SQLite.
             persistence: { enabled: true, type: "statefulset", size: grafana.storageSize, storageClassName: opts.storageClassName },
         }),
         // The CSI driver applies fsGroup, so the chown init container, which runs as root, is not needed.

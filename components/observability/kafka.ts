@@ -59,7 +59,7 @@ export function kafkaListenerDnsNames(): string[] {
     return names;
 }
 
-/** Days the CA and the listener certificate are valid, and how early `pulumi up` renews the certificate. */
+/** Hours the CA and the listener certificate are valid (10 years, 1 year), and how early `pulumi up` renews the certificate (30 days). */
 export const KAFKA_CERT_VALIDITY = { caHours: 10 * 365 * 24, certificateHours: 365 * 24, earlyRenewalHours: 30 * 24 } as const;
 
 /** The JMX exporter rules the brokers serve metrics with: broker, request, log and controller MBeans, with bounded labels. */
@@ -190,11 +190,12 @@ export interface KafkaTlsArgs {
 }
 
 /**
- * The platform's Kafka CA and the listener certificate it signs. The CA's key never leaves the
- * Pulumi state (a secret there); the certificate is renewed by the first `pulumi up` inside the
- * renewal window, and Strimzi rolls the brokers onto it.
+ * The platform's Kafka CA and the listener certificate it signs: the listener's Secret in Kafka's
+ * namespace, the CA's certificate in the clients'. The CA's key never leaves the Pulumi state (a
+ * secret there); the certificate is renewed by the first `pulumi up` inside the renewal window,
+ * and Strimzi rolls the brokers onto it.
  */
-export function createKafkaTls(name: string, args: KafkaTlsArgs, parent: pulumi.Resource): k8s.core.v1.Secret[] {
+export function createKafkaTls(name: string, args: KafkaTlsArgs, parent: pulumi.Resource): pulumi.Resource[] {
     const opts = { parent };
     const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
     const ca = new tls.SelfSignedCert(`${name}-ca`, {
@@ -224,9 +225,10 @@ export function createKafkaTls(name: string, args: KafkaTlsArgs, parent: pulumi.
         type: "kubernetes.io/tls",
         stringData: { "tls.crt": certificate.certPem, "tls.key": pulumi.secret(listenerKey.privateKeyPem) },
     }, k8sOpts);
-    new k8s.core.v1.ConfigMap(`${name}-ca`, {
+    const trust = new k8s.core.v1.ConfigMap(`${name}-ca`, {
         metadata: { name: KAFKA_CA.configMap, namespace: args.clientNamespace },
         data: { [KAFKA_CA.key]: ca.certPem },
     }, k8sOpts);
-    return [listener];
+    // The Kafka resource waits for both, and the clients wait for it: their pods mount the CA.
+    return [listener, trust];
 }

@@ -68,6 +68,8 @@ describe("telemetry paths", () => {
             expect(pipeline).to.contain('field = "spec.nodeName=" + sys.env("HOSTNAME")');
             expect(pipeline).to.contain('replacement   = "/var/log/pods/*$1/*.log"');
             expect(pipeline).to.contain("stage.cri {}");
+            // The file path loki.source.file adds would make a stream per container restart.
+            expect(pipeline).to.match(/stage\.label_drop \{\s+values = \["filename"\]\s+\}/);
             // Helm passes the config through tpl: template braces would be evaluated.
             expect(pipeline).to.not.contain("{{");
         });

@@ -107,6 +107,10 @@ loki.source.file "pods" {
 
 loki.process "pods" {
   stage.cri {}
+  // loki.source.file labels every line with its file path: one stream per container restart.
+  stage.label_drop {
+    values = ["filename"]
+  }
   forward_to = [loki.write.loki.receiver]
 }
 

@@ -44,9 +44,10 @@ export interface ObservabilityArgs {
 }
 
 /**
- * The observability stack (AU-2, AU-6, AU-11, SI-4): Prometheus, Mimir on Kafka, Loki and Tempo on
- * encrypted S3 with IRSA roles scoped to their own buckets, Grafana with linked datasources and the
- * platform dashboards, and Kiali where the mesh runs.
+ * The observability stack (AU-2, AU-6, AU-11, SI-4): Prometheus, Mimir on Kafka (over TLS), Loki
+ * fed by Alloy, and Tempo with its metrics generator, on encrypted S3 with IRSA roles scoped to their
+ * own buckets; Grafana with linked datasources and the platform dashboards, sharing a database
+ * where it runs more than one replica; and Kiali where the mesh runs.
  */
 export class Observability extends pulumi.ComponentResource {
     /** Prometheus' in-cluster URL (live metrics, short retention). */

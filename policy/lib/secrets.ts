@@ -39,6 +39,8 @@ const PLACEHOLDER = /^(?:|null|none|~|true|false|changeme|<[^>]*>|\*+|x+)$/i;
 
 /** What kind of credential `value` is or contains; undefined when none is recognised. */
 export function credentialKind(value: string): string | undefined {
+    // A value that as a whole points elsewhere (Kiali's secret:<name>:<key> reads like "secret: x").
+    if (REFERENCE_VALUE.test(value.trim())) return undefined;
     for (const { kind, pattern, group } of DETECTORS) {
         const match = pattern.exec(value);
         if (!match) continue;

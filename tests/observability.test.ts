@@ -173,7 +173,7 @@ describe("observability", () => {
             expect(values.backendWorker).to.deep.include({ podDisruptionBudget: { enabled: true }, maxUnavailable: 1 });
             // No single replica on the read or write path.
             const rendered = chartWorkloads(CHARTS.tempoDistributed, values);
-            expect(rendered.map((w) => w.name).sort()).to.deep.equal(["tempo-backend-scheduler", "tempo-backend-worker", "tempo-block-builder", "tempo-distributor", "tempo-live-store", "tempo-memcached", "tempo-querier", "tempo-query-frontend"]);
+            expect(rendered.map((w) => w.name).sort()).to.deep.equal(["tempo-backend-scheduler", "tempo-backend-worker", "tempo-block-builder", "tempo-distributor", "tempo-live-store", "tempo-memcached", "tempo-metrics-generator", "tempo-querier", "tempo-query-frontend"]);
             for (const w of rendered.filter((x) => !/backend-scheduler|memcached/.test(x.name))) expect(w.replicas, w.name).to.be.at.least(2);
 
             const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
+import { releaseChart } from "../components/helm/workloads";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
@@ -24,7 +25,7 @@ import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-const releasesOf = (run: StackRun, chart: string): PlannedResource[] => ofType(run, RELEASE).filter((r) => r.inputs.chart === chart);
+const releasesOf = (run: StackRun, chart: string): PlannedResource[] => ofType(run, RELEASE).filter((r) => releaseChart(r.inputs) === chart);
 
 describe("telemetry paths", () => {
     describe("log collection (Alloy)", () => {

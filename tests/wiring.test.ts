@@ -16,15 +16,19 @@ describe("wiring: in-cluster addresses", () => {
     it("dev: Grafana's datasources reach the Services Prometheus, Loki and Tempo render", async () => {
         const dev = "nist-eks-dev-observability";
         expect(table(await stack("dev"))).to.deep.equal([
+            `${dev}-tempo values tempo.metricsGenerator.storage.remote_write.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
+            `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
+            `${dev}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
         ]);
     });
 
     it("prod: Kiali, the mesh's tracing provider, Grafana and the Kafka clients reach rendered or operator-made Services; only Mimir's cannot be checked yet", async () => {
         const obs = "nist-eks-prod-observability";
         expect(table(await stack("prod"))).to.deep.equal([
+            `${obs}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
             `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
             `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
             `nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 => Service monitoring/tempo-distributor port 4317 (rendered by ${obs}-tempo)`,
@@ -32,8 +36,12 @@ describe("wiring: in-cluster addresses", () => {
             `${obs}-grafana values datasources.datasources.yaml.datasources.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => ${MIMIR_MISSING}`,
             `${obs}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
-            `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9092 => Service kafka/observability-kafka-bootstrap port 9092 (Strimzi, for Kafka observability)`,
-            `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9092 => Service kafka/observability-kafka-bootstrap port 9092 (Strimzi, for Kafka observability)`,
+            `${obs}-grafana values grafana.ini.unified_alerting.ha_peers -> grafana-headless.monitoring.svc.cluster.local:9094 => Service monitoring/grafana-headless port 9094 (rendered by ${obs}-grafana)`,
+            `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
+            `${obs}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => ${MIMIR_MISSING}`,
+            `${obs}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
+            `${obs}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
+            `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
         ]);
     });
 

@@ -79,7 +79,8 @@ export const KAFKA_METRICS_RULES = {
 
 const OPERATOR_SIZES: Record<SizeProfile, PodResources> = {
     dev: podResources("100m", "256Mi", "384Mi"),
-    prod: podResources("200m", "384Mi", "512Mi"),
+    // The operator reconciles on change and every two minutes: mostly idle.
+    prod: podResources("100m", "384Mi", "512Mi"),
 };
 /** Broker pods, and the JVM heap inside them (the rest is page cache and off-heap). */
 const BROKER_SIZES: Record<SizeProfile, { resources: PodResources; heap: string }> = {

@@ -34,7 +34,7 @@ const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResource
         blockBuilder: podResources("100m", "384Mi", "768Mi"),
         backendScheduler: podResources("20m", "64Mi", "128Mi"),
         backendWorker: podResources("100m", "256Mi", "512Mi"),
-        metricsGenerator: podResources("100m", "256Mi", "512Mi"),
+        metricsGenerator: podResources("50m", "256Mi", "512Mi"),
         memcached: podResources("50m", "160Mi", "160Mi"),
     },
 };

@@ -22,6 +22,8 @@ export const DEPARTURES: Readonly<Record<string, string>> = {
         "Tempo 3 (tempo-distributed 3.x) writes through Kafka as well. Prod runs it on the same Kafka cluster with two replicas of every component on the write and read paths; dev runs the single-binary tempo chart on a local volume.",
     "Loki Mode":
         "In loki 18.x SingleBinary is a deprecated alias of Monolithic and SimpleScalable is deprecated but supported; the stacks keep the names the original table used.",
+    "Grafana Storage":
+        "The original table gave each prod replica its own 10 GB volume, which makes two independent Grafanas: separate users, dashboards and alert rules, and every alert sent twice. Prod's replicas share one private, encrypted RDS PostgreSQL (customer-managed key, backups, deletion protection) and peer their alerting so each alert is sent once; dev keeps one Grafana on SQLite on its 5 GB volume.",
     "Kiali":
         "Kiali only shows mesh traffic, so it needs Istio: the config schema refuses Kiali without Istio, and dev, which runs no Istio, runs no Kiali.",
     "IRSA for All Services":

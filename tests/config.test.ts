@@ -150,7 +150,8 @@ describe("stack config", () => {
         });
 
         it("a gp2 Grafana volume on a cluster without the encrypted gp2 class", () => {
-            expect(rejection("prod", (c) => { c.observability.grafana.storageClass = "gp2"; })).to.include("observability.grafana.storageClass").and.include("cluster.defaultStorageClass is gp2");
+            // Dev's Grafana has a volume (SQLite); prod's keeps its state in a database and has none.
+            expect(rejection("dev", (c) => { c.cluster.defaultStorageClass = "gp3"; })).to.include("observability.grafana.storageClass").and.include("cluster.defaultStorageClass is gp2");
         });
 
         it("an unknown key, such as a typo", () => {

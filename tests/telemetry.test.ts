@@ -238,7 +238,10 @@ describe("telemetry paths", () => {
             expect(() => grafanaValues({ ...prod, grafana: { ...prod.grafana, database: { engine: "sqlite" } } }, { profile: "prod", datasources: [] })).to.throw(/replicas is 2: more than one Grafana needs a shared database/);
             const err = await stackWith("prod", (c) => { c.observability.grafana.database = { engine: "sqlite" }; }).then(() => undefined, (e: Error) => e.message);
             expect(err).to.contain("observability.grafana.database.engine").and.contain("postgres when observability.grafana.replicas is more than 1");
-            expect(err).to.contain("observability.grafana.storageSize");
+            // One error per mistake: the missing volume follows from the engine, already reported.
+            expect(err).to.not.contain("observability.grafana.storageSize");
+            const single = await stackWith("prod", (c) => { c.observability.grafana.database = { engine: "sqlite" }; c.observability.grafana.replicas = 1; }).then(() => undefined, (e: Error) => e.message);
+            expect(single).to.contain("observability.grafana.storageSize").and.contain("set when observability.grafana.database.engine is sqlite");
             const volume = await stackWith("prod", (c) => { c.observability.grafana.storageSize = "10Gi"; }).then(() => undefined, (e: Error) => e.message);
             expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
         });

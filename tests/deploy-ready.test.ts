@@ -40,7 +40,8 @@ describe("deploy readiness", () => {
             it(`${name}: name no principal that may not exist yet, and grant only for AWS resources`, async () => {
                 const run = await stack(name);
                 const keys = ofType(run, "aws:kms/key:Key");
-                expect(keys).to.have.length(4);
+                // Prod adds the key of Grafana's database.
+                expect(keys).to.have.length(name === "prod" ? 5 : 4);
                 for (const key of keys) {
                     for (const statement of statementsOf(key.inputs.policy)) {
                         const principals = asList(statement.Principal?.AWS).map(String);
@@ -456,7 +457,8 @@ describe("deploy readiness", () => {
                 expect(plain.filter(([key, value]) => CREDENTIAL_NAME.test(key) && value !== undefined).map(([key]) => key)).to.deep.equal([]);
                 // A generated credential may not surface in a plain output under any name.
                 const generated = ofType(run, "random:index/randomPassword:RandomPassword").map((p) => String(p.outputs.result));
-                expect(generated.length).to.equal(name === "prod" ? 2 : 1);
+                // Prod adds Velero's repository password and Grafana's database password.
+                expect(generated.length).to.equal(name === "prod" ? 3 : 1);
                 for (const [key, value] of plain) {
                     for (const credential of generated) expect(JSON.stringify(value ?? null), key).not.to.include(credential);
                 }

@@ -44,6 +44,7 @@ export interface PostgresDatabaseArgs {
 
 /** The key policy: the account administers the key; principals of this account use it only through RDS. */
 export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" | "partition" | "region">): string {
+    const through = { "kms:CallerAccount": args.accountId, "kms:ViaService": `rds.${args.region}.amazonaws.com` };
     return sortedJson({
         Version: "2012-10-17",
         Statement: [
@@ -52,9 +53,18 @@ export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" |
                 Sid: "UseThroughRDS",
                 Effect: "Allow",
                 Principal: { AWS: "*" },
-                Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ListGrants", "kms:ReEncrypt*"],
+                Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ListGrants", "kms:ReEncrypt*"],
                 Resource: "*",
-                Condition: { StringEquals: { "kms:CallerAccount": args.accountId, "kms:ViaService": `rds.${args.region}.amazonaws.com` } },
+                Condition: { StringEquals: through },
+            },
+            // Grants only for the AWS resources RDS creates (storage, snapshots), never to a person.
+            {
+                Sid: "GrantThroughRDS",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: { StringEquals: through, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         ],
     });

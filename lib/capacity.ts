@@ -1,11 +1,10 @@
 /**
  * Capacity planning for EKS node pools on the VPC CNI: how many pods a node can hold, what the kubelet
  * leaves allocatable after its reservations, and whether a set of workloads fits a set of pools.
- * The instance facts are data (data/instance-facts.json); the formulas are the ones EKS itself uses
- * (the max-pods calculator and the EKS-optimised AMI's kube-reserved defaults).
+ * The instance facts are the project's data (instance-types.ts); the formulas are the ones EKS
+ * itself uses (the max-pods calculator and the EKS-optimised AMI's kube-reserved defaults).
  */
-// A JSON import so the facts travel with the module into dist/ (tsc copies imported JSON).
-import factsFile from "./data/instance-facts.json";
+import { findInstanceType, nearestInstanceTypes } from "./instance-types";
 
 /** What the capacity model needs to know about an EC2 instance type. */
 export interface InstanceFacts {
@@ -13,26 +12,27 @@ export interface InstanceFacts {
     readonly vcpus: number;
     /** Nominal memory; the kernel keeps a little of it, so real allocatable memory is slightly lower. */
     readonly memoryGiB: number;
+    /** Network interfaces of the default network card, the ones the VPC CNI gives pods. */
     readonly maxEnis: number;
     readonly ipv4PerEni: number;
     /** Prefix delegation needs the Nitro system. */
     readonly nitro: boolean;
 }
 
-const INSTANCE_FACTS: ReadonlyMap<string, InstanceFacts> = new Map(
-    Object.entries(factsFile.instanceTypes).map(([type, facts]) => [type, { type, ...facts }]),
-);
-
-/** The instance types the facts file describes, in its order. */
-export const KNOWN_INSTANCE_TYPES: readonly string[] = [...INSTANCE_FACTS.keys()];
-
-/** The facts for one instance type. Throws naming the type and listing the known ones. */
+/**
+ * The facts for one instance type. Throws naming the type and the nearest real names for a type
+ * that does not exist, and saying so for one whose network interfaces upstream does not list.
+ */
 export function instanceFacts(instanceType: string): InstanceFacts {
-    const facts = INSTANCE_FACTS.get(instanceType);
+    const facts = findInstanceType(instanceType);
     if (!facts) {
-        throw new Error(`Unknown instance type "${instanceType}": no capacity facts for it; known types: ${KNOWN_INSTANCE_TYPES.join(", ")}. Add it to lib/data/instance-facts.json.`);
+        throw new Error(`Unknown instance type "${instanceType}": not a current EC2 type; nearest: ${nearestInstanceTypes(instanceType).join(", ")}`);
     }
-    return facts;
+    if (facts.maxEnis === null || facts.ipv4PerEni === null) {
+        throw new Error(`Instance type "${instanceType}" has no network-interface facts in lib/data/instance-types.json, so its pod capacity cannot be planned`);
+    }
+    const { type, vcpus, memoryGiB, maxEnis, ipv4PerEni, nitro } = facts;
+    return { type, vcpus, memoryGiB, maxEnis, ipv4PerEni, nitro };
 }
 
 /**

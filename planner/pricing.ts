@@ -1,11 +1,13 @@
 /**
  * Unit prices the cost estimate multiplies usage by. The prices are dated list prices for one region,
- * kept as data (data/pricing-us-east-1.json) so that a price change is a data edit with its date, not
- * a code change; any single price can be overridden by a user who pays a different rate.
+ * kept as data (data/pricing-us-east-1.json, and the EC2 on-demand prices of every instance type in
+ * lib/data/instance-types.json) so that a price change is a data edit with its date, not a code
+ * change; any single price can be overridden by a user who pays a different rate.
  */
 // A JSON import (resolveJsonModule) rather than a file read: ts-node resolves it next to this file, and
 // tsc copies the JSON into dist/planner/data, so the same line works from source and from the build.
 import listPrices from "./data/pricing-us-east-1.json";
+import { INSTANCE_PRICES_AS_OF, INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
 
 /** A price per unit of a named item, in the table's currency: `{ "t3a.medium": 0.0376 }`. */
 export type PriceByName = Readonly<Record<string, number>>;
@@ -19,7 +21,7 @@ export interface Prices {
         readonly extendedSupportPerHour: number;
     };
     readonly ec2: {
-        /** On-demand Linux price per instance-hour, by instance type. */
+        /** On-demand Linux price per instance-hour, by instance type: every type with a list price. */
         readonly onDemandPerHour: PriceByName;
     };
     readonly natGateway: { readonly perHour: number; readonly perGbProcessed: number };
@@ -62,6 +64,8 @@ export interface Prices {
 export interface PriceTable extends Prices {
     /** When these list prices were taken; estimates print it because prices change. */
     readonly asOf: string;
+    /** When the EC2 on-demand prices were generated upstream (they come with the instance facts). */
+    readonly ec2PricesAsOf: string;
     readonly region: string;
     readonly currency: string;
     /** The month the estimate bills: 730 hours, AWS's own convention (8,760 / 12). */
@@ -75,10 +79,15 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends number ? number : DeepPart
 /** Prices a user may replace; the table's date, region, currency and month length are not prices. */
 export type PriceOverrides = DeepPartial<Prices>;
 
-// Typed assignment: tsc rejects the build if the JSON loses a price or a price stops being a number.
-const LIST_PRICES: PriceTable = listPrices;
+const EC2_ON_DEMAND: PriceByName = Object.fromEntries(INSTANCE_TYPE_NAMES.flatMap((type) => {
+    const price = findInstanceType(type)?.onDemandUsdPerHour;
+    return price === null || price === undefined ? [] : [[type, price]];
+}));
 
-const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "region", "currency", "hoursPerMonth", "source"]);
+// Typed assignment: tsc rejects the build if the JSON loses a price or a price stops being a number.
+const LIST_PRICES: PriceTable = { ...listPrices, ec2PricesAsOf: INSTANCE_PRICES_AS_OF, ec2: { onDemandPerHour: EC2_ON_DEMAND } };
+
+const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "ec2PricesAsOf", "region", "currency", "hoursPerMonth", "source"]);
 
 /**
  * The price table, with `overrides` replacing individual list prices. Overrides usually come from
@@ -137,14 +146,15 @@ function describe(value: unknown): string {
 
 /**
  * The on-demand hourly price of an EC2 instance type. Throws for a type the list does not price,
- * naming it and the priced types, because a silent 0 would understate the estimate.
+ * naming it, because a silent 0 would understate the estimate.
  */
 export function instanceHourlyPrice(table: PriceTable, instanceType: string): number {
     const prices = table.ec2.onDemandPerHour;
     if (!Object.hasOwn(prices, instanceType)) {
+        const known = findInstanceType(instanceType) !== undefined;
         throw new Error(
-            `No EC2 price for instance type "${instanceType}" in the ${table.region} list (as of ${table.asOf}); ` +
-            `priced types: ${Object.keys(prices).join(", ")}. Add it to planner/data/pricing-${table.region}.json.`,
+            `No EC2 price for instance type "${instanceType}" in the ${table.region} list (as of ${table.ec2PricesAsOf}): ` +
+            (known ? "upstream publishes no on-demand price for it there" : "it is not a current EC2 type"),
         );
     }
     return prices[instanceType];

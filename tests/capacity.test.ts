@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import {
-    allocatableCpuMillicores, allocatableMemoryMiB, InstanceFacts, instanceFacts, KNOWN_INSTANCE_TYPES, kubeReservedCpuMillicores,
+    allocatableCpuMillicores, allocatableMemoryMiB, InstanceFacts, instanceFacts, kubeReservedCpuMillicores,
     kubeReservedMemoryMiB, maxPods, maxPodsFromFacts, NodePool, planCapacity, Workload,
 } from "../lib/capacity";
 import { parseCpu, parseMemory } from "../lib/quantity";
@@ -10,18 +10,42 @@ const PLAIN = { customNetworking: false, prefixDelegation: false };
 const CUSTOM = { customNetworking: true, prefixDelegation: false };
 const PREFIX = { customNetworking: false, prefixDelegation: true };
 const CUSTOM_PREFIX = { customNetworking: true, prefixDelegation: true };
+/** The seven types of the spec's instance-facts table. */
+const SPEC_TYPES = ["t3a.medium", "t3a.large", "t3a.xlarge", "t3a.2xlarge", "t3.medium", "t4g.medium", "m6i.large"];
 
 describe("capacity", () => {
     describe("instance facts", () => {
-        it("carry the spec's seven types", () => {
-            expect(KNOWN_INSTANCE_TYPES).to.deep.equal(["t3a.medium", "t3a.large", "t3a.xlarge", "t3a.2xlarge", "t3.medium", "t4g.medium", "m6i.large"]);
-            expect(instanceFacts("t3a.xlarge")).to.deep.equal({ type: "t3a.xlarge", vcpus: 4, memoryGiB: 16, maxEnis: 4, ipv4PerEni: 15, nitro: true });
-            expect(instanceFacts("m6i.large")).to.include({ vcpus: 2, memoryGiB: 8, maxEnis: 3, ipv4PerEni: 10 });
+        it("match the spec's table for its seven types", () => {
+            const table: Record<string, [number, number, number, number]> = {
+                "t3a.medium": [2, 4, 3, 6], "t3a.large": [2, 8, 3, 12], "t3a.xlarge": [4, 16, 4, 15], "t3a.2xlarge": [8, 32, 4, 15],
+                "t3.medium": [2, 4, 3, 6], "t4g.medium": [2, 4, 3, 6], "m6i.large": [2, 8, 3, 10],
+            };
+            for (const [type, [vcpus, memoryGiB, maxEnis, ipv4PerEni]] of Object.entries(table)) {
+                expect(instanceFacts(type), type).to.deep.equal({ type, vcpus, memoryGiB, maxEnis, ipv4PerEni, nitro: true });
+            }
         });
 
-        it("name an unknown type and list the known ones", () => {
-            expect(() => instanceFacts("c4.large")).to.throw(Error, /"c4\.large".*known types: t3a\.medium, t3a\.large/);
+        it("cover any current type, Xen ones marked as such", () => {
+            expect(instanceFacts("m5.large")).to.deep.equal({ type: "m5.large", vcpus: 2, memoryGiB: 8, maxEnis: 3, ipv4PerEni: 10, nitro: true });
+            expect(instanceFacts("m7g.large")).to.deep.equal({ type: "m7g.large", vcpus: 2, memoryGiB: 8, maxEnis: 3, ipv4PerEni: 10, nitro: true });
+            expect(instanceFacts("m4.large").nitro).to.equal(false);
+            expect(instanceFacts("i3.large").nitro).to.equal(false);
+            expect(instanceFacts("i3en.large").nitro).to.equal(true);
+        });
+
+        it("count only the default network card's ENIs, which the VPC CNI uses", () => {
+            // 64 ENIs over all cards, 2 on card 0: the EKS AMI gives it 2 x 49 + 2 = 100 pods.
+            expect(instanceFacts("p5.48xlarge")).to.include({ maxEnis: 2, ipv4PerEni: 50 });
+            expect(maxPods("p5.48xlarge", PLAIN)).to.equal(100);
+        });
+
+        it("name an unknown type and suggest the nearest real ones", () => {
+            expect(() => instanceFacts("m5.larg")).to.throw(Error, /"m5\.larg".*nearest: m5\.large,/);
             expect(() => instanceFacts("constructor")).to.throw(Error, /"constructor"/);
+        });
+
+        it("refuse a type without network-interface facts rather than guessing its pods", () => {
+            expect(() => instanceFacts("hpc7a.12xlarge")).to.throw(Error, /"hpc7a\.12xlarge" has no network-interface facts/);
         });
     });
 
@@ -37,7 +61,7 @@ describe("capacity", () => {
                 "t3a.medium": [17, 12], "t3a.large": [35, 24], "t3a.xlarge": [58, 44], "t3a.2xlarge": [58, 44],
                 "t3.medium": [17, 12], "t4g.medium": [17, 12], "m6i.large": [29, 20],
             };
-            for (const type of KNOWN_INSTANCE_TYPES) {
+            for (const type of SPEC_TYPES) {
                 expect([maxPods(type, PLAIN), maxPods(type, CUSTOM)], type).to.deep.equal(expected[type]);
             }
         });
@@ -46,7 +70,7 @@ describe("capacity", () => {
             // t3a.medium: 3 x 5 x 16 + 2 = 242 and 2 x 5 x 16 + 2 = 162, both above the ceiling.
             expect(maxPods("t3a.medium", PREFIX)).to.equal(110);
             expect(maxPods("t3a.medium", CUSTOM_PREFIX)).to.equal(110);
-            for (const type of KNOWN_INSTANCE_TYPES) expect(maxPods(type, CUSTOM_PREFIX), type).to.equal(110);
+            for (const type of SPEC_TYPES) expect(maxPods(type, CUSTOM_PREFIX), type).to.equal(110);
         });
 
         const big: InstanceFacts = { type: "m5.8xlarge", vcpus: 32, memoryGiB: 128, maxEnis: 8, ipv4PerEni: 30, nitro: true };
@@ -64,7 +88,7 @@ describe("capacity", () => {
         });
 
         it("names an unknown type", () => {
-            expect(() => maxPods("t2.micro", PLAIN)).to.throw(Error, /"t2\.micro".*known types: .*m6i\.large/);
+            expect(() => maxPods("t9.micro", PLAIN)).to.throw(Error, /"t9\.micro".*nearest: t3\.micro, t2\.micro, t1\.micro/);
         });
 
         it("never gives fewer pods with prefix delegation, nor more with custom networking, and stays within the ceiling", () => {
@@ -263,7 +287,7 @@ describe("capacity", () => {
             expect(() => planCapacity([pool({ min: 3, desired: 2 })], [])).to.throw(Error, /node pool general needs min <= desired <= max, got min 3, desired 2, max 3/);
             expect(() => planCapacity([pool({ name: undefined, max: 1.5 })], [])).to.throw(Error, /node pool #0: max must be a whole number/);
             expect(() => planCapacity([pool({ instanceTypes: [] })], [])).to.throw(Error, /general has no instance types/);
-            expect(() => planCapacity([pool({ instanceTypes: ["x9.huge"] })], [])).to.throw(Error, /"x9\.huge".*known types/);
+            expect(() => planCapacity([pool({ instanceTypes: ["x9.huge"] })], [])).to.throw(Error, /"x9\.huge".*nearest/);
             expect(() => planCapacity([pool()], [workload({ name: "web", replicas: -1 })])).to.throw(Error, /workload web: replicas .* got -1/);
             expect(() => planCapacity([pool()], [workload({ name: "web", cpuRequestMillicores: NaN })])).to.throw(Error, /workload web: cpuRequestMillicores .* got NaN/);
             expect(() => planCapacity([pool()], [workload({ name: "web", memoryRequestMiB: 256, memoryLimitMiB: 128 })])).to.throw(Error, /workload web: memoryLimitMiB \(128\) is below memoryRequestMiB \(256\)/);
@@ -273,7 +297,7 @@ describe("capacity", () => {
 
         describe("properties", () => {
             const nodePool = fc.record({
-                instanceType: fc.constantFrom(...KNOWN_INSTANCE_TYPES),
+                instanceType: fc.constantFrom(...SPEC_TYPES),
                 min: fc.integer({ min: 0, max: 3 }), extraDesired: fc.integer({ min: 0, max: 3 }), extraMax: fc.integer({ min: 0, max: 3 }),
                 customNetworking: fc.boolean(), prefixDelegation: fc.boolean(),
             }).map(({ instanceType, min, extraDesired, extraMax, ...cni }): NodePool => ({

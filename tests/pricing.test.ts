@@ -1,10 +1,23 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
+import { findInstanceType, INSTANCE_TYPE_NAMES } from "../lib/instance-types";
 import { instanceHourlyPrice, loadPriceTable, monthly, PriceOverrides } from "../planner/pricing";
+
+/** The EC2 types of the spec's price table. */
+const SPEC_EC2 = ["t3a.medium", "t3a.large", "t3a.xlarge", "t3a.2xlarge", "t3.medium", "t4g.medium", "m6i.large"];
+const pick = (prices: Readonly<Record<string, number>>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, prices[k]]));
 
 describe("pricing", () => {
     describe("the list prices", () => {
         const table = loadPriceTable();
+
+        it("price every instance type that has an upstream list price, dated", () => {
+            const priced = INSTANCE_TYPE_NAMES.filter((type) => findInstanceType(type)!.onDemandUsdPerHour !== null);
+            expect(Object.keys(table.ec2.onDemandPerHour)).to.deep.equal(priced);
+            expect(priced.length).to.equal(1345);
+            expect(pick(table.ec2.onDemandPerHour, ["m5.large", "m7g.large", "t4g.xlarge", "t4g.nano"])).to.deep.equal({ "m5.large": 0.096, "m7g.large": 0.0816, "t4g.xlarge": 0.1344, "t4g.nano": 0.0042 });
+            expect(table.ec2PricesAsOf).to.equal("2026-07-20");
+        });
 
         it("say what they are valid for", () => {
             expect(table.asOf).to.equal("2026");
@@ -15,7 +28,7 @@ describe("pricing", () => {
 
         it("match the spec's table", () => {
             expect(table.eks).to.deep.equal({ standardSupportPerHour: 0.1, extendedSupportPerHour: 0.6 });
-            expect(table.ec2.onDemandPerHour).to.deep.equal({
+            expect(pick(table.ec2.onDemandPerHour, SPEC_EC2)).to.deep.equal({
                 "t3a.medium": 0.0376, "t3a.large": 0.0752, "t3a.xlarge": 0.1504, "t3a.2xlarge": 0.3008,
                 "t3.medium": 0.0416, "t4g.medium": 0.0336, "m6i.large": 0.096,
             });
@@ -58,8 +71,9 @@ describe("pricing", () => {
             expect(instanceHourlyPrice(loadPriceTable(), "m6i.large")).to.equal(0.096);
         });
 
-        it("names an unlisted type and lists the priced ones", () => {
-            expect(() => instanceHourlyPrice(loadPriceTable(), "m7i.large")).to.throw(Error, /"m7i\.large".*t3a\.medium, t3a\.large.*m6i\.large/);
+        it("names a type that does not exist, and one without a list price", () => {
+            expect(() => instanceHourlyPrice(loadPriceTable(), "m9z.large")).to.throw(Error, /"m9z\.large".*as of 2026-07-20.*not a current EC2 type/);
+            expect(() => instanceHourlyPrice(loadPriceTable(), "trn2.48xlarge")).to.throw(Error, /"trn2\.48xlarge".*no on-demand price/);
         });
 
         it("does not mistake an inherited property for a price", () => {
@@ -104,9 +118,9 @@ describe("pricing", () => {
         });
 
         it("reject an unknown key, naming it and the known keys beside it", () => {
-            rejects({ natGateways: { perHour: 1 } }, /natGateways is not a known price; known keys: eks, ec2, natGateway/);
+            rejects({ natGateways: { perHour: 1 } }, /natGateways is not a known price; known keys: eks, natGateway, publicIpv4.*, ec2/);
             rejects({ ebs: { io2PerGbMonth: 0.125 } }, /ebs\.io2PerGbMonth is not a known price; known keys under ebs: gp3PerGbMonth, gp2PerGbMonth, snapshotPerGbMonth/);
-            rejects({ ec2: { onDemandPerHour: { "m7i.large": 0.1 } } }, /ec2\.onDemandPerHour\["m7i\.large"\] is not a known price/);
+            rejects({ ec2: { onDemandPerHour: { "m9z.large": 0.1 } } }, /ec2\.onDemandPerHour\["m9z\.large"\] is not a known price/);
             rejects({ ec2: { onDemandPerHour: { constructor: 0.1 } } }, /ec2\.onDemandPerHour\.constructor is not a known price/);
         });
 
@@ -123,7 +137,7 @@ describe("pricing", () => {
         /** Every price in the table as a path of keys, found from the data so new prices are covered too. */
         const pricePaths = (node: unknown, path: string[] = []): string[][] =>
             typeof node === "number" ? [path] : Object.entries(node as object).flatMap(([key, child]) => pricePaths(child, [...path, key]));
-        const { asOf: _a, region: _r, currency: _c, hoursPerMonth: _h, source: _s, ...prices } = loadPriceTable();
+        const { asOf: _a, ec2PricesAsOf: _e, region: _r, currency: _c, hoursPerMonth: _h, source: _s, ...prices } = loadPriceTable();
         const allPaths = pricePaths(prices);
         const nest = (path: string[], value: unknown): unknown => path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
         const at = (root: unknown, path: string[]): unknown => path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);

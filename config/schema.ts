@@ -8,6 +8,8 @@ import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../lib/subnets";
 import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
+import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
+import { WEEKDAYS } from "../lib/schedule";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -59,9 +61,28 @@ const network = z.strictObject({
     flowLogRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" }),
 });
 
+/** An hour of the day as HH:MM on the hour or half hour, such as 08:00 or 19:30. */
+const clockTime = z.string({ error: "a time of day such as 08:00" }).regex(/^([01]\d|2[0-3]):(00|30)$/, "a time of day on the hour or half hour, such as 08:00 or 19:30");
+const timeZone = z.string({ error: "an IANA time zone such as America/New_York" }).refine(isTimeZone, "an IANA time zone such as America/New_York or Etc/UTC");
+
+/**
+ * When a node group runs: its nodes start at `start` and scale to zero at `stop` on each of `days`,
+ * in `timeZone`, through scheduled actions on the group's Auto Scaling group. Absent: always on.
+ */
+const nodeSchedule = z.strictObject({
+    timeZone,
+    days: z.array(oneOf(WEEKDAYS)).min(1, "at least one day").refine((days) => new Set(days).size === days.length, "distinct days"),
+    start: clockTime,
+    stop: clockTime,
+});
+
 const nodeGroup = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "a lower-case name of letters, digits and dashes"),
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "EC2 instance types such as t3a.xlarge")).min(1, "at least one instance type"),
+    /** Any current EC2 type of one architecture; arm64 (Graviton) types get the arm64 AMI. */
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "EC2 instance types such as t3a.xlarge")).min(1, "at least one instance type"),
+    /** SPOT draws on spare capacity at a discount, any of the listed types, and can be reclaimed. */
+    capacityType: oneOf(["ON_DEMAND", "SPOT"] as const),
+    schedule: nodeSchedule.optional(),
     minSize: int(0, 100),
     desiredSize: int(0, 100),
     maxSize: int(1, 100),
@@ -108,7 +129,7 @@ const cluster = z.strictObject({
     clusterAutoscaler: z.strictObject({ enabled: bool }),
     bastion: z.strictObject({
         enabled: bool,
-        instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, "an EC2 instance type such as t3a.medium"),
+        instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "an EC2 instance type such as t4g.micro"),
         /** latest-at-creation (newer images never replace the host), or a pinned AMI id: changing the pin rolls it. */
         ami: z.string({ error: "latest-at-creation or an AMI id such as ami-0123456789abcdef0" }).regex(/^(latest-at-creation|ami-[0-9a-f]{8,17})$/, "latest-at-creation or an AMI id such as ami-0123456789abcdef0"),
     }),
@@ -209,6 +230,9 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /** What Spot capacity saves against on-demand, in percent: an assumption, dated by spotDiscountAsOf. */
+    spotDiscountPercent: int(0, 90),
+    spotDiscountAsOf: z.string({ error: "the month the Spot discount was read, such as 2026-11" }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, "the month the Spot discount was read, such as 2026-11"),
 });
 
 export const stackConfigSchema = z.strictObject({
@@ -265,6 +289,14 @@ export const stackConfigSchema = z.strictObject({
     });
     c.cluster.nodeGroups.forEach((g, i) => {
         const group = `cluster.nodeGroups.${i}`;
+        g.instanceTypes.forEach((type, j) => {
+            const facts = findInstanceType(type);
+            if (!facts) issue(["cluster", "nodeGroups", i, "instanceTypes", j], `a current EC2 instance type; nearest: ${nearestInstanceTypes(type).join(", ")}`);
+            else if (facts.maxEnis === null) issue(["cluster", "nodeGroups", i, "instanceTypes", j], "an instance type with known network interfaces (upstream lists none for this one, so its pods cannot be planned)");
+        });
+        const architectures = distinctArchitectures(g.instanceTypes);
+        if (architectures.length > 1) issue(["cluster", "nodeGroups", i, "instanceTypes"], `instance types of one architecture, as a node group runs one AMI (got ${architectures.join("; ")})`);
+        if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`);
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
             issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
                 `min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}`);
@@ -276,6 +308,9 @@ export const stackConfigSchema = z.strictObject({
             if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`, ["network.availabilityZones"]);
         });
     });
+    if (c.cluster.bastion.enabled && !findInstanceType(c.cluster.bastion.instanceType)) {
+        issue(["cluster", "bastion", "instanceType"], `a current EC2 instance type; nearest: ${nearestInstanceTypes(c.cluster.bastion.instanceType).join(", ")}`);
+    }
     if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
         issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
     }
@@ -336,6 +371,25 @@ export type SecurityConfig = StackConfig["security"];
 export type BackupConfig = StackConfig["backup"];
 export type OperationsConfig = StackConfig["operations"];
 export type CostAssumptions = StackConfig["costAssumptions"];
+
+/** The architectures of known instance types, each with its types: "amd64: t3a.medium; arm64: t4g.medium". */
+function distinctArchitectures(instanceTypes: readonly string[]): string[] {
+    const byArchitecture = new Map<string, string[]>();
+    for (const type of instanceTypes) {
+        const architecture = findInstanceType(type)?.architecture;
+        if (architecture) byArchitecture.set(architecture, [...(byArchitecture.get(architecture) ?? []), type]);
+    }
+    return [...byArchitecture].map(([architecture, types]) => `${architecture}: ${types.join(", ")}`);
+}
+
+function isTimeZone(zone: string): boolean {
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+    } catch {
+        return false;
+    }
+}
 
 /** Compares two "1.x" Kubernetes minor versions. */
 export function compareMinor(a: string, b: string): number {

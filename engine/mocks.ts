@@ -74,6 +74,7 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
         };
     },
     "aws:eks/nodeGroup:NodeGroup": (n, i, c) => ({ id: `${i.clusterName}:${i.nodeGroupName ?? n}`, state: { arn: arn(c, "eks", `nodegroup/${i.clusterName}/${i.nodeGroupName ?? n}/${hexId(n, 8)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${i.nodeGroupName ?? n}-${hexId(n, 8)}` }] }] } }),
+    "aws:autoscaling/schedule:Schedule": (n, i, c) => ({ id: i.scheduledActionName ?? n, state: { arn: arn(c, "autoscaling", `scheduledUpdateGroupAction:${hexId(n, 36)}:autoScalingGroupName/${i.autoscalingGroupName}:scheduledActionName/${i.scheduledActionName ?? n}`) } }),
     "aws:eks/addon:Addon": (n, i, c) => ({ id: `${i.clusterName}:${i.addonName}`, state: { arn: arn(c, "eks", `addon/${i.clusterName}/${i.addonName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessEntry:AccessEntry": (n, i, c) => ({ id: `${i.clusterName}:${i.principalArn}`, state: { accessEntryArn: arn(c, "eks", `access-entry/${i.clusterName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (n, i) => ({ id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: {} }),

@@ -8,7 +8,8 @@ import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
 import { releaseChart } from "../components/helm/workloads";
 import { clusterSummaries } from "./cluster";
-import { CostEstimate, isExtendedSupport } from "./cost";
+import { findInstanceType } from "../lib/instance-types";
+import { CostEstimate, isExtendedSupport, runningHours } from "./cost";
 import { CapacityReport } from "./fit";
 import { PodCount } from "./pods";
 import { distinct, nodeGroups, NodeGroupView, ofType, subnetsById, TYPES } from "./resources";
@@ -183,7 +184,8 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "SSM Session Manager", nist: "IA-5, AU-2", source: "resources: Instance, LaunchTemplate, VpcEndpoint", read: shellAccess },
     ]),
     ...section("Compute", [
-        { decision: "Instance Type", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => list(g.instanceTypes)) },
+        { decision: "Instance Type", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => `${list(g.instanceTypes)} (${findInstanceType(g.instanceTypes[0])?.architecture ?? "unknown architecture"}, ${g.capacityType === "SPOT" ? "Spot" : "on demand"})`) },
+        { decision: "Node Working Hours", nist: "-", source: "resources: autoscaling Schedule", read: (r) => perGroup(r, (g) => runningHours(g, { hoursPerMonth: 730 }).schedule ?? "always on") },
         { decision: "Node Count", nist: "CP-10", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.desired) },
         { decision: "Node Min Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.min) },
         { decision: "Node Max Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.max) },

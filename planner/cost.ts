@@ -5,10 +5,11 @@
  */
 import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";
 import { PlannedResource } from "../engine/types";
-import { formatUsd, plural } from "./format";
-import { instanceHourlyPrice, monthly, PriceTable } from "./pricing";
+import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
+import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
+import { instanceHourlyPrice, PriceTable } from "./pricing";
 import { sum } from "./pods";
-import { BUCKET_TYPES, distinct, nodeGroups, ofType, TYPES } from "./resources";
+import { BUCKET_TYPES, distinct, nodeGroups, NodeGroupView, ofType, TYPES } from "./resources";
 import { volumeClaims, VolumeClaim } from "./volumes";
 
 /** One factor of a line's quantity: 3 gateways, 730 h, 100 GB. The unit is singular; it is pluralised when shown. */
@@ -17,7 +18,7 @@ export interface Factor {
     readonly unit: string;
 }
 
-export type CostCategory = "control plane" | "compute" | "network" | "storage" | "security" | "logging";
+export type CostCategory = "control plane" | "compute" | "database" | "network" | "storage" | "security" | "logging";
 
 /** One priced item: quantity (the product of its factors) x unit price = monthly. */
 export interface CostLine {
@@ -90,34 +91,88 @@ function controlPlaneLines(input: CostInput, table: PriceTable): CostLine[] {
     });
 }
 
-/** Each node group at its desired size, with what its min and max would cost; plus its root volumes. */
+/** Hours in a week, which the billing month (730 h) holds 730 / 168 times. */
+const HOURS_PER_WEEK = 168;
+
+/** When a group's nodes run: all month, or the working hours its scheduled actions declare. */
+export interface RunningHours {
+    readonly perMonth: number;
+    /** Set when scheduled actions limit the hours: "60 h a week: MON-FRI 08:00-20:00 America/New_York". */
+    readonly schedule?: string;
+}
+
+const clock = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
+
+/**
+ * A group's running hours from its scheduled actions: the action that sets a desired capacity
+ * above zero starts the nodes, the one that sets zero stops them. Throws for actions it cannot
+ * read as working hours, rather than pricing a month the nodes might not run.
+ */
+export function runningHours(group: NodeGroupView, table: Pick<PriceTable, "hoursPerMonth">): RunningHours {
+    if (group.schedules.length === 0) return { perMonth: table.hoursPerMonth };
+    const start = group.schedules.find((s) => Number(s.inputs.desiredCapacity) > 0);
+    const stop = group.schedules.find((s) => Number(s.inputs.desiredCapacity) === 0);
+    const startAt = start && parseRecurrence(String(start.inputs.recurrence));
+    const stopAt = stop && parseRecurrence(String(stop.inputs.recurrence));
+    const weekly = startAt && stopAt ? weeklyRunningHours(startAt, stopAt) : undefined;
+    if (!startAt || weekly === undefined) {
+        throw new Error(`Node group ${group.name}: its scheduled actions (${group.schedules.map((s) => `${s.name} "${s.inputs.recurrence}"`).join(", ")}) are not a daily start and stop on the same days; the estimate cannot tell its running hours`);
+    }
+    const days = startAt.days.map((d) => WEEKDAYS[d]).join(",");
+    return {
+        perMonth: (weekly * table.hoursPerMonth) / HOURS_PER_WEEK,
+        schedule: `${formatQuantity(weekly)} h a week: ${days} ${clock(startAt.minuteOfDay)}-${clock(stopAt!.minuteOfDay)} ${start!.inputs.timeZone ?? "UTC"}`,
+    };
+}
+
+/** The hourly price a group pays per node: on demand, or on demand less the assumed Spot discount. */
+function nodeHourlyPrice(group: NodeGroupView, instanceType: string, input: CostInput, table: PriceTable): { price: number; detail: string; assumption?: string } {
+    const onDemand = instanceHourlyPrice(table, instanceType);
+    if (group.capacityType !== "SPOT") return { price: onDemand, detail: `${instanceType}, on demand` };
+    const { spotDiscountPercent, spotDiscountAsOf } = input.assumptions;
+    return {
+        // Rounded to a millionth of a dollar so the price prints as the list does, not as float noise.
+        price: Math.round(onDemand * (100 - spotDiscountPercent) * 1e4) / 1e6,
+        detail: `${instanceType}, Spot: ${spotDiscountPercent}% below ${formatPrice(onDemand)}/h on demand`,
+        assumption: `costAssumptions.spotDiscountPercent = ${spotDiscountPercent} (as of ${spotDiscountAsOf}; Spot prices move with spare capacity)`,
+    };
+}
+
+/**
+ * Each node group at its desired size for the hours it runs, with what its min and max would
+ * cost; plus its root volumes, which exist only while their nodes do.
+ */
 function nodeGroupLines(input: CostInput, table: PriceTable): CostLine[] {
     return nodeGroups(input.resources).flatMap((group) => {
         // A mixed group is priced as its first type, the one the capacity plan sizes nodes as.
         const instanceType = group.instanceTypes[0];
-        const hourly = instanceHourlyPrice(table, instanceType);
-        const at = (nodes: number) => formatUsd(nodes * monthly(hourly, table));
+        const { price, detail, assumption } = nodeHourlyPrice(group, instanceType, input, table);
+        const hours = runningHours(group, table);
+        const at = (nodes: number) => formatUsd(nodes * price * hours.perMonth);
+        const others = group.instanceTypes.length > 1 ? `; priced as ${instanceType}, the first of ${group.instanceTypes.join(", ")}` : "";
         const lines = [line({
             id: `node-group:${group.name}`,
             category: "compute",
             item: `Node group ${group.name}`,
-            detail: `${instanceType}, on demand`,
-            factors: [{ value: group.desired, unit: "node" }, { value: table.hoursPerMonth, unit: "h" }],
-            unitPrice: hourly,
+            detail,
+            factors: [{ value: group.desired, unit: "node" }, { value: hours.perMonth, unit: "h" }],
+            unitPrice: price,
             priceUnit: "h",
-            note: `desired size; min ${group.min} = ${at(group.min)}, max ${group.max} = ${at(group.max)}`,
+            ...(assumption ? { assumption } : {}),
+            note: `desired size; min ${group.min} = ${at(group.min)}, max ${group.max} = ${at(group.max)}${hours.schedule ? `; runs ${hours.schedule} (scheduled actions)` : ""}${others}`,
         })];
         if (group.rootVolume) {
             const { sizeGb, volumeType } = group.rootVolume;
+            const share = hours.perMonth / table.hoursPerMonth;
             lines.push(line({
                 id: `node-group-volumes:${group.name}`,
                 category: "storage",
                 item: `EBS root volumes, node group ${group.name}`,
                 detail: volumeType,
-                factors: [{ value: group.desired, unit: "node" }, { value: sizeGb, unit: "GB" }],
+                factors: [{ value: group.desired, unit: "node" }, { value: sizeGb, unit: "GB" }, ...(share < 1 ? [{ value: share, unit: "month" }] : [])],
                 unitPrice: ebsPrice(table, volumeType),
                 priceUnit: "GB-month",
-                note: "from the launch template; follows the node count",
+                note: `from the launch template; follows the node count${share < 1 ? " and is deleted with each node outside its running hours" : ""}`,
             }));
         }
         return lines;
@@ -164,8 +219,11 @@ function instanceLines(input: CostInput, table: PriceTable): CostLine[] {
     });
 }
 
+/** The usage assumptions measured in GB. */
+type GbAssumption = "natGatewayGbPerMonth" | "s3GbPerMonth" | "logIngestionGbPerMonth" | "interfaceEndpointGbPerMonth";
+
 /** A line per GB of a usage assumption, which it states: "costAssumptions.s3GbPerMonth = 300". */
-function usageLine(input: CostInput, key: keyof CostAssumptions, spec: Omit<LineSpec, "factors" | "assumption">, context = ""): CostLine {
+function usageLine(input: CostInput, key: GbAssumption, spec: Omit<LineSpec, "factors" | "assumption">, context = ""): CostLine {
     const gb = input.assumptions[key];
     return line({ ...spec, factors: [{ value: gb, unit: "GB" }], assumption: `costAssumptions.${key} = ${gb}${context}` });
 }

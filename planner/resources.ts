@@ -18,6 +18,8 @@ export const TYPES = {
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     eksCluster: "aws:eks/cluster:Cluster",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
+    rdsInstance: "aws:rds/instance:Instance",
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     iamRole: "aws:iam/role:Role",
@@ -48,11 +50,16 @@ export interface NodeGroupView {
     readonly rootVolume?: { readonly sizeGb: number; readonly volumeType: string };
     /** Whether the launch template gives each node a public IPv4 address. */
     readonly publicIpv4: boolean;
+    /** ON_DEMAND (EKS's default when unset) or SPOT. */
+    readonly capacityType: string;
+    /** The scheduled actions on the group's Auto Scaling group (working hours), in declared order. */
+    readonly schedules: readonly PlannedResource[];
 }
 
 /** Every node group with its launch template resolved (by the template id the group names). */
 export function nodeGroups(resources: readonly PlannedResource[]): NodeGroupView[] {
     const templates = ofType(resources, TYPES.launchTemplate);
+    const schedules = ofType(resources, TYPES.autoscalingSchedule);
     return ofType(resources, TYPES.nodeGroup).map((resource) => {
         const inputs = resource.inputs;
         const template = templates.find((t) => t.outputs.id !== undefined && t.outputs.id === inputs.launchTemplate?.id);
@@ -72,6 +79,8 @@ export function nodeGroups(resources: readonly PlannedResource[]): NodeGroupView
             ...(rootVolume ? { rootVolume } : {}),
             // The provider takes this boolean as a string in launch templates.
             publicIpv4: (template?.inputs.networkInterfaces ?? []).some((ni: any) => String(ni.associatePublicIpAddress) === "true"),
+            capacityType: String(inputs.capacityType ?? "ON_DEMAND"),
+            schedules: schedules.filter((s) => (resource.outputs.resources ?? []).some((r: any) => (r.autoscalingGroups ?? []).some((g: any) => g.name === s.inputs.autoscalingGroupName))),
         };
     });
 }

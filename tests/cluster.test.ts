@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { bastionAmiParameter } from "../components/cluster/bastion";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
 import { nodeGroupsByZone } from "../lib/zonal";
@@ -91,7 +92,7 @@ describe("EKS cluster", () => {
                 }
             });
 
-            it("sizes node groups from config, prod's as one group per zone", async () => {
+            it("sizes node groups from config, prod's as one group per zone, the AMI following the architecture and the capacity type as chosen", async () => {
                 const run = await stack(name);
                 const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
                 const expected = name === "prod"
@@ -99,7 +100,9 @@ describe("EKS cluster", () => {
                     : [{ minSize: 0, desiredSize: 2, maxSize: 3 }];
                 expect(groups.map((g) => g.inputs.scalingConfig)).to.deep.equal(expected);
                 for (const group of groups) {
-                    expect(group.inputs.instanceTypes).to.deep.equal([name === "prod" ? "t3a.xlarge" : "t3a.medium"]);
+                    expect([group.inputs.instanceTypes, group.inputs.amiType, group.inputs.capacityType]).to.deep.equal(name === "prod"
+                        ? [["t4g.xlarge"], "AL2023_ARM_64_STANDARD", "ON_DEMAND"]
+                        : [["t3a.medium", "t3.medium", "c5a.large", "c6a.large"], "AL2023_x86_64_STANDARD", "SPOT"]);
                     expect(group.inputs.tags["k8s.io/cluster-autoscaler/enabled"]).to.equal("true");
                     expect(group.inputs.tags[`k8s.io/cluster-autoscaler/${run.config.cluster.name}`]).to.equal("owned");
                 }
@@ -112,7 +115,7 @@ describe("EKS cluster", () => {
                     expect(template.inputs.blockDeviceMappings[0].ebs).to.deep.include({
                         encrypted: "true",
                         kmsKeyId: ebsKey.outputs.arn,
-                        volumeSize: name === "prod" ? 100 : 50,
+                        volumeSize: name === "prod" ? 40 : 20,
                         volumeType: name === "prod" ? "gp3" : "gp2",
                     });
                     expect(template.inputs.metadataOptions.httpTokens).to.equal("required");
@@ -123,6 +126,21 @@ describe("EKS cluster", () => {
                     expect(tagged).to.include.members(["instance", "volume"]);
                     for (const spec of template.inputs.tagSpecifications) expect(spec.tags).to.include.keys("Project", "Environment", "Owner", "CostCenter");
                 }
+            });
+
+            it(name === "dev" ? "scales the nodes to zero outside working hours through scheduled actions on the group's Auto Scaling group" : "runs the nodes around the clock", async () => {
+                const run = await stack(name);
+                const group = single(run, "aws:eks/nodeGroup:NodeGroup");
+                const actions = ofType(run, "aws:autoscaling/schedule:Schedule").map((a) => a.inputs);
+                if (name === "prod") {
+                    expect(actions).to.deep.equal([]);
+                    return;
+                }
+                const autoscalingGroupName = group.outputs.resources[0].autoscalingGroups[0].name;
+                expect(actions).to.deep.equal([
+                    { scheduledActionName: "general-start", autoscalingGroupName, recurrence: "0 8 * * 1,2,3,4,5", timeZone: "America/New_York", minSize: 0, maxSize: 3, desiredCapacity: 2 },
+                    { scheduledActionName: "general-stop", autoscalingGroupName, recurrence: "0 20 * * 1,2,3,4,5", timeZone: "America/New_York", minSize: 0, maxSize: 0, desiredCapacity: 0 },
+                ]);
             });
 
             it("sets the kubelet's max pods to what the CNI mode provides", async () => {
@@ -184,14 +202,14 @@ describe("EKS cluster", () => {
     }
 
     describe("bastion", () => {
-        it("prod: an SSM-only t3a.medium in a private subnet with IMDSv2 and an encrypted root volume", async () => {
+        it("prod: an SSM-only Graviton t4g.micro on the arm64 AMI in a private subnet with IMDSv2 and an encrypted 8 GB root volume", async () => {
             const run = await stack("prod");
             const bastion = single(run, "aws:ec2/instance:Instance");
-            expect(bastion.inputs.instanceType).to.equal("t3a.medium");
+            expect(bastion.inputs.instanceType).to.equal("t4g.micro");
             expect(bastion.inputs.keyName).to.equal(undefined);
             expect(bastion.inputs.associatePublicIpAddress).to.equal(false);
             expect(bastion.inputs.metadataOptions.httpTokens).to.equal("required");
-            expect(bastion.inputs.rootBlockDevice).to.deep.include({ encrypted: true });
+            expect(bastion.inputs.rootBlockDevice).to.deep.include({ encrypted: true, volumeType: "gp3", volumeSize: 8 });
             const subnet = ofType(run, "aws:ec2/subnet:Subnet").find((s) => s.outputs.id === bastion.inputs.subnetId)!;
             expect(subnet.inputs.tags.Tier).to.equal("private");
             const sg = ofType(run, "aws:ec2/securityGroup:SecurityGroup").find((s) => bastion.inputs.vpcSecurityGroupIds.includes(s.outputs.id))!;
@@ -203,6 +221,14 @@ describe("EKS cluster", () => {
 
         it("dev: none", async () => {
             expect(ofType(await stack("dev"), "aws:ec2/instance:Instance")).to.have.length(0);
+        });
+
+        it("boots the AL2023 AMI of its type's architecture", () => {
+            expect(["t4g.micro", "t3a.medium", "m7g.large"].map(bastionAmiParameter)).to.deep.equal([
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+            ]);
         });
     });
 

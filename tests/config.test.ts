@@ -188,6 +188,38 @@ describe("stack config", () => {
             expect(problems(message)).to.deep.equal(['cluster.nodeGroups[0]: got min 4, desired 3, max 10 in node group "general"; allowed: sizes with minSize <= desiredSize <= maxSize']);
         });
 
+        it("an instance type that is not a current EC2 type, naming its key and the nearest real names", () => {
+            const message = rejection("dev", (c) => { c.cluster.nodeGroups[0].instanceTypes[1] = "m5.larg"; });
+            expect(message).to.equal('Invalid stack config:\n  - cluster.nodeGroups[0].instanceTypes[1]: got "m5.larg"; allowed: a current EC2 instance type; nearest: m5.large, m5.xlarge, m5n.large');
+            expect(rejection("prod", (c) => { c.cluster.bastion.instanceType = "t4g.mikro"; })).to.include('cluster.bastion.instanceType: got "t4g.mikro"').and.include("nearest: t4g.micro");
+        });
+
+        it("an instance type whose pod capacity cannot be planned", () => {
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].instanceTypes = ["hpc7a.12xlarge"]; })).to.include("cluster.nodeGroups[0].instanceTypes[0]").and.include("known network interfaces");
+        });
+
+        it("a node group mixing architectures, which one AMI cannot boot", () => {
+            const message = rejection("dev", (c) => { c.cluster.nodeGroups[0].instanceTypes = ["t3a.medium", "t4g.medium", "t3.medium"]; });
+            expect(message).to.include("cluster.nodeGroups[0].instanceTypes: got").and.include("one architecture").and.include("amd64: t3a.medium, t3.medium; arm64: t4g.medium");
+        });
+
+        it("a capacity type EKS does not have", () => {
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].capacityType = "spot"; })).to.include('cluster.nodeGroups[0].capacityType: got "spot"; allowed: one of ON_DEMAND, SPOT');
+        });
+
+        it("working hours that are not a daytime window in a real time zone", () => {
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.timeZone = "Mars/Olympus"; })).to.include("cluster.nodeGroups[0].schedule.timeZone").and.include("IANA time zone");
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.days = ["MON", "MON"]; })).to.include("cluster.nodeGroups[0].schedule.days").and.include("distinct days");
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.days = ["MONDAY"]; })).to.include("cluster.nodeGroups[0].schedule.days[0]").and.include("one of SUN, MON");
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.start = "8:00"; })).to.include("cluster.nodeGroups[0].schedule.start").and.include("08:00");
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.stop = "07:00"; })).to.include('cluster.nodeGroups[0].schedule.stop: got "07:00"; allowed: a time after schedule.start (08:00) on the same day');
+        });
+
+        it("a Spot discount without the month it was read", () => {
+            expect(rejection("dev", (c) => { c.costAssumptions.spotDiscountAsOf = "recently"; })).to.include("costAssumptions.spotDiscountAsOf").and.include("such as 2026-11");
+            expect(rejection("dev", (c) => { c.costAssumptions.spotDiscountPercent = 95; })).to.include("costAssumptions.spotDiscountPercent");
+        });
+
         it("several problems at once, each on its own line", () => {
             const message = rejection("dev", (c) => { c.network.vpcCidr = "nope"; c.cluster.nodeGroups[0].diskSizeGb = 1; });
             expect(message.split("\n").filter((l) => l.startsWith("  - "))).to.have.length.greaterThan(1);

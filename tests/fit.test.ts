@@ -56,7 +56,7 @@ describe("will it fit", () => {
             error = e;
         }
         expect(error).to.be.instanceOf(ConfigError);
-        expect((error as Error).message).to.include("cluster.nodeGroups: got general: max 1 x t3a.xlarge").and.include("raise maxSize");
+        expect((error as Error).message).to.include("cluster.nodeGroups: got general: max 1 x t4g.xlarge").and.include("raise maxSize");
     });
 
     it("without prefix delegation, dev's custom networking leaves 12 slots a node, fewer than dev's pods", async () => {
@@ -73,7 +73,7 @@ describe("will it fit", () => {
     it("maps node groups to pools with custom networking and the stack's prefix delegation", async () => {
         const { config } = await stack("prod");
         // One pool per zone, as EKS gets one node group per zone: 3 desired and 10 at most, split 4 + 3 + 3.
-        const pool = (zone: string, max: number) => ({ name: `general-${zone}`, instanceTypes: ["t3a.xlarge"], desired: 1, min: 1, max, customNetworking: true, prefixDelegation: true });
+        const pool = (zone: string, max: number) => ({ name: `general-${zone}`, instanceTypes: ["t4g.xlarge"], desired: 1, min: 1, max, customNetworking: true, prefixDelegation: true });
         expect(nodePools(config.cluster)).to.deep.equal([pool("us-east-1a", 4), pool("us-east-1b", 3), pool("us-east-1c", 3)]);
     });
 

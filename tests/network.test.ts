@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { cidrContains, cidrsOverlap, isValidCidr } from "../lib/cidr";
 import { StackRun } from "../engine/run";
-import { ofType, providerOf, single, stack } from "./support/stacks";
+import { ofType, providerOf, single, stack, stackWith } from "./support/stacks";
 
 const MANDATORY_TAGS = ["Project", "Environment", "Owner", "CostCenter"];
 
@@ -14,7 +14,7 @@ function effectiveTags(run: StackRun, resource: { provider?: string; inputs: Rec
 
 const expected = {
     dev: { zones: 2, nat: 1, eip: 1, interfaceEndpoints: 0, flowLogRetention: 30 },
-    prod: { zones: 3, nat: 3, eip: 3, interfaceEndpoints: 10, flowLogRetention: 365 },
+    prod: { zones: 3, nat: 3, eip: 3, interfaceEndpoints: 0, flowLogRetention: 365 },
 };
 
 for (const name of ["dev", "prod"] as const) {
@@ -142,3 +142,15 @@ for (const name of ["dev", "prod"] as const) {
         });
     });
 }
+
+describe("network interface endpoints (a costed choice)", () => {
+    it("creates each chosen service as a private-DNS interface endpoint with a network interface in every zone", async () => {
+        const run = await stackWith("prod", (c) => { c.network.interfaceEndpoints = ["ecr.api", "ecr.dkr", "sts"]; });
+        const interfaces = ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((x) => x.inputs.vpcEndpointType === "Interface");
+        expect(interfaces.map((x) => [x.inputs.serviceName, x.inputs.privateDnsEnabled, x.inputs.subnetIds.length])).to.deep.equal([
+            ["com.amazonaws.us-east-1.ecr.api", true, 3],
+            ["com.amazonaws.us-east-1.ecr.dkr", true, 3],
+            ["com.amazonaws.us-east-1.sts", true, 3],
+        ]);
+    });
+});

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { compareStacks, DECISIONS } from "../planner/compare";
@@ -36,11 +37,50 @@ describe("planner cost estimate", () => {
         expect(nat.monthly).to.be.closeTo(98.55, 1e-9);
     });
 
-    it("prices dev's node group at 2 x t3a.medium = 2 x $0.0376 x 730 = $54.896, and states min and max", async () => {
+    it("prices dev's Spot node group for its working hours: 2 x 260.71 h x ($0.0376 less 60%) = $7.84", async () => {
         const nodes = lineOf(estimate(await stack("dev")), "node-group:general");
-        expect(nodes.monthly).to.be.closeTo(54.896, 1e-9);
-        expect(nodes.detail).to.contain("t3a.medium");
-        expect(nodes.note).to.contain("min 0 = $0.00").and.contain("max 3 = $82.34");
+        const hours = (60 * 730) / 168;
+        expect(nodes).to.deep.equal({
+            id: "node-group:general",
+            category: "compute",
+            item: "Node group general",
+            detail: "t3a.medium, Spot: 60% below $0.0376/h on demand",
+            factors: [{ value: 2, unit: "node" }, { value: hours, unit: "h" }],
+            unitPrice: 0.01504,
+            priceUnit: "h",
+            assumption: "costAssumptions.spotDiscountPercent = 60 (as of 2026-11; Spot prices move with spare capacity)",
+            note: "desired size; min 0 = $0.00, max 3 = $11.76; runs 60 h a week: MON,TUE,WED,THU,FRI 08:00-20:00 America/New_York (scheduled actions); priced as t3a.medium, the first of t3a.medium, t3.medium, c5a.large, c6a.large",
+            monthly: 2 * hours * 0.01504,
+        });
+        expect(nodes.monthly).to.be.closeTo(7.8423, 1e-4);
+    });
+
+    it("follows the Spot assumption and the schedule: no discount and no schedule is the on-demand month", async () => {
+        const cost = estimate(await stackWith("dev", (c) => { c.costAssumptions.spotDiscountPercent = 0; delete c.cluster.nodeGroups[0].schedule; }));
+        expect(lineOf(cost, "node-group:general").monthly).to.be.closeTo(2 * 0.0376 * 730, 1e-9);
+        expect(lineOf(cost, "node-group-volumes:general").factors).to.deep.equal([{ value: 2, unit: "node" }, { value: 20, unit: "GB" }]);
+        const onDemand = estimate(await stackWith("dev", (c) => { c.cluster.nodeGroups[0].capacityType = "ON_DEMAND"; }));
+        expect(lineOf(onDemand, "node-group:general")).to.include({ unitPrice: 0.0376, detail: "t3a.medium, on demand" }).and.not.have.property("assumption");
+    });
+
+    it("prices any current instance type at its list price: m5.large $0.096, m7g.large $0.0816", async () => {
+        for (const [type, price] of [["m5.large", 0.096], ["m7g.large", 0.0816]] as const) {
+            const run = await stackWith("dev", (c) => { Object.assign(c.cluster.nodeGroups[0], { instanceTypes: [type], capacityType: "ON_DEMAND" }); delete c.cluster.nodeGroups[0].schedule; });
+            const nodes = lineOf(estimate(run), "node-group:general");
+            expect(nodes, type).to.include({ unitPrice: price, detail: `${type}, on demand` });
+            expect(nodes.monthly, type).to.be.closeTo(2 * 730 * price, 1e-9);
+        }
+    });
+
+    it("refuses to guess the running hours of scheduled actions it cannot read as working hours", () => {
+        const group = { ...resource("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["t3a.medium"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }), outputs: { id: "ng", resources: [{ autoscalingGroups: [{ name: "asg-1" }] }] } };
+        const action = (name: string, recurrence: string, desiredCapacity: number) => resource("aws:autoscaling/schedule:Schedule", name, { autoscalingGroupName: "asg-1", recurrence, desiredCapacity, timeZone: "Etc/UTC" });
+        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
+        const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions }, table);
+        expect(lineOf(cost("0 9 * * 1-5", "0 17 * * 1-5"), "node-group:general".replace("general", "ng")).factors[1].value).to.be.closeTo((40 * 730) / 168, 1e-9);
+        expect(() => cost("0 9 * * 1-5", "0 17 * * 1-4")).to.throw(/Node group ng: its scheduled actions .*"0 9 \* \* 1-5".*cannot tell its running hours/);
+        expect(() => cost("0 9 1 * *", "0 17 1 * *")).to.throw(/cannot tell its running hours/);
+        expect(() => cost("0 17 * * 1-5", "0 9 * * 1-5")).to.throw(/cannot tell its running hours/);
     });
 
     it("prices the control plane at standard support, $0.10 x 730 = $73, in both stacks", async () => {
@@ -52,15 +92,17 @@ describe("planner cost estimate", () => {
     it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
         const cost = estimateCost({
             resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
-            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0 },
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
         }, table);
         expect(cost.lines).to.have.length(1);
         expect(cost.lines[0].detail).to.contain("extended support");
         expect(cost.lines[0].monthly).to.be.closeTo(438, 1e-9);
     });
 
-    it("prices prod's interface endpoints per endpoint per AZ: 10 x 3 x $0.01 x 730 = $219", async () => {
-        expect(lineOf(estimate(await stack("prod")), "interface-endpoint-hours").monthly).to.be.closeTo(219, 1e-9);
+    it("prices interface endpoints per endpoint per AZ when prod chooses them: 10 x 3 x $0.01 x 730 = $219", async () => {
+        expect(estimate(await stack("prod")).lines.some((l) => l.id.startsWith("interface-endpoint"))).to.equal(false);
+        const run = await stackWith("prod", (c) => { c.network.interfaceEndpoints = [...INTERFACE_ENDPOINT_SERVICES]; });
+        expect(lineOf(estimate(run), "interface-endpoint-hours").monthly).to.be.closeTo(219, 1e-9);
     });
 
     it("charges every Elastic IP as a public IPv4 address, and nothing for the bastion", async () => {
@@ -71,16 +113,17 @@ describe("planner cost estimate", () => {
         expect(ipv4.monthly).to.be.closeTo(3 * 0.005 * 730, 1e-9);
     });
 
-    it("prices root volumes from the launch template: dev 2 x 50 GB gp2 = $10, prod 3 x 100 GB gp3 = $24", async () => {
-        const volumes = (lines: readonly { id: string; monthly: number }[]) => lines.filter((l) => l.id.startsWith("node-group-volumes:")).reduce((total, l) => total + l.monthly, 0);
-        expect(volumes(estimate(await stack("dev")).lines)).to.be.closeTo(10, 1e-9);
+    it("prices root volumes from the launch template for the hours their nodes exist: dev 2 x 20 GB gp2 x 60/168, prod 3 x 40 GB gp3", async () => {
+        const dev = lineOf(estimate(await stack("dev")), "node-group-volumes:general");
+        expect(dev.factors).to.deep.equal([{ value: 2, unit: "node" }, { value: 20, unit: "GB" }, { value: 60 / 168, unit: "month" }]);
+        expect(dev.monthly).to.be.closeTo(2 * 20 * 0.1 * (60 / 168), 1e-9);
         // One group per zone in prod: three lines of one node each.
-        expect(estimate(await stack("prod")).lines.filter((l) => l.id.startsWith("node-group-volumes:")).map((l) => l.monthly)).to.deep.equal([8, 8, 8]);
+        expect(estimate(await stack("prod")).lines.filter((l) => l.id.startsWith("node-group-volumes:")).map((l) => l.monthly)).to.deep.equal([3.2, 3.2, 3.2]);
     });
 
     it("prices the bastion and its root volume in prod only", async () => {
         const prod = estimate(await stack("prod"));
-        expect(prod.lines.filter((l) => l.id.startsWith("instance:")).map((l) => l.monthly)).to.deep.equal([0.0376 * 730]);
+        expect(prod.lines.filter((l) => l.id.startsWith("instance")).map((l) => [l.detail, l.monthly])).to.deep.equal([["t4g.micro, on demand", 0.0084 * 730], ["gp3", 8 * 0.08]]);
         expect(estimate(await stack("dev")).lines.some((l) => l.id.startsWith("instance"))).to.equal(false);
     });
 
@@ -107,6 +150,7 @@ describe("planner cost estimate", () => {
 
     it("derives lines from the resources: prod overridden to 2 zones has 2 NAT gateways and 20 endpoint-AZs", async () => {
         const run = await stackWith("prod", (c) => {
+            c.network.interfaceEndpoints = [...INTERFACE_ENDPOINT_SERVICES];
             c.network.availabilityZones = ["us-east-1a", "us-east-1b"];
             c.cluster.nodeGroups[0].availabilityZones = ["us-east-1a", "us-east-1b"];
             c.observability.mimir.ingesterZones = 2;
@@ -136,13 +180,13 @@ describe("planner inventory", () => {
         expect(stackLevel?.types.map((t) => t.type)).to.deep.equal(["pulumi:providers:aws"]);
     });
 
-    it("counts prod's network by type: 9 subnets, 3 NAT gateways, 11 endpoints", async () => {
+    it("counts prod's network by type: 9 subnets, 3 NAT gateways, 1 (gateway) endpoint", async () => {
         const inventory = buildInventory((await stack("prod")).resources);
         const network = inventory.byComponent.find((c) => c.component.startsWith("platform:network:Network "));
         const count = (type: string) => network?.types.find((t) => t.type === type)?.count;
         expect(count("aws:ec2/subnet:Subnet")).to.equal(9);
         expect(count("aws:ec2/natGateway:NatGateway")).to.equal(3);
-        expect(count("aws:ec2/vpcEndpoint:VpcEndpoint")).to.equal(11);
+        expect(count("aws:ec2/vpcEndpoint:VpcEndpoint")).to.equal(1);
     });
 
     it("files a nested component's resources under its top-level ancestor (the bastion under the cluster)", async () => {
@@ -230,9 +274,10 @@ describe("planner comparison and reports", () => {
         expect(row("Private EKS Endpoint").values[1]).to.equal("private only");
         expect(row("Private EKS Endpoint").values[0]).to.match(/^public \(203\.0\.113\.0\/24\)/);
         expect(row("Bastion Host").values[0]).to.equal("none");
-        expect(row("Instance Type").values).to.deep.equal(["t3a.medium", "t3a.xlarge"]);
+        expect(row("Instance Type").values).to.deep.equal(["t3a.medium, t3.medium, c5a.large, c6a.large (amd64, Spot)", "t4g.xlarge (arm64, on demand)"]);
+        expect(row("Node Working Hours").values).to.deep.equal(["60 h a week: MON,TUE,WED,THU,FRI 08:00-20:00 America/New_York", "always on"]);
         expect([row("Node Count"), row("Node Min Size"), row("Node Max Size")].map((r) => r.values)).to.deep.equal([["2", "3 (1 + 1 + 1)"], ["0", "3 (1 + 1 + 1)"], ["3", "10 (4 + 3 + 3)"]]);
-        expect(row("Disk Size").values).to.deep.equal(["50 GB gp2", "100 GB gp3"]);
+        expect(row("Disk Size").values).to.deep.equal(["20 GB gp2", "40 GB gp3"]);
         expect(row("Multi-AZ Nodes").values).to.deep.equal(["1 (us-east-1a)", "3 (us-east-1a, us-east-1b, us-east-1c), one node group per zone"]);
         expect(row("Mimir").values[0]).to.equal("off");
         expect(row("Mimir Ingesters").values).to.deep.equal(["- (Mimir off)", "3 zones"]);
@@ -245,7 +290,7 @@ describe("planner comparison and reports", () => {
         expect(comparison.costTotal.values).to.deep.equal([plans[0].cost.total, plans[1].cost.total]);
         expect(comparison.cost.reduce((t, r) => t + r.delta, 0)).to.be.closeTo(comparison.costTotal.delta, 1e-9);
         expect(comparison.cost.find((r) => r.id === "nat-gateway-hours")?.values).to.deep.equal([0.045 * 730, 3 * 0.045 * 730]);
-        expect(comparison.cost.find((r) => r.id === "interface-endpoint-hours")?.values[0]).to.equal(0);
+        expect(comparison.cost.find((r) => r.id === "instance:Bastion")?.values).to.deep.equal([0, 0.0084 * 730]);
         expect(comparison.podTotal.delta).to.equal(plans[1].pods.total - plans[0].pods.total);
         expect(comparison.pods.reduce((t, r) => t + r.delta, 0)).to.equal(comparison.podTotal.delta);
     });

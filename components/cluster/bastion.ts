@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../../config/schema";
+import { Architecture, findInstanceType } from "../../lib/instance-types";
 import { sortedJson } from "../../lib/json";
 import { serviceTrustPolicy } from "../../lib/trust";
 import { sortedTags } from "../provider";
@@ -66,8 +67,20 @@ export function sessionLogPolicy(logGroupArn: string): string {
 /** The bastion.ami value that takes the newest image at creation and ignores newer ones. */
 export const LATEST_AT_CREATION = "latest-at-creation";
 
-/** The latest Amazon Linux 2023 AMI, as AWS publishes it in SSM. */
-const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** The latest Amazon Linux 2023 AMI for each architecture, as AWS publishes it in SSM. */
+const AL2023_AMI_PARAMETERS: Readonly<Record<Architecture, string>> = {
+    amd64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+};
+/** The AL2023 AMI's own root snapshot size: the host keeps nothing but the SSM agent's logs. */
+const ROOT_VOLUME_GB = 8;
+
+/** The AMI parameter for an instance type's architecture (a Graviton bastion boots the arm64 AMI). */
+export function bastionAmiParameter(instanceType: string): string {
+    const facts = findInstanceType(instanceType);
+    if (!facts) throw new Error(`Unknown instance type "${instanceType}" for the bastion`);
+    return AL2023_AMI_PARAMETERS[facts.architecture];
+}
 
 /**
  * An emergency-access host reached only through SSM Session Manager (AC-2, AU-2, IA-5): no key
@@ -110,14 +123,14 @@ export class Bastion extends pulumi.ComponentResource {
         }, { parent: this });
         const latest = args.ami === LATEST_AT_CREATION;
         const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: latest ? aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value : args.ami,
+            ami: latest ? aws.ssm.getParameterOutput({ name: bastionAmiParameter(args.instanceType) }, { parent: this }).value : args.ami,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [sg.id],
             iamInstanceProfile: profile.name,
             associatePublicIpAddress: false,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            rootBlockDevice: { encrypted: true, kmsKeyId: args.ebsKmsKeyArn, volumeType: "gp3", volumeSize: 20, deleteOnTermination: true },
+            rootBlockDevice: { encrypted: true, kmsKeyId: args.ebsKmsKeyArn, volumeType: "gp3", volumeSize: ROOT_VOLUME_GB, deleteOnTermination: true },
             tags: { Name: `${args.clusterName}-bastion` },
             volumeTags: sortedTags({ ...args.tags, Name: `${args.clusterName}-bastion` }),
         }, { parent: this, ...(latest ? { ignoreChanges: ["ami"] } : {}) });

@@ -14,7 +14,7 @@ import { Bastion } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
-import { createNodeLaunchTemplate } from "./nodes";
+import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType } from "./nodes";
 import { nodeGroupNamePrefix, nodeGroupsByZone } from "../../lib/zonal";
 import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 
@@ -217,14 +217,14 @@ export class Cluster extends pulumi.ComponentResource {
                 tags: args.tags,
                 clusterName: config.name,
             }, child);
-            return new aws.eks.NodeGroup(`${name}-${group.name}`, {
+            const nodeGroup = new aws.eks.NodeGroup(`${name}-${group.name}`, {
                 clusterName: cluster.name,
                 nodeGroupNamePrefix: nodeGroupNamePrefix(config.name, group.name),
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
                 instanceTypes: group.instanceTypes,
-                amiType: "AL2023_x86_64_STANDARD",
-                capacityType: "ON_DEMAND",
+                amiType: nodeAmiType(group),
+                capacityType: group.capacityType,
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
                 updateConfig: { maxUnavailable: 1 },
                 launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
@@ -238,6 +238,8 @@ export class Cluster extends pulumi.ComponentResource {
                 // The autoscaler owns the running size; Pulumi owns min and max.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });
+            createNodeSchedule(`${name}-${group.name}`, group, nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name), child);
+            return nodeGroup;
         });
 
         const ebsCsiRole = irsa("ebs-csi", "ebs-csi-controller-sa", {

@@ -2,7 +2,46 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupConfig, Tags } from "../../config/schema";
 import { maxPods } from "../../lib/capacity";
+import { Architecture, findInstanceType } from "../../lib/instance-types";
+import { workingHoursCrons } from "../../lib/schedule";
 import { sortedTags } from "../provider";
+
+/** The EKS-optimised AL2023 AMI type for each architecture. */
+const AMI_TYPES: Readonly<Record<Architecture, string>> = { amd64: "AL2023_x86_64_STANDARD", arm64: "AL2023_ARM_64_STANDARD" };
+
+/** The architecture of a group's instance types (the config schema has checked they share one). */
+export function nodeArchitecture(group: Pick<NodeGroupConfig, "instanceTypes">): Architecture {
+    const facts = findInstanceType(group.instanceTypes[0]);
+    if (!facts) throw new Error(`Unknown instance type "${group.instanceTypes[0]}"`);
+    return facts.architecture;
+}
+
+/** The AMI type follows the architecture: a Graviton group boots the arm64 AMI. */
+export function nodeAmiType(group: Pick<NodeGroupConfig, "instanceTypes">): string {
+    return AMI_TYPES[nodeArchitecture(group)];
+}
+
+/**
+ * Working hours for a node group: two scheduled actions on its Auto Scaling group, one that
+ * restores the configured sizes at `start` and one that scales to zero at `stop`, in the
+ * schedule's time zone. Outside the hours min and max are 0 too, so nothing scales the nodes back.
+ */
+export function createNodeSchedule(name: string, group: NodeGroupConfig, autoscalingGroupName: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.autoscaling.Schedule[] {
+    if (!group.schedule) return [];
+    const crons = workingHoursCrons(group.schedule);
+    const action = (suffix: string, recurrence: string, sizes: { minSize: number; maxSize: number; desiredCapacity: number }) =>
+        new aws.autoscaling.Schedule(`${name}-${suffix}`, {
+            scheduledActionName: `${group.name}-${suffix}`,
+            autoscalingGroupName,
+            recurrence,
+            timeZone: group.schedule!.timeZone,
+            ...sizes,
+        }, opts);
+    return [
+        action("start", crons.start, { minSize: group.minSize, maxSize: group.maxSize, desiredCapacity: group.desiredSize }),
+        action("stop", crons.stop, { minSize: 0, maxSize: 0, desiredCapacity: 0 }),
+    ];
+}
 
 /** Pod slots per node under custom networking, with or without prefix delegation. */
 export function nodeMaxPods(group: Pick<NodeGroupConfig, "instanceTypes">, prefixDelegation: boolean): number {

@@ -8,6 +8,7 @@ import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../lib/subnets";
 import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
+import { imagesBlocking, PINNED_IMAGES } from "../lib/images";
 import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { WEEKDAYS } from "../lib/schedule";
 
@@ -296,6 +297,10 @@ export const stackConfigSchema = z.strictObject({
         });
         const architectures = distinctArchitectures(g.instanceTypes);
         if (architectures.length > 1) issue(["cluster", "nodeGroups", i, "instanceTypes"], `instance types of one architecture, as a node group runs one AMI (got ${architectures.join("; ")})`);
+        if (findInstanceType(g.instanceTypes[0])?.architecture === "arm64") {
+            const blocking = imagesBlocking("arm64", PLATFORM_INSTALLS);
+            if (blocking.length > 0) issue(["cluster", "nodeGroups", i, "instanceTypes"], `amd64 instance types: arm64 nodes need every image the platform runs published for linux/arm64, and ${blocking.join("; ")}`);
+        }
         if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`);
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
             issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
@@ -371,6 +376,14 @@ export type SecurityConfig = StackConfig["security"];
 export type BackupConfig = StackConfig["backup"];
 export type OperationsConfig = StackConfig["operations"];
 export type CostAssumptions = StackConfig["costAssumptions"];
+
+/**
+ * What the platform installs, as the image table keys it: the EKS add-ons and every pinned chart
+ * (a test keeps the table's keys in step with the chart catalog). All of them, not only those a
+ * stack turns on, so that turning a component on later cannot put an image without arm64 on
+ * arm64 nodes.
+ */
+const PLATFORM_INSTALLS: readonly string[] = Object.keys(PINNED_IMAGES);
 
 /** The architectures of known instance types, each with its types: "amd64: t3a.medium; arm64: t4g.medium". */
 function distinctArchitectures(instanceTypes: readonly string[]): string[] {

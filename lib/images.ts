@@ -1,0 +1,40 @@
+/**
+ * The container images the platform runs, by chart@version, with the platforms each tag is
+ * published for (data/images.json, which says where each fact comes from). A node group of one
+ * architecture can run the platform only if every image is published for it: an image without the
+ * platform, or a chart the table does not list, refuses the group rather than leaving pods in
+ * ImagePullBackOff ("no matching manifest") on its nodes.
+ */
+import table from "./data/images.json";
+import { Architecture } from "./instance-types";
+
+export interface PinnedImage {
+    /** Registry, repository and tag as rendered. */
+    readonly image: string;
+    /** OCI platforms the tag is published for: "linux/amd64", "linux/arm64". Empty when unknown. */
+    readonly platforms: readonly string[];
+    /** Where the platforms can be checked. */
+    readonly source: string;
+    /** What upstream states that the platforms rest on. */
+    readonly basis: string;
+}
+
+/** chart@version (or eks-add-ons) to the images it runs. */
+export type ImageTable = Readonly<Record<string, readonly PinnedImage[]>>;
+
+export const PINNED_IMAGES: ImageTable = table.charts;
+
+/**
+ * Why the images of `installs` (chart@version keys) cannot all run on `architecture`, one line per
+ * problem: a chart the table does not list, or an image not published for the platform. Empty
+ * when they all can.
+ */
+export function imagesBlocking(architecture: Architecture, installs: readonly string[], images: ImageTable = PINNED_IMAGES): string[] {
+    const platform = `linux/${architecture}`;
+    return installs.flatMap((install) => {
+        if (!Object.hasOwn(images, install)) return [`${install}: its images are not in lib/data/images.json`];
+        return images[install]
+            .filter((i) => !i.platforms.includes(platform))
+            .map((i) => `${install}: ${i.image} is published for ${i.platforms.length > 0 ? i.platforms.join(", ") : "unknown platforms"}`);
+    });
+}

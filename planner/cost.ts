@@ -18,7 +18,7 @@ export interface Factor {
     readonly unit: string;
 }
 
-export type CostCategory = "control plane" | "compute" | "database" | "network" | "storage" | "security" | "logging";
+export type CostCategory = "control plane" | "compute" | "network" | "storage" | "security" | "logging";
 
 /** One priced item: quantity (the product of its factors) x unit price = monthly. */
 export interface CostLine {
@@ -246,8 +246,21 @@ function natLines(input: CostInput, table: PriceTable): CostLine[] {
             item: "NAT gateway data processed",
             unitPrice: table.natGateway.perGbProcessed,
             priceUnit: "GB",
+            note: endpointBreakEven(input, table),
         }),
     ];
+}
+
+/**
+ * When an interface endpoint would pay for itself: it costs its hours in every zone and moves its
+ * service's traffic from NAT's per-GB price to its own, lower one.
+ */
+function endpointBreakEven(input: CostInput, table: PriceTable): string {
+    const zones = distinct(ofType(input.resources, TYPES.subnet).map((s) => String(s.inputs.availabilityZone))).length;
+    const perEndpoint = zones * table.vpcEndpoints.interfacePerHourPerAz * table.hoursPerMonth;
+    const savedPerGb = table.natGateway.perGbProcessed - table.vpcEndpoints.interfacePerGbProcessed;
+    if (savedPerGb <= 0) return `an interface endpoint (${formatUsd(perEndpoint)} a month in ${plural(zones, "zone")}) never pays for itself at these prices`;
+    return `an interface endpoint costs ${formatUsd(perEndpoint)} a month in ${plural(zones, "zone")} and pays for itself above ${formatQuantity(Math.ceil(perEndpoint / savedPerGb))} GB a month of its service's traffic`;
 }
 
 /**
@@ -397,7 +410,6 @@ function logLines(input: CostInput, table: PriceTable): CostLine[] {
 /** The price keys of the EBS volume types the table prices. */
 const EBS_PRICE_KEYS: Readonly<Record<string, keyof PriceTable["ebs"]>> = { gp2: "gp2PerGbMonth", gp3: "gp3PerGbMonth" };
 
-/** The EBS price of a volume type; throws for a type the table does not price. */
 const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 /** RDS for PostgreSQL: the instance hours and its gp3 storage, both at the Multi-AZ price where a standby runs. */
@@ -434,6 +446,7 @@ export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
     });
 }
 
+/** The EBS price of a volume type; throws for a type the table does not price. */
 function ebsPrice(table: PriceTable, volumeType: string): number {
     if (!Object.hasOwn(EBS_PRICE_KEYS, volumeType)) {
         throw new Error(`No EBS price for volume type "${volumeType}" in the ${table.region} list (as of ${table.asOf}); priced types: ${Object.keys(EBS_PRICE_KEYS).join(", ")}`);

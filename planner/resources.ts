@@ -19,7 +19,6 @@ export const TYPES = {
     eksCluster: "aws:eks/cluster:Cluster",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
     autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
-    rdsInstance: "aws:rds/instance:Instance",
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     iamRole: "aws:iam/role:Role",

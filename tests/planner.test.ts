@@ -161,6 +161,11 @@ describe("planner cost estimate", () => {
         expect(lineOf(cost, "public-ipv4").factors[0].value).to.equal(2);
     });
 
+    it("says beside the NAT data when an interface endpoint would pay for itself: 3 x $0.01 x 730 / ($0.045 - $0.01) = 626 GB", async () => {
+        expect(lineOf(estimate(await stack("prod")), "nat-gateway-data").note).to.equal("an interface endpoint costs $21.90 a month in 3 zones and pays for itself above 626 GB a month of its service's traffic");
+        expect(lineOf(estimate(await stack("dev")), "nat-gateway-data").note).to.equal("an interface endpoint costs $14.60 a month in 2 zones and pays for itself above 418 GB a month of its service's traffic");
+    });
+
     it("fails with the type named when an instance type has no price", async () => {
         const run = await stack("dev");
         const noMedium = loadPriceTable();

@@ -10,6 +10,7 @@ import { ConfigError } from "../config/load";
 import { RunOptions, runStack } from "../engine/run";
 import { StackFileError } from "../engine/stack-file";
 import { compareStacks } from "./compare";
+import { compareManaged, renderManagedComparison } from "./managed";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
 import { loadPriceTable } from "./pricing";
@@ -17,6 +18,7 @@ import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
        npm run plan -- --compare <a> <b> [--markdown <file>] [--json] [--sarif <file>]
+       npm run plan -- --compare-managed [--json]
 
 Runs the Pulumi program offline (mocks, no AWS account, no Pulumi CLI) and prints what a stack
 creates (inventory, pods), what it costs a month, and what the NIST 800-53 policy pack says of it.
@@ -24,6 +26,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
   --stack <name>       the stack to plan (Pulumi.<name>.yaml); default dev
   --compare <a> <b>    two stacks side by side: a row per dev-vs-prod decision, cost and pod deltas
   --markdown <file>    with --compare: also write the comparison as Markdown to <file>
+  --compare-managed    the spec's three-way cost: the AWS-managed alternative (CloudWatch Container
+                       Insights, Logs, X-Ray, dashboards, alarms) next to self-managed prod and dev
   --json               print everything machine-readable, every resource with its inputs
   --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
   --help               print this help
@@ -40,6 +44,7 @@ export interface CliArgs {
     readonly help: boolean;
     readonly stack: string;
     readonly compare?: readonly [string, string];
+    readonly compareManaged?: boolean;
     readonly markdown?: string;
     readonly sarif?: string;
     readonly json: boolean;
@@ -56,6 +61,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     let sarif: string | undefined;
     let json = false;
     let help = false;
+    let compareManaged = false;
     const valueOf = (i: number, flag: string): string => {
         const value = argv[i];
         if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -77,12 +83,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
                 i += 2;
                 break;
             }
+            case "--compare-managed": compareManaged = true; break;
             default: throw new UsageError(`unknown argument "${arg}"`);
         }
     }
     if (stack !== undefined && compare) throw new UsageError("--stack and --compare do not go together");
     if (markdown !== undefined && !compare) throw new UsageError("--markdown needs --compare");
-    return { help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}) };
+    if (compareManaged && (stack !== undefined || compare || sarif !== undefined)) throw new UsageError("--compare-managed compares prod and dev; it takes no --stack, --compare or --sarif");
+    return {
+        help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(compareManaged ? { compareManaged } : {}),
+        ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}),
+    };
 }
 
 /** Where main writes; tests capture it. */
@@ -133,6 +144,15 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     let current = args.stack;
     try {
         const table = loadPriceTable();
+        if (args.compareManaged) {
+            current = "prod";
+            const prod = await planStack("prod", table, runOptions);
+            current = "dev";
+            const dev = await planStack("dev", table, runOptions);
+            const managed = compareManaged({ plan: prod.plan, config: prod.run.config }, { plan: dev.plan }, table);
+            io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, table));
+            return EXIT_OK;
+        }
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, table, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);

@@ -47,6 +47,8 @@ export interface CostEstimate {
     readonly currency: string;
     readonly region: string;
     readonly pricesAsOf: string;
+    /** The EC2 on-demand prices' own date (they come with the instance facts). */
+    readonly ec2PricesAsOf: string;
     readonly hoursPerMonth: number;
     readonly lines: readonly CostLine[];
     /** The sum of the lines' monthly figures. */
@@ -473,6 +475,7 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         currency: table.currency,
         region: table.region,
         pricesAsOf: table.asOf,
+        ec2PricesAsOf: table.ec2PricesAsOf,
         hoursPerMonth: table.hoursPerMonth,
         lines,
         total: sum(lines.map((l) => l.monthly)),

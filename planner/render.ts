@@ -42,7 +42,7 @@ function lineNotes(line: CostLine): string[] {
 }
 
 function costHeading(cost: CostEstimate): string {
-    return `${cost.region} list prices as of ${cost.pricesAsOf}, ${cost.currency}, ${cost.hoursPerMonth} h a month`;
+    return `${cost.region} list prices as of ${cost.pricesAsOf} (EC2 on demand as of ${cost.ec2PricesAsOf}), ${cost.currency}, ${cost.hoursPerMonth} h a month`;
 }
 
 function clustersText(plan: StackPlan): string[] {

@@ -1,19 +1,100 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
-import { stack } from "./support/stacks";
+import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
+import { PlannedResource } from "../engine/types";
+import { compareStacks } from "../planner/compare";
+import { CostLine, estimateCost } from "../planner/cost";
+import { compareManaged } from "../planner/managed";
+import { planRun, StackPlan } from "../planner/plan";
+import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
+import { renderComparisonMarkdown } from "../planner/render";
+import { stack, stackWith } from "./support/stacks";
+import { StackRun } from "../engine/run";
 
-const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+const root = path.join(__dirname, "..");
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const usd = (n: number) => `$${n.toFixed(2)}`;
+const table = loadPriceTable();
 
 describe("README figures", () => {
-    it("quote the totals, pods and capacity the planner computes today", async () => {
-        const [dev, prod] = [planRun(await stack("dev"), loadPriceTable()), planRun(await stack("prod"), loadPriceTable())];
+    let runs: { dev: StackRun; prod: StackRun };
+    let dev: StackPlan;
+    let prod: StackPlan;
+    before(async () => {
+        runs = { dev: await stack("dev"), prod: await stack("prod") };
+        [dev, prod] = [planRun(runs.dev, table), planRun(runs.prod, table)];
+    });
+    const sum = (plan: StackPlan, ...prefixes: string[]) => plan.cost.lines.filter((l: CostLine) => prefixes.some((p) => l.id.startsWith(p))).reduce((t, l) => t + l.monthly, 0);
+
+    it("quote the totals, pods and capacity the planner computes today", () => {
         expect(readme).to.include(`| **Total** | **${usd(dev.cost.total)}** | **${usd(prod.cost.total)}** |`);
         expect(readme).to.include(`| **Total** | **${dev.pods.total}** | **${prod.pods.total}** | |`);
         expect(readme).to.include(`| pod slots used | ${dev.capacity.pods.requested} of ${dev.capacity.pods.allocatable} | ${prod.capacity.pods.requested} of ${prod.capacity.pods.allocatable} |`);
+        expect(prod.cost.total).to.be.below(593);
+        expect(dev.cost.total).to.be.at.most(150);
+    });
+
+    it("quote each row of the cost table as computed", () => {
+        // A zero is written $0 in the table.
+        const cell = (n: number) => (n === 0 ? "$0" : usd(n));
+        const row = (label: string, devValue: number, prodValue: number) => {
+            const line = readme.split("\n").find((l) => l.startsWith(`| ${label} |`)) ?? "";
+            const [, devCell, prodCell] = line.split(" | ");
+            expect([devCell?.split(" (")[0], prodCell?.split(" (")[0]], label).to.deep.equal([cell(devValue), cell(prodValue)]);
+        };
+        row("EKS control plane", sum(dev, "eks-control-plane"), sum(prod, "eks-control-plane"));
+        row("Nodes", sum(dev, "node-group:"), sum(prod, "node-group:"));
+        row("Node root volumes", sum(dev, "node-group-volumes:"), sum(prod, "node-group-volumes:"));
+        row("Bastion and its volume", sum(dev, "instance"), sum(prod, "instance"));
+        row("NAT gateways and their data", sum(dev, "nat-gateway"), sum(prod, "nat-gateway"));
+        row("Public IPv4 (each NAT's EIP)", sum(dev, "public-ipv4"), sum(prod, "public-ipv4"));
+        row("Interface VPC endpoints", sum(dev, "interface-endpoint"), sum(prod, "interface-endpoint"));
+        row("Persistent volumes in chart values", sum(dev, "pvc:"), sum(prod, "pvc:"));
+        row("S3", sum(dev, "s3"), sum(prod, "s3"));
+        row("KMS keys", sum(dev, "kms"), sum(prod, "kms"));
+        row("CloudWatch Logs (flow and control-plane logs)", sum(dev, "logs-"), sum(prod, "logs-"));
+    });
+
+    it("quote the levers' figures: endpoints, Grafana's database, Graviton, Spot hours and the dev/prod ratio", async () => {
+        const withEndpoints = planRun(await stackWith("prod", (c) => { c.network.interfaceEndpoints = [...INTERFACE_ENDPOINT_SERVICES]; }), table);
+        const endpointsAll = sum(withEndpoints, "interface-endpoint");
+        expect(withEndpoints.cost.total - prod.cost.total).to.be.closeTo(endpointsAll, 1e-9);
+        expect(readme).to.include(`all ten together cost ${usd(endpointsAll)} a month in prod`).and.include(`all ten would add ${usd(endpointsAll)}`);
+        const oneEndpoint = 3 * table.vpcEndpoints.interfacePerHourPerAz * 730;
+        const breakEven = Math.ceil(oneEndpoint / (table.natGateway.perGbProcessed - table.vpcEndpoints.interfacePerGbProcessed));
+        expect(readme).to.include(`One endpoint\n  costs ${usd(oneEndpoint)} a month in prod's 3 zones and pays for itself above ${breakEven} GB a month`);
+
+        const db: PlannedResource = {
+            type: "aws:rds/instance:Instance", name: "grafana-db", urn: "urn:pulumi:prod::p::aws:rds/instance:Instance::grafana-db", custom: true, dependencies: [], protect: true,
+            inputs: { engine: "postgres", instanceClass: "db.t4g.micro", multiAz: true, allocatedStorage: 20, storageType: "gp3" }, outputs: {},
+        };
+        const dbCost = estimateCost({ resources: [db], assumptions: runs.prod.config.costAssumptions }, table).total;
+        const withDb = estimateCost({ resources: [...runs.prod.resources, db], assumptions: runs.prod.config.costAssumptions }, table).total;
+        expect(withDb).to.be.below(593);
+        expect(readme).to.include(`20 GB of gp3 adds ${usd(dbCost)}, which puts prod at ${usd(withDb)}, under the spec's $593`);
+
+        const saving = Math.round((1 - instanceHourlyPrice(table, "t4g.xlarge") / instanceHourlyPrice(table, "t3a.xlarge")) * 100);
+        expect(readme).to.include(`t3a.xlarge's 4 vCPU and 16 GiB for ${saving}% less`);
+        expect(readme).to.include(`Two t3a.medium cost ${usd(2 * instanceHourlyPrice(table, "t3a.medium") * 730)} a month on demand`);
+        expect(readme).to.include(`${usd(sum(prod, "instance"))} a month. An SSM port-forward`);
+        expect(readme).to.include(`(${runs.dev.config.costAssumptions.spotDiscountPercent}%, as of ${runs.dev.config.costAssumptions.spotDiscountAsOf})`);
+        const share = Math.round((dev.cost.total / prod.cost.total) * 100);
+        expect(readme).to.include(`dev costs ${share}% of prod, a reduction of ${100 - share}%`);
+    });
+
+    it("quote the three-way comparison --compare-managed computes", () => {
+        const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
+        expect(readme).to.include(`| **Total per month** | **${usd(managed.totals[0])}** | **${usd(managed.totals[1])}** | **${usd(managed.totals[2])}** |`);
+        expect(readme).to.include(`fewest of prod's type that hold what stays (${managed.nodes.count} x ${managed.nodes.instanceType})`);
+    });
+
+    it("ship docs/dev-vs-prod.md as the planner generates it today", () => {
+        const comparison = compareStacks(
+            { ...runs.dev, stack: "dev", cost: dev.cost, pods: dev.pods, capacity: dev.capacity },
+            { ...runs.prod, stack: "prod", cost: prod.cost, pods: prod.pods, capacity: prod.capacity },
+        );
+        expect(fs.readFileSync(path.join(root, "docs", "dev-vs-prod.md"), "utf8")).to.equal(renderComparisonMarkdown(comparison, [dev, prod]));
     });
 
     it("gives the two quick-start commands", () => {

@@ -159,7 +159,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
         }
-        const sides = [];
+        const sides: Awaited<ReturnType<typeof planStack>>[] = [];
         for (const stack of args.compare) {
             current = stack;
             sides.push(await planStack(stack, table, runOptions, engine));
@@ -170,7 +170,10 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         if (args.sarif !== undefined) writeSarif(args.sarif, plans, io);
         if (args.markdown !== undefined) {
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
-            fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans));
+            // A dev and a prod stack also get the three-way comparison with the AWS-managed alternative.
+            const [prodSide, devSide] = ["prod", "dev"].map((env) => sides.find((side) => side.run.config.environment === env));
+            const managed = prodSide && devSide ? compareManaged({ plan: prodSide.plan, config: prodSide.run.config }, { plan: devSide.plan }, table) : undefined;
+            fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans, managed));
             // stderr, so that --json keeps stdout to the JSON document alone.
             io.stderr(`wrote ${args.markdown}\n`);
         }

@@ -9,7 +9,7 @@ import { CHARTS } from "../components/helm/catalog";
 import { releaseChart } from "../components/helm/workloads";
 import { clusterSummaries } from "./cluster";
 import { findInstanceType } from "../lib/instance-types";
-import { CostEstimate, isExtendedSupport, runningHours } from "./cost";
+import { CostEstimate, isExtendedSupport, workingHours } from "./cost";
 import { CapacityReport } from "./fit";
 import { PodCount } from "./pods";
 import { distinct, nodeGroups, NodeGroupView, ofType, subnetsById, TYPES } from "./resources";
@@ -185,7 +185,7 @@ export const DECISIONS: readonly Decision[] = [
     ]),
     ...section("Compute", [
         { decision: "Instance Type", nist: "-", source: "resources: NodeGroup", read: (r) => perGroup(r, (g) => `${list(g.instanceTypes)} (${findInstanceType(g.instanceTypes[0])?.architecture ?? "unknown architecture"}, ${g.capacityType === "SPOT" ? "Spot" : "on demand"})`) },
-        { decision: "Node Working Hours", nist: "-", source: "resources: autoscaling Schedule", read: (r) => perGroup(r, (g) => runningHours(g, { hoursPerMonth: 730 }).schedule ?? "always on") },
+        { decision: "Node Working Hours", nist: "-", source: "resources: autoscaling Schedule", read: (r) => perGroup(r, (g) => workingHours(g)?.description ?? "always on") },
         { decision: "Node Count", nist: "CP-10", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.desired) },
         { decision: "Node Min Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.min) },
         { decision: "Node Max Size", nist: "-", source: "resources: NodeGroup", read: (r) => nodesOverGroups(r, (g) => g.max) },

@@ -96,34 +96,35 @@ function controlPlaneLines(input: CostInput, table: PriceTable): CostLine[] {
 /** Hours in a week, which the billing month (730 h) holds 730 / 168 times. */
 const HOURS_PER_WEEK = 168;
 
-/** When a group's nodes run: all month, or the working hours its scheduled actions declare. */
-export interface RunningHours {
-    readonly perMonth: number;
-    /** Set when scheduled actions limit the hours: "60 h a week: MON-FRI 08:00-20:00 America/New_York". */
-    readonly schedule?: string;
+/** The working hours a group's scheduled actions declare. */
+export interface WorkingHours {
+    readonly hoursPerWeek: number;
+    /** "60 h a week: MON,TUE,WED,THU,FRI 08:00-20:00 America/New_York". */
+    readonly description: string;
 }
 
 const clock = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
 
 /**
- * A group's running hours from its scheduled actions: the action that sets a desired capacity
- * above zero starts the nodes, the one that sets zero stops them. Throws for actions it cannot
- * read as working hours, rather than pricing a month the nodes might not run.
+ * A group's working hours from its scheduled actions, undefined when it has none (it runs all
+ * month): the action that sets a desired capacity above zero starts the nodes, the one that sets
+ * zero stops them. Throws for actions it cannot read as working hours, rather than pricing a month
+ * the nodes might not run.
  */
-export function runningHours(group: NodeGroupView, table: Pick<PriceTable, "hoursPerMonth">): RunningHours {
-    if (group.schedules.length === 0) return { perMonth: table.hoursPerMonth };
+export function workingHours(group: NodeGroupView): WorkingHours | undefined {
+    if (group.schedules.length === 0) return undefined;
     const start = group.schedules.find((s) => Number(s.inputs.desiredCapacity) > 0);
     const stop = group.schedules.find((s) => Number(s.inputs.desiredCapacity) === 0);
     const startAt = start && parseRecurrence(String(start.inputs.recurrence));
     const stopAt = stop && parseRecurrence(String(stop.inputs.recurrence));
     const weekly = startAt && stopAt ? weeklyRunningHours(startAt, stopAt) : undefined;
-    if (!startAt || weekly === undefined) {
+    if (!startAt || !stopAt || weekly === undefined) {
         throw new Error(`Node group ${group.name}: its scheduled actions (${group.schedules.map((s) => `${s.name} "${s.inputs.recurrence}"`).join(", ")}) are not a daily start and stop on the same days; the estimate cannot tell its running hours`);
     }
     const days = startAt.days.map((d) => WEEKDAYS[d]).join(",");
     return {
-        perMonth: (weekly * table.hoursPerMonth) / HOURS_PER_WEEK,
-        schedule: `${formatQuantity(weekly)} h a week: ${days} ${clock(startAt.minuteOfDay)}-${clock(stopAt!.minuteOfDay)} ${start!.inputs.timeZone ?? "UTC"}`,
+        hoursPerWeek: weekly,
+        description: `${formatQuantity(weekly)} h a week: ${days} ${clock(startAt.minuteOfDay)}-${clock(stopAt.minuteOfDay)} ${start!.inputs.timeZone ?? "UTC"}`,
     };
 }
 
@@ -149,23 +150,24 @@ function nodeGroupLines(input: CostInput, table: PriceTable): CostLine[] {
         // A mixed group is priced as its first type, the one the capacity plan sizes nodes as.
         const instanceType = group.instanceTypes[0];
         const { price, detail, assumption } = nodeHourlyPrice(group, instanceType, input, table);
-        const hours = runningHours(group, table);
-        const at = (nodes: number) => formatUsd(nodes * price * hours.perMonth);
+        const hours = workingHours(group);
+        const perMonth = hours ? (hours.hoursPerWeek * table.hoursPerMonth) / HOURS_PER_WEEK : table.hoursPerMonth;
+        const at = (nodes: number) => formatUsd(nodes * price * perMonth);
         const others = group.instanceTypes.length > 1 ? `; priced as ${instanceType}, the first of ${group.instanceTypes.join(", ")}` : "";
         const lines = [line({
             id: `node-group:${group.name}`,
             category: "compute",
             item: `Node group ${group.name}`,
             detail,
-            factors: [{ value: group.desired, unit: "node" }, { value: hours.perMonth, unit: "h" }],
+            factors: [{ value: group.desired, unit: "node" }, { value: perMonth, unit: "h" }],
             unitPrice: price,
             priceUnit: "h",
             ...(assumption ? { assumption } : {}),
-            note: `desired size; min ${group.min} = ${at(group.min)}, max ${group.max} = ${at(group.max)}${hours.schedule ? `; runs ${hours.schedule} (scheduled actions)` : ""}${others}`,
+            note: `desired size; min ${group.min} = ${at(group.min)}, max ${group.max} = ${at(group.max)}${hours ? `; runs ${hours.description} (scheduled actions)` : ""}${others}`,
         })];
         if (group.rootVolume) {
             const { sizeGb, volumeType } = group.rootVolume;
-            const share = hours.perMonth / table.hoursPerMonth;
+            const share = perMonth / table.hoursPerMonth;
             lines.push(line({
                 id: `node-group-volumes:${group.name}`,
                 category: "storage",

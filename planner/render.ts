@@ -7,6 +7,7 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
 import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
+import { ManagedComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
 import { waiverLines } from "./policy";
@@ -167,11 +168,28 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     return out.join("\n") + "\n";
 }
 
+/** The three-way section: the managed services with their assumptions, then the three columns. */
+function managedMarkdown(managed: ManagedComparison): string[] {
+    return [
+        "## The AWS-managed alternative (three-way)",
+        "",
+        `From \`npm run plan -- --compare-managed\`: the original decision table's Option B (AWS-managed) priced from unit prices and the usage assumptions (as of ${managed.assumptionsAsOf}) in \`planner/data/managed-alternative.json\`. It replaces ${managed.replaces.join(", ")}; nodes: ${managed.nodes.count} x ${managed.nodes.instanceType} (${managed.nodes.basis}).`,
+        "",
+        ...markdownTable(["Item", "AWS managed", "prod", "dev", "Note"], [
+            ...managed.rows.map((r) => [r.label, ...r.values.map(formatUsd), r.note ?? ""]),
+            ["**Total per month**", ...managed.totals.map((t) => `**${formatUsd(t)}**`), ""],
+        ]),
+        "",
+        ...markdownTable(["Managed service", "Assumption"], managed.lines.map((l) => [l.item, l.assumption ?? ""])),
+        "",
+    ];
+}
+
 /**
  * The comparison as a Markdown document (docs/decisions.md for dev and prod): a table per section
  * of decisions, each followed by where the platform departs from the original decision table and why.
  */
-export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[]): string {
+export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], managed?: ManagedComparison): string {
     const [a, b] = comparison.stacks;
     const out = [
         `# ${a} vs ${b}: every decision, and its value in each stack`,
@@ -195,5 +213,6 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push("## Capacity", "", "At each stack's desired node count; DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
+    if (managed) out.push(...managedMarkdown(managed));
     return out.join("\n");
 }

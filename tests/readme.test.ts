@@ -94,7 +94,8 @@ describe("README figures", () => {
             { ...runs.dev, stack: "dev", cost: dev.cost, pods: dev.pods, capacity: dev.capacity },
             { ...runs.prod, stack: "prod", cost: prod.cost, pods: prod.pods, capacity: prod.capacity },
         );
-        expect(fs.readFileSync(path.join(root, "docs", "dev-vs-prod.md"), "utf8")).to.equal(renderComparisonMarkdown(comparison, [dev, prod]));
+        const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
+        expect(fs.readFileSync(path.join(root, "docs", "dev-vs-prod.md"), "utf8")).to.equal(renderComparisonMarkdown(comparison, [dev, prod], managed));
     });
 
     it("gives the two quick-start commands", () => {

@@ -10,7 +10,7 @@ import { sortedTags } from "../provider";
 const AMI_TYPES: Readonly<Record<Architecture, string>> = { amd64: "AL2023_x86_64_STANDARD", arm64: "AL2023_ARM_64_STANDARD" };
 
 /** The architecture of a group's instance types (the config schema has checked they share one). */
-export function nodeArchitecture(group: Pick<NodeGroupConfig, "instanceTypes">): Architecture {
+function nodeArchitecture(group: Pick<NodeGroupConfig, "instanceTypes">): Architecture {
     const facts = findInstanceType(group.instanceTypes[0]);
     if (!facts) throw new Error(`Unknown instance type "${group.instanceTypes[0]}"`);
     return facts.architecture;

@@ -20,6 +20,7 @@ import { MeshAndScanning } from "./components/security";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
+import { nodeImageProblems } from "./components/cluster/nodes";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
 export function checkAvailabilityZones(configured: readonly string[], offered: readonly string[], region: string): void {
@@ -142,8 +143,10 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     // on any registration (they are still queued while this synchronous pass runs). A release Helm
     // cannot render stops here too, with the release, the chart and Helm's message.
     const declaredWorkloads = cluster.context.declaredWorkloads;
-    const shortfall = maxSizeShortfall(config.cluster, stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads);
-    if (shortfall) throw new ConfigError([shortfall]);
+    const workloads = stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads;
+    const images = workloads.flatMap((w) => [...w.initContainers, ...w.containers].map((c) => c.image));
+    const problems = [maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
+    if (problems.length > 0) throw new ConfigError(problems);
 
     const outputs = {
         vpcId: network.vpcId,

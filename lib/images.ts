@@ -38,3 +38,31 @@ export function imagesBlocking(architecture: Architecture, installs: readonly st
             .map((i) => `${install}: ${i.image} is published for ${i.platforms.length > 0 ? i.platforms.join(", ") : "unknown platforms"}`);
     });
 }
+
+/**
+ * One spelling per image, as a runtime resolves it: no digest, Docker Hub's host and `library/`
+ * made explicit, and an EKS add-on named without its version (AWS builds every version alike).
+ */
+export function canonicalImage(reference: string): string {
+    const addon = /^<EKS add-on ([^\s>]+)/.exec(reference);
+    if (addon) return `<EKS add-on ${addon[1]}>`;
+    const image = reference.split("@")[0];
+    const first = image.split("/")[0];
+    const hasHost = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+    if (hasHost) return first === "docker.io" && image.split("/").length === 2 ? `docker.io/library/${image.slice("docker.io/".length)}` : image;
+    return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
+}
+
+/**
+ * The rendered images that cannot run on `architecture`, one line each: an image the table does
+ * not list (its platforms are unknown) or one not published for the platform. Empty when all can.
+ */
+export function renderedImagesBlocking(architecture: Architecture, images: readonly string[], table: ImageTable = PINNED_IMAGES): string[] {
+    const platforms = new Map(Object.values(table).flat().map((i) => [canonicalImage(i.image), i.platforms]));
+    const platform = `linux/${architecture}`;
+    return [...new Set(images)].sort().flatMap((image) => {
+        const known = platforms.get(canonicalImage(image));
+        if (!known) return [`${image} is not in lib/data/images.json, so its platforms are unknown`];
+        return known.includes(platform) ? [] : [`${image} is published for ${known.length > 0 ? known.join(", ") : "unknown platforms"}`];
+    });
+}

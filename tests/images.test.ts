@@ -3,7 +3,10 @@ import * as path from "path";
 import { validateStackConfig } from "../config/load";
 import { CHARTS } from "../components/helm/catalog";
 import { readStackFile } from "../engine/stack-file";
-import { imagesBlocking, ImageTable, PINNED_IMAGES } from "../lib/images";
+import { nodeImageProblems } from "../components/cluster/nodes";
+import { canonicalImage, imagesBlocking, ImageTable, PINNED_IMAGES, renderedImagesBlocking } from "../lib/images";
+import { imageInventory } from "../planner/images";
+import { stack } from "./support/stacks";
 
 const INSTALLS = ["eks-add-ons", ...Object.values(CHARTS).map((c) => `${c.chart}@${c.version}`)];
 
@@ -13,8 +16,8 @@ function rawConfig(stack: "dev" | "prod"): Record<string, any> {
 }
 
 describe("pinned images and their platforms", () => {
-    it("list exactly the pinned charts (and the EKS add-ons), so a new pin or a version bump needs its images recorded", () => {
-        expect(Object.keys(PINNED_IMAGES).sort()).to.deep.equal([...INSTALLS].sort());
+    it("list every pinned chart (and the EKS add-ons), so a new pin or a version bump needs its images recorded", () => {
+        expect(INSTALLS.filter((install) => !Object.hasOwn(PINNED_IMAGES, install))).to.deep.equal([]);
     });
 
     it("give every image its platforms, where to check them and what they rest on", () => {
@@ -59,5 +62,34 @@ describe("pinned images and their platforms", () => {
             image.platforms = saved;
         }
         expect(validateStackConfig(rawConfig("prod")).environment).to.equal("prod");
+    });
+
+    it("spell an image one way, as a runtime resolves it", () => {
+        expect(["memcached:1.6.45-alpine", "docker.io/memcached:1.6.45-alpine", "docker.io/library/memcached:1.6.45-alpine"].map(canonicalImage)).to.deep.equal(Array(3).fill("docker.io/library/memcached:1.6.45-alpine"));
+        expect(canonicalImage("velero/velero-plugin-for-aws:v1.14.4")).to.equal("docker.io/velero/velero-plugin-for-aws:v1.14.4");
+        expect(canonicalImage("quay.io/kiali/kiali:v2.29.0@sha256:0123")).to.equal("quay.io/kiali/kiali:v2.29.0");
+        expect(canonicalImage("<EKS add-on coredns v1.12.4-eksbuild.1>")).to.equal("<EKS add-on coredns>");
+    });
+
+    it("cover every image the rendered releases of both stacks run, on both architectures", async () => {
+        for (const name of ["dev", "prod"] as const) {
+            const images = imageInventory((await stack(name)).resources).map((i) => i.image);
+            expect(images.length, name).to.be.greaterThan(10);
+            expect(renderedImagesBlocking("arm64", images), name).to.deep.equal([]);
+            expect(renderedImagesBlocking("amd64", images), name).to.deep.equal([]);
+        }
+    });
+
+    it("refuse, after rendering, a node group whose architecture a rendered image lacks or is unknown", () => {
+        const table: ImageTable = { "a@1": [{ image: "docker.io/x/two:2", platforms: ["linux/amd64"], source: "https://example.test", basis: "b" }] };
+        expect(renderedImagesBlocking("arm64", ["x/two:2", "ghcr.io/y/new:1", "x/two:2"], table)).to.deep.equal([
+            "ghcr.io/y/new:1 is not in lib/data/images.json, so its platforms are unknown",
+            "x/two:2 is published for linux/amd64",
+        ]);
+        const groups = (instanceTypes: string[]) => ({ nodeGroups: [{ instanceTypes }] as never });
+        expect(nodeImageProblems(groups(["t4g.xlarge"]), ["ghcr.io/y/new:1"])).to.deep.equal([
+            'cluster.nodeGroups[0].instanceTypes: got ["t4g.xlarge"] (arm64); allowed: types of an architecture every rendered image runs on, and ghcr.io/y/new:1 is not in lib/data/images.json, so its platforms are unknown',
+        ]);
+        expect(nodeImageProblems(groups(["t3a.xlarge"]), ["ghcr.io/y/new:1"])).to.deep.equal([]);
     });
 });

@@ -50,7 +50,7 @@ describe("README figures", () => {
         row("NAT gateways and their data", sum(dev, "nat-gateway"), sum(prod, "nat-gateway"));
         row("Public IPv4 (each NAT's EIP)", sum(dev, "public-ipv4"), sum(prod, "public-ipv4"));
         row("Interface VPC endpoints", sum(dev, "interface-endpoint"), sum(prod, "interface-endpoint"));
-        row("Persistent volumes in chart values", sum(dev, "pvc:"), sum(prod, "pvc:"));
+        row("Persistent volumes (the claims the rendered charts and operators make)", sum(dev, "pvc:"), sum(prod, "pvc:"));
         row("S3", sum(dev, "s3"), sum(prod, "s3"));
         row("KMS keys", sum(dev, "kms"), sum(prod, "kms"));
         row("CloudWatch Logs (flow and control-plane logs)", sum(dev, "logs-"), sum(prod, "logs-"));

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodeGroupConfig, Tags } from "../../config/schema";
+import { ClusterConfig, NodeGroupConfig, Tags } from "../../config/schema";
 import { maxPods } from "../../lib/capacity";
+import { renderedImagesBlocking } from "../../lib/images";
 import { Architecture, findInstanceType } from "../../lib/instance-types";
 import { workingHoursCrons } from "../../lib/schedule";
 import { sortedTags } from "../provider";
@@ -19,6 +20,23 @@ function nodeArchitecture(group: Pick<NodeGroupConfig, "instanceTypes">): Archit
 /** The AMI type follows the architecture: a Graviton group boots the arm64 AMI. */
 export function nodeAmiType(group: Pick<NodeGroupConfig, "instanceTypes">): string {
     return AMI_TYPES[nodeArchitecture(group)];
+}
+
+/**
+ * Why arm64 node groups cannot run the rendered images, one line per group: an image not published
+ * for arm64, or one whose platforms lib/data/images.json does not know, would never start on its
+ * nodes. The config schema checked the pinned table before any render; this checks what the
+ * renders really run. amd64 is the platform every image is built for first, so it is not checked.
+ */
+export function nodeImageProblems(cluster: Pick<ClusterConfig, "nodeGroups">, images: readonly string[]): string[] {
+    return cluster.nodeGroups.flatMap((group, i) => {
+        const architecture = nodeArchitecture(group);
+        if (architecture === "amd64") return [];
+        const blocking = renderedImagesBlocking(architecture, images);
+        return blocking.length === 0 ? [] : [
+            `cluster.nodeGroups[${i}].instanceTypes: got ${JSON.stringify(group.instanceTypes)} (${architecture}); allowed: types of an architecture every rendered image runs on, and ${blocking.join("; ")}`,
+        ];
+    });
 }
 
 /**

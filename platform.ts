@@ -139,7 +139,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     }, opts);
 
     // Every workload is declared by now: render the releases (synchronously, from the cache where
-    // unchanged) and refuse node groups that could never hold what they run, before the engine acts
+    // unchanged) and refuse node groups that could never hold what they run, or whose architecture a
+    // rendered image is not published for, before the engine acts
     // on any registration (they are still queued while this synchronous pass runs). A release Helm
     // cannot render stops here too, with the release, the chart and Helm's message.
     const declaredWorkloads = cluster.context.declaredWorkloads;

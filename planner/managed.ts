@@ -1,5 +1,5 @@
 /**
- * The spec's three-way comparison, computed: the AWS-managed alternative (its Option B: Container
+ * The original decision table's three-way comparison, computed: the AWS-managed alternative (its Option B: Container
  * Insights, CloudWatch Logs, X-Ray, CloudWatch dashboards and alarms instead of the self-managed
  * telemetry stack) next to self-managed prod and dev. The managed column is prod's own
  * infrastructure with the replaced components taken out (their pods, and so the nodes they need,
@@ -137,7 +137,7 @@ export function compareManaged(prod: { plan: StackPlan; config: StackConfig }, d
 /** The comparison as text: the managed lines with their arithmetic and assumptions, then the three columns. */
 export function renderManagedComparison(c: ManagedComparison, table: PriceTable): string {
     const out = [
-        `AWS-managed alternative (the spec's Option B), priced from ${table.region} list prices as of ${table.asOf}; usage assumptions as of ${c.assumptionsAsOf} (planner/data/managed-alternative.json), free tiers not applied`,
+        `AWS-managed alternative (the original decision table's Option B), priced from ${table.region} list prices as of ${table.asOf}; usage assumptions as of ${c.assumptionsAsOf} (planner/data/managed-alternative.json), free tiers not applied`,
         `  replaces: ${c.replaces.join(", ")}; nodes: ${c.nodes.count} x ${c.nodes.instanceType} (${c.nodes.basis})`,
     ];
     const width = Math.max(...c.lines.map((l) => l.item.length));

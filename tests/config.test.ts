@@ -190,7 +190,7 @@ describe("stack config", () => {
 
         it("an instance type that is not a current EC2 type, naming its key and the nearest real names", () => {
             const message = rejection("dev", (c) => { c.cluster.nodeGroups[0].instanceTypes[1] = "m5.larg"; });
-            expect(message).to.equal('Invalid stack config:\n  - cluster.nodeGroups[0].instanceTypes[1]: got "m5.larg"; allowed: a current EC2 instance type; nearest: m5.large, m5.xlarge, m5n.large');
+            expect(message).to.equal('Invalid stack config:\n  - cluster.nodeGroups[0].instanceTypes[1]: got "m5.larg" in node group "general"; allowed: a current EC2 instance type; nearest: m5.large, m5.xlarge, m5n.large');
             expect(rejection("prod", (c) => { c.cluster.bastion.instanceType = "t4g.mikro"; })).to.include('cluster.bastion.instanceType: got "t4g.mikro"').and.include("nearest: t4g.micro");
         });
 
@@ -204,7 +204,7 @@ describe("stack config", () => {
         });
 
         it("a capacity type EKS does not have", () => {
-            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].capacityType = "spot"; })).to.include('cluster.nodeGroups[0].capacityType: got "spot"; allowed: one of ON_DEMAND, SPOT');
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].capacityType = "spot"; })).to.include('cluster.nodeGroups[0].capacityType: got "spot" in node group "general"; allowed: one of ON_DEMAND, SPOT');
         });
 
         it("working hours that are not a daytime window in a real time zone", () => {
@@ -212,7 +212,7 @@ describe("stack config", () => {
             expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.days = ["MON", "MON"]; })).to.include("cluster.nodeGroups[0].schedule.days").and.include("distinct days");
             expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.days = ["MONDAY"]; })).to.include("cluster.nodeGroups[0].schedule.days[0]").and.include("one of SUN, MON");
             expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.start = "8:00"; })).to.include("cluster.nodeGroups[0].schedule.start").and.include("08:00");
-            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.stop = "07:00"; })).to.include('cluster.nodeGroups[0].schedule.stop: got "07:00"; allowed: a time after schedule.start (08:00) on the same day');
+            expect(rejection("dev", (c) => { c.cluster.nodeGroups[0].schedule.stop = "07:00"; })).to.include('cluster.nodeGroups[0].schedule.stop: got "07:00" in node group "general"; allowed: a time after schedule.start (08:00) on the same day');
         });
 
         it("a Spot discount without the month it was read", () => {

@@ -56,7 +56,7 @@ describe("pinned images and their platforms", () => {
         const saved = image.platforms;
         image.platforms = ["linux/amd64"];
         try {
-            expect(() => validateStackConfig(rawConfig("prod"))).to.throw(/cluster\.nodeGroups\[0\]\.instanceTypes: got \["t4g\.xlarge"\]; allowed: amd64 instance types: .*kubecost@3\.2\.1: icr\.io\/kubecost\/cost-model:3\.2\.1 is published for linux\/amd64/);
+            expect(() => validateStackConfig(rawConfig("prod"))).to.throw(/cluster\.nodeGroups\[0\]\.instanceTypes: got \["t4g\.xlarge"\] in node group "general"; allowed: amd64 instance types: .*kubecost@3\.2\.1: icr\.io\/kubecost\/cost-model:3\.2\.1 is published for linux\/amd64/);
             expect(validateStackConfig(rawConfig("dev")).environment).to.equal("dev");
         } finally {
             image.platforms = saved;

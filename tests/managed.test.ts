@@ -27,7 +27,7 @@ describe("the AWS-managed alternative (three-way comparison)", () => {
     it("prices each managed service from a unit price and a stated usage assumption", () => {
         const line = (id: string) => managed.lines.find((l) => l.id === id)!;
         expect(line("managed-logs-ingestion")).to.deep.include({ factors: [{ value: 150, unit: "GB" }], unitPrice: 0.5, priceUnit: "GB", monthly: 75 });
-        expect(line("managed-logs-ingestion").assumption).to.match(/^managed\.logIngestionGbPerMonth = 150 \(the spec puts/);
+        expect(line("managed-logs-ingestion").assumption).to.match(/^managed\.logIngestionGbPerMonth = 150 \(the original decision table puts/);
         // Prod keeps logs 90 days: 150 GB a month x 2,160 h / 730 h.
         expect(line("managed-logs-storage").monthly).to.be.closeTo(150 * (2160 / 730) * 0.03, 1e-9);
         expect(line("managed-xray-recorded").monthly).to.equal(10);

@@ -3,12 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { PlannedResource } from "../engine/types";
-import { compareStacks } from "../planner/compare";
 import { CostLine, estimateCost } from "../planner/cost";
 import { compareManaged } from "../planner/managed";
 import { planRun, StackPlan } from "../planner/plan";
 import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
-import { renderComparisonMarkdown } from "../planner/render";
 import { stack, stackWith } from "./support/stacks";
 import { StackRun } from "../engine/run";
 
@@ -72,7 +70,7 @@ describe("README figures", () => {
         const dbCost = estimateCost({ resources: [db], assumptions: runs.prod.config.costAssumptions }, table).total;
         const withDb = estimateCost({ resources: [...runs.prod.resources, db], assumptions: runs.prod.config.costAssumptions }, table).total;
         expect(withDb).to.be.below(593);
-        expect(readme).to.include(`20 GB of gp3 adds ${usd(dbCost)}, which puts prod at ${usd(withDb)}, under the spec's $593`);
+        expect(readme).to.include(`20 GB of gp3 adds ${usd(dbCost)}, which puts prod at ${usd(withDb)}, under the original table's $593`);
 
         const saving = Math.round((1 - instanceHourlyPrice(table, "t4g.xlarge") / instanceHourlyPrice(table, "t3a.xlarge")) * 100);
         expect(readme).to.include(`t3a.xlarge's 4 vCPU and 16 GiB for ${saving}% less`);
@@ -89,14 +87,6 @@ describe("README figures", () => {
         expect(readme).to.include(`fewest of prod's type that hold what stays (${managed.nodes.count} x ${managed.nodes.instanceType})`);
     });
 
-    it("ship docs/dev-vs-prod.md as the planner generates it today", () => {
-        const comparison = compareStacks(
-            { ...runs.dev, stack: "dev", cost: dev.cost, pods: dev.pods, capacity: dev.capacity },
-            { ...runs.prod, stack: "prod", cost: prod.cost, pods: prod.pods, capacity: prod.capacity },
-        );
-        const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
-        expect(fs.readFileSync(path.join(root, "docs", "dev-vs-prod.md"), "utf8")).to.equal(renderComparisonMarkdown(comparison, [dev, prod], managed));
-    });
 
     it("gives the two quick-start commands", () => {
         expect(readme).to.include("npm ci && npm run plan");

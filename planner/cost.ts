@@ -107,14 +107,16 @@ const clock = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).p
 
 /**
  * A group's working hours from its scheduled actions, undefined when it has none (it runs all
- * month): the action that sets a desired capacity above zero starts the nodes, the one that sets
- * zero stops them. Throws for actions it cannot read as working hours, rather than pricing a month
+ * month): the action that allows nodes (a maximum above zero) starts them, the one that caps the
+ * group at zero stops them. Throws for actions it cannot read as working hours, rather than pricing a month
  * the nodes might not run.
  */
 export function workingHours(group: NodeGroupView): WorkingHours | undefined {
     if (group.schedules.length === 0) return undefined;
-    const start = group.schedules.find((s) => Number(s.inputs.desiredCapacity) > 0);
-    const stop = group.schedules.find((s) => Number(s.inputs.desiredCapacity) === 0);
+    // The stop action caps the group at zero; the start action restores a maximum above it (its
+    // desired capacity may be 0 too, for a group that waits for the autoscaler).
+    const start = group.schedules.find((s) => Number(s.inputs.maxSize) > 0);
+    const stop = group.schedules.find((s) => Number(s.inputs.maxSize) === 0);
     const startAt = start && parseRecurrence(String(start.inputs.recurrence));
     const stopAt = stop && parseRecurrence(String(stop.inputs.recurrence));
     const weekly = startAt && stopAt ? weeklyRunningHours(startAt, stopAt) : undefined;

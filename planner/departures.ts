@@ -14,8 +14,16 @@ export const DEPARTURES: Readonly<Record<string, string>> = {
         "The original dev alternative used ordinary VPC subnets for pods. Dev keeps the non-routable pod subnets (see VPC CIDR Architecture); prefix delegation gives its small nodes 110 pod slots instead of 12.",
     "Private EKS Endpoint":
         "Where a stack keeps the public endpoint (dev), it is open only to the listed CIDRs and the private endpoint stays on; the config schema refuses 0.0.0.0/0.",
+    "Bastion Host":
+        "The original table put a t3a.medium bastion in prod. An SSM port-forward needs almost nothing, so prod runs a Graviton t4g.micro with an 8 GB volume for a fraction of the price; sessions are still logged by SSM and the host has no key pair and no inbound rule (AC-2, AU-2).",
     "SSM Session Manager":
         "The original dev alternative was SSH with key pairs. No stack has key pairs: every stack reaches its instances through Session Manager, so there are no keys to manage or leak (IA-5) and every session is logged (AU-2).",
+    "Instance Type":
+        "The original table ran x86 t3a nodes on demand in both stacks. Prod runs Graviton t4g.xlarge, the same 4 vCPU and 16 GiB for less, allowed only because every image the platform runs is published for arm64 (the config schema and the rendered images are both checked); dev runs Spot over four x86 types of one size, priced with a dated discount assumption.",
+    "Node Working Hours":
+        "Not in the original table. Dev's nodes run on weekdays from 08:00 to 20:00 New York time and scale to zero otherwise, through scheduled actions on the node group's Auto Scaling group; persistent volumes stay. Prod runs around the clock.",
+    "Disk Size":
+        "The original table gave nodes 100 GB (prod) and 50 GB (dev). A node's root volume holds only the OS, the images it pulls and container logs, as stateful data lives on persistent volumes: prod keeps 40 GB and dev EKS's default 20 GB.",
     "Kafka":
         "Not a row of the original table, which kept Kafka for Mimir's write path. The Kafka that mimir-distributed bundles is a single broker meant for demos and cannot give that durability. Prod runs a Kafka cluster of its own (Strimzi, KRaft, three brokers across the zones, replication factor 3, two in-sync replicas, encrypted volumes); dev runs none. Kafka makes writes durable; it does not make them exactly-once, and the platform does not claim that.",
     "Tempo":

@@ -83,7 +83,7 @@ describe("any stack from a stack file", () => {
         it("compares against prod: --compare staging prod", async () => {
             const { code, stdout } = await cli(["--compare", "staging", "prod"]);
             expect(code).to.equal(0);
-            expect(stdout).to.match(/^staging vs prod\n/).and.match(/Instance Type\s+t3a\.xlarge\s+t3a\.xlarge/);
+            expect(stdout).to.match(/^staging vs prod\n/).and.match(/Instance Type\s+t4g\.xlarge \(arm64, on demand\)\s+t4g\.xlarge \(arm64, on demand\)/);
         });
     });
 });

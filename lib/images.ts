@@ -58,10 +58,15 @@ export function canonicalImage(reference: string): string {
  * not list (its platforms are unknown) or one not published for the platform. Empty when all can.
  */
 export function renderedImagesBlocking(architecture: Architecture, images: readonly string[], table: ImageTable = PINNED_IMAGES): string[] {
-    const platforms = new Map(Object.values(table).flat().map((i) => [canonicalImage(i.image), i.platforms]));
+    const entries = Object.values(table).flat().map((i) => ({ image: canonicalImage(i.image), platforms: i.platforms }));
     const platform = `linux/${architecture}`;
+    const repository = (image: string) => image.slice(0, image.lastIndexOf(":"));
     return [...new Set(images)].sort().flatMap((image) => {
-        const known = platforms.get(canonicalImage(image));
+        const canonical = canonicalImage(image);
+        // A tag written <like this> in the table stands for every tag the program may set (the
+        // autoscaler's follows the Kubernetes version), all published alike.
+        const known = (entries.find((e) => e.image === canonical)
+            ?? entries.find((e) => e.image.slice(e.image.lastIndexOf(":") + 1).startsWith("<") && repository(e.image) === repository(canonical)))?.platforms;
         if (!known) return [`${image} is not in lib/data/images.json, so its platforms are unknown`];
         return known.includes(platform) ? [] : [`${image} is published for ${known.length > 0 ? known.join(", ") : "unknown platforms"}`];
     });

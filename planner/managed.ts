@@ -89,7 +89,8 @@ export function compareManaged(prod: { plan: StackPlan; config: StackConfig }, d
     const count = managedNodeCount(prod.plan, replaces, group.minSize);
     const pool = prod.plan.capacity.pools[0];
     const prodNodeCost = prod.plan.cost.lines.filter(isNodeLine).reduce((t, l) => t + l.monthly, 0);
-    const managedNodeCost = (prodNodeCost / pool.nodes) * count;
+    // Every pool is of the one group's type (one per zone when the group is zonal): a node costs the same in each.
+    const managedNodeCost = (prodNodeCost / prod.plan.capacity.nodeCount) * count;
     const nodesNow = prod.plan.pods.nodeCount;
     const pods = prod.plan.pods.total - prod.plan.pods.sources.filter((s) => replaces.includes(s.component)).reduce((t, s) => t + s.pods, 0) + count * usage("agentPodsPerNode").value;
 

@@ -130,12 +130,12 @@ describe("EKS cluster", () => {
 
             it(name === "dev" ? "scales the nodes to zero outside working hours through scheduled actions on the group's Auto Scaling group" : "runs the nodes around the clock", async () => {
                 const run = await stack(name);
-                const group = single(run, "aws:eks/nodeGroup:NodeGroup");
                 const actions = ofType(run, "aws:autoscaling/schedule:Schedule").map((a) => a.inputs);
                 if (name === "prod") {
                     expect(actions).to.deep.equal([]);
                     return;
                 }
+                const group = single(run, "aws:eks/nodeGroup:NodeGroup");
                 const autoscalingGroupName = group.outputs.resources[0].autoscalingGroups[0].name;
                 expect(actions).to.deep.equal([
                     { scheduledActionName: "general-start", autoscalingGroupName, recurrence: "0 8 * * 1,2,3,4,5", timeZone: "America/New_York", minSize: 0, maxSize: 3, desiredCapacity: 2 },

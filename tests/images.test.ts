@@ -86,6 +86,9 @@ describe("pinned images and their platforms", () => {
             "ghcr.io/y/new:1 is not in lib/data/images.json, so its platforms are unknown",
             "x/two:2 is published for linux/amd64",
         ]);
+        // A tag the program derives (the autoscaler's follows the Kubernetes version) matches the table's <placeholder>.
+        expect(renderedImagesBlocking("arm64", ["registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0", "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.0"])).to.deep.equal([]);
+        expect(renderedImagesBlocking("arm64", ["registry.k8s.io/autoscaling/other:v1.34.0"])).to.have.length(1);
         const groups = (instanceTypes: string[]) => ({ nodeGroups: [{ instanceTypes }] as never });
         expect(nodeImageProblems(groups(["t4g.xlarge"]), ["ghcr.io/y/new:1"])).to.deep.equal([
             'cluster.nodeGroups[0].instanceTypes: got ["t4g.xlarge"] (arm64); allowed: types of an architecture every rendered image runs on, and ghcr.io/y/new:1 is not in lib/data/images.json, so its platforms are unknown',

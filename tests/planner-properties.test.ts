@@ -18,7 +18,7 @@ const distinctSizes = fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLengt
 const TYPES = ["t3a.medium", "t3a.xlarge", "m6i.large", "t3a.2xlarge"];
 
 const group = (name: string, [min, desired, max]: number[], type: string): NodeGroupConfig => ({
-    name, instanceTypes: [type], minSize: min, desiredSize: desired, maxSize: max, diskSizeGb: 20, volumeType: "gp3", availabilityZones: ["us-east-1a"], groupPerZone: false,
+    name, instanceTypes: [type], capacityType: "ON_DEMAND", minSize: min, desiredSize: desired, maxSize: max, diskSizeGb: 20, volumeType: "gp3", availabilityZones: ["us-east-1a"], groupPerZone: false,
 });
 
 describe("planner properties (min, desired and max told apart)", () => {
@@ -72,7 +72,8 @@ describe("planner properties (min, desired and max told apart)", () => {
         const row = (decision: string) => comparison.decisions.find((d) => d.decision === decision)!.values[0];
         expect([row("Node Min Size"), row("Node Count"), row("Node Max Size")]).to.deep.equal(["1", "2", "5"]);
         const line = plan.cost.lines.find((l) => l.id === "node-group:general")!;
-        const monthly = (nodes: number) => `$${(nodes * line.unitPrice * 730).toFixed(2)}`;
-        expect(line.note).to.equal(`desired size; min 1 = ${monthly(1)}, max 5 = ${monthly(5)}`);
+        // Dev's nodes run 60 of the week's 168 hours.
+        const monthly = (nodes: number) => `$${(nodes * line.unitPrice * line.factors[1].value).toFixed(2)}`;
+        expect(line.note).to.match(new RegExp(`^desired size; min 1 = \\${monthly(1)}, max 5 = \\${monthly(5)}; runs 60 h a week`));
     });
 });

@@ -84,7 +84,7 @@ describe("README figures", () => {
     it("quote the three-way comparison --compare-managed computes", () => {
         const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
         expect(readme).to.include(`| **Total per month** | **${usd(managed.totals[0])}** | **${usd(managed.totals[1])}** | **${usd(managed.totals[2])}** |`);
-        expect(readme).to.include(`fewest of prod's type that hold what stays (${managed.nodes.count} x ${managed.nodes.instanceType})`);
+        expect(readme).to.include(`fewest of prod's type that hold what stays, never below prod's minimum (${managed.nodes.count} x ${managed.nodes.instanceType})`);
     });
 
 

@@ -53,6 +53,9 @@ function priced(id: string, item: string, factors: Factor[], unitPrice: number, 
     };
 }
 
+/** Cost lines of Grafana's RDS database. */
+const isDatabaseLine = (line: CostLine) => line.id.startsWith("rds-");
+
 /** Cost lines of a plan that are the nodes: instance hours and root volumes. */
 const isNodeLine = (line: CostLine) => line.id.startsWith("node-group:") || line.id.startsWith("node-group-volumes:");
 
@@ -114,14 +117,17 @@ export function compareManaged(prod: { plan: StackPlan; config: StackConfig }, d
     const split = (plan: StackPlan) => {
         const nodes = plan.cost.lines.filter(isNodeLine).reduce((t, l) => t + l.monthly, 0);
         const volumes = replacedVolumes(plan, replaces);
-        return { nodes, volumes, rest: plan.cost.total - nodes - volumes };
+        // The only database is Grafana's, which CloudWatch dashboards replace along with Grafana.
+        const database = plan.cost.lines.filter(isDatabaseLine).reduce((t, l) => t + l.monthly, 0);
+        return { nodes, volumes, database, rest: plan.cost.total - nodes - volumes - database };
     };
     const [p, d] = [split(prod.plan), split(dev.plan)];
     const managedServices = lines.reduce((t, l) => t + l.monthly, 0);
     const rows: ThreeWayRow[] = [
         { label: "Nodes and their root volumes", values: [managedNodeCost, p.nodes, d.nodes], note: `managed: ${count} x ${pool.instanceType} hold what stays (prod runs ${nodesNow})` },
         { label: "Volumes of the self-managed telemetry stack", values: [0, p.volumes, d.volumes], note: `persistent volumes of ${replaces.join(", ")}` },
-        { label: "Control plane, network, keys, S3, bastion, database, platform logs", values: [p.rest, p.rest, d.rest], note: "managed: as prod (the S3 assumption kept whole, an upper bound)" },
+        { label: "Grafana's database", values: [0, p.database, d.database], note: "managed: none, CloudWatch dashboards keep no database of ours" },
+        { label: "Control plane, network, keys, S3, bastion, platform logs", values: [p.rest, p.rest, d.rest], note: "managed: as prod (the S3 assumption kept whole, an upper bound)" },
         ...lines.map((l): ThreeWayRow => ({ label: l.item, values: [l.monthly, 0, 0] })),
     ];
     const totals: [number, number, number] = [managedNodeCost + p.rest + managedServices, prod.plan.cost.total, dev.plan.cost.total];

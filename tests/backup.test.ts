@@ -111,11 +111,19 @@ describe("backup: Velero and cross-region replication", () => {
             expect(running(veleroValues({ ...base, config: { ...base.config, nodeAgent: true } }))).to.deep.equal(["node-agent:DaemonSet", "velero:Deployment"]);
         });
 
-        it("grant no wildcard action and keep each key to its own service", () => {
+        it("grant no wildcard action, keep each key to its own service, and grants to AWS resources only", () => {
             const policy = veleroPolicy({ bucketArn: "arn:aws:s3:::b", s3KeyArn: "s3key", ebsKeyArn: "ebskey", region: "us-east-1", accountId: "123456789012", partition: "aws" });
             for (const s of statements(policy)) for (const action of asList(s.Action)) expect(action, s.Sid).to.not.include("*");
-            const byKey = Object.fromEntries(statements(policy).filter((s) => asList(s.Action)[0].startsWith("kms:")).map((s) => [s.Resource[0], s.Condition.StringEquals["kms:ViaService"]]));
-            expect(byKey).to.deep.equal({ s3key: "s3.us-east-1.amazonaws.com", ebskey: "ec2.us-east-1.amazonaws.com" });
+            const kms = statements(policy).filter((s) => asList(s.Action)[0].startsWith("kms:")).map((s) => ({ Action: s.Action, Resource: s.Resource, Condition: s.Condition }));
+            expect(kms).to.deep.equal([
+                { Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: ["s3key"], Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+                {
+                    Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                    Resource: ["ebskey"],
+                    Condition: { StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } },
+                },
+                { Action: ["kms:CreateGrant"], Resource: ["ebskey"], Condition: { StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" }, Bool: { "kms:GrantIsForAWSResource": "true" } } },
+            ]);
         });
 
         it("let S3 use each replication key only in its own region and for its own bucket", () => {
@@ -229,7 +237,7 @@ describe("backup: Velero and cross-region replication", () => {
             const s3 = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("s3:")));
             expect(s3.flatMap((s) => asList(s.Resource)).sort()).to.deep.equal([arn, `${arn}/*`]);
             const kms = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("kms:")));
-            expect(kms.flatMap((s) => asList(s.Resource)).sort()).to.deep.equal([kmsKeyArn(prod, "ebs"), kmsKeyArn(prod, "s3")].sort());
+            expect([...new Set(kms.flatMap((s) => asList(s.Resource)))].sort()).to.deep.equal([kmsKeyArn(prod, "ebs"), kmsKeyArn(prod, "s3")].sort());
             const ec2 = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("ec2:")));
             expect(ec2.flatMap((s) => asList(s.Action)).sort()).to.deep.equal([
                 "ec2:CreateSnapshot", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots", "ec2:DescribeVolumes",

@@ -187,9 +187,17 @@ export function veleroPolicy(input: VeleroPolicyInput): string {
             {
                 Sid: "VolumeKeyThroughEC2",
                 Effect: "Allow",
-                Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
                 Resource: [input.ebsKeyArn],
                 Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+            },
+            // A grant lets its grantee use the key on its own: only EC2's, for the volumes it restores.
+            {
+                Sid: "VolumeKeyGrantsForEC2",
+                Effect: "Allow",
+                Action: ["kms:CreateGrant"],
+                Resource: [input.ebsKeyArn],
+                Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         ],
     });

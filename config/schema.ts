@@ -364,9 +364,8 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type Profile = StackConfig["profile"];
 /** What components pick their sizes by: the stack's profile, whatever the environment is called. */
-export type Environment = Profile;
+export type Profile = StackConfig["profile"];
 export type Tags = StackConfig["tags"];
 export type NetworkConfig = StackConfig["network"];
 export type ClusterConfig = StackConfig["cluster"];

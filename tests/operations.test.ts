@@ -22,7 +22,7 @@ const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
 
 describe("operations: Kubecost and Headlamp", () => {
     describe("Kubecost, rendered", () => {
-        const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", environment: "prod" });
+        const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", profile: "prod" });
         const running = (v: Record<string, unknown>) => chartWorkloads(CHARTS.kubecost, v).map((w) => `${w.name.replace(/^kubecost-/, "")}:${w.kind}:${w.replicas}`).sort();
 
         it("runs four workloads, none able to change the cluster, and names the encrypted class for every volume", () => {

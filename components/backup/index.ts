@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { BackupConfig, Environment, Tags } from "../../config/schema";
+import { BackupConfig, Profile, Tags } from "../../config/schema";
 import { durationToDays } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
@@ -15,7 +15,7 @@ export interface BackupArgs {
     /** The backup slice of the validated stack config: Velero, its schedules, replication. */
     readonly config: BackupConfig;
     /** Which stack's resource sizes Velero gets. */
-    readonly environment: Environment;
+    readonly profile: Profile;
     /** The cluster to back up: its provider, OIDC issuer, keys and protection. */
     readonly context: KubernetesContext;
     /** The mandatory tags, for the replica region's provider (the cluster's provider serves one region). */
@@ -77,7 +77,7 @@ export class Backup extends pulumi.ComponentResource {
                 refs: { bucketName: bucket.name, kmsKeyArn: ctx.kmsKeyArns.s3 },
                 values: ({ bucketName, kmsKeyArn, irsaRoleArn }) => veleroValues({
                     config: config.velero,
-                    environment: args.environment,
+                    profile: args.profile,
                     bucketName,
                     prefix: ctx.clusterName,
                     region: ctx.region,

@@ -3,7 +3,7 @@
  * volumes, and file-system backups of volume contents through the node agent, all on an IRSA role
  * scoped to the backup bucket and its key.
  */
-import { BackupConfig, Environment } from "../../config/schema";
+import { BackupConfig, Profile } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
 import { PodResources, podResources } from "../helm/values";
@@ -36,7 +36,7 @@ interface VeleroSizes {
 }
 
 /** The node agent and maintenance jobs hold Kopia's index and upload buffers in memory. */
-const VELERO_RESOURCES: Record<Environment, VeleroSizes> = {
+const VELERO_RESOURCES: Record<Profile, VeleroSizes> = {
     dev: {
         server: podResources("50m", "128Mi", "256Mi"),
         nodeAgent: podResources("50m", "128Mi", "512Mi"),
@@ -61,7 +61,7 @@ export function veleroTtl(ttl: string): string {
 export interface VeleroValuesInput {
     /** Node agent and schedules from the stack config. */
     readonly config: BackupConfig["velero"];
-    readonly environment: Environment;
+    readonly profile: Profile;
     readonly bucketName: string;
     /** The folder in the bucket for this cluster's backups and Kopia repositories. */
     readonly prefix: string;
@@ -78,7 +78,7 @@ export interface VeleroValuesInput {
  * snapshots that stay in the region; the snapshot location serves volumes opted out of that.
  */
 export function veleroValues(input: VeleroValuesInput): Record<string, unknown> {
-    const sizes = VELERO_RESOURCES[input.environment];
+    const sizes = VELERO_RESOURCES[input.profile];
     const { config } = input;
     return {
         // Names independent of the Helm release's: the Schedules become velero-daily and

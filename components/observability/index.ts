@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
-import { Environment, ObservabilityConfig } from "../../config/schema";
+import { Profile, ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
@@ -31,8 +31,8 @@ export interface ObservabilityArgs {
     readonly ctx: KubernetesContext;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
-    /** The stack's environment, which picks the resource sizes: dev fits t3a.medium nodes, prod t3a.xlarge. */
-    readonly environment: Environment;
+    /** The stack's profile, which picks the resource sizes: dev fits t3a.medium nodes, prod t3a.xlarge. */
+    readonly profile: Profile;
     /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
@@ -72,7 +72,7 @@ export class Observability extends pulumi.ComponentResource {
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:observability:Observability", name, {}, opts);
         const { config, ctx } = args;
-        const profile = args.environment;
+        const profile = args.profile;
         const inCluster = (dependsOn: pulumi.Input<pulumi.Resource>[], protect = false): pulumi.CustomResourceOptions =>
             ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
         const monitoring = createNamespace(MONITORING_NAMESPACE, isMeshed(MONITORING_NAMESPACE), ctx, this);

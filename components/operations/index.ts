@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, OperationsConfig } from "../../config/schema";
+import { Profile, OperationsConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { installHeadlamp } from "./headlamp";
 import { installKubecost } from "./kubecost";
@@ -8,7 +8,7 @@ export interface OperationsArgs {
     /** The operations slice of the validated stack config: which tools run. */
     readonly config: OperationsConfig;
     /** Which stack's resource sizes the tools get. */
-    readonly environment: Environment;
+    readonly profile: Profile;
     /**
      * The cluster the charts go into. Both namespaces are meshed, so pass a context that waits
      * for the mesh (MeshAndScanning.meshedContext) when Istio is on.
@@ -23,9 +23,9 @@ export class Operations extends pulumi.ComponentResource {
 
     constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:operations:Operations", name, {}, opts);
-        const { config, environment, context } = args;
-        if (config.kubecost.enabled) installKubecost(`${name}-kubecost`, { environment }, context, this);
-        if (config.headlamp.enabled) installHeadlamp(`${name}-headlamp`, { environment }, context, this);
+        const { config, profile, context } = args;
+        if (config.kubecost.enabled) installKubecost(`${name}-kubecost`, { profile }, context, this);
+        if (config.headlamp.enabled) installHeadlamp(`${name}-headlamp`, { profile }, context, this);
         this.tools = [config.kubecost.enabled && "kubecost", config.headlamp.enabled && "headlamp"].filter((t): t is string => Boolean(t));
         this.registerOutputs({ tools: this.tools });
     }

@@ -3,7 +3,7 @@
  * Prometheus), with its databases on the encrypted default StorageClass.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../../config/schema";
+import { Profile } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
@@ -23,7 +23,7 @@ interface KubecostSizes {
 }
 
 /** The chart's defaults assume 10 nodes and 500 pods; these fit the platform's few nodes. */
-const KUBECOST_RESOURCES: Record<Environment, KubecostSizes> = {
+const KUBECOST_RESOURCES: Record<Profile, KubecostSizes> = {
     dev: {
         finopsAgent: podResources("100m", "256Mi", "512Mi"),
         aggregator: podResources("100m", "1Gi", "2Gi"),
@@ -47,7 +47,7 @@ export interface KubecostValuesInput {
     readonly clusterName: string;
     /** The KMS-encrypted StorageClass every Kubecost volume uses. */
     readonly storageClassName: string;
-    readonly environment: Environment;
+    readonly profile: Profile;
 }
 
 /**
@@ -59,7 +59,7 @@ export interface KubecostValuesInput {
  * - forecasting is optional and network costs run a privileged DaemonSet on every node.
  */
 export function kubecostValues(input: KubecostValuesInput): Record<string, unknown> {
-    const sizes = KUBECOST_RESOURCES[input.environment];
+    const sizes = KUBECOST_RESOURCES[input.profile];
     const storageClass = input.storageClassName;
     return {
         global: { clusterId: input.clusterName, defaultStorageClass: storageClass },
@@ -83,13 +83,13 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
         cloudCost: { enabled: false },
         forecasting: { enabled: false },
         networkCosts: { enabled: false },
-        kubecostProductConfigs: { clusterProfile: input.environment === "prod" ? "production" : "development" },
+        kubecostProductConfigs: { clusterProfile: input.profile === "prod" ? "production" : "development" },
     };
 }
 
 export interface KubecostArgs {
     /** Which stack's resource and volume sizes Kubecost gets. */
-    readonly environment: Environment;
+    readonly profile: Profile;
 }
 
 /** Installs Kubecost in its own meshed namespace. */
@@ -98,6 +98,6 @@ export function installKubecost(name: string, args: KubecostArgs, ctx: Kubernete
     return installHelmChart(name, {
         source: CHARTS.kubecost,
         namespace,
-        values: () => kubecostValues({ clusterName: ctx.clusterName, storageClassName: ctx.storageClassName, environment: args.environment }),
+        values: () => kubecostValues({ clusterName: ctx.clusterName, storageClassName: ctx.storageClassName, profile: args.profile }),
     }, ctx, parent);
 }

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, SecurityConfig } from "../../config/schema";
+import { Profile, SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
@@ -65,7 +65,7 @@ export function isMeshed(namespace: string): boolean {
 }
 
 /** Requests and memory limits per stack: istiod itself and the sidecar every meshed pod carries. */
-const ISTIO_RESOURCES: Record<Environment, { readonly istiod: PodResources; readonly proxy: PodResources }> = {
+const ISTIO_RESOURCES: Record<Profile, { readonly istiod: PodResources; readonly proxy: PodResources }> = {
     dev: { istiod: podResources("100m", "256Mi", "512Mi"), proxy: podResources("10m", "64Mi", "128Mi") },
     prod: { istiod: podResources("250m", "512Mi", "1Gi"), proxy: podResources("50m", "128Mi", "256Mi") },
 };
@@ -92,8 +92,8 @@ export function meshTracing(endpoint: TracingEndpoint) {
     };
 }
 
-export function istiodValues(config: SecurityConfig["istio"], environment: Environment, tracing?: TracingEndpoint): Record<string, unknown> {
-    const sizes = ISTIO_RESOURCES[environment];
+export function istiodValues(config: SecurityConfig["istio"], profile: Profile, tracing?: TracingEndpoint): Record<string, unknown> {
+    const sizes = ISTIO_RESOURCES[profile];
     const spare = config.istiodReplicas > 1;
     return {
         // A fixed count rather than the chart's HPA: the capacity plan counts the pods that run.
@@ -125,7 +125,7 @@ export interface IstioArgs {
     /** Replicas and the mTLS mode from the stack config. */
     readonly config: SecurityConfig["istio"];
     /** Which stack's resource sizes istiod and the sidecars get. */
-    readonly environment: Environment;
+    readonly profile: Profile;
     /** Tempo's OTLP gRPC endpoint, where there is a Tempo to trace to. */
     readonly tracing?: TracingEndpoint;
 }
@@ -146,7 +146,7 @@ export function installIstio(name: string, args: IstioArgs, ctx: KubernetesConte
     const istiod = installHelmChart(`${name}-istiod`, {
         source: CHARTS.istiod,
         namespace,
-        values: () => istiodValues(args.config, args.environment, args.tracing),
+        values: () => istiodValues(args.config, args.profile, args.tracing),
         dependsOn: [base.release],
     }, ctx, parent);
     // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.

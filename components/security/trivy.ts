@@ -3,7 +3,7 @@
  * RBAC, secrets and nodes, with reports as custom resources and metrics for Prometheus.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, SecurityConfig } from "../../config/schema";
+import { Profile, SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
@@ -24,7 +24,7 @@ export const TRIVY_SCANNER_KEYS: Readonly<Record<TrivyScanner, string>> = {
 };
 
 /** The operator, and each scan job it starts (image scans hold a layer in memory). */
-const TRIVY_RESOURCES: Record<Environment, { readonly operator: PodResources; readonly scanJob: PodResources; readonly concurrentScans: number }> = {
+const TRIVY_RESOURCES: Record<Profile, { readonly operator: PodResources; readonly scanJob: PodResources; readonly concurrentScans: number }> = {
     dev: { operator: podResources("50m", "128Mi", "256Mi"), scanJob: podResources("100m", "128Mi", "512Mi"), concurrentScans: 1 },
     prod: { operator: podResources("100m", "256Mi", "512Mi"), scanJob: podResources("100m", "256Mi", "1Gi"), concurrentScans: 3 },
 };
@@ -33,8 +33,8 @@ const TRIVY_RESOURCES: Record<Environment, { readonly operator: PodResources; re
  * The chart values: every scanner switch set explicitly (the chart turns them all on by default,
  * so a scanner left out of the config must be turned off), a ServiceMonitor, and sizes.
  */
-export function trivyValues(config: SecurityConfig["trivy"], environment: Environment): Record<string, unknown> {
-    const sizes = TRIVY_RESOURCES[environment];
+export function trivyValues(config: SecurityConfig["trivy"], profile: Profile): Record<string, unknown> {
+    const sizes = TRIVY_RESOURCES[profile];
     const switches = Object.fromEntries(Object.entries(TRIVY_SCANNER_KEYS).map(([scanner, key]) => [key, config.scanners.includes(scanner as TrivyScanner)]));
     return {
         operator: {
@@ -53,7 +53,7 @@ export interface TrivyArgs {
     /** The scanners to run, from the stack config. */
     readonly config: SecurityConfig["trivy"];
     /** Which stack's resource sizes the operator and its scan jobs get. */
-    readonly environment: Environment;
+    readonly profile: Profile;
     /** What installs the ServiceMonitor CRD (kube-prometheus-stack); the release waits for it. */
     readonly monitoringCrds: pulumi.Resource[];
 }
@@ -64,7 +64,7 @@ export function installTrivy(name: string, args: TrivyArgs, ctx: KubernetesConte
     return installHelmChart(name, {
         source: CHARTS.trivyOperator,
         namespace,
-        values: () => trivyValues(args.config, args.environment),
+        values: () => trivyValues(args.config, args.profile),
         dependsOn: args.monitoringCrds,
     }, ctx, parent);
 }

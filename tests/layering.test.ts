@@ -34,7 +34,19 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "index.ts": ["config", "platform", "platform.ts"],
 };
 
+/** The provider SDKs whose root module loads every service they have. */
+const SDK_ROOTS = ["@pulumi/aws", "@pulumi/kubernetes"];
+
 describe("layering", () => {
+    it("the program imports the services it uses, never an SDK's root: the AWS root loads all ~250 services at start-up and gives tsc ~2,700 more files", () => {
+        const program = ["index.ts", "platform.ts", ...Object.keys(ALLOWED).filter((l) => !l.endsWith(".ts")).flatMap(sources)];
+        const offending = program.flatMap((file) => [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/^import\s[^;]*?from\s+"([^"]+)"/gm)]
+            .filter(([, spec]) => SDK_ROOTS.includes(spec))
+            .map(([, spec]) => `${file} -> ${spec}`));
+        expect(program).to.include("components/cluster/index.ts");
+        expect(offending).to.deep.equal([]);
+    });
+
     for (const [layer, allowed] of Object.entries(ALLOWED)) {
         it(`${layer} imports only ${allowed.join(", ")}`, () => {
             const offending = sources(layer).flatMap((file) => importedAreas(file).filter((area) => !allowed.includes(area) && !allowed.includes(area.replace(/\.ts$/, ""))).map((area) => `${file} -> ${area}`));

@@ -2,7 +2,9 @@
  * The whole platform for one validated stack config. index.ts calls it for `pulumi up`; the
  * offline engine calls it under mocks for tests and the planner.
  */
-import * as aws from "@pulumi/aws";
+import { getAvailabilityZones } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity";
+import { getPartition } from "@pulumi/aws/getPartition";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "./config/access";
 import { ConfigError } from "./config/load";
@@ -42,11 +44,11 @@ export interface Platform {
 export async function createPlatform(config: StackConfig, access: AccessPath = {}): Promise<Platform> {
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
-    const offered = await aws.getAvailabilityZones({ state: "available" }, { provider });
+    const offered = await getAvailabilityZones({ state: "available" }, { provider });
     checkAvailabilityZones(config.network.availabilityZones, offered.names, config.region);
     const [identity, partition, addonVersions] = await Promise.all([
-        aws.getCallerIdentity({}, { provider }),
-        aws.getPartition({}, { provider }),
+        getCallerIdentity({}, { provider }),
+        getPartition({}, { provider }),
         resolveAddonVersions(config.cluster.kubernetesVersion, config.cluster.addonVersions, provider),
     ]);
 

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../config/schema";
 
@@ -6,8 +6,8 @@ import { Tags } from "../config/schema";
  * The explicit AWS provider every component uses. Its default tags put the four mandatory tags
  * (CM-8) on every resource that takes tags, so no component can forget them.
  */
-export function createAwsProvider(name: string, region: string, tags: Tags, opts?: pulumi.CustomResourceOptions): aws.Provider {
-    return new aws.Provider(name, { region: region as aws.Region, defaultTags: { tags: sortedTags(tags) } }, opts);
+export function createAwsProvider(name: string, region: string, tags: Tags, opts?: pulumi.CustomResourceOptions): AwsProvider {
+    return new AwsProvider(name, { region: region, defaultTags: { tags: sortedTags(tags) } }, opts);
 }
 
 /** Tags in key order, so that serialised config stays stable across runs. */

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupConfig, Profile, Tags } from "../../config/schema";
@@ -59,7 +59,7 @@ export class Backup extends pulumi.ComponentResource {
             // The password that encrypts the file-system backups of volumes: random per stack, a
             // Pulumi secret, never replaced in prod (backups written under it need it to restore).
             const repositoryPassword = new random.RandomPassword(`${name}-velero-repository-password`, { length: 40, special: false }, { parent: this, protect: ctx.protect });
-            const repositorySecret = new k8s.core.v1.Secret(`${name}-velero-repository-secret`, {
+            const repositorySecret = new corev1.Secret(`${name}-velero-repository-secret`, {
                 metadata: { name: VELERO_REPOSITORY_SECRET.name, namespace: VELERO_NAMESPACE },
                 type: "Opaque",
                 stringData: { [VELERO_REPOSITORY_SECRET.key]: repositoryPassword.result },

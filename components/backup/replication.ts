@@ -3,7 +3,9 @@
  * full behind backup.crossRegionReplication.enabled: a provider for the second region, a replica
  * key and bucket there, a role S3 assumes to copy, and the replication rule.
  */
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
+import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
@@ -93,13 +95,13 @@ export class BackupReplication extends pulumi.ComponentResource {
 
         const replicaProvider = createAwsProvider(`${name}-provider`, config.region, args.tags, { parent: this });
         const inReplicaRegion = { parent: this, provider: replicaProvider };
-        const key = new aws.kms.Key(`${name}-key`, {
+        const key = new kms.Key(`${name}-key`, {
             description: `${ctx.clusterName}: S3 replica of the backup bucket in ${config.region}`,
             enableKeyRotation: true,
             deletionWindowInDays: args.keyDeletionWindowDays,
             policy: keyPolicy("s3", { accountId: ctx.accountId, partition: ctx.partition, region: config.region }),
         }, { ...inReplicaRegion, protect: ctx.protect });
-        new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${ctx.clusterName}-s3-replica`, targetKeyId: key.keyId }, inReplicaRegion);
+        new kms.Alias(`${name}-key-alias`, { name: `alias/${ctx.clusterName}-s3-replica`, targetKeyId: key.keyId }, inReplicaRegion);
 
         const replica = new SecureBucket(`${name}-bucket`, {
             kmsKeyArn: key.arn,
@@ -108,8 +110,8 @@ export class BackupReplication extends pulumi.ComponentResource {
         }, { parent: this, providers: [replicaProvider] });
 
         const inSourceRegion = { parent: this, provider: ctx.awsProvider };
-        const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: replicationTrustPolicy(ctx.accountId) }, inSourceRegion);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, {
+        const role = new iam.Role(`${name}-role`, { assumeRolePolicy: replicationTrustPolicy(ctx.accountId) }, inSourceRegion);
+        const rolePolicy = new iam.RolePolicy(`${name}-policy`, {
             role: role.id,
             policy: pulumi.all([args.source.arn, args.sourceKeyArn, replica.arn, key.arn]).apply(([sourceBucketArn, sourceKeyArn, replicaBucketArn, replicaKeyArn]) =>
                 replicationPolicy({ sourceBucketArn, sourceKeyArn, sourceRegion: ctx.region, replicaBucketArn, replicaKeyArn, replicaRegion: config.region })),
@@ -117,7 +119,7 @@ export class BackupReplication extends pulumi.ComponentResource {
 
         // Both buckets must be versioned before S3 accepts the rule, hence the dependency on the
         // whole components; the role must carry its policy before the first copy is attempted.
-        new aws.s3.BucketReplicationConfig(`${name}-rule`, {
+        new s3.BucketReplicationConfig(`${name}-rule`, {
             bucket: args.source.bucket.id,
             role: role.arn,
             rules: [{

@@ -2,7 +2,8 @@
  * The EKS managed add-ons: their configuration (JSON the add-on schema accepts) and the workloads
  * they run, so that the capacity plan counts kube-system too.
  */
-import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/aws/eks";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { ConfigError } from "../../config/load";
 import { Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
@@ -21,10 +22,10 @@ export type AddonName = (typeof ADDON_NAMES)[number];
  * the most recent build), asked before any resource is declared, so that a version bump never
  * pairs the cluster with an add-on EKS would refuse. A version EKS offers nothing for stops here.
  */
-export async function resolveAddonVersions(kubernetesVersion: string, selection: "default" | "latest", provider: aws.Provider): Promise<Record<AddonName, string>> {
+export async function resolveAddonVersions(kubernetesVersion: string, selection: "default" | "latest", provider: AwsProvider): Promise<Record<AddonName, string>> {
     const entries = await Promise.all(ADDON_NAMES.map(async (addonName) => {
         try {
-            const offered = await aws.eks.getAddonVersion({ addonName, kubernetesVersion, mostRecent: selection === "latest" }, { provider });
+            const offered = await eks.getAddonVersion({ addonName, kubernetesVersion, mostRecent: selection === "latest" }, { provider });
             return [addonName, offered.version] as const;
         } catch (e) {
             throw new ConfigError([`cluster.kubernetesVersion: got ${JSON.stringify(kubernetesVersion)}; allowed: a version EKS offers the ${addonName} add-on for (EKS answered: ${(e as Error).message})`]);

@@ -1,4 +1,7 @@
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as ssm from "@pulumi/aws/ssm";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../../config/schema";
 import { Architecture, findInstanceType } from "../../lib/instance-types";
@@ -95,35 +98,35 @@ export class Bastion extends pulumi.ComponentResource {
 
     constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Bastion", name, {}, opts);
-        const role = new aws.iam.Role(`${name}-role`, {
+        const role = new iam.Role(`${name}-role`, {
             assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
         }, { parent: this });
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+        new iam.RolePolicyAttachment(`${name}-ssm`, {
             role: role.name,
             policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, { parent: this });
-        const sessionLogs = new aws.cloudwatch.LogGroup(`${name}-session-logs`, {
+        const sessionLogs = new cloudwatch.LogGroup(`${name}-session-logs`, {
             name: `/aws/ssm/${args.clusterName}/sessions`,
             retentionInDays: args.sessionLogRetentionDays,
             kmsKeyId: args.logsKmsKeyArn,
         }, { parent: this, protect: args.protect });
-        new aws.iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogs.arn.apply(sessionLogPolicy) }, { parent: this });
-        new aws.ssm.Document(`${name}-session-preferences`, {
+        new iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogs.arn.apply(sessionLogPolicy) }, { parent: this });
+        new ssm.Document(`${name}-session-preferences`, {
             name: SESSION_PREFERENCES_DOCUMENT,
             documentType: "Session",
             documentFormat: "JSON",
             content: sessionLogs.name.apply(sessionPreferences),
         }, { parent: this });
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        const profile = new iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
+        const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
             description: "Bastion: no inbound; HTTPS out to SSM and the API server",
             egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS to SSM endpoints and the EKS API" }],
             tags: { Name: `${args.clusterName}-bastion` },
         }, { parent: this });
         const latest = args.ami === LATEST_AT_CREATION;
-        const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: latest ? aws.ssm.getParameterOutput({ name: bastionAmiParameter(args.instanceType) }, { parent: this }).value : args.ami,
+        const instance = new ec2.Instance(`${name}-instance`, {
+            ami: latest ? ssm.getParameterOutput({ name: bastionAmiParameter(args.instanceType) }, { parent: this }).value : args.ami,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [sg.id],

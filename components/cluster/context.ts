@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { DeclaredResource } from "../helm/workloads";
 
@@ -10,9 +10,9 @@ export interface KubernetesContext {
     readonly accountId: string;
     readonly partition: string;
     /** The provider built from the cluster's outputs. */
-    readonly kubernetesProvider: k8s.Provider;
+    readonly kubernetesProvider: KubernetesProvider;
     /** The tagged AWS provider every AWS resource uses. */
-    readonly awsProvider: aws.Provider;
+    readonly awsProvider: AwsProvider;
     /** The IAM OIDC provider for IRSA, and its issuer without https://. */
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuer: pulumi.Output<string>;

@@ -1,5 +1,11 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as eks from "@pulumi/aws/eks";
+import * as iam from "@pulumi/aws/iam";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import * as vpc from "@pulumi/aws/vpc";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "../../config/access";
 import { ClusterConfig, Tags } from "../../config/schema";
@@ -39,7 +45,7 @@ export interface ClusterArgs {
     /** Protect the control plane and its logs from deletion (prod). */
     readonly protect: boolean;
     /** The tagged AWS provider, handed to add-ons that create AWS resources. */
-    readonly awsProvider: aws.Provider;
+    readonly awsProvider: AwsProvider;
     /** How this run reaches the API server (from the environment, never from the stack file). */
     readonly access: AccessPath;
     /** The add-on versions EKS offers for the cluster's Kubernetes version ({@link resolveAddonVersions}). */
@@ -75,41 +81,41 @@ export class Cluster extends pulumi.ComponentResource {
         // Known before the cluster exists: the trust policy and the Kubernetes provider name it.
         const clusterArn = `arn:${partition}:eks:${args.region}:${args.accountId}:cluster/${config.name}`;
 
-        const clusterRole = new aws.iam.Role(`${name}-role`, {
+        const clusterRole = new iam.Role(`${name}-role`, {
             assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", { accountId: args.accountId, sourceArn: clusterArn }),
         }, child);
-        const clusterRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-role-cluster-policy`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, child);
+        const clusterRolePolicy = new iam.RolePolicyAttachment(`${name}-role-cluster-policy`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, child);
 
         // Nodes and the control plane talk through two groups we own, rule by rule, so that no
         // rule opens more than the path that needs it (SC-7).
-        const clusterSg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        const clusterSg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: network.vpcId,
             description: `${config.name} control plane: HTTPS from nodes and the bastion`,
             tags: { Name: `${config.name}-control-plane` },
         }, child);
-        const nodeSg = new aws.ec2.SecurityGroup(`${name}-node-sg`, {
+        const nodeSg = new ec2.SecurityGroup(`${name}-node-sg`, {
             vpcId: network.vpcId,
             description: `${config.name} nodes: from each other and the control plane`,
             egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Nodes reach AWS APIs, registries and the internet through NAT" }],
             tags: { Name: `${config.name}-nodes`, [`kubernetes.io/cluster/${config.name}`]: "owned" },
         }, child);
         const rule = (ruleName: string, securityGroupId: pulumi.Input<string>, source: pulumi.Input<string>, fromPort: number, toPort: number, protocol: string, description: string) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId, referencedSecurityGroupId: source, fromPort, toPort, ipProtocol: protocol, description }, child);
+            new vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId, referencedSecurityGroupId: source, fromPort, toPort, ipProtocol: protocol, description }, child);
         rule("nodes-to-api", clusterSg.id, nodeSg.id, 443, 443, "tcp", "Kubelets and pods to the API server");
         rule("api-to-nodes", nodeSg.id, clusterSg.id, 1025, 65535, "tcp", "API server to kubelets and webhooks");
         rule("api-to-nodes-https", nodeSg.id, clusterSg.id, 443, 443, "tcp", "API server to webhooks on 443");
-        new aws.vpc.SecurityGroupIngressRule(`${name}-node-to-node`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "Pods and nodes to each other" }, child);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-api-egress`, { securityGroupId: clusterSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "API server to nodes" }, child);
+        new vpc.SecurityGroupIngressRule(`${name}-node-to-node`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "Pods and nodes to each other" }, child);
+        new vpc.SecurityGroupEgressRule(`${name}-api-egress`, { securityGroupId: clusterSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "API server to nodes" }, child);
 
         // The log group exists before the cluster so that EKS writes into our encrypted group
         // with our retention instead of creating its own (AU-9, AU-11).
-        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
+        const controlPlaneLogs = new cloudwatch.LogGroup(`${name}-control-plane-logs`, {
             name: `/aws/eks/${config.name}/cluster`,
             retentionInDays: config.controlPlaneLogRetentionDays,
             kmsKeyId: args.kmsKeyArns.logs,
         }, { parent: this, protect: args.protect });
 
-        const cluster = new aws.eks.Cluster(`${name}-eks`, {
+        const cluster = new eks.Cluster(`${name}-eks`, {
             name: config.name,
             version: config.kubernetesVersion,
             // Said explicitly: without it EKS moves an outdated cluster into extended support.
@@ -139,8 +145,8 @@ export class Cluster extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
 
         for (const grant of accessGrants(config.access, partition)) {
-            const entry = new aws.eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, child);
-            new aws.eks.AccessPolicyAssociation(`${name}-access-${grant.key}`, {
+            const entry = new eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, child);
+            new eks.AccessPolicyAssociation(`${name}-access-${grant.key}`, {
                 clusterName: cluster.name,
                 principalArn: grant.principalArn,
                 policyArn: grant.policyArn,
@@ -149,17 +155,17 @@ export class Cluster extends pulumi.ComponentResource {
         }
 
         const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
-        const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
+        const oidcProvider = new iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
         this.oidcProviderArn = oidcProvider.arn;
         const oidcIssuer = issuerUrl.apply(issuerHost);
         const irsa = (roleName: string, serviceAccount: string, irsaArgs: { policy?: pulumi.Input<string>; managedPolicyArns?: string[] }) =>
             createIrsaRole(`${name}-${roleName}`, { oidcProviderArn: oidcProvider.arn, oidcIssuer, namespace: "kube-system", serviceAccount, ...irsaArgs }, child);
 
         const declaredWorkloads: DeclaredResource[] = [];
-        const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
+        const addon = (addonName: AddonName, extra: Partial<eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
             const configurationValues = addonConfiguration(addonName, config.prefixDelegation, args.tags);
             declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, addonVersion: args.addonVersions[addonName], configurationValues } });
-            return new aws.eks.Addon(`${name}-${addonName}`, {
+            return new eks.Addon(`${name}-${addonName}`, {
                 clusterName: cluster.name,
                 addonName,
                 addonVersion: args.addonVersions[addonName],
@@ -185,7 +191,7 @@ export class Cluster extends pulumi.ComponentResource {
         }));
         // The stack output always names the real endpoint; only this run's provider takes the tunnel.
         this.kubeconfig = kubeconfigFor();
-        const kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
+        const kubernetesProvider = new KubernetesProvider(`${name}-k8s`, {
             kubeconfig: kubeconfigFor(args.access.apiServerUrl),
             // The cluster's identity, not its kubeconfig: a runner inside the VPC and one through the
             // SSM tunnel reach the same cluster, and must not replace every object in it.
@@ -196,16 +202,16 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Pods take addresses from the ENIConfig named after their node's zone. Nodes that join
         // before their ENIConfig exists hand out primary-CIDR addresses, so every node group waits.
-        const eniConfigs = network.availabilityZones.map((zone) => new k8s.apiextensions.CustomResource(`${name}-eniconfig-${zone}`, {
+        const eniConfigs = network.availabilityZones.map((zone) => new apiextensions.CustomResource(`${name}-eniconfig-${zone}`, {
             apiVersion: "crd.k8s.amazonaws.com/v1alpha1",
             kind: "ENIConfig",
             metadata: { name: zone },
             spec: { subnet: network.podSubnetIds[zone], securityGroups: [nodeSg.id] },
         }, { ...inCluster, dependsOn: [vpcCni] }));
 
-        const nodeRole = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") }, child);
+        const nodeRole = new iam.Role(`${name}-node-role`, { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") }, child);
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((policy) =>
-            new aws.iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
+            new iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
 
         const nodeGroups = nodeGroupsByZone(config.nodeGroups).map((group) => {
             const launchTemplate = createNodeLaunchTemplate(`${name}-${group.name}-lt`, {
@@ -217,7 +223,7 @@ export class Cluster extends pulumi.ComponentResource {
                 tags: args.tags,
                 clusterName: config.name,
             }, child);
-            const nodeGroup = new aws.eks.NodeGroup(`${name}-${group.name}`, {
+            const nodeGroup = new eks.NodeGroup(`${name}-${group.name}`, {
                 clusterName: cluster.name,
                 nodeGroupNamePrefix: nodeGroupNamePrefix(config.name, group.name),
                 nodeRoleArn: nodeRole.arn,

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
@@ -36,14 +36,14 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, nam
 }
 
 /** An IAM role for one (namespace, service account) pair, with its inline and managed policies. */
-export function createIrsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
-    const role = new aws.iam.Role(`${name}-role`, {
+export function createIrsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): iam.Role {
+    const role = new iam.Role(`${name}-role`, {
         assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer, args.namespace, args.serviceAccount])
             .apply(([arn, issuer, namespace, serviceAccount]) => irsaTrustPolicy(arn, issuer, namespace, serviceAccount)),
     }, opts);
-    if (args.policy !== undefined) new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.policy }, opts);
+    if (args.policy !== undefined) new iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.policy }, opts);
     (args.managedPolicyArns ?? []).forEach((policyArn) => {
-        new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, opts);
+        new iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, opts);
     });
     return role;
 }

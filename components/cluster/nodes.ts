@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as ec2 from "@pulumi/aws/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, NodeGroupConfig, Tags } from "../../config/schema";
 import { maxPods } from "../../lib/capacity";
@@ -44,11 +45,11 @@ export function nodeImageProblems(cluster: Pick<ClusterConfig, "nodeGroups">, im
  * restores the configured sizes at `start` and one that scales to zero at `stop`, in the
  * schedule's time zone. Outside the hours min and max are 0 too, so nothing scales the nodes back.
  */
-export function createNodeSchedule(name: string, group: NodeGroupConfig, autoscalingGroupName: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.autoscaling.Schedule[] {
+export function createNodeSchedule(name: string, group: NodeGroupConfig, autoscalingGroupName: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): autoscaling.Schedule[] {
     if (!group.schedule) return [];
     const crons = workingHoursCrons(group.schedule);
     const action = (suffix: string, recurrence: string, sizes: { minSize: number; maxSize: number; desiredCapacity: number }) =>
-        new aws.autoscaling.Schedule(`${name}-${suffix}`, {
+        new autoscaling.Schedule(`${name}-${suffix}`, {
             scheduledActionName: `${group.name}-${suffix}`,
             autoscalingGroupName,
             recurrence,
@@ -109,10 +110,10 @@ export interface NodeLaunchTemplateArgs {
  * The nodes' launch template: an encrypted root volume of the configured type and size (SC-28),
  * IMDSv2 only (AC-6), no public address and no SSH key (access is through SSM).
  */
-export function createNodeLaunchTemplate(name: string, args: NodeLaunchTemplateArgs, opts: pulumi.CustomResourceOptions): aws.ec2.LaunchTemplate {
+export function createNodeLaunchTemplate(name: string, args: NodeLaunchTemplateArgs, opts: pulumi.CustomResourceOptions): ec2.LaunchTemplate {
     const { group } = args;
     const instanceTags = sortedTags({ ...args.tags, Name: `${args.clusterName}-${group.name}` });
-    return new aws.ec2.LaunchTemplate(name, {
+    return new ec2.LaunchTemplate(name, {
         description: `${args.clusterName} ${group.name} nodes`,
         updateDefaultVersion: true,
         blockDeviceMappings: [{

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 
 export type EbsVolumeType = "gp2" | "gp3";
@@ -33,11 +33,11 @@ export interface StorageClassesArgs {
  * The encrypted gp3 class (always: Kafka and other IOPS-sensitive data need it), the encrypted gp2
  * class where gp2 is the default (dev), and the stock gp2 class stripped of its default flag.
  */
-export function createStorageClasses(name: string, args: StorageClassesArgs, opts: pulumi.CustomResourceOptions): k8s.storage.v1.StorageClass[] {
+export function createStorageClasses(name: string, args: StorageClassesArgs, opts: pulumi.CustomResourceOptions): storagev1.StorageClass[] {
     const types: EbsVolumeType[] = args.defaultVolumeType === "gp2" ? ["gp3", "gp2"] : ["gp3"];
-    const classes = types.map((type) => new k8s.storage.v1.StorageClass(`${name}-${STORAGE_CLASS_NAMES[type]}`,
+    const classes = types.map((type) => new storagev1.StorageClass(`${name}-${STORAGE_CLASS_NAMES[type]}`,
         storageClassSpec(type, args.ebsKmsKeyArn, type === args.defaultVolumeType, args.retain), opts));
-    new k8s.storage.v1.StorageClassPatch(`${name}-stock-gp2`, {
+    new storagev1.StorageClassPatch(`${name}-stock-gp2`, {
         metadata: { name: "gp2", annotations: { "storageclass.kubernetes.io/is-default-class": "false" } },
     }, opts);
     return classes;

@@ -4,7 +4,10 @@
  * security group that admits only the nodes (SC-7), TLS enforced by the server (SC-8), automated
  * backups (CP-9), and deletion protection with `protect` in prod.
  */
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as kms from "@pulumi/aws/kms";
+import * as rds from "@pulumi/aws/rds";
+import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { sortedJson } from "../../lib/json";
@@ -89,21 +92,21 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         const { config, protect } = args;
         const child = { parent: this };
 
-        const key = new aws.kms.Key(`${name}-key`, {
+        const key = new kms.Key(`${name}-key`, {
             description: `${name}: RDS storage, snapshots and backups`,
             enableKeyRotation: true,
             deletionWindowInDays: args.kmsDeletionWindowDays,
             policy: databaseKeyPolicy(args),
         }, { ...child, protect });
-        new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, child);
+        new kms.Alias(`${name}-key-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, child);
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        const securityGroup = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
             description: `${name}: PostgreSQL from the cluster nodes only`,
             // No egress: the database answers on connections it accepted and opens none.
             egress: [],
         }, child);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
+        new vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
             securityGroupId: securityGroup.id,
             referencedSecurityGroupId: args.clientSecurityGroupId,
             ipProtocol: "tcp",
@@ -112,8 +115,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             description: "PostgreSQL from the nodes and their pods",
         }, child);
 
-        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${name}: private subnets` }, child);
-        const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+        const subnets = new rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${name}: private subnets` }, child);
+        const parameters = new rds.ParameterGroup(`${name}-params`, {
             family: parameterGroupFamily(config.engineVersion),
             description: `${name}: TLS only`,
             // The server refuses unencrypted connections (SC-8).
@@ -124,7 +127,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { ...child, protect });
         this.password = pulumi.secret(password.result);
 
-        const instance = new aws.rds.Instance(`${name}`, {
+        const instance = new rds.Instance(`${name}`, {
             engine: "postgres",
             engineVersion: config.engineVersion,
             instanceClass: config.instanceClass,

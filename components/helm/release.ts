@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as pulumi from "@pulumi/pulumi";
 import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
@@ -14,7 +15,7 @@ export interface HelmChartArgs<K extends string = never> {
     /** The pinned chart from the catalog. */
     readonly source: ChartSource;
     /** The namespace the release goes in: one the platform creates (the helper waits for it), or the name of one the cluster has from the start (kube-system). */
-    readonly namespace: k8s.core.v1.Namespace | string;
+    readonly namespace: corev1.Namespace | string;
     /**
      * The service account that gets an IRSA role, and the IAM policy document (JSON) the role
      * carries. The role's ARN reaches `values` as `refs.irsaRoleArn`.
@@ -33,7 +34,7 @@ export interface HelmChartArgs<K extends string = never> {
 }
 
 export interface HelmChart {
-    readonly release: k8s.helm.v3.Release;
+    readonly release: helmv3.Release;
     readonly irsaRole?: pulumi.Output<string>;
 }
 
@@ -54,7 +55,7 @@ export function installHelmChart<K extends string = never>(name: string, args: H
         }, { parent, provider: ctx.awsProvider })
         : undefined;
     const location = chartLocation(args.source);
-    const release = new k8s.helm.v3.Release(name, {
+    const release = new helmv3.Release(name, {
         name,
         ...location,
         version: args.source.version,
@@ -95,13 +96,13 @@ export function chartLocation(source: ChartSource): { chart: string; repositoryO
 }
 
 /** The names of the namespaces createNamespace made, for the declared workloads. */
-const NAMESPACE_NAMES = new WeakMap<k8s.core.v1.Namespace, string>();
+const NAMESPACE_NAMES = new WeakMap<corev1.Namespace, string>();
 
 /** A namespace for platform workloads; `meshed` turns Istio sidecar injection on. */
-export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): k8s.core.v1.Namespace {
+export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
     const labels: Record<string, string> = meshed ? { "istio-injection": "enabled" } : {};
     const metadata = { name, labels };
-    const namespace = new k8s.core.v1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
+    const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);
     // Admission injects sidecars by this label, so the declared workloads carry it too.
     ctx.declaredWorkloads.push({ type: WORKLOAD_TYPES.namespace, inputs: { metadata } });

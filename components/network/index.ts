@@ -1,4 +1,7 @@
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
@@ -63,22 +66,22 @@ export class Network extends pulumi.ComponentResource {
         this.podCidr = config.podCidr;
         this.subnets = planSubnets(config);
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+        const vpc = new ec2.Vpc(`${name}-vpc`, {
             cidrBlock: config.vpcCidr,
             enableDnsHostnames: true,
             enableDnsSupport: true,
             tags: { Name: `${clusterName}-vpc` },
         }, { parent: this });
         this.vpcId = vpc.id;
-        const podCidrAssociation = new aws.ec2.VpcIpv4CidrBlockAssociation(`${name}-pod-cidr`, { vpcId: vpc.id, cidrBlock: config.podCidr }, { parent: this });
+        const podCidrAssociation = new ec2.VpcIpv4CidrBlockAssociation(`${name}-pod-cidr`, { vpcId: vpc.id, cidrBlock: config.podCidr }, { parent: this });
 
         // AWS creates a default security group that allows all traffic between its members;
         // managing it with no rules closes it (SC-7).
-        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: { Name: `${clusterName}-default-closed` } }, { parent: this });
+        new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: { Name: `${clusterName}-default-closed` } }, { parent: this });
 
         const subnetIds: Record<SubnetTier, SubnetIdsByZone> = { public: {}, private: {}, pods: {} };
         for (const planned of this.subnets) {
-            const subnet = new aws.ec2.Subnet(`${name}-${planned.tier}-${planned.availabilityZone}`, {
+            const subnet = new ec2.Subnet(`${name}-${planned.tier}-${planned.availabilityZone}`, {
                 vpcId: vpc.id,
                 cidrBlock: planned.cidr,
                 availabilityZone: planned.availabilityZone,
@@ -92,21 +95,21 @@ export class Network extends pulumi.ComponentResource {
         this.privateSubnetIds = subnetIds.private;
         this.podSubnetIds = subnetIds.pods;
 
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${clusterName}-igw` } }, { parent: this });
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, {
+        const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${clusterName}-igw` } }, { parent: this });
+        const publicRoutes = new ec2.RouteTable(`${name}-public-rt`, {
             vpcId: vpc.id,
             routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
             tags: { Name: `${clusterName}-public` },
         }, { parent: this });
         for (const zone of zones) {
-            new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnetIds.public[zone], routeTableId: publicRoutes.id }, { parent: this });
+            new ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnetIds.public[zone], routeTableId: publicRoutes.id }, { parent: this });
         }
 
         const natZones = [...new Set(zones.map((zone) => natZoneFor(zone, config)))];
-        const natGateways: Record<string, aws.ec2.NatGateway> = {};
+        const natGateways: Record<string, ec2.NatGateway> = {};
         for (const zone of natZones) {
-            const eip = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { Name: `${clusterName}-nat-${zone}` } }, { parent: this });
-            natGateways[zone] = new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
+            const eip = new ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { Name: `${clusterName}-nat-${zone}` } }, { parent: this });
+            natGateways[zone] = new ec2.NatGateway(`${name}-nat-${zone}`, {
                 allocationId: eip.id,
                 subnetId: subnetIds.public[zone],
                 tags: { Name: `${clusterName}-nat-${zone}` },
@@ -114,19 +117,19 @@ export class Network extends pulumi.ComponentResource {
         }
 
         const privateRouteTables = zones.map((zone) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-rt-${zone}`, {
+            const table = new ec2.RouteTable(`${name}-private-rt-${zone}`, {
                 vpcId: vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natZoneFor(zone, config)].id }],
                 tags: { Name: `${clusterName}-private-${zone}` },
             }, { parent: this });
             for (const tier of ["private", "pods"] as const) {
-                new aws.ec2.RouteTableAssociation(`${name}-${tier}-${zone}`, { subnetId: subnetIds[tier][zone], routeTableId: table.id }, { parent: this });
+                new ec2.RouteTableAssociation(`${name}-${tier}-${zone}`, { subnetId: subnetIds[tier][zone], routeTableId: table.id }, { parent: this });
             }
             return table;
         });
 
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+        const region = getRegionOutput({}, { parent: this }).region;
+        new ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: vpc.id,
             serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
             vpcEndpointType: "Gateway",
@@ -135,14 +138,14 @@ export class Network extends pulumi.ComponentResource {
         }, { parent: this });
 
         if (config.interfaceEndpoints.length > 0) {
-            const endpointSg = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
+            const endpointSg = new ec2.SecurityGroup(`${name}-endpoints-sg`, {
                 vpcId: vpc.id,
                 description: "HTTPS from nodes and pods to AWS interface endpoints",
                 ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [config.vpcCidr, config.podCidr], description: "HTTPS from the VPC" }],
                 tags: { Name: `${clusterName}-endpoints` },
             }, { parent: this });
             for (const service of config.interfaceEndpoints) {
-                new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
+                new ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
                     vpcId: vpc.id,
                     serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
                     vpcEndpointType: "Interface",
@@ -164,19 +167,19 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /** Every packet's metadata goes to a KMS-encrypted log group (AU-2, SI-4). */
-    private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs): void {
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+    private createFlowLogs(name: string, vpc: ec2.Vpc, args: NetworkArgs): void {
+        const logGroup = new cloudwatch.LogGroup(`${name}-flow-logs`, {
             name: `/aws/vpc/${args.clusterName}/flow-logs`,
             retentionInDays: args.config.flowLogRetentionDays,
             kmsKeyId: args.logsKmsKeyArn,
         }, { parent: this, protect: args.protect });
-        const role = new aws.iam.Role(`${name}-flow-logs-role`, {
+        const role = new iam.Role(`${name}-flow-logs-role`, {
             assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
                 accountId: args.accountId,
                 sourceArn: `arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`,
             }),
         }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {
+        new iam.RolePolicy(`${name}-flow-logs-policy`, {
             role: role.id,
             policy: logGroup.arn.apply((arn) => sortedJson({
                 Version: "2012-10-17",
@@ -187,7 +190,7 @@ export class Network extends pulumi.ComponentResource {
                 }],
             })),
         }, { parent: this });
-        new aws.ec2.FlowLog(`${name}-flow-log`, {
+        new ec2.FlowLog(`${name}-flow-log`, {
             vpcId: vpc.id,
             trafficType: "ALL",
             logDestinationType: "cloud-watch-logs",

@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
@@ -121,21 +122,21 @@ export class Observability extends pulumi.ComponentResource {
                 provider: ctx.kubernetesProvider,
                 dependsOn: [kafkaNamespace, monitoring],
             }, this);
-            const metricsConfig = new k8s.core.v1.ConfigMap(`${name}-kafka-metrics`, {
+            const metricsConfig = new corev1.ConfigMap(`${name}-kafka-metrics`, {
                 metadata: { name: KAFKA_METRICS.configMap, namespace: kafkaNamespace.metadata.name },
                 data: { [KAFKA_METRICS.key]: YAML.stringify(KAFKA_METRICS_RULES) },
             }, inCluster([kafkaNamespace]));
             // The operator release brings the CRDs; the cluster objects wait for it. Pulumi waits
             // until Strimzi reports the cluster Ready, so Mimir and Tempo (which depend on it)
             // start against brokers that accept writes instead of rolling back after Helm's timeout.
-            const cluster = new k8s.apiextensions.CustomResource(`${name}-kafka`, {
+            const cluster = new apiextensions.CustomResource(`${name}-kafka`, {
                 apiVersion: "kafka.strimzi.io/v1",
                 kind: "Kafka",
                 metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name, annotations: KAFKA_READY_ANNOTATIONS },
                 spec: kafkaSpec(config),
             }, inCluster([strimzi.release, metricsConfig, ...listenerTls], ctx.protect));
             const poolSpec = kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName });
-            const pool = new k8s.apiextensions.CustomResource(`${name}-kafka-pool`, {
+            const pool = new apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
                 kind: "KafkaNodePool",
                 metadata: { name: KAFKA_POOL_NAME, namespace: kafkaNamespace.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } },
@@ -146,7 +147,7 @@ export class Observability extends pulumi.ComponentResource {
                 { type: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool", inputs: { metadata: { name: KAFKA_POOL_NAME, namespace: KAFKA_NAMESPACE, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME } }, spec: poolSpec } },
             );
             for (const [monitorName, spec] of Object.entries(kafkaPodMonitorSpecs())) {
-                new k8s.apiextensions.CustomResource(`${name}-${monitorName}`, {
+                new apiextensions.CustomResource(`${name}-${monitorName}`, {
                     apiVersion: "monitoring.coreos.com/v1",
                     kind: "PodMonitor",
                     metadata: { name: monitorName, namespace: kafkaNamespace.metadata.name },
@@ -233,14 +234,14 @@ export class Observability extends pulumi.ComponentResource {
         const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: ctx.protect });
         // RandomPassword marks its result secret; saying so here keeps it secret whatever the provider does.
         this.grafanaAdminPassword = pulumi.secret(adminPassword.result);
-        const adminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+        const adminSecret = new corev1.Secret(`${name}-grafana-admin`, {
             metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace: monitoring.metadata.name },
             type: "Opaque",
             stringData: { [GRAFANA_ADMIN_SECRET.userKey]: "admin", [GRAFANA_ADMIN_SECRET.passwordKey]: this.grafanaAdminPassword },
         }, inCluster([monitoring], ctx.protect));
         for (const dashboard of dashboardsFor(config, args.istioEnabled)) {
             const stem = dashboard.file.replace(/\.json$/, "");
-            new k8s.core.v1.ConfigMap(`${name}-dashboard-${stem}`, {
+            new corev1.ConfigMap(`${name}-dashboard-${stem}`, {
                 metadata: {
                     name: `dashboard-${stem}`,
                     namespace: monitoring.metadata.name,
@@ -257,7 +258,7 @@ export class Observability extends pulumi.ComponentResource {
         }
         const grafanaSecrets: pulumi.Resource[] = [adminSecret];
         if (database) {
-            grafanaSecrets.push(new k8s.core.v1.Secret(`${name}-grafana-database`, {
+            grafanaSecrets.push(new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
@@ -282,13 +283,13 @@ export class Observability extends pulumi.ComponentResource {
         }, ctx, this);
 
         if (args.istioEnabled) {
-            new k8s.apiextensions.CustomResource(`${name}-istio-proxies`, {
+            new apiextensions.CustomResource(`${name}-istio-proxies`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PodMonitor",
                 metadata: { name: "istio-proxies", namespace: monitoring.metadata.name },
                 spec: istioProxyPodMonitorSpec(),
             }, inCluster(monitorCrds));
-            new k8s.apiextensions.CustomResource(`${name}-istiod`, {
+            new apiextensions.CustomResource(`${name}-istiod`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: { name: "istiod", namespace: monitoring.metadata.name },

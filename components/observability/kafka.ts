@@ -6,7 +6,8 @@
  * CA, so that the CA can be handed to the clients' namespace; Strimzi's own cluster CA stays
  * in charge of broker-to-broker and controller traffic, which it always encrypts.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ObservabilityConfig } from "../../config/schema";
@@ -186,7 +187,7 @@ export interface KafkaTlsArgs {
     /** Kafka's namespace (the listener certificate) and the clients' (the CA). */
     readonly kafkaNamespace: pulumi.Input<string>;
     readonly clientNamespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: KubernetesProvider;
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -221,12 +222,12 @@ export function createKafkaTls(name: string, args: KafkaTlsArgs, parent: pulumi.
         allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
     }, opts);
     const k8sOpts = { parent, provider: args.provider, dependsOn: args.dependsOn };
-    const listener = new k8s.core.v1.Secret(`${name}-listener-tls`, {
+    const listener = new corev1.Secret(`${name}-listener-tls`, {
         metadata: { name: KAFKA_LISTENER_CERT_SECRET, namespace: args.kafkaNamespace },
         type: "kubernetes.io/tls",
         stringData: { "tls.crt": certificate.certPem, "tls.key": pulumi.secret(listenerKey.privateKeyPem) },
     }, k8sOpts);
-    const trust = new k8s.core.v1.ConfigMap(`${name}-ca`, {
+    const trust = new corev1.ConfigMap(`${name}-ca`, {
         metadata: { name: KAFKA_CA.configMap, namespace: args.clientNamespace },
         data: { [KAFKA_CA.key]: ca.certPem },
     }, k8sOpts);

@@ -2,7 +2,7 @@
  * Istio with mutual TLS (SC-8): the base chart (CRDs), istiod, the mesh-wide PeerAuthentication,
  * and the table that decides which platform namespaces get sidecars.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import { Profile, SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
@@ -133,7 +133,7 @@ export interface IstioArgs {
 export interface Istio {
     readonly base: HelmChart;
     readonly istiod: HelmChart;
-    readonly peerAuthentication: k8s.apiextensions.CustomResource;
+    readonly peerAuthentication: apiextensions.CustomResource;
 }
 
 /**
@@ -150,7 +150,7 @@ export function installIstio(name: string, args: IstioArgs, ctx: KubernetesConte
         dependsOn: [base.release],
     }, ctx, parent);
     // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.
-    const peerAuthentication = new k8s.apiextensions.CustomResource(`${name}-mtls`, meshPeerAuthentication(args.config.mtlsMode), {
+    const peerAuthentication = new apiextensions.CustomResource(`${name}-mtls`, meshPeerAuthentication(args.config.mtlsMode), {
         parent,
         provider: ctx.kubernetesProvider,
         dependsOn: [istiod.release],

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as kms from "@pulumi/aws/kms";
 import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
@@ -75,21 +75,21 @@ export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountI
 
 /** One customer-managed key per purpose, with rotation on and an alias that names it. */
 export class KmsKeys extends pulumi.ComponentResource {
-    public readonly keys: Record<KeyPurpose, aws.kms.Key>;
+    public readonly keys: Record<KeyPurpose, kms.Key>;
 
     constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:KmsKeys", name, {}, opts);
         const entries = KEY_PURPOSES.map((purpose) => {
-            const key = new aws.kms.Key(`${name}-${purpose}`, {
+            const key = new kms.Key(`${name}-${purpose}`, {
                 description: `${name}: ${KEY_USERS[purpose].description}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.deletionWindowDays,
                 policy: keyPolicy(purpose, args),
             }, { parent: this, protect: args.protect });
-            new aws.kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
+            new kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
             return [purpose, key] as const;
         });
-        this.keys = Object.fromEntries(entries) as Record<KeyPurpose, aws.kms.Key>;
+        this.keys = Object.fromEntries(entries) as Record<KeyPurpose, kms.Key>;
         this.registerOutputs({ keyArns: Object.fromEntries(entries.map(([p, k]) => [p, k.arn])) });
     }
 }

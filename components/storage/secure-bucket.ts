@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
@@ -36,7 +36,7 @@ export function tlsOnlyPolicy(bucketArn: string): string {
  * blocked, TLS only, versioned, with lifecycle expiry that follows the data's retention.
  */
 export class SecureBucket extends pulumi.ComponentResource {
-    public readonly bucket: aws.s3.Bucket;
+    public readonly bucket: s3.Bucket;
     /** The bucket's name (its id). */
     public readonly name: pulumi.Output<string>;
     public readonly arn: pulumi.Output<string>;
@@ -44,25 +44,25 @@ export class SecureBucket extends pulumi.ComponentResource {
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:storage:SecureBucket", name, {}, opts);
         const child = { parent: this };
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, { parent: this, protect: args.protect });
+        this.bucket = new s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, { parent: this, protect: args.protect });
         this.name = this.bucket.bucket;
         this.arn = this.bucket.arn;
         const bucket = this.bucket.id;
 
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
+        new s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
             bucket,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
         }, child);
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+        const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
             bucket,
             blockPublicAcls: true,
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         }, child);
-        new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccessBlock] });
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+        new s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccessBlock] });
+        const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
+        new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
             bucket,
             rules: [{
                 id: "retention",

@@ -146,9 +146,9 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const table = loadPriceTable();
         if (args.compareManaged) {
             current = "prod";
-            const prod = await planStack("prod", table, runOptions);
+            const prod = await planStack("prod", table, runOptions, engine);
             current = "dev";
-            const dev = await planStack("dev", table, runOptions);
+            const dev = await planStack("dev", table, runOptions, engine);
             const managed = compareManaged({ plan: prod.plan, config: prod.run.config }, { plan: dev.plan }, table);
             io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, table));
             return EXIT_OK;

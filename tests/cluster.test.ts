@@ -5,8 +5,7 @@ import { nodeMaxPods } from "../components/cluster/nodes";
 import { nodeGroupsByZone } from "../lib/zonal";
 import { releaseChart } from "../components/helm/workloads";
 import { mockAddonVersion } from "../engine/mocks";
-import { runStack } from "../engine/run";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { ofType, single, stack, stackReachedAt, stackWith } from "./support/stacks";
 
 const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -266,7 +265,7 @@ describe("EKS cluster", () => {
             const direct = JSON.parse(single(await stack("prod"), "pulumi:providers:kubernetes").inputs.kubeconfig);
             expect(direct.users[0].user.exec.args).to.deep.equal(["eks", "get-token", "--cluster-name", "nist-eks-prod", "--region", "us-east-1", "--output", "json"]);
             expect(direct.clusters[0].cluster.server).to.match(/^https:\/\/.*\.eks\.amazonaws\.com$/);
-            const run = await runStack("prod", { access: { apiServerUrl: "https://127.0.0.1:8443" } });
+            const run = await stackReachedAt("prod", { apiServerUrl: "https://127.0.0.1:8443" });
             const tunnelled = JSON.parse(single(run, "pulumi:providers:kubernetes").inputs.kubeconfig);
             expect(tunnelled.clusters[0].cluster.server).to.equal("https://127.0.0.1:8443");
             expect(tunnelled.clusters[0].cluster["tls-server-name"]).to.equal(new URL(direct.clusters[0].cluster.server).hostname);

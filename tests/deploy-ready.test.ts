@@ -12,7 +12,7 @@ import { assertCallerHasAccess } from "../components/cluster/access";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
-import { StackRun, runStack } from "../engine/run";
+import { StackRun } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { planStackCapacity } from "../lib/fit";
@@ -21,7 +21,7 @@ import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
 import { releaseChart, stackWorkloads } from "../components/helm/workloads";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { ofType, single, stack, stackReachedAt, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
 const statementsOf = (policy: string): any[] => [JSON.parse(policy).Statement].flat();
@@ -271,7 +271,7 @@ describe("deploy readiness", () => {
         const providerOf = (run: StackRun) => single(run, "pulumi:providers:kubernetes");
 
         it("names the cluster, so that moving between an in-VPC runner and the SSM tunnel updates the provider in place", async () => {
-            const [direct, tunnelled] = [await stack("prod"), await runStack("prod", { access: { apiServerUrl: "https://127.0.0.1:8443" } })];
+            const [direct, tunnelled] = [await stack("prod"), await stackReachedAt("prod", { apiServerUrl: "https://127.0.0.1:8443" })];
             const identity = "arn:aws:eks:us-east-1:123456789012:cluster/nist-eks-prod";
             expect([providerOf(direct).inputs.clusterIdentifier, providerOf(tunnelled).inputs.clusterIdentifier]).to.deep.equal([identity, identity]);
             expect(providerOf(direct).inputs.kubeconfig).not.to.equal(providerOf(tunnelled).inputs.kubeconfig);

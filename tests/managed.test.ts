@@ -3,7 +3,7 @@ import { main, parseArgs, UsageError } from "../planner/cli";
 import { compareManaged, ManagedComparison } from "../planner/managed";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
-import { stack } from "./support/stacks";
+import { run, stack } from "./support/stacks";
 
 const table = loadPriceTable();
 
@@ -54,7 +54,7 @@ describe("the AWS-managed alternative (three-way comparison)", () => {
 
     it("prints from the CLI, and refuses to be combined with another stack choice", async () => {
         let stdout = "";
-        const code = await main(["--compare-managed"], { stdout: (t) => { stdout += t; }, stderr: () => undefined });
+        const code = await main(["--compare-managed"], { stdout: (t) => { stdout += t; }, stderr: () => undefined }, {}, run);
         expect(code).to.equal(0);
         expect(stdout).to.include("AWS-managed alternative").and.include("Three-way monthly cost").and.include("assumption: managed.alarms = 50");
         expect(() => parseArgs(["--compare-managed", "--stack", "dev"])).to.throw(UsageError, /takes no --stack/);

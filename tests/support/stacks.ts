@@ -1,7 +1,7 @@
 /**
  * Shared engine runs: every test file asks here, and a run is computed once per test process for
  * each distinct config. Runs are keyed by the config they start from (the stack file with the
- * override applied), so two tests that change the same keys the same way share one run, however
+ * override applied) and the API server access path, so two tests that change the same keys the same way share one run, however
  * their overrides are written. Runs are read-only to tests. Every run has its releases rendered.
  */
 import { prerender } from "../../components/helm/workloads";
@@ -19,7 +19,7 @@ function renderedRun(name: string, options: RunOptions): Promise<StackRun> {
 export function run(name: string, options: RunOptions = {}): Promise<StackRun> {
     let key: string;
     try {
-        key = JSON.stringify([options.projectDir ?? "", name, runConfig(name, options).config]);
+        key = JSON.stringify([options.projectDir ?? "", name, runConfig(name, options).config, options.access ?? null]);
     } catch {
         // An unreadable stack file or a throwing override: let the engine report it, unshared.
         return renderedRun(name, options);
@@ -32,6 +32,11 @@ export function run(name: string, options: RunOptions = {}): Promise<StackRun> {
 /** The stack as its file declares it. */
 export function stack(name: string): Promise<StackRun> {
     return run(name);
+}
+
+/** The stack as a run that reaches the API server by another path (`PLATFORM_API_SERVER_URL`). */
+export function stackReachedAt(name: string, access: NonNullable<RunOptions["access"]>): Promise<StackRun> {
+    return run(name, { access });
 }
 
 /** The stack with its config changed by `override`. */

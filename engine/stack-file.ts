@@ -43,8 +43,17 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
     return { project, stack, config };
 }
 
+/** Parsed documents by their text: tests read the same stack files hundreds of times. */
+const parsed = new Map<string, unknown>();
+
+/** The file's document, a fresh copy each time so that callers may change it. */
 function parseYaml(file: string): any {
     const text = fs.readFileSync(file, "utf8");
+    if (!parsed.has(text)) parsed.set(text, parseText(file, text));
+    return structuredClone(parsed.get(text));
+}
+
+function parseText(file: string, text: string): unknown {
     try {
         return parse(text);
     } catch (e) {

@@ -114,8 +114,13 @@ export function resolvePolicyConfig(policy: NistPolicy, packConfig: PolicyPackCo
     return { enforcementLevel, properties };
 }
 
-/** Thrown by `notApplicable`, as the SDK does, and caught below. */
-class NotApplicable extends Error {}
+/**
+ * Thrown by `notApplicable`, as the SDK does, and caught below. Not an Error: most rules skip most
+ * resources, and a stack trace for each skip cost more than the rules themselves.
+ */
+class NotApplicable {
+    constructor(readonly reason?: string) {}
+}
 
 /** The SDK's UnknownValueError, recognised by shape: this module does not load the SDK. */
 function isUnknownValueError(error: unknown): error is Error {

@@ -205,8 +205,14 @@ const CLUSTER_SCOPED = new Set([
     "ClusterComplianceReport", "ClusterIssuer", "IngressClass", "CSIDriver", "RuntimeClass",
 ]);
 
-/** The CRDs a render installs, parsed. */
-export function crdsOf(rendered: RenderedRelease): Manifest[] {
-    const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
-    return texts.map((text) => jsyaml.load(text) as Manifest).filter(Boolean);
+/** Parsed CRDs by render key: several checks read the same large definitions. */
+const crds = new Map<string, readonly Manifest[]>();
+
+/** The CRDs a render installs, parsed; read-only, shared between callers. */
+export function crdsOf(rendered: RenderedRelease): readonly Manifest[] {
+    if (!crds.has(rendered.key)) {
+        const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
+        crds.set(rendered.key, texts.map((text) => jsyaml.load(text) as Manifest).filter(Boolean));
+    }
+    return crds.get(rendered.key)!;
 }

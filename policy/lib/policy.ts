@@ -176,7 +176,16 @@ export function defineResourcePolicy<C extends object = Record<string, never>>(s
     };
 }
 
+/** Each resource's view, built once: every stack rule is handed the same resources. */
+const stackViews = new WeakMap<PolicyResource, StackResource>();
+
 function stackResource(resource: PolicyResource): StackResource {
+    let built = stackViews.get(resource);
+    if (!built) stackViews.set(resource, (built = buildStackResource(resource)));
+    return built;
+}
+
+function buildStackResource(resource: PolicyResource): StackResource {
     const outputs = readRecord(unwrapProxy((resource as PlannedPolicyResource).outputs));
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, dependencies] of Object.entries(resource.propertyDependencies ?? {})) {

@@ -45,8 +45,16 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
         });
         child.stderr!.on("data", (chunk) => { stderr += String(chunk); });
         child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving: ${stderr}`)));
+        // The pack must neither keep mocha waiting nor outlive it, even when a --grep skips its tests.
+        child.unref();
+        for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
+        process.once("exit", () => child.kill());
     });
 }
+
+// Started when mocha loads this file: the pack loads its SDKs on the other core while the suite runs.
+const pack = startPack();
+pack.catch(() => undefined);
 
 function call<T>(client: any, method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
@@ -205,7 +213,7 @@ describe("policy pack over the SDK's gRPC analyzer", function () {
     let client: any;
 
     before(async () => {
-        const served = await startPack();
+        const served = await pack;
         child = served.child;
         client = new services.AnalyzerClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
         const info = await call<any>(client, "getAnalyzerInfo", new Empty());

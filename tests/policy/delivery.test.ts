@@ -3,7 +3,7 @@
  * SARIF, the npm wrappers around pulumi preview/up, and the engine's per-input dependencies.
  */
 import { expect } from "chai";
-import { spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -23,6 +23,18 @@ const KEY = "aws:kms/key:Key";
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "policy-delivery-"));
 }
+
+/**
+ * `npm run preview` with a stand-in pulumi on PATH that records its arguments and exits 3. Started
+ * when mocha loads this file: npm and the wrapper take seconds to start, and the suite runs meanwhile.
+ */
+const npmRunPreview = new Promise<{ status: number | null; stderr: string; log: string }>((resolve) => {
+    const bin = tempDir();
+    const log = path.join(bin, "args");
+    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\nexit 3\n`, { mode: 0o755 });
+    execFile("npm", ["run", "--silent", "preview", "--", "--stack", "dev", "--diff"], { cwd: ROOT, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" },
+        (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr, log }));
+});
 
 describe("policy waivers", () => {
     const keys = [planned(KEY, "imported", { enableKeyRotation: false }), planned(KEY, "legacy", { enableKeyRotation: false }), planned(KEY, "ok", { enableKeyRotation: true })];
@@ -121,13 +133,10 @@ describe("npm run preview / up", () => {
         expect(() => pulumiArgs("preview", ["--stack", "qa"], project)).to.throw(UsageError, "no policy config policy/config/qa.json");
     });
 
-    it("runs pulumi with those arguments and passes its exit status on (a stand-in pulumi on PATH)", function () {
+    it("runs pulumi with those arguments and passes its exit status on (a stand-in pulumi on PATH)", async function () {
         this.timeout(60_000);
-        const bin = tempDir();
-        const log = path.join(bin, "args");
-        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\nexit 3\n`, { mode: 0o755 });
-        const result = spawnSync("npm", ["run", "--silent", "preview", "--", "--stack", "dev", "--diff"], { cwd: ROOT, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
-        expect(result.status, result.stderr).to.equal(3);
+        const { status, stderr, log } = await npmRunPreview;
+        expect(status, stderr).to.equal(3);
         expect(fs.readFileSync(log, "utf8").trim().split("\n")).to.deep.equal(pulumiArgs("preview", ["--stack", "dev", "--diff"], ROOT));
     });
 });

@@ -7,7 +7,7 @@
  * capacity check, the pod count, the volume cost and the image inventory all read this one list.
  */
 import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
-import { lockedChart, readLock } from "../../lib/helm/vendor";
+import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
@@ -45,8 +45,7 @@ export function componentOf(chart: string): string {
 export function releaseRequests(resources: readonly DeclaredResource[], kubeVersion: string): ReleaseRequest[] {
     const releases = resources.filter((r) => r.type === WORKLOAD_TYPES.release);
     const apiVersions = clusterApiVersions(releases.map((r) => releaseChart(r.inputs)));
-    const lock = readLock();
-    return releases.filter((r) => lockedChart(releaseChart(r.inputs), r.inputs.version, lock)).map((r) => ({
+    return releases.filter((r) => lockedChart(releaseChart(r.inputs), r.inputs.version)).map((r) => ({
         name: String(r.inputs.name),
         namespace: String(r.inputs.namespace),
         chart: releaseChart(r.inputs),

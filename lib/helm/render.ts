@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { sortedJson } from "../json";
 import { HELM_VERSION, helmBinary } from "./binary";
-import { LockedChart, lockedChart, projectRoot, readLock } from "./vendor";
+import { LockedChart, lockedChart, projectRoot } from "./vendor";
 
 /** A Kubernetes object as a chart renders it. */
 export interface Manifest {
@@ -74,14 +74,9 @@ function cacheDir(): string {
 }
 
 function locked(request: ReleaseRequest): LockedChart {
-    const chart = lockedChart(request.chart, request.version, lockOnce());
+    const chart = lockedChart(request.chart, request.version);
     if (!chart) throw new RenderError(request, `chart ${request.chart} ${request.version} is not vendored (see charts/lock.json)`);
     return chart;
-}
-
-let lock: ReturnType<typeof readLock> | undefined;
-function lockOnce() {
-    return (lock ??= readLock());
 }
 
 /** The content a render depends on: the chart's tree digest, the values and everything passed to Helm. */
@@ -205,14 +200,14 @@ const CLUSTER_SCOPED = new Set([
     "ClusterComplianceReport", "ClusterIssuer", "IngressClass", "CSIDriver", "RuntimeClass",
 ]);
 
-/** Parsed CRDs by render key: several checks read the same large definitions. */
-const crds = new Map<string, readonly Manifest[]>();
+/** Parsed CRDs by their text: renders of one chart with other values ship the same large definitions. */
+const parsedCrds = new Map<string, Manifest>();
 
 /** The CRDs a render installs, parsed; read-only, shared between callers. */
 export function crdsOf(rendered: RenderedRelease): readonly Manifest[] {
-    if (!crds.has(rendered.key)) {
-        const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
-        crds.set(rendered.key, texts.map((text) => jsyaml.load(text) as Manifest).filter(Boolean));
-    }
-    return crds.get(rendered.key)!;
+    const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
+    return texts.map((text) => {
+        if (!parsedCrds.has(text)) parsedCrds.set(text, jsyaml.load(text) as Manifest);
+        return parsedCrds.get(text)!;
+    }).filter(Boolean);
 }

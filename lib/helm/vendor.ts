@@ -59,13 +59,20 @@ export function readLock(dir = projectRoot()): ChartLock {
     return JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), "utf8")) as ChartLock;
 }
 
+let checkoutLock: ChartLock | undefined;
+
+/** This checkout's lock, read once per process: every release of every run looks its chart up. */
+export function projectLock(): ChartLock {
+    return (checkoutLock ??= readLock());
+}
+
 /** The folder a chart is vendored in, relative to the project root. */
 export function vendorPath(chart: string): string {
     return `${VENDOR_DIR}/${chart}`;
 }
 
 /** The locked entry of a pinned chart, or undefined when the chart is not vendored (see the lock's `missing`). */
-export function lockedChart(chart: string, version: string, lock = readLock()): LockedChart | undefined {
+export function lockedChart(chart: string, version: string, lock = projectLock()): LockedChart | undefined {
     return lock.charts.find((c) => c.chart === chart && c.version === version);
 }
 

@@ -113,7 +113,6 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        profile: config.profile,
         grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password },
     }, opts);
 
@@ -121,19 +120,16 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     // their namespaces and releases wait for istiod's injection webhook and the mTLS policy.
     const security = new MeshAndScanning(`${config.cluster.name}-security`, {
         config: config.security,
-        profile: config.profile,
         context: cluster.context,
         monitoringCrds: observability.monitoringCrds,
         tracingEndpoint: observability.tempoOtlpGrpcEndpoint,
     }, opts);
     const operations = new Operations(`${config.cluster.name}-operations`, {
         config: config.operations,
-        profile: config.profile,
         context: security.meshedContext(cluster.context),
     }, opts);
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
-        profile: config.profile,
         context: cluster.context,
         tags: config.tags,
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,

@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PROFILES, StackConfig, stackConfigSchema } from "./schema";
+import { isProfileSize, withProfileSizes } from "./profiles";
+import { PROFILES, Profile, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
 export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
@@ -19,15 +20,17 @@ export class ConfigError extends Error {
 
 /**
  * The keys a profile fills in when the stack file leaves them out: `profile` itself for a stack
- * whose environment is named after one (dev, prod), and `protect` (true for prod-like stacks).
+ * whose environment is named after one (dev, prod), `protect` (true for prod-like stacks), and
+ * every size (config/profiles.ts).
  */
 export function withProfileDefaults(raw: Record<string, unknown>): Record<string, unknown> {
     const named = (PROFILES as readonly unknown[]).includes(raw.environment) ? raw.environment : undefined;
     const profile = raw.profile ?? named;
+    if (!(PROFILES as readonly unknown[]).includes(profile)) return { ...raw, ...(profile !== undefined ? { profile } : {}) };
     return {
-        ...raw,
-        ...(profile !== undefined ? { profile } : {}),
-        ...(raw.protect === undefined && (PROFILES as readonly unknown[]).includes(profile) ? { protect: profile === "prod" } : {}),
+        ...withProfileSizes(raw, profile as Profile),
+        profile,
+        ...(raw.protect === undefined ? { protect: profile === "prod" } : {}),
     };
 }
 
@@ -36,9 +39,11 @@ export function validateStackConfig(stackFile: Record<string, unknown>): StackCo
     const raw = withProfileDefaults(stackFile);
     const result = stackConfigSchema.safeParse(raw);
     if (!result.success) {
-        // Without a valid profile, an unset protect has no default: that is the profile's error, not another.
-        const restated = (issue: z.core.$ZodIssue) => issue.path.join(".") === "protect" && stackFile.protect === undefined && result.error.issues.some((i) => i.path.join(".") === "profile");
-        throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw));
+        // Without a valid profile, what it would have filled in has no default: that is the profile's error, not another.
+        const profileFailed = result.error.issues.some((i) => i.path.join(".") === "profile");
+        const restated = (issue: z.core.$ZodIssue) => profileFailed && (issue.path.join(".") === "protect" || isProfileSize(issue.path as (string | number)[]))
+            && valueAt(stackFile, issue.path as (string | number)[]) === undefined;
+        throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw, stackFile));
     }
     return result.data;
 }
@@ -48,13 +53,15 @@ export function validateStackConfig(stackFile: Record<string, unknown>): StackCo
  * named list item (a node group, a schedule) says which item by name; a whole item is described by
  * the check that failed, never dumped.
  */
-export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>): string[] {
+export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>, stackFile: Record<string, unknown> = raw): string[] {
     return error.issues.map((issue) => {
         const path = issue.path as (string | number)[];
         const key = path.length === 0 ? "(config)" : configKeyName(path);
         const value = valueAt(raw, path);
+        // A size the stack file left out is the profile's: say so, or the user looks for it in vain.
+        const fromProfile = value !== undefined && valueAt(stackFile, path) === undefined && isProfileSize(path) ? ` (the ${String(raw.profile)} profile's default)` : "";
         const got = (issue as { params?: { got?: string } }).params?.got
-            ?? (value === undefined ? "nothing (the key is missing)" : JSON.stringify(value));
+            ?? (value === undefined ? "nothing (the key is missing)" : `${JSON.stringify(value)}${fromProfile}`);
         const allowed = issue.code === "unrecognized_keys"
             ? `no keys other than the documented ones (unknown: ${issue.keys.join(", ")})`
             : issue.message;

@@ -10,6 +10,7 @@ import { planSubnets } from "../lib/subnets";
 import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
 import { imagesBlocking, PINNED_IMAGES } from "../lib/images";
 import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
+import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 
 /**
@@ -39,6 +40,30 @@ const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine
 const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
+
+const parses = (parse: (text: string) => number) => (text: string) => {
+    try {
+        return parse(text) > 0;
+    } catch {
+        return false;
+    }
+};
+const CPU_QUANTITY = 'a CPU quantity above zero such as "250m" or "1" (whole millicores, or cores with at most three decimals)';
+const MEMORY_QUANTITY = 'a memory quantity above zero such as "512Mi" or "2Gi" (units Ki, Mi, Gi, Ti or k, M, G, T)';
+/**
+ * One container's requests and memory limit. No CPU limit: a burst borrows idle cycles instead of
+ * being throttled. A memory limit below the request is refused below, with the keys' full names.
+ */
+const workloadSize = z.strictObject({
+    cpu: z.string({ error: CPU_QUANTITY }).refine(parses(parseCpu), CPU_QUANTITY),
+    memory: z.string({ error: MEMORY_QUANTITY }).refine(parses(parseMemory), MEMORY_QUANTITY),
+    memoryLimit: z.string({ error: MEMORY_QUANTITY }).refine(parses(parseMemory), MEMORY_QUANTITY),
+});
+/** The sizes of a component's workloads, one entry per workload; the profile fills what a stack file leaves out (config/profiles.ts). */
+const resources = <W extends string>(workloads: readonly W[]) =>
+    z.strictObject(Object.fromEntries(workloads.map((w) => [w, workloadSize])) as Record<W, typeof workloadSize>);
+/** memcached's own cache, in MiB, inside its pod's memory. */
+const cacheMiB = z.strictObject({ chunks: int(16, 65536), results: int(16, 65536) });
 const roleArn = z.string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy" }).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy");
 
 const tags = z.strictObject({
@@ -137,7 +162,12 @@ const cluster = z.strictObject({
 });
 
 const observability = z.strictObject({
-    prometheus: z.strictObject({ retention: duration, storageSize: gibibytes, replicas: replicas(1) }),
+    prometheus: z.strictObject({
+        retention: duration,
+        storageSize: gibibytes,
+        replicas: replicas(1),
+        resources: resources(["operator", "prometheus", "alertmanager", "kubeStateMetrics", "nodeExporter", "configReloader", "webhookPatch"]),
+    }),
     mimir: z.strictObject({
         enabled: bool,
         /** ingest-storage: writes go through Kafka (Mimir 3); classic: distributors write to ingesters. */
@@ -150,8 +180,22 @@ const observability = z.strictObject({
         gatewayReplicas: replicas(1),
         resultsCache: bool,
         chunksCache: bool,
+        resources: resources(["distributor", "ingester", "querier", "queryFrontend", "queryScheduler", "storeGateway", "compactor", "ruler",
+            "alertmanager", "gateway", "resultsCache", "chunksCache", "memcachedExporter", "rolloutOperator"]),
+        cacheMiB,
+        /** The ingesters' TSDB volume, one per ingester. */
+        volumes: z.strictObject({ ingester: gibibytes }),
     }),
-    kafka: z.strictObject({ enabled: bool, brokers: int(1, 9), replicationFactor: int(1, 9), minInsyncReplicas: int(1, 9), storageSize: gibibytes }),
+    kafka: z.strictObject({
+        enabled: bool,
+        brokers: int(1, 9),
+        replicationFactor: int(1, 9),
+        minInsyncReplicas: int(1, 9),
+        storageSize: gibibytes,
+        resources: resources(["operator", "broker"]),
+        /** The brokers' JVM heap (-Xms and -Xmx); the rest of their memory is page cache and off-heap. */
+        brokerHeap: z.string({ error: 'a JVM heap size such as "512m" or "1g"' }).regex(/^[1-9]\d*[mg]$/, 'a JVM heap size such as "512m" or "1g"'),
+    }),
     loki: z.strictObject({
         deploymentMode: oneOf(["SimpleScalable", "SingleBinary"] as const),
         readReplicas: replicas(0),
@@ -161,6 +205,8 @@ const observability = z.strictObject({
         retention: duration,
         storage: oneOf(["s3", "filesystem"] as const),
         storageSize: gibibytes,
+        resources: resources(["singleBinary", "read", "write", "backend", "gateway", "gatewayMetrics", "rulesSidecar", "chunksCache", "resultsCache", "memcachedExporter"]),
+        cacheMiB,
     }),
     tempo: z.strictObject({
         enabled: bool,
@@ -170,6 +216,8 @@ const observability = z.strictObject({
         storage: oneOf(["s3", "local"] as const),
         storageSize: gibibytes,
         receivers: z.array(oneOf(["otlp", "jaeger", "zipkin"] as const)).min(1, "at least one trace receiver"),
+        /** The distributed parts, and singleBinary for the single-binary chart. */
+        resources: resources(["distributor", "querier", "queryFrontend", "liveStore", "blockBuilder", "backendScheduler", "backendWorker", "metricsGenerator", "memcached", "singleBinary"]),
     }),
     grafana: z.strictObject({
         replicas: replicas(1),
@@ -191,16 +239,29 @@ const observability = z.strictObject({
                 multiAz: bool,
             }),
         ], { error: "an object with engine sqlite or postgres" }),
+        resources: resources(["grafana", "sidecar"]),
     }),
-    kiali: z.strictObject({ enabled: bool, replicas: replicas(1) }),
+    kiali: z.strictObject({ enabled: bool, replicas: replicas(1), resources: resources(["server"]) }),
+    /** The log collectors: per node (logs), in the cluster (events), and their config reloader. Only sizes: stack files may leave it out. */
+    alloy: z.strictObject({ resources: resources(["logs", "events", "reloader"]) }),
 });
 
 const security = z.strictObject({
     kmsDeletionWindowDays: int(7, 30),
-    istio: z.strictObject({ enabled: bool, istiodReplicas: replicas(1), mtlsMode: oneOf(["STRICT", "PERMISSIVE"] as const) }),
+    istio: z.strictObject({
+        enabled: bool,
+        istiodReplicas: replicas(1),
+        mtlsMode: oneOf(["STRICT", "PERMISSIVE"] as const),
+        /** istiod, and the sidecar every meshed pod carries. */
+        resources: resources(["istiod", "proxy"]),
+    }),
     trivy: z.strictObject({
         enabled: bool,
         scanners: z.array(oneOf(["vulnerability", "configAudit", "rbacAssessment", "exposedSecrets", "infraAssessment"] as const)).min(1, "at least one scanner"),
+        /** The operator, and each scan job it starts (image scans hold a layer in memory). */
+        resources: resources(["operator", "scanJob"]),
+        /** Scan jobs running at once, so that a rollout of many images cannot fill the nodes. */
+        concurrentScans: int(1, 20),
     }),
 });
 
@@ -216,13 +277,22 @@ const backup = z.strictObject({
             }),
             ttl: duration,
         })),
+        /** The server, the node agent, the AWS plugin's init container, the CRD upgrade job and Kopia's maintenance jobs. */
+        resources: resources(["server", "nodeAgent", "plugin", "crdJob", "maintenance"]),
     }),
     crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
 });
 
 const operations = z.strictObject({
-    kubecost: z.strictObject({ enabled: bool }),
-    headlamp: z.strictObject({ enabled: bool }),
+    kubecost: z.strictObject({
+        enabled: bool,
+        resources: resources(["finopsAgent", "aggregator", "localStore", "frontend"]),
+        /** The aggregator's ClickHouse volume and the local store's volume. */
+        volumes: z.strictObject({ aggregatorDb: gibibytes, localStore: gibibytes }),
+        /** The parameters Kubecost's savings recommendations assume (its chart's clusterProfile). */
+        savingsProfile: oneOf(["development", "production", "high-availability"] as const),
+    }),
+    headlamp: z.strictObject({ enabled: bool, resources: resources(["server"]) }),
 });
 
 /** Usage the cost estimate cannot read from resources; each is printed beside the line it drives. */
@@ -361,10 +431,37 @@ export const stackConfigSchema = z.strictObject({
     if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
+    for (const { path, size } of workloadSizes(c)) {
+        const key = dotted(path);
+        if (parseMemory(size.memoryLimit) < parseMemory(size.memory)) {
+            issue([...path, "memoryLimit"], `at least ${key}.memory (${size.memory}): a container's memory limit is never below its request`, [`${key}.memory`]);
+        }
+    }
+    const heapMiB = Number(o.kafka.brokerHeap.slice(0, -1)) * (o.kafka.brokerHeap.endsWith("g") ? 1024 : 1);
+    if (heapMiB > parseMemory(o.kafka.resources.broker.memory)) {
+        issue(["observability", "kafka", "brokerHeap"], `at most observability.kafka.resources.broker.memory (${o.kafka.resources.broker.memory}): the heap lives inside the broker's memory`, ["observability.kafka.resources.broker.memory"]);
+    }
+    for (const [component, cache, workload] of [["loki", "chunks", "chunksCache"], ["loki", "results", "resultsCache"], ["mimir", "chunks", "chunksCache"], ["mimir", "results", "resultsCache"]] as const) {
+        const memory = o[component].resources[workload].memory;
+        if (o[component].cacheMiB[cache] >= parseMemory(memory)) {
+            const key = `observability.${component}.resources.${workload}.memory`;
+            issue(["observability", component, "cacheMiB", cache], `less than ${key} (${memory}): memcached needs its cache plus room for connections`, [key]);
+        }
+    }
 });
 
+/** One container's requests and memory limit, as the config holds them. */
+export type WorkloadSize = z.infer<typeof workloadSize>;
+
+/** Every workload size in a config, with its path: whatever sits under a `resources` key with a memory request. */
+export function workloadSizes(node: unknown, path: string[] = []): { path: string[]; size: WorkloadSize }[] {
+    if (node === null || typeof node !== "object" || Array.isArray(node)) return [];
+    if (path[path.length - 2] === "resources" && "memory" in node) return [{ path, size: node as WorkloadSize }];
+    return Object.entries(node).flatMap(([key, child]) => workloadSizes(child, [...path, key]));
+}
+
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-/** What components pick their sizes by: the stack's profile, whatever the environment is called. */
+/** What a stack's defaults come from (config/profiles.ts), whatever the environment is called. */
 export type Profile = StackConfig["profile"];
 export type Tags = StackConfig["tags"];
 export type NetworkConfig = StackConfig["network"];

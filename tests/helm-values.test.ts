@@ -72,7 +72,7 @@ describe("helm releases", () => {
     describe("a release Helm cannot render", () => {
         it("fails naming the release, the chart and Helm's message: dev Tempo with its jaeger receiver nulled", async () => {
             const config = (await stack("dev")).config.observability;
-            const values = tempoSingleValues(config, { profile: "dev", storageClassName: "gp2", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
+            const values = tempoSingleValues(config, { storageClassName: "gp2", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
             const nulled = { ...values, tempo: { ...values.tempo, receivers: { ...values.tempo.receivers, jaeger: null } } };
             const request = { name: "t", namespace: "monitoring", chart: "tempo", version: CHARTS.tempo.version, values: nulled, kubeVersion: "1.35", apiVersions: clusterApiVersions([]) };
             expect(() => renderRelease(request)).to.throw(RenderError, /^Helm cannot render release t \(chart tempo 2\.2\.4\): .*nil pointer evaluating interface \{\}\.protocols/s);
@@ -81,7 +81,7 @@ describe("helm releases", () => {
 
         it("prod Tempo's backend workers without the PDB key the chart reads undefaulted", async () => {
             const config = (await stack("prod")).config.observability;
-            const values = tempoDistributedValues(config, { profile: "prod", region: "us-east-1", bucket: "b", roleArn: "arn:aws:iam::1:role/r", kafkaAddress: "k:9092", remoteWriteUrl: URLS.mimirPush }) as any;
+            const values = tempoDistributedValues(config, { region: "us-east-1", bucket: "b", roleArn: "arn:aws:iam::1:role/r", kafkaAddress: "k:9092", remoteWriteUrl: URLS.mimirPush }) as any;
             const { podDisruptionBudget: _pdb, ...worker } = values.backendWorker;
             const request = { name: "t", namespace: "monitoring", chart: "tempo-distributed", version: CHARTS.tempoDistributed.version, values: { ...values, backendWorker: worker }, kubeVersion: "1.35", apiVersions: clusterApiVersions([]) };
             expect(() => renderRelease(request)).to.throw(RenderError, /backendWorker\.podDisruptionBudget\.enabled.*nil pointer/s);

@@ -79,7 +79,7 @@ describe("observability", () => {
     describe("value builders", () => {
         it("keep Prometheus' retention, volume and selectors, and write to Mimir only when asked", async () => {
             const config = await configOf("prod");
-            const values = prometheusValues(config, { profile: "prod", clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush, remoteWriteReceiver: false }) as any;
+            const values = prometheusValues(config, { clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush, remoteWriteReceiver: false }) as any;
             const spec = values.prometheus.prometheusSpec;
             expect(spec.retention).to.equal("15d");
             expect(spec.retentionSize).to.equal("42GB");
@@ -89,7 +89,7 @@ describe("observability", () => {
             for (const key of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) expect(spec[`${key}SelectorNilUsesHelmValues`], key).to.equal(false);
             for (const scraper of ["kubeEtcd", "kubeScheduler", "kubeControllerManager", "kubeProxy"]) expect(values[scraper], scraper).to.deep.equal({ enabled: false });
             expect(values.grafana).to.deep.equal({ enabled: false });
-            const local = prometheusValues(config, { profile: "dev", clusterName: "c", storageClassName: "gp2-encrypted", remoteWriteReceiver: true }) as any;
+            const local = prometheusValues(config, { clusterName: "c", storageClassName: "gp2-encrypted", remoteWriteReceiver: true }) as any;
             expect(local.prometheus.prometheusSpec.remoteWrite).to.deep.equal([]);
             expect(local.prometheus.prometheusSpec.enableRemoteWriteReceiver).to.equal(true);
             expect(() => retentionSize("50G")).to.throw(/size in Gi/);
@@ -98,7 +98,7 @@ describe("observability", () => {
         it("pin one Mimir ingester and store-gateway per availability zone and write through Kafka", async () => {
             const config = await configOf("prod");
             const values = mimirValues(config, {
-                profile: "prod", region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn:role",
+                region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn:role",
                 availabilityZones: ZONES, storageClassName: "gp3", kafkaAddress: KAFKA_BOOTSTRAP,
             }) as any;
             const zones = ZONES.map((az, i) => ({ name: `zone-${"abc"[i]}`, nodeSelector: { "topology.kubernetes.io/zone": az } }));
@@ -122,22 +122,22 @@ describe("observability", () => {
             const prod = await configOf("prod");
             const classic: ObservabilityConfig = { ...prod, mimir: { ...prod.mimir, architecture: "classic" } };
             const values = mimirValues(classic, {
-                profile: "dev", region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp2-encrypted",
+                region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp2-encrypted",
             }) as any;
             expect(values.mimir.structuredConfig.ingest_storage).to.deep.equal({ enabled: false, kafka: { address: null, topic: null, auto_create_topic_default_partitions: null } });
             expect(values.mimir.structuredConfig.ingester).to.deep.equal({ push_grpc_method_enabled: null });
-            expect(() => mimirValues(prod, { profile: "prod", region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3" }))
+            expect(() => mimirValues(prod, { region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3" }))
                 .to.throw(/Kafka address/);
             expect(() => mimirZones(prod, ["us-east-1a"])).to.throw(/nodes run in only 1 zone/);
             const single: ObservabilityConfig = { ...prod, mimir: { ...prod.mimir, ingesterZones: 1 } };
-            const one = mimirValues(single, { profile: "prod", region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3", kafkaAddress: "k:9092" }) as any;
+            const one = mimirValues(single, { region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3", kafkaAddress: "k:9092" }) as any;
             expect(one.ingester.zoneAwareReplication).to.deep.equal({ enabled: false });
             expect(one.rollout_operator.enabled).to.equal(false);
             expect(mimirWorkloads(one).filter((w) => w.name.startsWith("ingester")).map((w) => [w.name, w.replicas])).to.deep.equal([["ingester", 1]]);
         });
 
         it("write Loki's single binary as Monolithic on the filesystem, and simple-scalable on S3", async () => {
-            const dev = lokiValues(await configOf("dev"), { profile: "dev", region: "us-east-1", storageClassName: "gp2-encrypted" }) as any;
+            const dev = lokiValues(await configOf("dev"), { region: "us-east-1", storageClassName: "gp2-encrypted" }) as any;
             expect(dev.deploymentMode).to.equal("Monolithic");
             expect(dev.singleBinary.replicas).to.equal(1);
             expect([dev.read.replicas, dev.write.replicas, dev.backend.replicas]).to.deep.equal([0, 0, 0]);
@@ -148,19 +148,19 @@ describe("observability", () => {
             expect(dev.singleBinary.persistence).to.deep.equal({ enabled: true, size: "10Gi", storageClass: "gp2-encrypted" });
 
             const prodConfig = await configOf("prod");
-            const prod = lokiValues(prodConfig, { profile: "prod", region: "us-east-1", storageClassName: "gp3", buckets: { chunks: "c", ruler: "r" }, roleArn: "arn" }) as any;
+            const prod = lokiValues(prodConfig, { region: "us-east-1", storageClassName: "gp3", buckets: { chunks: "c", ruler: "r" }, roleArn: "arn" }) as any;
             expect(prod.deploymentMode).to.equal("SimpleScalable");
             expect([prod.read.replicas, prod.write.replicas, prod.backend.replicas, prod.gateway.replicas]).to.deep.equal([2, 2, 2, 2]);
             expect(prod.loki.storage).to.deep.equal({ type: "s3", bucketNames: { chunks: "c", ruler: "r" }, s3: { region: "us-east-1" } });
             expect(prod.loki.limits_config.retention_period).to.equal("2160h");
             expect(prod.loki.commonConfig.replication_factor).to.equal(1);
             expect(prod.serviceAccount).to.deep.equal({ create: true, name: LOKI_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": "arn" } });
-            expect(() => lokiValues(prodConfig, { profile: "prod", region: "us-east-1", storageClassName: "gp3" })).to.throw(/buckets/);
+            expect(() => lokiValues(prodConfig, { region: "us-east-1", storageClassName: "gp3" })).to.throw(/buckets/);
         });
 
         it("give every Tempo partition one live-store and one block-builder, and keep receivers to the config", async () => {
             const prod = await configOf("prod");
-            const values = tempoDistributedValues(prod, { profile: "prod", region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_BOOTSTRAP, remoteWriteUrl: URLS.mimirPush }) as any;
+            const values = tempoDistributedValues(prod, { region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_BOOTSTRAP, remoteWriteUrl: URLS.mimirPush }) as any;
             expect(values.ingest.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, auto_create_topic_default_partitions: 2 });
             expect(values.liveStore.replicas).to.equal(2);
             expect(values.blockBuilder.replicas).to.equal(2);
@@ -176,7 +176,7 @@ describe("observability", () => {
             expect(rendered.map((w) => w.name).sort()).to.deep.equal(["tempo-backend-scheduler", "tempo-backend-worker", "tempo-block-builder", "tempo-distributor", "tempo-live-store", "tempo-memcached", "tempo-metrics-generator", "tempo-querier", "tempo-query-frontend"]);
             for (const w of rendered.filter((x) => !/backend-scheduler|memcached/.test(x.name))) expect(w.replicas, w.name).to.be.at.least(2);
 
-            const dev = tempoSingleValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
+            const dev = tempoSingleValues(await configOf("dev"), { storageClassName: "gp2-encrypted", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
             expect(dev.tempo.retention).to.equal("168h");
             expect(dev.tempo.receivers.otlp).to.deep.equal({ protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } });
             // Jaeger stays a map the chart's port templates can read, with no endpoint to expose...
@@ -203,7 +203,7 @@ describe("observability", () => {
         });
 
         it("point Grafana at the admin Secret, never at a password, and keep a single SQLite Grafana on its own volume", async () => {
-            const values = grafanaValues(await configOf("dev"), { profile: "dev", storageClassName: "gp2-encrypted", datasources: [] }) as any;
+            const values = grafanaValues(await configOf("dev"), { storageClassName: "gp2-encrypted", datasources: [] }) as any;
             expect(values.admin).to.deep.equal({ existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: "admin-user", passwordKey: "admin-password" });
             expect(values).to.not.have.property("adminPassword");
             expect(values.persistence).to.deep.equal({ enabled: true, type: "statefulset", size: "5Gi", storageClassName: "gp2-encrypted" });
@@ -220,7 +220,7 @@ describe("observability", () => {
         });
 
         it("wire Kiali to Prometheus and Tempo, read-only", async () => {
-            const values = kialiValues(await configOf("prod"), { profile: "prod", prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000" }) as any;
+            const values = kialiValues(await configOf("prod"), { prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000" }) as any;
             expect(values.external_services.prometheus).to.deep.equal({ url: URLS.prometheus });
             expect(values.external_services.tracing).to.include({ enabled: true, provider: "tempo", internal_url: URLS.tempoDistributedQuery });
             expect(values.deployment).to.include({ replicas: 2, view_only_mode: true });
@@ -232,7 +232,7 @@ describe("observability", () => {
             expect(spec.kafka.rack).to.deep.equal({ type: "topology-label", topologyKey: "topology.kubernetes.io/zone" });
             expect(spec.kafka.config).to.include({ "default.replication.factor": 3, "min.insync.replicas": 2, "offsets.topic.replication.factor": 3 });
             expect(spec.kafka.listeners[0].networkPolicyPeers).to.deep.equal([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }]);
-            const pool = kafkaNodePoolSpec(config, { profile: "prod", storageClassName: "gp3" }) as any;
+            const pool = kafkaNodePoolSpec(config, { storageClassName: "gp3" }) as any;
             expect(pool).to.deep.include({ replicas: 3, roles: ["controller", "broker"] });
             expect(pool.storage).to.deep.equal({ type: "persistent-claim", size: "50Gi", class: "gp3", deleteClaim: false });
             expect(pool.template.pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 });

@@ -9,6 +9,7 @@ import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { releaseChart } from "../components/helm/workloads";
+import { PROFILE_SIZES } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
@@ -76,7 +77,7 @@ describe("telemetry paths", () => {
         });
 
         it("tails host logs with positions kept on the node, on every node including tainted ones", () => {
-            const values = alloyValues("logs", { profile: "prod", clusterName: "c1" }) as any;
+            const values = alloyValues("logs", { config: PROFILE_SIZES.prod.observability.alloy, clusterName: "c1" }) as any;
             expect(values.alloy.mounts).to.deep.equal({ varlog: true, extra: [{ name: "positions", mountPath: "/var/lib/alloy" }] });
             expect(values.alloy.storagePath).to.equal("/var/lib/alloy");
             expect(values.controller.volumes.extra).to.deep.equal([{ name: "positions", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }]);
@@ -84,7 +85,7 @@ describe("telemetry paths", () => {
             expect(values.alloy.securityContext).to.deep.equal({
                 runAsUser: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
             });
-            const events = alloyValues("events", { profile: "prod", clusterName: "c1" }) as any;
+            const events = alloyValues("events", { config: PROFILE_SIZES.prod.observability.alloy, clusterName: "c1" }) as any;
             expect(events.alloy.mounts).to.equal(undefined);
         });
     });
@@ -237,7 +238,7 @@ describe("telemetry paths", () => {
 
         it("refuses several Grafanas on SQLite, and a volume beside a shared database, naming the keys", async () => {
             const prod = (await stack("prod")).config.observability;
-            expect(() => grafanaValues({ ...prod, grafana: { ...prod.grafana, database: { engine: "sqlite" } } }, { profile: "prod", datasources: [] })).to.throw(/replicas is 2: more than one Grafana needs a shared database/);
+            expect(() => grafanaValues({ ...prod, grafana: { ...prod.grafana, database: { engine: "sqlite" } } }, { datasources: [] })).to.throw(/replicas is 2: more than one Grafana needs a shared database/);
             const err = await stackWith("prod", (c) => { c.observability.grafana.database = { engine: "sqlite" }; }).then(() => undefined, (e: Error) => e.message);
             expect(err).to.contain("observability.grafana.database.engine").and.contain("postgres when observability.grafana.replicas is more than 1");
             // One error per mistake: the missing volume follows from the engine, already reported.

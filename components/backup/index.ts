@@ -1,7 +1,7 @@
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { BackupConfig, Profile, Tags } from "../../config/schema";
+import { BackupConfig, Tags } from "../../config/schema";
 import { durationToDays } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
@@ -12,10 +12,8 @@ import { BackupReplication } from "./replication";
 import { VELERO_NAMESPACE, VELERO_REPOSITORY_SECRET, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
 
 export interface BackupArgs {
-    /** The backup slice of the validated stack config: Velero, its schedules, replication. */
+    /** The backup slice of the validated stack config: Velero, its schedules and sizes, replication. */
     readonly config: BackupConfig;
-    /** Which stack's resource sizes Velero gets. */
-    readonly profile: Profile;
     /** The cluster to back up: its provider, OIDC issuer, keys and protection. */
     readonly context: KubernetesContext;
     /** The mandatory tags, for the replica region's provider (the cluster's provider serves one region). */
@@ -77,7 +75,6 @@ export class Backup extends pulumi.ComponentResource {
                 refs: { bucketName: bucket.name, kmsKeyArn: ctx.kmsKeyArns.s3 },
                 values: ({ bucketName, kmsKeyArn, irsaRoleArn }) => veleroValues({
                     config: config.velero,
-                    profile: args.profile,
                     bucketName,
                     prefix: ctx.clusterName,
                     region: ctx.region,

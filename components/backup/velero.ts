@@ -3,10 +3,10 @@
  * volumes, and file-system backups of volume contents through the node agent, all on an IRSA role
  * scoped to the backup bucket and its key.
  */
-import { BackupConfig, Profile } from "../../config/schema";
+import { BackupConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
@@ -25,43 +25,14 @@ export const VELERO_LOCATION = "default";
  */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.4";
 
-interface VeleroSizes {
-    readonly server: PodResources;
-    readonly nodeAgent: PodResources;
-    readonly plugin: PodResources;
-    /** The CRD upgrade job: a velero container that renders the CRDs and a kubectl that applies them. */
-    readonly crdJob: PodResources;
-    /** Kopia repository maintenance jobs. */
-    readonly maintenance: PodResources;
-}
-
-/** The node agent and maintenance jobs hold Kopia's index and upload buffers in memory. */
-const VELERO_RESOURCES: Record<Profile, VeleroSizes> = {
-    dev: {
-        server: podResources("50m", "128Mi", "256Mi"),
-        nodeAgent: podResources("50m", "128Mi", "512Mi"),
-        plugin: podResources("10m", "32Mi", "64Mi"),
-        crdJob: podResources("20m", "64Mi", "128Mi"),
-        maintenance: podResources("50m", "128Mi", "512Mi"),
-    },
-    prod: {
-        server: podResources("100m", "256Mi", "512Mi"),
-        nodeAgent: podResources("100m", "256Mi", "1Gi"),
-        plugin: podResources("10m", "32Mi", "64Mi"),
-        crdJob: podResources("50m", "64Mi", "256Mi"),
-        maintenance: podResources("100m", "256Mi", "1Gi"),
-    },
-};
-
 /** A retention such as 7d as the Go duration Velero writes back ("168h0m0s"), so the spec reads as Velero shows it. */
 export function veleroTtl(ttl: string): string {
     return `${durationToGoHours(ttl)}0m0s`;
 }
 
 export interface VeleroValuesInput {
-    /** Node agent and schedules from the stack config. */
+    /** Node agent, schedules and sizes from the stack config. */
     readonly config: BackupConfig["velero"];
-    readonly profile: Profile;
     readonly bucketName: string;
     /** The folder in the bucket for this cluster's backups and Kopia repositories. */
     readonly prefix: string;
@@ -78,8 +49,8 @@ export interface VeleroValuesInput {
  * snapshots that stay in the region; the snapshot location serves volumes opted out of that.
  */
 export function veleroValues(input: VeleroValuesInput): Record<string, unknown> {
-    const sizes = VELERO_RESOURCES[input.profile];
     const { config } = input;
+    const sizes = config.resources;
     return {
         // Names independent of the Helm release's: the Schedules become velero-daily and
         // velero-weekly, the names the README and the velero CLI use.
@@ -89,7 +60,7 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             image: VELERO_AWS_PLUGIN_IMAGE,
             imagePullPolicy: "IfNotPresent",
             volumeMounts: [{ mountPath: "/target", name: "plugins" }],
-            resources: sizes.plugin,
+            resources: podResourcesOf(sizes.plugin),
         }],
         // IRSA only: no static keys exist, in a Secret or anywhere else (IA-5).
         credentials: { useSecret: false },
@@ -112,9 +83,9 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
                 repositoryConfigData: {
                     global: {
                         podResources: {
-                            cpuRequest: sizes.maintenance.requests.cpu,
-                            memoryRequest: sizes.maintenance.requests.memory,
-                            memoryLimit: sizes.maintenance.limits.memory,
+                            cpuRequest: sizes.maintenance.cpu,
+                            memoryRequest: sizes.maintenance.memory,
+                            memoryLimit: sizes.maintenance.memoryLimit,
                         },
                     },
                 },
@@ -122,11 +93,11 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         },
         snapshotsEnabled: true,
         deployNodeAgent: config.nodeAgent,
-        resources: sizes.server,
-        nodeAgent: { resources: sizes.nodeAgent },
+        resources: podResourcesOf(sizes.server),
+        nodeAgent: { resources: podResourcesOf(sizes.nodeAgent) },
         upgradeCRDs: true,
-        upgradeJobResources: sizes.crdJob,
-        kubectl: { resources: sizes.crdJob },
+        upgradeJobResources: podResourcesOf(sizes.crdJob),
+        kubectl: { resources: podResourcesOf(sizes.crdJob) },
         metrics: { serviceMonitor: { enabled: true } },
         schedules: Object.fromEntries(config.schedules.map((s) => [s.name, {
             schedule: s.cron,

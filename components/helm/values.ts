@@ -1,4 +1,5 @@
 /** Building blocks of Helm values that several add-ons share. */
+import { WorkloadSize } from "../../config/schema";
 
 /** Requests and the memory limit of one container, as Kubernetes quantities ("250m", "512Mi"). */
 export interface PodResources {
@@ -9,4 +10,9 @@ export interface PodResources {
 /** A values block that sets requests and a memory limit. */
 export function podResources(cpu: string, memory: string, memoryLimit: string): PodResources {
     return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
+}
+
+/** The values block for a workload size from the stack config. */
+export function podResourcesOf(size: WorkloadSize): PodResources {
+    return podResources(size.cpu, size.memory, size.memoryLimit);
 }

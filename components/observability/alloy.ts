@@ -3,8 +3,9 @@
  * files on its own node, and a single-replica Deployment that ships Kubernetes events, both
  * pushing to Loki's gateway. Labels stay bounded: namespace, pod, container and app, never ids.
  */
-import { PodResources, podResources } from "../helm/values";
-import { SizeProfile, URLS } from "./shared";
+import { ObservabilityConfig } from "../../config/schema";
+import { podResourcesOf } from "../helm/values";
+import { URLS } from "./shared";
 
 /** The two collectors: one per node for pod logs, one in the cluster for events. */
 export type AlloyRole = "logs" | "events";
@@ -33,12 +34,6 @@ export const NODE_COLLECTOR_SECURITY_CONTEXT = {
     capabilities: { drop: ["ALL"] },
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
-
-const SIZES: Record<SizeProfile, Record<AlloyRole | "reloader", PodResources>> = {
-    dev: { logs: podResources("50m", "128Mi", "256Mi"), events: podResources("20m", "64Mi", "128Mi"), reloader: podResources("5m", "16Mi", "32Mi") },
-    // CPU is requested for steady tailing; with no CPU limit a burst (a noisy pod) borrows idle cycles.
-    prod: { logs: podResources("50m", "192Mi", "384Mi"), events: podResources("25m", "96Mi", "192Mi"), reloader: podResources("5m", "24Mi", "48Mi") },
-};
 
 /** Loki's push API behind its gateway. */
 export const LOKI_PUSH_URL = `${URLS.loki}/loki/api/v1/push`;
@@ -132,14 +127,15 @@ ${lokiWrite(clusterName)}
 }
 
 export interface AlloyValuesOptions {
-    readonly profile: SizeProfile;
+    /** The collectors' sizes from the stack config. */
+    readonly config: ObservabilityConfig["alloy"];
     /** Stamped on every stream as `cluster`. */
     readonly clusterName: string;
 }
 
 /** The alloy chart values of one collector. */
 export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<string, unknown> {
-    const size = SIZES[opts.profile];
+    const size = opts.config.resources;
     const perNode = role === "logs";
     return {
         fullnameOverride: ALLOY_RELEASES[role],
@@ -149,7 +145,7 @@ export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<s
             configMap: { create: true, content: perNode ? podLogsPipeline(opts.clusterName) : eventsPipeline(opts.clusterName) },
             // No usage reports leave the cluster (SC-7).
             enableReporting: false,
-            resources: size[role],
+            resources: podResourcesOf(size[role]),
             ...(perNode ? {
                 storagePath: POSITIONS_DIR,
                 mounts: { varlog: true, extra: [{ name: "positions", mountPath: POSITIONS_DIR }] },
@@ -158,7 +154,7 @@ export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<s
                 securityContext: NODE_COLLECTOR_SECURITY_CONTEXT,
             } : {}),
         },
-        configReloader: { resources: size.reloader },
+        configReloader: { resources: podResourcesOf(size.reloader) },
         controller: perNode
             ? {
                 type: "daemonset",

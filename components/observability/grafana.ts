@@ -3,18 +3,13 @@
  * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 import clusterOverview from "./dashboards/cluster-overview.json";
 import istioMesh from "./dashboards/istio-mesh.json";
 import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
 import nodeResources from "./dashboards/node-resources.json";
 import podResourcesDashboard from "./dashboards/pod-resources.json";
-import { MONITORING_NAMESPACE, SizeProfile, URLS } from "./shared";
-
-const SIZES: Record<SizeProfile, Record<"grafana" | "sidecar", PodResources>> = {
-    dev: { grafana: podResources("50m", "128Mi", "256Mi"), sidecar: podResources("10m", "48Mi", "96Mi") },
-    prod: { grafana: podResources("100m", "256Mi", "512Mi"), sidecar: podResources("20m", "64Mi", "128Mi") },
-};
+import { MONITORING_NAMESPACE, URLS } from "./shared";
 
 /** The Secret holding the admin user and password; the chart reads it through `admin.existingSecret`. */
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
@@ -150,7 +145,6 @@ export function grafanaDatasources(opts: DatasourceOptions): Record<string, unkn
 }
 
 export interface GrafanaValuesOptions {
-    readonly profile: SizeProfile;
     /** The StorageClass for the SQLite volume; undefined with a shared database. */
     readonly storageClassName?: string;
     readonly datasources: Record<string, unknown>[];
@@ -188,7 +182,6 @@ function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<strin
 
 /** The grafana chart values for one stack. */
 export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOptions): Record<string, unknown> {
-    const size = SIZES[opts.profile];
     const grafana = config.grafana;
     if (grafana.replicas > 1 && !opts.database) {
         throw new Error(`observability.grafana.replicas is ${grafana.replicas}: more than one Grafana needs a shared database (observability.grafana.database.engine postgres)`);
@@ -207,9 +200,9 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         // The CSI driver applies fsGroup, so the chown init container, which runs as root, is not needed.
         initChownData: { enabled: false },
         admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
-        resources: size.grafana,
+        resources: podResourcesOf(grafana.resources.grafana),
         sidecar: {
-            resources: size.sidecar,
+            resources: podResourcesOf(grafana.resources.sidecar),
             dashboards: {
                 enabled: grafana.dashboards,
                 label: DASHBOARD_LABEL.key,

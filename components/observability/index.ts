@@ -3,7 +3,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
-import { Profile, ObservabilityConfig } from "../../config/schema";
+import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
@@ -32,8 +32,6 @@ export interface ObservabilityArgs {
     readonly ctx: KubernetesContext;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
-    /** The stack's profile, which picks the resource sizes: dev fits t3a.medium nodes, prod t3a.xlarge. */
-    readonly profile: Profile;
     /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
@@ -73,7 +71,6 @@ export class Observability extends pulumi.ComponentResource {
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:observability:Observability", name, {}, opts);
         const { config, ctx } = args;
-        const profile = args.profile;
         const inCluster = (dependsOn: pulumi.Input<pulumi.Resource>[], protect = false): pulumi.CustomResourceOptions =>
             ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
         const monitoring = createNamespace(MONITORING_NAMESPACE, isMeshed(MONITORING_NAMESPACE), ctx, this);
@@ -101,7 +98,6 @@ export class Observability extends pulumi.ComponentResource {
             source: CHARTS.kubePrometheusStack,
             namespace: monitoring,
             values: () => prometheusValues(config, {
-                profile,
                 clusterName: ctx.clusterName,
                 storageClassName: ctx.storageClassName,
                 remoteWriteUrl: config.mimir.enabled ? URLS.mimirPush : undefined,
@@ -115,7 +111,7 @@ export class Observability extends pulumi.ComponentResource {
         const kafka: pulumi.Resource[] = [];
         if (kafkaNeeded(config)) {
             const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, isMeshed(KAFKA_NAMESPACE), ctx, this);
-            const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(profile) }, ctx, this);
+            const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(config) }, ctx, this);
             const listenerTls = createKafkaTls(`${name}-kafka`, {
                 kafkaNamespace: kafkaNamespace.metadata.name,
                 clientNamespace: monitoring.metadata.name,
@@ -135,7 +131,7 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name, annotations: KAFKA_READY_ANNOTATIONS },
                 spec: kafkaSpec(config),
             }, inCluster([strimzi.release, metricsConfig, ...listenerTls], ctx.protect));
-            const poolSpec = kafkaNodePoolSpec(config, { profile, storageClassName: ctx.gp3StorageClassName });
+            const poolSpec = kafkaNodePoolSpec(config, { storageClassName: ctx.gp3StorageClassName });
             const pool = new apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
                 kind: "KafkaNodePool",
@@ -166,7 +162,6 @@ export class Observability extends pulumi.ComponentResource {
                 irsa: { serviceAccount: MIMIR_SERVICE_ACCOUNT, policy: bucketAccessPolicy(mimirBuckets, ctx) },
                 refs: { blocks: mimirBuckets[0].name, ruler: mimirBuckets[1].name, alertmanager: mimirBuckets[2].name },
                 values: ({ irsaRoleArn, blocks, ruler, alertmanager }) => mimirValues(config, {
-                    profile,
                     region: ctx.region,
                     buckets: { blocks, ruler, alertmanager },
                     roleArn: irsaRoleArn!,
@@ -186,7 +181,7 @@ export class Observability extends pulumi.ComponentResource {
             irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
             refs: lokiOnS3 ? { chunks: lokiBuckets[0].name, ruler: lokiBuckets[1].name } : undefined,
             values: (refs) => {
-                const base = { profile, region: ctx.region, storageClassName: ctx.storageClassName };
+                const base = { region: ctx.region, storageClassName: ctx.storageClassName };
                 return lokiOnS3 ? lokiValues(config, { ...base, roleArn: refs.irsaRoleArn, buckets: { chunks: refs.chunks, ruler: refs.ruler } }) : lokiValues(config, base);
             },
             dependsOn: monitorCrds,
@@ -197,7 +192,7 @@ export class Observability extends pulumi.ComponentResource {
             installHelmChart(`${name}-${ALLOY_RELEASES[role]}`, {
                 source: CHARTS.alloy,
                 namespace: monitoring,
-                values: () => alloyValues(role, { profile, clusterName: ctx.clusterName }),
+                values: () => alloyValues(role, { config: config.alloy, clusterName: ctx.clusterName }),
                 dependsOn: [...monitorCrds, loki.release],
             }, ctx, this);
         }
@@ -210,7 +205,7 @@ export class Observability extends pulumi.ComponentResource {
                 irsa: { serviceAccount: TEMPO_SERVICE_ACCOUNT, policy: bucketAccessPolicy([traces], ctx) },
                 refs: { bucket: traces.name },
                 values: ({ irsaRoleArn, bucket }) => tempoDistributedValues(config, {
-                    profile, region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_BOOTSTRAP,
+                    region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_BOOTSTRAP,
                     remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled),
                 }),
                 dependsOn: [...monitorCrds, ...kafka],
@@ -221,7 +216,7 @@ export class Observability extends pulumi.ComponentResource {
             installHelmChart(`${name}-tempo`, {
                 source: CHARTS.tempo,
                 namespace: monitoring,
-                values: () => tempoSingleValues(config, { profile, storageClassName: ctx.storageClassName, remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled) }),
+                values: () => tempoSingleValues(config, { storageClassName: ctx.storageClassName, remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled) }),
                 dependsOn: monitorCrds,
             }, ctx, this);
             this.tempoQueryUrl = URLS.tempoSingleQuery;
@@ -269,7 +264,6 @@ export class Observability extends pulumi.ComponentResource {
             namespace: monitoring,
             refs: database ? { databaseAddress: database.address } : undefined,
             values: (refs) => grafanaValues(config, {
-                profile,
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
                 database: database ? { address: refs.databaseAddress, name: database.name, user: database.user } : undefined,
                 datasources: grafanaDatasources({
@@ -299,7 +293,7 @@ export class Observability extends pulumi.ComponentResource {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { profile, prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
                 }, ctx, this);
             }
         }

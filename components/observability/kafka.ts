@@ -11,8 +11,8 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, podResources } from "../helm/values";
-import { KAFKA_NAMESPACE, MONITORING_NAMESPACE, SizeProfile } from "./shared";
+import { podResourcesOf } from "../helm/values";
+import { KAFKA_NAMESPACE, MONITORING_NAMESPACE } from "./shared";
 
 /** The Kafka cluster's name; Strimzi names its bootstrap service after it. */
 export const KAFKA_CLUSTER_NAME = "observability";
@@ -78,17 +78,6 @@ export const KAFKA_METRICS_RULES = {
     ],
 } as const;
 
-const OPERATOR_SIZES: Record<SizeProfile, PodResources> = {
-    dev: podResources("100m", "256Mi", "384Mi"),
-    // The operator reconciles on change and every two minutes: mostly idle.
-    prod: podResources("100m", "384Mi", "512Mi"),
-};
-/** Broker pods, and the JVM heap inside them (the rest is page cache and off-heap). */
-const BROKER_SIZES: Record<SizeProfile, { resources: PodResources; heap: string }> = {
-    dev: { resources: podResources("200m", "1Gi", "1Gi"), heap: "512m" },
-    prod: { resources: podResources("250m", "1536Mi", "2Gi"), heap: "1g" },
-};
-
 /** Whether this stack runs Kafka: config asks for it and some writer uses it. */
 export function kafkaNeeded(config: ObservabilityConfig): boolean {
     const mimirUsesIt = config.mimir.enabled && config.mimir.architecture === "ingest-storage";
@@ -97,10 +86,10 @@ export function kafkaNeeded(config: ObservabilityConfig): boolean {
 }
 
 /** The strimzi-kafka-operator values: one operator watching its own namespace. */
-export function strimziValues(profile: SizeProfile): Record<string, unknown> {
+export function strimziValues(config: ObservabilityConfig): Record<string, unknown> {
     return {
         replicas: 1,
-        resources: OPERATOR_SIZES[profile],
+        resources: podResourcesOf(config.kafka.resources.operator),
         // Strimzi writes NetworkPolicies for each listener, so only the peers named there reach the brokers.
         generateNetworkPolicy: true,
     };
@@ -141,21 +130,20 @@ export function kafkaSpec(config: ObservabilityConfig): Record<string, unknown> 
 }
 
 export interface KafkaNodePoolOptions {
-    readonly profile: SizeProfile;
     /** The encrypted gp3 StorageClass. */
     readonly storageClassName: string;
 }
 
 /** The `KafkaNodePool` spec: brokers spread evenly over zones on encrypted gp3 claims. */
 export function kafkaNodePoolSpec(config: ObservabilityConfig, opts: KafkaNodePoolOptions): Record<string, unknown> {
-    const size = BROKER_SIZES[opts.profile];
+    const kafka = config.kafka;
     return {
         replicas: config.kafka.brokers,
         roles: ["controller", "broker"],
         // deleteClaim false: removing the pool keeps the volumes, and the data on them.
         storage: { type: "persistent-claim", size: config.kafka.storageSize, class: opts.storageClassName, deleteClaim: false },
-        resources: size.resources,
-        jvmOptions: { "-Xms": size.heap, "-Xmx": size.heap },
+        resources: podResourcesOf(kafka.resources.broker),
+        jvmOptions: { "-Xms": kafka.brokerHeap, "-Xmx": kafka.brokerHeap },
         template: {
             pod: {
                 topologySpreadConstraints: [{

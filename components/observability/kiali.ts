@@ -3,18 +3,12 @@
  * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
 import { DATASOURCE_UIDS, GRAFANA_ADMIN_SECRET, KIALI_DASHBOARDS } from "./grafana";
-import { SizeProfile, URLS } from "./shared";
-
-const SIZES: Record<SizeProfile, PodResources> = {
-    dev: podResources("10m", "64Mi", "256Mi"),
-    prod: podResources("50m", "128Mi", "512Mi"),
-};
+import { URLS } from "./shared";
 
 export interface KialiValuesOptions {
-    readonly profile: SizeProfile;
     readonly prometheusUrl: string;
     /** Tempo's query endpoint; undefined where Tempo is off. */
     readonly tempoUrl?: string;
@@ -32,7 +26,7 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
         deployment: {
             instance_name: "kiali",
             replicas: config.kiali.replicas,
-            resources: SIZES[opts.profile],
+            resources: podResourcesOf(config.kiali.resources.server),
             cluster_wide_access: true,
             // Mesh configuration changes go through Pulumi and review (CM-3), not through a UI.
             view_only_mode: true,

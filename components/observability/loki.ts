@@ -4,45 +4,12 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { PodResources, podResources } from "../helm/values";
-import { SizeProfile } from "./shared";
+import { podResourcesOf } from "../helm/values";
 
 /** The service account every Loki pod runs as; the IRSA trust names exactly this account. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
 
-type LokiPart = "singleBinary" | "read" | "write" | "backend" | "gateway" | "gatewayMetrics" | "rulesSidecar" | "chunksCache" | "resultsCache" | "memcachedExporter";
-const SIZES: Record<SizeProfile, Record<LokiPart, PodResources>> = {
-    dev: {
-        singleBinary: podResources("100m", "256Mi", "512Mi"),
-        read: podResources("100m", "256Mi", "512Mi"),
-        write: podResources("100m", "256Mi", "512Mi"),
-        backend: podResources("50m", "192Mi", "384Mi"),
-        gateway: podResources("10m", "32Mi", "64Mi"),
-        gatewayMetrics: podResources("10m", "16Mi", "32Mi"),
-        rulesSidecar: podResources("10m", "32Mi", "64Mi"),
-        chunksCache: podResources("50m", "160Mi", "160Mi"),
-        resultsCache: podResources("50m", "80Mi", "80Mi"),
-        memcachedExporter: podResources("10m", "16Mi", "32Mi"),
-    },
-    prod: {
-        singleBinary: podResources("250m", "1Gi", "2Gi"),
-        read: podResources("200m", "512Mi", "1Gi"),
-        write: podResources("200m", "768Mi", "1536Mi"),
-        backend: podResources("100m", "384Mi", "768Mi"),
-        gateway: podResources("20m", "48Mi", "96Mi"),
-        gatewayMetrics: podResources("10m", "24Mi", "48Mi"),
-        rulesSidecar: podResources("10m", "48Mi", "96Mi"),
-        // memcached needs its cache size (allocatedMemory) plus connection overhead.
-        chunksCache: podResources("100m", "640Mi", "640Mi"),
-        resultsCache: podResources("50m", "160Mi", "160Mi"),
-        memcachedExporter: podResources("10m", "24Mi", "48Mi"),
-    },
-};
-/** memcached's own cache size, in MB, inside the memory above. */
-const CACHE_MB: Record<SizeProfile, { chunks: number; results: number }> = { dev: { chunks: 128, results: 64 }, prod: { chunks: 512, results: 128 } };
-
 export interface LokiValuesOptions {
-    readonly profile: SizeProfile;
     readonly region: string;
     /** The StorageClass of the write, backend and single-binary volumes. */
     readonly storageClassName: string;
@@ -73,7 +40,7 @@ export function lokiReplicationFactor(config: ObservabilityConfig): number {
 /** The loki chart values for one stack. */
 export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions): Record<string, unknown> {
     const loki = config.loki;
-    const size = SIZES[opts.profile];
+    const size = loki.resources;
     const scalable = loki.deploymentMode === "SimpleScalable";
     const onS3 = loki.storage === "s3";
     if (onS3 && (opts.buckets === undefined || opts.roleArn === undefined)) throw new Error("Loki on S3 needs its buckets and IRSA role");
@@ -109,22 +76,22 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
         },
         singleBinary: scalable
             ? { replicas: 0 }
-            : { replicas: 1, resources: size.singleBinary, persistence: { enabled: true, ...volume } },
-        read: { replicas: scalable ? loki.readReplicas : 0, ...(scalable ? { resources: size.read } : {}) },
-        write: { replicas: scalable ? loki.writeReplicas : 0, ...(scalable ? { resources: size.write, persistence: { volumeClaimsEnabled: true, ...volume } } : {}) },
+            : { replicas: 1, resources: podResourcesOf(size.singleBinary), persistence: { enabled: true, ...volume } },
+        read: { replicas: scalable ? loki.readReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.read) } : {}) },
+        write: { replicas: scalable ? loki.writeReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.write), persistence: { volumeClaimsEnabled: true, ...volume } } : {}) },
         backend: { replicas: scalable ? loki.backendReplicas : 0, ...(scalable ? {
-            resources: size.backend,
+            resources: podResourcesOf(size.backend),
             // 18.x renamed the backend's switch to `enabled` and still reads the deprecated one: set both.
             persistence: { enabled: true, volumeClaimsEnabled: true, ...volume },
         } : {}) },
         // The gateway pod also runs an access-log exporter, which the chart leaves unsized.
-        gateway: { enabled: true, replicas: loki.gatewayReplicas, resources: size.gateway, metrics: { resources: size.gatewayMetrics } },
+        gateway: { enabled: true, replicas: loki.gatewayReplicas, resources: podResourcesOf(size.gateway), metrics: { resources: podResourcesOf(size.gatewayMetrics) } },
         // The rules sidecar runs beside the backend or single binary.
-        sidecar: { resources: size.rulesSidecar },
+        sidecar: { resources: podResourcesOf(size.rulesSidecar) },
         // Object storage is slow to read back: caches pay off there. A single binary reads its own disk.
-        chunksCache: { enabled: scalable, allocatedMemory: CACHE_MB[opts.profile].chunks, resources: size.chunksCache },
-        resultsCache: { enabled: scalable, allocatedMemory: CACHE_MB[opts.profile].results, resources: size.resultsCache },
-        memcachedExporter: { resources: size.memcachedExporter },
+        chunksCache: { enabled: scalable, allocatedMemory: loki.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
+        resultsCache: { enabled: scalable, allocatedMemory: loki.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
+        memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         // The canary is a DaemonSet of synthetic log writers; the self-monitoring dashboard watches real traffic instead.
         lokiCanary: { enabled: false },
         test: { enabled: false },

@@ -5,54 +5,12 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { PodResources, podResources } from "../helm/values";
+import { PodResources, podResources, podResourcesOf } from "../helm/values";
 import type { ModelledWorkload } from "../helm/workloads";
 import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
-import { SizeProfile } from "./shared";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
 export const MIMIR_SERVICE_ACCOUNT = "mimir";
-
-type MimirPart = "distributor" | "ingester" | "querier" | "queryFrontend" | "queryScheduler" | "storeGateway" | "compactor" | "ruler"
-    | "alertmanager" | "gateway" | "resultsCache" | "chunksCache" | "memcachedExporter" | "rolloutOperator";
-const SIZES: Record<SizeProfile, Record<MimirPart, PodResources>> = {
-    dev: {
-        distributor: podResources("50m", "128Mi", "256Mi"),
-        ingester: podResources("100m", "384Mi", "768Mi"),
-        querier: podResources("50m", "128Mi", "256Mi"),
-        queryFrontend: podResources("20m", "64Mi", "128Mi"),
-        queryScheduler: podResources("20m", "32Mi", "64Mi"),
-        storeGateway: podResources("50m", "128Mi", "256Mi"),
-        compactor: podResources("50m", "128Mi", "256Mi"),
-        ruler: podResources("20m", "64Mi", "128Mi"),
-        alertmanager: podResources("10m", "32Mi", "64Mi"),
-        gateway: podResources("10m", "32Mi", "64Mi"),
-        resultsCache: podResources("20m", "80Mi", "80Mi"),
-        chunksCache: podResources("20m", "160Mi", "160Mi"),
-        memcachedExporter: podResources("10m", "16Mi", "32Mi"),
-        rolloutOperator: podResources("10m", "32Mi", "64Mi"),
-    },
-    prod: {
-        distributor: podResources("100m", "256Mi", "512Mi"),
-        ingester: podResources("200m", "1Gi", "2Gi"),
-        querier: podResources("100m", "256Mi", "512Mi"),
-        queryFrontend: podResources("50m", "128Mi", "256Mi"),
-        queryScheduler: podResources("20m", "64Mi", "128Mi"),
-        storeGateway: podResources("100m", "256Mi", "512Mi"),
-        compactor: podResources("100m", "256Mi", "512Mi"),
-        ruler: podResources("50m", "128Mi", "256Mi"),
-        alertmanager: podResources("20m", "64Mi", "128Mi"),
-        gateway: podResources("20m", "48Mi", "96Mi"),
-        // memcached needs its cache size (allocatedMemory) plus connection overhead.
-        resultsCache: podResources("50m", "320Mi", "320Mi"),
-        chunksCache: podResources("100m", "640Mi", "640Mi"),
-        memcachedExporter: podResources("10m", "24Mi", "48Mi"),
-        rolloutOperator: podResources("20m", "64Mi", "128Mi"),
-    },
-};
-/** memcached's own cache size (MB) and the ingesters' TSDB volume, per profile. */
-const CACHE_MB: Record<SizeProfile, { results: number; chunks: number }> = { dev: { results: 64, chunks: 128 }, prod: { results: 256, chunks: 512 } };
-const INGESTER_VOLUME: Record<SizeProfile, string> = { dev: "5Gi", prod: "20Gi" };
 
 export interface MimirBuckets {
     readonly blocks: string;
@@ -61,7 +19,6 @@ export interface MimirBuckets {
 }
 
 export interface MimirValuesOptions {
-    readonly profile: SizeProfile;
     readonly region: string;
     readonly buckets: MimirBuckets;
     readonly roleArn: string;
@@ -95,7 +52,7 @@ const CLASSIC_ARCHITECTURE = {
 /** The mimir-distributed values for one stack. */
 export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOptions): Record<string, unknown> {
     const mimir = config.mimir;
-    const size = SIZES[opts.profile];
+    const size = mimir.resources;
     const ingestStorage = mimir.architecture === "ingest-storage";
     if (ingestStorage && !opts.kafkaAddress) throw new Error("Mimir in ingest-storage mode needs a Kafka address");
     const zones = mimirZones(config, opts.availabilityZones);
@@ -115,7 +72,7 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         minio: { enabled: false },
         kafka: { enabled: false },
         // The rollout operator sequences zone-by-zone restarts; without zones there is nothing to sequence.
-        rollout_operator: { enabled: zoneAware, resources: size.rolloutOperator },
+        rollout_operator: { enabled: zoneAware, resources: podResourcesOf(size.rolloutOperator) },
         mimir: {
             structuredConfig: {
                 // One tenant ("anonymous"): Prometheus and Grafana need no X-Scope-OrgID header.
@@ -131,22 +88,22 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
                 ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress, tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } : CLASSIC_ARCHITECTURE),
             },
         },
-        distributor: { replicas: mimir.distributorReplicas, resources: size.distributor },
+        distributor: { replicas: mimir.distributorReplicas, resources: podResourcesOf(size.distributor) },
         // One ingester per zone: `replicas` is the total across zones.
-        ingester: { replicas: zones.length, resources: size.ingester, persistentVolume: volume(INGESTER_VOLUME[opts.profile]), zoneAwareReplication },
-        store_gateway: { replicas: zones.length, resources: size.storeGateway, persistentVolume: volume(), zoneAwareReplication },
-        querier: { replicas: mimir.querierReplicas, resources: size.querier },
-        query_frontend: { replicas: mimir.queryFrontendReplicas, resources: size.queryFrontend },
-        query_scheduler: { resources: size.queryScheduler },
-        compactor: { resources: size.compactor, persistentVolume: volume() },
-        ruler: { resources: size.ruler },
-        alertmanager: { resources: size.alertmanager, persistentVolume: volume() },
+        ingester: { replicas: zones.length, resources: podResourcesOf(size.ingester), persistentVolume: volume(mimir.volumes.ingester), zoneAwareReplication },
+        store_gateway: { replicas: zones.length, resources: podResourcesOf(size.storeGateway), persistentVolume: volume(), zoneAwareReplication },
+        querier: { replicas: mimir.querierReplicas, resources: podResourcesOf(size.querier) },
+        query_frontend: { replicas: mimir.queryFrontendReplicas, resources: podResourcesOf(size.queryFrontend) },
+        query_scheduler: { resources: podResourcesOf(size.queryScheduler) },
+        compactor: { resources: podResourcesOf(size.compactor), persistentVolume: volume() },
+        ruler: { resources: podResourcesOf(size.ruler) },
+        alertmanager: { resources: podResourcesOf(size.alertmanager), persistentVolume: volume() },
         // It exports per-tenant limits; with a single tenant it has nothing to say.
         overrides_exporter: { enabled: false },
-        gateway: { replicas: mimir.gatewayReplicas, resources: size.gateway },
-        "results-cache": { enabled: mimir.resultsCache, allocatedMemory: CACHE_MB[opts.profile].results, resources: size.resultsCache },
-        "chunks-cache": { enabled: mimir.chunksCache, allocatedMemory: CACHE_MB[opts.profile].chunks, resources: size.chunksCache },
-        memcachedExporter: { resources: size.memcachedExporter },
+        gateway: { replicas: mimir.gatewayReplicas, resources: podResourcesOf(size.gateway) },
+        "results-cache": { enabled: mimir.resultsCache, allocatedMemory: mimir.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
+        "chunks-cache": { enabled: mimir.chunksCache, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
+        memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         metaMonitoring: { serviceMonitor: { enabled: true } },
     };
 }

@@ -3,32 +3,9 @@
  * kube-state-metrics and node-exporter. Grafana comes from its own release, so the bundled one is off.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { PodResources, podResources } from "../helm/values";
-import { SizeProfile } from "./shared";
-
-const SIZES: Record<SizeProfile, Record<"operator" | "prometheus" | "alertmanager" | "kubeStateMetrics" | "nodeExporter" | "configReloader" | "webhookPatch", PodResources>> = {
-    dev: {
-        operator: podResources("50m", "64Mi", "128Mi"),
-        prometheus: podResources("200m", "768Mi", "1536Mi"),
-        alertmanager: podResources("10m", "32Mi", "64Mi"),
-        kubeStateMetrics: podResources("20m", "64Mi", "128Mi"),
-        nodeExporter: podResources("20m", "32Mi", "64Mi"),
-        configReloader: podResources("10m", "16Mi", "32Mi"),
-        webhookPatch: podResources("10m", "32Mi", "64Mi"),
-    },
-    prod: {
-        operator: podResources("100m", "128Mi", "256Mi"),
-        prometheus: podResources("500m", "2Gi", "4Gi"),
-        alertmanager: podResources("20m", "64Mi", "128Mi"),
-        kubeStateMetrics: podResources("50m", "128Mi", "256Mi"),
-        nodeExporter: podResources("50m", "48Mi", "96Mi"),
-        configReloader: podResources("10m", "32Mi", "64Mi"),
-        webhookPatch: podResources("10m", "32Mi", "64Mi"),
-    },
-};
+import { podResourcesOf } from "../helm/values";
 
 export interface PrometheusValuesOptions {
-    readonly profile: SizeProfile;
     /** The cluster's name, stamped on every series as `cluster` so that Mimir can tell sources apart. */
     readonly clusterName: string;
     /** The StorageClass of the TSDB volume. */
@@ -48,8 +25,8 @@ export function retentionSize(storageSize: string): string {
 
 /** The kube-prometheus-stack values for one stack. */
 export function prometheusValues(config: ObservabilityConfig, opts: PrometheusValuesOptions): Record<string, unknown> {
-    const size = SIZES[opts.profile];
     const prometheus = config.prometheus;
+    const size = prometheus.resources;
     return {
         fullnameOverride: "kube-prometheus-stack",
         // Our own grafana release owns dashboards and datasources.
@@ -61,16 +38,16 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
         kubeControllerManager: { enabled: false },
         kubeProxy: { enabled: false },
         prometheusOperator: {
-            resources: size.operator,
-            prometheusConfigReloader: { resources: size.configReloader },
-            admissionWebhooks: { patch: { resources: size.webhookPatch } },
+            resources: podResourcesOf(size.operator),
+            prometheusConfigReloader: { resources: podResourcesOf(size.configReloader) },
+            admissionWebhooks: { patch: { resources: podResourcesOf(size.webhookPatch) } },
         },
         prometheus: {
             prometheusSpec: {
                 replicas: prometheus.replicas,
                 retention: prometheus.retention,
                 retentionSize: retentionSize(prometheus.storageSize),
-                resources: size.prometheus,
+                resources: podResourcesOf(size.prometheus),
                 externalLabels: { cluster: opts.clusterName },
                 // Select ServiceMonitors, PodMonitors, rules, probes and scrape configs from every
                 // release, not only those labelled with this release's name.
@@ -92,9 +69,9 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
                 enableRemoteWriteReceiver: opts.remoteWriteReceiver,
             },
         },
-        alertmanager: { alertmanagerSpec: { replicas: 1, resources: size.alertmanager } },
-        "kube-state-metrics": { resources: size.kubeStateMetrics },
-        "prometheus-node-exporter": { resources: size.nodeExporter },
+        alertmanager: { alertmanagerSpec: { replicas: 1, resources: podResourcesOf(size.alertmanager) } },
+        "kube-state-metrics": { resources: podResourcesOf(size.kubeStateMetrics) },
+        "prometheus-node-exporter": { resources: podResourcesOf(size.nodeExporter) },
     };
 }
 

@@ -3,16 +3,12 @@
  * storage class a volume type maps to. Every chart pins `fullnameOverride`, so these addresses do
  * not depend on release names.
  */
-import { Profile } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 
 /** The namespace of Prometheus, Mimir, Loki, Tempo, Grafana and Kiali (outside the mesh: see MESH_MEMBERSHIP). */
 export const MONITORING_NAMESPACE = "monitoring";
 /** The namespace of the Strimzi operator and the Kafka cluster it manages. */
 export const KAFKA_NAMESPACE = "kafka";
-
-/** Resource sizes follow the stack: dev fits t3a.medium nodes, prod t3a.xlarge. */
-export type SizeProfile = Profile;
 
 const svc = (name: string, port: number) => `http://${name}.${MONITORING_NAMESPACE}.svc.cluster.local:${port}`;
 

@@ -6,42 +6,12 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
-import { SizeProfile, URLS } from "./shared";
+import { URLS } from "./shared";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
-
-type DistributedPart = "distributor" | "querier" | "queryFrontend" | "liveStore" | "blockBuilder" | "backendScheduler" | "backendWorker" | "metricsGenerator" | "memcached";
-const DISTRIBUTED_SIZES: Record<SizeProfile, Record<DistributedPart, PodResources>> = {
-    dev: {
-        distributor: podResources("50m", "128Mi", "256Mi"),
-        querier: podResources("50m", "128Mi", "256Mi"),
-        queryFrontend: podResources("50m", "64Mi", "128Mi"),
-        liveStore: podResources("50m", "256Mi", "512Mi"),
-        blockBuilder: podResources("50m", "256Mi", "512Mi"),
-        backendScheduler: podResources("20m", "64Mi", "128Mi"),
-        backendWorker: podResources("50m", "128Mi", "256Mi"),
-        metricsGenerator: podResources("50m", "128Mi", "256Mi"),
-        memcached: podResources("20m", "80Mi", "80Mi"),
-    },
-    prod: {
-        distributor: podResources("100m", "256Mi", "512Mi"),
-        querier: podResources("100m", "384Mi", "768Mi"),
-        queryFrontend: podResources("50m", "128Mi", "256Mi"),
-        liveStore: podResources("100m", "512Mi", "1Gi"),
-        blockBuilder: podResources("100m", "384Mi", "768Mi"),
-        backendScheduler: podResources("20m", "64Mi", "128Mi"),
-        backendWorker: podResources("100m", "256Mi", "512Mi"),
-        metricsGenerator: podResources("50m", "256Mi", "512Mi"),
-        memcached: podResources("50m", "160Mi", "160Mi"),
-    },
-};
-const SINGLE_SIZES: Record<SizeProfile, PodResources> = {
-    dev: podResources("100m", "256Mi", "512Mi"),
-    prod: podResources("250m", "1Gi", "2Gi"),
-};
 
 /**
  * Kafka partitions of the trace topic. Every partition needs exactly one block-builder and one
@@ -69,7 +39,6 @@ export function metricsGeneratorRemoteWrite(mimirEnabled: boolean): string {
 }
 
 export interface TempoDistributedValuesOptions {
-    readonly profile: SizeProfile;
     readonly region: string;
     readonly bucket: string;
     readonly roleArn: string;
@@ -82,7 +51,7 @@ export interface TempoDistributedValuesOptions {
 /** The tempo-distributed values (prod). */
 export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoDistributedValuesOptions): Record<string, unknown> {
     const tempo = config.tempo;
-    const size = DISTRIBUTED_SIZES[opts.profile];
+    const size = tempo.resources;
     const replicas = tempo.replicas;
     const partitions = tempoPartitions(config);
     const receivers = new Set(tempo.receivers);
@@ -99,28 +68,28 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
         },
-        distributor: { replicas, resources: size.distributor },
-        querier: { replicas, resources: size.querier },
-        queryFrontend: { replicas, resources: size.queryFrontend },
-        liveStore: { replicas: partitions, resources: size.liveStore },
-        blockBuilder: { replicas: partitions, resources: size.blockBuilder },
+        distributor: { replicas, resources: podResourcesOf(size.distributor) },
+        querier: { replicas, resources: podResourcesOf(size.querier) },
+        queryFrontend: { replicas, resources: podResourcesOf(size.queryFrontend) },
+        liveStore: { replicas: partitions, resources: podResourcesOf(size.liveStore) },
+        blockBuilder: { replicas: partitions, resources: podResourcesOf(size.blockBuilder) },
         // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
         // defaulting it (a nil pointer otherwise); set like the other components' budgets.
-        backendWorker: { replicas, resources: size.backendWorker, podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
+        backendWorker: { replicas, resources: podResourcesOf(size.backendWorker), podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
         // It consumes the trace topic like the live-stores; one replica per partition spreads the load.
         metricsGenerator: {
             enabled: true,
             replicas: partitions,
-            resources: size.metricsGenerator,
+            resources: podResourcesOf(size.metricsGenerator),
             config: { storage: { remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }], remote_write_add_org_id_header: false } },
         },
         overrides: GENERATOR_OVERRIDES,
         backendScheduler: {
-            resources: size.backendScheduler,
+            resources: podResourcesOf(size.backendScheduler),
             // Go durations have no day unit.
             config: { provider: { compaction: { compaction: { block_retention: durationToGoHours(tempo.retention) } } } },
         },
-        memcached: { resources: size.memcached },
+        memcached: { resources: podResourcesOf(size.memcached) },
         traces: {
             otlp: { grpc: { enabled: receivers.has("otlp") }, http: { enabled: receivers.has("otlp") } },
             jaeger: {
@@ -182,7 +151,6 @@ export function singleBinaryConfig(wanted: ReadonlySet<string>): string | undefi
 }
 
 export interface TempoSingleValuesOptions {
-    readonly profile: SizeProfile;
     /** The StorageClass of the local trace volume. */
     readonly storageClassName: string;
     /** Where the metrics generator remote-writes service-graph and span metrics. */
@@ -199,7 +167,7 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
         replicas: tempo.replicas,
         tempo: {
             retention: durationToGoHours(tempo.retention),
-            resources: SINGLE_SIZES[opts.profile],
+            resources: podResourcesOf(tempo.resources.singleBinary),
             receivers: singleBinaryReceivers(receivers),
             metricsGenerator: {
                 enabled: true,

@@ -1,14 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Profile, OperationsConfig } from "../../config/schema";
+import { OperationsConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { installHeadlamp } from "./headlamp";
 import { installKubecost } from "./kubecost";
 
 export interface OperationsArgs {
-    /** The operations slice of the validated stack config: which tools run. */
+    /** The operations slice of the validated stack config: which tools run, and their sizes. */
     readonly config: OperationsConfig;
-    /** Which stack's resource sizes the tools get. */
-    readonly profile: Profile;
     /**
      * The cluster the charts go into. Both namespaces are meshed, so pass a context that waits
      * for the mesh (MeshAndScanning.meshedContext) when Istio is on.
@@ -23,9 +21,9 @@ export class Operations extends pulumi.ComponentResource {
 
     constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:operations:Operations", name, {}, opts);
-        const { config, profile, context } = args;
-        if (config.kubecost.enabled) installKubecost(`${name}-kubecost`, { profile }, context, this);
-        if (config.headlamp.enabled) installHeadlamp(`${name}-headlamp`, { profile }, context, this);
+        const { config, context } = args;
+        if (config.kubecost.enabled) installKubecost(`${name}-kubecost`, { config: config.kubecost }, context, this);
+        if (config.headlamp.enabled) installHeadlamp(`${name}-headlamp`, { config: config.headlamp }, context, this);
         this.tools = [config.kubecost.enabled && "kubecost", config.headlamp.enabled && "headlamp"].filter((t): t is string => Boolean(t));
         this.registerOutputs({ tools: this.tools });
     }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Profile, SecurityConfig } from "../../config/schema";
+import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { installIstio, MESH_MEMBERSHIP } from "./istio";
 import { installTrivy } from "./trivy";
@@ -7,10 +7,8 @@ import { installTrivy } from "./trivy";
 export { isMeshed, MESH_MEMBERSHIP } from "./istio";
 
 export interface MeshAndScanningArgs {
-    /** The security slice of the validated stack config: the Istio and Trivy switches. */
+    /** The security slice of the validated stack config: the Istio and Trivy switches and sizes. */
     readonly config: SecurityConfig;
-    /** Which stack's resource sizes the workloads get. */
-    readonly profile: Profile;
     /** The cluster the charts go into. */
     readonly context: KubernetesContext;
     /** What installs the ServiceMonitor CRD (kube-prometheus-stack): Trivy's ServiceMonitor waits for it. */
@@ -36,14 +34,14 @@ export class MeshAndScanning extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshAndScanningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:MeshAndScanning", name, {}, opts);
-        const { config, profile, context } = args;
+        const { config, context } = args;
 
-        const istio = config.istio.enabled ? installIstio(`${name}-istio`, { config: config.istio, profile, tracing: args.tracingEndpoint }, context, this) : undefined;
+        const istio = config.istio.enabled ? installIstio(`${name}-istio`, { config: config.istio, tracing: args.tracingEndpoint }, context, this) : undefined;
         this.mtlsMode = istio ? config.istio.mtlsMode : undefined;
         this.meshReady = istio ? [istio.istiod.release, istio.peerAuthentication] : [];
 
         if (config.trivy.enabled) {
-            installTrivy(`${name}-trivy`, { config: config.trivy, profile, monitoringCrds: args.monitoringCrds }, context, this);
+            installTrivy(`${name}-trivy`, { config: config.trivy, monitoringCrds: args.monitoringCrds }, context, this);
         }
         this.scanners = config.trivy.enabled ? config.trivy.scanners : [];
 

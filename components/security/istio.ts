@@ -4,11 +4,11 @@
  */
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import { Profile, SecurityConfig } from "../../config/schema";
+import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 
 /** The Istio root namespace: a PeerAuthentication here applies to the whole mesh. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -64,12 +64,6 @@ export function isMeshed(namespace: string): boolean {
     return MESH_MEMBERSHIP[namespace]?.meshed ?? true;
 }
 
-/** Requests and memory limits per stack: istiod itself and the sidecar every meshed pod carries. */
-const ISTIO_RESOURCES: Record<Profile, { readonly istiod: PodResources; readonly proxy: PodResources }> = {
-    dev: { istiod: podResources("100m", "256Mi", "512Mi"), proxy: podResources("10m", "64Mi", "128Mi") },
-    prod: { istiod: podResources("250m", "512Mi", "1Gi"), proxy: podResources("50m", "128Mi", "256Mi") },
-};
-
 /** Values of the base chart (its CRDs and webhooks), pinned to the namespace the policy lives in. */
 export function istioBaseValues(): Record<string, unknown> {
     return { global: { istioNamespace: ISTIO_NAMESPACE } };
@@ -92,20 +86,19 @@ export function meshTracing(endpoint: TracingEndpoint) {
     };
 }
 
-export function istiodValues(config: SecurityConfig["istio"], profile: Profile, tracing?: TracingEndpoint): Record<string, unknown> {
-    const sizes = ISTIO_RESOURCES[profile];
+export function istiodValues(config: SecurityConfig["istio"], tracing?: TracingEndpoint): Record<string, unknown> {
     const spare = config.istiodReplicas > 1;
     return {
         // A fixed count rather than the chart's HPA: the capacity plan counts the pods that run.
         autoscaleEnabled: false,
         replicaCount: config.istiodReplicas,
-        resources: sizes.istiod,
+        resources: podResourcesOf(config.resources.istiod),
         // With one replica a PDB would block every node drain, so it comes with the second.
         ...(spare ? { pdb: { minAvailable: config.istiodReplicas - 1 } } : {}),
         global: {
             istioNamespace: ISTIO_NAMESPACE,
             defaultPodDisruptionBudget: { enabled: spare },
-            proxy: { resources: sizes.proxy },
+            proxy: { resources: podResourcesOf(config.resources.proxy) },
         },
         ...(tracing ? { meshConfig: meshTracing(tracing) } : {}),
     };
@@ -122,10 +115,8 @@ export function meshPeerAuthentication(mode: SecurityConfig["istio"]["mtlsMode"]
 }
 
 export interface IstioArgs {
-    /** Replicas and the mTLS mode from the stack config. */
+    /** Replicas, the mTLS mode and the sizes of istiod and the sidecars, from the stack config. */
     readonly config: SecurityConfig["istio"];
-    /** Which stack's resource sizes istiod and the sidecars get. */
-    readonly profile: Profile;
     /** Tempo's OTLP gRPC endpoint, where there is a Tempo to trace to. */
     readonly tracing?: TracingEndpoint;
 }
@@ -146,7 +137,7 @@ export function installIstio(name: string, args: IstioArgs, ctx: KubernetesConte
     const istiod = installHelmChart(`${name}-istiod`, {
         source: CHARTS.istiod,
         namespace,
-        values: () => istiodValues(args.config, args.profile, args.tracing),
+        values: () => istiodValues(args.config, args.tracing),
         dependsOn: [base.release],
     }, ctx, parent);
     // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.

@@ -60,8 +60,10 @@ export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknow
         const value = valueAt(raw, path);
         // A size the stack file left out is the profile's: say so, or the user looks for it in vain.
         const fromProfile = value !== undefined && valueAt(stackFile, path) === undefined && isProfileSize(path) ? ` (the ${String(raw.profile)} profile's default)` : "";
+        // An unknown key is the mistake, not the object around it (which holds the profile's sizes too).
         const got = (issue as { params?: { got?: string } }).params?.got
-            ?? (value === undefined ? "nothing (the key is missing)" : `${JSON.stringify(value)}${fromProfile}`);
+            ?? (issue.code === "unrecognized_keys" ? "an object with keys it does not have"
+                : value === undefined ? "nothing (the key is missing)" : `${JSON.stringify(value)}${fromProfile}`);
         const allowed = issue.code === "unrecognized_keys"
             ? `no keys other than the documented ones (unknown: ${issue.keys.join(", ")})`
             : issue.message;

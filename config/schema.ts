@@ -431,19 +431,21 @@ export const stackConfigSchema = z.strictObject({
     if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
+    // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
+    const mebibytes = (quantity: string) => (parses(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
     for (const { path, size } of workloadSizes(c)) {
         const key = dotted(path);
-        if (parseMemory(size.memoryLimit) < parseMemory(size.memory)) {
+        if (mebibytes(size.memoryLimit) < mebibytes(size.memory)) {
             issue([...path, "memoryLimit"], `at least ${key}.memory (${size.memory}): a container's memory limit is never below its request`, [`${key}.memory`]);
         }
     }
     const heapMiB = Number(o.kafka.brokerHeap.slice(0, -1)) * (o.kafka.brokerHeap.endsWith("g") ? 1024 : 1);
-    if (heapMiB > parseMemory(o.kafka.resources.broker.memory)) {
+    if (heapMiB > mebibytes(o.kafka.resources.broker.memory)) {
         issue(["observability", "kafka", "brokerHeap"], `at most observability.kafka.resources.broker.memory (${o.kafka.resources.broker.memory}): the heap lives inside the broker's memory`, ["observability.kafka.resources.broker.memory"]);
     }
     for (const [component, cache, workload] of [["loki", "chunks", "chunksCache"], ["loki", "results", "resultsCache"], ["mimir", "chunks", "chunksCache"], ["mimir", "results", "resultsCache"]] as const) {
         const memory = o[component].resources[workload].memory;
-        if (o[component].cacheMiB[cache] >= parseMemory(memory)) {
+        if (o[component].cacheMiB[cache] >= mebibytes(memory)) {
             const key = `observability.${component}.resources.${workload}.memory`;
             issue(["observability", component, "cacheMiB", cache], `less than ${key} (${memory}): memcached needs its cache plus room for connections`, [key]);
         }

@@ -1,0 +1,157 @@
+/**
+ * Sizes as stack config: the profile's defaults (config/profiles.ts), what a stack file's partial
+ * override keeps of them, and the errors a bad size gets. Validation only, no engine run: the
+ * third stack (stacks.test.ts) carries overrides through to rendered pods and the capacity plan.
+ */
+import { expect } from "chai";
+import { validateStackConfig, withProfileDefaults } from "../config/load";
+import { PROFILE_SIZES, ProfileSizes } from "../config/profiles";
+import { PROFILES, StackConfig, workloadSizes } from "../config/schema";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { rawConfig, rejectionOf } from "./support/config";
+
+/** The problems validation finds in a stack's config after `change`; none when it is accepted. */
+const problems = (stack: "dev" | "prod", change: (c: Record<string, any>) => void) => rejectionOf(stack, change)?.problems ?? [];
+
+/** The part of a validated config a profile fills in, in the shape of ProfileSizes. */
+function sizesIn(config: StackConfig): ProfileSizes {
+    const { observability: o, security: s, backup: b, operations: p } = config;
+    return {
+        observability: {
+            prometheus: { resources: o.prometheus.resources },
+            mimir: { resources: o.mimir.resources, cacheMiB: o.mimir.cacheMiB, volumes: o.mimir.volumes },
+            kafka: { resources: o.kafka.resources, brokerHeap: o.kafka.brokerHeap },
+            loki: { resources: o.loki.resources, cacheMiB: o.loki.cacheMiB },
+            tempo: { resources: o.tempo.resources },
+            grafana: { resources: o.grafana.resources },
+            kiali: { resources: o.kiali.resources },
+            alloy: o.alloy,
+        },
+        security: { istio: { resources: s.istio.resources }, trivy: { resources: s.trivy.resources, concurrentScans: s.trivy.concurrentScans } },
+        backup: { velero: { resources: b.velero.resources } },
+        operations: {
+            kubecost: { resources: p.kubecost.resources, volumes: p.kubecost.volumes, savingsProfile: p.kubecost.savingsProfile },
+            headlamp: { resources: p.headlamp.resources },
+        },
+    };
+}
+
+describe("sizes as stack config", () => {
+    describe("the profiles' defaults", () => {
+        for (const profile of PROFILES) {
+            it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
+                const sizes = workloadSizes(PROFILE_SIZES[profile]);
+                expect(sizes.length).to.equal(63);
+                for (const { path, size } of sizes) {
+                    const key = path.join(".");
+                    expect(parseCpu(size.cpu), key).to.be.greaterThan(0);
+                    expect(parseMemory(size.memory), key).to.be.greaterThan(0);
+                    expect(parseMemory(size.memoryLimit), key).to.be.at.least(parseMemory(size.memory));
+                }
+            });
+
+            it(`${profile}: a memory limit one MiB under the request is refused at that workload's memoryLimit alone, for each workload`, () => {
+                const stack = profile;
+                for (const { path, size } of workloadSizes(PROFILE_SIZES[profile])) {
+                    const key = path.join(".");
+                    const under = `${Math.ceil(parseMemory(size.memory)) - 1}Mi`;
+                    expect(problems(stack, (c) => {
+                        const section = path.slice(0, -1).reduce<Record<string, any>>((node, k) => (node[k] ??= {}), c);
+                        section[path[path.length - 1]] = { memoryLimit: under };
+                    }), key).to.deep.equal([
+                        `${key}.memoryLimit: got "${under}"; allowed: at least ${key}.memory (${size.memory}): a container's memory limit is never below its request`,
+                    ]);
+                }
+            });
+        }
+
+        it("fill in every size of a stack file that lists none: dev's in dev, prod's in prod", () => {
+            for (const profile of PROFILES) {
+                expect(sizesIn(validateStackConfig(rawConfig(profile))), profile).to.deep.equal(PROFILE_SIZES[profile]);
+            }
+        });
+
+        it("follow the profile, not the environment's name: dev's file with the prod profile gets prod's sizes", () => {
+            const raw = rawConfig("dev");
+            Object.assign(raw, { environment: "qa", profile: "prod" });
+            raw.tags.Environment = "qa";
+            expect(sizesIn(validateStackConfig(raw))).to.deep.equal(PROFILE_SIZES.prod);
+        });
+    });
+
+    describe("a stack file's override", () => {
+        it("merges key by key: one workload's memory keeps its cpu and limit, and every other workload and size stays the profile's", () => {
+            const raw = rawConfig("prod");
+            raw.observability.loki.resources = { write: { memory: "1Gi" } };
+            raw.observability.alloy = { resources: { events: { cpu: "50m" } } };
+            raw.operations.kubecost.volumes = { aggregatorDb: "64Gi" };
+            raw.observability.mimir.cacheMiB = { results: 128 };
+            const sizes = sizesIn(validateStackConfig(raw));
+            const prod = PROFILE_SIZES.prod;
+            expect(sizes).to.deep.equal({
+                ...prod,
+                observability: {
+                    ...prod.observability,
+                    loki: { ...prod.observability.loki, resources: { ...prod.observability.loki.resources, write: { cpu: "200m", memory: "1Gi", memoryLimit: "1536Mi" } } },
+                    alloy: { resources: { ...prod.observability.alloy.resources, events: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi" } } },
+                    mimir: { ...prod.observability.mimir, cacheMiB: { results: 128, chunks: 512 } },
+                },
+                operations: { ...prod.operations, kubecost: { ...prod.operations.kubecost, volumes: { aggregatorDb: "64Gi", localStore: "16Gi" } } },
+            });
+        });
+
+        it("is never changed by the merge: a value of the wrong shape reaches the schema as written", () => {
+            const raw = rawConfig("prod");
+            raw.observability.loki.resources = "large";
+            expect((withProfileDefaults(raw).observability as any).loki.resources).to.equal("large");
+        });
+    });
+
+    describe("bad sizes: one error each, at the key, with the value and what is allowed", () => {
+        it("refuses quantities Kubernetes would not take", () => {
+            expect(problems("prod", (c) => { c.observability.loki.resources = { write: { cpu: "250 m" } }; })).to.deep.equal([
+                'observability.loki.resources.write.cpu: got "250 m"; allowed: a CPU quantity above zero such as "250m" or "1" (whole millicores, or cores with at most three decimals)',
+            ]);
+            expect(problems("dev", (c) => { c.security.istio.resources = { proxy: { memory: "64MB" } }; })).to.deep.equal([
+                'security.istio.resources.proxy.memory: got "64MB"; allowed: a memory quantity above zero such as "512Mi" or "2Gi" (units Ki, Mi, Gi, Ti or k, M, G, T)',
+            ]);
+            expect(problems("prod", (c) => { c.backup.velero.resources = { nodeAgent: { cpu: 1 } }; })).to.deep.equal([
+                'backup.velero.resources.nodeAgent.cpu: got 1; allowed: a CPU quantity above zero such as "250m" or "1" (whole millicores, or cores with at most three decimals)',
+            ]);
+            expect(problems("prod", (c) => { c.operations.kubecost.volumes = { localStore: "16G" }; })).to.deep.equal([
+                'operations.kubecost.volumes.localStore: got "16G"; allowed: a size in Gi such as 10Gi',
+            ]);
+        });
+
+        it("says when the value at fault is the profile's: a request raised above the default limit", () => {
+            expect(problems("prod", (c) => { c.observability.loki.resources = { write: { memory: "2Gi" } }; })).to.deep.equal([
+                'observability.loki.resources.write.memoryLimit: got "1536Mi" (the prod profile\'s default); allowed: at least observability.loki.resources.write.memory (2Gi): a container\'s memory limit is never below its request',
+            ]);
+        });
+
+        it("refuses a workload the component does not have, and sizes that are not an object", () => {
+            expect(problems("prod", (c) => { c.observability.loki.resources = { writer: { memory: "1Gi" } }; })).to.deep.equal([
+                "observability.loki.resources: got an object with keys it does not have; allowed: no keys other than the documented ones (unknown: writer)",
+            ]);
+            expect(problems("prod", (c) => { c.observability.loki.resources = "large"; })).to.have.length(1);
+        });
+
+        it("refuses a Kafka heap above the broker's memory, and a memcached cache that fills its pod", () => {
+            expect(problems("prod", (c) => { c.observability.kafka.brokerHeap = "2g"; })).to.deep.equal([
+                'observability.kafka.brokerHeap: got "2g"; allowed: at most observability.kafka.resources.broker.memory (1536Mi): the heap lives inside the broker\'s memory',
+            ]);
+            expect(problems("prod", (c) => { c.observability.kafka.brokerHeap = "1.5g"; })).to.deep.equal([
+                'observability.kafka.brokerHeap: got "1.5g"; allowed: a JVM heap size such as "512m" or "1g"',
+            ]);
+            expect(problems("dev", (c) => { c.observability.mimir.cacheMiB = { chunks: 160 }; })).to.deep.equal([
+                "observability.mimir.cacheMiB.chunks: got 160; allowed: less than observability.mimir.resources.chunksCache.memory (160Mi): memcached needs its cache plus room for connections",
+            ]);
+            // Raising the pod's memory with the cache is the fix, and is accepted.
+            expect(problems("dev", (c) => { c.observability.mimir.cacheMiB = { chunks: 160 }; c.observability.mimir.resources = { chunksCache: { memory: "192Mi", memoryLimit: "192Mi" } }; })).to.deep.equal([]);
+        });
+
+        it("without a valid profile, reports the profile alone: the sizes it would have filled in are not missing keys of their own", () => {
+            expect(problems("prod", (c) => { c.profile = "large"; })).to.deep.equal(["profile: got \"large\"; allowed: one of dev, prod"]);
+        });
+    });
+});

@@ -2,11 +2,17 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseDocument } from "yaml";
 import { validateStackConfig } from "../config/load";
+import { PROFILE_SIZES } from "../config/profiles";
+import { StackRun } from "../engine/run";
 import { findProjectDir } from "../engine/stack-file";
+import { stackWorkloads } from "../components/helm/workloads";
 import { main } from "../planner/cli";
+import { loadPriceTable } from "../planner/pricing";
+import { planRun } from "../planner/plan";
 import { rawConfig, rejectionOf } from "./support/config";
-import { run } from "./support/stacks";
+import { run, stack } from "./support/stacks";
 
 const projectDir = findProjectDir();
 const stackFile = (name: string) => fs.readFileSync(path.join(projectDir, `Pulumi.${name}.yaml`), "utf8");
@@ -14,11 +20,35 @@ const stackFile = (name: string) => fs.readFileSync(path.join(projectDir, `Pulum
 /** The problems validation finds in prod's config after `change`; none when it is accepted. */
 const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod", change)?.problems ?? [];
 
-/** prod's stack file copied under another name, with its names and tags changed, as a user would. */
-const staging = stackFile("prod")
-    .replace("nist-eks-platform:environment: prod", "nist-eks-platform:environment: staging")
-    .replace("Environment: prod", "Environment: staging")
-    .replace("name: nist-eks-prod", "name: nist-eks-staging");
+/**
+ * prod's stack file copied under another name, with its names and tags changed, as a user would,
+ * and three sizes changed in part: Loki's writers get more memory (their cpu and limit stay
+ * prod's), the events collector more cpu (a section prod's file does not have), Kubecost's
+ * database a larger volume (its local store's stays).
+ */
+const staging = (() => {
+    const doc = parseDocument(stackFile("prod")
+        .replace("nist-eks-platform:environment: prod", "nist-eks-platform:environment: staging")
+        .replace("Environment: prod", "Environment: staging")
+        .replace("name: nist-eks-prod", "name: nist-eks-staging"));
+    doc.setIn(["config", "nist-eks-platform:observability", "loki", "resources"], { write: { memory: "1Gi" } });
+    doc.setIn(["config", "nist-eks-platform:observability", "alloy"], { resources: { events: { cpu: "50m" } } });
+    doc.setIn(["config", "nist-eks-platform:operations", "kubecost", "volumes"], { aggregatorDb: "64Gi" });
+    return doc.toString();
+})();
+
+/**
+ * Each workload in the order the run declares it: its component, kind, containers as [name, cpu m,
+ * memory MiB, limit MiB] and claims in MiB. Names are left out: some carry the cluster's.
+ */
+function shapes(r: StackRun) {
+    return stackWorkloads(r.resources).workloads.map((w) => ({
+        component: w.component,
+        kind: w.kind,
+        containers: [...w.initContainers, ...w.containers].map((c) => [c.name, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB]),
+        claims: w.claims.map((c) => c.sizeMiB),
+    }));
+}
 
 describe("any stack from a stack file", () => {
     it("takes any lower-case environment name with a profile, and refuses others naming the key", () => {
@@ -71,13 +101,38 @@ describe("any stack from a stack file", () => {
             const cluster = staged.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
             expect(cluster.inputs.name).to.equal("nist-eks-staging");
             expect(cluster.protect).to.equal(true);
-            const prod = await run("prod", { projectDir: dir });
+            const prod = await stack("prod");
             const defaultTags = (r: typeof staged) => r.resources.filter((x) => x.type === "pulumi:providers:aws").map((x) => JSON.parse(x.inputs.defaultTags).tags.Environment);
             expect(defaultTags(staged)).to.include("staging").and.not.include("prod");
             expect(JSON.stringify(staged.resources)).not.to.include("nist-eks-prod");
             // Same profile, same shape: the same resource types in the same numbers.
             const census = (r: typeof staged) => r.resources.map((x) => x.type).sort();
             expect(census(staged)).to.deep.equal(census(prod));
+        });
+
+        it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods and the capacity plan", async () => {
+            const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
+            const sizes = PROFILE_SIZES.prod;
+            expect(staged.config.observability.loki.resources).to.deep.equal({ ...sizes.observability.loki.resources, write: { cpu: "200m", memory: "1Gi", memoryLimit: "1536Mi" } });
+            expect(staged.config.observability.alloy).to.deep.equal({ resources: { ...sizes.observability.alloy.resources, events: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi" } } });
+            expect(staged.config.operations.kubecost.volumes).to.deep.equal({ aggregatorDb: "64Gi", localStore: "16Gi" });
+
+            // Every workload as prod's, but for the three the file changes.
+            const changed: Record<string, ReturnType<typeof shapes>[number]> = {
+                "loki-write": { component: "loki", kind: "StatefulSet", containers: [["write", 200, 1024, 1536]], claims: [10240] },
+                "alloy-events": { component: "alloy", kind: "Deployment", containers: [["alloy", 50, 96, 192], ["config-reloader", 5, 24, 48]], claims: [] },
+                "nist-eks-prod-operations-kubecost-aggregator": {
+                    component: "kubecost", kind: "StatefulSet", containers: [["aggregator", 200, 2048, 3072], ["istio-proxy", 50, 128, 256]], claims: [65536, 1024],
+                },
+            };
+            const names = stackWorkloads(prod.resources).workloads.map((w) => w.name);
+            expect(Object.keys(changed).filter((name) => !names.includes(name))).to.deep.equal([]);
+            expect(shapes(staged)).to.deep.equal(shapes(prod).map((shape, i) => changed[names[i]] ?? shape));
+
+            // The capacity plan counts them: two writers with 256 MiB more each, one collector with 25m more.
+            const table = loadPriceTable();
+            const [a, b] = [planRun(staged, table).capacity, planRun(prod, table).capacity];
+            expect([a.cpuMillicores.requested - b.cpuMillicores.requested, a.memoryMiB.requested - b.memoryMiB.requested]).to.deep.equal([25, 512]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

@@ -210,7 +210,7 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
     out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (models only for the EKS add-ons and Mimir); DaemonSets count one pod per node, jobs at their peak.", "");
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
-    out.push("## Capacity", "", "At each stack's desired node count; DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
+    out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
     if (managed) out.push(...managedMarkdown(managed));

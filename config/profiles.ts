@@ -4,10 +4,14 @@
  * dev fits t3a.medium nodes; prod fits t4g.xlarge ones. A stack file overrides any of them under the
  * same keys; what it leaves out comes from here, key by key.
  */
-import { ObservabilityConfig, OperationsConfig, Profile, BackupConfig, SecurityConfig, WorkloadSize } from "./schema";
+import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, WorkloadSize } from "./schema";
 
 /** The keys a profile fills in, section by section and component by component. */
 export interface ProfileSizes {
+    readonly cluster: {
+        readonly addons: ClusterConfig["addons"];
+        readonly clusterAutoscaler: Pick<ClusterConfig["clusterAutoscaler"], "resources">;
+    };
     readonly observability: {
         readonly prometheus: Pick<ObservabilityConfig["prometheus"], "resources">;
         readonly mimir: Pick<ObservabilityConfig["mimir"], "resources" | "cacheMiB" | "volumes">;
@@ -31,8 +35,23 @@ export interface ProfileSizes {
 
 const size = (cpu: string, memory: string, memoryLimit: string): WorkloadSize => ({ cpu, memory, memoryLimit });
 
+/** The same in every profile: what the add-ons and the autoscaler need follows the node count, not the stack's shape. */
+const CLUSTER_SIZES: ProfileSizes["cluster"] = {
+    addons: {
+        resources: {
+            awsNode: size("25m", "64Mi", "256Mi"),
+            kubeProxy: size("50m", "64Mi", "128Mi"),
+            coredns: size("100m", "70Mi", "170Mi"),
+            ebsController: size("20m", "64Mi", "256Mi"),
+            ebsNode: size("10m", "40Mi", "256Mi"),
+        },
+    },
+    clusterAutoscaler: { resources: { autoscaler: size("100m", "300Mi", "600Mi") } },
+};
+
 export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
     dev: {
+        cluster: CLUSTER_SIZES,
         observability: {
             prometheus: {
                 resources: {
@@ -132,6 +151,7 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
         },
     },
     prod: {
+        cluster: CLUSTER_SIZES,
         observability: {
             prometheus: {
                 resources: {
@@ -237,8 +257,8 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
     },
 };
 
-/** Alloy has no switch, replicas or retention of its own, only sizes: a stack file may leave the whole section out. */
-const SIZES_ONLY = new Set(["observability.alloy"]);
+/** Components with no switch, replicas or retention of their own, only sizes: a stack file may leave them out. */
+const SIZES_ONLY = new Set(["cluster.addons", "observability.alloy"]);
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -274,9 +294,13 @@ function fillIn(defaults: object, given: Record<string, unknown>): Record<string
     return filled;
 }
 
-/** Whether a config key is one a profile fills in (so that a value found there may be the profile's, not the stack file's). */
+/**
+ * Whether a config key is one a profile fills in (so that a value found there may be the
+ * profile's, not the stack file's): a size inside a component, or a component of sizes only.
+ * Sections and other components are the stack file's own.
+ */
 export function isProfileSize(path: readonly (string | number)[]): boolean {
     let node: unknown = PROFILE_SIZES.dev;
     for (const key of path) node = isObject(node) ? node[String(key)] : undefined;
-    return node !== undefined;
+    return node !== undefined && (path.length > 2 || SIZES_ONLY.has(path.join(".")));
 }

@@ -152,7 +152,9 @@ const cluster = z.strictObject({
     metadataHopLimit: int(1, 2),
     defaultStorageClass: oneOf(VOLUME_TYPES),
     nodeGroups: z.array(nodeGroup).min(1, "at least one node group"),
-    clusterAutoscaler: z.strictObject({ enabled: bool }),
+    /** The managed add-ons' workloads: the VPC CNI and kube-proxy on every node, CoreDNS, the EBS CSI controller and its node plugin. Only sizes: stack files may leave it out. */
+    addons: z.strictObject({ resources: resources(["awsNode", "kubeProxy", "coredns", "ebsController", "ebsNode"]) }),
+    clusterAutoscaler: z.strictObject({ enabled: bool, resources: resources(["autoscaler"]) }),
     bastion: z.strictObject({
         enabled: bool,
         instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "an EC2 instance type such as t4g.micro"),

@@ -15,8 +15,9 @@ const problems = (stack: "dev" | "prod", change: (c: Record<string, any>) => voi
 
 /** The part of a validated config a profile fills in, in the shape of ProfileSizes. */
 function sizesIn(config: StackConfig): ProfileSizes {
-    const { observability: o, security: s, backup: b, operations: p } = config;
+    const { cluster: c, observability: o, security: s, backup: b, operations: p } = config;
     return {
+        cluster: { addons: c.addons, clusterAutoscaler: { resources: c.clusterAutoscaler.resources } },
         observability: {
             prometheus: { resources: o.prometheus.resources },
             mimir: { resources: o.mimir.resources, cacheMiB: o.mimir.cacheMiB, volumes: o.mimir.volumes },
@@ -41,7 +42,7 @@ describe("sizes as stack config", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
                 const sizes = workloadSizes(PROFILE_SIZES[profile]);
-                expect(sizes.length).to.equal(63);
+                expect(sizes.length).to.equal(69);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
                     expect(parseCpu(size.cpu), key).to.be.greaterThan(0);
@@ -152,6 +153,8 @@ describe("sizes as stack config", () => {
 
         it("without a valid profile, reports the profile alone: the sizes it would have filled in are not missing keys of their own", () => {
             expect(problems("prod", (c) => { c.profile = "large"; })).to.deep.equal(["profile: got \"large\"; allowed: one of dev, prod"]);
+            // A component missing from the stack file is its own mistake, whatever the profile.
+            expect(problems("prod", (c) => { c.profile = "large"; delete c.observability.kiali; }).map((p) => p.split(":")[0])).to.deep.equal(["profile", "observability.kiali"]);
         });
     });
 });

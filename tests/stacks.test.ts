@@ -22,9 +22,9 @@ const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod
 
 /**
  * prod's stack file copied under another name, with its names and tags changed, as a user would,
- * and three sizes changed in part: Loki's writers get more memory (their cpu and limit stay
- * prod's), the events collector more cpu (a section prod's file does not have), Kubecost's
- * database a larger volume (its local store's stays).
+ * and four sizes changed in part: Loki's writers get more memory (their cpu and limit stay
+ * prod's), the events collector and CoreDNS more cpu (sections prod's file does not have), and
+ * Kubecost's database a larger volume (its local store's stays).
  */
 const staging = (() => {
     const doc = parseDocument(stackFile("prod")
@@ -34,6 +34,7 @@ const staging = (() => {
     doc.setIn(["config", "nist-eks-platform:observability", "loki", "resources"], { write: { memory: "1Gi" } });
     doc.setIn(["config", "nist-eks-platform:observability", "alloy"], { resources: { events: { cpu: "50m" } } });
     doc.setIn(["config", "nist-eks-platform:operations", "kubecost", "volumes"], { aggregatorDb: "64Gi" });
+    doc.setIn(["config", "nist-eks-platform:cluster", "addons"], { resources: { coredns: { cpu: "150m" } } });
     return doc.toString();
 })();
 
@@ -110,15 +111,18 @@ describe("any stack from a stack file", () => {
             expect(census(staged)).to.deep.equal(census(prod));
         });
 
-        it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods and the capacity plan", async () => {
+        it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods, the add-ons' configuration and the capacity plan", async () => {
             const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
             const sizes = PROFILE_SIZES.prod;
             expect(staged.config.observability.loki.resources).to.deep.equal({ ...sizes.observability.loki.resources, write: { cpu: "200m", memory: "1Gi", memoryLimit: "1536Mi" } });
             expect(staged.config.observability.alloy).to.deep.equal({ resources: { ...sizes.observability.alloy.resources, events: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi" } } });
             expect(staged.config.operations.kubecost.volumes).to.deep.equal({ aggregatorDb: "64Gi", localStore: "16Gi" });
 
-            // Every workload as prod's, but for the three the file changes.
+            expect(staged.config.cluster.addons.resources).to.deep.equal({ ...sizes.cluster.addons.resources, coredns: { cpu: "150m", memory: "70Mi", memoryLimit: "170Mi" } });
+
+            // Every workload as prod's, but for the four the file changes.
             const changed: Record<string, ReturnType<typeof shapes>[number]> = {
+                "coredns": { component: "eks-addons", kind: "Deployment", containers: [["coredns", 150, 70, 170]], claims: [] },
                 "loki-write": { component: "loki", kind: "StatefulSet", containers: [["write", 200, 1024, 1536]], claims: [10240] },
                 "alloy-events": { component: "alloy", kind: "Deployment", containers: [["alloy", 50, 96, 192], ["config-reloader", 5, 24, 48]], claims: [] },
                 "nist-eks-prod-operations-kubecost-aggregator": {
@@ -129,10 +133,10 @@ describe("any stack from a stack file", () => {
             expect(Object.keys(changed).filter((name) => !names.includes(name))).to.deep.equal([]);
             expect(shapes(staged)).to.deep.equal(shapes(prod).map((shape, i) => changed[names[i]] ?? shape));
 
-            // The capacity plan counts them: two writers with 256 MiB more each, one collector with 25m more.
+            // The capacity plan counts them: two writers with 256 MiB more each, one collector with 25m more, two CoreDNS with 50m more each.
             const table = loadPriceTable();
             const [a, b] = [planRun(staged, table).capacity, planRun(prod, table).capacity];
-            expect([a.cpuMillicores.requested - b.cpuMillicores.requested, a.memoryMiB.requested - b.memoryMiB.requested]).to.deep.equal([25, 512]);
+            expect([a.cpuMillicores.requested - b.cpuMillicores.requested, a.memoryMiB.requested - b.memoryMiB.requested]).to.deep.equal([125, 512]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

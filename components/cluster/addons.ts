@@ -5,9 +5,9 @@
 import * as eks from "@pulumi/aws/eks";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { ConfigError } from "../../config/load";
-import { Tags } from "../../config/schema";
+import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
-import { PodResources, podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 import type { ModelledWorkload } from "../helm/workloads";
 
 /**
@@ -34,15 +34,6 @@ export async function resolveAddonVersions(kubernetesVersion: string, selection:
     return Object.fromEntries(entries) as Record<AddonName, string>;
 }
 
-/** Requests per add-on workload, sized for the platform's node types. */
-const ADDON_RESOURCES = {
-    awsNode: podResources("25m", "64Mi", "256Mi"),
-    kubeProxy: podResources("50m", "64Mi", "128Mi"),
-    coredns: podResources("100m", "70Mi", "170Mi"),
-    ebsController: podResources("20m", "64Mi", "256Mi"),
-    ebsNode: podResources("10m", "40Mi", "256Mi"),
-} satisfies Record<string, PodResources>;
-
 const COREDNS_REPLICAS = 2;
 const EBS_CONTROLLER_REPLICAS = 2;
 
@@ -52,7 +43,8 @@ const EBS_CONTROLLER_REPLICAS = 2;
  * The ENIs it attaches for pods carry the mandatory tags (CM-8): provider default tags never
  * reach what the CNI creates.
  */
-export function vpcCniConfiguration(prefixDelegation: boolean, tags: Tags): string {
+export function vpcCniConfiguration(cluster: AddonSettings, tags: Tags): string {
+    const { prefixDelegation } = cluster;
     return sortedJson({
         env: {
             ADDITIONAL_ENI_TAGS: sortedJson(tags),
@@ -61,22 +53,26 @@ export function vpcCniConfiguration(prefixDelegation: boolean, tags: Tags): stri
             ENABLE_PREFIX_DELEGATION: String(prefixDelegation),
             ...(prefixDelegation ? { WARM_PREFIX_TARGET: "1" } : {}),
         },
-        resources: ADDON_RESOURCES.awsNode,
+        resources: podResourcesOf(cluster.addons.resources.awsNode),
     });
 }
+
+/** What the add-ons' configuration reads from the cluster config: the CNI mode and their sizes. */
+export type AddonSettings = Pick<ClusterConfig, "prefixDelegation" | "addons">;
 
 /**
  * The configuration values each add-on gets (vpc-cni's depends on the CNI mode). The EBS CSI
  * driver puts the mandatory tags on every volume and snapshot it creates (CM-8).
  */
-export function addonConfiguration(addon: AddonName, prefixDelegation: boolean, tags: Tags): string {
+export function addonConfiguration(addon: AddonName, cluster: AddonSettings, tags: Tags): string {
+    const sizes = cluster.addons.resources;
     switch (addon) {
-        case "vpc-cni": return vpcCniConfiguration(prefixDelegation, tags);
-        case "kube-proxy": return sortedJson({ resources: ADDON_RESOURCES.kubeProxy });
-        case "coredns": return sortedJson({ replicaCount: COREDNS_REPLICAS, resources: ADDON_RESOURCES.coredns });
+        case "vpc-cni": return vpcCniConfiguration(cluster, tags);
+        case "kube-proxy": return sortedJson({ resources: podResourcesOf(sizes.kubeProxy) });
+        case "coredns": return sortedJson({ replicaCount: COREDNS_REPLICAS, resources: podResourcesOf(sizes.coredns) });
         case "aws-ebs-csi-driver": return sortedJson({
-            controller: { replicaCount: EBS_CONTROLLER_REPLICAS, resources: ADDON_RESOURCES.ebsController, extraVolumeTags: tags },
-            node: { resources: ADDON_RESOURCES.ebsNode },
+            controller: { replicaCount: EBS_CONTROLLER_REPLICAS, resources: podResourcesOf(sizes.ebsController), extraVolumeTags: tags },
+            node: { resources: podResourcesOf(sizes.ebsNode) },
         });
     }
 }

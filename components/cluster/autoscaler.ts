@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterConfig } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
 import { CHARTS } from "../helm/catalog";
 import { HelmChart, installHelmChart } from "../helm/release";
-import { podResources } from "../helm/values";
+import { podResourcesOf } from "../helm/values";
 import { KubernetesContext } from "./context";
 
 /** The label every node carries with its managed node group's name (set on the node group). */
@@ -11,8 +12,17 @@ export const NODE_GROUP_LABEL = "platform/node-group";
 /** The service account name is pinned so that the IRSA trust condition names exactly it. */
 export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
+export interface AutoscalerOptions {
+    /** The cluster's Kubernetes minor version, which the autoscaler's must match. */
+    readonly kubernetesVersion: string;
+    readonly replicas: number;
+    /** The autoscaler's slice of the stack config: its size. */
+    readonly config: ClusterConfig["clusterAutoscaler"];
+}
+
 /** Chart values: ASG auto-discovery by the cluster's tags, its IRSA role, and the region. */
-export function autoscalerValues(clusterName: string, region: string, kubernetesVersion: string, roleArn: string, replicas: number) {
+export function autoscalerValues(clusterName: string, region: string, roleArn: string, opts: AutoscalerOptions) {
+    const { kubernetesVersion, replicas } = opts;
     return {
         cloudProvider: "aws",
         awsRegion: region,
@@ -29,7 +39,7 @@ export function autoscalerValues(clusterName: string, region: string, kubernetes
             "skip-nodes-with-system-pods": false,
             expander: "least-waste",
         },
-        resources: podResources("100m", "300Mi", "600Mi"),
+        resources: podResourcesOf(opts.config.resources.autoscaler),
     };
 }
 
@@ -63,11 +73,11 @@ export function autoscalerPolicy(clusterName: string): string {
 }
 
 /** Installs the Cluster Autoscaler in kube-system, so that node groups' max sizes mean something. */
-export function installClusterAutoscaler(name: string, kubernetesVersion: string, replicas: number, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
+export function installClusterAutoscaler(name: string, opts: AutoscalerOptions, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
     return installHelmChart(name, {
         source: CHARTS.clusterAutoscaler,
         namespace: "kube-system",
         irsa: { serviceAccount: AUTOSCALER_SERVICE_ACCOUNT, policy: autoscalerPolicy(ctx.clusterName) },
-        values: (refs) => autoscalerValues(ctx.clusterName, ctx.region, kubernetesVersion, refs.irsaRoleArn!, replicas),
+        values: (refs) => autoscalerValues(ctx.clusterName, ctx.region, refs.irsaRoleArn!, opts),
     }, ctx, parent);
 }

@@ -163,7 +163,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         const declaredWorkloads: DeclaredResource[] = [];
         const addon = (addonName: AddonName, extra: Partial<eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) => {
-            const configurationValues = addonConfiguration(addonName, config.prefixDelegation, args.tags);
+            const configurationValues = addonConfiguration(addonName, config, args.tags);
             declaredWorkloads.push({ type: "aws:eks/addon:Addon", inputs: { addonName, addonVersion: args.addonVersions[addonName], configurationValues } });
             return new eks.Addon(`${name}-${addonName}`, {
                 clusterName: cluster.name,
@@ -285,7 +285,7 @@ export class Cluster extends pulumi.ComponentResource {
             ready: [...nodeGroups, coredns, ebsCsi, ...storageClasses],
         };
 
-        if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, config.kubernetesVersion, 1, this.context, this);
+        if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, replicas: 1, config: config.clusterAutoscaler }, this.context, this);
 
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {

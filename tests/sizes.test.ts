@@ -8,6 +8,11 @@ import { validateStackConfig, withProfileDefaults } from "../config/load";
 import { PROFILE_SIZES, ProfileSizes } from "../config/profiles";
 import { PROFILES, StackConfig, workloadSizes } from "../config/schema";
 import { parseCpu, parseMemory } from "../lib/quantity";
+import { kafkaNodePoolSpec } from "../components/observability/kafka";
+import { lokiValues } from "../components/observability/loki";
+import { mimirValues } from "../components/observability/mimir";
+import { kubecostValues } from "../components/operations/kubecost";
+import { trivyValues } from "../components/security/trivy";
 import { rawConfig, rejectionOf } from "./support/config";
 
 /** The problems validation finds in a stack's config after `change`; none when it is accepted. */
@@ -105,6 +110,42 @@ describe("sizes as stack config", () => {
             const raw = rawConfig("prod");
             raw.observability.loki.resources = "large";
             expect((withProfileDefaults(raw).observability as any).loki.resources).to.equal("large");
+        });
+    });
+
+    describe("sizes that are not requests, in the values they drive", () => {
+        const override = (change: (c: Record<string, any>) => void) => {
+            const raw = rawConfig("prod");
+            change(raw);
+            return validateStackConfig(raw);
+        };
+
+        it("memcached's caches, the ingesters' volume and the brokers' heap", () => {
+            const config = override((c) => {
+                c.observability.mimir.cacheMiB = { chunks: 384 };
+                c.observability.mimir.volumes = { ingester: "40Gi" };
+                c.observability.loki.cacheMiB = { results: 96 };
+                c.observability.kafka.brokerHeap = "768m";
+            }).observability;
+            const mimir = mimirValues(config, {
+                region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], storageClassName: "gp3", kafkaAddress: "k:9092",
+            }) as any;
+            expect([mimir["chunks-cache"].allocatedMemory, mimir["results-cache"].allocatedMemory, mimir.ingester.persistentVolume.size]).to.deep.equal([384, 256, "40Gi"]);
+            const loki = lokiValues(config, { region: "us-east-1", storageClassName: "gp3", buckets: { chunks: "c", ruler: "r" }, roleArn: "arn" }) as any;
+            expect([loki.chunksCache.allocatedMemory, loki.resultsCache.allocatedMemory]).to.deep.equal([512, 96]);
+            expect((kafkaNodePoolSpec(config, { storageClassName: "gp3" }) as any).jvmOptions).to.deep.equal({ "-Xms": "768m", "-Xmx": "768m" });
+        });
+
+        it("Trivy's concurrent scans and Kubecost's volumes and savings profile", () => {
+            const config = override((c) => {
+                c.security.trivy.concurrentScans = 5;
+                c.operations.kubecost.volumes = { localStore: "24Gi" };
+                c.operations.kubecost.savingsProfile = "high-availability";
+            });
+            expect((trivyValues(config.security.trivy) as any).operator.scanJobsConcurrentLimit).to.equal(5);
+            const kubecost = kubecostValues({ clusterName: "c", storageClassName: "gp3", config: config.operations.kubecost }) as any;
+            expect([kubecost.aggregator.aggregatorDbStorage.storageRequest, kubecost.localStore.persistentVolume.size, kubecost.kubecostProductConfigs])
+                .to.deep.equal(["32Gi", "24Gi", { clusterProfile: "high-availability" }]);
         });
     });
 

@@ -41,7 +41,7 @@ const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
 
-const parses = (parse: (text: string) => number) => (text: string) => {
+const positiveQuantity = (parse: (text: string) => number) => (text: string) => {
     try {
         return parse(text) > 0;
     } catch {
@@ -55,9 +55,9 @@ const MEMORY_QUANTITY = 'a memory quantity above zero such as "512Mi" or "2Gi" (
  * being throttled. A memory limit below the request is refused below, with the keys' full names.
  */
 const workloadSize = z.strictObject({
-    cpu: z.string({ error: CPU_QUANTITY }).refine(parses(parseCpu), CPU_QUANTITY),
-    memory: z.string({ error: MEMORY_QUANTITY }).refine(parses(parseMemory), MEMORY_QUANTITY),
-    memoryLimit: z.string({ error: MEMORY_QUANTITY }).refine(parses(parseMemory), MEMORY_QUANTITY),
+    cpu: z.string({ error: CPU_QUANTITY }).refine(positiveQuantity(parseCpu), CPU_QUANTITY),
+    memory: z.string({ error: MEMORY_QUANTITY }).refine(positiveQuantity(parseMemory), MEMORY_QUANTITY),
+    memoryLimit: z.string({ error: MEMORY_QUANTITY }).refine(positiveQuantity(parseMemory), MEMORY_QUANTITY),
 });
 /** The sizes of a component's workloads, one entry per workload; the profile fills what a stack file leaves out (config/profiles.ts). */
 const resources = <W extends string>(workloads: readonly W[]) =>
@@ -434,7 +434,7 @@ export const stackConfigSchema = z.strictObject({
     if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
-    const mebibytes = (quantity: string) => (parses(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
+    const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
     for (const { path, size } of workloadSizes(c)) {
         const key = dotted(path);
         if (mebibytes(size.memoryLimit) < mebibytes(size.memory)) {

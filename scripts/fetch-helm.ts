@@ -1,6 +1,6 @@
 /**
- * `npm run helm` (and before `npm test`): fetches and checks the pinned Helm into .cache/helm unless
- * it is there already, so that the first test that renders does not spend its time downloading.
+ * `npm run helm`: fetches and checks the pinned Helm into .cache/helm unless it is there already
+ * (`npm test` does the same in its global setup, tests/support/helm.ts).
  */
 import { HELM_VERSION, helmBinary } from "../lib/helm/binary";
 

@@ -134,11 +134,11 @@ async function analyzeOverGrpc(client: any, resources: readonly PlannedResource[
     await call(client, "configure", configureRequest(packConfig));
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const description = (name: string) => allPolicies.find((p) => p.name === name)!.description;
-    const found: Finding[] = [];
-    for (const resource of resources) {
-        const request = onWire(new messages.AnalyzeRequest(), resource, byUrn);
-        found.push(...findings(await call(client, "analyze", request), description, resource.urn));
-    }
+    // All in flight at once, as the engine analyzes resources as they register: the pack works
+    // on the other core while this process puts the next requests on the wire.
+    const perResource = await Promise.all(resources.map((resource) =>
+        call(client, "analyze", onWire(new messages.AnalyzeRequest(), resource, byUrn)).then((response) => findings(response, description, resource.urn))));
+    const found: Finding[] = perResource.flat();
     const stackRequest = new messages.AnalyzeStackRequest();
     stackRequest.setResourcesList(resources.map((resource) => {
         const r = onWire(new messages.AnalyzerResource(), resource, byUrn);

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isProfileSize, withProfileSizes } from "./profiles";
+import { isProfileDefault, withProfileValues } from "./profiles";
 import { PROFILES, Profile, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
@@ -21,14 +21,14 @@ export class ConfigError extends Error {
 /**
  * The keys a profile fills in when the stack file leaves them out: `profile` itself for a stack
  * whose environment is named after one (dev, prod), `protect` (true for prod-like stacks), and
- * every size (config/profiles.ts).
+ * every size, count and retention in config/profiles.ts.
  */
 export function withProfileDefaults(raw: Record<string, unknown>): Record<string, unknown> {
     const named = (PROFILES as readonly unknown[]).includes(raw.environment) ? raw.environment : undefined;
     const profile = raw.profile ?? named;
     if (!(PROFILES as readonly unknown[]).includes(profile)) return { ...raw, ...(profile !== undefined ? { profile } : {}) };
     return {
-        ...withProfileSizes(raw, profile as Profile),
+        ...withProfileValues(raw, profile as Profile),
         profile,
         ...(raw.protect === undefined ? { protect: profile === "prod" } : {}),
     };
@@ -41,7 +41,7 @@ export function validateStackConfig(stackFile: Record<string, unknown>): StackCo
     if (!result.success) {
         // Without a valid profile, what it would have filled in has no default: that is the profile's error, not another.
         const profileFailed = result.error.issues.some((i) => i.path.join(".") === "profile");
-        const restated = (issue: z.core.$ZodIssue) => profileFailed && (issue.path.join(".") === "protect" || isProfileSize(issue.path as (string | number)[]))
+        const restated = (issue: z.core.$ZodIssue) => profileFailed && (issue.path.join(".") === "protect" || isProfileDefault(issue.path as (string | number)[]))
             && valueAt(stackFile, issue.path as (string | number)[]) === undefined;
         throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw, stackFile));
     }
@@ -58,8 +58,8 @@ export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknow
         const path = issue.path as (string | number)[];
         const key = path.length === 0 ? "(config)" : configKeyName(path);
         const value = valueAt(raw, path);
-        // A size the stack file left out is the profile's: say so, or the user looks for it in vain.
-        const fromProfile = value !== undefined && valueAt(stackFile, path) === undefined && isProfileSize(path) ? ` (the ${String(raw.profile)} profile's default)` : "";
+        // A value the stack file left out is the profile's: say so, or the user looks for it in vain.
+        const fromProfile = value !== undefined && valueAt(stackFile, path) === undefined && isProfileDefault(path) ? ` (the ${String(raw.profile)} profile's default)` : "";
         // An unknown key is the mistake, not the object around it (which holds the profile's sizes too).
         const got = (issue as { params?: { got?: string } }).params?.got
             ?? (issue.code === "unrecognized_keys" ? "an object with keys it does not have"

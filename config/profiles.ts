@@ -1,21 +1,22 @@
 /**
  * What a profile sets when the stack file does not: the sizes of every workload the platform runs
- * (CPU and memory requests, memory limits), memcached's cache sizes, volume sizes and the like.
- * dev fits t3a.medium nodes; prod fits t4g.xlarge ones. A stack file overrides any of them under the
- * same keys; what it leaves out comes from here, key by key.
+ * (CPU and memory requests, memory limits), memcached's cache sizes, volume sizes and the like, the
+ * replica counts of operators and other single workloads, and retentions that are not a stack's
+ * headline (Kafka's, Trivy's reports). dev fits t3a.medium nodes; prod fits t4g.xlarge ones. A
+ * stack file overrides any of them under the same keys; what it leaves out comes from here, key by key.
  */
 import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, WorkloadSize } from "./schema";
 
 /** The keys a profile fills in, section by section and component by component. */
-export interface ProfileSizes {
+export interface ProfileDefaults {
     readonly cluster: {
         readonly addons: ClusterConfig["addons"];
-        readonly clusterAutoscaler: Pick<ClusterConfig["clusterAutoscaler"], "resources">;
+        readonly clusterAutoscaler: Pick<ClusterConfig["clusterAutoscaler"], "resources" | "replicas">;
     };
     readonly observability: {
-        readonly prometheus: Pick<ObservabilityConfig["prometheus"], "resources">;
-        readonly mimir: Pick<ObservabilityConfig["mimir"], "resources" | "cacheMiB" | "volumes">;
-        readonly kafka: Pick<ObservabilityConfig["kafka"], "resources" | "brokerHeap">;
+        readonly prometheus: Pick<ObservabilityConfig["prometheus"], "resources" | "alertmanagerReplicas">;
+        readonly mimir: Pick<ObservabilityConfig["mimir"], "resources" | "cacheMiB" | "volumes" | "querySchedulerReplicas" | "rulerReplicas" | "compactorReplicas" | "alertmanagerReplicas">;
+        readonly kafka: Pick<ObservabilityConfig["kafka"], "resources" | "brokerHeap" | "retention" | "operatorReplicas">;
         readonly loki: Pick<ObservabilityConfig["loki"], "resources" | "cacheMiB">;
         readonly tempo: Pick<ObservabilityConfig["tempo"], "resources">;
         readonly grafana: Pick<ObservabilityConfig["grafana"], "resources">;
@@ -24,19 +25,23 @@ export interface ProfileSizes {
     };
     readonly security: {
         readonly istio: Pick<SecurityConfig["istio"], "resources">;
-        readonly trivy: Pick<SecurityConfig["trivy"], "resources" | "concurrentScans">;
+        readonly trivy: Pick<SecurityConfig["trivy"], "resources" | "concurrentScans" | "reportTtl" | "operatorReplicas">;
     };
     readonly backup: { readonly velero: Pick<BackupConfig["velero"], "resources"> };
     readonly operations: {
-        readonly kubecost: Pick<OperationsConfig["kubecost"], "resources" | "volumes" | "savingsProfile">;
-        readonly headlamp: Pick<OperationsConfig["headlamp"], "resources">;
+        readonly kubecost: Pick<OperationsConfig["kubecost"], "resources" | "volumes" | "savingsProfile" | "frontendReplicas">;
+        readonly headlamp: Pick<OperationsConfig["headlamp"], "resources" | "replicas">;
     };
 }
 
 const size = (cpu: string, memory: string, memoryLimit: string): WorkloadSize => ({ cpu, memory, memoryLimit });
 
-/** The same in every profile: what the add-ons and the autoscaler need follows the node count, not the stack's shape. */
-const CLUSTER_SIZES: ProfileSizes["cluster"] = {
+/**
+ * The same in every profile: what the add-ons and the autoscaler need follows the node count, not
+ * the stack's shape. Two CoreDNS and two EBS CSI controllers, as EKS installs them: one may move
+ * during a node drain while the other serves.
+ */
+const CLUSTER_DEFAULTS: ProfileDefaults["cluster"] = {
     addons: {
         resources: {
             awsNode: size("25m", "64Mi", "256Mi"),
@@ -45,13 +50,28 @@ const CLUSTER_SIZES: ProfileSizes["cluster"] = {
             ebsController: size("20m", "64Mi", "256Mi"),
             ebsNode: size("10m", "40Mi", "256Mi"),
         },
+        corednsReplicas: 2,
+        ebsControllerReplicas: 2,
     },
-    clusterAutoscaler: { resources: { autoscaler: size("100m", "300Mi", "600Mi") } },
+    clusterAutoscaler: { resources: { autoscaler: size("100m", "300Mi", "600Mi") }, replicas: 1 },
 };
 
-export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
+/**
+ * Mimir's components that stack files have no key of their own for keep the chart's counts in both
+ * profiles (two query schedulers, one of the rest); dev runs no Mimir.
+ */
+const MIMIR_REPLICAS = { querySchedulerReplicas: 2, rulerReplicas: 1, compactorReplicas: 1, alertmanagerReplicas: 1 } as const;
+/**
+ * Kafka is a write-ahead log here: Mimir and Tempo flush to S3 within hours, so a day of history
+ * covers any replay without filling the volumes.
+ */
+const KAFKA_RETENTION = "24h";
+/** A day, as the chart has it: images are scanned again daily, against the day's vulnerability database. */
+const TRIVY_REPORT_TTL = "24h";
+
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
     dev: {
-        cluster: CLUSTER_SIZES,
+        cluster: CLUSTER_DEFAULTS,
         observability: {
             prometheus: {
                 resources: {
@@ -63,6 +83,7 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                     configReloader: size("10m", "16Mi", "32Mi"),
                     webhookPatch: size("10m", "32Mi", "64Mi"),
                 },
+                alertmanagerReplicas: 1,
             },
             mimir: {
                 resources: {
@@ -83,10 +104,13 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                 },
                 cacheMiB: { results: 64, chunks: 128 },
                 volumes: { ingester: "5Gi" },
+                ...MIMIR_REPLICAS,
             },
             kafka: {
                 resources: { operator: size("100m", "256Mi", "384Mi"), broker: size("200m", "1Gi", "1Gi") },
                 brokerHeap: "512m",
+                retention: KAFKA_RETENTION,
+                operatorReplicas: 1,
             },
             loki: {
                 resources: {
@@ -123,7 +147,7 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
         },
         security: {
             istio: { resources: { istiod: size("100m", "256Mi", "512Mi"), proxy: size("10m", "64Mi", "128Mi") } },
-            trivy: { resources: { operator: size("50m", "128Mi", "256Mi"), scanJob: size("100m", "128Mi", "512Mi") }, concurrentScans: 1 },
+            trivy: { resources: { operator: size("50m", "128Mi", "256Mi"), scanJob: size("100m", "128Mi", "512Mi") }, concurrentScans: 1, reportTtl: TRIVY_REPORT_TTL, operatorReplicas: 1 },
         },
         backup: {
             velero: {
@@ -146,12 +170,13 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                 },
                 volumes: { aggregatorDb: "8Gi", localStore: "4Gi" },
                 savingsProfile: "development",
+                frontendReplicas: 1,
             },
-            headlamp: { resources: { server: size("20m", "64Mi", "128Mi") } },
+            headlamp: { resources: { server: size("20m", "64Mi", "128Mi") }, replicas: 1 },
         },
     },
     prod: {
-        cluster: CLUSTER_SIZES,
+        cluster: CLUSTER_DEFAULTS,
         observability: {
             prometheus: {
                 resources: {
@@ -163,6 +188,7 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                     configReloader: size("10m", "32Mi", "64Mi"),
                     webhookPatch: size("10m", "32Mi", "64Mi"),
                 },
+                alertmanagerReplicas: 1,
             },
             mimir: {
                 resources: {
@@ -184,11 +210,14 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                 },
                 cacheMiB: { results: 256, chunks: 512 },
                 volumes: { ingester: "20Gi" },
+                ...MIMIR_REPLICAS,
             },
             kafka: {
                 // The operator reconciles on change and every two minutes: mostly idle.
                 resources: { operator: size("100m", "384Mi", "512Mi"), broker: size("250m", "1536Mi", "2Gi") },
                 brokerHeap: "1g",
+                retention: KAFKA_RETENTION,
+                operatorReplicas: 1,
             },
             loki: {
                 resources: {
@@ -226,7 +255,7 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
         },
         security: {
             istio: { resources: { istiod: size("250m", "512Mi", "1Gi"), proxy: size("50m", "128Mi", "256Mi") } },
-            trivy: { resources: { operator: size("100m", "256Mi", "512Mi"), scanJob: size("100m", "256Mi", "1Gi") }, concurrentScans: 3 },
+            trivy: { resources: { operator: size("100m", "256Mi", "512Mi"), scanJob: size("100m", "256Mi", "1Gi") }, concurrentScans: 3, reportTtl: TRIVY_REPORT_TTL, operatorReplicas: 1 },
         },
         backup: {
             velero: {
@@ -251,33 +280,34 @@ export const PROFILE_SIZES: Readonly<Record<Profile, ProfileSizes>> = {
                 },
                 volumes: { aggregatorDb: "32Gi", localStore: "16Gi" },
                 savingsProfile: "production",
+                frontendReplicas: 1,
             },
-            headlamp: { resources: { server: size("50m", "128Mi", "256Mi") } },
+            headlamp: { resources: { server: size("50m", "128Mi", "256Mi") }, replicas: 1 },
         },
     },
 };
 
-/** Components with no switch, replicas or retention of their own, only sizes: a stack file may leave them out. */
-const SIZES_ONLY = new Set(["cluster.addons", "observability.alloy"]);
+/** Components the profile fills in whole (no switch or other key of the stack's own): a stack file may leave them out. */
+const PROFILE_ONLY = new Set(["cluster.addons", "observability.alloy"]);
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
- * The stack file's config with the profile's sizes filled in. Merging goes key by key down to each
- * number: a workload given only `memory` keeps the profile's `cpu` and `memoryLimit`, and every
- * workload it does not name keeps the profile's size. A value the stack file sets always stands
- * as written (the schema judges it). Sections and components the stack file lacks are not made
- * up (their own error says they are missing), except those that hold only sizes.
+ * The stack file's config with the profile's defaults filled in. Merging goes key by key down to
+ * each number: a workload given only `memory` keeps the profile's `cpu` and `memoryLimit`, and
+ * every workload or count it does not name keeps the profile's. A value the stack file sets always
+ * stands as written (the schema judges it). Sections and components the stack file lacks are not
+ * made up (their own error says they are missing), except those the profile fills in whole.
  */
-export function withProfileSizes(raw: Record<string, unknown>, profile: Profile): Record<string, unknown> {
+export function withProfileValues(raw: Record<string, unknown>, profile: Profile): Record<string, unknown> {
     const merged: Record<string, unknown> = { ...raw };
-    for (const [section, components] of Object.entries(PROFILE_SIZES[profile])) {
+    for (const [section, components] of Object.entries(PROFILE_DEFAULTS[profile])) {
         const given = raw[section];
         if (!isObject(given)) continue;
         const filled: Record<string, unknown> = { ...given };
         for (const [component, defaults] of Object.entries(components as Record<string, object>)) {
             const own = given[component];
-            if (own === undefined ? SIZES_ONLY.has(`${section}.${component}`) : isObject(own)) filled[component] = fillIn(defaults, isObject(own) ? own : {});
+            if (own === undefined ? PROFILE_ONLY.has(`${section}.${component}`) : isObject(own)) filled[component] = fillIn(defaults, isObject(own) ? own : {});
         }
         merged[section] = filled;
     }
@@ -296,11 +326,11 @@ function fillIn(defaults: object, given: Record<string, unknown>): Record<string
 
 /**
  * Whether a config key is one a profile fills in (so that a value found there may be the
- * profile's, not the stack file's): a size inside a component, or a component of sizes only.
- * Sections and other components are the stack file's own.
+ * profile's, not the stack file's): a key inside a component, or a component the profile fills in
+ * whole. Sections and other components are the stack file's own.
  */
-export function isProfileSize(path: readonly (string | number)[]): boolean {
-    let node: unknown = PROFILE_SIZES.dev;
+export function isProfileDefault(path: readonly (string | number)[]): boolean {
+    let node: unknown = PROFILE_DEFAULTS.dev;
     for (const key of path) node = isObject(node) ? node[String(key)] : undefined;
-    return node !== undefined && (path.length > 2 || SIZES_ONLY.has(path.join(".")));
+    return node !== undefined && (path.length > 2 || PROFILE_ONLY.has(path.join(".")));
 }

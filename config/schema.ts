@@ -152,9 +152,19 @@ const cluster = z.strictObject({
     metadataHopLimit: int(1, 2),
     defaultStorageClass: oneOf(VOLUME_TYPES),
     nodeGroups: z.array(nodeGroup).min(1, "at least one node group"),
-    /** The managed add-ons' workloads: the VPC CNI and kube-proxy on every node, CoreDNS, the EBS CSI controller and its node plugin. Only sizes: stack files may leave it out. */
-    addons: z.strictObject({ resources: resources(["awsNode", "kubeProxy", "coredns", "ebsController", "ebsNode"]) }),
-    clusterAutoscaler: z.strictObject({ enabled: bool, resources: resources(["autoscaler"]) }),
+    /**
+     * The managed add-ons' workloads: the VPC CNI and kube-proxy on every node, CoreDNS, the EBS CSI
+     * controller and its node plugin. All from the profile: stack files may leave it out.
+     */
+    addons: z.strictObject({
+        resources: resources(["awsNode", "kubeProxy", "coredns", "ebsController", "ebsNode"]),
+        /** At least one: every name lookup in the cluster goes through CoreDNS. */
+        corednsReplicas: replicas(1),
+        /** At least one: without the controller no volume is created or attached. */
+        ebsControllerReplicas: replicas(1),
+    }),
+    /** One autoscaler acts at a time (leader election); more replicas only take over faster. */
+    clusterAutoscaler: z.strictObject({ enabled: bool, replicas: replicas(1), resources: resources(["autoscaler"]) }),
     bastion: z.strictObject({
         enabled: bool,
         instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "an EC2 instance type such as t4g.micro"),
@@ -168,6 +178,8 @@ const observability = z.strictObject({
         retention: duration,
         storageSize: gibibytes,
         replicas: replicas(1),
+        /** Alertmanagers, which gossip so that each alert is sent once. */
+        alertmanagerReplicas: replicas(1),
         resources: resources(["operator", "prometheus", "alertmanager", "kubeStateMetrics", "nodeExporter", "configReloader", "webhookPatch"]),
     }),
     mimir: z.strictObject({
@@ -180,6 +192,10 @@ const observability = z.strictObject({
         querierReplicas: replicas(1),
         queryFrontendReplicas: replicas(1),
         gatewayReplicas: replicas(1),
+        querySchedulerReplicas: replicas(1),
+        rulerReplicas: replicas(1),
+        compactorReplicas: replicas(1),
+        alertmanagerReplicas: replicas(1),
         resultsCache: bool,
         chunksCache: bool,
         resources: resources(["distributor", "ingester", "querier", "queryFrontend", "queryScheduler", "storeGateway", "compactor", "ruler",
@@ -194,6 +210,10 @@ const observability = z.strictObject({
         replicationFactor: int(1, 9),
         minInsyncReplicas: int(1, 9),
         storageSize: gibibytes,
+        /** How long brokers keep records (whole hours, Kafka's log.retention.hours): the replay window of Mimir's and Tempo's write path. */
+        retention: duration,
+        /** Strimzi's cluster operator; one reconciles at a time (leader election). */
+        operatorReplicas: replicas(1),
         resources: resources(["operator", "broker"]),
         /** The brokers' JVM heap (-Xms and -Xmx); the rest of their memory is page cache and off-heap. */
         brokerHeap: z.string({ error: 'a JVM heap size such as "512m" or "1g"' }).regex(/^[1-9]\d*[mg]$/, 'a JVM heap size such as "512m" or "1g"'),
@@ -264,6 +284,10 @@ const security = z.strictObject({
         resources: resources(["operator", "scanJob"]),
         /** Scan jobs running at once, so that a rollout of many images cannot fill the nodes. */
         concurrentScans: int(1, 20),
+        /** How long a report lives before the operator deletes it and scans again: how old a vulnerability finding can be (RA-5). */
+        reportTtl: duration,
+        /** One operator reconciles at a time (leader election); more replicas only take over faster. */
+        operatorReplicas: replicas(1),
     }),
 });
 
@@ -293,8 +317,10 @@ const operations = z.strictObject({
         volumes: z.strictObject({ aggregatorDb: gibibytes, localStore: gibibytes }),
         /** The parameters Kubecost's savings recommendations assume (its chart's clusterProfile). */
         savingsProfile: oneOf(["development", "production", "high-availability"] as const),
+        /** The UI's web servers (stateless). */
+        frontendReplicas: replicas(1),
     }),
-    headlamp: z.strictObject({ enabled: bool, resources: resources(["server"]) }),
+    headlamp: z.strictObject({ enabled: bool, replicas: replicas(1), resources: resources(["server"]) }),
 });
 
 /** Usage the cost estimate cannot read from resources; each is printed beside the line it drives. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { PROFILE_SIZES } from "../config/profiles";
+import { PROFILE_DEFAULTS } from "../config/profiles";
 import { releaseChart } from "../components/helm/workloads";
 import { replicationPolicy } from "../components/backup/replication";
 import { VELERO_AWS_PLUGIN_IMAGE, veleroPolicy, veleroTtl, veleroValues } from "../components/backup/velero";
@@ -106,7 +106,7 @@ describe("backup: Velero and cross-region replication", () => {
         });
 
         it("render the server, and the node agent as a DaemonSet only when deployed", () => {
-            const base = { config: { enabled: true, nodeAgent: false, schedules: [], ...PROFILE_SIZES.dev.backup.velero }, bucketName: "b", prefix: "p", region: "us-east-1", kmsKeyArn: "k", roleArn: "r" };
+            const base = { config: { enabled: true, nodeAgent: false, schedules: [], ...PROFILE_DEFAULTS.dev.backup.velero }, bucketName: "b", prefix: "p", region: "us-east-1", kmsKeyArn: "k", roleArn: "r" };
             const running = (values: Record<string, unknown>) => chartWorkloads(CHARTS.velero, values).filter((w) => w.kind !== "Job").map((w) => `${w.name}:${w.kind}`).sort();
             expect(running(veleroValues(base))).to.deep.equal(["velero:Deployment"]);
             expect(running(veleroValues({ ...base, config: { ...base.config, nodeAgent: true } }))).to.deep.equal(["node-agent:DaemonSet", "velero:Deployment"]);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { PROFILE_SIZES } from "../config/profiles";
+import { PROFILE_DEFAULTS } from "../config/profiles";
 import { releaseChart } from "../components/helm/workloads";
 import { headlampValues } from "../components/operations/headlamp";
 import { kubecostValues } from "../components/operations/kubecost";
@@ -23,7 +23,7 @@ const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
 
 describe("operations: Kubecost and Headlamp", () => {
     describe("Kubecost, rendered", () => {
-        const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", config: { enabled: true, ...PROFILE_SIZES.prod.operations.kubecost } });
+        const values = kubecostValues({ clusterName: "c", storageClassName: "gp3", config: { enabled: true, ...PROFILE_DEFAULTS.prod.operations.kubecost } });
         const running = (v: Record<string, unknown>) => chartWorkloads(CHARTS.kubecost, v).map((w) => `${w.name.replace(/^kubecost-/, "")}:${w.kind}:${w.replicas}`).sort();
 
         it("runs four workloads, none able to change the cluster, and names the encrypted class for every volume", () => {
@@ -46,7 +46,7 @@ describe("operations: Kubecost and Headlamp", () => {
 
     describe("Headlamp, rendered", () => {
         it("runs the chart's one replica with the stack's requests", () => {
-            const [headlamp, ...others] = chartWorkloads(CHARTS.headlamp, headlampValues({ enabled: true, ...PROFILE_SIZES.prod.operations.headlamp }));
+            const [headlamp, ...others] = chartWorkloads(CHARTS.headlamp, headlampValues({ enabled: true, ...PROFILE_DEFAULTS.prod.operations.headlamp }));
             expect(others).to.deep.equal([]);
             expect({ kind: headlamp.kind, replicas: headlamp.replicas }).to.deep.equal({ kind: "Deployment", replicas: 1 });
             expect(headlamp.containers.map((c) => [c.name, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB])).to.deep.equal([["headlamp", 50, 128, 256]]);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { PROFILE_SIZES } from "../config/profiles";
+import { PROFILE_DEFAULTS } from "../config/profiles";
 import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import {
@@ -52,10 +52,10 @@ describe("security: mesh and scanning", () => {
 
     describe("value builders", () => {
         it("run istiod at the configured replicas with a PDB only when a replica can be spared", () => {
-            const two = istiodValues({ enabled: true, istiodReplicas: 2, mtlsMode: "STRICT", ...PROFILE_SIZES.prod.security.istio });
+            const two = istiodValues({ enabled: true, istiodReplicas: 2, mtlsMode: "STRICT", ...PROFILE_DEFAULTS.prod.security.istio });
             expect(two).to.deep.include({ autoscaleEnabled: false, replicaCount: 2, pdb: { minAvailable: 1 } });
             expect((two.global as any).defaultPodDisruptionBudget).to.deep.equal({ enabled: true });
-            const one = istiodValues({ enabled: true, istiodReplicas: 1, mtlsMode: "STRICT", ...PROFILE_SIZES.dev.security.istio });
+            const one = istiodValues({ enabled: true, istiodReplicas: 1, mtlsMode: "STRICT", ...PROFILE_DEFAULTS.dev.security.istio });
             expect(one).to.not.have.property("pdb");
             expect((one.global as any).defaultPodDisruptionBudget).to.deep.equal({ enabled: false });
             const [istiod] = chartWorkloads(CHARTS.istiod, two);
@@ -73,7 +73,7 @@ describe("security: mesh and scanning", () => {
         });
 
         it("turn off every Trivy scanner the config leaves out, since the chart turns all on", () => {
-            const operator = trivyValues({ enabled: true, scanners: ["vulnerability"], ...PROFILE_SIZES.dev.security.trivy }).operator as Record<string, unknown>;
+            const operator = trivyValues({ enabled: true, scanners: ["vulnerability"], ...PROFILE_DEFAULTS.dev.security.trivy }).operator as Record<string, unknown>;
             expect(operator).to.include({
                 vulnerabilityScannerEnabled: true,
                 configAuditScannerEnabled: false,

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { validateStackConfig, withProfileDefaults } from "../config/load";
-import { PROFILE_SIZES, ProfileSizes } from "../config/profiles";
+import { PROFILE_DEFAULTS, ProfileDefaults } from "../config/profiles";
 import { PROFILES, StackConfig, workloadSizes } from "../config/schema";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { kafkaNodePoolSpec } from "../components/observability/kafka";
@@ -18,35 +18,22 @@ import { rawConfig, rejectionOf } from "./support/config";
 /** The problems validation finds in a stack's config after `change`; none when it is accepted. */
 const problems = (stack: "dev" | "prod", change: (c: Record<string, any>) => void) => rejectionOf(stack, change)?.problems ?? [];
 
-/** The part of a validated config a profile fills in, in the shape of ProfileSizes. */
-function sizesIn(config: StackConfig): ProfileSizes {
-    const { cluster: c, observability: o, security: s, backup: b, operations: p } = config;
-    return {
-        cluster: { addons: c.addons, clusterAutoscaler: { resources: c.clusterAutoscaler.resources } },
-        observability: {
-            prometheus: { resources: o.prometheus.resources },
-            mimir: { resources: o.mimir.resources, cacheMiB: o.mimir.cacheMiB, volumes: o.mimir.volumes },
-            kafka: { resources: o.kafka.resources, brokerHeap: o.kafka.brokerHeap },
-            loki: { resources: o.loki.resources, cacheMiB: o.loki.cacheMiB },
-            tempo: { resources: o.tempo.resources },
-            grafana: { resources: o.grafana.resources },
-            kiali: { resources: o.kiali.resources },
-            alloy: o.alloy,
-        },
-        security: { istio: { resources: s.istio.resources }, trivy: { resources: s.trivy.resources, concurrentScans: s.trivy.concurrentScans } },
-        backup: { velero: { resources: b.velero.resources } },
-        operations: {
-            kubecost: { resources: p.kubecost.resources, volumes: p.kubecost.volumes, savingsProfile: p.kubecost.savingsProfile },
-            headlamp: { resources: p.headlamp.resources },
-        },
-    };
+/** The part of a validated config a profile fills in: the keys PROFILE_DEFAULTS has, component by component. */
+function defaultsIn(config: StackConfig): ProfileDefaults {
+    const sections = Object.entries(PROFILE_DEFAULTS.dev).map(([section, components]) => [section, Object.fromEntries(
+        Object.entries(components as Record<string, object>).map(([component, keys]) => {
+            const own = (config as Record<string, any>)[section][component];
+            return [component, Object.fromEntries(Object.keys(keys).map((key) => [key, own[key]]))];
+        }),
+    )]);
+    return Object.fromEntries(sections);
 }
 
 describe("sizes as stack config", () => {
     describe("the profiles' defaults", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
-                const sizes = workloadSizes(PROFILE_SIZES[profile]);
+                const sizes = workloadSizes(PROFILE_DEFAULTS[profile]);
                 expect(sizes.length).to.equal(69);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
@@ -58,7 +45,7 @@ describe("sizes as stack config", () => {
 
             it(`${profile}: a memory limit one MiB under the request is refused at that workload's memoryLimit alone, for each workload`, () => {
                 const stack = profile;
-                for (const { path, size } of workloadSizes(PROFILE_SIZES[profile])) {
+                for (const { path, size } of workloadSizes(PROFILE_DEFAULTS[profile])) {
                     const key = path.join(".");
                     const under = `${Math.ceil(parseMemory(size.memory)) - 1}Mi`;
                     expect(problems(stack, (c) => {
@@ -73,7 +60,7 @@ describe("sizes as stack config", () => {
 
         it("fill in every size of a stack file that lists none: dev's in dev, prod's in prod", () => {
             for (const profile of PROFILES) {
-                expect(sizesIn(validateStackConfig(rawConfig(profile))), profile).to.deep.equal(PROFILE_SIZES[profile]);
+                expect(defaultsIn(validateStackConfig(rawConfig(profile))), profile).to.deep.equal(PROFILE_DEFAULTS[profile]);
             }
         });
 
@@ -81,7 +68,7 @@ describe("sizes as stack config", () => {
             const raw = rawConfig("dev");
             Object.assign(raw, { environment: "qa", profile: "prod" });
             raw.tags.Environment = "qa";
-            expect(sizesIn(validateStackConfig(raw))).to.deep.equal(PROFILE_SIZES.prod);
+            expect(defaultsIn(validateStackConfig(raw))).to.deep.equal(PROFILE_DEFAULTS.prod);
         });
     });
 
@@ -92,8 +79,8 @@ describe("sizes as stack config", () => {
             raw.observability.alloy = { resources: { events: { cpu: "50m" } } };
             raw.operations.kubecost.volumes = { aggregatorDb: "64Gi" };
             raw.observability.mimir.cacheMiB = { results: 128 };
-            const sizes = sizesIn(validateStackConfig(raw));
-            const prod = PROFILE_SIZES.prod;
+            const sizes = defaultsIn(validateStackConfig(raw));
+            const prod = PROFILE_DEFAULTS.prod;
             expect(sizes).to.deep.equal({
                 ...prod,
                 observability: {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { validateStackConfig } from "../config/load";
-import { PROFILE_SIZES } from "../config/profiles";
+import { PROFILE_DEFAULTS } from "../config/profiles";
 import { StackRun } from "../engine/run";
 import { findProjectDir } from "../engine/stack-file";
 import { stackWorkloads } from "../components/helm/workloads";
@@ -113,7 +113,7 @@ describe("any stack from a stack file", () => {
 
         it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods, the add-ons' configuration and the capacity plan", async () => {
             const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
-            const sizes = PROFILE_SIZES.prod;
+            const sizes = PROFILE_DEFAULTS.prod;
             expect(staged.config.observability.loki.resources).to.deep.equal({ ...sizes.observability.loki.resources, write: { cpu: "200m", memory: "1Gi", memoryLimit: "1536Mi" } });
             expect(staged.config.observability.alloy).to.deep.equal({ resources: { ...sizes.observability.alloy.resources, events: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi" } } });
             expect(staged.config.operations.kubecost.volumes).to.deep.equal({ aggregatorDb: "64Gi", localStore: "16Gi" });

@@ -9,7 +9,7 @@ import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { releaseChart } from "../components/helm/workloads";
-import { PROFILE_SIZES } from "../config/profiles";
+import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
@@ -77,7 +77,7 @@ describe("telemetry paths", () => {
         });
 
         it("tails host logs with positions kept on the node, on every node including tainted ones", () => {
-            const values = alloyValues("logs", { config: PROFILE_SIZES.prod.observability.alloy, clusterName: "c1" }) as any;
+            const values = alloyValues("logs", { config: PROFILE_DEFAULTS.prod.observability.alloy, clusterName: "c1" }) as any;
             expect(values.alloy.mounts).to.deep.equal({ varlog: true, extra: [{ name: "positions", mountPath: "/var/lib/alloy" }] });
             expect(values.alloy.storagePath).to.equal("/var/lib/alloy");
             expect(values.controller.volumes.extra).to.deep.equal([{ name: "positions", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }]);
@@ -85,7 +85,7 @@ describe("telemetry paths", () => {
             expect(values.alloy.securityContext).to.deep.equal({
                 runAsUser: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
             });
-            const events = alloyValues("events", { config: PROFILE_SIZES.prod.observability.alloy, clusterName: "c1" }) as any;
+            const events = alloyValues("events", { config: PROFILE_DEFAULTS.prod.observability.alloy, clusterName: "c1" }) as any;
             expect(events.alloy.mounts).to.equal(undefined);
         });
     });

@@ -34,9 +34,6 @@ export async function resolveAddonVersions(kubernetesVersion: string, selection:
     return Object.fromEntries(entries) as Record<AddonName, string>;
 }
 
-const COREDNS_REPLICAS = 2;
-const EBS_CONTROLLER_REPLICAS = 2;
-
 /**
  * VPC CNI with custom networking: pods take addresses from the ENIConfig of their node's zone
  * (the 100.64 pod subnets), and prefix delegation hands each ENI slot a /28 where configured.
@@ -57,7 +54,7 @@ export function vpcCniConfiguration(cluster: AddonSettings, tags: Tags): string 
     });
 }
 
-/** What the add-ons' configuration reads from the cluster config: the CNI mode and their sizes. */
+/** What the add-ons' configuration reads from the cluster config: the CNI mode, their sizes and replicas. */
 export type AddonSettings = Pick<ClusterConfig, "prefixDelegation" | "addons">;
 
 /**
@@ -69,13 +66,16 @@ export function addonConfiguration(addon: AddonName, cluster: AddonSettings, tag
     switch (addon) {
         case "vpc-cni": return vpcCniConfiguration(cluster, tags);
         case "kube-proxy": return sortedJson({ resources: podResourcesOf(sizes.kubeProxy) });
-        case "coredns": return sortedJson({ replicaCount: COREDNS_REPLICAS, resources: podResourcesOf(sizes.coredns) });
+        case "coredns": return sortedJson({ replicaCount: cluster.addons.corednsReplicas, resources: podResourcesOf(sizes.coredns) });
         case "aws-ebs-csi-driver": return sortedJson({
-            controller: { replicaCount: EBS_CONTROLLER_REPLICAS, resources: podResourcesOf(sizes.ebsController), extraVolumeTags: tags },
+            controller: { replicaCount: cluster.addons.ebsControllerReplicas, resources: podResourcesOf(sizes.ebsController), extraVolumeTags: tags },
             node: { resources: podResourcesOf(sizes.ebsNode) },
         });
     }
 }
+
+/** What the CoreDNS and EBS CSI add-ons run when their configuration sets no replica count. */
+const ADDON_DEFAULT_REPLICAS = { coredns: 2, ebsController: 2 } as const;
 
 /**
  * MODEL, not a render: EKS installs its managed add-ons without a chart we could render, so their
@@ -88,9 +88,9 @@ export function addonWorkloads(inputs: Record<string, any>): ModelledWorkload[] 
     switch (inputs.addonName as AddonName) {
         case "vpc-cni": return [{ name: "aws-node", kind: "DaemonSet", replicas: 1, image, resources: values.resources }];
         case "kube-proxy": return [{ name: "kube-proxy", kind: "DaemonSet", replicas: 1, image, resources: values.resources }];
-        case "coredns": return [{ name: "coredns", kind: "Deployment", replicas: values.replicaCount ?? COREDNS_REPLICAS, image, resources: values.resources }];
+        case "coredns": return [{ name: "coredns", kind: "Deployment", replicas: values.replicaCount ?? ADDON_DEFAULT_REPLICAS.coredns, image, resources: values.resources }];
         case "aws-ebs-csi-driver": return [
-            { name: "ebs-csi-controller", kind: "Deployment", replicas: values.controller?.replicaCount ?? EBS_CONTROLLER_REPLICAS, image, resources: values.controller?.resources },
+            { name: "ebs-csi-controller", kind: "Deployment", replicas: values.controller?.replicaCount ?? ADDON_DEFAULT_REPLICAS.ebsController, image, resources: values.controller?.resources },
             { name: "ebs-csi-node", kind: "DaemonSet", replicas: 1, image, resources: values.node?.resources },
         ];
         default: return [];

@@ -15,21 +15,20 @@ export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 export interface AutoscalerOptions {
     /** The cluster's Kubernetes minor version, which the autoscaler's must match. */
     readonly kubernetesVersion: string;
-    readonly replicas: number;
-    /** The autoscaler's slice of the stack config: its size. */
+    /** The autoscaler's slice of the stack config: its replicas and size. */
     readonly config: ClusterConfig["clusterAutoscaler"];
 }
 
 /** Chart values: ASG auto-discovery by the cluster's tags, its IRSA role, and the region. */
 export function autoscalerValues(clusterName: string, region: string, roleArn: string, opts: AutoscalerOptions) {
-    const { kubernetesVersion, replicas } = opts;
+    const { kubernetesVersion } = opts;
     return {
         cloudProvider: "aws",
         awsRegion: region,
         autoDiscovery: { clusterName },
         // The autoscaler's minor version must match the cluster's.
         image: { tag: `v${kubernetesVersion}.0` },
-        replicaCount: replicas,
+        replicaCount: opts.config.replicas,
         rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } } },
         extraArgs: {
             // Node groups of one zone each: scale them evenly. Their platform/node-group labels

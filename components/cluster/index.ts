@@ -285,7 +285,7 @@ export class Cluster extends pulumi.ComponentResource {
             ready: [...nodeGroups, coredns, ebsCsi, ...storageClasses],
         };
 
-        if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, replicas: 1, config: config.clusterAutoscaler }, this.context, this);
+        if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, config: config.clusterAutoscaler }, this.context, this);
 
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {

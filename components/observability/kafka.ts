@@ -11,6 +11,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ObservabilityConfig } from "../../config/schema";
+import { durationToHours } from "../../lib/duration";
 import { podResourcesOf } from "../helm/values";
 import { KAFKA_NAMESPACE, MONITORING_NAMESPACE } from "./shared";
 
@@ -88,7 +89,7 @@ export function kafkaNeeded(config: ObservabilityConfig): boolean {
 /** The strimzi-kafka-operator values: one operator watching its own namespace. */
 export function strimziValues(config: ObservabilityConfig): Record<string, unknown> {
     return {
-        replicas: 1,
+        replicas: config.kafka.operatorReplicas,
         resources: podResourcesOf(config.kafka.resources.operator),
         // Strimzi writes NetworkPolicies for each listener, so only the peers named there reach the brokers.
         generateNetworkPolicy: true,
@@ -121,9 +122,7 @@ export function kafkaSpec(config: ObservabilityConfig): Record<string, unknown> 
                 "offsets.topic.replication.factor": kafka.replicationFactor,
                 "transaction.state.log.replication.factor": kafka.replicationFactor,
                 "transaction.state.log.min.isr": kafka.minInsyncReplicas,
-                // Kafka is a write-ahead log here: Mimir and Tempo flush to S3 within hours, so a
-                // day of history covers any replay without filling the volumes.
-                "log.retention.hours": 24,
+                "log.retention.hours": durationToHours(kafka.retention),
             },
         },
     };

@@ -69,7 +69,7 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
                 enableRemoteWriteReceiver: opts.remoteWriteReceiver,
             },
         },
-        alertmanager: { alertmanagerSpec: { replicas: 1, resources: podResourcesOf(size.alertmanager) } },
+        alertmanager: { alertmanagerSpec: { replicas: prometheus.alertmanagerReplicas, resources: podResourcesOf(size.alertmanager) } },
         "kube-state-metrics": { resources: podResourcesOf(size.kubeStateMetrics) },
         "prometheus-node-exporter": { resources: podResourcesOf(size.nodeExporter) },
     };

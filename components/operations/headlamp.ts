@@ -20,7 +20,7 @@ export const HEADLAMP_NAMESPACE = "headlamp";
  */
 export function headlampValues(config: OperationsConfig["headlamp"]): Record<string, unknown> {
     return {
-        replicaCount: 1,
+        replicaCount: config.replicas,
         clusterRoleBinding: { create: true, clusterRoleName: "view" },
         service: { type: "ClusterIP" },
         ingress: { enabled: false },
@@ -30,7 +30,7 @@ export function headlampValues(config: OperationsConfig["headlamp"]): Record<str
 }
 
 export interface HeadlampArgs {
-    /** Headlamp's slice of the stack config: its size. */
+    /** Headlamp's slice of the stack config: its replicas and size. */
     readonly config: OperationsConfig["headlamp"];
 }
 

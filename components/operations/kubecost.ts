@@ -17,7 +17,7 @@ export interface KubecostValuesInput {
     readonly clusterName: string;
     /** The KMS-encrypted StorageClass every Kubecost volume uses. */
     readonly storageClassName: string;
-    /** Kubecost's slice of the stack config: sizes, volumes and the savings profile. */
+    /** Kubecost's slice of the stack config: sizes, volumes, the savings profile and the frontend's replicas. */
     readonly config: OperationsConfig["kubecost"];
 }
 
@@ -42,6 +42,7 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
         },
         aggregator: {
             enabled: true,
+            // One: each replica would build its own database on its own volume and answer apart.
             replicas: 1,
             resources: podResourcesOf(resources.aggregator),
             // The chart passes these to the PVC templates as they are, so each is named explicitly
@@ -49,7 +50,7 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
             aggregatorDbStorage: { storageClass, storageRequest: volumes.aggregatorDb },
             persistentConfigsStorage: { storageClass },
         },
-        frontend: { enabled: true, replicas: 1, resources: podResourcesOf(resources.frontend) },
+        frontend: { enabled: true, replicas: input.config.frontendReplicas, resources: podResourcesOf(resources.frontend) },
         clusterController: { enabled: false },
         cloudCost: { enabled: false },
         forecasting: { enabled: false },

@@ -7,6 +7,7 @@ import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
+import { durationToGoHours } from "../../lib/duration";
 import { podResourcesOf } from "../helm/values";
 import { isMeshed } from "./istio";
 
@@ -32,7 +33,9 @@ export function trivyValues(config: SecurityConfig["trivy"]): Record<string, unk
     return {
         operator: {
             ...switches,
-            replicas: 1,
+            replicas: config.operatorReplicas,
+            // Reports older than this are deleted, and the operator scans again.
+            scannerReportTTL: durationToGoHours(config.reportTtl),
             // Bounds the scan jobs running at once, so a rollout of many images cannot fill the nodes.
             scanJobsConcurrentLimit: config.concurrentScans,
         },

@@ -24,7 +24,11 @@ const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod
  * prod's stack file copied under another name, with its names and tags changed, as a user would,
  * and four sizes changed in part: Loki's writers get more memory (their cpu and limit stay
  * prod's), the events collector and CoreDNS more cpu (sections prod's file does not have), and
- * Kubecost's database a larger volume (its local store's stays).
+ * Kubecost's database a larger volume (its local store's stays). Replica counts change beside
+ * siblings that keep prod's (EBS CSI controllers but not CoreDNS, Mimir's rulers, compactors and
+ * query schedulers each by another number but not its alertmanagers), on every path a count
+ * takes to a pod: an add-on's configuration, a rendered chart, an operator's custom resource and
+ * Mimir's model; and Kafka keeps three days of records.
  */
 const staging = (() => {
     const doc = parseDocument(stackFile("prod")
@@ -34,7 +38,18 @@ const staging = (() => {
     doc.setIn(["config", "nist-eks-platform:observability", "loki", "resources"], { write: { memory: "1Gi" } });
     doc.setIn(["config", "nist-eks-platform:observability", "alloy"], { resources: { events: { cpu: "50m" } } });
     doc.setIn(["config", "nist-eks-platform:operations", "kubecost", "volumes"], { aggregatorDb: "64Gi" });
-    doc.setIn(["config", "nist-eks-platform:cluster", "addons"], { resources: { coredns: { cpu: "150m" } } });
+    doc.setIn(["config", "nist-eks-platform:cluster", "addons"], { resources: { coredns: { cpu: "150m" } }, ebsControllerReplicas: 3 });
+    const set = (section: string, path: string[], value: unknown) => doc.setIn(["config", `nist-eks-platform:${section}`, ...path], value);
+    set("cluster", ["clusterAutoscaler", "replicas"], 2);
+    set("observability", ["prometheus", "alertmanagerReplicas"], 3);
+    set("observability", ["mimir", "rulerReplicas"], 2);
+    set("observability", ["mimir", "compactorReplicas"], 4);
+    set("observability", ["mimir", "querySchedulerReplicas"], 3);
+    set("observability", ["kafka", "operatorReplicas"], 2);
+    set("observability", ["kafka", "retention"], "3d");
+    set("security", ["trivy", "operatorReplicas"], 2);
+    set("operations", ["headlamp", "replicas"], 2);
+    set("operations", ["kubecost", "frontendReplicas"], 3);
     return doc.toString();
 })();
 
@@ -111,7 +126,7 @@ describe("any stack from a stack file", () => {
             expect(census(staged)).to.deep.equal(census(prod));
         });
 
-        it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods, the add-ons' configuration and the capacity plan", async () => {
+        it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods and the add-ons' configuration", async () => {
             const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
             const sizes = PROFILE_DEFAULTS.prod;
             expect(staged.config.observability.loki.resources).to.deep.equal({ ...sizes.observability.loki.resources, write: { cpu: "200m", memory: "1Gi", memoryLimit: "1536Mi" } });
@@ -132,11 +147,43 @@ describe("any stack from a stack file", () => {
             const names = stackWorkloads(prod.resources).workloads.map((w) => w.name);
             expect(Object.keys(changed).filter((name) => !names.includes(name))).to.deep.equal([]);
             expect(shapes(staged)).to.deep.equal(shapes(prod).map((shape, i) => changed[names[i]] ?? shape));
+        });
 
-            // The capacity plan counts them: two writers with 256 MiB more each, one collector with 25m more, two CoreDNS with 50m more each.
+        it("takes the replica counts and the Kafka retention its file sets through to the pods and the Kafka resource, and counts them with its sizes in the capacity plan", async () => {
+            const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
+            // Every workload's pods as prod's, but for those whose counts the file changes.
+            const changed: Record<string, number> = {
+                "ebs-csi-controller": 3,
+                "nist-eks-prod-autoscaler-aws-cluster-autoscaler": 2,
+                "alertmanager-kube-prometheus-stack-alertmanager": 3,
+                "ruler": 2,
+                "compactor": 4,
+                "query-scheduler": 3,
+                "strimzi-cluster-operator": 2,
+                "nist-eks-prod-security-trivy-trivy-operator": 2,
+                "nist-eks-prod-operations-headlamp": 2,
+                "nist-eks-prod-operations-kubecost-frontend": 3,
+            };
+            const prodWorkloads = stackWorkloads(prod.resources).workloads;
+            const names = prodWorkloads.map((w) => w.name);
+            expect(Object.keys(changed).filter((name) => !names.includes(name))).to.deep.equal([]);
+            const replicas = (r: StackRun) => stackWorkloads(r.resources).workloads.map((w) => [w.component, w.kind, w.replicas]);
+            expect(replicas(staged)).to.deep.equal(prodWorkloads.map((w) => [w.component, w.kind, changed[w.name] ?? w.replicas]));
+
+            // The Kafka resource keeps records three days; its other settings stay prod's.
+            const kafkaConfig = (r: StackRun) => r.resources.find((x) => x.type === "kubernetes:kafka.strimzi.io/v1:Kafka")!.inputs.spec.kafka.config;
+            expect(kafkaConfig(staged)).to.deep.equal({ ...kafkaConfig(prod), "log.retention.hours": 72 });
+
             const table = loadPriceTable();
-            const [a, b] = [planRun(staged, table).capacity, planRun(prod, table).capacity];
-            expect([a.cpuMillicores.requested - b.cpuMillicores.requested, a.memoryMiB.requested - b.memoryMiB.requested]).to.deep.equal([125, 512]);
+            const [a, b] = [planRun(staged, table), planRun(prod, table)];
+            // 14 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
+            // two CoreDNS +50m each); the counts add 970m and 2,796 MiB: an EBS controller (20m, 64),
+            // an autoscaler (100m, 300), two Alertmanagers with their reloaders (2 x 30m, 96), a ruler
+            // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Strimzi
+            // operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and two Kubecost
+            // frontends with their sidecars (100m, 256; 2 x 60m, 192).
+            expect([a.pods.total - b.pods.total, a.capacity.cpuMillicores.requested - b.capacity.cpuMillicores.requested, a.capacity.memoryMiB.requested - b.capacity.memoryMiB.requested])
+                .to.deep.equal([14, 125 + 970, 512 + 2796]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

@@ -1,14 +1,15 @@
 /**
- * Sizes as stack config: the profile's defaults (config/profiles.ts), what a stack file's partial
- * override keeps of them, and the errors a bad size gets. Validation only, no engine run: the
- * third stack (stacks.test.ts) carries overrides through to rendered pods and the capacity plan.
+ * Sizes, replica counts and retentions as stack config: the profile's defaults
+ * (config/profiles.ts), what a stack file's partial override keeps of them, and the errors a bad
+ * value gets. Validation only, no engine run: the third stack (stacks.test.ts) carries overrides
+ * through to rendered pods and the capacity plan.
  */
 import { expect } from "chai";
 import { validateStackConfig, withProfileDefaults } from "../config/load";
 import { PROFILE_DEFAULTS, ProfileDefaults } from "../config/profiles";
 import { PROFILES, StackConfig, workloadSizes } from "../config/schema";
 import { parseCpu, parseMemory } from "../lib/quantity";
-import { kafkaNodePoolSpec } from "../components/observability/kafka";
+import { kafkaNodePoolSpec, kafkaSpec, strimziValues } from "../components/observability/kafka";
 import { lokiValues } from "../components/observability/loki";
 import { mimirValues } from "../components/observability/mimir";
 import { kubecostValues } from "../components/operations/kubecost";
@@ -29,7 +30,25 @@ function defaultsIn(config: StackConfig): ProfileDefaults {
     return Object.fromEntries(sections);
 }
 
-describe("sizes as stack config", () => {
+/** Every key under a component of PROFILE_DEFAULTS whose name ends as `suffix` ends, as paths. */
+function defaultKeys(suffix: RegExp): string[][] {
+    return Object.entries(PROFILE_DEFAULTS.dev).flatMap(([section, components]) => Object.entries(components as Record<string, object>)
+        .flatMap(([component, keys]) => Object.keys(keys).filter((key) => suffix.test(key)).map((key) => [section, component, key])));
+}
+
+/** A copy of the stack's config with `value` at `path`, the sections on the way made where the file has none. */
+const setAt = (path: string[], value: unknown) => (c: Record<string, any>) => {
+    path.slice(0, -1).reduce<Record<string, any>>((node, key) => (node[key] ??= {}), c)[path[path.length - 1]] = value;
+};
+
+const COUNT_KEYS = [
+    "cluster.addons.corednsReplicas", "cluster.addons.ebsControllerReplicas", "cluster.clusterAutoscaler.replicas",
+    "observability.prometheus.alertmanagerReplicas", "observability.mimir.querySchedulerReplicas", "observability.mimir.rulerReplicas",
+    "observability.mimir.compactorReplicas", "observability.mimir.alertmanagerReplicas", "observability.kafka.operatorReplicas",
+    "security.trivy.operatorReplicas", "operations.kubecost.frontendReplicas", "operations.headlamp.replicas",
+];
+
+describe("sizes, counts and retentions as stack config", () => {
     describe("the profiles' defaults", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
@@ -70,6 +89,17 @@ describe("sizes as stack config", () => {
             raw.tags.Environment = "qa";
             expect(defaultsIn(validateStackConfig(raw))).to.deep.equal(PROFILE_DEFAULTS.prod);
         });
+
+        it("are counts of at least one and retentions Kafka and Trivy read, in each profile, each accepted as a stack file's own value in either stack", () => {
+            expect(defaultKeys(/(^r|R)eplicas$/).map((path) => path.join("."))).to.deep.equal(COUNT_KEYS);
+            expect(defaultKeys(/^(retention|reportTtl)$/).map((path) => path.join("."))).to.deep.equal(["observability.kafka.retention", "security.trivy.reportTtl"]);
+            for (const profile of PROFILES) {
+                for (const path of [...defaultKeys(/(^r|R)eplicas$/), ...defaultKeys(/^(retention|reportTtl)$/)]) {
+                    const value = path.reduce<any>((node, key) => node[key], PROFILE_DEFAULTS[profile]);
+                    for (const stack of ["dev", "prod"] as const) expect(problems(stack, setAt(path, value)), `${profile} ${path.join(".")} in ${stack}`).to.deep.equal([]);
+                }
+            }
+        });
     });
 
     describe("a stack file's override", () => {
@@ -100,7 +130,7 @@ describe("sizes as stack config", () => {
         });
     });
 
-    describe("sizes that are not requests, in the values they drive", () => {
+    describe("values that are not requests, in the values they drive", () => {
         const override = (change: (c: Record<string, any>) => void) => {
             const raw = rawConfig("prod");
             change(raw);
@@ -133,6 +163,60 @@ describe("sizes as stack config", () => {
             const kubecost = kubecostValues({ clusterName: "c", storageClassName: "gp3", config: config.operations.kubecost }) as any;
             expect([kubecost.aggregator.aggregatorDbStorage.storageRequest, kubecost.localStore.persistentVolume.size, kubecost.kubecostProductConfigs])
                 .to.deep.equal(["32Gi", "24Gi", { clusterProfile: "high-availability" }]);
+        });
+
+        it("Kafka's retention in the Kafka resource's config, Trivy's report lifetime and the operators' replicas", () => {
+            const config = override((c) => {
+                c.observability.kafka.retention = "1w";
+                c.observability.kafka.operatorReplicas = 2;
+                c.security.trivy.reportTtl = "2d";
+                c.security.trivy.operatorReplicas = 3;
+            });
+            expect((kafkaSpec(config.observability) as any).kafka.config).to.deep.equal({
+                "default.replication.factor": 3,
+                "min.insync.replicas": 2,
+                "offsets.topic.replication.factor": 3,
+                "transaction.state.log.replication.factor": 3,
+                "transaction.state.log.min.isr": 2,
+                "log.retention.hours": 168,
+            });
+            expect(strimziValues(config.observability).replicas).to.equal(2);
+            expect((trivyValues(config.security.trivy) as any).operator).to.deep.equal({
+                vulnerabilityScannerEnabled: true,
+                configAuditScannerEnabled: true,
+                rbacAssessmentScannerEnabled: true,
+                exposedSecretScannerEnabled: true,
+                infraAssessmentScannerEnabled: true,
+                replicas: 3,
+                scannerReportTTL: "48h",
+                scanJobsConcurrentLimit: 3,
+            });
+        });
+    });
+
+    describe("bad counts and retentions: one error each, at the key, with the value and what is allowed", () => {
+        it("refuses a count below one, above 20, fractional or quoted, at each count key", () => {
+            for (const path of defaultKeys(/(^r|R)eplicas$/)) {
+                const key = path.join(".");
+                for (const stack of ["dev", "prod"] as const) {
+                    for (const bad of [0, 21, 1.5, "2"]) {
+                        expect(problems(stack, setAt(path, bad)), `${key} = ${JSON.stringify(bad)} in ${stack}`).to.deep.equal([
+                            `${key}: got ${JSON.stringify(bad)}; allowed: a whole number from 1 to 20`,
+                        ]);
+                    }
+                }
+            }
+        });
+
+        it("refuses a retention that is not a whole number of hours, days or weeks", () => {
+            for (const path of defaultKeys(/^(retention|reportTtl)$/)) {
+                const key = path.join(".");
+                for (const bad of [24, "24", "1.5d", "0h", "90m", "24hours"]) {
+                    expect(problems("prod", setAt(path, bad)), `${key} = ${JSON.stringify(bad)}`).to.deep.equal([
+                        `${key}: got ${JSON.stringify(bad)}; allowed: a duration such as 72h, 15d or 2w`,
+                    ]);
+                }
+            }
         });
     });
 

@@ -5,6 +5,8 @@
  * through to rendered pods and the capacity plan.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import { join } from "path";
 import { validateStackConfig, withProfileDefaults } from "../config/load";
 import { PROFILE_DEFAULTS, ProfileDefaults } from "../config/profiles";
 import { PROFILES, StackConfig, workloadSizes } from "../config/schema";
@@ -99,6 +101,22 @@ describe("sizes, counts and retentions as stack config", () => {
                     for (const stack of ["dev", "prod"] as const) expect(problems(stack, setAt(path, value)), `${profile} ${path.join(".")} in ${stack}`).to.deep.equal([]);
                 }
             }
+        });
+
+        it("are the counts and retentions the README quotes, the same in both profiles", () => {
+            const readme = fs.readFileSync(join(__dirname, "..", "README.md"), "utf8");
+            const values = (profile: keyof typeof PROFILE_DEFAULTS) => [...defaultKeys(/(^r|R)eplicas$/), ...defaultKeys(/^(retention|reportTtl)$/)]
+                .map((keys) => keys.reduce<any>((node, key) => node[key], PROFILE_DEFAULTS[profile]));
+            expect(values("dev")).to.deep.equal(values("prod"));
+            const { cluster: c, observability: o, security: s, operations: p } = PROFILE_DEFAULTS.prod;
+            expect(c.addons.ebsControllerReplicas).to.equal(c.addons.corednsReplicas);
+            expect(readme).to.include(`\`corednsReplicas\` and \`ebsControllerReplicas\` (${c.addons.corednsReplicas} each)`);
+            const single = [c.clusterAutoscaler.replicas, o.prometheus.alertmanagerReplicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas];
+            expect(new Set(single).size).to.equal(1);
+            expect(readme).to.include(`\`operations.kubecost.frontendReplicas\` | ${single[0]} each;`);
+            expect(readme).to.include(`\`alertmanagerReplicas\` | ${[o.mimir.querySchedulerReplicas, o.mimir.rulerReplicas, o.mimir.compactorReplicas, o.mimir.alertmanagerReplicas].join(", ")}: the chart's counts`);
+            expect(readme).to.include(`how long brokers keep records (\`${o.kafka.retention}\`)`);
+            expect(readme).to.include(`before the operator scans again (\`${s.trivy.reportTtl}\`)`);
         });
     });
 

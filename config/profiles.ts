@@ -15,10 +15,10 @@ export interface ProfileDefaults {
     };
     readonly observability: {
         readonly prometheus: Pick<ObservabilityConfig["prometheus"], "resources" | "alertmanagerReplicas">;
-        readonly mimir: Pick<ObservabilityConfig["mimir"], "resources" | "cacheMiB" | "volumes" | "querySchedulerReplicas" | "rulerReplicas" | "compactorReplicas" | "alertmanagerReplicas">;
+        readonly mimir: Pick<ObservabilityConfig["mimir"], "resources" | "cacheMiB" | "cacheReplicas" | "volumes" | "querySchedulerReplicas" | "rulerReplicas" | "compactorReplicas" | "alertmanagerReplicas">;
         readonly kafka: Pick<ObservabilityConfig["kafka"], "resources" | "brokerHeap" | "retention" | "operatorReplicas">;
-        readonly loki: Pick<ObservabilityConfig["loki"], "resources" | "cacheMiB">;
-        readonly tempo: Pick<ObservabilityConfig["tempo"], "resources">;
+        readonly loki: Pick<ObservabilityConfig["loki"], "resources" | "cacheMiB" | "cacheReplicas">;
+        readonly tempo: Pick<ObservabilityConfig["tempo"], "resources" | "memcachedReplicas">;
         readonly grafana: Pick<ObservabilityConfig["grafana"], "resources">;
         readonly kiali: Pick<ObservabilityConfig["kiali"], "resources">;
         readonly alloy: ObservabilityConfig["alloy"];
@@ -103,6 +103,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     rolloutOperator: size("10m", "32Mi", "64Mi"),
                 },
                 cacheMiB: { results: 64, chunks: 128 },
+                cacheReplicas: { chunks: 1, results: 1 },
                 volumes: { ingester: "5Gi" },
                 ...MIMIR_REPLICAS,
             },
@@ -126,6 +127,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     memcachedExporter: size("10m", "16Mi", "32Mi"),
                 },
                 cacheMiB: { chunks: 128, results: 64 },
+                cacheReplicas: { chunks: 1, results: 1 },
             },
             tempo: {
                 resources: {
@@ -140,6 +142,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     memcached: size("20m", "80Mi", "80Mi"),
                     singleBinary: size("100m", "256Mi", "512Mi"),
                 },
+                memcachedReplicas: 1,
             },
             grafana: { resources: { grafana: size("50m", "128Mi", "256Mi"), sidecar: size("10m", "48Mi", "96Mi") } },
             kiali: { resources: { server: size("10m", "64Mi", "256Mi") } },
@@ -209,6 +212,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     rolloutOperator: size("20m", "64Mi", "128Mi"),
                 },
                 cacheMiB: { results: 256, chunks: 512 },
+                cacheReplicas: { chunks: 1, results: 1 },
                 volumes: { ingester: "20Gi" },
                 ...MIMIR_REPLICAS,
             },
@@ -233,6 +237,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     memcachedExporter: size("10m", "24Mi", "48Mi"),
                 },
                 cacheMiB: { chunks: 512, results: 128 },
+                cacheReplicas: { chunks: 1, results: 1 },
             },
             tempo: {
                 resources: {
@@ -247,6 +252,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     memcached: size("50m", "160Mi", "160Mi"),
                     singleBinary: size("250m", "1Gi", "2Gi"),
                 },
+                memcachedReplicas: 1,
             },
             grafana: { resources: { grafana: size("100m", "256Mi", "512Mi"), sidecar: size("20m", "64Mi", "128Mi") } },
             kiali: { resources: { server: size("50m", "128Mi", "512Mi") } },

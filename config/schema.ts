@@ -64,6 +64,8 @@ const resources = <W extends string>(workloads: readonly W[]) =>
     z.strictObject(Object.fromEntries(workloads.map((w) => [w, workloadSize])) as Record<W, typeof workloadSize>);
 /** memcached's own cache, in MiB, inside its pod's memory. */
 const cacheMiB = z.strictObject({ chunks: int(16, 65536), results: int(16, 65536) });
+/** memcached pods per cache; clients spread keys over them, so each adds its cacheMiB to the cache. */
+const cacheReplicas = z.strictObject({ chunks: replicas(1), results: replicas(1) });
 const roleArn = z.string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy" }).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy");
 
 const tags = z.strictObject({
@@ -201,6 +203,7 @@ const observability = z.strictObject({
         resources: resources(["distributor", "ingester", "querier", "queryFrontend", "queryScheduler", "storeGateway", "compactor", "ruler",
             "alertmanager", "gateway", "resultsCache", "chunksCache", "memcachedExporter", "rolloutOperator"]),
         cacheMiB,
+        cacheReplicas,
         /** The ingesters' TSDB volume, one per ingester. */
         volumes: z.strictObject({ ingester: gibibytes }),
     }),
@@ -229,6 +232,7 @@ const observability = z.strictObject({
         storageSize: gibibytes,
         resources: resources(["singleBinary", "read", "write", "backend", "gateway", "gatewayMetrics", "rulesSidecar", "chunksCache", "resultsCache", "memcachedExporter"]),
         cacheMiB,
+        cacheReplicas,
     }),
     tempo: z.strictObject({
         enabled: bool,
@@ -240,6 +244,8 @@ const observability = z.strictObject({
         receivers: z.array(oneOf(["otlp", "jaeger", "zipkin"] as const)).min(1, "at least one trace receiver"),
         /** The distributed parts, and singleBinary for the single-binary chart. */
         resources: resources(["distributor", "querier", "queryFrontend", "liveStore", "blockBuilder", "backendScheduler", "backendWorker", "metricsGenerator", "memcached", "singleBinary"]),
+        /** The distributed chart's memcached pods. */
+        memcachedReplicas: replicas(1),
     }),
     grafana: z.strictObject({
         replicas: replicas(1),

@@ -32,10 +32,11 @@ function defaultsIn(config: StackConfig): ProfileDefaults {
     return Object.fromEntries(sections);
 }
 
-/** Every key under a component of PROFILE_DEFAULTS whose name ends as `suffix` ends, as paths. */
-function defaultKeys(suffix: RegExp): string[][] {
+/** Every key under a component of PROFILE_DEFAULTS whose name `name` matches, as paths; one path per entry where the key holds an object. */
+function defaultKeys(name: RegExp): string[][] {
     return Object.entries(PROFILE_DEFAULTS.dev).flatMap(([section, components]) => Object.entries(components as Record<string, object>)
-        .flatMap(([component, keys]) => Object.keys(keys).filter((key) => suffix.test(key)).map((key) => [section, component, key])));
+        .flatMap(([component, keys]) => Object.entries(keys).filter(([key]) => name.test(key))
+            .flatMap(([key, value]) => (typeof value === "object" ? Object.keys(value).map((entry) => [section, component, key, entry]) : [[section, component, key]]))));
 }
 
 /** A copy of the stack's config with `value` at `path`, the sections on the way made where the file has none. */
@@ -45,8 +46,10 @@ const setAt = (path: string[], value: unknown) => (c: Record<string, any>) => {
 
 const COUNT_KEYS = [
     "cluster.addons.corednsReplicas", "cluster.addons.ebsControllerReplicas", "cluster.clusterAutoscaler.replicas",
-    "observability.prometheus.alertmanagerReplicas", "observability.mimir.querySchedulerReplicas", "observability.mimir.rulerReplicas",
-    "observability.mimir.compactorReplicas", "observability.mimir.alertmanagerReplicas", "observability.kafka.operatorReplicas",
+    "observability.prometheus.alertmanagerReplicas", "observability.mimir.cacheReplicas.chunks", "observability.mimir.cacheReplicas.results",
+    "observability.mimir.querySchedulerReplicas", "observability.mimir.rulerReplicas", "observability.mimir.compactorReplicas",
+    "observability.mimir.alertmanagerReplicas", "observability.kafka.operatorReplicas", "observability.loki.cacheReplicas.chunks",
+    "observability.loki.cacheReplicas.results", "observability.tempo.memcachedReplicas",
     "security.trivy.operatorReplicas", "operations.kubecost.frontendReplicas", "operations.headlamp.replicas",
 ];
 
@@ -114,6 +117,9 @@ describe("sizes, counts and retentions as stack config", () => {
             const single = [c.clusterAutoscaler.replicas, o.prometheus.alertmanagerReplicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas];
             expect(new Set(single).size).to.equal(1);
             expect(readme).to.include(`\`operations.kubecost.frontendReplicas\` | ${single[0]} each;`);
+            const caches = [o.mimir.cacheReplicas.chunks, o.mimir.cacheReplicas.results, o.loki.cacheReplicas.chunks, o.loki.cacheReplicas.results, o.tempo.memcachedReplicas];
+            expect(new Set(caches).size).to.equal(1);
+            expect(readme).to.include(`\`observability.tempo.memcachedReplicas\` | ${caches[0]} each;`);
             expect(readme).to.include(`\`alertmanagerReplicas\` | ${[o.mimir.querySchedulerReplicas, o.mimir.rulerReplicas, o.mimir.compactorReplicas, o.mimir.alertmanagerReplicas].join(", ")}: the chart's counts`);
             expect(readme).to.include(`how long brokers keep records (\`${o.kafka.retention}\`)`);
             expect(readme).to.include(`before the operator scans again (\`${s.trivy.reportTtl}\`)`);

@@ -26,7 +26,8 @@ const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod
  * prod's), the events collector and CoreDNS more cpu (sections prod's file does not have), and
  * Kubecost's database a larger volume (its local store's stays). Replica counts change beside
  * siblings that keep prod's (EBS CSI controllers but not CoreDNS, Mimir's rulers, compactors and
- * query schedulers each by another number but not its alertmanagers), on every path a count
+ * query schedulers each by another number but not its alertmanagers, Mimir's chunks cache and
+ * Loki's results cache but not their others), on every path a count
  * takes to a pod: an add-on's configuration, a rendered chart, an operator's custom resource and
  * Mimir's model; and Kafka keeps three days of records.
  */
@@ -45,6 +46,9 @@ const staging = (() => {
     set("observability", ["mimir", "rulerReplicas"], 2);
     set("observability", ["mimir", "compactorReplicas"], 4);
     set("observability", ["mimir", "querySchedulerReplicas"], 3);
+    set("observability", ["mimir", "cacheReplicas"], { chunks: 2 });
+    set("observability", ["loki", "cacheReplicas"], { results: 2 });
+    set("observability", ["tempo", "memcachedReplicas"], 2);
     set("observability", ["kafka", "operatorReplicas"], 2);
     set("observability", ["kafka", "retention"], "3d");
     set("security", ["trivy", "operatorReplicas"], 2);
@@ -159,6 +163,9 @@ describe("any stack from a stack file", () => {
                 "ruler": 2,
                 "compactor": 4,
                 "query-scheduler": 3,
+                "chunks-cache": 2,
+                "loki-results-cache": 2,
+                "tempo-memcached": 2,
                 "strimzi-cluster-operator": 2,
                 "nist-eks-prod-security-trivy-trivy-operator": 2,
                 "nist-eks-prod-operations-headlamp": 2,
@@ -176,14 +183,15 @@ describe("any stack from a stack file", () => {
 
             const table = loadPriceTable();
             const [a, b] = [planRun(staged, table), planRun(prod, table)];
-            // 14 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
-            // two CoreDNS +50m each); the counts add 970m and 2,796 MiB: an EBS controller (20m, 64),
+            // 17 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
+            // two CoreDNS +50m each); the counts add 1,180m and 3,780 MiB: an EBS controller (20m, 64),
             // an autoscaler (100m, 300), two Alertmanagers with their reloaders (2 x 30m, 96), a ruler
-            // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Strimzi
-            // operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and two Kubecost
-            // frontends with their sidecars (100m, 256; 2 x 60m, 192).
+            // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Mimir chunks
+            // cache (100m, 640), a Loki results cache with its exporter (60m, 184), a Tempo memcached
+            // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and
+            // two Kubecost frontends with their sidecars (100m, 256; 2 x 60m, 192).
             expect([a.pods.total - b.pods.total, a.capacity.cpuMillicores.requested - b.capacity.cpuMillicores.requested, a.capacity.memoryMiB.requested - b.capacity.memoryMiB.requested])
-                .to.deep.equal([14, 125 + 970, 512 + 2796]);
+                .to.deep.equal([17, 125 + 1180, 512 + 3780]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

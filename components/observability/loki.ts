@@ -89,8 +89,8 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
         // The rules sidecar runs beside the backend or single binary.
         sidecar: { resources: podResourcesOf(size.rulesSidecar) },
         // Object storage is slow to read back: caches pay off there. A single binary reads its own disk.
-        chunksCache: { enabled: scalable, allocatedMemory: loki.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
-        resultsCache: { enabled: scalable, allocatedMemory: loki.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
+        chunksCache: { enabled: scalable, replicas: loki.cacheReplicas.chunks, allocatedMemory: loki.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
+        resultsCache: { enabled: scalable, replicas: loki.cacheReplicas.results, allocatedMemory: loki.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
         memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         // The canary is a DaemonSet of synthetic log writers; the self-monitoring dashboard watches real traffic instead.
         lokiCanary: { enabled: false },

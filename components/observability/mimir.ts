@@ -101,8 +101,8 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         // It exports per-tenant limits; with a single tenant it has nothing to say.
         overrides_exporter: { enabled: false },
         gateway: { replicas: mimir.gatewayReplicas, resources: podResourcesOf(size.gateway) },
-        "results-cache": { enabled: mimir.resultsCache, allocatedMemory: mimir.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
-        "chunks-cache": { enabled: mimir.chunksCache, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
+        "results-cache": { enabled: mimir.resultsCache, replicas: mimir.cacheReplicas.results, allocatedMemory: mimir.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
+        "chunks-cache": { enabled: mimir.chunksCache, replicas: mimir.cacheReplicas.chunks, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
         memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         metaMonitoring: { serviceMonitor: { enabled: true } },
     };

@@ -89,7 +89,7 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
             // Go durations have no day unit.
             config: { provider: { compaction: { compaction: { block_retention: durationToGoHours(tempo.retention) } } } },
         },
-        memcached: { resources: podResourcesOf(size.memcached) },
+        memcached: { replicas: tempo.memcachedReplicas, resources: podResourcesOf(size.memcached) },
         traces: {
             otlp: { grpc: { enabled: receivers.has("otlp") }, http: { enabled: receivers.has("otlp") } },
             jaeger: {

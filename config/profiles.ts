@@ -1,9 +1,10 @@
 /**
  * What a profile sets when the stack file does not: the sizes of every workload the platform runs
- * (CPU and memory requests, memory limits), memcached's cache sizes, volume sizes and the like, the
- * replica counts of operators and other single workloads, and retentions that are not a stack's
- * headline (Kafka's, Trivy's reports). dev fits t3a.medium nodes; prod fits t4g.xlarge ones. A
- * stack file overrides any of them under the same keys; what it leaves out comes from here, key by key.
+ * (CPU and memory requests, memory limits), memcached's cache sizes, volume sizes and the like; the
+ * replica counts stack files do not list (operators, caches, the add-ons, Mimir's lesser parts);
+ * and the retentions that are not a stack's headline (Kafka's records, Trivy's reports). dev's sizes
+ * fit t3a.medium nodes, prod's t4g.xlarge ones. A stack file overrides any of them under the same
+ * keys; what it leaves out comes from here, key by key.
  */
 import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, WorkloadSize } from "./schema";
 

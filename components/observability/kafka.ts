@@ -86,7 +86,7 @@ export function kafkaNeeded(config: ObservabilityConfig): boolean {
     return config.kafka.enabled && (mimirUsesIt || tempoUsesIt);
 }
 
-/** The strimzi-kafka-operator values: one operator watching its own namespace. */
+/** The strimzi-kafka-operator values: the operator, watching its own namespace; its replicas elect one leader. */
 export function strimziValues(config: ObservabilityConfig): Record<string, unknown> {
     return {
         replicas: config.kafka.operatorReplicas,

@@ -4,10 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConfig } from "../../config/schema";
+import { durationToGoHours } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { durationToGoHours } from "../../lib/duration";
 import { podResourcesOf } from "../helm/values";
 import { isMeshed } from "./istio";
 

@@ -222,12 +222,10 @@ describe("sizes, counts and retentions as stack config", () => {
         it("refuses a count below one, above 20, fractional or quoted, at each count key", () => {
             for (const path of defaultKeys(/(^r|R)eplicas$/)) {
                 const key = path.join(".");
-                for (const stack of ["dev", "prod"] as const) {
-                    for (const bad of [0, 21, 1.5, "2"]) {
-                        expect(problems(stack, setAt(path, bad)), `${key} = ${JSON.stringify(bad)} in ${stack}`).to.deep.equal([
-                            `${key}: got ${JSON.stringify(bad)}; allowed: a whole number from 1 to 20`,
-                        ]);
-                    }
+                for (const bad of [0, 21, 1.5, "2"]) {
+                    expect(problems("prod", setAt(path, bad)), `${key} = ${JSON.stringify(bad)}`).to.deep.equal([
+                        `${key}: got ${JSON.stringify(bad)}; allowed: a whole number from 1 to 20`,
+                    ]);
                 }
             }
         });

@@ -52,10 +52,12 @@ describe("the AWS-managed alternative (three-way comparison)", () => {
         expect(managed.rows[1].values[1]).to.be.greaterThan(0);
     });
 
-    it("prints from the CLI, and refuses to be combined with another stack choice", async () => {
+    it("prints from the CLI through the engine it is given, and refuses to be combined with another stack choice", async () => {
         let stdout = "";
-        const code = await main(["--compare-managed"], { stdout: (t) => { stdout += t; }, stderr: () => undefined }, {}, run);
+        const planned: string[] = [];
+        const code = await main(["--compare-managed"], { stdout: (t) => { stdout += t; }, stderr: () => undefined }, {}, (name, options) => (planned.push(name), run(name, options)));
         expect(code).to.equal(0);
+        expect(planned).to.deep.equal(["prod", "dev"]);
         expect(stdout).to.include("AWS-managed alternative").and.include("Three-way monthly cost").and.include("assumption: managed.alarms = 50");
         expect(() => parseArgs(["--compare-managed", "--stack", "dev"])).to.throw(UsageError, /takes no --stack/);
     });

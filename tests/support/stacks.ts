@@ -1,8 +1,9 @@
 /**
  * Shared engine runs: every test file asks here, and a run is computed once per test process for
  * each distinct config. Runs are keyed by the config they start from (the stack file with the
- * override applied) and the API server access path, so two tests that change the same keys the same way share one run, however
- * their overrides are written. Runs are read-only to tests. Every run has its releases rendered.
+ * override applied) and the API server access path, so two tests that change the same keys the
+ * same way share one run, however their overrides are written. Runs are read-only to tests. Every
+ * run has its releases rendered.
  */
 import { prerender } from "../../components/helm/workloads";
 import { RunOptions, StackRun, runConfig, runStack } from "../../engine/run";

@@ -66,6 +66,9 @@ const resources = <W extends string>(workloads: readonly W[]) =>
 const cacheMiB = z.strictObject({ chunks: int(16, 65536), results: int(16, 65536) });
 /** memcached pods per cache; clients spread keys over them, so each adds its cacheMiB to the cache. */
 const cacheReplicas = z.strictObject({ chunks: replicas(1), results: replicas(1) });
+/** A CloudWatch Logs group name as CreateLogGroup takes it (names starting aws/ are reserved for AWS). */
+const LOG_GROUP_NAME = "a CloudWatch log group name of 1 to 512 letters, digits and _ - / . #, not starting with aws/, such as /aws/ssm/nist-eks-prod/sessions";
+const logGroupName = z.string({ error: LOG_GROUP_NAME }).regex(/^(?!aws\/)[A-Za-z0-9_\-/.#]{1,512}$/, LOG_GROUP_NAME);
 const roleArn = z.string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy" }).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-deploy");
 
 const tags = z.strictObject({
@@ -172,6 +175,15 @@ const cluster = z.strictObject({
         instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "an EC2 instance type such as t4g.micro"),
         /** latest-at-creation (newer images never replace the host), or a pinned AMI id: changing the pin rolls it. */
         ami: z.string({ error: "latest-at-creation or an AMI id such as ami-0123456789abcdef0" }).regex(/^(latest-at-creation|ami-[0-9a-f]{8,17})$/, "latest-at-creation or an AMI id such as ami-0123456789abcdef0"),
+        /**
+         * Who owns the account's Session Manager preferences, one document per account and region
+         * that every shell session reads: `create`, this stack, with its own encrypted sessions log
+         * group; `existing`, another stack or the account's baseline, whose preferences send
+         * sessions to sessionLogGroupName.
+         */
+        sessionPreferences: oneOf(["create", "existing"] as const),
+        /** With `existing`: the log group the owner's preferences name; the bastion may write there and nowhere else. */
+        sessionLogGroupName: logGroupName.optional(),
     }),
 });
 
@@ -419,6 +431,13 @@ export const stackConfigSchema = z.strictObject({
     });
     if (c.cluster.bastion.enabled && !findInstanceType(c.cluster.bastion.instanceType)) {
         issue(["cluster", "bastion", "instanceType"], `a current EC2 instance type; nearest: ${nearestInstanceTypes(c.cluster.bastion.instanceType).join(", ")}`);
+    }
+    const bastion = c.cluster.bastion;
+    if (bastion.sessionPreferences === "existing" && bastion.sessionLogGroupName === undefined) {
+        issue(["cluster", "bastion", "sessionLogGroupName"], "the log group the account's Session Manager preferences send sessions to, when cluster.bastion.sessionPreferences is existing", ["cluster.bastion.sessionPreferences"]);
+    }
+    if (bastion.sessionPreferences === "create" && bastion.sessionLogGroupName !== undefined) {
+        issue(["cluster", "bastion", "sessionLogGroupName"], `absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/${c.cluster.name}/sessions`, ["cluster.bastion.sessionPreferences"]);
     }
     if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
         issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);

@@ -17,14 +17,38 @@ export interface BastionArgs {
     readonly subnetId: pulumi.Input<string>;
     readonly ebsKmsKeyArn: pulumi.Input<string>;
     readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
     readonly clusterName: string;
     /** Provider default tags do not reach the root volume: it is tagged explicitly (CM-8). */
     readonly tags: Tags;
-    /** The key that encrypts the session log group, and how long sessions are kept (AU-11). */
-    readonly logsKmsKeyArn: pulumi.Input<string>;
-    readonly sessionLogRetentionDays: number;
-    /** Protect the session logs from deletion (prod). */
-    readonly protect: boolean;
+    /** Where shell sessions are logged: see {@link SessionLogs}. */
+    readonly sessionLogs: SessionLogs;
+}
+
+/**
+ * The account's Session Manager preferences exist once per account and region. The stack that
+ * owns them creates the document and its encrypted sessions log group; any other stack's bastion
+ * only writes to the group the owner's preferences name.
+ */
+export type SessionLogs =
+    | {
+        readonly preferences: "create";
+        /** The key that encrypts the sessions log group, and how long sessions are kept (AU-11). */
+        readonly kmsKeyArn: pulumi.Input<string>;
+        readonly retentionDays: number;
+        /** Protect the sessions log group from deletion (prod). */
+        readonly protect: boolean;
+    }
+    | {
+        readonly preferences: "existing";
+        /** The log group the owner's preferences send sessions to. */
+        readonly logGroupName: string;
+    };
+
+/** The ARN of a log group in this account and region, as CloudWatch Logs reports it. */
+export function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
+    return `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
 }
 
 /** The Session Manager preferences document: one per account and region, read by every shell session. */
@@ -105,18 +129,28 @@ export class Bastion extends pulumi.ComponentResource {
             role: role.name,
             policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, { parent: this });
-        const sessionLogs = new cloudwatch.LogGroup(`${name}-session-logs`, {
-            name: `/aws/ssm/${args.clusterName}/sessions`,
-            retentionInDays: args.sessionLogRetentionDays,
-            kmsKeyId: args.logsKmsKeyArn,
-        }, { parent: this, protect: args.protect });
-        new iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogs.arn.apply(sessionLogPolicy) }, { parent: this });
-        new ssm.Document(`${name}-session-preferences`, {
-            name: SESSION_PREFERENCES_DOCUMENT,
-            documentType: "Session",
-            documentFormat: "JSON",
-            content: sessionLogs.name.apply(sessionPreferences),
-        }, { parent: this });
+        const logs = args.sessionLogs;
+        let ownGroup: cloudwatch.LogGroup | undefined;
+        let sessionLogsArn: pulumi.Output<string>;
+        if (logs.preferences === "create") {
+            ownGroup = new cloudwatch.LogGroup(`${name}-session-logs`, {
+                name: `/aws/ssm/${args.clusterName}/sessions`,
+                retentionInDays: logs.retentionDays,
+                kmsKeyId: logs.kmsKeyArn,
+            }, { parent: this, protect: logs.protect });
+            sessionLogsArn = ownGroup.arn;
+        } else {
+            sessionLogsArn = pulumi.output(logGroupArn(args.partition, args.region, args.accountId, logs.logGroupName));
+        }
+        new iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogsArn.apply(sessionLogPolicy) }, { parent: this });
+        if (ownGroup) {
+            new ssm.Document(`${name}-session-preferences`, {
+                name: SESSION_PREFERENCES_DOCUMENT,
+                documentType: "Session",
+                documentFormat: "JSON",
+                content: ownGroup.name.apply(sessionPreferences),
+            }, { parent: this });
+        }
         const profile = new iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
         const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,

@@ -295,11 +295,14 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetId: privateSubnets[0],
                 ebsKmsKeyArn: args.kmsKeyArns.ebs,
                 partition,
+                region: args.region,
+                accountId: args.accountId,
                 clusterName: config.name,
                 tags: args.tags,
-                logsKmsKeyArn: args.kmsKeyArns.logs,
-                sessionLogRetentionDays: config.controlPlaneLogRetentionDays,
-                protect: args.protect,
+                sessionLogs: config.bastion.sessionPreferences === "create"
+                    ? { preferences: "create", kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }
+                    // Validation requires the name with existing.
+                    : { preferences: "existing", logGroupName: config.bastion.sessionLogGroupName! },
             }, child);
             rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
             this.bastionInstanceId = bastion.instanceId;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as fc from "fast-check";
 import { ConfigError, validateStackConfig } from "../config/load";
 import { checkAvailabilityZones } from "../platform";
 import { rawConfig, rejectionOf } from "./support/config";
@@ -223,6 +224,64 @@ describe("stack config", () => {
         it("several problems at once, each on its own line", () => {
             const message = rejection("dev", (c) => { c.network.vpcCidr = "nope"; c.cluster.nodeGroups[0].diskSizeGb = 1; });
             expect(message.split("\n").filter((l) => l.startsWith("  - "))).to.have.length.greaterThan(1);
+        });
+    });
+
+    describe("who owns the account's Session Manager preferences (cluster.bastion.sessionPreferences)", () => {
+        /** prod's config with the bastion's keys replaced by `bastion`'s (undefined deletes one); its problems, none when accepted. */
+        const withBastion = (bastion: Record<string, unknown>) => {
+            const error = rejectionOf("prod", (c) => {
+                for (const [key, value] of Object.entries(bastion)) {
+                    if (value === undefined) delete c.cluster.bastion[key];
+                    else c.cluster.bastion[key] = value;
+                }
+            });
+            return error ? error.problems : [];
+        };
+        const PRODS_GROUP = "/aws/ssm/nist-eks-prod/sessions";
+        const NAME_ALLOWED = "a CloudWatch log group name of 1 to 512 letters, digits and _ - / . #, not starting with aws/, such as /aws/ssm/nist-eks-prod/sessions";
+
+        it("is listed by both stack files, and required: nothing is assumed about an account", () => {
+            expect([rawConfig("prod").cluster.bastion, rawConfig("dev").cluster.bastion].map((b) => [b.sessionPreferences, b.sessionLogGroupName]))
+                .to.deep.equal([["create", undefined], ["existing", PRODS_GROUP]]);
+            const missing = ["cluster.bastion.sessionPreferences: got nothing (the key is missing); allowed: one of create, existing"];
+            expect(withBastion({ sessionPreferences: undefined })).to.deep.equal(missing);
+            expect(withBastion({ sessionPreferences: "import" })).to.deep.equal(['cluster.bastion.sessionPreferences: got "import"; allowed: one of create, existing']);
+            // A disabled bastion still states its owner: turning it on later must not change who owns them.
+            expect(withBastion({ enabled: false, sessionPreferences: undefined })).to.deep.equal(missing);
+        });
+
+        it("existing takes the log group the owner's preferences name, and needs it", () => {
+            expect(withBastion({ sessionPreferences: "existing", sessionLogGroupName: PRODS_GROUP })).to.deep.equal([]);
+            expect(withBastion({ sessionPreferences: "existing" })).to.deep.equal([
+                "cluster.bastion.sessionLogGroupName: got nothing (the key is missing); allowed: the log group the account's Session Manager preferences send sessions to, when cluster.bastion.sessionPreferences is existing",
+            ]);
+        });
+
+        it("create makes its own log group, so a name beside it is a mistake", () => {
+            expect(withBastion({ sessionPreferences: "create", sessionLogGroupName: "/aws/ssm/shared/sessions" })).to.deep.equal([
+                'cluster.bastion.sessionLogGroupName: got "/aws/ssm/shared/sessions"; allowed: absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/nist-eks-prod/sessions',
+            ]);
+        });
+
+        it("a malformed log group name is one error at its key, whichever value names it", () => {
+            for (const bad of ["", "aws/ssm/sessions", "/aws/ssm/my sessions", "/aws/ssm/prod:sessions", `/${"x".repeat(512)}`, 42]) {
+                const expected = [`cluster.bastion.sessionLogGroupName: got ${JSON.stringify(bad)}; allowed: ${NAME_ALLOWED}`];
+                expect(withBastion({ sessionPreferences: "existing", sessionLogGroupName: bad }), String(bad)).to.deep.equal(expected);
+                expect(withBastion({ sessionPreferences: "create", sessionLogGroupName: bad }), String(bad)).to.deep.equal(expected);
+            }
+        });
+
+        it("accepts every name CloudWatch does, and only those", () => {
+            const allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.#".split("");
+            const name = fc.array(fc.constantFrom(...allowed), { minLength: 1, maxLength: 512 }).map((cs) => cs.join("")).filter((n) => !n.startsWith("aws/"));
+            fc.assert(fc.property(name, (n) => withBastion({ sessionPreferences: "existing", sessionLogGroupName: n }).length === 0), { numRuns: 25 });
+            const foreign = fc.constantFrom(" ", ":", "*", "@", "é", "\\", "+");
+            fc.assert(fc.property(name, foreign, fc.nat(), (n, c, at) => {
+                const bad = n.slice(0, at % n.length) + c + n.slice(at % n.length);
+                return withBastion({ sessionPreferences: "existing", sessionLogGroupName: bad }).length === 1;
+            }), { numRuns: 25 });
+            expect(withBastion({ sessionPreferences: "existing", sessionLogGroupName: `/${"x".repeat(511)}` })).to.deep.equal([]);
         });
     });
 });

@@ -12,13 +12,16 @@ import { main } from "../planner/cli";
 import { loadPriceTable } from "../planner/pricing";
 import { planRun } from "../planner/plan";
 import { rawConfig, rejectionOf } from "./support/config";
-import { run, stack } from "./support/stacks";
+import { ofType, run, single, stack } from "./support/stacks";
 
 const projectDir = findProjectDir();
 const stackFile = (name: string) => fs.readFileSync(path.join(projectDir, `Pulumi.${name}.yaml`), "utf8");
 
 /** The problems validation finds in prod's config after `change`; none when it is accepted. */
 const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod", change)?.problems ?? [];
+
+/** The log group prod's Session Manager preferences send every shell session in the account and region to. */
+const PRODS_SESSION_LOGS = "/aws/ssm/nist-eks-prod/sessions";
 
 /**
  * prod's stack file copied under another name, with its names and tags changed, as a user would,
@@ -29,7 +32,8 @@ const problems = (change: (c: Record<string, any>) => void) => rejectionOf("prod
  * query schedulers each by another number but not its alertmanagers, Mimir's chunks cache and
  * Loki's results cache but not their others), on every path a count
  * takes to a pod: an add-on's configuration, a rendered chart, an operator's custom resource and
- * Mimir's model; and Kafka keeps three days of records.
+ * Mimir's model; and Kafka keeps three days of records. It runs beside prod in prod's account and
+ * region, so prod owns the Session Manager preferences and staging's bastion logs to prod's group.
  */
 const staging = (() => {
     const doc = parseDocument(stackFile("prod")
@@ -54,6 +58,8 @@ const staging = (() => {
     set("security", ["trivy", "operatorReplicas"], 2);
     set("operations", ["headlamp", "replicas"], 2);
     set("operations", ["kubecost", "frontendReplicas"], 3);
+    set("cluster", ["bastion", "sessionPreferences"], "existing");
+    set("cluster", ["bastion", "sessionLogGroupName"], PRODS_SESSION_LOGS);
     return doc.toString();
 })();
 
@@ -124,10 +130,41 @@ describe("any stack from a stack file", () => {
             const prod = await stack("prod");
             const defaultTags = (r: typeof staged) => r.resources.filter((x) => x.type === "pulumi:providers:aws").map((x) => JSON.parse(x.inputs.defaultTags).tags.Environment);
             expect(defaultTags(staged)).to.include("staging").and.not.include("prod");
-            expect(JSON.stringify(staged.resources)).not.to.include("nist-eks-prod");
-            // Same profile, same shape: the same resource types in the same numbers.
+            // prod's name appears only where staging's bastion writes to prod's sessions log group.
+            expect(staged.resources.filter((x) => JSON.stringify(x).includes("nist-eks-prod")).map((x) => x.name)).to.deep.equal(["nist-eks-staging-bastion-session-logs"]);
+            // Same profile, same shape: the same resource types in the same numbers, but for the
+            // preferences document and sessions log group, which prod owns.
             const census = (r: typeof staged) => r.resources.map((x) => x.type).sort();
-            expect(census(staged)).to.deep.equal(census(prod));
+            const lessProdsOwn = census(prod);
+            for (const type of ["aws:cloudwatch/logGroup:LogGroup", "aws:ssm/document:Document"]) lessProdsOwn.splice(lessProdsOwn.indexOf(type), 1);
+            expect(census(staged)).to.deep.equal(lessProdsOwn);
+        });
+
+        it("leaves the account's Session Manager preferences to prod: no document and no sessions log group of its own, and its bastion writes to prod's group alone", async () => {
+            const [staged, prod] = await Promise.all([run("staging", { projectDir: dir }), stack("prod")]);
+            const owned = (r: StackRun) => ({
+                documents: ofType(r, "aws:ssm/document:Document").map((d) => d.inputs.name),
+                sessionGroups: ofType(r, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.name).filter((name) => name.startsWith("/aws/ssm/")),
+            });
+            expect([owned(staged), owned(prod)]).to.deep.equal([{ documents: [], sessionGroups: [] }, { documents: ["SSM-SessionManagerRunShell"], sessionGroups: [PRODS_SESSION_LOGS] }]);
+            const prodsGroup = ofType(prod, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === PRODS_SESSION_LOGS)!;
+            // The statements of the bastion role's one inline policy.
+            const sessionPolicy = (r: StackRun) => {
+                const role = single(r, "aws:iam/instanceProfile:InstanceProfile").inputs.role;
+                const [policy, ...others] = ofType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role);
+                expect(others).to.deep.equal([]);
+                return JSON.parse(policy.inputs.policy).Statement;
+            };
+            expect(sessionPolicy(staged)).to.deep.equal([
+                { Sid: "WriteSessionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: [prodsGroup.outputs.arn, `${prodsGroup.outputs.arn}:*`] },
+                { Sid: "CheckLogGroupEncryption", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+            ]);
+            expect(sessionPolicy(staged)).to.deep.equal(sessionPolicy(prod));
+            // The log estimate spreads the assumed ingestion over the groups the stack has: one fewer, the same dollars.
+            const table = loadPriceTable();
+            const logLines = (r: StackRun) => planRun(r, table).cost.lines.filter((l) => l.category === "logging");
+            expect(logLines(prod).map((l) => l.id)).to.deep.equal(["logs-ingestion", "logs-storage"]);
+            expect(logLines(staged)).to.deep.equal(logLines(prod).map((l) => ({ ...l, assumption: l.assumption!.replace("(over 3 log groups)", "(over 2 log groups)") })));
         });
 
         it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods and the add-ons' configuration", async () => {

@@ -262,6 +262,16 @@ describe("deploy readiness", () => {
             expect(write.Action).to.include("logs:PutLogEvents");
         });
 
+        it("tells how to adopt an account's existing preferences document under the type, name, parent and provider the program records", async () => {
+            const document = single(await stack("prod"), "aws:ssm/document:Document");
+            const root = path.join(__dirname, "..");
+            const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+            const command = readme.match(/^pulumi import (\S+) (\S+) (\S+) \\\n\s+--parent '[^=]+=([^']+)' \\\n\s+--provider '[^=]+=([^']+)' \\\n\s+--protect=false --stack prod$/m);
+            expect(command?.slice(1)).to.deep.equal([document.type, document.name, document.inputs.name, document.parent, document.provider]);
+            const stackFile = fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8").replace(/\n\s*#\s*/g, " ");
+            expect(stackFile).to.include(`pulumi import ${document.type} ${document.name} ${document.inputs.name}`);
+        });
+
         it("dev has no bastion, so no session preferences either", async () => {
             expect(ofType(await stack("dev"), "aws:ssm/document:Document")).to.deep.equal([]);
         });

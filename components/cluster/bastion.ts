@@ -47,7 +47,7 @@ export type SessionLogs =
     };
 
 /** The ARN of a log group in this account and region, as CloudWatch Logs reports it. */
-export function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
+function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
     return `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
 }
 

@@ -6,6 +6,7 @@
  * fit t3a.medium nodes, prod's t4g.xlarge ones. A stack file overrides any of them under the same
  * keys; what it leaves out comes from here, key by key.
  */
+import { isJsonObject } from "../lib/json";
 import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, WorkloadSize } from "./schema";
 
 /** The keys a profile fills in, section by section and component by component. */
@@ -297,8 +298,6 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
 /** Components the profile fills in whole (no switch or other key of the stack's own): a stack file may leave them out. */
 const PROFILE_ONLY = new Set(["cluster.addons", "observability.alloy"]);
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-
 /**
  * The stack file's config with the profile's defaults filled in. Merging goes key by key down to
  * each number: a workload given only `memory` keeps the profile's `cpu` and `memoryLimit`, and
@@ -310,11 +309,11 @@ export function withProfileValues(raw: Record<string, unknown>, profile: Profile
     const merged: Record<string, unknown> = { ...raw };
     for (const [section, components] of Object.entries(PROFILE_DEFAULTS[profile])) {
         const given = raw[section];
-        if (!isObject(given)) continue;
+        if (!isJsonObject(given)) continue;
         const filled: Record<string, unknown> = { ...given };
         for (const [component, defaults] of Object.entries(components as Record<string, object>)) {
             const own = given[component];
-            if (own === undefined ? PROFILE_ONLY.has(`${section}.${component}`) : isObject(own)) filled[component] = fillIn(defaults, isObject(own) ? own : {});
+            if (own === undefined ? PROFILE_ONLY.has(`${section}.${component}`) : isJsonObject(own)) filled[component] = fillIn(defaults, isJsonObject(own) ? own : {});
         }
         merged[section] = filled;
     }
@@ -326,7 +325,7 @@ function fillIn(defaults: object, given: Record<string, unknown>): Record<string
     for (const [key, value] of Object.entries(defaults)) {
         const own = given[key];
         if (own === undefined) filled[key] = structuredClone(value);
-        else if (isObject(value) && isObject(own)) filled[key] = fillIn(value, own);
+        else if (isJsonObject(value) && isJsonObject(own)) filled[key] = fillIn(value, own);
     }
     return filled;
 }
@@ -338,6 +337,6 @@ function fillIn(defaults: object, given: Record<string, unknown>): Record<string
  */
 export function isProfileDefault(path: readonly (string | number)[]): boolean {
     let node: unknown = PROFILE_DEFAULTS.dev;
-    for (const key of path) node = isObject(node) ? node[String(key)] : undefined;
+    for (const key of path) node = isJsonObject(node) ? node[String(key)] : undefined;
     return node !== undefined && (path.length > 2 || PROFILE_ONLY.has(path.join(".")));
 }

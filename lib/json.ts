@@ -11,3 +11,8 @@ export function sortKeys(value: unknown): unknown {
     }
     return value;
 }
+
+/** A JSON object: anything object-typed but null and arrays. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -8,6 +8,7 @@
 // tsc copies the JSON into dist/planner/data, so the same line works from source and from the build.
 import listPrices from "./data/pricing-us-east-1.json";
 import { INSTANCE_PRICES_AS_OF, INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
+import { isJsonObject } from "../lib/json";
 
 /** A price per unit of a named item, in the table's currency: `{ "t3a.medium": 0.0376 }`. */
 export type PriceByName = Readonly<Record<string, number>>;
@@ -106,7 +107,7 @@ export function loadPriceTable(overrides: PriceOverrides = {}): PriceTable {
 }
 
 function applyOverrides(target: Record<string, unknown>, overrides: unknown, path: string): void {
-    if (!isPlainObject(overrides)) {
+    if (!isJsonObject(overrides)) {
         throw new Error(`Price override ${path || "(the overrides)"} must be an object of prices, got ${describe(overrides)}`);
     }
     for (const [key, value] of Object.entries(overrides)) {
@@ -130,10 +131,6 @@ function applyOverrides(target: Record<string, unknown>, overrides: unknown, pat
             applyOverrides(current as Record<string, unknown>, value, keyPath);
         }
     }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Dotted where the key is an identifier, bracketed where it is not (instance types contain dots). */

@@ -26,6 +26,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { CHARTS } from "../components/helm/catalog";
+import { isJsonObject } from "../lib/json";
 
 type Path = readonly string[];
 
@@ -252,10 +253,6 @@ interface KeyFile {
     readonly keys: readonly Path[];
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Records the keys of a default value, and whether it leaves its content to the user. */
 function addDefault(node: KeyNode, value: unknown): void {
     if (value === null || value === undefined) {
@@ -265,7 +262,7 @@ function addDefault(node: KeyNode, value: unknown): void {
         else node.structuredDefault = true;
         const items = child(node, LIST_ITEM);
         for (const item of value) addDefault(items, item);
-    } else if (isPlainObject(value)) {
+    } else if (isJsonObject(value)) {
         const entries = Object.entries(value);
         if (entries.length === 0) node.emptyDefault = true;
         else node.structuredDefault = true;
@@ -310,7 +307,7 @@ const TO_YAML_OF_DOT = /toYaml\s+\.(?![\w.])|(?:^|[\s(])\.\s*\|\s*toYaml/;
 function collectStrings(value: unknown, out: string[]): void {
     if (typeof value === "string") out.push(value);
     else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, out));
-    else if (isPlainObject(value)) Object.values(value).forEach((v) => collectStrings(v, out));
+    else if (isJsonObject(value)) Object.values(value).forEach((v) => collectStrings(v, out));
 }
 
 /** Charts template some defaults (config blobs through `tpl`); their `.Values` references are template reads too. */
@@ -412,7 +409,7 @@ function addCommentedKeys(root: KeyNode, text: string, defaultsRoot: string | un
         const parse = (blockLines: string[]): Record<string, unknown> | undefined => {
             try {
                 const parsed: unknown = YAML.parse(blockLines.map((l) => l.slice(hashCol + 2)).join("\n"));
-                return isPlainObject(parsed) ? parsed : undefined;
+                return isJsonObject(parsed) ? parsed : undefined;
             } catch {
                 return undefined;
             }
@@ -443,9 +440,9 @@ function resolveRef(rootSchema: unknown, ref: string): JsonSchema {
     let target: unknown = rootSchema;
     for (const raw of ref.slice(2).split("/")) {
         const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-        target = isPlainObject(target) ? target[key] : undefined;
+        target = isJsonObject(target) ? target[key] : undefined;
     }
-    if (!isPlainObject(target)) throw new Error(`schema $ref ${ref} does not resolve`);
+    if (!isJsonObject(target)) throw new Error(`schema $ref ${ref} does not resolve`);
     return target as JsonSchema;
 }
 
@@ -461,7 +458,7 @@ function addSchema(node: KeyNode, schema: JsonSchema, rootSchema: unknown, depth
     if (types && !types.includes("object") && !types.includes("array")) node.schemaScalar = true;
     const properties = Object.entries(schema.properties ?? {});
     for (const [key, sub] of properties) addSchema(child(node, key), sub, rootSchema, depth + 1);
-    const invitesOthers = schema.additionalProperties === true || isPlainObject(schema.additionalProperties);
+    const invitesOthers = schema.additionalProperties === true || isJsonObject(schema.additionalProperties);
     if (schema.additionalProperties === false || (properties.length > 0 && !invitesOthers)) node.schemaClosed = true;
     const freeFormObject =
         properties.length === 0 &&
@@ -472,7 +469,7 @@ function addSchema(node: KeyNode, schema: JsonSchema, rootSchema: unknown, depth
     }
     const items = schema.items;
     if (Array.isArray(items)) items.forEach((item) => addSchema(child(node, LIST_ITEM), item, rootSchema, depth + 1));
-    else if (isPlainObject(items)) addSchema(child(node, LIST_ITEM), items as JsonSchema, rootSchema, depth + 1);
+    else if (isJsonObject(items)) addSchema(child(node, LIST_ITEM), items as JsonSchema, rootSchema, depth + 1);
 }
 
 function markPassThroughNames(node: KeyNode): void {
@@ -535,8 +532,8 @@ interface ChartDependency {
 
 function readDependencies(dir: string): ChartDependency[] {
     const chartYaml: unknown = YAML.parse(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8"));
-    const deps = isPlainObject(chartYaml) && Array.isArray(chartYaml.dependencies) ? chartYaml.dependencies : [];
-    return deps.filter(isPlainObject).map((d) => ({
+    const deps = isJsonObject(chartYaml) && Array.isArray(chartYaml.dependencies) ? chartYaml.dependencies : [];
+    return deps.filter(isJsonObject).map((d) => ({
         name: String(d.name),
         alias: typeof d.alias === "string" ? d.alias : undefined,
         version: String(d.version),
@@ -559,8 +556,8 @@ function deriveChart(sharedDir: string, chart: string, version: string, pinned: 
     if (valuesText === undefined) throw new Error(`${chart} ${version}: no values.yaml in ${dir}`);
     // Helm tolerates duplicate keys and merge keys in values.yaml, so the parse must too.
     const parsed: unknown = YAML.parse(valuesText, { uniqueKeys: false, merge: true, maxAliasCount: -1 });
-    const defaults = rules.defaultsRoot && isPlainObject(parsed) ? parsed[rules.defaultsRoot] : parsed;
-    if (!isPlainObject(defaults)) throw new Error(`${chart} ${version}: values.yaml is not a map`);
+    const defaults = rules.defaultsRoot && isJsonObject(parsed) ? parsed[rules.defaultsRoot] : parsed;
+    if (!isJsonObject(defaults)) throw new Error(`${chart} ${version}: values.yaml is not a map`);
 
     const root = newNode();
     addDefault(root, defaults);

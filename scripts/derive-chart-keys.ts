@@ -211,6 +211,21 @@ const CHART_RULES: Readonly<Record<string, ChartRules>> = {
         internalRefs: ["_internal_defaults_do_not_set", "defaults", "_original"], // the merge helpers' own scratch values
         rootAlias: "pilot", // legacy: zzy_descope_legacy.yaml merges pilot.* into the top level
     },
+    "istio-cni": {
+        defaultsRoot: "_internal_defaults_do_not_set",
+        extraKeys: [
+            ["profile"], // applied by the chart's profile-merge helper
+        ],
+        internalRefs: ["_internal_defaults_do_not_set", "defaults", "_original"], // the merge helpers' own scratch values
+        rootAlias: "cni", // legacy: zzy_descope_legacy.yaml merges cni.* into the top level
+    },
+    ztunnel: {
+        defaultsRoot: "_internal_defaults_do_not_set",
+        extraKeys: [
+            ["profile"], // applied by the chart's profile-merge helper
+        ],
+        internalRefs: ["_internal_defaults_do_not_set", "defaults", "_original"], // the merge helpers' own scratch values
+    },
     kubecost: {
         removed: [
             ["global", "prometheus"], // cost-analyzer 2.x key, absent from 3.x (INDEX.md) although a template names it

@@ -211,7 +211,8 @@ const CHART_RULES: Readonly<Record<string, ChartRules>> = {
         internalRefs: ["_internal_defaults_do_not_set", "defaults", "_original"], // the merge helpers' own scratch values
         rootAlias: "pilot", // legacy: zzy_descope_legacy.yaml merges pilot.* into the top level
     },
-    "istio-cni": {
+    cni: {
+        folder: "istio-cni",
         defaultsRoot: "_internal_defaults_do_not_set",
         extraKeys: [
             ["profile"], // applied by the chart's profile-merge helper

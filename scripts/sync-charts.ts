@@ -17,8 +17,8 @@ import { ChartLock, LOCK_FILE, LockedChart, MissingChart, VENDOR_DIR, listFiles,
 const root = path.join(__dirname, "..");
 const collection = path.resolve(process.argv[2] ?? path.join(root, "..", "shared", "charts"));
 
-/** The collection names Istio's base chart by its release name. */
-const COLLECTION_DIR: Readonly<Record<string, string>> = { base: "istio-base" };
+/** The collection names Istio's base and cni charts by their release names. */
+const COLLECTION_DIR: Readonly<Record<string, string>> = { base: "istio-base", cni: "istio-cni" };
 
 /** The "key: value" lines of a SOURCE.txt, and its "chart/..." lines: how the copy was made and where it differs. */
 function readSource(file: string): { fields: Record<string, string>; provenance: string[] } {

@@ -128,6 +128,16 @@ const CASES: Cases = {
         ],
         reject: [["replicas"], ["pilot", "replicas"], ["_internal_defaults_do_not_set", "replicaCount"]],
     },
+    cni: {
+        version: "1.30.3",
+        accept: [["profile"], ["resources", "requests", "cpu"], ["chained"], ["cniConfDir"], ["ambient", "dnsCapture"], ["cni", "chained"]], // cni.*: legacy alias of the top level
+        reject: [["_internal_defaults_do_not_set", "chained"], ["ambient", "enabledd"], ["cni", "replicas"]],
+    },
+    ztunnel: {
+        version: "1.30.3",
+        accept: [["profile"], ["resources", "limits", "memory"], ["podLabels"], ["logLevel"]],
+        reject: [["_internal_defaults_do_not_set", "resources"], ["replicaCount"], ["cni", "chained"]],
+    },
     "trivy-operator": {
         version: "0.34.0",
         accept: [["operator", "scannerReportTTL"], ["trivy", "ignoreUnfixed"], ["excludeNamespaces"]],

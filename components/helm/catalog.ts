@@ -24,7 +24,7 @@ export const CHARTS = {
     kialiServer: { chart: "kiali-server", version: "2.29.0", repo: "https://kiali.org/helm-charts", component: "kiali" },
     istioBase: { chart: "base", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts", component: "istio" },
     istiod: { chart: "istiod", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts", component: "istio" },
-    istioCni: { chart: "istio-cni", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts", component: "istio" },
+    istioCni: { chart: "cni", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts", component: "istio" },
     ztunnel: { chart: "ztunnel", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts", component: "istio" },
     trivyOperator: { chart: "trivy-operator", version: "0.34.0", repo: "https://aquasecurity.github.io/helm-charts/", component: "trivy" },
     velero: { chart: "velero", version: "12.1.0", repo: "https://vmware-tanzu.github.io/helm-charts", component: "velero" },

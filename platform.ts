@@ -77,6 +77,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
 
     const cluster = new Cluster(config.cluster.name, {
         config: config.cluster,
+        mesh: config.security.istio.enabled,
         network,
         kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, s3: kms.keys.s3.arn, logs: kms.keys.logs.arn },
         region: config.region,
@@ -142,10 +143,14 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     // on any registration (they are still queued while this synchronous pass runs). A release Helm
     // cannot render stops here too, with the release, the chart and Helm's message.
     const declaredWorkloads = cluster.context.declaredWorkloads;
-    const workloads = stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads;
+    const stack = stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion);
+    const workloads = stack.workloads;
     const images = workloads.flatMap((w) => [...w.initContainers, ...w.containers].map((c) => c.image));
     const problems = [maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
     if (problems.length > 0) throw new ConfigError(problems);
+
+    // The mesh's authorization policies follow from the wiring of what was just rendered.
+    const meshHops = security.authorize(declaredWorkloads, stack, cluster.context);
 
     const outputs = {
         vpcId: network.vpcId,
@@ -161,6 +166,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
         mtlsMode: security.mtlsMode,
         mesh: security.meshSummary(),
+        // How every wiring edge is encrypted and authenticated (mesh mTLS, application TLS, or plaintext and why).
+        meshHops,
         trivyScanners: security.scanners,
         operationsTools: operations.tools,
         backupBucket: backup.bucketName,

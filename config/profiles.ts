@@ -151,7 +151,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             alloy: { resources: { logs: size("50m", "128Mi", "256Mi"), events: size("20m", "64Mi", "128Mi"), reloader: size("5m", "16Mi", "32Mi") } },
         },
         security: {
-            istio: { resources: { istiod: size("100m", "256Mi", "512Mi"), proxy: size("10m", "64Mi", "128Mi") } },
+            istio: { resources: { istiod: size("100m", "256Mi", "512Mi"), proxy: size("10m", "64Mi", "128Mi"), ztunnel: size("50m", "96Mi", "512Mi"), cni: size("20m", "48Mi", "256Mi") } },
             trivy: { resources: { operator: size("50m", "128Mi", "256Mi"), scanJob: size("100m", "128Mi", "512Mi") }, concurrentScans: 1, reportTtl: TRIVY_REPORT_TTL, operatorReplicas: 1 },
         },
         backup: {
@@ -193,7 +193,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                     configReloader: size("10m", "32Mi", "64Mi"),
                     webhookPatch: size("10m", "32Mi", "64Mi"),
                 },
-                alertmanagerReplicas: 1,
+                // Two Alertmanagers gossip (the operator peers them): an alert is still sent once, and a node or zone may go.
+                alertmanagerReplicas: 2,
             },
             mimir: {
                 resources: {
@@ -262,7 +263,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             alloy: { resources: { logs: size("50m", "192Mi", "384Mi"), events: size("25m", "96Mi", "192Mi"), reloader: size("5m", "24Mi", "48Mi") } },
         },
         security: {
-            istio: { resources: { istiod: size("250m", "512Mi", "1Gi"), proxy: size("50m", "128Mi", "256Mi") } },
+            istio: { resources: { istiod: size("250m", "512Mi", "1Gi"), proxy: size("50m", "128Mi", "256Mi"), ztunnel: size("50m", "96Mi", "512Mi"), cni: size("20m", "48Mi", "256Mi") } },
             trivy: { resources: { operator: size("100m", "256Mi", "512Mi"), scanJob: size("100m", "256Mi", "1Gi") }, concurrentScans: 3, reportTtl: TRIVY_REPORT_TTL, operatorReplicas: 1 },
         },
         backup: {

@@ -292,8 +292,8 @@ const security = z.strictObject({
         enabled: bool,
         istiodReplicas: replicas(1),
         mtlsMode: oneOf(["STRICT", "PERMISSIVE"] as const),
-        /** istiod, and the sidecar every meshed pod carries. */
-        resources: resources(["istiod", "proxy"]),
+        /** istiod, the sidecar of every pod in a sidecar namespace, ztunnel and istio-cni (one each per node). */
+        resources: resources(["istiod", "proxy", "ztunnel", "cni"]),
     }),
     trivy: z.strictObject({
         enabled: bool,

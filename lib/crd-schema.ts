@@ -36,9 +36,13 @@ function validate(value: unknown, schema: any, path: string): string[] {
     }
     const errors: string[] = [];
     for (const sub of schema.allOf ?? []) errors.push(...validate(value, sub, path));
+    // A branch of anyOf, oneOf or not constrains the value (required fields, say) without listing
+    // its fields: the fields themselves are the enclosing schema's, so the branch leaves them open.
+    const branch = (sub: any) => ({ ...sub, type: sub.type ?? schema.type, ...(sub.properties ? {} : { "x-kubernetes-preserve-unknown-fields": true }) });
     for (const key of ["anyOf", "oneOf"] as const) {
-        if (schema[key] && !schema[key].some((sub: any) => validate(value, { ...sub, type: sub.type ?? schema.type }, path).length === 0)) errors.push(`${at}: matches none of ${key}`);
+        if (schema[key] && !schema[key].some((sub: any) => validate(value, branch(sub), path).length === 0)) errors.push(`${at}: matches none of ${key}`);
     }
+    if (schema.not && validate(value, branch(schema.not), path).length === 0) errors.push(`${at}: matches what not excludes`);
     if (schema.enum && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value))) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
     const actual = typeOf(value);
     switch (schema.type) {

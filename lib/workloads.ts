@@ -19,6 +19,12 @@ export interface Container {
     readonly memoryLimitMiB?: number;
 }
 
+/** A TCP port a container declares. */
+export interface ContainerPort {
+    readonly port: number;
+    readonly name?: string;
+}
+
 /** A persistent volume claim. */
 export interface Claim {
     readonly name: string;
@@ -58,6 +64,10 @@ export interface Workload {
     readonly podAnnotations: Readonly<Record<string, string>>;
     /** Pods on the node's network namespace: admission injects no sidecar into them. */
     readonly hostNetwork: boolean;
+    /** The pods' service account, their mesh identity; undefined where a model does not know it. */
+    readonly serviceAccountName?: string;
+    /** The TCP ports the pods' containers declare (what a scrape or a peer may reach), with their names. */
+    readonly ports?: readonly ContainerPort[];
 }
 
 /** A pod's effective requests and limits, as the scheduler sees them. */
@@ -153,6 +163,10 @@ export function podWorkload(args: { source: string; component: string; name: str
         podLabels: args.template?.metadata?.labels ?? {},
         podAnnotations: args.template?.metadata?.annotations ?? {},
         hostNetwork: pod.hostNetwork === true,
+        serviceAccountName: pod.serviceAccountName ?? "default",
+        ports: [...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap((c: any) => (c.ports ?? [])
+            .filter((p: any) => (p.protocol ?? "TCP") === "TCP" && typeof p.containerPort === "number")
+            .map((p: any): ContainerPort => (p.name ? { port: p.containerPort, name: p.name } : { port: p.containerPort }))),
     };
 }
 

@@ -56,7 +56,7 @@ describe("custom resources against the CRDs the charts ship", () => {
     it("cover the chart-rendered and declared kinds of both stacks", () => {
         expect(kinds).to.deep.equal({
             dev: ["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"],
-            prod: ["Alertmanager", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
+            prod: ["Alertmanager", "AuthorizationPolicy", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
         });
     });
 
@@ -83,5 +83,16 @@ describe("custom resources against the CRDs the charts ship", () => {
         ]);
         const pool = crdSchema(crds, "kafka.strimzi.io/v1", "KafkaNodePool");
         expect(validateResource({ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", metadata: { name: "p" }, spec: { replicas: 3, roles: ["broker"] } }, pool)).to.deep.equal(["spec: missing required field storage"]);
+    });
+
+    it("apply a oneOf or not branch's own constraints without closing the object to the enclosing schema's fields", async () => {
+        const crds = stackCrds(await stack("prod"));
+        const authz = crdSchema(crds, "security.istio.io/v1", "AuthorizationPolicy");
+        const policy = (spec: unknown) => ({ apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "a" }, spec });
+        // spec is oneOf [not provider, provider]: an ALLOW with rules takes the first branch, CUSTOM with a provider the second.
+        expect(validateResource(policy({ action: "ALLOW", rules: [{ to: [{ operation: { ports: ["9093"] } }] }] }), authz)).to.deep.equal([]);
+        expect(validateResource(policy({ action: "CUSTOM", provider: { name: "ext" } }), authz)).to.deep.equal([]);
+        expect(validateResource(policy({ action: "ALLOW", rules: [{ to: [{ operation: { ports: [9093] } }] }] }), authz)).to.deep.equal(["spec.rules[0].to[0].operation.ports[0]: expected a string, got integer"]);
+        expect(validateResource(policy({ action: "ALLOW", selectr: {} }), authz)).to.deep.equal(["spec.selectr: unknown field"]);
     });
 });

@@ -150,10 +150,14 @@ describe("observability", () => {
             const prodConfig = await configOf("prod");
             const prod = lokiValues(prodConfig, { region: "us-east-1", storageClassName: "gp3", buckets: { chunks: "c", ruler: "r" }, roleArn: "arn" }) as any;
             expect(prod.deploymentMode).to.equal("SimpleScalable");
-            expect([prod.read.replicas, prod.write.replicas, prod.backend.replicas, prod.gateway.replicas]).to.deep.equal([2, 2, 2, 2]);
+            expect([prod.read.replicas, prod.write.replicas, prod.backend.replicas, prod.gateway.replicas]).to.deep.equal([2, 3, 2, 2]);
             expect(prod.loki.storage).to.deep.equal({ type: "s3", bucketNames: { chunks: "c", ruler: "r" }, s3: { region: "us-east-1" } });
             expect(prod.loki.limits_config.retention_period).to.equal("2160h");
-            expect(prod.loki.commonConfig.replication_factor).to.equal(1);
+            // Three writers, one per zone, keep three copies of every stream.
+            expect(prod.loki.commonConfig.replication_factor).to.equal(3);
+            const zone = (component: string) => [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "loki", "app.kubernetes.io/component": component } } }];
+            expect([prod.read, prod.write, prod.backend, prod.gateway].map((c) => c.topologySpreadConstraints)).to.deep.equal(["read", "write", "backend", "gateway"].map(zone));
+            expect(prod.gateway.podDisruptionBudget).to.deep.equal({ maxUnavailable: 1 });
             expect(prod.serviceAccount).to.deep.equal({ create: true, name: LOKI_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": "arn" } });
             expect(() => lokiValues(prodConfig, { region: "us-east-1", storageClassName: "gp3" })).to.throw(/buckets/);
         });
@@ -536,10 +540,10 @@ describe("observability", () => {
             expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1, alloy: 3 });
         });
 
-        it("prod runs 22 Mimir (model), 10 Loki, 16 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir (model), 11 Loki, 16 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 4, loki: 10, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 11, mimir: 22, kafka: 4, loki: 11, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
         });
     });
 });

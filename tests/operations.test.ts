@@ -91,11 +91,12 @@ describe("operations: Kubecost and Headlamp", () => {
             expect(prod.outputs.operationsTools).to.deep.equal(["kubecost", "headlamp"]);
         });
 
-        it("runs four Kubecost pods and one Headlamp pod, each with the mesh's sidecar", async () => {
+        it("runs four Kubecost pods, each with the mesh's sidecar, and one Headlamp pod in the ambient mesh, without one", async () => {
             const prod = await stack("prod");
             const workloads = (chart: string) => workloadsOf(prod, onlyRelease(prod, chart));
             expect([workloads("kubecost"), workloads("headlamp")].map((ws) => ws.reduce((n, w) => n + w.replicas, 0))).to.deep.equal([4, 1]);
-            for (const w of [...workloads("kubecost"), ...workloads("headlamp")]) expect(w.containers.map((c) => c.name), w.name).to.include("istio-proxy");
+            for (const w of workloads("kubecost")) expect(w.containers.map((c) => c.name), w.name).to.include("istio-proxy");
+            for (const w of workloads("headlamp")) expect(w.containers.map((c) => c.name), w.name).to.deep.equal(["headlamp"]);
         });
     });
 

@@ -40,8 +40,8 @@ describe("planner persistent volume claims", () => {
         // Loki's write path (a render), the Kafka brokers (Strimzi, from the node pool) and Prometheus (its operator).
         expect(claims.filter((c) => /loki-write|dual-role|prometheus-kube-prometheus-stack-prometheus,/.test(c.path)).map((c) => [c.path, c.count, c.sizeGb, c.volumeType])).to.deep.equal([
             ["StatefulSet observability-dual-role, claim template data-0", 3, 50, "gp3"],
-            ["StatefulSet prometheus-kube-prometheus-stack-prometheus, claim template prometheus-kube-prometheus-stack-prometheus-db", 1, 50, "gp3"],
-            ["StatefulSet loki-write, claim template data", 2, 10, "gp3"],
+            ["StatefulSet prometheus-kube-prometheus-stack-prometheus, claim template prometheus-kube-prometheus-stack-prometheus-db", 2, 50, "gp3"],
+            ["StatefulSet loki-write, claim template data", 3, 10, "gp3"],
         ]);
     });
 });

@@ -5,9 +5,9 @@ import { CHARTS } from "../components/helm/catalog";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { parseCpu, parseMemory } from "../lib/quantity";
-import {
-    ISTIO_NAMESPACE, MESH_MEMBERSHIP, isMeshed, istiodValues, meshPeerAuthentication,
-} from "../components/security/istio";
+import { ISTIO_NAMESPACE, istioCniValues, istiodValues, meshPeerAuthentication, ztunnelValues } from "../components/security/istio";
+import { MESH_MEMBERSHIP, MTLS_EXCEPTION_ANNOTATION, dataplaneOf, meshLabels } from "../components/security/mesh";
+import { MTLS_EXCEPTION_ANNOTATION as PACK_MTLS_EXCEPTION_ANNOTATION } from "../policy/rules/kubernetes/istio-mtls-strict";
 import { TRIVY_SCANNER_KEYS, trivyValues } from "../components/security/trivy";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { unsizedContainers } from "../lib/workloads";
@@ -25,28 +25,32 @@ const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     expect(found, `releases of ${chart}`).to.have.length(1);
     return found[0];
 };
-const namespaceLabels = (run: StackRun, name: string): Record<string, string> => {
-    const found = ofType(run, NAMESPACE).filter((n) => n.inputs.metadata?.name === name);
-    expect(found, `namespace ${name}`).to.have.length(1);
-    return found[0].inputs.metadata.labels ?? {};
-};
 
 describe("security: mesh and scanning", () => {
     describe("mesh membership", () => {
-        it("keeps node agents, jobs, the control plane and kube-system out, each with a reason", () => {
-            for (const namespace of [ISTIO_NAMESPACE, "kube-system", "velero", "trivy-system"]) {
-                expect(isMeshed(namespace), namespace).to.equal(false);
-                expect(MESH_MEMBERSHIP[namespace].reason, namespace).to.have.length.greaterThan(20);
-            }
-            expect(MESH_MEMBERSHIP.velero.reason).to.match(/node-agent/);
+        it("puts every platform namespace in the ambient mesh but the mesh itself and kube-system, and Kubecost on sidecars, each with a reason", () => {
+            expect(Object.fromEntries(Object.entries(MESH_MEMBERSHIP).map(([ns, m]) => [ns, m.dataplane]))).to.deep.equal({
+                [ISTIO_NAMESPACE]: "none",
+                "kube-system": "none",
+                monitoring: "ambient",
+                kafka: "ambient",
+                velero: "ambient",
+                "trivy-system": "ambient",
+                kubecost: "sidecar",
+                headlamp: "ambient",
+            });
+            for (const [namespace, membership] of Object.entries(MESH_MEMBERSHIP)) expect(membership.reason, namespace).to.have.length.greaterThan(60);
             expect(MESH_MEMBERSHIP["trivy-system"].reason).to.match(/scan jobs/);
+            expect(MESH_MEMBERSHIP.kubecost.reason).to.match(/L7/);
+            // A namespace nobody listed is in the ambient mesh: leaving it, or choosing sidecars, takes an entry.
+            expect(dataplaneOf("some-new-platform-namespace")).to.equal("ambient");
         });
 
-        it("meshes the operations tools and any platform namespace nobody exempted", () => {
-            expect(isMeshed("kubecost")).to.equal(true);
-            expect(isMeshed("headlamp")).to.equal(true);
-            expect(isMeshed("some-new-platform-namespace")).to.equal(true);
-            for (const [namespace, membership] of Object.entries(MESH_MEMBERSHIP)) expect(membership.reason, namespace).to.not.equal("");
+        it("labels a namespace by its dataplane only where the stack runs a mesh", () => {
+            expect(["monitoring", "kubecost", ISTIO_NAMESPACE, "some-new-platform-namespace"].map((ns) => meshLabels(ns, true))).to.deep.equal([
+                { "istio.io/dataplane-mode": "ambient" }, { "istio-injection": "enabled" }, {}, { "istio.io/dataplane-mode": "ambient" },
+            ]);
+            for (const namespace of Object.keys(MESH_MEMBERSHIP)) expect(meshLabels(namespace, false), namespace).to.deep.equal({});
         });
     });
 
@@ -61,6 +65,25 @@ describe("security: mesh and scanning", () => {
             const [istiod] = chartWorkloads(CHARTS.istiod, two);
             expect({ name: istiod.name, kind: istiod.kind, replicas: istiod.replicas }).to.deep.equal({ name: "istiod", kind: "Deployment", replicas: 2 });
             expect(istiod.containers.map((c) => [c.name, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB])).to.deep.equal([["discovery", 250, 512, 1024]]);
+        });
+
+        it("run istio-cni and ztunnel with the ambient profile and their configured sizes, one per node", () => {
+            const config = { enabled: true, istiodReplicas: 2, mtlsMode: "STRICT" as const, ...PROFILE_DEFAULTS.prod.security.istio };
+            expect(istioCniValues(config)).to.deep.equal({ profile: "ambient", resources: { requests: { cpu: "20m", memory: "48Mi" }, limits: { memory: "256Mi" } } });
+            expect(ztunnelValues(config)).to.deep.equal({ profile: "ambient", resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "512Mi" } } });
+            const [cni] = chartWorkloads(CHARTS.istioCni, istioCniValues(config));
+            const [ztunnel] = chartWorkloads(CHARTS.ztunnel, ztunnelValues(config));
+            expect([cni, ztunnel].map((w) => [w.kind, w.name, w.hostNetwork, w.containers.map((c) => [c.image, c.cpuRequestMillicores, c.memoryRequestMiB, c.memoryLimitMiB])])).to.deep.equal([
+                ["DaemonSet", "istio-cni-node", false, [["registry.istio.io/release/install-cni:1.30.3-distroless", 20, 48, 256]]],
+                ["DaemonSet", "ztunnel", false, [["registry.istio.io/release/ztunnel:1.30.3-distroless", 50, 96, 512]]],
+            ]);
+            // istiod in ambient mode, spread over zones.
+            const istiod = istiodValues(config);
+            expect(istiod).to.deep.include({ profile: "ambient", topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "istiod" } } }] });
+        });
+
+        it("name the same mTLS-exception annotation as the policy pack", () => {
+            expect(MTLS_EXCEPTION_ANNOTATION).to.equal(PACK_MTLS_EXCEPTION_ANNOTATION);
         });
 
         it("write the mesh-wide policy as security.istio.io/v1 in the root namespace", () => {
@@ -92,9 +115,11 @@ describe("security: mesh and scanning", () => {
     });
 
     describe("dev", () => {
-        it("runs no Istio and no Trivy operator (the CLI scans on demand)", async () => {
+        it("runs no Istio and no Trivy operator (the CLI scans on demand), and labels no namespace into a mesh", async () => {
             const dev = await stack("dev");
-            for (const chart of ["base", "istiod", "trivy-operator"]) expect(releaseOf(dev, chart), chart).to.be.empty;
+            for (const chart of ["base", "istiod", "cni", "ztunnel", "trivy-operator"]) expect(releaseOf(dev, chart), chart).to.be.empty;
+            for (const namespace of ofType(dev, NAMESPACE)) expect(namespace.inputs.metadata.labels, namespace.name).to.deep.equal({});
+            expect(ofType(dev, "kubernetes:security.istio.io/v1:AuthorizationPolicy")).to.be.empty;
             expect(ofType(dev, PEER_AUTHENTICATION)).to.be.empty;
             expect(dev.outputs.mtlsMode).to.equal(undefined);
             expect(dev.outputs.mesh).to.equal(undefined);
@@ -113,16 +138,34 @@ describe("security: mesh and scanning", () => {
             expect(onlyRelease(withoutTempo, "istiod").inputs.values.meshConfig).to.equal(undefined);
         });
 
-        it("installs base, then istiod, then a STRICT mesh-wide PeerAuthentication", async () => {
+        it("installs base, then istiod and istio-cni, then ztunnel, then a STRICT mesh-wide PeerAuthentication whose only exceptions are webhook ports", async () => {
             const prod = await stack("prod");
             const base = onlyRelease(prod, "base");
             const istiod = onlyRelease(prod, "istiod");
-            expect([base.inputs.version, istiod.inputs.version]).to.deep.equal([CHARTS.istioBase.version, CHARTS.istiod.version]);
-            expect([base.inputs.namespace, istiod.inputs.namespace]).to.deep.equal([ISTIO_NAMESPACE, ISTIO_NAMESPACE]);
+            const cni = onlyRelease(prod, "cni");
+            const ztunnel = onlyRelease(prod, "ztunnel");
+            expect([base, istiod, cni, ztunnel].map((r) => [r.inputs.version, r.inputs.namespace])).to.deep.equal([CHARTS.istioBase, CHARTS.istiod, CHARTS.istioCni, CHARTS.ztunnel].map((c) => [c.version, ISTIO_NAMESPACE]));
             expect(istiod.dependencies).to.include(base.urn);
+            expect(cni.dependencies).to.include(base.urn);
+            expect(ztunnel.dependencies).to.include.members([istiod.urn, cni.urn]);
+            expect([istiod, cni, ztunnel].map((r) => r.inputs.values.profile)).to.deep.equal(["ambient", "ambient", "ambient"]);
 
-            const policies = ofType(prod, PEER_AUTHENTICATION);
+            const meshWide = (r: PlannedResource) => r.inputs.metadata.namespace === ISTIO_NAMESPACE && r.inputs.metadata.name === "default";
+            const policies = ofType(prod, PEER_AUTHENTICATION).filter(meshWide);
             expect(policies).to.have.length(1);
+            // Every other PeerAuthentication keeps STRICT on selected pods and opens only a webhook's port, saying why.
+            expect(ofType(prod, PEER_AUTHENTICATION).filter((r) => !meshWide(r)).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }))).to.deep.equal([{
+                metadata: {
+                    name: "kube-prometheus-stack-operator-webhook",
+                    namespace: "monitoring",
+                    annotations: { [MTLS_EXCEPTION_ANNOTATION]: "the API server, outside the mesh, calls the admission webhooks alertmanagerconfigsvalidate.monitoring.coreos.com, prometheusrulemutate.monitoring.coreos.com, prometheusrulevalidate.monitoring.coreos.com on port 10250; the webhook's own TLS protects the call" },
+                },
+                spec: {
+                    selector: { matchLabels: workloadsOf(prod, onlyRelease(prod, "kube-prometheus-stack")).find((w) => w.name === "kube-prometheus-stack-operator")!.podLabels },
+                    mtls: { mode: "STRICT" },
+                    portLevelMtls: { 10250: { mode: "PERMISSIVE" } },
+                },
+            }]);
             const [policy] = policies;
             expect(policy.inputs.apiVersion).to.equal("security.istio.io/v1");
             expect(policy.inputs.metadata).to.deep.include({ name: "default", namespace: ISTIO_NAMESPACE });
@@ -140,21 +183,31 @@ describe("security: mesh and scanning", () => {
             expect(prod.config.security.istio.istiodReplicas).to.equal(2);
         });
 
-        it("labels meshed namespaces for injection and leaves the exemptions unlabelled", async () => {
+        it("labels each namespace by its dataplane, the shared contract with the network policies", async () => {
             const prod = await stack("prod");
-            for (const namespace of ["kubecost", "headlamp"]) expect(namespaceLabels(prod, namespace), namespace).to.deep.equal({ "istio-injection": "enabled" });
-            for (const namespace of [ISTIO_NAMESPACE, "velero", "trivy-system"]) expect(namespaceLabels(prod, namespace), namespace).to.not.have.property("istio-injection");
-            expect((prod.outputs.mesh as any).excluded.map((e: any) => e.namespace)).to.include.members(["velero", "trivy-system", ISTIO_NAMESPACE, "kube-system"]);
+            expect(Object.fromEntries(ofType(prod, NAMESPACE).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels]))).to.deep.equal({
+                monitoring: { "istio.io/dataplane-mode": "ambient" },
+                kafka: { "istio.io/dataplane-mode": "ambient" },
+                [ISTIO_NAMESPACE]: {},
+                "trivy-system": { "istio.io/dataplane-mode": "ambient" },
+                kubecost: { "istio-injection": "enabled" },
+                headlamp: { "istio.io/dataplane-mode": "ambient" },
+                velero: { "istio.io/dataplane-mode": "ambient" },
+            });
+            expect(prod.outputs.mesh).to.deep.equal({
+                ambient: ["monitoring", "kafka", "velero", "trivy-system", "headlamp"],
+                sidecar: ["kubecost"],
+                excluded: [ISTIO_NAMESPACE, "kube-system"].map((namespace) => ({ namespace, reason: MESH_MEMBERSHIP[namespace].reason })),
+            });
         });
 
-        it("creates meshed namespaces and their releases after istiod and the mTLS policy", async () => {
+        it("creates the sidecar namespace and its release after istiod and the mTLS policy", async () => {
             const prod = await stack("prod");
             const istiod = onlyRelease(prod, "istiod");
-            const [policy] = ofType(prod, PEER_AUTHENTICATION);
+            const policy = ofType(prod, PEER_AUTHENTICATION).find((r) => r.inputs.metadata.name === "default")!;
             const meshed = [
-                ...ofType(prod, NAMESPACE).filter((n) => ["kubecost", "headlamp"].includes(n.inputs.metadata.name)),
+                ...ofType(prod, NAMESPACE).filter((n) => n.inputs.metadata.name === "kubecost"),
                 onlyRelease(prod, "kubecost"),
-                onlyRelease(prod, "headlamp"),
             ];
             for (const resource of meshed) expect(resource.dependencies, resource.name).to.include.members([istiod.urn, policy.urn]);
         });
@@ -178,12 +231,12 @@ describe("security: mesh and scanning", () => {
             });
             const operator = onlyRelease(run, "trivy-operator").inputs.values.operator;
             expect(Object.entries(TRIVY_SCANNER_KEYS).filter(([, key]) => operator[key]).map(([scanner]) => scanner)).to.have.members(["vulnerability", "rbacAssessment"]);
-            expect(ofType(run, PEER_AUTHENTICATION)[0].inputs.spec.mtls.mode).to.equal("PERMISSIVE");
+            expect(ofType(run, PEER_AUTHENTICATION).find((r) => r.inputs.metadata.name === "default")!.inputs.spec.mtls.mode).to.equal("PERMISSIVE");
         });
     });
 
     describe("charts", () => {
-        const charts = ["base", "istiod", "trivy-operator"];
+        const charts = ["base", "istiod", "cni", "ztunnel", "trivy-operator"];
 
         it("set only values keys the pinned charts have, and size every workload", async () => {
             const devWithAll = await stackWith("dev", (c) => {
@@ -203,20 +256,21 @@ describe("security: mesh and scanning", () => {
         it("run two istiod pods and one Trivy operator in prod, plus Trivy's scan jobs at their concurrency limit", async () => {
             const prod = await stack("prod");
             const workloads = (chart: string) => workloadsOf(prod, onlyRelease(prod, chart)).map((w) => `${w.kind} ${w.name.replace(/^nist-eks-prod-security-trivy-/, "")} x${w.replicas}`);
-            expect([workloads("base"), workloads("istiod"), workloads("trivy-operator")]).to.deep.equal([
-                [], ["Deployment istiod x2"], ["Deployment trivy-operator x1", `Job scan-vulnerabilityreport x${onlyRelease(prod, "trivy-operator").inputs.values.operator.scanJobsConcurrentLimit}`],
+            expect([workloads("base"), workloads("istiod"), workloads("cni"), workloads("ztunnel"), workloads("trivy-operator")]).to.deep.equal([
+                [], ["Deployment istiod x2"], ["DaemonSet istio-cni-node x1"], ["DaemonSet ztunnel x1"], ["Deployment trivy-operator x1", `Job scan-vulnerabilityreport x${onlyRelease(prod, "trivy-operator").inputs.values.operator.scanJobsConcurrentLimit}`],
             ]);
         });
 
-        it("give every pod in a meshed namespace istiod's sidecar, sized by its values, and none elsewhere", async () => {
+        it("give every pod in a sidecar namespace istiod's sidecar, sized by its values, and none elsewhere (ambient pods have none)", async () => {
             const prod = await stack("prod");
             const proxy = onlyRelease(prod, "istiod").inputs.values.global.proxy.resources;
             for (const w of stackWorkloads(prod.resources).workloads.filter((x) => x.containers.length > 0)) {
-                const sidecars = w.containers.filter((c) => c.name === "istio-proxy");
-                const injected = isMeshed(w.namespace) && !w.hostNetwork;
+                // ztunnel's own container is called istio-proxy too; a sidecar runs the proxyv2 image.
+                const sidecars = w.containers.filter((c) => c.name === "istio-proxy" && c.image.includes("/proxyv2:"));
+                const injected = dataplaneOf(w.namespace) === "sidecar" && !w.hostNetwork;
                 expect(sidecars.length, `${w.namespace}/${w.name}`).to.equal(injected ? 1 : 0);
                 for (const c of sidecars) {
-                    expect(c).to.deep.include({ image: "registry.istio.io/release/proxyv2:1.30.3", cpuRequestMillicores: parseCpu(proxy.requests.cpu), memoryRequestMiB: parseMemory(proxy.requests.memory) });
+                    expect(c).to.deep.include({ image: "registry.istio.io/release/proxyv2:1.30.3-distroless", cpuRequestMillicores: parseCpu(proxy.requests.cpu), memoryRequestMiB: parseMemory(proxy.requests.memory) });
                 }
             }
         });

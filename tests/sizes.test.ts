@@ -58,7 +58,7 @@ describe("sizes, counts and retentions as stack config", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
                 const sizes = workloadSizes(PROFILE_DEFAULTS[profile]);
-                expect(sizes.length).to.equal(69);
+                expect(sizes.length).to.equal(71);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
                     expect(parseCpu(size.cpu), key).to.be.greaterThan(0);
@@ -106,15 +106,18 @@ describe("sizes, counts and retentions as stack config", () => {
             }
         });
 
-        it("are the counts and retentions the README quotes, the same in both profiles", () => {
+        it("are the counts and retentions the README quotes, the same in both profiles but prod's Alertmanagers", () => {
             const readme = fs.readFileSync(join(__dirname, "..", "README.md"), "utf8");
-            const values = (profile: keyof typeof PROFILE_DEFAULTS) => [...defaultKeys(/(^r|R)eplicas$/), ...defaultKeys(/^(retention|reportTtl)$/)]
-                .map((keys) => keys.reduce<any>((node, key) => node[key], PROFILE_DEFAULTS[profile]));
-            expect(values("dev")).to.deep.equal(values("prod"));
+            const keys = [...defaultKeys(/(^r|R)eplicas$/), ...defaultKeys(/^(retention|reportTtl)$/)];
+            const values = (profile: keyof typeof PROFILE_DEFAULTS) => Object.fromEntries(keys.map((k) => [k.join("."), k.reduce<any>((node, key) => node[key], PROFILE_DEFAULTS[profile])]));
+            // Prod's Alertmanager is clustered (HA); every other count and retention is the same in both.
+            expect(values("prod")).to.deep.equal({ ...values("dev"), "observability.prometheus.alertmanagerReplicas": 2 });
+            expect(values("dev")["observability.prometheus.alertmanagerReplicas"]).to.equal(1);
+            expect(readme).to.include("`observability.prometheus.alertmanagerReplicas` | 1 in dev, 2 in prod:");
             const { cluster: c, observability: o, security: s, operations: p } = PROFILE_DEFAULTS.prod;
             expect(c.addons.ebsControllerReplicas).to.equal(c.addons.corednsReplicas);
             expect(readme).to.include(`\`corednsReplicas\` and \`ebsControllerReplicas\` (${c.addons.corednsReplicas} each)`);
-            const single = [c.clusterAutoscaler.replicas, o.prometheus.alertmanagerReplicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas];
+            const single = [c.clusterAutoscaler.replicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas];
             expect(new Set(single).size).to.equal(1);
             expect(readme).to.include(`\`operations.kubecost.frontendReplicas\` | ${single[0]} each;`);
             const caches = [o.mimir.cacheReplicas.chunks, o.mimir.cacheReplicas.results, o.loki.cacheReplicas.chunks, o.loki.cacheReplicas.results, o.tempo.memcachedReplicas];

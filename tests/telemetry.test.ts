@@ -15,7 +15,7 @@ import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS,
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
-import { MESH_MEMBERSHIP } from "../components/security/istio";
+import { MESH_MEMBERSHIP } from "../components/security/mesh";
 import { POSTGRES_PORT, databaseKeyPolicy, parameterGroupFamily } from "../components/database";
 import { rdsLines } from "../planner/cost";
 import { loadPriceTable } from "../planner/pricing";
@@ -279,16 +279,21 @@ describe("telemetry paths", () => {
             expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { ...good, backupRetentionPeriod: 0 })], "dev").map((v: any) => v.message)).to.deep.equal(["backupRetentionPeriod is 0: automated backups are off"]);
         });
 
-        it("in-cluster-encryption reports a plaintext Kafka listener and an unrecorded namespace outside the mesh", () => {
+        it("in-cluster-encryption reports a plaintext Kafka listener and, where the stack runs a mesh, an unrecorded namespace outside it", () => {
             const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "k", { spec: { kafka: { listeners: [{ name: "plain", tls: false }, { name: "tls", tls: true }] } } });
-            const ns = (name: string, meshed: boolean) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels: meshed ? { "istio-injection": "enabled" } : {} } });
-            const found = check(inClusterEncryption, [kafka, ns("monitoring", false), ns("apps", true), ns("payments", false)], "prod");
+            const ns = (name: string, labels: Record<string, string>) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels } });
+            const mesh = planned("kubernetes:security.istio.io/v1:PeerAuthentication", "mtls", { metadata: { name: "default", namespace: "istio-system" }, spec: { mtls: { mode: "STRICT" } } });
+            const namespaces = [ns("monitoring", {}), ns("apps", { "istio.io/dataplane-mode": "ambient" }), ns("tools", { "istio-injection": "enabled" }), ns("kube-system", {}), ns("payments", { "istio.io/dataplane-mode": "none" })];
+            const found = check(inClusterEncryption, [kafka, mesh, ...namespaces], "prod");
             expect(found.map((v: any) => v.message)).to.deep.equal([
                 "Kafka k: listener plain serves clients in plaintext (tls is not true)",
+                "namespace monitoring is outside the mesh and not a recorded exception: traffic into it is unencrypted",
                 "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
             ]);
+            // Without a mesh (dev), only the listeners are checked.
+            expect(check(inClusterEncryption, [kafka, ...namespaces], "prod").map((v: any) => v.message)).to.deep.equal(["Kafka k: listener plain serves clients in plaintext (tls is not true)"]);
             // The exceptions the pack accepts are exactly the namespaces the platform keeps out of the mesh.
-            const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => !m.meshed).map(([ns]) => ns).sort();
+            const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => m.dataplane === "none").map(([ns]) => ns).sort();
             expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(outside);
         });
     });

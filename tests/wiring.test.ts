@@ -5,29 +5,30 @@
  */
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
-import { wiring } from "../planner/wiring";
+import { wiring } from "../components/helm/wiring";
 import { stack } from "./support/stacks";
 
-const table = (run: StackRun) => wiring(run.resources).map((a) => `${a.usedBy} -> ${a.host}:${a.port} => ${a.resolvesTo ?? `UNRESOLVED: ${a.unresolved}`}`);
+// Sorted: the engine records a release once its values resolve, which may come in either order.
+const table = (run: StackRun) => wiring(run.resources).map((a) => `${a.usedBy} -> ${a.host}:${a.port} => ${a.resolvesTo ?? `UNRESOLVED: ${a.unresolved}`}`).sort();
 
 const MIMIR_MISSING = "UNRESOLVED: mimir-distributed 6.2.0 is not vendored, so its Services cannot be rendered";
 
 describe("wiring: in-cluster addresses", () => {
     it("dev: Grafana's datasources reach the Services Prometheus, Loki and Tempo render", async () => {
         const dev = "nist-eks-dev-observability";
-        expect(table(await stack("dev"))).to.deep.equal([
+        expect(table(await stack("dev"))).to.deep.equal(([
             `${dev}-tempo values tempo.metricsGenerator.storage.remote_write.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
             `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
-        ]);
+        ] as string[]).sort());
     });
 
     it("prod: Kiali, the mesh's tracing provider, Grafana and the Kafka clients reach rendered or operator-made Services; only Mimir's cannot be checked yet", async () => {
         const obs = "nist-eks-prod-observability";
-        expect(table(await stack("prod"))).to.deep.equal([
+        expect(table(await stack("prod"))).to.deep.equal(([
             `${obs}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
             `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
             `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
@@ -42,7 +43,7 @@ describe("wiring: in-cluster addresses", () => {
             `${obs}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
-        ]);
+        ] as string[]).sort());
     });
 
     it("reports an address whose Service lacks the port, or does not exist", async () => {

@@ -6,7 +6,6 @@ import { durationToDays } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
-import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { BackupReplication } from "./replication";
 import { VELERO_NAMESPACE, VELERO_REPOSITORY_SECRET, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
@@ -53,7 +52,7 @@ export class Backup extends pulumi.ComponentResource {
                 protect: ctx.protect,
             }, { parent: this, providers: [ctx.awsProvider] });
 
-            const namespace = createNamespace(VELERO_NAMESPACE, isMeshed(VELERO_NAMESPACE), ctx, this);
+            const namespace = createNamespace(VELERO_NAMESPACE, ctx, this);
             // The password that encrypts the file-system backups of volumes: random per stack, a
             // Pulumi secret, never replaced in prod (backups written under it need it to restore).
             const repositoryPassword = new random.RandomPassword(`${name}-velero-repository-password`, { length: 40, special: false }, { parent: this, protect: ctx.protect });

@@ -28,6 +28,13 @@ export interface KubernetesContext {
      * recorded at declaration, so that the platform can check it fits its nodes before deploying.
      */
     readonly declaredWorkloads: DeclaredResource[];
+    /**
+     * Whether the stack runs the Istio mesh: the namespaces the platform creates then carry the
+     * labels that put their pods in it (components/security/mesh.ts).
+     */
+    readonly mesh: boolean;
+    /** The namespaces the platform created, by name, for objects that must be placed in them later (the mesh's policies). */
+    readonly namespaces: Map<string, pulumi.Resource>;
     /** Everything workloads need first: node groups, ENIConfigs, add-ons, storage classes. */
     readonly ready: pulumi.Resource[];
 }

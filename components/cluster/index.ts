@@ -27,6 +27,8 @@ import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 export interface ClusterArgs {
     /** The cluster slice of the validated stack config. */
     readonly config: ClusterConfig;
+    /** Whether the stack runs the Istio mesh (security.istio.enabled), handed on in the cluster's context. */
+    readonly mesh: boolean;
     /** The network the cluster runs in. */
     readonly network: {
         readonly vpcId: pulumi.Input<string>;
@@ -281,6 +283,8 @@ export class Cluster extends pulumi.ComponentResource {
             gp3StorageClassName: STORAGE_CLASS_NAMES.gp3,
             kmsKeyArns: { ebs: args.kmsKeyArns.ebs, s3: args.kmsKeyArns.s3 },
             protect: args.protect,
+            mesh: args.mesh,
+            namespaces: new Map(),
             declaredWorkloads,
             ready: [...nodeGroups, coredns, ebsCsi, ...storageClasses],
         };

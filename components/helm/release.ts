@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
+import { meshLabels } from "../security/mesh";
 import { createIrsaRole } from "../cluster/irsa";
 import { ChartSource } from "./catalog";
 import { WORKLOAD_TYPES } from "./workloads";
@@ -98,13 +99,14 @@ export function chartLocation(source: ChartSource): { chart: string; repositoryO
 /** The names of the namespaces createNamespace made, for the declared workloads. */
 const NAMESPACE_NAMES = new WeakMap<corev1.Namespace, string>();
 
-/** A namespace for platform workloads; `meshed` turns Istio sidecar injection on. */
-export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
-    const labels: Record<string, string> = meshed ? { "istio-injection": "enabled" } : {};
+/** A namespace for platform workloads, labelled into the mesh as MESH_MEMBERSHIP says where the stack runs one. */
+export function createNamespace(name: string, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
+    const labels = meshLabels(name, ctx.mesh);
     const metadata = { name, labels };
     const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);
-    // Admission injects sidecars by this label, so the declared workloads carry it too.
+    ctx.namespaces.set(name, namespace);
+    // Admission injects sidecars, and istio-cni captures ambient pods, by these labels: the declared workloads carry them too.
     ctx.declaredWorkloads.push({ type: WORKLOAD_TYPES.namespace, inputs: { metadata } });
     return namespace;
 }

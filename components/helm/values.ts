@@ -16,3 +16,12 @@ export function podResources(cpu: string, memory: string, memoryLimit: string): 
 export function podResourcesOf(size: WorkloadSize): PodResources {
     return podResources(size.cpu, size.memory, size.memoryLimit);
 }
+
+/**
+ * A topology spread that keeps a workload's pods in different zones (no zone more than one ahead),
+ * so that losing a zone leaves the other copies. DoNotSchedule: a pod waits for the autoscaler to
+ * add a node in its zone (one node group per zone in prod) rather than doubling up elsewhere.
+ */
+export function zoneSpread(matchLabels: Readonly<Record<string, string>>) {
+    return [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { ...matchLabels } } }];
+}

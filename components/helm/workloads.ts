@@ -174,7 +174,20 @@ function operatorWorkloads(source: string, component: string, manifests: readonl
     return manifests.filter((m) => (m.kind === "Prometheus" || m.kind === "Alertmanager") && m.apiVersion === "monitoring.coreos.com/v1").map((m) => {
         const server = m.kind === "Prometheus" ? "prometheus" : "alertmanager";
         const replicas = (m.spec.replicas ?? 1) * (m.kind === "Prometheus" ? m.spec.shards ?? 1 : 1);
-        const template = { metadata: m.spec.podMetadata ?? {}, spec: { containers: [{ name: server, image: m.spec.image, resources: m.spec.resources }] } };
+        // The operator's selector labels (prometheus-operator v0.93 makeSelectorLabels), its web
+        // port and Alertmanager's gossip port, and the service account the object names.
+        const labels = {
+            "app.kubernetes.io/name": server,
+            "app.kubernetes.io/managed-by": "prometheus-operator",
+            "app.kubernetes.io/instance": m.metadata.name,
+            [server]: m.metadata.name,
+            ...(m.kind === "Prometheus" ? { "operator.prometheus.io/name": m.metadata.name } : {}),
+        };
+        const ports = m.kind === "Prometheus" ? [{ containerPort: 9090 }] : [{ containerPort: 9093 }, { containerPort: 9094 }];
+        const template = {
+            metadata: { ...(m.spec.podMetadata ?? {}), labels: { ...(m.spec.podMetadata?.labels ?? {}), ...labels } },
+            spec: { serviceAccountName: m.spec.serviceAccountName, containers: [{ name: server, image: m.spec.image, resources: m.spec.resources, ports }] },
+        };
         const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator" });
         return { ...workload, containers: [...workload.containers, ...reloader()] };
     });
@@ -208,7 +221,24 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
     const volumes: any[] = storage.type === "jbod" ? storage.volumes ?? [] : [storage];
     const claims: Claim[] = volumes.filter((v) => v.type === "persistent-claim").map((v, i) => ({ name: `data-${v.id ?? i}`, perPod: true, sizeMiB: parseMemory(v.size), ...(v.class ? { storageClass: v.class } : {}) }));
     const name = `${clusterName}-${pool.inputs.metadata?.name}`;
-    const template = { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources }] } };
+    // Strimzi's labels and service account for a pool's pods, and their ports: the KRaft control
+    // plane (9090), replication (9091), every listener and the metrics exporter (9404).
+    const roles: string[] = spec.roles ?? [];
+    const labels = {
+        ...(spec.template?.pod?.metadata?.labels ?? {}),
+        "strimzi.io/cluster": clusterName,
+        "strimzi.io/kind": "Kafka",
+        "strimzi.io/name": `${clusterName}-kafka`,
+        "strimzi.io/pool-name": String(pool.inputs.metadata?.name),
+        ...(roles.includes("broker") ? { "strimzi.io/broker-role": "true" } : {}),
+        ...(roles.includes("controller") ? { "strimzi.io/controller-role": "true" } : {}),
+    };
+    const listenerPorts: number[] = (kafka.inputs.spec.kafka.listeners ?? []).map((l: any) => l.port);
+    const ports = [9090, 9091, ...listenerPorts, ...(kafka.inputs.spec.kafka.metricsConfig ? [9404] : [])].map((containerPort) => ({ containerPort }));
+    const template = {
+        metadata: { ...(spec.template?.pod?.metadata ?? {}), labels },
+        spec: { serviceAccountName: `${clusterName}-kafka`, containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports }] },
+    };
     return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator" });
 }
 
@@ -240,7 +270,9 @@ function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
         const injector = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.startsWith("istio-sidecar-injector"));
         if (!injector) throw new Error(`istiod release ${request.name} renders no istio-sidecar-injector ConfigMap`);
         const global = JSON.parse(injector.data.values).global;
-        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources });
+        // The injector appends the image variant to the tag (the ambient profile's "distroless").
+        const variant = global.proxy.variant || global.variant;
+        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}${variant ? `-${variant}` : ""}`, resources: global.proxy.resources });
     }
     return undefined;
 }

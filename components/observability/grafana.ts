@@ -3,7 +3,7 @@
  * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, zoneSpread } from "../helm/values";
 import clusterOverview from "./dashboards/cluster-overview.json";
 import istioMesh from "./dashboards/istio-mesh.json";
 import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
@@ -193,6 +193,8 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
     return {
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
+        // Replicas on a shared database: one in each zone, and a drain takes one at a time.
+        ...(grafana.replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 }, topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "grafana" }) } : {}),
         ...(shared?.values ?? {
             // SQLite on the pod's own EBS volume, for the single replica the schema allows on SQLite.
             persistence: { enabled: true, type: "statefulset", size: grafana.storageSize, storageClassName: opts.storageClassName },

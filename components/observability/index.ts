@@ -7,7 +7,6 @@ import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
-import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
@@ -73,7 +72,7 @@ export class Observability extends pulumi.ComponentResource {
         const { config, ctx } = args;
         const inCluster = (dependsOn: pulumi.Input<pulumi.Resource>[], protect = false): pulumi.CustomResourceOptions =>
             ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
-        const monitoring = createNamespace(MONITORING_NAMESPACE, isMeshed(MONITORING_NAMESPACE), ctx, this);
+        const monitoring = createNamespace(MONITORING_NAMESPACE, ctx, this);
 
         // Buckets: data expires with its retention; rules and alertmanager state never expire.
         const buckets: Record<string, SecureBucket> = {};
@@ -110,7 +109,7 @@ export class Observability extends pulumi.ComponentResource {
 
         const kafka: pulumi.Resource[] = [];
         if (kafkaNeeded(config)) {
-            const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, isMeshed(KAFKA_NAMESPACE), ctx, this);
+            const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, ctx, this);
             const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(config) }, ctx, this);
             const listenerTls = createKafkaTls(`${name}-kafka`, {
                 kafkaNamespace: kafkaNamespace.metadata.name,

@@ -3,7 +3,7 @@
  * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, zoneSpread } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
 import { DATASOURCE_UIDS, GRAFANA_ADMIN_SECRET, KIALI_DASHBOARDS } from "./grafana";
 import { URLS } from "./shared";
@@ -26,6 +26,11 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
         deployment: {
             instance_name: "kiali",
             replicas: config.kiali.replicas,
+            // Above one replica: one in each zone, and a drain takes one at a time.
+            ...(config.kiali.replicas > 1 ? {
+                pod_disruption_budget: { spec: { maxUnavailable: 1 } },
+                topology_spread_constraints: zoneSpread({ "app.kubernetes.io/name": "kiali" }),
+            } : {}),
             resources: podResourcesOf(config.kiali.resources.server),
             cluster_wide_access: true,
             // Mesh configuration changes go through Pulumi and review (CM-3), not through a UI.

@@ -4,7 +4,7 @@
  */
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, zoneSpread } from "../helm/values";
 
 /** The service account every Loki pod runs as; the IRSA trust names exactly this account. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
@@ -45,6 +45,9 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
     const onS3 = loki.storage === "s3";
     if (onS3 && (opts.buckets === undefined || opts.roleArn === undefined)) throw new Error("Loki on S3 needs its buckets and IRSA role");
     const volume = { size: loki.storageSize, storageClass: opts.storageClassName };
+    // Each simple-scalable target spreads over zones: with three writers and a replication factor
+    // of 3, every stream has a copy in each zone, and a zone's loss leaves a quorum of two.
+    const spread = (component: string) => ({ topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "loki", "app.kubernetes.io/component": component }) });
     return {
         fullnameOverride: "loki",
         deploymentMode: lokiDeploymentMode(config),
@@ -77,15 +80,23 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
         singleBinary: scalable
             ? { replicas: 0 }
             : { replicas: 1, resources: podResourcesOf(size.singleBinary), persistence: { enabled: true, ...volume } },
-        read: { replicas: scalable ? loki.readReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.read) } : {}) },
-        write: { replicas: scalable ? loki.writeReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.write), persistence: { volumeClaimsEnabled: true, ...volume } } : {}) },
+        read: { replicas: scalable ? loki.readReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.read), ...spread("read") } : {}) },
+        write: { replicas: scalable ? loki.writeReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.write), ...spread("write"), persistence: { volumeClaimsEnabled: true, ...volume } } : {}) },
         backend: { replicas: scalable ? loki.backendReplicas : 0, ...(scalable ? {
             resources: podResourcesOf(size.backend),
+            ...spread("backend"),
             // 18.x renamed the backend's switch to `enabled` and still reads the deprecated one: set both.
             persistence: { enabled: true, volumeClaimsEnabled: true, ...volume },
         } : {}) },
         // The gateway pod also runs an access-log exporter, which the chart leaves unsized.
-        gateway: { enabled: true, replicas: loki.gatewayReplicas, resources: podResourcesOf(size.gateway), metrics: { resources: podResourcesOf(size.gatewayMetrics) } },
+        gateway: {
+            enabled: true,
+            replicas: loki.gatewayReplicas,
+            resources: podResourcesOf(size.gateway),
+            metrics: { resources: podResourcesOf(size.gatewayMetrics) },
+            // The chart's budget needs a bound to render; one gateway at a time may go.
+            ...(loki.gatewayReplicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 }, ...spread("gateway") } : {}),
+        },
         // The rules sidecar runs beside the backend or single binary.
         sidecar: { resources: podResourcesOf(size.rulesSidecar) },
         // Object storage is slow to read back: caches pay off there. A single binary reads its own disk.

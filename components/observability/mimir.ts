@@ -8,6 +8,7 @@ import { durationToGoHours } from "../../lib/duration";
 import { PodResources, podResources, podResourcesOf } from "../helm/values";
 import type { ModelledWorkload } from "../helm/workloads";
 import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
+import { HA_LABELS } from "./shared";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
 export const MIMIR_SERVICE_ACCOUNT = "mimir";
@@ -83,9 +84,10 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
                 blocks_storage: { s3: { bucket_name: opts.buckets.blocks } },
                 ruler_storage: { s3: { bucket_name: opts.buckets.ruler } },
                 alertmanager_storage: { s3: { bucket_name: opts.buckets.alertmanager } },
-                limits: { compactor_blocks_retention_period: durationToGoHours(mimir.retention) },
+                limits: { compactor_blocks_retention_period: durationToGoHours(mimir.retention), ...HA_DEDUPLICATION.limits },
                 // Kafka is reached over TLS (SC-8), verifying the listener against the platform's Kafka CA.
                 ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress, tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } : CLASSIC_ARCHITECTURE),
+                distributor: { ...(ingestStorage ? {} : CLASSIC_ARCHITECTURE.distributor), ...HA_DEDUPLICATION.distributor },
             },
         },
         distributor: { replicas: mimir.distributorReplicas, resources: podResourcesOf(size.distributor) },
@@ -107,6 +109,19 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         metaMonitoring: { serviceMonitor: { enabled: true } },
     };
 }
+
+/**
+ * Mimir's HA deduplication (keys of Mimir 3.2.0's distributor.ha_tracker and limits): Prometheus
+ * runs several replicas that send the same series with their own `__replica__` label; the
+ * distributors elect one replica per `cluster` in the HA tracker, whose store is memberlist (the
+ * ring Mimir already gossips, the default and stable HA-tracker store since Mimir 3.0), accept
+ * only its samples, switch to another replica when it stops sending, and drop the replica label,
+ * so that two replicas do not double the samples.
+ */
+export const HA_DEDUPLICATION = {
+    distributor: { ha_tracker: { enable_ha_tracker: true, kvstore: { store: "memberlist" } } },
+    limits: { accept_ha_samples: true, ha_cluster_label: HA_LABELS.cluster, ha_replica_label: HA_LABELS.replica },
+} as const;
 
 /** The chart's default zones when a values file does not redefine them. */
 const DEFAULT_ZONE_COUNT = 3;

@@ -3,7 +3,8 @@
  * kube-state-metrics and node-exporter. Grafana comes from its own release, so the bundled one is off.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, zoneSpread } from "../helm/values";
+import { HA_LABELS } from "./shared";
 
 export interface PrometheusValuesOptions {
     /** The cluster's name, stamped on every series as `cluster` so that Mimir can tell sources apart. */
@@ -23,10 +24,26 @@ export function retentionSize(storageSize: string): string {
     return `${Math.floor(gib * 0.85)}GB`;
 }
 
-/** The kube-prometheus-stack values for one stack. */
+/** The labels the Prometheus operator gives the pods of the Prometheus and Alertmanager below. */
+export const OPERATED_POD_LABELS = {
+    prometheus: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "kube-prometheus-stack-prometheus" },
+    alertmanager: { "app.kubernetes.io/name": "alertmanager", "alertmanager": "kube-prometheus-stack-alertmanager" },
+} as const;
+
+/**
+ * The kube-prometheus-stack values for one stack. Above one replica, Prometheus and Alertmanager
+ * spread over zones and keep a PodDisruptionBudget; Prometheus replicas scrape the same targets and
+ * send the same `cluster` with their own `__replica__` label, which Mimir's HA tracker deduplicates
+ * (mimir.ts), and Alertmanager replicas gossip (the operator peers them) so an alert goes out once.
+ */
 export function prometheusValues(config: ObservabilityConfig, opts: PrometheusValuesOptions): Record<string, unknown> {
     const prometheus = config.prometheus;
     const size = prometheus.resources;
+    const ha = (replicas: number, labels: Readonly<Record<string, string>>) => replicas > 1
+        ? { podDisruptionBudget: { enabled: true, minAvailable: 1 }, spread: { topologySpreadConstraints: zoneSpread(labels) } }
+        : { podDisruptionBudget: { enabled: false }, spread: {} };
+    const prometheusHa = ha(prometheus.replicas, OPERATED_POD_LABELS.prometheus);
+    const alertmanagerHa = ha(prometheus.alertmanagerReplicas, OPERATED_POD_LABELS.alertmanager);
     return {
         fullnameOverride: "kube-prometheus-stack",
         // Our own grafana release owns dashboards and datasources.
@@ -43,12 +60,15 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
             admissionWebhooks: { patch: { resources: podResourcesOf(size.webhookPatch) } },
         },
         prometheus: {
+            podDisruptionBudget: prometheusHa.podDisruptionBudget,
             prometheusSpec: {
                 replicas: prometheus.replicas,
+                ...prometheusHa.spread,
+                replicaExternalLabelName: HA_LABELS.replica,
                 retention: prometheus.retention,
                 retentionSize: retentionSize(prometheus.storageSize),
                 resources: podResourcesOf(size.prometheus),
-                externalLabels: { cluster: opts.clusterName },
+                externalLabels: { [HA_LABELS.cluster]: opts.clusterName },
                 // Select ServiceMonitors, PodMonitors, rules, probes and scrape configs from every
                 // release, not only those labelled with this release's name.
                 serviceMonitorSelectorNilUsesHelmValues: false,
@@ -69,7 +89,10 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
                 enableRemoteWriteReceiver: opts.remoteWriteReceiver,
             },
         },
-        alertmanager: { alertmanagerSpec: { replicas: prometheus.alertmanagerReplicas, resources: podResourcesOf(size.alertmanager) } },
+        alertmanager: {
+            podDisruptionBudget: alertmanagerHa.podDisruptionBudget,
+            alertmanagerSpec: { replicas: prometheus.alertmanagerReplicas, ...alertmanagerHa.spread, resources: podResourcesOf(size.alertmanager) },
+        },
         "kube-state-metrics": { resources: podResourcesOf(size.kubeStateMetrics) },
         "prometheus-node-exporter": { resources: podResourcesOf(size.nodeExporter) },
     };

@@ -5,7 +5,14 @@
  */
 import { KubernetesContext } from "../cluster/context";
 
-/** The namespace of Prometheus, Mimir, Loki, Tempo, Grafana and Kiali (outside the mesh: see MESH_MEMBERSHIP). */
+/**
+ * The external labels by which Mimir's HA tracker tells Prometheus replicas apart: every replica
+ * sends the same `cluster` and its own `__replica__` (the operator's pod name); Mimir accepts one
+ * replica's samples per cluster, fails over when it stops, and drops the replica label.
+ */
+export const HA_LABELS = { cluster: "cluster", replica: "__replica__" } as const;
+
+/** The namespace of Prometheus, Mimir, Loki, Tempo, Grafana and Kiali (in the ambient mesh in prod: see MESH_MEMBERSHIP). */
 export const MONITORING_NAMESPACE = "monitoring";
 /** The namespace of the Strimzi operator and the Kafka cluster it manages. */
 export const KAFKA_NAMESPACE = "kafka";

@@ -9,7 +9,6 @@ import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf } from "../helm/values";
-import { isMeshed } from "../security/istio";
 
 export const HEADLAMP_NAMESPACE = "headlamp";
 
@@ -36,6 +35,6 @@ export interface HeadlampArgs {
 
 /** Installs Headlamp in its own meshed namespace. */
 export function installHeadlamp(name: string, args: HeadlampArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
-    const namespace = createNamespace(HEADLAMP_NAMESPACE, isMeshed(HEADLAMP_NAMESPACE), ctx, parent);
+    const namespace = createNamespace(HEADLAMP_NAMESPACE, ctx, parent);
     return installHelmChart(name, { source: CHARTS.headlamp, namespace, values: () => headlampValues(args.config) }, ctx, parent);
 }

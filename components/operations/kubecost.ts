@@ -8,7 +8,6 @@ import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf } from "../helm/values";
-import { isMeshed } from "../security/istio";
 
 export const KUBECOST_NAMESPACE = "kubecost";
 
@@ -66,7 +65,7 @@ export interface KubecostArgs {
 
 /** Installs Kubecost in its own meshed namespace. */
 export function installKubecost(name: string, args: KubecostArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
-    const namespace = createNamespace(KUBECOST_NAMESPACE, isMeshed(KUBECOST_NAMESPACE), ctx, parent);
+    const namespace = createNamespace(KUBECOST_NAMESPACE, ctx, parent);
     return installHelmChart(name, {
         source: CHARTS.kubecost,
         namespace,

@@ -1,10 +1,15 @@
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
-import { installIstio, MESH_MEMBERSHIP } from "./istio";
+import { DeclaredResource, StackWorkloads, WORKLOAD_TYPES } from "../helm/workloads";
+import { wiring } from "../helm/wiring";
+import { HopProtection, MeshNamespace, MeshPolicy, TlsListener, admissionWebhooks, dataplaneOfLabels, edgeProtection, meshPolicies } from "./authorization";
+import { Istio, installIstio } from "./istio";
+import { MESH_MEMBERSHIP } from "./mesh";
 import { installTrivy } from "./trivy";
 
-export { isMeshed, MESH_MEMBERSHIP } from "./istio";
+export { dataplaneOf, MESH_MEMBERSHIP } from "./mesh";
 
 export interface MeshAndScanningArgs {
     /** The security slice of the validated stack config: the Istio and Trivy switches and sizes. */
@@ -25,18 +30,24 @@ export class MeshAndScanning extends pulumi.ComponentResource {
     /** The mTLS mode the mesh enforces, or undefined without a mesh. */
     public readonly mtlsMode?: string;
     /**
-     * What a meshed namespace must wait for: istiod (whose webhook injects the sidecars) and the
-     * mesh-wide policy. Pods created before istiod would run without a sidecar until restarted.
+     * What a namespace with sidecars must wait for: istiod (whose webhook injects the sidecars) and
+     * the mesh-wide policy. Pods created before istiod would run without a sidecar until restarted
+     * (ambient pods need no restart: istio-cni enrols running pods).
      */
     public readonly meshReady: pulumi.Resource[];
     /** The scanners the Trivy operator runs; empty without it. */
     public readonly scanners: readonly string[];
+    private readonly istio?: Istio;
+    /** The prefix of the mesh policies' resource names. */
+    private readonly prefix: string;
 
     constructor(name: string, args: MeshAndScanningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:MeshAndScanning", name, {}, opts);
         const { config, context } = args;
 
         const istio = config.istio.enabled ? installIstio(`${name}-istio`, { config: config.istio, tracing: args.tracingEndpoint }, context, this) : undefined;
+        this.istio = istio;
+        this.prefix = `${name}-istio`;
         this.mtlsMode = istio ? config.istio.mtlsMode : undefined;
         this.meshReady = istio ? [istio.istiod.release, istio.peerAuthentication] : [];
 
@@ -56,13 +67,55 @@ export class MeshAndScanning extends pulumi.ComponentResource {
         return { ...context, ready: [...context.ready, ...this.meshReady] };
     }
 
-    /** The mesh membership table as stack outputs (undefined without a mesh): who is in, who is out and why. */
-    meshSummary(): { meshed: string[]; excluded: { namespace: string; reason: string }[] } | undefined {
+    /** The mesh membership table as stack outputs (undefined without a mesh): each namespace's dataplane and why. */
+    meshSummary(): { ambient: string[]; sidecar: string[]; excluded: { namespace: string; reason: string }[] } | undefined {
         if (!this.mtlsMode) return undefined;
         const entries = Object.entries(MESH_MEMBERSHIP);
         return {
-            meshed: entries.filter(([, m]) => m.meshed).map(([namespace]) => namespace),
-            excluded: entries.filter(([, m]) => !m.meshed).map(([namespace, m]) => ({ namespace, reason: m.reason })),
+            ambient: entries.filter(([, m]) => m.dataplane === "ambient").map(([namespace]) => namespace),
+            sidecar: entries.filter(([, m]) => m.dataplane === "sidecar").map(([namespace]) => namespace),
+            excluded: entries.filter(([, m]) => m.dataplane === "none").map(([namespace, m]) => ({ namespace, reason: m.reason })),
         };
     }
+
+    /**
+     * Declares the mesh's generated AuthorizationPolicies and the webhooks' PeerAuthentication
+     * exceptions (see authorization.ts), once every workload is declared and rendered; returns how
+     * every wiring edge is protected. Each namespace's allow rules exist before its allow-nothing
+     * default, so that no update passes through a moment where nothing is allowed.
+     */
+    authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): HopProtection[] {
+        const namespaces: MeshNamespace[] = declared.filter((r) => r.type === WORKLOAD_TYPES.namespace)
+            .map((r) => ({ name: String(r.inputs.metadata.name), dataplane: dataplaneOfLabels(r.inputs.metadata.labels) }));
+        const edges = wiring(declared);
+        const input = {
+            namespaces,
+            workloads: stack.workloads,
+            edges,
+            webhooks: admissionWebhooks([...stack.renders.values()].flatMap(({ rendered }) => rendered.manifests)),
+        };
+        if (this.istio) {
+            const { authorizationPolicies, peerAuthentications } = meshPolicies(input);
+            const declare = (m: MeshPolicy, dependsOn: pulumi.Resource[]) => new apiextensions.CustomResource(
+                `${this.prefix}-${m.kind === "PeerAuthentication" ? "mtls" : "authz"}-${m.metadata.namespace}-${m.metadata.name}`, { ...m }, {
+                    parent: this,
+                    provider: context.kubernetesProvider,
+                    dependsOn: [this.istio!.base.release, ...[context.namespaces.get(m.metadata.namespace)].filter((n): n is pulumi.Resource => n !== undefined), ...dependsOn],
+                });
+            for (const m of peerAuthentications) declare(m, []);
+            for (const namespace of new Set(authorizationPolicies.map((m) => m.metadata.namespace))) {
+                const inNamespace = authorizationPolicies.filter((m) => m.metadata.namespace === namespace);
+                const allows = inNamespace.filter((m) => m.metadata.name !== "allow-nothing").map((m) => declare(m, []));
+                for (const m of inNamespace.filter((x) => x.metadata.name === "allow-nothing")) declare(m, allows);
+            }
+        }
+        return edgeProtection(input, kafkaTlsListeners(declared));
+    }
+}
+
+/** The Kafka listeners that serve TLS (tls: true), on Strimzi's bootstrap Service. */
+function kafkaTlsListeners(declared: readonly DeclaredResource[]): TlsListener[] {
+    return declared.filter((r) => r.type === WORKLOAD_TYPES.kafka).flatMap((k) => (k.inputs.spec?.kafka?.listeners ?? [])
+        .filter((l: any) => l.tls === true)
+        .map((l: any) => ({ namespace: String(k.inputs.metadata.namespace), service: `${k.inputs.metadata.name}-kafka-bootstrap`, port: Number(l.port), how: `Kafka's TLS listener ${l.name}, verified against the platform's Kafka CA` })));
 }

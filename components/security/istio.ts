@@ -1,6 +1,8 @@
 /**
- * Istio with mutual TLS (SC-8): the base chart (CRDs), istiod, the mesh-wide PeerAuthentication,
- * and the table that decides which platform namespaces get sidecars.
+ * Istio with mutual TLS (SC-8, IA-3) in ambient mode: the base chart (CRDs), istiod with the ambient
+ * profile, istio-cni (chained after the VPC CNI) and ztunnel on every node, the mesh-wide STRICT
+ * PeerAuthentication and its per-port exceptions. Which namespaces are meshed, and how, is the
+ * table in ./mesh.ts.
  */
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,68 +10,19 @@ import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, zoneSpread } from "../helm/values";
+import { ISTIO_NAMESPACE } from "./mesh";
 
-/** The Istio root namespace: a PeerAuthentication here applies to the whole mesh. */
-export const ISTIO_NAMESPACE = "istio-system";
+export { ISTIO_NAMESPACE } from "./mesh";
 
-export interface MeshMembership {
-    readonly meshed: boolean;
-    /** Why the namespace is in or out of the mesh. */
-    readonly reason: string;
-}
-
-/**
- * The platform namespaces and whether their pods get an Istio sidecar. Components create their own
- * namespaces with `createNamespace(name, isMeshed(name), ...)`; a namespace missing from this table
- * is meshed, so that leaving the mesh always takes an entry here with its reason.
- */
-export const MESH_MEMBERSHIP: Readonly<Record<string, MeshMembership>> = {
-    [ISTIO_NAMESPACE]: {
-        meshed: false,
-        reason: "the control plane itself: istiod issues the mesh certificates and runs the injection webhook, so it cannot wait for a sidecar from itself",
-    },
-    "kube-system": {
-        meshed: false,
-        reason: "cluster infrastructure (CoreDNS, VPC CNI, EBS CSI, kube-proxy, the Cluster Autoscaler) starts before istiod and must keep working when the mesh is down; node-level pods on the host network cannot be injected",
-    },
-    velero: {
-        meshed: false,
-        reason: "node-level agent: the node-agent DaemonSet reads every pod's volumes from the host path; the server only talks to the API server and AWS, both outside the mesh, and its repository-maintenance and CRD-upgrade Jobs need no proxy",
-    },
-    "trivy-system": {
-        meshed: false,
-        reason: "jobs: scan jobs are short-lived pods that only pull images and vulnerability databases from outside the mesh and serve nothing; the operator only talks to the API server",
-    },
-    monitoring: {
-        meshed: false,
-        reason: "the telemetry pipeline: Prometheus scrapes every pod and node in and out of the mesh (sidecars serve their merged metrics in plaintext for it) and must keep recording, and Loki and Tempo keep receiving, when the mesh itself fails",
-    },
-    kafka: {
-        meshed: false,
-        reason: "Strimzi's brokers are addressed one pod at a time through a headless service and replicate to each other directly; the operator rolls them one by one, and a proxy in front of each broker would sit in that path",
-    },
-    kubecost: {
-        meshed: true,
-        reason: "the frontend, aggregator, local store and FinOps agent talk to each other: that traffic is encrypted and authenticated by mTLS",
-    },
-    headlamp: {
-        meshed: true,
-        reason: "operators reach the UI (which holds their tokens) through port-forwarding; its service stays mTLS-only inside the cluster",
-    },
-};
-
-/** Whether pods in this platform namespace get an Istio sidecar (see MESH_MEMBERSHIP). */
-export function isMeshed(namespace: string): boolean {
-    return MESH_MEMBERSHIP[namespace]?.meshed ?? true;
-}
+/** The profile that turns ambient mode on in istiod, istio-cni and ztunnel alike (distroless images). */
+const AMBIENT_PROFILE = "ambient";
 
 /** Values of the base chart (its CRDs and webhooks), pinned to the namespace the policy lives in. */
 export function istioBaseValues(): Record<string, unknown> {
     return { global: { istioNamespace: ISTIO_NAMESPACE } };
 }
 
-/** Values of istiod: fixed replicas from config, a PDB when there is a replica to spare, sidecar sizes. */
 /** Where the sidecars send spans: Tempo's OTLP gRPC receiver as "host:port". */
 export type TracingEndpoint = string;
 
@@ -86,12 +39,18 @@ export function meshTracing(endpoint: TracingEndpoint) {
     };
 }
 
+/**
+ * Values of istiod: the ambient profile, fixed replicas from config spread over zones, a PDB when
+ * there is a replica to spare, sidecar sizes (for the namespaces that keep sidecars).
+ */
 export function istiodValues(config: SecurityConfig["istio"], tracing?: TracingEndpoint): Record<string, unknown> {
     const spare = config.istiodReplicas > 1;
     return {
         // A fixed count rather than the chart's HPA: the capacity plan counts the pods that run.
         autoscaleEnabled: false,
+        profile: AMBIENT_PROFILE,
         replicaCount: config.istiodReplicas,
+        topologySpreadConstraints: zoneSpread({ app: "istiod" }),
         resources: podResourcesOf(config.resources.istiod),
         // With one replica a PDB would block every node drain, so it comes with the second.
         ...(spare ? { pdb: { minAvailable: config.istiodReplicas - 1 } } : {}),
@@ -114,6 +73,19 @@ export function meshPeerAuthentication(mode: SecurityConfig["istio"]["mtlsMode"]
     };
 }
 
+/**
+ * Values of istio-cni: the node agent that moves ambient pods' traffic to ztunnel. On EKS it runs
+ * chained after the VPC CNI (the chart's default `chained: true`, in the VPC CNI's conf directory).
+ */
+export function istioCniValues(config: SecurityConfig["istio"]): Record<string, unknown> {
+    return { profile: AMBIENT_PROFILE, resources: podResourcesOf(config.resources.cni) };
+}
+
+/** Values of ztunnel: the per-node proxy that carries ambient pods' TCP traffic in mutual TLS. */
+export function ztunnelValues(config: SecurityConfig["istio"]): Record<string, unknown> {
+    return { profile: AMBIENT_PROFILE, resources: podResourcesOf(config.resources.ztunnel) };
+}
+
 export interface IstioArgs {
     /** Replicas, the mTLS mode and the sizes of istiod and the sidecars, from the stack config. */
     readonly config: SecurityConfig["istio"];
@@ -124,15 +96,19 @@ export interface IstioArgs {
 export interface Istio {
     readonly base: HelmChart;
     readonly istiod: HelmChart;
+    readonly cni: HelmChart;
+    readonly ztunnel: HelmChart;
     readonly peerAuthentication: apiextensions.CustomResource;
 }
 
 /**
- * Installs base, then istiod, then the PeerAuthentication: istiod needs the CRDs of base, and the
- * policy is a custom resource whose kind base defines and whose mode istiod enforces.
+ * Installs base, then istiod, istio-cni and ztunnel, then the PeerAuthentication: istiod needs the
+ * CRDs of base, ztunnel takes its certificates from istiod, and the policy is a custom resource whose
+ * kind base defines and whose mode istiod hands the proxies. istio-cni enrols pods that already run
+ * in an ambient namespace, so namespaces made before the mesh need no restart.
  */
 export function installIstio(name: string, args: IstioArgs, ctx: KubernetesContext, parent: pulumi.Resource): Istio {
-    const namespace = createNamespace(ISTIO_NAMESPACE, isMeshed(ISTIO_NAMESPACE), ctx, parent);
+    const namespace = createNamespace(ISTIO_NAMESPACE, ctx, parent);
     const base = installHelmChart(`${name}-base`, { source: CHARTS.istioBase, namespace, values: istioBaseValues }, ctx, parent);
     const istiod = installHelmChart(`${name}-istiod`, {
         source: CHARTS.istiod,
@@ -140,11 +116,13 @@ export function installIstio(name: string, args: IstioArgs, ctx: KubernetesConte
         values: () => istiodValues(args.config, args.tracing),
         dependsOn: [base.release],
     }, ctx, parent);
+    const cni = installHelmChart(`${name}-cni`, { source: CHARTS.istioCni, namespace, values: () => istioCniValues(args.config), dependsOn: [base.release] }, ctx, parent);
+    const ztunnel = installHelmChart(`${name}-ztunnel`, { source: CHARTS.ztunnel, namespace, values: () => ztunnelValues(args.config), dependsOn: [istiod.release, cni.release] }, ctx, parent);
     // Its own resource, not a chart value, so that the policy pack sees the mesh-wide mode.
     const peerAuthentication = new apiextensions.CustomResource(`${name}-mtls`, meshPeerAuthentication(args.config.mtlsMode), {
         parent,
         provider: ctx.kubernetesProvider,
         dependsOn: [istiod.release],
     });
-    return { base, istiod, peerAuthentication };
+    return { base, istiod, cni, ztunnel, peerAuthentication };
 }

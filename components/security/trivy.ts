@@ -9,7 +9,6 @@ import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf } from "../helm/values";
-import { isMeshed } from "./istio";
 
 export const TRIVY_NAMESPACE = "trivy-system";
 
@@ -54,7 +53,7 @@ export interface TrivyArgs {
 
 /** Installs the operator in its own namespace, which stays out of the mesh (see MESH_MEMBERSHIP). */
 export function installTrivy(name: string, args: TrivyArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
-    const namespace = createNamespace(TRIVY_NAMESPACE, isMeshed(TRIVY_NAMESPACE), ctx, parent);
+    const namespace = createNamespace(TRIVY_NAMESPACE, ctx, parent);
     return installHelmChart(name, {
         source: CHARTS.trivyOperator,
         namespace,

@@ -1,4 +1,5 @@
 import { defineStackPolicy } from "../../lib/policy";
+import { PEER_AUTHENTICATION_TYPES } from "../../lib/resource-types";
 import { ofType } from "../../lib/stack";
 import { at, readList, readRecord, readString, UNKNOWN } from "../../lib/values";
 
@@ -12,24 +13,20 @@ interface Config {
 
 /**
  * The namespaces the platform keeps out of the mesh on purpose. Traffic into them is not encrypted
- * by Istio; each entry says why and what limits the exposure, as the README's telemetry table does.
+ * by Istio; each entry says why and what limits the exposure, as the README's section Encryption and identity on every hop does.
  */
 export const ACCEPTED_PLAINTEXT_NAMESPACES: Readonly<Record<string, string>> = {
-    "istio-system": "the control plane cannot carry its own sidecars; istiod's xDS and CA traffic is TLS of its own",
+    "istio-system": "the mesh itself: istiod serves certificates and configuration over TLS of its own, and ztunnel and istio-cni are the data plane",
     "kube-system": "cluster infrastructure starts before the mesh and must work without it; node-level pods run on the host network",
-    velero: "node agent and server talk only to the API server and AWS over TLS",
-    "trivy-system": "scan jobs only pull images and databases over TLS; the operator talks only to the API server",
-    monitoring: "telemetry pipeline kept outside the mesh so that it records mesh failures; its in-namespace hops (scrapes, pushes, queries) stay on the private pod network, and Kafka and the Grafana database are reached over TLS",
-    kafka: "clients use the TLS listener and brokers replicate over Strimzi's TLS; only the metrics scrape is plaintext",
 };
 
 export const inClusterEncryption = defineStackPolicy<Config>({
     name: "in-cluster-encryption",
-    description: "In-cluster traffic is encrypted (SC-8): every Strimzi Kafka listener uses TLS, and every namespace the stack creates outside the Istio mesh is a recorded exception with its reason and compensating control.",
+    description: "In-cluster traffic is encrypted (SC-8): every Strimzi Kafka listener uses TLS, and where the stack runs a mesh, every namespace it creates is in it (ambient or sidecar label) or a recorded exception with its reason and compensating control.",
     nist: ["SC-8"],
     severity: "high",
     enforcementLevel: "advisory",
-    remediationSteps: "Set tls: true on every listener of the Kafka resource (components/observability/kafka.ts); label a namespace istio-injection=enabled, or record it with its reason and compensating control in this rule's plaintextNamespaces and in the README's telemetry path table.",
+    remediationSteps: "Set tls: true on every listener of the Kafka resource (components/observability/kafka.ts); label a namespace istio.io/dataplane-mode=ambient (or istio-injection=enabled for sidecars), or record it with its reason and compensating control in this rule's plaintextNamespaces and in the README's section Encryption and identity on every hop.",
     config: {
         plaintextNamespaces: {
             type: "object",
@@ -49,12 +46,15 @@ export const inClusterEncryption = defineStackPolicy<Config>({
                 }
             }
         }
+        // Namespaces are checked where the stack runs a mesh (it declares a PeerAuthentication);
+        // a stack without one (dev) has decided against the mesh as a whole.
+        if (ofType(resources, ...PEER_AUTHENTICATION_TYPES).length === 0) return;
         for (const namespace of ofType(resources, NAMESPACE)) {
             const name = readString(at(namespace.props, "metadata", "name"));
             if (typeof name !== "string") continue;
             const labels = readRecord(at(namespace.props, "metadata", "labels"));
             if (labels === UNKNOWN) continue;
-            const meshed = labels?.["istio-injection"] === "enabled";
+            const meshed = labels?.["istio.io/dataplane-mode"] === "ambient" || labels?.["istio-injection"] === "enabled";
             if (!meshed && !(name in config.plaintextNamespaces)) {
                 report(`namespace ${name} is outside the mesh and not a recorded exception: traffic into it is unencrypted`, namespace);
             }

@@ -150,7 +150,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     if (problems.length > 0) throw new ConfigError(problems);
 
     // The mesh's authorization policies follow from the wiring of what was just rendered.
-    const meshHops = security.authorize(declaredWorkloads, stack, cluster.context);
+    const mesh = security.authorize(declaredWorkloads, stack, cluster.context);
 
     const outputs = {
         vpcId: network.vpcId,
@@ -166,8 +166,10 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
         mtlsMode: security.mtlsMode,
         mesh: security.meshSummary(),
-        // How every wiring edge is encrypted and authenticated (mesh mTLS, application TLS, or plaintext and why).
-        meshHops,
+        // How every wiring edge is encrypted and authenticated (mesh mTLS, application TLS, or plaintext
+        // and why), and the hops outside the wiring graph that the mesh leaves unprotected, each with its reason.
+        meshHops: mesh.hops,
+        meshExceptions: mesh.exceptions,
         trivyScanners: security.scanners,
         operationsTools: operations.tools,
         backupBucket: backup.bucketName,

@@ -219,6 +219,71 @@ function outsideReason(namespace: string, meshOn: boolean): string {
     return meshOn ? MESH_MEMBERSHIP[namespace]?.reason ?? "a namespace outside the mesh" : "the stack runs no mesh (security.istio.enabled is false)";
 }
 
+/** A UDP port between pods, which ztunnel does not capture. */
+export interface UdpPort {
+    readonly namespace: string;
+    readonly service: string;
+    readonly port: number;
+    /** What uses it. */
+    readonly use: string;
+}
+
+const GOSSIP = "memberlist gossip: its UDP probes and small state messages (silences, notification log, alert states) cross the pod network unencrypted; the TCP half of the gossip is mesh mTLS";
+
+/** The UDP ports of the rendered Services, and of the Alertmanager Service the operator makes (its gossip). */
+export function udpPorts(manifests: readonly Manifest[]): UdpPort[] {
+    const rendered = manifests.filter((m) => m.kind === "Service").flatMap((m) => (m.spec?.ports ?? []).filter((p: any) => p.protocol === "UDP")
+        .map((p: any) => ({ namespace: String(m.metadata.namespace), service: m.metadata.name, port: Number(p.port), use: `a UDP port the chart serves (${p.name ?? "unnamed"}): datagrams to it cross the pod network unencrypted and unauthenticated; nothing the platform runs sends to it` })));
+    // prometheus-operator v0.93: alertmanager-operated serves the cluster's gossip on TCP and UDP 9094.
+    const operated = manifests.filter((m) => m.kind === "Alertmanager" && (m.spec?.replicas ?? 1) > 1)
+        .map((m) => ({ namespace: String(m.metadata.namespace), service: "alertmanager-operated", port: 9094, use: `Alertmanager's ${GOSSIP}` }));
+    return [...rendered, ...operated];
+}
+
+/**
+ * The hops outside the wiring graph that the mesh does not protect, each named with its reason:
+ * Prometheus' scrapes of pods on the host network and of namespaces outside the mesh, the API
+ * server calling webhooks, kubelet probes, and UDP gossip.
+ */
+export function meshExceptions(input: MeshPolicyInput, udp: readonly UdpPort[]): HopProtection[] {
+    const dataplane = (ns: string) => input.namespaces.find((n) => n.name === ns)?.dataplane ?? MESH_MEMBERSHIP[ns]?.dataplane ?? "none";
+    if (!input.namespaces.some((n) => n.dataplane !== "none")) return [];
+    const ports = (w: Workload) => [...new Set((w.ports ?? []).map((p) => p.port))].sort((a, b) => a - b).join(", ");
+    const served = input.workloads.filter((w) => (w.ports ?? []).length > 0);
+    return [
+        ...served.filter((w) => w.hostNetwork).map((w): HopProtection => ({
+            hop: `Prometheus -> ${w.namespace}/${w.name} port ${ports(w)}`,
+            protection: "plaintext",
+            how: "the pod is on the host network, which no dataplane captures: a node-level scrape over the node's own address (it carries metrics, no credentials)",
+        })),
+        ...served.filter((w) => !w.hostNetwork && dataplane(w.namespace) === "none").map((w): HopProtection => ({
+            hop: `Prometheus -> ${w.namespace}/${w.name} port ${ports(w)}`,
+            protection: "plaintext",
+            how: `${w.namespace} is outside the mesh: ${MESH_MEMBERSHIP[w.namespace]?.reason ?? "no dataplane"}`,
+        })),
+        ...input.webhooks.filter((h) => dataplane(h.namespace) !== "none").map((h): HopProtection => ({
+            hop: `API server -> ${h.namespace}/${h.service} (webhook ${h.webhook})`,
+            protection: "application TLS",
+            how: "the control plane has no mesh identity: the port is PERMISSIVE and admits any caller, and the webhook serves TLS from its chart's CA, which the webhook configuration pins",
+        })),
+        ...input.namespaces.filter((n) => n.dataplane !== "none").map((n): HopProtection => ({
+            hop: `kubelet -> ${n.name} pods' probe ports`,
+            protection: "plaintext",
+            how: n.dataplane === "ambient"
+                ? "node-local: istio-cni marks the kubelet's probes (from 169.254.7.127) and ztunnel lets them through unencrypted, as it must, since the kubelet has no mesh identity"
+                : "node-local: the sidecar answers the kubelet's probes on its own port and calls the application over the pod's loopback",
+        })),
+        // Grafana's alerting replicas gossip over TCP and UDP on the port their ha_peers address names.
+        ...[...udp, ...input.edges.filter((e) => e.target && /unified_alerting\.ha_peers$/.test(e.path))
+            .map((e) => ({ namespace: e.target!.namespace, service: e.target!.service, port: e.port, use: `Grafana's alerting ${GOSSIP}` }))]
+            .filter((u) => dataplane(u.namespace) !== "none").map((u): HopProtection => ({
+                hop: `${u.namespace}/${u.service} UDP ${u.port}`,
+                protection: "plaintext",
+                how: `ztunnel carries TCP only: ${u.use}`,
+            })),
+    ];
+}
+
 /**
  * Every wiring edge with how it is encrypted and authenticated: mesh mTLS where the caller's and
  * the callee's namespaces are both in the mesh (by their labels), else the application's own TLS

@@ -4,7 +4,9 @@ import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { DeclaredResource, StackWorkloads, WORKLOAD_TYPES } from "../helm/workloads";
 import { wiring } from "../helm/wiring";
-import { HopProtection, MeshNamespace, MeshPolicy, TlsListener, admissionWebhooks, dataplaneOfLabels, edgeProtection, meshPolicies } from "./authorization";
+import {
+    HopProtection, MeshNamespace, MeshPolicy, TlsListener, admissionWebhooks, dataplaneOfLabels, edgeProtection, meshExceptions, meshPolicies, udpPorts,
+} from "./authorization";
 import { Istio, installIstio } from "./istio";
 import { MESH_MEMBERSHIP } from "./mesh";
 import { installTrivy } from "./trivy";
@@ -82,18 +84,15 @@ export class MeshAndScanning extends pulumi.ComponentResource {
      * Declares the mesh's generated AuthorizationPolicies and the webhooks' PeerAuthentication
      * exceptions (see authorization.ts), once every workload is declared and rendered; returns how
      * every wiring edge is protected. Each namespace's allow rules exist before its allow-nothing
-     * default, so that no update passes through a moment where nothing is allowed.
+     * default, so that no update passes through a moment where nothing is allowed. Returns how every
+     * wiring edge is protected, and the hops outside the graph the mesh does not protect.
      */
-    authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): HopProtection[] {
+    authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): { hops: HopProtection[]; exceptions: HopProtection[] } {
         const namespaces: MeshNamespace[] = declared.filter((r) => r.type === WORKLOAD_TYPES.namespace)
             .map((r) => ({ name: String(r.inputs.metadata.name), dataplane: dataplaneOfLabels(r.inputs.metadata.labels) }));
         const edges = wiring(declared);
-        const input = {
-            namespaces,
-            workloads: stack.workloads,
-            edges,
-            webhooks: admissionWebhooks([...stack.renders.values()].flatMap(({ rendered }) => rendered.manifests)),
-        };
+        const manifests = [...stack.renders.values()].flatMap(({ rendered }) => rendered.manifests);
+        const input = { namespaces, workloads: stack.workloads, edges, webhooks: admissionWebhooks(manifests) };
         if (this.istio) {
             const { authorizationPolicies, peerAuthentications } = meshPolicies(input);
             const declare = (m: MeshPolicy, dependsOn: pulumi.Resource[]) => new apiextensions.CustomResource(
@@ -109,7 +108,7 @@ export class MeshAndScanning extends pulumi.ComponentResource {
                 for (const m of inNamespace.filter((x) => x.metadata.name === "allow-nothing")) declare(m, allows);
             }
         }
-        return edgeProtection(input, kafkaTlsListeners(declared));
+        return { hops: edgeProtection(input, kafkaTlsListeners(declared)), exceptions: meshExceptions(input, udpPorts(manifests)) };
     }
 }
 

@@ -7,6 +7,8 @@ import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
 import { releaseChart } from "../components/helm/workloads";
+import { lokiReplicationFactor } from "../components/observability/loki";
+import { dataplaneOfLabels } from "../components/security/authorization";
 import { clusterSummaries } from "./cluster";
 import { findInstanceType } from "../lib/instance-types";
 import { CostEstimate, isExtendedSupport, workingHours } from "./cost";
@@ -117,6 +119,15 @@ function deployment(run: DecisionInput, charts: readonly string[], configured: b
     return configured ? "on in config; no release declared" : "off";
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** Which namespaces the mesh carries, by dataplane, as their labels say. */
+function dataplanes(run: DecisionInput): string {
+    const namespaces = ofType(run.resources, "kubernetes:core/v1:Namespace").map((n) => ({ name: String(n.inputs.metadata?.name), dataplane: dataplaneOfLabels(n.inputs.metadata?.labels) }));
+    const of = (d: string) => namespaces.filter((n) => n.dataplane === d).map((n) => n.name).sort().join(", ") || "none";
+    return `ambient: ${of("ambient")}; sidecars: ${of("sidecar")}`;
+}
+
 /** A setting that applies only in some shapes (Mimir on, Loki scalable): otherwise "-" and why. */
 function whenOn(on: boolean, reason: string, value: () => string): string {
     return on ? value() : `- (${reason})`;
@@ -178,7 +189,7 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Public Subnets", nist: "SC-7", source: "resources: Subnet (Tier tag)", read: (r) => counted(subnetsOfTier(r, "public").map((s) => s.inputs.cidrBlock)) },
         { decision: "Private Subnets", nist: "CP-10", source: "resources: Subnet (Tier tag)", read: (r) => counted(subnetsOfTier(r, "private").map((s) => s.inputs.cidrBlock)) },
         { decision: "Pod Subnets", nist: "SC-7", source: "resources: Subnet (Tier tag)", read: (r) => counted(subnetsOfTier(r, "pods").map((s) => s.inputs.cidrBlock)) },
-        { decision: "Istio mTLS", nist: "SC-8", source: "config: security.istio; resources: Release", read: (r) => whenOn(r.config.security.istio.enabled, "Istio off", () => `${r.config.security.istio.mtlsMode}, ${deployment(r, [CHARTS.istiod.chart], true)}`) },
+        { decision: "Istio mTLS", nist: "SC-8", source: "config: security.istio; resources: Release, Namespace labels", read: (r) => whenOn(r.config.security.istio.enabled, "Istio off", () => `${r.config.security.istio.mtlsMode}, ${deployment(r, [CHARTS.istiod.chart, CHARTS.istioCni.chart, CHARTS.ztunnel.chart], true)}; ${dataplanes(r)}`) },
         { decision: "Private EKS Endpoint", nist: "SC-7", source: "resources: eks Cluster", read: endpointAccess },
         { decision: "Bastion Host", nist: "AC-2, AU-2", source: "resources: Instance", read: bastion },
         { decision: "SSM Session Manager", nist: "IA-5, AU-2", source: "resources: Instance, LaunchTemplate, VpcEndpoint", read: shellAccess },
@@ -193,7 +204,7 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Multi-AZ Nodes", nist: "CP-10", source: "resources: NodeGroup, Subnet", read: nodeZones },
     ]),
     ...section("Observability - Metrics", [
-        { decision: "Prometheus", nist: "AU-2", source: "resources: Release", read: (r) => deployment(r, [CHARTS.kubePrometheusStack.chart], true) },
+        { decision: "Prometheus", nist: "AU-2", source: "config: observability.prometheus; resources: Release", read: (r) => `${deployment(r, [CHARTS.kubePrometheusStack.chart], true)}, ${count(o(r).prometheus.replicas, "replica")}${o(r).prometheus.replicas > 1 && mimirOn(r) ? " deduplicated by Mimir's HA tracker" : ""}, ${count(o(r).prometheus.alertmanagerReplicas, "Alertmanager")}` },
         { decision: "Mimir", nist: "AU-11", source: "config: observability.mimir.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.mimir.chart], mimirOn(r)) },
         { decision: "Mimir Mode", nist: "AU-9", source: "config: observability.mimir.architecture", read: (r) => whenOn(mimirOn(r), "Mimir off", () => o(r).mimir.architecture) },
         { decision: "Kafka", nist: "AU-9", source: "config: observability.kafka; resources: Release", read: (r) => whenOn(o(r).kafka.enabled, "Kafka off", () => `${o(r).kafka.brokers} brokers, replication ${o(r).kafka.replicationFactor}, min in-sync ${o(r).kafka.minInsyncReplicas}, ${o(r).kafka.storageSize} each, records kept ${o(r).kafka.retention}; ${deployment(r, [CHARTS.strimzi.chart], true)}`) },
@@ -207,7 +218,7 @@ export const DECISIONS: readonly Decision[] = [
     ...section("Observability - Logs", [
         { decision: "Loki Mode", nist: "AU-2", source: "config: observability.loki.deploymentMode; resources: Release", read: (r) => `${o(r).loki.deploymentMode}, ${deployment(r, [CHARTS.loki.chart], true)}` },
         { decision: "Loki Read Replicas", nist: "CP-10", source: "config: observability.loki.readReplicas", read: (r) => lokiScalable(r, () => String(o(r).loki.readReplicas)) },
-        { decision: "Loki Write Replicas", nist: "CP-10", source: "config: observability.loki.writeReplicas", read: (r) => lokiScalable(r, () => String(o(r).loki.writeReplicas)) },
+        { decision: "Loki Write Replicas", nist: "CP-10", source: "config: observability.loki.writeReplicas", read: (r) => lokiScalable(r, () => `${o(r).loki.writeReplicas}, replication factor ${lokiReplicationFactor(o(r))}`) },
         { decision: "Loki Backend Replicas", nist: "CP-10", source: "config: observability.loki.backendReplicas", read: (r) => lokiScalable(r, () => String(o(r).loki.backendReplicas)) },
         { decision: "Loki Gateway", nist: "CP-10", source: "config: observability.loki.gatewayReplicas", read: (r) => String(o(r).loki.gatewayReplicas) },
         { decision: "Loki Retention", nist: "AU-11", source: "config: observability.loki.retention", read: (r) => o(r).loki.retention },

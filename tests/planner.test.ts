@@ -240,8 +240,13 @@ describe("planner comparison and reports", () => {
     };
 
     it("reads a deployed component from its release, whose chart is a vendored folder", () => {
-        expect(row("Prometheus").values).to.deep.equal(["on (kube-prometheus-stack)", "on (kube-prometheus-stack)"]);
+        expect(row("Prometheus").values).to.deep.equal(["on (kube-prometheus-stack), 1 replica, 1 Alertmanager", "on (kube-prometheus-stack), 2 replicas deduplicated by Mimir's HA tracker, 2 Alertmanagers"]);
         expect(row("Tempo").values).to.deep.equal(["single-binary, on (tempo)", "distributed, on (tempo-distributed)"]);
+    });
+
+    it("reads the mesh's dataplanes from the namespaces' labels, and Loki's replication factor beside its writers", () => {
+        expect(row("Istio mTLS").values).to.deep.equal(["- (Istio off)", "STRICT, on (cni, istiod, ztunnel); ambient: headlamp, kafka, monitoring, trivy-system, velero; sidecars: kubecost"]);
+        expect(row("Loki Write Replicas").values).to.deep.equal(["- (SingleBinary mode)", "3, replication factor 3"]);
     });
 
     it("compares capacity at the desired size: nodes, slots, requests and headroom from each stack's plan", () => {

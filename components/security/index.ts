@@ -82,10 +82,10 @@ export class MeshAndScanning extends pulumi.ComponentResource {
 
     /**
      * Declares the mesh's generated AuthorizationPolicies and the webhooks' PeerAuthentication
-     * exceptions (see authorization.ts), once every workload is declared and rendered; returns how
-     * every wiring edge is protected. Each namespace's allow rules exist before its allow-nothing
-     * default, so that no update passes through a moment where nothing is allowed. Returns how every
-     * wiring edge is protected, and the hops outside the graph the mesh does not protect.
+     * exceptions (see authorization.ts), once every workload is declared and rendered. Each
+     * namespace's allow rules exist before its allow-nothing default, so that no update passes
+     * through a moment where nothing is allowed. Returns how every wiring edge is protected, and the
+     * hops outside the graph the mesh does not protect.
      */
     authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): { hops: HopProtection[]; exceptions: HopProtection[] } {
         const namespaces: MeshNamespace[] = declared.filter((r) => r.type === WORKLOAD_TYPES.namespace)

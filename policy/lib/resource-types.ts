@@ -29,6 +29,8 @@ export const T = {
     helmRelease: "kubernetes:helm.sh/v3:Release",
     peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
     peerAuthenticationBeta: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
+    authorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+    authorizationPolicyBeta: "kubernetes:security.istio.io/v1beta1:AuthorizationPolicy",
 } as const;
 
 /**
@@ -45,3 +47,4 @@ export const S3_TYPES = {
 
 /** Istio's PeerAuthentication in its current and previous API versions. */
 export const PEER_AUTHENTICATION_TYPES = [T.peerAuthentication, T.peerAuthenticationBeta] as const;
+export const AUTHORIZATION_POLICY_TYPES = [T.authorizationPolicy, T.authorizationPolicyBeta] as const;

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { backupSchedules } from "../../policy/rules/kubernetes/backup-schedules";
 import { helmNoPlaintextSecrets } from "../../policy/rules/kubernetes/helm-no-plaintext-secrets";
-import { istioMtlsStrict } from "../../policy/rules/kubernetes/istio-mtls-strict";
+import { MTLS_EXCEPTION_ANNOTATION, istioMtlsStrict } from "../../policy/rules/kubernetes/istio-mtls-strict";
+import { meshDefaultDeny } from "../../policy/rules/kubernetes/mesh-default-deny";
 import { observabilityRetention } from "../../policy/rules/kubernetes/observability-retention";
 import { SECRET_PLACEHOLDER } from "../../engine/types";
 import { check, messages, planned, UNKNOWN } from "./helpers";
@@ -44,6 +45,30 @@ describe("policy istio-mtls-strict", () => {
         expect(check(istioMtlsStrict, [meshWide, permissive, port], "prod").map((v) => [v.resourceName, v.message])).to.deep.equal([
             ["legacy", "PeerAuthentication legacy weakens mTLS: mtls.mode PERMISSIVE"],
             ["metrics", "PeerAuthentication metrics weakens mTLS: port 9090 mode DISABLE"],
+        ]);
+    });
+
+    it("accepts a PERMISSIVE port only on selected, otherwise STRICT pods whose object says why", () => {
+        const exception = (name: string, spec: Record<string, unknown>, reason?: string) => planned(PEER_AUTHENTICATION, name, {
+            apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", spec,
+            metadata: { name, namespace: "monitoring", ...(reason === undefined ? {} : { annotations: { [MTLS_EXCEPTION_ANNOTATION]: reason } }) },
+        });
+        const webhook = { selector: { matchLabels: { app: "operator" } }, mtls: { mode: "STRICT" }, portLevelMtls: { 10250: { mode: "PERMISSIVE" } } };
+        const found = check(istioMtlsStrict, [
+            meshWide,
+            exception("recorded", webhook, "the API server calls the webhook on port 10250"),
+            exception("unrecorded", webhook),
+            exception("blank", webhook, " "),
+            exception("disabled", { ...webhook, portLevelMtls: { 10250: { mode: "DISABLE" } } }, "a reason"),
+            exception("whole-pod", { ...webhook, mtls: { mode: "PERMISSIVE" } }, "a reason"),
+            exception("no-selector", { mtls: { mode: "STRICT" }, portLevelMtls: { 10250: { mode: "PERMISSIVE" } } }, "a reason"),
+        ], "prod");
+        expect(found.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["unrecorded", "PeerAuthentication unrecorded weakens mTLS: port 10250 mode PERMISSIVE"],
+            ["blank", "PeerAuthentication blank weakens mTLS: port 10250 mode PERMISSIVE"],
+            ["disabled", "PeerAuthentication disabled weakens mTLS: port 10250 mode DISABLE"],
+            ["whole-pod", "PeerAuthentication whole-pod weakens mTLS: mtls.mode PERMISSIVE, port 10250 mode PERMISSIVE"],
+            ["no-selector", "PeerAuthentication no-selector weakens mTLS: port 10250 mode PERMISSIVE"],
         ]);
     });
 
@@ -160,5 +185,32 @@ describe("policy helm-no-plaintext-secrets", () => {
 
     it("skips values unknown during preview", () => {
         expect(check(helmNoPlaintextSecrets, [release("x", "x", UNKNOWN)])).to.deep.equal([]);
+    });
+});
+
+describe("policy mesh-default-deny", () => {
+    const ns = (name: string, labels: unknown) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels } });
+    const authz = (name: string, namespace: unknown, spec: unknown) => planned("kubernetes:security.istio.io/v1:AuthorizationPolicy", name, { metadata: { name, namespace }, spec });
+
+    it("reports a meshed namespace without an allow-nothing policy, and only in prod", () => {
+        const resources = [
+            ns("ambient-ok", { "istio.io/dataplane-mode": "ambient" }), authz("a", "ambient-ok", {}),
+            ns("sidecar-ok", { "istio-injection": "enabled" }), authz("b", "sidecar-ok", { action: "ALLOW", rules: [] }),
+            ns("only-allows", { "istio.io/dataplane-mode": "ambient" }), authz("c", "only-allows", { action: "ALLOW", rules: [{ from: [{ source: { principals: ["cluster.local/ns/x/sa/y"] } }] }] }),
+            ns("selected", { "istio.io/dataplane-mode": "ambient" }), authz("d", "selected", { selector: { matchLabels: { app: "web" } } }),
+            ns("denying", { "istio.io/dataplane-mode": "ambient" }), authz("e", "denying", { action: "DENY" }),
+            ns("outside", {}),
+        ];
+        expect(messages(check(meshDefaultDeny, resources, "prod"))).to.deep.equal([
+            "namespace only-allows is in the mesh without an allow-nothing AuthorizationPolicy: any mesh identity may call its pods",
+            "namespace selected is in the mesh without an allow-nothing AuthorizationPolicy: any mesh identity may call its pods",
+            "namespace denying is in the mesh without an allow-nothing AuthorizationPolicy: any mesh identity may call its pods",
+        ]);
+        expect(check(meshDefaultDeny, resources, "dev")).to.deep.equal([]);
+    });
+
+    it("does not report while a policy's namespace or spec is unknown during preview", () => {
+        expect(check(meshDefaultDeny, [ns("m", { "istio.io/dataplane-mode": "ambient" }), authz("a", UNKNOWN, {})], "prod")).to.deep.equal([]);
+        expect(check(meshDefaultDeny, [ns("m", { "istio.io/dataplane-mode": "ambient" }), authz("a", "m", UNKNOWN)], "prod")).to.deep.equal([]);
     });
 });

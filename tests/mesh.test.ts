@@ -125,6 +125,32 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
         });
     });
 
+    describe("the evaluator of Istio's L4 authorization", () => {
+        const pod = { namespace: "apps", labels: { app: "web" }, port: 8080 };
+        const caller = { principal: principal("clients", "reader") };
+        const p = (spec: Record<string, unknown>, namespace = "apps") => ({ metadata: { namespace }, spec });
+        it("allows without policies, denies under allow-nothing, and lets a DENY win over an ALLOW", () => {
+            expect(allowed([], caller, pod)).to.equal(true);
+            expect(allowed([p({})], caller, pod)).to.equal(false);
+            expect(allowed([p({}), p({ rules: [{}] })], caller, pod)).to.equal(true);
+            expect(allowed([p({ rules: [{}] }), p({ action: "DENY", rules: [{ to: [{ operation: { ports: ["8080"] } }] }] })], caller, pod)).to.equal(false);
+            // A policy elsewhere, or selecting other pods, does not apply; one in the root namespace does.
+            expect(allowed([p({}, "other"), p({ selector: { matchLabels: { app: "db" } } })], caller, pod)).to.equal(true);
+            expect(allowed([p({}, "istio-system")], caller, pod)).to.equal(false);
+        });
+        it("matches principals, namespaces and ports, and a plaintext caller only by rules without a source", () => {
+            const rule = (from: unknown, ports?: string[]) => p({ rules: [{ from: [{ source: from }], ...(ports ? { to: [{ operation: { ports } }] } : {}) }] });
+            expect([
+                allowed([rule({ principals: [caller.principal] }, ["8080"])], caller, pod),
+                allowed([rule({ principals: [caller.principal] }, ["9090"])], caller, pod),
+                allowed([rule({ namespaces: ["clients"] })], caller, pod),
+                allowed([rule({ namespaces: ["apps"] })], caller, pod),
+                allowed([rule({ namespaces: ["clients"] })], {}, pod),
+                allowed([p({ rules: [{ to: [{ operation: { ports: ["8080"] } }] }] })], {}, pod),
+            ]).to.deep.equal([true, false, true, false, false, true]);
+        });
+    });
+
     describe("authorization policies, evaluated over the rendered pods", () => {
         it("give every namespace in the mesh an allow-nothing default, and select pods by their own labels only", async () => {
             const prod = await stack("prod");

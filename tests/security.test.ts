@@ -161,7 +161,7 @@ describe("security: mesh and scanning", () => {
                     annotations: { [MTLS_EXCEPTION_ANNOTATION]: "the API server, outside the mesh, calls the admission webhooks alertmanagerconfigsvalidate.monitoring.coreos.com, prometheusrulemutate.monitoring.coreos.com, prometheusrulevalidate.monitoring.coreos.com on port 10250; the webhook's own TLS protects the call" },
                 },
                 spec: {
-                    selector: { matchLabels: workloadsOf(prod, onlyRelease(prod, "kube-prometheus-stack")).find((w) => w.name === "kube-prometheus-stack-operator")!.podLabels },
+                    selector: { matchLabels: { app: "kube-prometheus-stack-operator", release: "nist-eks-prod-observability-prometheus" } },
                     mtls: { mode: "STRICT" },
                     portLevelMtls: { 10250: { mode: "PERMISSIVE" } },
                 },

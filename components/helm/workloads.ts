@@ -188,7 +188,7 @@ function operatorWorkloads(source: string, component: string, manifests: readonl
             metadata: { ...(m.spec.podMetadata ?? {}), labels: { ...(m.spec.podMetadata?.labels ?? {}), ...labels } },
             spec: { serviceAccountName: m.spec.serviceAccountName, containers: [{ name: server, image: m.spec.image, resources: m.spec.resources, ports }] },
         };
-        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator" });
+        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator", selector: labels });
         return { ...workload, containers: [...workload.containers, ...reloader()] };
     });
 }
@@ -239,7 +239,9 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
         metadata: { ...(spec.template?.pod?.metadata ?? {}), labels },
         spec: { serviceAccountName: `${clusterName}-kafka`, containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports }] },
     };
-    return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator" });
+    // Strimzi selects a pool's pods by the cluster, the component and the pool.
+    const selector = { "strimzi.io/cluster": clusterName, "strimzi.io/kind": "Kafka", "strimzi.io/name": `${clusterName}-kafka`, "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
+    return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator", selector });
 }
 
 /**

@@ -155,7 +155,9 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
         // A pod that declares no port serves nothing (Jobs, the event collector): allow-nothing covers it.
         for (const w of local.filter((x) => x.origin !== "model" && (x.ports ?? []).length > 0)) {
             const ports = w.ports ?? [];
-            if (Object.keys(w.podLabels).length === 0) throw new Error(`${w.kind} ${w.namespace}/${w.name} serves ports ${ports.map((p) => p.port).join(", ")} but its pods carry no labels an AuthorizationPolicy could select`);
+            // Select by the controller's selector, which an upgrade keeps, so that the old pods stay admitted during a rollout.
+            const podSelector = w.selectorLabels ?? w.podLabels;
+            if (Object.keys(podSelector).length === 0) throw new Error(`${w.kind} ${w.namespace}/${w.name} serves ports ${ports.map((p) => p.port).join(", ")} but its pods carry no labels an AuthorizationPolicy could select`);
             const rules: Rule[] = [];
             // The release's own pods; for pods an operator makes, the operator too (its rendered
             // workloads of the same component beside them: Strimzi's reconciling the brokers).
@@ -176,13 +178,13 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
                 rules.push({ ports: hooks });
                 const names = input.webhooks.filter((h) => h.namespace === namespace.name && selects(h.selector, w.podLabels)).map((h) => h.webhook);
                 peerAuthentications.push(policy("PeerAuthentication", `${w.name}-webhook`, namespace.name, {
-                    selector: { matchLabels: { ...w.podLabels } },
+                    selector: { matchLabels: { ...podSelector } },
                     mtls: { mode: "STRICT" },
                     portLevelMtls: Object.fromEntries(hooks.map((p) => [String(p), { mode: "PERMISSIVE" }])),
                 }, { [MTLS_EXCEPTION_ANNOTATION]: `the API server, outside the mesh, calls the admission webhooks ${[...new Set(names)].sort().join(", ")} on port ${hooks.join(", ")}; the webhook's own TLS protects the call` }));
             }
             authorizationPolicies.push(policy("AuthorizationPolicy", `allow-${w.name}`, namespace.name, {
-                selector: { matchLabels: { ...w.podLabels } },
+                selector: { matchLabels: { ...podSelector } },
                 action: "ALLOW",
                 rules: rules.map(ruleSpec),
             }));

@@ -302,7 +302,8 @@ function totalRow(id: string, label: string, values: readonly number[]): DeltaRo
 function podsByComponent(count: PodCount): { component: string; pods: number }[] {
     const totals = new Map<string, number>();
     for (const source of count.sources) totals.set(source.component, (totals.get(source.component) ?? 0) + source.pods);
-    return [...totals].map(([component, pods]) => ({ component, pods }));
+    // By name: the order resources register in follows when their inputs resolve, which varies.
+    return [...totals].map(([component, pods]) => ({ component, pods })).sort((x, y) => x.component.localeCompare(y.component));
 }
 
 const CAPACITY_ROWS: readonly [string, string, (c: CapacityReport) => number][] = [

@@ -63,7 +63,7 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         : { enabled: false };
     const volume = (sizeOf?: string) => ({ storageClass: opts.storageClassName, ...(sizeOf ? { size: sizeOf } : {}) });
     const ca = kafkaCaVolume();
-    return {
+    return withZoneSpreads({
         // Every Mimir pod gets the Kafka CA: distributors produce, ingesters and rulers consume.
         ...(ingestStorage ? { global: { extraVolumes: [ca.volume], extraVolumeMounts: [ca.mount] } } : {}),
         fullnameOverride: "mimir",
@@ -107,7 +107,7 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         "chunks-cache": { enabled: mimir.chunksCache, replicas: mimir.cacheReplicas.chunks, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
         memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         metaMonitoring: { serviceMonitor: { enabled: true } },
-    };
+    });
 }
 
 /**
@@ -122,6 +122,18 @@ export const HA_DEDUPLICATION = {
     distributor: { ha_tracker: { enable_ha_tracker: true, kvstore: { store: "memberlist" } } },
     limits: { accept_ha_samples: true, ha_cluster_label: HA_LABELS.cluster, ha_replica_label: HA_LABELS.replica },
 } as const;
+
+/** Mimir's replicated Deployments (the zone-aware StatefulSets keep one pod per zone already). */
+const SPREAD_COMPONENTS = ["distributor", "querier", "query_frontend", "query_scheduler", "gateway", "ruler", "compactor", "alertmanager"] as const;
+
+/**
+ * Spreads each of Mimir's components over zones rather than hosts (the chart's default), so that
+ * two distributors or queriers never share a zone; the chart adds each component's own selector.
+ */
+function withZoneSpreads(values: Record<string, any>): Record<string, unknown> {
+    const spread = { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" };
+    return { ...values, ...Object.fromEntries(SPREAD_COMPONENTS.map((c) => [c, { ...values[c], topologySpreadConstraints: spread }])) };
+}
 
 /** The chart's default zones when a values file does not redefine them. */
 const DEFAULT_ZONE_COUNT = 3;

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
-import { releaseChart } from "../components/helm/workloads";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
+import YAML from "yaml";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
@@ -176,6 +177,30 @@ describe("telemetry paths", () => {
             const titles = DASHBOARDS.map((d) => d.json.title);
             for (const dashboard of kiali.grafana.dashboards) expect(titles).to.include(dashboard.name);
             expect(kiali.tracing.tempo_config).to.deep.equal({ url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" });
+        });
+
+        it("signs sessions with a key generated once per stack, read from a Secret the stack declares, so an upgrade logs nobody out", async () => {
+            const run = await stack("prod");
+            const release = releasesOf(run, "kiali-server")[0];
+            const { rendered } = stackWorkloads(run.resources).renders.get(release.inputs.name)!;
+            // What Kiali reads: its ConfigMap's config.yaml, as the chart rendered it.
+            const configMap = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata?.name === "kiali")!;
+            const signingKey = YAML.parse(configMap.data["config.yaml"]).login_token.signing_key;
+            const [, secretName, secretKey] = /^secret:([^:]+):(.+)$/.exec(signingKey) ?? [];
+            expect(signingKey, "a reference to a Secret, not a key the chart generates at each render").to.match(/^secret:/);
+            const secret = ofType(run, "kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata.name === secretName && r.inputs.metadata.namespace === release.inputs.namespace);
+            expect(secret, `Secret ${release.inputs.namespace}/${secretName}`).to.have.length(1);
+            expect(secret[0].inputs.stringData).to.equal(SECRET_PLACEHOLDER);
+            // The key is a RandomPassword in the state (created once, kept across updates) of a length Kiali accepts.
+            const password = ofType(run, "random:index/randomPassword:RandomPassword").filter((p) => secret[0].dependencies.includes(p.urn));
+            expect(password.map((p) => [16, 24, 32].includes(p.inputs.length) && p.inputs.special === false)).to.deep.equal([true]);
+            expect(release.dependencies).to.include(secret[0].urn);
+            // The rendered Deployment mounts that key where Kiali looks for it.
+            const deployment = rendered.manifests.find((m) => m.kind === "Deployment")!;
+            const volumes = deployment.spec.template.spec.volumes.filter((v: any) => v.secret?.secretName === secretName);
+            expect(volumes.map((v: any) => v.secret.items)).to.deep.equal([[{ key: secretKey, path: "value.txt" }]]);
+            const mounts = deployment.spec.template.spec.containers[0].volumeMounts.filter((m: any) => m.name === volumes[0].name);
+            expect(mounts.map((m: any) => m.mountPath)).to.deep.equal(["/kiali-override-secrets/login-token-signing-key"]);
         });
     });
 

@@ -16,7 +16,7 @@ import {
     KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
     createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
 } from "./kafka";
-import { kialiValues } from "./kiali";
+import { KIALI_SIGNING_KEY_SECRET, kialiValues } from "./kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
 import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
@@ -290,10 +290,18 @@ export class Observability extends pulumi.ComponentResource {
                 spec: istiodServiceMonitorSpec(),
             }, inCluster(monitorCrds));
             if (config.kiali.enabled) {
+                // Generated once per stack and kept in the state, so upgrades keep sessions valid.
+                const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: KIALI_SIGNING_KEY_SECRET.length, special: false }, { parent: this });
+                const signingKeySecret = new corev1.Secret(`${name}-kiali-signing-key`, {
+                    metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: monitoring.metadata.name },
+                    type: "Opaque",
+                    stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
+                }, inCluster([monitoring]));
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
                     values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    dependsOn: [signingKeySecret],
                 }, ctx, this);
             }
         }

@@ -480,8 +480,8 @@ describe("deploy readiness", () => {
         it("prod: Velero's schedules, compared whole", async () => {
             const velero = ofType(await stack("prod"), "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "velero")!;
             expect(velero.inputs.values.schedules).to.deep.equal({
-                daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default" } },
-                weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default" } },
+                daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default", snapshotVolumes: false } },
+                weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default", snapshotVolumes: false } },
             });
         });
 

@@ -11,7 +11,7 @@ import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
-import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
 import {
     KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
     createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
@@ -39,6 +39,8 @@ export interface ObservabilityArgs {
         readonly user: string;
         /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
         readonly password: pulumi.Input<string>;
+        /** PEM certificates of the CA that signs the server's certificate, which Grafana verifies. */
+        readonly caBundle: string;
     };
 }
 
@@ -257,6 +259,10 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
+            }, inCluster([monitoring])));
+            grafanaSecrets.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+                metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
+                data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
             }, inCluster([monitoring])));
         }
         installHelmChart(`${name}-grafana`, {

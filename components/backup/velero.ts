@@ -21,7 +21,9 @@ export const VELERO_LOCATION = "default";
 /**
  * The AWS plugin for Velero 1.18 (chart 12.1.0 ships Velero 1.18.1). Plugin releases follow
  * Velero's minor versions: 1.13.x is for Velero 1.17 (the version in the chart's example), 1.14.x
- * for Velero 1.18; 1.14.4 is the newest patch of that line and carries its CVE fixes.
+ * for Velero 1.18. lib/data/image-releases.json records this tag as unconfirmed: the plugin's
+ * snapshot (2026-02-13) ends at v1.14.0-rc.1, before any 1.14 release; refresh the record, or
+ * check the registry, before relying on it.
  */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.4";
 

@@ -160,8 +160,9 @@ export interface GrafanaValuesOptions {
 
 /**
  * What a shared database changes: state (users, dashboards, alert rules, sessions) in PostgreSQL
- * over verified TLS (the CA bundle from {@link GRAFANA_DATABASE_CA}), no volume, and unified alerting peering over the headless service so that the
- * replicas' Alertmanagers deduplicate and each alert is sent once.
+ * over verified TLS (the CA bundle in {@link GRAFANA_DATABASE_CA}), no volume, and unified
+ * alerting peering over the headless service so that the replicas' Alertmanagers deduplicate and
+ * each alert is sent once.
  */
 function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<string, unknown>; ini: Record<string, unknown> } {
     return {

@@ -253,14 +253,14 @@ export class Observability extends pulumi.ComponentResource {
         if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
-        const grafanaSecrets: pulumi.Resource[] = [adminSecret];
+        const grafanaInputs: pulumi.Resource[] = [adminSecret];
         if (database) {
-            grafanaSecrets.push(new corev1.Secret(`${name}-grafana-database`, {
+            grafanaInputs.push(new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
             }, inCluster([monitoring])));
-            grafanaSecrets.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+            grafanaInputs.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
                 metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
                 data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
             }, inCluster([monitoring])));
@@ -279,7 +279,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, ...grafanaSecrets],
+            dependsOn: [...monitorCrds, ...grafanaInputs],
         }, ctx, this);
 
         if (args.istioEnabled) {

@@ -16,6 +16,7 @@ import { resolveAddonVersions } from "./components/cluster/addons";
 import { PostgresDatabase } from "./components/database";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
+import { unsizedMimirContainers } from "./components/observability/mimir";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
@@ -144,7 +145,9 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const declaredWorkloads = cluster.context.declaredWorkloads;
     const workloads = stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion).workloads;
     const images = workloads.flatMap((w) => [...w.initContainers, ...w.containers].map((c) => c.image));
-    const problems = [maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
+    // An unsized Mimir container leaves the capacity check nothing to count, so it is the error alone.
+    const unsizedMimir = unsizedMimirContainers(workloads);
+    const problems = [unsizedMimir ?? maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
     if (problems.length > 0) throw new ConfigError(problems);
 
     const outputs = {

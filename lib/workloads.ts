@@ -33,7 +33,7 @@ export interface Claim {
 export type WorkloadOrigin =
     | "render" // a controller the chart renders
     | "operator" // pods an operator creates from a custom resource (Prometheus, Kafka)
-    | "model"; // a model of ours, only where no chart source exists (EKS add-ons, Mimir)
+    | "model"; // a model of ours, only where no chart source exists (the EKS managed add-ons)
 
 export interface Workload {
     /** The release or resource it comes from. */
@@ -188,4 +188,23 @@ export function manifestWorkloads(source: string, component: string, manifests: 
         workloads.push({ source, component, name: "(unmounted claims)", namespace: manifests[0]?.metadata.namespace ?? "default", kind: "Deployment", replicas: 0, containers: [], initContainers: [], claims: unmounted, origin: "render", podLabels: {}, podAnnotations: {}, hostNetwork: false });
     }
     return workloads;
+}
+
+/** A workload of a model (see WorkloadOrigin): one container with its image, requests and memory limit. */
+export interface ModelledWorkload {
+    readonly name: string;
+    readonly kind: WorkloadKind;
+    readonly replicas: number;
+    readonly image: string;
+    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+}
+
+/** A modelled workload as the capacity check, the pod count and the image inventory read it. */
+export function modelledWorkload(source: string, component: string, namespace: string, m: ModelledWorkload): Workload {
+    const container: Container = {
+        name: m.name,
+        image: m.image,
+        ...(m.resources ? { cpuRequestMillicores: parseCpu(m.resources.requests.cpu), memoryRequestMiB: parseMemory(m.resources.requests.memory), memoryLimitMiB: parseMemory(m.resources.limits.memory) } : {}),
+    };
+    return { source, component, name: m.name, namespace, kind: m.kind, replicas: m.replicas, containers: [container], initContainers: [], claims: [], origin: "model", podLabels: {}, podAnnotations: {}, hostNetwork: false };
 }

@@ -5,6 +5,7 @@
  */
 import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";
 import { PlannedResource } from "../engine/types";
+import { Workload } from "../lib/workloads";
 import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
 import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
@@ -59,6 +60,8 @@ export interface CostEstimate {
 export interface CostInput {
     readonly resources: readonly PlannedResource[];
     readonly assumptions: CostAssumptions;
+    /** What the stack runs, when the caller has it already (see planRun); else rendered from the resources' values. */
+    readonly workloads?: readonly Workload[];
 }
 
 type LineSpec = Omit<CostLine, "monthly">;
@@ -334,7 +337,7 @@ function endpointLines(input: CostInput, table: PriceTable): CostLine[] {
 
 /** One line per EBS volume type of the persistent volume claims, with the claims behind it. */
 function claimLines(input: CostInput, table: PriceTable): CostLine[] {
-    const claims = volumeClaims(input.resources);
+    const claims = volumeClaims(input.resources, input.workloads);
     return distinct(claims.map((c) => c.volumeType)).map((volumeType) => {
         const ofVolumeType = claims.filter((c) => c.volumeType === volumeType);
         return line({

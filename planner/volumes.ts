@@ -8,7 +8,7 @@
  */
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
-import { readClaim } from "../lib/workloads";
+import { Workload, readClaim } from "../lib/workloads";
 import { ofType, TYPES } from "./resources";
 
 /** One claim and the volumes it makes. */
@@ -57,11 +57,14 @@ function volumeTypeOf(storageClass: string | undefined, classes: StorageClasses)
     return volumeTypeOf(undefined, classes);
 }
 
-/** Every persistent volume claim the stack makes, with its size, count and EBS type. */
-export function volumeClaims(resources: readonly PlannedResource[]): VolumeClaim[] {
+/**
+ * Every persistent volume claim the stack makes, with its size, count and EBS type: the claims of
+ * `workloads` (by default, the ones the resources' values render) and the declared claims.
+ */
+export function volumeClaims(resources: readonly PlannedResource[], workloads: readonly Workload[] = stackWorkloads(resources).workloads): VolumeClaim[] {
     const classes = storageClasses(resources);
     const claims: VolumeClaim[] = [];
-    for (const w of stackWorkloads(resources).workloads) {
+    for (const w of workloads) {
         for (const claim of w.claims) {
             const perReplica = claim.perPod && w.kind === "StatefulSet";
             claims.push({

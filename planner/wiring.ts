@@ -6,8 +6,7 @@
  * other check misses: the pods start, and the data goes nowhere.
  */
 import { PlannedResource } from "../engine/types";
-import { WORKLOAD_TYPES, releaseChart, stackWorkloads } from "../components/helm/workloads";
-import { lockedChart } from "../lib/helm/vendor";
+import { WORKLOAD_TYPES, stackWorkloads } from "../components/helm/workloads";
 
 export interface Address {
     /** The release or resource whose values or spec name it, and where: "grafana values datasources...url". */
@@ -67,7 +66,6 @@ function endpoints(resources: readonly PlannedResource[]): Endpoint[] {
 /** Every in-cluster address in release values and custom resource specs, with what it resolves to. */
 export function wiring(resources: readonly PlannedResource[]): Address[] {
     const services = endpoints(resources);
-    const unrendered = resources.filter((r) => r.type === WORKLOAD_TYPES.release && !lockedChart(releaseChart(r.inputs), r.inputs.version));
     const sources = resources.flatMap((r) => r.type === WORKLOAD_TYPES.release
         ? [{ usedBy: `${r.name} values`, tree: r.inputs.values }]
         : r.type.startsWith("kubernetes:") && r.inputs.spec ? [{ usedBy: `${r.name} spec`, tree: r.inputs.spec }] : []);
@@ -75,8 +73,6 @@ export function wiring(resources: readonly PlannedResource[]): Address[] {
         const base = { usedBy: `${usedBy} ${a.path}`, host: a.host, port: a.port ?? 0 };
         const service = services.find((s) => s.namespace === a.namespace && s.name === a.service);
         if (service && a.port !== undefined && service.ports.includes(a.port)) return { ...base, resolvesTo: `Service ${a.namespace}/${a.service} port ${a.port} (${service.madeBy})` };
-        const modelled = unrendered.find((r) => r.inputs.namespace === a.namespace && a.service.startsWith(String(r.inputs.values?.fullnameOverride ?? releaseChart(r.inputs).split("-")[0])));
-        if (modelled) return { ...base, unresolved: `${releaseChart(modelled.inputs)} ${modelled.inputs.version} is not vendored, so its Services cannot be rendered` };
         return { ...base, unresolved: service ? `Service ${a.namespace}/${a.service} has no port ${a.port ?? "(none given)"} (it has ${service.ports.join(", ")})` : `no Service ${a.namespace}/${a.service}` };
     }));
 }

@@ -12,7 +12,7 @@ import { WORKLOAD_TYPES, releaseChart, releaseRequests, stackWorkloads } from ".
 import { tempoDistributedValues, tempoSingleValues } from "../components/observability/tempo";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { RenderError, clusterApiVersions, renderRelease } from "../lib/helm/render";
-import { readLock, vendorPath } from "../lib/helm/vendor";
+import { vendorPath } from "../lib/helm/vendor";
 import { unsizedContainers } from "../lib/workloads";
 import { ofType, stack } from "./support/stacks";
 
@@ -31,16 +31,13 @@ describe("helm releases", () => {
                 expect(unknown).to.deep.equal({});
             });
 
-            it("install from the vendored chart, except a chart the lock lists as missing", async () => {
+            it("install every chart from its vendored folder at the pinned version, none from a chart repository", async () => {
                 const run = await stack(name);
-                const lock = readLock();
                 for (const release of ofType(run, RELEASE)) {
                     const chart = releaseChart(release.inputs);
                     const pinned = Object.values(CHARTS).find((c) => c.chart === chart)!;
-                    const where = lock.missing.some((m) => m.chart === chart)
-                        ? { chart, repositoryOpts: { repo: pinned.repo } }
-                        : { chart: `./${vendorPath(chart)}`, repositoryOpts: undefined };
-                    expect({ chart: release.inputs.chart, repositoryOpts: release.inputs.repositoryOpts, version: release.inputs.version }, release.name).to.deep.equal({ ...where, version: pinned.version });
+                    expect({ chart: release.inputs.chart, repositoryOpts: release.inputs.repositoryOpts, version: release.inputs.version }, release.name)
+                        .to.deep.equal({ chart: `./${vendorPath(chart)}`, repositoryOpts: undefined, version: pinned.version });
                 }
             });
 
@@ -49,8 +46,8 @@ describe("helm releases", () => {
                 const releases = ofType(run, RELEASE);
                 const requests = releaseRequests(run.resources, "1.35");
                 const charts = releases.map((r) => releaseChart(r.inputs));
-                // Every release but Mimir's (its chart is not vendored) is rendered, with what the Release sends.
-                expect(requests.map((r) => r.name)).to.deep.equal(releases.filter((r) => releaseChart(r.inputs) !== "mimir-distributed").map((r) => r.name));
+                // Every release is rendered, with what the Release sends.
+                expect(requests.map((r) => r.name)).to.deep.equal(releases.map((r) => r.name));
                 for (const request of requests) {
                     const release = releases.find((r) => r.name === request.name)!;
                     expect(request).to.deep.equal({

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { validateStackConfig } from "../config/load";
 import { CHARTS } from "../components/helm/catalog";
+import { stackWorkloads } from "../components/helm/workloads";
 import { readStackFile } from "../engine/stack-file";
 import { nodeImageProblems } from "../components/cluster/nodes";
 import { canonicalImage, imagesBlocking, ImageTable, PINNED_IMAGES, renderedImagesBlocking } from "../lib/images";
@@ -73,7 +74,7 @@ describe("pinned images and their platforms", () => {
 
     it("cover every image the rendered releases of both stacks run, on both architectures", async () => {
         for (const name of ["dev", "prod"] as const) {
-            const images = imageInventory((await stack(name)).resources).map((i) => i.image);
+            const images = imageInventory(stackWorkloads((await stack(name)).resources).workloads).map((i) => i.image);
             expect(images.length, name).to.be.greaterThan(10);
             expect(renderedImagesBlocking("arm64", images), name).to.deep.equal([]);
             expect(renderedImagesBlocking("amd64", images), name).to.deep.equal([]);

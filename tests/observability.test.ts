@@ -3,13 +3,13 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { ModelledWorkload, releaseChart, stackWorkloads } from "../components/helm/workloads";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { NONCURRENT_VERSION_DAYS, expiryDays, s3AccessPolicy } from "../components/observability/buckets";
 import { DASHBOARDS, GRAFANA_ADMIN_SECRET, grafanaDatasources, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, kafkaNodePoolSpec, kafkaSpec } from "../components/observability/kafka";
 import { kialiValues } from "../components/observability/kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "../components/observability/loki";
-import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirWorkloads, mimirZones } from "../components/observability/mimir";
+import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirZones } from "../components/observability/mimir";
 import { prometheusValues, retentionSize } from "../components/observability/prometheus";
 import { MONITORING_NAMESPACE, URLS, storageClassFor } from "../components/observability/shared";
 import { TEMPO_SERVICE_ACCOUNT, singleBinaryConfig, singleBinaryReceivers, tempoDistributedValues, tempoSingleValues } from "../components/observability/tempo";
@@ -133,7 +133,6 @@ describe("observability", () => {
             const one = mimirValues(single, { region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3", kafkaAddress: "k:9092" }) as any;
             expect(one.ingester.zoneAwareReplication).to.deep.equal({ enabled: false });
             expect(one.rollout_operator.enabled).to.equal(false);
-            expect(mimirWorkloads(one).filter((w) => w.name.startsWith("ingester")).map((w) => [w.name, w.replicas])).to.deep.equal([["ingester", 1]]);
         });
 
         it("write Loki's single binary as Monolithic on the filesystem, and simple-scalable on S3", async () => {
@@ -255,22 +254,6 @@ describe("observability", () => {
             expect(kms.Resource).to.deep.equal(["arn:aws:kms:us-east-1:1:key/k"]);
             expect(kms.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } });
             expect([expiryDays("90d"), expiryDays("720h"), expiryDays("36h"), expiryDays("2w")]).to.deep.equal([90, 30, 2, 14]);
-        });
-    });
-
-    describe("Mimir's model (its chart is not vendored yet)", () => {
-        it("falls back to the chart's own defaults where values leave a setting unset", () => {
-            const names = (ws: ModelledWorkload[]) => ws.map((w) => `${w.name}:${w.kind === "DaemonSet" ? "DS" : w.replicas}`);
-            // mimir-distributed 6.2.0 defaults: zone-aware ingesters and store-gateways over 3 zones, bundled Kafka and MinIO on.
-            expect(names(mimirWorkloads({}))).to.deep.equal([
-                "alertmanager:1", "distributor:1", "ingester-zone-a:1", "ingester-zone-b:1", "ingester-zone-c:1", "overrides-exporter:1", "ruler:1",
-                "querier:2", "query-frontend:1", "query-scheduler:2", "store-gateway-zone-a:1", "store-gateway-zone-b:1", "store-gateway-zone-c:1",
-                "compactor:1", "gateway:1", "kafka:1", "minio:1", "rollout-operator:1",
-            ]);
-            // A StatefulSet's persistentVolume size becomes a claim per pod, in the class the values name.
-            const sized = mimirWorkloads({ ingester: { persistentVolume: { size: "20Gi", storageClass: "gp3" }, zoneAwareReplication: { enabled: false } } });
-            expect(sized.find((w) => w.name === "ingester")?.claims).to.deep.equal([{ name: "storage", size: "20Gi", storageClass: "gp3" }]);
-            expect(sized.find((w) => w.name === "distributor")?.claims).to.deep.equal([]);
         });
     });
 

@@ -197,10 +197,10 @@ describe("any stack from a stack file", () => {
                 "ebs-csi-controller": 3,
                 "nist-eks-prod-autoscaler-aws-cluster-autoscaler": 2,
                 "alertmanager-kube-prometheus-stack-alertmanager": 3,
-                "ruler": 2,
-                "compactor": 4,
-                "query-scheduler": 3,
-                "chunks-cache": 2,
+                "mimir-ruler": 2,
+                "mimir-compactor": 4,
+                "mimir-query-scheduler": 3,
+                "mimir-chunks-cache": 2,
                 "loki-results-cache": 2,
                 "tempo-memcached": 2,
                 "strimzi-cluster-operator": 2,
@@ -221,14 +221,14 @@ describe("any stack from a stack file", () => {
             const table = loadPriceTable();
             const [a, b] = [planRun(staged, table), planRun(prod, table)];
             // 17 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
-            // two CoreDNS +50m each); the counts add 1,180m and 3,780 MiB: an EBS controller (20m, 64),
+            // two CoreDNS +50m each); the counts add 1,190m and 3,804 MiB: an EBS controller (20m, 64),
             // an autoscaler (100m, 300), two Alertmanagers with their reloaders (2 x 30m, 96), a ruler
             // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Mimir chunks
-            // cache (100m, 640), a Loki results cache with its exporter (60m, 184), a Tempo memcached
+            // cache with its exporter (110m, 664), a Loki results cache with its exporter (60m, 184), a Tempo memcached
             // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and
             // two Kubecost frontends with their sidecars (100m, 256; 2 x 60m, 192).
             expect([a.pods.total - b.pods.total, a.capacity.cpuMillicores.requested - b.capacity.cpuMillicores.requested, a.capacity.memoryMiB.requested - b.capacity.memoryMiB.requested])
-                .to.deep.equal([17, 125 + 1180, 512 + 3780]);
+                .to.deep.equal([17, 125 + 1190, 512 + 3804]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

@@ -7,8 +7,8 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { ConfigError } from "../../config/load";
 import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
+import { ModelledWorkload } from "../../lib/workloads";
 import { podResourcesOf } from "../helm/values";
-import type { ModelledWorkload } from "../helm/workloads";
 
 /**
  * The managed add-ons. No Pod Identity agent: every workload that calls AWS uses IRSA, and the

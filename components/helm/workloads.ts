@@ -2,17 +2,16 @@
  * What runs in the cluster: every Helm release rendered by the pinned Helm with the values the
  * program sends, plus what admission and operators add on top of the render (Istio sidecars in
  * meshed namespaces, Prometheus and Alertmanager pods from their custom resources, Kafka brokers
- * from the KafkaNodePool, Trivy's scan jobs at their concurrency limit). Models remain only where
- * no chart source exists: the EKS managed add-ons, and Mimir until its chart is vendored. The
- * capacity check, the pod count, the volume cost and the image inventory all read this one list.
+ * from the KafkaNodePool, Trivy's scan jobs at their concurrency limit). A model remains only where
+ * no chart source exists: the EKS managed add-ons. The capacity check, the pod count, the volume
+ * cost and the image inventory all read this one list.
  */
 import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
 import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
-import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
+import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
 import { CHARTS } from "./catalog";
-import { mimirWorkloads } from "../observability/mimir";
 
 /** A resource as the program declares it (or the engine records it): its type token and inputs. */
 export interface DeclaredResource {
@@ -90,9 +89,9 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
         if (resource.type === WORKLOAD_TYPES.release) {
             const render = renders.get(String(resource.inputs.name));
             if (render) workloads.push(...manifestWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests), ...operatorWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests));
-            else workloads.push(...releaseModel(resource));
+            else throw new Error(`Release ${resource.inputs.name}: chart ${releaseChart(resource.inputs)} ${resource.inputs.version} is not vendored (npm run charts:sync)`);
         } else if (resource.type === WORKLOAD_TYPES.addon) {
-            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelled(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
+            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelledWorkload(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
         } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
             workloads.push(kafkaBrokers(resource, resources, renders));
         }
@@ -101,38 +100,6 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
     const result = { workloads: withSidecars(workloads, resources, renders), renders };
     computed.set(resources, result);
     return result;
-}
-
-/** A release whose chart is not vendored: its isolated model, or an error naming what is missing. */
-function releaseModel(resource: DeclaredResource): Workload[] {
-    const chart = releaseChart(resource.inputs);
-    if (chart === "mimir-distributed") {
-        // MODEL: mimir-distributed 6.2.0's source is not vendored yet (charts/lock.json `missing`);
-        // these workloads are our reading of its values, not a render. Remove once it is vendored.
-        return mimirWorkloads(resource.inputs.values ?? {}).map((m) => modelled(String(resource.inputs.name), componentOf(chart), String(resource.inputs.namespace), m));
-    }
-    throw new Error(`Release ${resource.inputs.name}: chart ${chart} ${resource.inputs.version} is neither vendored (npm run charts:sync) nor modelled`);
-}
-
-/** A workload of one of the remaining models, as requests, limits, image and claims. */
-export interface ModelledWorkload {
-    readonly name: string;
-    readonly kind: WorkloadKind;
-    readonly replicas: number;
-    readonly image: string;
-    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
-    /** Per-pod claims (StatefulSet volume claim templates). */
-    readonly claims?: readonly { readonly name: string; readonly size: string; readonly storageClass?: string }[];
-}
-
-function modelled(source: string, component: string, namespace: string, m: ModelledWorkload): Workload {
-    const container: Container = {
-        name: m.name,
-        image: m.image,
-        ...(m.resources ? { cpuRequestMillicores: parseCpu(m.resources.requests.cpu), memoryRequestMiB: parseMemory(m.resources.requests.memory), memoryLimitMiB: parseMemory(m.resources.limits.memory) } : {}),
-    };
-    const claims: Claim[] = (m.claims ?? []).map((c) => ({ name: c.name, perPod: true, sizeMiB: parseMemory(c.size), ...(c.storageClass ? { storageClass: c.storageClass } : {}) }));
-    return { source, component, name: m.name, namespace, kind: m.kind, replicas: m.replicas, containers: [container], initContainers: [], claims, origin: "model", podLabels: {}, podAnnotations: {}, hostNetwork: false };
 }
 
 /** The value of a `--flag=value` argument of the first container. */

@@ -208,7 +208,7 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     }
     out.push(`## Monthly cost`, "", `Prices: ${costHeading(plans[0].cost)}. Each line is computed from the declared resources; see \`npm run plan -- --stack <name>\` for the arithmetic and assumptions of every line.`, "");
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
-    out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (models only for the EKS add-ons and Mimir); DaemonSets count one pod per node, jobs at their peak.", "");
+    out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (a model only for the EKS add-ons, which have no chart); DaemonSets count one pod per node, jobs at their peak.", "");
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");

@@ -27,7 +27,8 @@ describe("will it fit", () => {
             const fromGraph = describe(workloads(run));
             expect(fromGraph.length).to.be.greaterThan(10);
             // The declaration-time check renders the values with stand-ins for what is known only after
-            // deploy (bucket names, role ARNs), and still sees the same pods, sizes, images and claims.
+            // deploy (bucket names, role ARNs), and still sees the same pods, sizes, images and claims:
+            // the planner reads those renders (planner/plan.ts runWorkloads), so a cold plan renders once.
             expect(describe(stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).workloads)).to.deep.equal(fromGraph);
         });
     }

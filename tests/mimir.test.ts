@@ -13,6 +13,7 @@ import { KAFKA_BOOTSTRAP } from "../components/observability/kafka";
 import { WorkloadSize } from "../config/schema";
 import { StackRun } from "../engine/run";
 import { Manifest } from "../lib/helm/render";
+import { wiring } from "../planner/wiring";
 import { manifestWorkloads } from "../lib/workloads";
 import { renderChart } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -135,6 +136,18 @@ describe("Mimir, rendered", () => {
         expect(config.ingester.push_grpc_method_enabled).to.equal(null);
         expect(manifests.filter((m) => m.kind !== "ConfigMap" && JSON.stringify(m).includes("kafka")).map((m) => `${m.kind} ${m.metadata.name}`)).to.deep.equal([]);
         for (const w of workloads.filter((x) => x.name.startsWith("mimir-"))) expect(w.serviceAccount, w.name).to.equal("mimir");
+    });
+
+    it("dev's classic architecture: every address resolves, Prometheus' and Tempo's remote writes and Grafana's metrics datasource to the gateway Mimir renders", async () => {
+        const run = await classicDev();
+        const addresses = wiring(run.resources);
+        expect(addresses.filter((a) => a.unresolved)).to.deep.equal([]);
+        const obs = "nist-eks-dev-observability";
+        expect(addresses.filter((a) => a.host.startsWith("mimir-")).map((a) => `${a.usedBy} -> ${a.resolvesTo}`)).to.deep.equal([
+            `${obs}-prometheus values prometheus.prometheusSpec.remoteWrite.0.url -> Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
+            `${obs}-tempo values tempo.metricsGenerator.storage.remote_write.0.url -> Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
+            `${obs}-grafana values datasources.datasources.yaml.datasources.0.url -> Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
+        ]);
     });
 
     it("with two zones: zone-pinned ingesters (ingest storage allows two) and unpinned store-gateways (the chart wants three zones for those); with one, no zones and no rollout operator", async () => {

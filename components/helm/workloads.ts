@@ -6,7 +6,7 @@
  * no chart source exists: the EKS managed add-ons. The capacity check, the pod count, the volume
  * cost and the image inventory all read this one list.
  */
-import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
+import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderReleases, renderReleasesSync } from "../../lib/helm/render";
 import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
@@ -77,13 +77,16 @@ const computed = new WeakMap<readonly DeclaredResource[], StackWorkloads>();
 
 /**
  * Everything a stack runs (see the module comment). Releases render synchronously, from the
- * cache where their content was rendered before; a render error names the release and chart.
+ * cache where their content was rendered before and in parallel Helm processes otherwise; a
+ * render error names the release and chart.
  */
 export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersion?: string): StackWorkloads {
     const known = computed.get(resources);
     if (known) return known;
     const releases = resources.some((r) => r.type === WORKLOAD_TYPES.release);
-    const renders = new Map(releaseRequests(resources, kubeVersion ?? (releases ? recordedKubeVersion(resources) : "")).map((request) => [request.name, { request, rendered: renderRelease(request) }]));
+    const requests = releaseRequests(resources, kubeVersion ?? (releases ? recordedKubeVersion(resources) : ""));
+    const rendered = renderReleasesSync(requests);
+    const renders = new Map(requests.map((request, i) => [request.name, { request, rendered: rendered[i] }]));
     const workloads: Workload[] = [];
     for (const resource of resources) {
         if (resource.type === WORKLOAD_TYPES.release) {

@@ -122,7 +122,7 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
  */
 export function unsizedMimirContainers(workloads: readonly Workload[]): string | undefined {
     const unsized = workloads.filter((w) => w.component === CHARTS.mimir.component).flatMap((w) =>
-        w.containers.filter((c) => c.cpuRequestMillicores === undefined || c.memoryRequestMiB === undefined || c.memoryLimitMiB === undefined).map((c) => `${w.kind} ${w.name} container ${c.name}`));
+        [...w.initContainers, ...w.containers].filter((c) => c.cpuRequestMillicores === undefined || c.memoryRequestMiB === undefined || c.memoryLimitMiB === undefined).map((c) => `${w.kind} ${w.name} container ${c.name}`));
     if (unsized.length === 0) return undefined;
     return `observability.mimir.resources: the rendered ${CHARTS.mimir.chart} ${CHARTS.mimir.version} runs ${unsized.join(", ")} without CPU and memory requests and a memory limit; allowed: every Mimir container sized from observability.mimir.resources`;
 }

@@ -103,7 +103,7 @@ describe("pinned images and their platforms", () => {
         /** Every image reference the platform runs: the table's (placeholders aside) and every rendered one of both stacks. */
         async function runImages(): Promise<string[]> {
             const table = Object.values(PINNED_IMAGES).flat().map((i) => i.image);
-            const rendered = (await Promise.all((["dev", "prod"] as const).map(async (name) => imageInventory((await stack(name)).resources).map((i) => i.image)))).flat();
+            const rendered = (await Promise.all((["dev", "prod"] as const).map(async (name) => imageInventory(stackWorkloads((await stack(name)).resources).workloads).map((i) => i.image)))).flat();
             return [...new Set([...table, ...rendered])].filter((image) => !image.includes("<"));
         }
 

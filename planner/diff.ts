@@ -39,6 +39,11 @@ export interface ResourceChange {
     readonly holds?: string;
     /** Protected, and replaced or deleted: Pulumi stops there. */
     readonly blocked: boolean;
+    /**
+     * A replacement created before its predecessor is deleted, under the same fixed physical name
+     * (the input and its value, `name "x"`): the provider refuses the duplicate.
+     */
+    readonly nameCollision?: string;
 }
 
 export interface StackDiff {
@@ -49,15 +54,22 @@ export interface StackDiff {
     readonly counts: Readonly<Record<Operation | "same", number>>;
 }
 
+/** A type's replacement rules (planner/data/replacements.json). */
+export interface TypeRules {
+    readonly forceNew: readonly string[];
+    readonly conditional: readonly string[];
+    readonly deleteBeforeReplaceWhenNamed?: boolean;
+}
+
 export interface Replacements {
-    readonly types: Record<string, { readonly forceNew: readonly string[]; readonly conditional: readonly string[] }>;
+    readonly types: Record<string, TypeRules>;
 }
 
 /** The derived replacement rules, as committed (scripts/derive-replacements.ts). */
 export const REPLACEMENTS: Replacements = replacementsFile;
 
 /** The rules for a type: its own, or the rule every Kubernetes kind has. */
-export function rulesFor(replacements: Replacements, type: string): { forceNew: readonly string[]; conditional: readonly string[] } | undefined {
+export function rulesFor(replacements: Replacements, type: string): TypeRules | undefined {
     return replacements.types[type] ?? (type.startsWith("kubernetes:") ? replacements.types["kubernetes:*"] : undefined);
 }
 
@@ -163,14 +175,20 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
         }
     }
     const result: ResourceChange[] = [];
-    const change = (r: PlannedResource, operation: Operation, protectedBefore: boolean): ResourceChange => ({
-        urn: r.urn, type: r.type, name: r.name, operation,
-        changed: operation === "update" || operation === "replace" ? [...changed.get(r.urn)!].sort() : [],
-        replaceReasons: reasons.get(r.urn) ?? [],
-        deleteBeforeReplace: operation === "replace" && r.deleteBeforeReplace === true,
-        ...(operation === "replace" || operation === "delete" ? withHolding(holdingOf(old.get(r.urn) ?? r, volumeReleases)) : {}),
-        blocked: (operation === "replace" || operation === "delete") && protectedBefore,
-    });
+    const change = (r: PlannedResource, operation: Operation, protectedBefore: boolean): ResourceChange => {
+        const rules = rulesFor(replacements, r.type);
+        const deleteFirst = operation === "replace" && (r.deleteBeforeReplace === true || (rules?.deleteBeforeReplaceWhenNamed === true && r.inputs.metadata?.name !== undefined));
+        const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst) : undefined;
+        return {
+            urn: r.urn, type: r.type, name: r.name, operation,
+            changed: operation === "update" || operation === "replace" ? [...changed.get(r.urn)!].sort() : [],
+            replaceReasons: reasons.get(r.urn) ?? [],
+            deleteBeforeReplace: deleteFirst,
+            ...(operation === "replace" || operation === "delete" ? withHolding(holdingOf(old.get(r.urn) ?? r, volumeReleases)) : {}),
+            blocked: (operation === "replace" || operation === "delete") && protectedBefore,
+            ...(collision ? { nameCollision: collision } : {}),
+        };
+    };
     for (const resource of next) {
         const previous = old.get(resource.urn);
         if (!previous) result.push(change(resource, "create", false));
@@ -183,6 +201,16 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
 }
 
 const withHolding = (holds: string | undefined) => (holds ? { holds } : {});
+
+/** Inputs that carry a resource's physical name when the program fixes it (Pulumi names it otherwise). */
+const NAME_INPUTS = ["name", "bucket", "identifier", "nodeGroupName", "scheduledActionName"];
+
+/** The fixed name input a create-first replacement would reuse, if any. */
+function collidingName(previous: PlannedResource | undefined, next: PlannedResource, rules: TypeRules | undefined, deleteFirst: boolean): string | undefined {
+    if (!previous || deleteFirst) return undefined;
+    const input = NAME_INPUTS.find((key) => rules?.forceNew.includes(key) && next.inputs[key] !== undefined && next.inputs[key] === previous.inputs[key]);
+    return input === undefined ? undefined : `${input} ${JSON.stringify(next.inputs[input])}`;
+}
 
 /** The diff of two runs of a stack, with counts; `base` says what the first run's config was. */
 export function diffRuns(stack: string, base: string, before: readonly PlannedResource[], after: readonly PlannedResource[], replacements: Replacements = REPLACEMENTS, options: DiffOptions = {}): StackDiff {
@@ -215,6 +243,11 @@ export function renderDiff(diff: StackDiff): string {
     if (flagged.length > 0) {
         lines.push("", "Stateful or access-bearing resources replaced or deleted:");
         for (const c of flagged) lines.push(`  ! ${c.operation} ${c.name}: ${c.holds}`);
+    }
+    const colliding = diff.changes.filter((c) => c.nameCollision);
+    if (colliding.length > 0) {
+        lines.push("", "Replacements that keep a fixed name and create first, which the provider refuses:");
+        for (const c of colliding) lines.push(`  x replace ${c.name}: keeps ${c.nameCollision}`);
     }
     const blocked = diff.changes.filter((c) => c.blocked);
     if (blocked.length > 0) {

@@ -46,6 +46,8 @@ export interface TypeReplacements {
     readonly forceNew: readonly string[];
     /** Inputs that replace the resource only for some changes (CustomizeDiff, RequiresReplaceIf). */
     readonly conditional: readonly string[];
+    /** The provider deletes first when the replacement keeps the object's name (Kubernetes objects named by the program). */
+    readonly deleteBeforeReplaceWhenNamed?: boolean;
 }
 
 export interface Replacements {
@@ -503,15 +505,17 @@ function deriveKubernetes(gitDir: string, revision: string, tokens: readonly str
     const clusterIdentifier = /clusterIdentifierKey\s*=\s*"(\w+)"/.exec(providerGo)?.[1];
     if (!helm || !clusterIdentifier || !/replaces = append\(replaces, clusterIdentifierKey\)/.test(providerGo)) throw new Error("pulumi-kubernetes: the Helm Release's or the provider's replacement rule moved");
     const dotted = (paths: readonly string[]) => [...new Set(paths.map((p) => p.replace(/^\./, "").replace(/\[\*\]/g, "")))].sort();
+    // A named object replaced under the same name and namespace is deleted first (provider.go, Diff).
+    const namedFirst = /deleteBeforeReplace :=[\s\S]{0,400}metadata\.IsNamed\(/.test(providerGo);
     const result: Record<string, TypeReplacements> = {
-        "kubernetes:*": { source: "provider/pkg/provider/diff.go (metadataForceNewProperties, every kind)", forceNew: dotted(metadata), conditional: [] },
+        "kubernetes:*": { source: "provider/pkg/provider/diff.go (metadataForceNewProperties, every kind)", forceNew: dotted(metadata), conditional: [], ...(namedFirst ? { deleteBeforeReplaceWhenNamed: true } : {}) },
         "kubernetes:helm.sh/v3:Release": { source: "provider/pkg/provider/helm_release.go (Diff)", forceNew: dotted([...helm.matchAll(/"([^"]+)"/g)].map((m) => m[1])), conditional: [] },
         "pulumi:providers:kubernetes": { source: "provider/pkg/provider/provider.go (DiffConfig, with clusterIdentifier set)", forceNew: [clusterIdentifier], conditional: [] },
     };
     for (const token of tokens) {
         const rule = kinds.get(token.replace(/Patch$/, ""));
         // Patch resources change only the fields they name: identity alone replaces them (provider.go).
-        if (rule && !token.endsWith("Patch")) result[token] = { source: "provider/pkg/provider/diff.go (forceNew table)", forceNew: dotted([...metadata, ...rule]), conditional: [] };
+        if (rule && !token.endsWith("Patch")) result[token] = { source: "provider/pkg/provider/diff.go (forceNew table)", forceNew: dotted([...metadata, ...rule]), conditional: [], ...(namedFirst ? { deleteBeforeReplaceWhenNamed: true } : {}) };
     }
     return result;
 }

@@ -1,0 +1,163 @@
+/**
+ * The tenth `pulumi up`: the edits teams make in a platform's first months, each from the shipped
+ * stack files, driven through the offline diff (planner/diff.ts, the same the CLI's --diff prints).
+ * Each case states the whole of what the edit may create, update, replace, delete and have
+ * blocked; anything else fails it. No stateful resource, key, bucket, database or access entry is
+ * replaced or deleted unless the edit means it (and the README's "Operating the platform" says how).
+ *
+ * Engine runs: the shipped stacks' (shared with every other test file) and one per edit, on dev
+ * where the edit does not need prod's shape (prod for the database and the bastion).
+ */
+import { expect } from "chai";
+import { principalResourceKey } from "../components/cluster/access";
+import { StackRun } from "../engine/run";
+import { diffRuns, DiffOptions, Operation, StackDiff } from "../planner/diff";
+import { single, stack, stackWith } from "./support/stacks";
+
+type Outcome = Partial<Record<Operation | "blocked" | "collides", string[]>>;
+
+/** A resource as the outcome names it: its type's class and its name ("NodeGroup nist-eks-dev-general"). */
+const label = (c: { type: string; name: string }) => `${c.type.slice(c.type.lastIndexOf(":") + 1)} ${c.name}`;
+
+/** A diff's resources per operation, and those blocked, each sorted; operations with none left out. */
+function outcome(diff: StackDiff): Outcome {
+    const result: Outcome = {};
+    for (const c of diff.changes) (result[c.operation] ??= []).push(label(c));
+    const blocked = diff.changes.filter((c) => c.blocked).map(label);
+    if (blocked.length > 0) result.blocked = blocked;
+    const collides = diff.changes.filter((c) => c.nameCollision).map(label);
+    if (collides.length > 0) result.collides = collides;
+    for (const key of Object.keys(result) as (keyof Outcome)[]) result[key]!.sort();
+    return result;
+}
+
+function diff(before: StackRun, after: StackRun, options: DiffOptions = {}): StackDiff {
+    return diffRuns(after.stack, "test", before.resources, after.resources, undefined, options);
+}
+
+const VIEWER = "arn:aws:iam::123456789012:role/platform-viewer";
+const PREVIEW = "arn:aws:iam::123456789012:role/platform-preview";
+const viewerEntry = (namespaces: string[]) => ({ principalArn: VIEWER, policy: "view", namespaces });
+/** Dev's access resources for a principal: its entry and its association with a policy. */
+const access = (principalArn: string, policy: string) => {
+    const entry = `nist-eks-dev-access-${principalResourceKey(principalArn)}`;
+    return { entry: `AccessEntry ${entry}`, association: `AccessPolicyAssociation ${entry}-${policy}` };
+};
+
+describe("lifecycle: what each routine edit replaces, from the shipped stack files", () => {
+    describe("access entries", () => {
+        const withViewer = () => stackWith("dev", (c) => { c.cluster.access.entries.push(viewerEntry(["monitoring"])); });
+        const viewer = access(VIEWER, "view");
+
+        it("adding an entry creates its entry and association and touches nothing else", async () => {
+            expect(outcome(diff(await stack("dev"), await withViewer()))).to.deep.equal({ create: [viewer.entry, viewer.association].sort() });
+        });
+
+        it("removing an entry deletes only its entry and association", async () => {
+            const removed = diff(await withViewer(), await stack("dev"));
+            expect(outcome(removed)).to.deep.equal({ delete: [viewer.entry, viewer.association].sort() });
+            expect(removed.changes.map((c) => c.holds)).to.deep.equal(["access", "access"]);
+        });
+
+        it("reordering the entries changes nothing", async () => {
+            const reordered = await stackWith("dev", (c) => { c.cluster.access.entries.unshift(viewerEntry(["monitoring"])); });
+            expect(reordered.config.cluster.access.entries.map((e) => e.principalArn)).to.deep.equal([VIEWER, PREVIEW]);
+            expect(outcome(diff(await withViewer(), reordered))).to.deep.equal({});
+        });
+
+        it("changing an entry's namespaces replaces only its association, deleting first (EKS keys it by principal and policy)", async () => {
+            const changed = diff(await withViewer(), await stackWith("dev", (c) => { c.cluster.access.entries.push(viewerEntry(["monitoring", "apps"])); }));
+            expect(outcome(changed)).to.deep.equal({ replace: [viewer.association] });
+            expect(changed.changes[0]).to.deep.include({
+                deleteBeforeReplace: true, holds: "access",
+                replaceReasons: [{ input: "accessScope.namespaces", rule: "provider" }],
+            });
+        });
+    });
+
+    it("a Kubernetes minor upgrade updates the control plane, add-ons, node groups and the autoscaler in place", async () => {
+        const upgraded = diff(await stack("dev"), await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.36"; }));
+        expect(outcome(upgraded)).to.deep.equal({
+            update: [
+                "Cluster nist-eks-dev-eks", "Addon nist-eks-dev-kube-proxy", "Addon nist-eks-dev-vpc-cni", "Addon nist-eks-dev-coredns", "Addon nist-eks-dev-aws-ebs-csi-driver",
+                "Release nist-eks-dev-autoscaler", "NodeGroup nist-eks-dev-general",
+            ].sort(),
+        });
+        const changed = (name: string) => upgraded.changes.find((c) => c.name === name)!.changed;
+        expect(changed("nist-eks-dev-eks")).to.deep.equal(["version"]);
+        expect(changed("nist-eks-dev-general")).to.include("version");
+    });
+
+    it("a Postgres major upgrade updates the database in place and replaces only its parameter group, new one first", async () => {
+        const upgraded = diff(await stack("prod"), await stackWith("prod", (c) => { c.observability.grafana.database.engineVersion = "18"; }));
+        expect(outcome(upgraded)).to.deep.equal({ replace: ["ParameterGroup nist-eks-prod-grafana-db-params"], update: ["Instance nist-eks-prod-grafana-db"] });
+        const [params, db] = ["nist-eks-prod-grafana-db-params", "nist-eks-prod-grafana-db"].map((name) => upgraded.changes.find((c) => c.name === name)!);
+        expect(params).to.deep.include({ deleteBeforeReplace: false, replaceReasons: [{ input: "family", rule: "provider" }] });
+        expect(db.changed).to.include("engineVersion");
+    });
+
+    it("changing a node group's instance types replaces that group and its working-hours schedules, nothing else", async () => {
+        const changed = diff(await stack("dev"), await stackWith("dev", (c) => { c.cluster.nodeGroups[0].instanceTypes = ["t3a.large", "t3.large"]; }));
+        expect(outcome(changed)).to.deep.equal({ replace: ["NodeGroup nist-eks-dev-general", "Schedule nist-eks-dev-general-start", "Schedule nist-eks-dev-general-stop"] });
+        // The schedules act on the group's Auto Scaling group, which the new group brings.
+        expect(changed.changes.map((c) => c.replaceReasons)).to.deep.equal([
+            [{ input: "instanceTypes", rule: "provider" }],
+            ...["start", "stop"].map(() => [{ input: "autoscalingGroupName", rule: "dependency", from: changed.changes[0].urn }]),
+        ]);
+    });
+
+    it("changing node counts updates the node group and its morning schedule in place", async () => {
+        const changed = diff(await stack("dev"), await stackWith("dev", (c) => { c.cluster.nodeGroups[0].maxSize = 5; c.cluster.nodeGroups[0].minSize = 1; }));
+        expect(outcome(changed)).to.deep.equal({ update: ["NodeGroup nist-eks-dev-general", "Schedule nist-eks-dev-general-start"] });
+        expect(changed.changes.map((c) => c.changed)).to.deep.equal([["scalingConfig.maxSize", "scalingConfig.minSize"], ["maxSize", "minSize"]]);
+    });
+
+    describe("the bastion", () => {
+        /** What the bastion itself is: the instance, its identity and its network path. */
+        const BASTION = [
+            "Instance nist-eks-prod-bastion-instance", "InstanceProfile nist-eks-prod-bastion-profile", "Role nist-eks-prod-bastion-role", "RolePolicyAttachment nist-eks-prod-bastion-ssm",
+            "RolePolicy nist-eks-prod-bastion-session-logs", "SecurityGroup nist-eks-prod-bastion-sg", "SecurityGroupIngressRule nist-eks-prod-bastion-to-api",
+        ];
+        const off = () => stackWith("prod", (c) => { c.cluster.bastion.enabled = false; });
+
+        it("turning it off deletes the bastion, and keeps the account's Session Manager preferences and the session logs", async () => {
+            const turnedOff = diff(await stack("prod"), await off());
+            expect(outcome(turnedOff)).to.deep.equal({ delete: [...BASTION].sort() });
+        });
+
+        it("turning it back on creates the same bastion again", async () => {
+            expect(outcome(diff(await off(), await stack("prod")))).to.deep.equal({ create: [...BASTION].sort() });
+        });
+    });
+
+    it("bumping one chart's version updates its release in place", async () => {
+        // A chart bump is a code change (components/helm/catalog.ts) whose render needs the vendored
+        // chart; the edited run is the shipped one with the version the program would record.
+        const shipped = await stack("dev");
+        const autoscaler = single(shipped, "kubernetes:helm.sh/v3:Release", "autoscaler");
+        const bumped = { ...shipped, resources: shipped.resources.map((r) => (r === autoscaler ? { ...r, inputs: { ...r.inputs, version: "9.60.0" } } : r)) };
+        const changed = diff(shipped, bumped);
+        expect(outcome(changed)).to.deep.equal({ update: [label(autoscaler)] });
+        expect(changed.changes[0].changed).to.deep.equal(["version"]);
+    });
+
+    it("rotating the database password replaces the password and the Secret that carries it, updates the database in place, and is blocked in prod until unprotected", async () => {
+        const prod = await stack("prod");
+        const password = single(prod, "random:index/randomPassword:RandomPassword", "grafana-db-password");
+        const rotated = diff(prod, prod, { replace: [password.urn] });
+        expect(outcome(rotated)).to.deep.equal({
+            replace: [label(password), "Secret nist-eks-prod-observability-grafana-database"].sort(),
+            update: ["Instance nist-eks-prod-grafana-db"],
+            blocked: [label(password)],
+        });
+        // The Secret keeps its name, so the Kubernetes provider deletes it before creating the new one.
+        expect(rotated.changes.find((c) => c.type === "kubernetes:core/v1:Secret")).to.deep.include({ deleteBeforeReplace: true, replaceReasons: [{ input: "stringData", rule: "dependency", from: password.urn }] });
+        expect(rotated.changes.find((c) => c.name === "nist-eks-prod-grafana-db")!.changed).to.deep.equal(["password"]);
+    });
+
+    it("changing a retention updates the log groups in place", async () => {
+        const changed = diff(await stack("dev"), await stackWith("dev", (c) => { c.cluster.controlPlaneLogRetentionDays = 90; }));
+        expect(outcome(changed)).to.deep.equal({ update: ["LogGroup nist-eks-dev-control-plane-logs"] });
+        expect(changed.changes[0].changed).to.deep.equal(["retentionInDays"]);
+    });
+});

@@ -123,7 +123,7 @@ const FRAMEWORK_TYPES: Record<string, { provider: "tls" | "random"; file: string
 };
 
 /** A field of a schema: whether changing it replaces the resource, and its nested fields. */
-interface SchemaField {
+export interface SchemaField {
     forceNew: boolean;
     conditional: boolean;
     computedOnly: boolean;
@@ -131,7 +131,7 @@ interface SchemaField {
 }
 
 /** Resolves calls to package-level functions (a schema built by a helper) to their source. */
-type FunctionLookup = (name: string) => string | undefined;
+export type FunctionLookup = (name: string) => string | undefined;
 
 const isTrue = (value: GoValue | undefined) => value?.kind === "expression" && value.text === "true";
 
@@ -178,7 +178,7 @@ function sdkFields(map: GoLiteral, lookup: FunctionLookup): Map<string, SchemaFi
 }
 
 /** Plugin framework: the attributes and blocks of a schema or nested object. */
-function frameworkFields(object: GoLiteral, lookup: FunctionLookup): Map<string, SchemaField> {
+export function frameworkFields(object: GoLiteral, lookup: FunctionLookup): Map<string, SchemaField> {
     const fields = new Map<string, SchemaField>();
     for (const group of ["Attributes", "Blocks"]) {
         const map = resolveLiteral(field(object, group), lookup);
@@ -356,7 +356,7 @@ function deriveAws(gitDir: string, tag: string, names: PulumiNames, tokens: read
         };
         let fields: Map<string, SchemaField>;
         let file: string;
-        const customize: string[] = [];
+        let customize: string[] = [];
         const struct = meta.sdk_type === "aws_framework" ? frameworkStruct(meta.struct_type, factories.get(terraformType), dir, read) : undefined;
         if (struct) {
             file = `${dir}/method.${struct}.Schema.goindex`;
@@ -375,22 +375,32 @@ function deriveAws(gitDir: string, tag: string, names: PulumiNames, tokens: read
             const factory = candidates.find((name) => lookup(name)?.includes("&schema.Resource{"));
             if (!factory) throw new Error(`${terraformType}: no schema function among ${candidates.join(", ") || "none"}`);
             file = `${dir}/func.${factory}.goindex`;
-            const source = lookup(factory)!;
-            const resource = findLiteral(source, /&schema\.Resource\{/);
-            const map = resource && resolveLiteral(field(resource, "Schema") ?? schemaFuncResult(field(resource, "SchemaFunc"), lookup), lookup);
-            if (!resource || !map) throw new Error(`${terraformType}: no schema map in ${file}`);
-            fields = sdkFields(map, lookup);
-            const diff = field(resource, "CustomizeDiff");
-            if (diff) {
-                const text = diff.kind === "expression" ? diff.text : "";
-                customize.push(text, ...[...text.matchAll(/\b(\w+)\b/g)].map((m) => lookup(m[1]) ?? ""));
-            }
+            ({ fields, customize } = sdkResourceSchema(lookup(factory)!, lookup, `${terraformType}: ${file}`));
         }
-        const paths = forcedPaths(fields, names.argsOf(token), names);
-        const conditional = customizeDiffPaths(customize).map((p) => pulumiPath(p.split("."), names.argsOf(token), names));
-        result[token] = { source: `${file} (${terraformType})`, forceNew: paths.forceNew, conditional: [...new Set([...paths.conditional, ...conditional])].sort() };
+        result[token] = { source: `${file} (${terraformType})`, ...replacementInputs(fields, customize, names.argsOf(token), names) };
     }
     return result;
+}
+
+/** SDKv2: the fields of the schema a `func resourceX() *schema.Resource` returns, and its CustomizeDiff's source. */
+export function sdkResourceSchema(source: string, lookup: FunctionLookup, where = "schema function"): { fields: Map<string, SchemaField>; customize: string[] } {
+    const resource = findLiteral(source, /&schema\.Resource\{/);
+    const map = resource && resolveLiteral(field(resource, "Schema") ?? schemaFuncResult(field(resource, "SchemaFunc"), lookup), lookup);
+    if (!resource || !map) throw new Error(`${where}: no schema map`);
+    const customize: string[] = [];
+    const diff = field(resource, "CustomizeDiff");
+    if (diff) {
+        const text = diff.kind === "expression" ? diff.text : "";
+        customize.push(text, ...[...text.matchAll(/\b(\w+)\b/g)].map((m) => lookup(m[1]) ?? ""));
+    }
+    return { fields: sdkFields(map, lookup), customize };
+}
+
+/** The forced and conditional input paths of a schema's fields, in Pulumi's names where `properties` are given. */
+export function replacementInputs(fields: Map<string, SchemaField>, customize: readonly string[], properties?: readonly PulumiProperty[], names?: PulumiNames): { forceNew: string[]; conditional: string[] } {
+    const paths = forcedPaths(fields, properties, names);
+    const conditional = customizeDiffPaths(customize).map((p) => (names ? pulumiPath(p.split("."), properties, names) : p.split(".").map((x) => camel(x.replace(/^@/, ""))).join(".")));
+    return { forceNew: paths.forceNew, conditional: [...new Set([...paths.conditional, ...conditional])].sort() };
 }
 
 /**
@@ -451,11 +461,14 @@ function propertyList(literal: GoLiteral, prefix: string): string[] {
         .map((m) => (m[0].startsWith("prefix") ? prefix : "") + m[1]);
 }
 
-/** Kubernetes: diff.go's table, evaluated for the kinds the program declares, and the Helm Release's and provider's rules. */
+/** Kubernetes: pulumi-kubernetes's rules, read from its provider package at `revision`. */
 function deriveKubernetes(gitDir: string, revision: string, tokens: readonly string[]): Record<string, TypeReplacements> {
-    const diffGo = git(gitDir, "show", `${revision}:provider/pkg/provider/diff.go`);
-    const helmGo = git(gitDir, "show", `${revision}:provider/pkg/provider/helm_release.go`);
-    const providerGo = git(gitDir, "show", `${revision}:provider/pkg/provider/provider.go`);
+    const read = (file: string) => git(gitDir, "show", `${revision}:provider/pkg/provider/${file}`);
+    return kubernetesRules(read("diff.go"), read("helm_release.go"), read("provider.go"), tokens);
+}
+
+/** diff.go's table evaluated for the kinds the program declares, and the Helm Release's and provider's rules. */
+export function kubernetesRules(diffGo: string, helmGo: string, providerGo: string, tokens: readonly string[]): Record<string, TypeReplacements> {
     const variables = new Map<string, string>();
     for (const match of diffGo.matchAll(/^var (\w+) = /gm)) {
         const start = match.index! + match[0].length;

@@ -9,9 +9,11 @@
  * where the edit does not need prod's shape (prod for the database and the bastion).
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { principalResourceKey } from "../components/cluster/access";
 import { StackRun } from "../engine/run";
-import { diffRuns, DiffOptions, Operation, StackDiff } from "../planner/diff";
+import { diffRuns, DiffOptions, Operation, renderDiff, StackDiff } from "../planner/diff";
 import { single, stack, stackWith } from "./support/stacks";
 
 type Outcome = Partial<Record<Operation | "blocked" | "collides", string[]>>;
@@ -72,6 +74,9 @@ describe("lifecycle: what each routine edit replaces, from the shipped stack fil
                 deleteBeforeReplace: true, holds: "access",
                 replaceReasons: [{ input: "accessScope.namespaces", rule: "provider" }],
             });
+            // The README's procedure shows these lines (for prod, whose resources differ only by the cluster's name).
+            const shown = renderDiff(changed).split("\n").filter((l) => /^\s+(\+-|replaced by)/.test(l)).map((l) => `   ${l.replace(/nist-eks-dev-/g, "nist-eks-prod-")}`);
+            expect(fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8")).to.contain(["   ```", ...shown, "   ```"].join("\n"));
         });
     });
 

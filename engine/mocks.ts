@@ -123,25 +123,21 @@ const ADDON_VERSIONS: Record<string, Record<string, { default: string; latest: s
         "1.33": { default: "v1.19.6-eksbuild.7", latest: "v1.20.4-eksbuild.2" },
         "1.34": { default: "v1.20.4-eksbuild.2", latest: "v1.20.5-eksbuild.1" },
         "1.35": { default: "v1.20.4-eksbuild.2", latest: "v1.20.5-eksbuild.1" },
-        "1.36": { default: "v1.20.5-eksbuild.1", latest: "v1.20.6-eksbuild.1" },
     },
     "kube-proxy": {
         "1.33": { default: "v1.33.3-eksbuild.4", latest: "v1.33.5-eksbuild.2" },
         "1.34": { default: "v1.34.0-eksbuild.4", latest: "v1.34.1-eksbuild.2" },
         "1.35": { default: "v1.35.0-eksbuild.2", latest: "v1.35.0-eksbuild.3" },
-        "1.36": { default: "v1.36.0-eksbuild.1", latest: "v1.36.0-eksbuild.2" },
     },
     coredns: {
         "1.33": { default: "v1.12.1-eksbuild.2", latest: "v1.12.4-eksbuild.1" },
         "1.34": { default: "v1.12.4-eksbuild.1", latest: "v1.12.4-eksbuild.1" },
         "1.35": { default: "v1.13.1-eksbuild.1", latest: "v1.13.1-eksbuild.2" },
-        "1.36": { default: "v1.13.2-eksbuild.1", latest: "v1.13.2-eksbuild.1" },
     },
     "aws-ebs-csi-driver": {
         "1.33": { default: "v1.48.0-eksbuild.2", latest: "v1.53.0-eksbuild.1" },
         "1.34": { default: "v1.53.0-eksbuild.1", latest: "v1.54.0-eksbuild.1" },
         "1.35": { default: "v1.53.0-eksbuild.1", latest: "v1.54.0-eksbuild.1" },
-        "1.36": { default: "v1.54.0-eksbuild.1", latest: "v1.55.0-eksbuild.1" },
     },
 };
 

@@ -356,12 +356,12 @@ describe("deploy readiness", () => {
             expect(() => mockInvoke("aws:eks/getCluster:getCluster", {}, { region: "us-east-1", stack: "dev" })).to.throw("no answer for the invoke aws:eks/getCluster:getCluster");
             let error: unknown;
             try {
-                await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.37"; });
+                await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.36"; });
             } catch (e) {
                 error = e;
             }
             expect(error).to.be.instanceOf(ConfigError);
-            expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.37"; allowed: a version EKS offers the vpc-cni add-on for').and.include("(EKS answered: reading EKS Add-On version info (vpc-cni, 1.37): empty result)");
+            expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.36"; allowed: a version EKS offers the vpc-cni add-on for').and.include("(EKS answered: reading EKS Add-On version info (vpc-cni, 1.36): empty result)");
         });
 
         for (const name of STACKS) {

@@ -80,17 +80,18 @@ describe("lifecycle: what each routine edit replaces, from the shipped stack fil
         });
     });
 
-    it("a Kubernetes minor upgrade updates the control plane, add-ons, node groups and the autoscaler in place", async () => {
-        const upgraded = diff(await stack("dev"), await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.36"; }));
+    it("a Kubernetes minor upgrade (1.34 to the shipped 1.35) updates the control plane, add-ons, node groups and the autoscaler in place", async () => {
+        const upgraded = diff(await stackWith("prod", (c) => { c.cluster.kubernetesVersion = "1.34"; }), await stack("prod"));
+        const groups = ["us-east-1a", "us-east-1b", "us-east-1c"].map((zone) => `NodeGroup nist-eks-prod-general-${zone}`);
         expect(outcome(upgraded)).to.deep.equal({
             update: [
-                "Cluster nist-eks-dev-eks", "Addon nist-eks-dev-kube-proxy", "Addon nist-eks-dev-vpc-cni", "Addon nist-eks-dev-coredns", "Addon nist-eks-dev-aws-ebs-csi-driver",
-                "Release nist-eks-dev-autoscaler", "NodeGroup nist-eks-dev-general",
+                "Cluster nist-eks-prod-eks", "Addon nist-eks-prod-kube-proxy", "Addon nist-eks-prod-vpc-cni", "Addon nist-eks-prod-coredns", "Addon nist-eks-prod-aws-ebs-csi-driver",
+                "Release nist-eks-prod-autoscaler", ...groups,
             ].sort(),
         });
         const changed = (name: string) => upgraded.changes.find((c) => c.name === name)!.changed;
-        expect(changed("nist-eks-dev-eks")).to.deep.equal(["version"]);
-        expect(changed("nist-eks-dev-general")).to.include("version");
+        expect(changed("nist-eks-prod-eks")).to.deep.equal(["version"]);
+        for (const group of groups) expect(changed(group.split(" ")[1])).to.include("version");
     });
 
     it("a Postgres major upgrade updates the database in place and replaces only its parameter group, new one first", async () => {

@@ -178,7 +178,7 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
     const change = (r: PlannedResource, operation: Operation, protectedBefore: boolean): ResourceChange => {
         const rules = rulesFor(replacements, r.type);
         const deleteFirst = operation === "replace" && (r.deleteBeforeReplace === true || (rules?.deleteBeforeReplaceWhenNamed === true && r.inputs.metadata?.name !== undefined));
-        const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst) : undefined;
+        const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst, reasons.get(r.urn) ?? []) : undefined;
         return {
             urn: r.urn, type: r.type, name: r.name, operation,
             changed: operation === "update" || operation === "replace" ? [...changed.get(r.urn)!].sort() : [],
@@ -205,9 +205,13 @@ const withHolding = (holds: string | undefined) => (holds ? { holds } : {});
 /** Inputs that carry a resource's physical name when the program fixes it (Pulumi names it otherwise). */
 const NAME_INPUTS = ["name", "bucket", "identifier", "nodeGroupName", "scheduledActionName"];
 
-/** The fixed name input a create-first replacement would reuse, if any. */
-function collidingName(previous: PlannedResource | undefined, next: PlannedResource, rules: TypeRules | undefined, deleteFirst: boolean): string | undefined {
-    if (!previous || deleteFirst) return undefined;
+/**
+ * The fixed name input a create-first replacement would reuse, if any. A replacement that follows
+ * a replaced resource it takes inputs from lands under that new parent (a schedule on the new
+ * node group's Auto Scaling group), where the name is free.
+ */
+function collidingName(previous: PlannedResource | undefined, next: PlannedResource, rules: TypeRules | undefined, deleteFirst: boolean, reasons: readonly ReplaceReason[]): string | undefined {
+    if (!previous || deleteFirst || reasons.some((r) => r.rule === "dependency" || r.rule === "provider-replaced")) return undefined;
     const input = NAME_INPUTS.find((key) => rules?.forceNew.includes(key) && next.inputs[key] !== undefined && next.inputs[key] === previous.inputs[key]);
     return input === undefined ? undefined : `${input} ${JSON.stringify(next.inputs[input])}`;
 }

@@ -120,6 +120,7 @@ const FRAMEWORK_TYPES: Record<string, { provider: "tls" | "random"; file: string
     "tls:index/certRequest:CertRequest": { provider: "tls", file: "internal/provider/resource_cert_request.go", struct: "certRequestResource" },
     "tls:index/locallySignedCert:LocallySignedCert": { provider: "tls", file: "internal/provider/resource_locally_signed_cert.go", struct: "locallySignedCertResource" },
     "random:index/randomPassword:RandomPassword": { provider: "random", file: "internal/provider/resource_password.go", struct: "passwordResource" },
+    "random:index/randomId:RandomId": { provider: "random", file: "internal/provider/resource_id.go", struct: "idResource" },
 };
 
 /** A field of a schema: whether changing it replaces the resource, and its nested fields. */

@@ -141,7 +141,7 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
         const previous = old.get(resource.urn);
         if (!previous) continue;
         const ignored = resource.ignoreChanges ?? [];
-        const paths = changedPaths(previous.inputs, resource.inputs).filter((p) => !ignored.some((i) => covers(i, p) && lower(p).startsWith(lower(i))));
+        const paths = changedPaths(previous.inputs, resource.inputs).filter((p) => !ignored.some((i) => lower(p) === lower(i) || lower(p).startsWith(`${lower(i)}.`)));
         changed.set(resource.urn, paths);
         const rules = rulesFor(replacements, resource.type);
         const found: ReplaceReason[] = [];

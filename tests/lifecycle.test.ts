@@ -183,3 +183,23 @@ describe("lifecycle: what each routine edit replaces, from the shipped stack fil
         expect(changed.changes[0].changed).to.deep.equal(["retentionInDays"]);
     });
 });
+
+describe("lifecycle: what a deletion or replacement loses", () => {
+    it("flags databases, buckets, keys, the cluster, log groups, access, Kafka and releases with volumes, and blocks the protected", async () => {
+        const prod = await stack("prod");
+        const kinds = ["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:eks/accessEntry:AccessEntry", "kubernetes:kafka.strimzi.io/v1:Kafka"];
+        const gone = new Set(kinds.map((type) => prod.resources.find((r) => r.type === type)!));
+        const releases = prod.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+        const loki = releases.find((r) => r.name.endsWith("-loki"))!;
+        const headlamp = releases.find((r) => r.name.endsWith("-headlamp"))!;
+        gone.add(loki).add(headlamp);
+        const deleted = diff(prod, { ...prod, resources: prod.resources.filter((r) => !gone.has(r)) }).changes;
+        const holds: Record<string, string> = {
+            "aws:rds/instance:Instance": "database", "aws:s3/bucket:Bucket": "bucket", "aws:kms/key:Key": "KMS key", "aws:eks/cluster:Cluster": "cluster (control plane and etcd)",
+            "aws:eks/accessEntry:AccessEntry": "access", "kubernetes:kafka.strimzi.io/v1:Kafka": "Kafka data", [loki.urn]: "volumes (PersistentVolumeClaims)",
+        };
+        expect(deleted.map((c) => [c.name, c.operation, c.holds ?? null, c.blocked])).to.deep.equal(
+            prod.resources.filter((r) => gone.has(r)).map((r) => [r.name, "delete", holds[r.urn] ?? (r.type.endsWith(":Release") ? null : holds[r.type]), r.protect]));
+        expect(deleted.filter((c) => c.blocked).map((c) => c.type)).to.include.members(["aws:rds/instance:Instance", "aws:kms/key:Key", "aws:eks/cluster:Cluster"]);
+    });
+});

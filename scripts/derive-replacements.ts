@@ -463,13 +463,13 @@ function propertyList(literal: GoLiteral, prefix: string): string[] {
 }
 
 /** Kubernetes: pulumi-kubernetes's rules, read from its provider package at `revision`. */
-function deriveKubernetes(gitDir: string, revision: string, tokens: readonly string[]): Record<string, TypeReplacements> {
+function deriveKubernetes(gitDir: string, revision: string): Record<string, TypeReplacements> {
     const read = (file: string) => git(gitDir, "show", `${revision}:provider/pkg/provider/${file}`);
-    return kubernetesRules(read("diff.go"), read("helm_release.go"), read("provider.go"), tokens);
+    return kubernetesRules(read("diff.go"), read("helm_release.go"), read("provider.go"));
 }
 
-/** diff.go's table evaluated for the kinds the program declares, and the Helm Release's and provider's rules. */
-export function kubernetesRules(diffGo: string, helmGo: string, providerGo: string, tokens: readonly string[]): Record<string, TypeReplacements> {
+/** diff.go's table evaluated kind by kind, and the Helm Release's and the provider's rules. */
+export function kubernetesRules(diffGo: string, helmGo: string, providerGo: string): Record<string, TypeReplacements> {
     const variables = new Map<string, string>();
     for (const match of diffGo.matchAll(/^var (\w+) = /gm)) {
         const start = match.index! + match[0].length;
@@ -526,10 +526,10 @@ export function kubernetesRules(diffGo: string, helmGo: string, providerGo: stri
         "kubernetes:helm.sh/v3:Release": { source: "provider/pkg/provider/helm_release.go (Diff)", forceNew: dotted([...helm.matchAll(/"([^"]+)"/g)].map((m) => m[1])), conditional: [] },
         "pulumi:providers:kubernetes": { source: "provider/pkg/provider/provider.go (DiffConfig, with clusterIdentifier set)", forceNew: [clusterIdentifier], conditional: [] },
     };
-    for (const token of tokens) {
-        const rule = kinds.get(token.replace(/Patch$/, ""));
-        // Patch resources change only the fields they name: identity alone replaces them (provider.go).
-        if (rule && !token.endsWith("Patch")) result[token] = { source: "provider/pkg/provider/diff.go (forceNew table)", forceNew: dotted([...metadata, ...rule]), conditional: [], ...(namedFirst ? { deleteBeforeReplaceWhenNamed: true } : {}) };
+    // Every kind the table names, whether or not the program declares it yet; the rest (and Patch
+    // resources, which change only the fields they name) follow kubernetes:*.
+    for (const [token, rule] of kinds) {
+        result[token] = { source: "provider/pkg/provider/diff.go (forceNew table)", forceNew: dotted([...metadata, ...rule]), conditional: [], ...(namedFirst ? { deleteBeforeReplaceWhenNamed: true } : {}) };
     }
     return result;
 }
@@ -565,7 +565,7 @@ export async function deriveReplacements(mirrors: string, projectDir: string): P
     const types: Record<string, TypeReplacements> = {
         ...deriveAws(dir(UPSTREAM.aws.repository), UPSTREAM.aws.revision, names, awsTokens),
         ...deriveFramework({ tls: { dir: dir(UPSTREAM.tls.repository), revision: UPSTREAM.tls.revision }, random: { dir: dir(UPSTREAM.random.repository), revision: UPSTREAM.random.revision } }),
-        ...deriveKubernetes(dir(UPSTREAM.kubernetes.repository), UPSTREAM.kubernetes.revision, tokens.filter((t) => t.startsWith("kubernetes:"))),
+        ...deriveKubernetes(dir(UPSTREAM.kubernetes.repository), UPSTREAM.kubernetes.revision),
         // The AWS provider's settings (region, default tags) update it in place; no input replaces it.
         "pulumi:providers:aws": { source: "provider configuration: no replacing input", forceNew: [], conditional: [] },
     };

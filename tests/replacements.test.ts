@@ -70,7 +70,9 @@ describe("replacement rules derived from the providers", () => {
         expect(forced("aws:rds/instance:Instance")).not.to.include("engineVersion");
         expect(forced("aws:eks/nodeGroup:NodeGroup")).to.include.members(["instanceTypes", "subnetIds"]).and.not.include("version");
         expect(forced("kubernetes:core/v1:Secret")).to.include.members(["data", "stringData", "type"]);
-        expect(forced("kubernetes:apps/v1:Deployment")).to.deep.equal(["metadata.name", "metadata.namespace"]);
+        expect(forced("kubernetes:apps/v1:Deployment")).to.include.members(["metadata.name", "metadata.namespace", "spec.selector"]);
+        expect(forced("kubernetes:batch/v1:Job")).to.include.members(["spec.template", "spec.selector"]);
+        expect(forced("kubernetes:networking.k8s.io/v1:NetworkPolicy")).to.deep.equal(["metadata.name", "metadata.namespace"]);
         expect(forced("kubernetes:helm.sh/v3:Release")).to.deep.equal(["name", "namespace"]);
         expect(forced("pulumi:providers:kubernetes")).to.deep.equal(["clusterIdentifier"]);
     });
@@ -149,7 +151,7 @@ func labelSelectorForceNewProperties(prefix string) properties {
 `;
             const helmGo = `forceNewFields := []string{".name", ".namespace"}`;
             const providerGo = `clusterIdentifierKey = "clusterIdentifier"\nreplaces = append(replaces, clusterIdentifierKey)\ndeleteBeforeReplace := len(replaces) > 0 && metadata.IsNamed(newInputs, newResInputs)`;
-            const rules = kubernetesRules(diffGo, helmGo, providerGo, ["kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service", "kubernetes:core/v1:Secret", "kubernetes:core/v1:ConfigMap", "kubernetes:example.com/v1:Widget"]);
+            const rules = kubernetesRules(diffGo, helmGo, providerGo);
             const forced = Object.fromEntries(Object.entries(rules).map(([type, rule]) => [type, rule.forceNew]));
             expect(forced).to.deep.equal({
                 "kubernetes:*": ["metadata.name", "metadata.namespace"],

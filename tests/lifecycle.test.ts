@@ -94,8 +94,9 @@ describe("lifecycle: what each routine edit replaces, from the shipped stack fil
         });
     });
 
-    it("a Kubernetes minor upgrade (1.34 to the shipped 1.35) updates the control plane, add-ons, node group and autoscaler in place", async () => {
-        const upgraded = diff(await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.34"; }), await stack("dev"));
+    it("a Kubernetes minor upgrade (1.34, kept in extended support, to the shipped 1.35) updates the control plane, add-ons, node group and autoscaler in place", async () => {
+        // 1.34's standard support has ended: a cluster still on it is in extended support.
+        const upgraded = diff(await stackWith("dev", (c) => { c.cluster.kubernetesVersion = "1.34"; c.cluster.supportType = "EXTENDED"; }), await stack("dev"));
         expectWithin(upgraded, {
             update: [
                 "Cluster nist-eks-dev-eks", "Addon nist-eks-dev-kube-proxy", "Addon nist-eks-dev-vpc-cni", "Addon nist-eks-dev-coredns", "Addon nist-eks-dev-aws-ebs-csi-driver",

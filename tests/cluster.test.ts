@@ -60,8 +60,9 @@ describe("EKS cluster", () => {
             const key = (role: string) => `nist-eks-prod-access-${principalResourceKey(`arn:aws:iam::123456789012:role/platform-${role}`)}`;
             const arn = (role: string) => `arn:aws:iam::123456789012:role/platform-${role}`;
             expect(named("aws:eks/accessEntry:AccessEntry")).to.deep.equal(["deploy", "break-glass", "preview", "viewer"].map((r) => [key(r), arn(r), true]));
+            const preview = run.config.cluster.access.entries.find((e) => e.principalArn === arn("preview"))!.policy;
             expect(named("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.deep.equal(
-                [["deploy", "cluster-admin"], ["break-glass", "cluster-admin"], ["preview", "cluster-admin"], ["viewer", "view"]].map(([r, p]) => [`${key(r)}-${p}`, arn(r), true]));
+                [["deploy", "cluster-admin"], ["break-glass", "cluster-admin"], ["preview", preview], ["viewer", "view"]].map(([r, p]) => [`${key(r)}-${p}`, arn(r), true]));
             expect(key("viewer")).to.match(/^nist-eks-prod-access-123456789012-role-platform-viewer-[0-9a-f]{8}$/);
         });
 

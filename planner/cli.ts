@@ -41,7 +41,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
   --help               print this help
 
 Exit status: 0 fine, 1 a mandatory policy violation (with --diff: a protected resource would be
-replaced or deleted, which Pulumi refuses), 2 bad arguments or bad input
+replaced or deleted, which Pulumi refuses, or a replacement created first under its fixed name),
+2 bad arguments or bad input
 (unknown stack, unreadable stack file, invalid config, an instance type without a price).
 `;
 
@@ -176,7 +177,8 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             await prerender(before.resources);
             const diff = diffRuns(args.stack, base.label, before.resources, after.resources);
             io.stdout(args.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
-            return diff.changes.some((c) => c.blocked) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+            // An up would stop at either: Pulumi refuses the protected, the provider the duplicate name.
+            return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
         }
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, table, runOptions, engine);

@@ -205,3 +205,14 @@ describe("lifecycle: what a deletion or replacement loses", () => {
         expect(deleted.filter((c) => c.blocked).map((c) => c.type)).to.include.members(["aws:rds/instance:Instance", "aws:kms/key:Key", "aws:eks/cluster:Cluster"]);
     });
 });
+
+describe("lifecycle: a replacement that keeps a fixed name", () => {
+    it("is called out when created before its predecessor is deleted under the same name", async () => {
+        const dev = await stack("dev");
+        const logs = single(dev, "aws:cloudwatch/logGroup:LogGroup", "control-plane-logs");
+        const edited = { ...dev, resources: dev.resources.map((r) => (r === logs ? { ...r, inputs: { ...r.inputs, logGroupClass: "INFREQUENT_ACCESS" } } : r)) };
+        const [change] = diff(dev, edited).changes;
+        expect(change).to.deep.include({ operation: "replace", deleteBeforeReplace: false, nameCollision: `name ${JSON.stringify(logs.inputs.name)}` });
+        expect(renderDiff(diff(dev, edited))).to.contain(`Replacements that keep a fixed name and create first, which the provider refuses:\n  x replace ${logs.name}: keeps name ${JSON.stringify(logs.inputs.name)}\n`);
+    });
+});

@@ -401,7 +401,8 @@ export function sdkResourceSchema(source: string, lookup: FunctionLookup, where 
 export function replacementInputs(fields: Map<string, SchemaField>, customize: readonly string[], properties?: readonly PulumiProperty[], names?: PulumiNames): { forceNew: string[]; conditional: string[] } {
     const paths = forcedPaths(fields, properties, names);
     const conditional = customizeDiffPaths(customize).map((p) => (names ? pulumiPath(p.split("."), properties, names) : p.split(".").map((x) => camel(x.replace(/^@/, ""))).join(".")));
-    return { forceNew: paths.forceNew, conditional: [...new Set([...paths.conditional, ...conditional])].sort() };
+    // An input that always replaces needs no conditional entry beside it.
+    return { forceNew: paths.forceNew, conditional: [...new Set([...paths.conditional, ...conditional])].filter((p) => !paths.forceNew.includes(p)).sort() };
 }
 
 /**

@@ -81,6 +81,11 @@ describe("lifecycle: what each routine edit replaces, from the shipped stack fil
             expect(outcome(diff(await withViewer(), reordered))).to.deep.equal({});
         });
 
+        it("changing an entry's policy creates its new association and deletes the old one, the entry untouched", async () => {
+            const changed = diff(await withViewer(), await stackWith("dev", (c) => { c.cluster.access.entries.push({ ...viewerEntry(["monitoring"]), policy: "edit" }); }));
+            expect(outcome(changed)).to.deep.equal({ create: [access(VIEWER, "edit").association], delete: [viewer.association] });
+        });
+
         it("changing an entry's namespaces replaces only its association, deleting first (EKS keys it by principal and policy)", async () => {
             const changed = diff(await withViewer(), await stackWith("dev", (c) => { c.cluster.access.entries.push(viewerEntry(["monitoring", "apps"])); }));
             expect(outcome(changed)).to.deep.equal({ replace: [viewer.association] });

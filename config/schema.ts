@@ -448,10 +448,10 @@ export const stackConfigSchema = z.strictObject({
     c.cluster.access.entries.forEach((entry, i) => {
         if (entry.policy === "cluster-admin" && entry.namespaces.length > 0) issue(["cluster", "access", "entries", i, "namespaces"], "[] for the cluster-admin policy, which applies to the whole cluster");
     });
-    const principals = [c.cluster.access.deployRoleArn, c.cluster.access.breakGlassRoleArn, ...c.cluster.access.entries.map((e) => e.principalArn)];
-    principals.forEach((arn, i) => {
-        if (principals.indexOf(arn) !== i) issue(["cluster", "access"], `each principal once: EKS takes one access entry per principal (${arn} is listed twice)`);
-    });
+    const duplicates = duplicatePrincipals(c.cluster.access);
+    if (duplicates.length > 0) {
+        issue(["cluster", "access"], "each principal once: EKS takes one access entry per principal, and IAM compares names without case", [], `principals listed more than once: ${duplicates.join("; ")}`);
+    }
     if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
     const o = c.observability;
     if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]);
@@ -562,4 +562,19 @@ function isTimeZone(zone: string): boolean {
 /** Compares two "1.x" Kubernetes minor versions. */
 export function compareMinor(a: string, b: string): number {
     return Number(a.split(".")[1]) - Number(b.split(".")[1]);
+}
+
+/**
+ * Principals that cluster.access lists more than once, each with where: "arn (deployRoleArn,
+ * entries[1])". Compared without case, as IAM compares role and user names.
+ */
+export function duplicatePrincipals(access: { deployRoleArn: string; breakGlassRoleArn: string; entries: readonly { principalArn: string }[] }): string[] {
+    const places = new Map<string, { arn: string; keys: string[] }>();
+    const listed: [string, string][] = [["deployRoleArn", access.deployRoleArn], ["breakGlassRoleArn", access.breakGlassRoleArn], ...access.entries.map((e, i): [string, string] => [`entries[${i}]`, e.principalArn])];
+    for (const [key, arn] of listed) {
+        const seen = places.get(arn.toLowerCase()) ?? { arn, keys: [] };
+        seen.keys.push(key);
+        places.set(arn.toLowerCase(), seen);
+    }
+    return [...places.values()].filter((p) => p.keys.length > 1).map((p) => `${p.arn} (${p.keys.join(", ")})`);
 }

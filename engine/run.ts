@@ -99,7 +99,7 @@ async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
 }
 
 /** Stack-file keys to short names: "<project>:network" becomes "network", "aws:region" "region". */
-function toShortKeys(config: Record<string, unknown>, project: string): Record<string, any> {
+export function toShortKeys(config: Record<string, unknown>, project: string): Record<string, any> {
     const short: Record<string, any> = {};
     for (const [key, value] of Object.entries(config)) {
         if (key === "aws:region") short.region = value;

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { assertCallerHasAccess } from "../components/cluster/access";
+import { REPLACEMENTS } from "../planner/diff";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
@@ -109,19 +110,20 @@ describe("deploy readiness", () => {
 
     describe("physical names and replacements (item 2)", () => {
         /**
-         * Types we declare whose physical name may be fixed, with the inputs their provider can only
-         * change by replacing the resource (ForceNew in the provider schema). Pulumi creates the
-         * replacement first, so a fixed name with a changed ForceNew input collides with itself.
+         * Types we declare whose physical name may be fixed, by the input that names them. Pulumi
+         * creates a replacement first, so a fixed name with a changed input that forces replacement
+         * (the providers' own rules, planner/data/replacements.json) collides with itself.
          */
-        const FORCE_NEW: Record<string, { name: string; forceNew: string[] }> = {
-            "aws:eks/nodeGroup:NodeGroup": { name: "nodeGroupName", forceNew: ["amiType", "capacityType", "diskSize", "instanceTypes", "nodeRoleArn", "remoteAccess", "subnetIds"] },
-            "aws:eks/cluster:Cluster": { name: "name", forceNew: ["roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions", "kubernetesNetworkConfig"] },
-            "aws:ec2/launchTemplate:LaunchTemplate": { name: "name", forceNew: [] },
-            "aws:ec2/securityGroup:SecurityGroup": { name: "name", forceNew: ["description", "vpcId"] },
-            "aws:iam/role:Role": { name: "name", forceNew: [] },
-            "aws:cloudwatch/logGroup:LogGroup": { name: "name", forceNew: [] },
-            "aws:ssm/document:Document": { name: "name", forceNew: ["documentType"] },
+        const NAME_INPUT: Record<string, string> = {
+            "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+            "aws:eks/cluster:Cluster": "name",
+            "aws:ec2/launchTemplate:LaunchTemplate": "name",
+            "aws:ec2/securityGroup:SecurityGroup": "name",
+            "aws:iam/role:Role": "name",
+            "aws:cloudwatch/logGroup:LogGroup": "name",
+            "aws:ssm/document:Document": "name",
         };
+        const FORCE_NEW = Object.fromEntries(Object.entries(NAME_INPUT).map(([type, name]) => [type, { name, forceNew: REPLACEMENTS.types[type].forceNew.filter((input) => input !== name) }]));
         const at = (value: any, path: string) => path.split(".").reduce((v, key) => v?.[key], value);
 
         /** Every config value a user changes routinely that reaches a ForceNew input somewhere. */

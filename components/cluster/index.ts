@@ -144,15 +144,22 @@ export class Cluster extends pulumi.ComponentResource {
         this.name = cluster.name;
         this.endpoint = cluster.endpoint;
 
-        for (const grant of accessGrants(config.access, partition)) {
-            const entry = new eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, child);
-            new eks.AccessPolicyAssociation(`${name}-access-${grant.key}`, {
+        // Named by principal (and policy): EKS keys entries and associations the same way, so an edit
+        // to the list touches only the principals it adds, removes or changes. A replacement deletes
+        // first: EKS refuses a second entry for a principal, and a second association of the same
+        // policy is the same association, which deleting the old one afterwards would remove.
+        const associations = accessGrants(config.access, partition).map((grant) => {
+            const entry = new eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, {
+                ...child, deleteBeforeReplace: true, aliases: [{ name: `${name}-access-${grant.formerKey}` }],
+            });
+            return new eks.AccessPolicyAssociation(`${name}-access-${grant.associationKey}`, {
                 clusterName: cluster.name,
-                principalArn: grant.principalArn,
+                // From the entry, so that replacing the entry (which takes its associations with it) replaces these too.
+                principalArn: entry.principalArn,
                 policyArn: grant.policyArn,
                 accessScope: grant.accessScope,
-            }, { parent: this, dependsOn: [entry] });
-        }
+            }, { parent: this, deleteBeforeReplace: true, aliases: [{ name: `${name}-access-${grant.formerKey}` }] });
+        });
 
         const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
         const oidcProvider = new iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
@@ -197,7 +204,9 @@ export class Cluster extends pulumi.ComponentResource {
             // SSM tunnel reach the same cluster, and must not replace every object in it.
             clusterIdentifier: clusterArn,
             enableServerSideApply: true,
-        }, { parent: this, dependsOn: [vpcCni] });
+            // After the access policies: every Kubernetes object waits for the deploy role's access on
+            // create, and a destroy removes them all before it takes that access away.
+        }, { parent: this, dependsOn: [vpcCni, ...associations] });
         const inCluster = { parent: this, provider: kubernetesProvider };
 
         // Pods take addresses from the ENIConfig named after their node's zone. Nodes that join

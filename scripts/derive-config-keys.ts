@@ -11,15 +11,18 @@
  *     maps and the vendored packages; time.Duration and model.Duration fields become Go and Prometheus durations;
  *     `map[string]any`, interfaces and types with their own YAML unmarshalling (other than the `type plain T` idiom)
  *     are open; an `,inline` map makes its block accept extension keys;
- *   - descriptor (Mimir): cmd/mimir/config-descriptor.json, the generator's own description of every block and field;
- *   - reference (Loki): the generated configuration reference, blocks (`### name`) and their fields;
+ *   - descriptor (Mimir): cmd/mimir/config-descriptor.json, the generator's own description of every block and field,
+ *     united with the Go config structs it is generated from (the descriptor leaves out fields marked hidden);
+ *   - reference (Loki): the generated configuration reference, blocks (`### name`) and their fields, united with the
+ *     Go config structs likewise;
  *   - alloy-docs (Alloy): every component and config block reference page, its Arguments table, Blocks hierarchy and
  *     each block's argument table (shared fragments included);
  *   - crd (Kiali): the Kiali CR's OpenAPI schema from the operator's CRD (the kiali-server config is that spec);
  *   - ini (Grafana): conf/defaults.ini, its sections and keys.
- * For descriptor and reference sources, a duration field is a Prometheus duration when a struct field of that YAML
- * name has type model.Duration in the tag's Go source, else a Go duration; "Supported values: a, b" in a field's
- * description becomes an enum. Only key names, kinds and enums are written: no upstream prose or defaults.
+ * For descriptor and reference sources, a duration the structs do not type is a Prometheus duration when a struct
+ * field of that YAML name has type model.Duration in the tag's Go source, else a Go duration; "Supported values:
+ * a, b" in a field's description becomes an enum. Only key names, kinds and enums are written: no upstream prose or
+ * defaults.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -160,6 +163,30 @@ export function closeInlineMaps(node: Node): Node {
         ...(map ? { map: closeInlineMaps(map) } : {}),
         ...(items ? { items: closeInlineMaps(items) } : {}),
     };
+}
+
+/**
+ * The union of what the Go structs decode and what a generated reference documents: the reference leaves out
+ * fields marked hidden (which the program still reads), the structs cannot tell listed values. Durations follow the
+ * Go type; enums the reference; a block stays open only where neither source gives its keys.
+ */
+export function mergeNodes(go: Node, reference: Node): Node {
+    const out: Node = {};
+    if (go.keys || reference.keys) {
+        out.keys = { ...(go.keys ?? {}) };
+        for (const [key, node] of Object.entries(reference.keys ?? {})) out.keys[key] = out.keys[key] ? mergeNodes(out.keys[key], node) : node;
+        const open = go.keys ? (go.open && !/own YAML unmarshalling/.test(go.open) ? go.open : reference.keys ? reference.open : go.open) : reference.open;
+        if (open) out.open = open;
+    } else if (go.open && !reference.map && !reference.items) out.open = go.open;
+    if (go.map || reference.map) out.map = go.map && reference.map ? mergeNodes(go.map, reference.map) : (go.map ?? reference.map);
+    if (go.items || reference.items) out.items = go.items && reference.items ? mergeNodes(go.items, reference.items) : (go.items ?? reference.items);
+    if (!out.keys && !out.map && !out.items && !out.open) {
+        const duration = go.duration ?? reference.duration;
+        if (duration) out.duration = duration;
+        if (reference.enum) out.enum = reference.enum;
+    }
+    if (out.keys && !out.open && go.open && /own YAML unmarshalling/.test(go.open) && !reference.keys) out.open = go.open;
+    return out;
 }
 
 export class GoConfigReader {
@@ -594,21 +621,38 @@ const TEMPO_GO = (tree: GitTree) => {
     };
 };
 
+/** A program whose config is its Go structs and a generated reference (Mimir, Loki): their union, see mergeNodes. */
+function structsAndReference(tree: GitTree, module: string, dir: string, reference: (models: Set<string>) => Node): { config: Node; runtime: Node } {
+    const reader = new GoConfigReader(tree, module);
+    const config = reader.named(dir, "Config");
+    const runtime = reader.named(dir, "runtimeConfigValues");
+    const models = new Set([...reader.modelDurations, ...modelDurationNames(tree, ["pkg/*.go", "vendor/github.com/grafana/dskit/*.go"])]);
+    const documented = reference(models);
+    const merged = mergeNodes(config, documented);
+    // The runtime file's per-tenant limits are the limits block the reference documents.
+    const limits = (documented.keys!.limits ?? documented.keys!.limits_config)!;
+    const runtimeMerged = mergeNodes(runtime, { keys: { overrides: { map: limits } } });
+    return { config: merged, runtime: runtimeMerged };
+}
+
 const LOKI_REFERENCE = (tree: GitTree) => {
     const file = "docs/sources/shared/configuration.md";
-    const models = modelDurationNames(tree, ["pkg/*.go", "vendor/github.com/grafana/dskit/*.go"]);
-    const config = fromReference(tree.read(file) ?? "", models);
-    // The runtime config file (runtime_config.file): per-tenant limits, and per-tenant runtime configs.
-    const runtime: Node = { keys: { overrides: { map: config.keys!.limits_config }, configs: { map: { open: "per-tenant runtime config" } }, multi_kv_config: { open: "the KV store's mirroring switch" } } };
-    return { files: { config, runtime }, sources: [file, "pkg/**/*.go and vendor/github.com/grafana/dskit (model.Duration fields)"], method: "generated configuration reference: each ### block's fields; durations typed by the Go source; runtime file = overrides: tenant -> limits_config" };
+    const { config, runtime } = structsAndReference(tree, "github.com/grafana/loki/v3", "pkg/loki", (models) => fromReference(tree.read(file) ?? "", models));
+    return {
+        files: { config, runtime },
+        sources: [file, "pkg/loki/loki.go (type Config), pkg/loki/runtime_config.go (type runtimeConfigValues) and the packages they reference, vendor/ included"],
+        method: "the generated configuration reference (each ### block's fields, listed values) united with the Go config structs it is generated from, which also hold the fields the reference hides; durations typed by the Go fields (time.Duration or model.Duration)",
+    };
 };
 
 const MIMIR_DESCRIPTOR = (tree: GitTree) => {
     const file = "cmd/mimir/config-descriptor.json";
-    const models = modelDurationNames(tree, ["pkg/*.go", "vendor/github.com/grafana/dskit/*.go"]);
-    const config = fromDescriptor(JSON.parse(tree.read(file) ?? "null"), models);
-    const runtime: Node = { keys: { overrides: { map: config.keys!.limits }, multi_kv_config: { open: "the KV store's mirroring switch" }, ingester_stream_chunks_when_using_blocks: {}, ingester_limits: { open: "instance limits" }, distributor_limits: { open: "instance limits" } } };
-    return { files: { config, runtime }, sources: [file, "pkg/**/*.go and vendor/github.com/grafana/dskit (model.Duration fields)"], method: "the generator's config descriptor: blocks, fields, maps and slices; durations typed by the Go source; runtime file = overrides: tenant -> limits" };
+    const { config, runtime } = structsAndReference(tree, "github.com/grafana/mimir", "pkg/mimir", (models) => fromDescriptor(JSON.parse(tree.read(file) ?? "null"), models));
+    return {
+        files: { config, runtime },
+        sources: [file, "pkg/mimir/mimir.go (type Config), pkg/mimir/runtime_config.go (type runtimeConfigValues) and the packages they reference, vendor/ included"],
+        method: "the generator's config descriptor (blocks, fields, maps, slices, listed values) united with the Go config structs it is generated from, which also hold the fields marked doc:\"hidden\"; durations typed by the Go fields (time.Duration or model.Duration)",
+    };
 };
 
 const ALLOY_DOCS = (tree: GitTree) => {

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { ConfigKeyFile, KeyNode, checkAlloy, checkConfig, configKeys, describeProblems, parseAlloy, parseIni } from "../lib/config-keys";
-import { droppedKeys, fromAlloyPage, fromDescriptor, fromIni, fromOpenApi, fromReference, goStructFields, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
+import { droppedKeys, fromAlloyPage, mergeNodes, fromDescriptor, fromIni, fromOpenApi, fromReference, goStructFields, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
 import { RenderedConfig, parseYamlConfig, renderedConfigs } from "./support/configs";
 import { stack } from "./support/stacks";
 
@@ -114,6 +114,14 @@ describe("the config key deriver", () => {
         });
         expect(supportedValues("Compression. Supported values are: 'snappy' and ''.")).to.deep.equal(["snappy", ""]);
         expect(supportedValues("Comma-separated list. Supported values: a, b.")).to.equal(undefined);
+    });
+
+    it("unites Go structs with a generated reference: hidden fields kept, durations from Go, enums from the reference", () => {
+        const go = { keys: { hidden: {}, poll: { duration: "prometheus" as const }, store: {}, limits: { keys: { a: {} }, open: "Limits has its own YAML unmarshalling" }, any: { open: "any value (interface)" } } };
+        const reference = { keys: { poll: { duration: "go" as const }, store: { enum: ["a", "b"] }, limits: { keys: { a: {}, b: {} } }, any: { keys: { x: {} } } } };
+        expect(mergeNodes(go, reference)).to.deep.equal({
+            keys: { hidden: {}, poll: { duration: "prometheus" }, store: { enum: ["a", "b"] }, limits: { keys: { a: {}, b: {} } }, any: { keys: { x: {} } } },
+        });
     });
 
     it("reads a generated configuration reference: root, referenced, squashed, inline and list blocks", () => {

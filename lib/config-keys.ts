@@ -136,17 +136,24 @@ export function checkConfig(node: KeyNode, value: unknown, at = ""): ConfigProbl
     return problems;
 }
 
-/** One Alloy block as the configuration syntax nests it: its name, label, attribute names and inner blocks. */
+/** An Alloy attribute: its name, and its value when that is a plain string or number literal. */
+export interface AlloyAttribute {
+    readonly name: string;
+    readonly literal?: string | number;
+}
+
+/** One Alloy block as the configuration syntax nests it: its name, label, attributes and inner blocks. */
 export interface AlloyBlock {
     readonly name: string;
     readonly label?: string;
-    readonly attributes: readonly string[];
+    readonly attributes: readonly AlloyAttribute[];
     readonly blocks: readonly AlloyBlock[];
 }
 
 /**
  * Reads the structure of an Alloy configuration: blocks (`name "label" { ... }`, dotted names allowed) and their
- * attribute names (`name = expression`). Expressions are skipped, not evaluated; comments and strings are honoured.
+ * attributes (`name = expression`). Expressions are skipped, not evaluated, except that a plain string or number
+ * literal is kept as the attribute's value; comments and strings are honoured.
  */
 export function parseAlloy(text: string): AlloyBlock[] {
     let i = 0;
@@ -193,9 +200,9 @@ export function parseAlloy(text: string): AlloyBlock[] {
             else i++;
         }
     };
-    const body = (closing: boolean): AlloyBlock[] & { attributes?: string[] } => {
+    const body = (closing: boolean): AlloyBlock[] & { attributes?: AlloyAttribute[] } => {
         const blocks: AlloyBlock[] = [];
-        const attributes: string[] = [];
+        const attributes: AlloyAttribute[] = [];
         for (;;) {
             skipSpace();
             if (i >= text.length) {
@@ -212,8 +219,12 @@ export function parseAlloy(text: string): AlloyBlock[] {
             skipSpace();
             if (text[i] === "=" && text[i + 1] !== "=") {
                 i++;
+                skipSpace();
+                const start = i;
                 skipExpression();
-                attributes.push(name);
+                const expression = text.slice(start, i).trim();
+                const literal = /^"(?:[^"\\]|\\.)*"$/.test(expression) ? (JSON.parse(expression) as string) : /^-?\d+(\.\d+)?$/.test(expression) ? Number(expression) : undefined;
+                attributes.push(literal === undefined ? { name } : { name, literal });
                 continue;
             }
             let label: string | undefined;
@@ -229,7 +240,7 @@ export function parseAlloy(text: string): AlloyBlock[] {
         return Object.assign(blocks, { attributes });
     };
     const top = body(false);
-    if (top.attributes?.length) fail(`attribute ${top.attributes[0]} outside any block`);
+    if (top.attributes?.length) fail(`attribute ${top.attributes[0].name} outside any block`);
     return [...top];
 }
 
@@ -239,9 +250,11 @@ export function checkAlloy(root: KeyNode, blocks: readonly AlloyBlock[]): Config
         const here = block.label !== undefined ? `${at}${block.name} ${JSON.stringify(block.label)}` : `${at}${block.name}`;
         const problems: ConfigProblem[] = [];
         for (const attribute of block.attributes) {
-            const child = node.keys?.[attribute];
-            if (!child && !node.open) problems.push({ path: `${here}.${attribute}`, problem: "is not an argument" });
-            else if (child?.keys) problems.push({ path: `${here}.${attribute}`, problem: "is a block, not an argument" });
+            const child = node.keys?.[attribute.name];
+            const at = `${here}.${attribute.name}`;
+            if (!child && !node.open) problems.push({ path: at, problem: "is not an argument" });
+            else if (child?.keys) problems.push({ path: at, problem: "is a block, not an argument" });
+            else if (child && attribute.literal !== undefined) problems.push(...checkConfig(child, attribute.literal, at));
         }
         for (const inner of block.blocks) {
             const child = node.keys?.[inner.name];

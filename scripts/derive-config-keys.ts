@@ -517,28 +517,32 @@ export function fromAlloyPage(page: string, readShared: (lookup: string) => stri
         if (h) sections.push({ level: h[1].length, title: h[2].trim(), lines: [] });
         else sections[sections.length - 1]?.lines.push(line);
     }
-    const argumentNames = (section: { lines: string[] }) =>
-        tableRows(section.lines).filter((t) => /^Name$/i.test(t.header[0]) && t.header.some((h) => /^Type$/i.test(h))).flatMap((t) => t.rows.map((r) => backticked(r[0])[0]).filter(Boolean));
+    // An argument of type `duration` is decoded with Go's time.ParseDuration (Alloy's syntax/internal/value).
+    const argumentsOf = (section: { lines: string[] }): [string, Node][] =>
+        tableRows(section.lines).filter((t) => /^Name$/i.test(t.header[0]) && t.header.some((h) => /^Type$/i.test(h))).flatMap((t) => {
+            const type = t.header.findIndex((h) => /^Type$/i.test(h));
+            return t.rows.filter((r) => backticked(r[0])[0]).map((r): [string, Node] => [backticked(r[0])[0], backticked(r[type] ?? "")[0] === "duration" ? { duration: "go" } : {}]);
+        });
     const component: Node = { keys: {} };
-    const blockArguments = new Map<string, string[]>();
+    const blockArguments = new Map<string, [string, Node][]>();
     const hierarchy: string[][] = [];
     let h2 = "";
     for (const section of sections) {
         if (section.level === 2) h2 = section.title;
-        if (section.level === 2 && /^Arguments$/i.test(section.title)) for (const name of argumentNames(section)) component.keys![name] = {};
+        if (section.level === 2 && /^Arguments$/i.test(section.title)) for (const [name, node] of argumentsOf(section)) component.keys![name] = node;
         if (section.level === 2 && /^Blocks$/i.test(section.title)) {
             for (const t of tableRows(section.lines).filter((t) => /^Block/i.test(t.header[0]))) for (const r of t.rows) hierarchy.push(backticked(r[0]));
         }
         if (section.level >= 3 && /^(Blocks|Arguments)$/i.test(h2)) {
             const name = backticked(section.title).pop() ?? section.title;
-            blockArguments.set(name, [...(blockArguments.get(name) ?? []), ...argumentNames(section)]);
+            blockArguments.set(name, [...(blockArguments.get(name) ?? []), ...argumentsOf(section)]);
         }
     }
     for (const chain of hierarchy) {
         let node = component;
         for (const name of chain) {
             node.keys![name] ??= blockArguments.has(name)
-                ? { keys: Object.fromEntries(blockArguments.get(name)!.map((a) => [a, {}])) }
+                ? { keys: Object.fromEntries(blockArguments.get(name)!) }
                 : { keys: {}, open: "the reference lists the block but no argument table" };
             node = node.keys![name];
             if (!node.keys) node.keys = {};
@@ -663,7 +667,11 @@ const ALLOY_DOCS = (tree: GitTree) => {
         const title = /^title:\s*(\S+)\s*$/m.exec(page)?.[1]?.replace(/^["']|["']$/g, "") ?? path.posix.basename(file, ".md");
         root.keys![title] = fromAlloyPage(page, (lookup) => tree.read(`docs/sources/shared/${lookup}`));
     }
-    return { files: { config: root }, sources: [...dirs.map((d) => `${d}/**/*.md`), "docs/sources/shared/reference/components/*.md (included fragments)"], method: "component and config block reference pages: Arguments table, Blocks hierarchy, each block's arguments" };
+    return {
+        files: { config: root },
+        sources: [...dirs.map((d) => `${d}/**/*.md`), "docs/sources/shared/reference/components/*.md (included fragments)", "syntax/internal/value/decode.go (durations: time.ParseDuration)"],
+        method: "component and config block reference pages: Arguments table, Blocks hierarchy, each block's arguments; arguments of type duration are Go durations",
+    };
 };
 
 export const SOURCES: readonly Source[] = [

@@ -66,8 +66,9 @@ describe("rendered application configs against their version's own keys", () => 
 
     it("read Alloy components, arguments and blocks, and refuse what the version does not have", () => {
         const alloy = configKeys("alloy", "1.18.1").files.config;
-        const text = 'loki.write "x" {\n  endpoint {\n    url = "http://a" // trailing\n    tls_config { ca_file = "/ca" }\n    no_arg = 1\n  }\n  external_labels = { a = "b", c = sys.env("X") }\n}\nloki.nope "y" {}\ndiscovery.relabel "z" {\n  targets = []\n  rule { action = "keep" }\n  relabel { }\n}\n';
+        const text = 'loki.write "x" {\n  endpoint {\n    url = "http://a" // trailing\n    batch_wait = "1d"\n    remote_timeout = "30s"\n    tls_config { ca_file = "/ca" }\n    no_arg = 1\n  }\n  external_labels = { a = "b", c = sys.env("X") }\n}\nloki.nope "y" {}\ndiscovery.relabel "z" {\n  targets = []\n  rule { action = "keep" }\n  relabel { }\n}\n';
         expect(describeProblems(checkAlloy(alloy, parseAlloy(text)))).to.deep.equal([
+            'loki.write "x".endpoint.batch_wait: "1d" uses a d, w or y unit, which this Go time.Duration field rejects (only h, m, s, ms, us, ns)',
             'loki.write "x".endpoint.no_arg: is not an argument',
             "loki.nope: is not a component or config block",
             'discovery.relabel "z".relabel: is not a block',
@@ -143,7 +144,7 @@ describe("the config key deriver", () => {
 
     it("reads an Alloy reference page with its blocks hierarchy and shared fragments", () => {
         const page = [
-            "---", "title: x.y", "---", "## Arguments", "| Name | Type | Description | Default | Required |", "| --- | --- | --- | --- | --- |", "| `targets` | `list` | T |  | yes |",
+            "---", "title: x.y", "---", "## Arguments", "| Name | Type | Description | Default | Required |", "| --- | --- | --- | --- | --- |", "| `targets` | `list` | T |  | yes |", "| `sync_period` | `duration` | S | `10s` | no |",
             "## Blocks", "| Block | Description | Required |", "| --- | --- | --- |", "| [`client`][client] | C | no |", "| `client` > [`tls_config`][tls_config] | T | no |", "| [`rule`][rule] | R | no |",
             "### `client`", "| Name | Type | Description |", "| --- | --- | --- |", "| `api_server` | `string` | A |",
             "### `tls_config`", '{{< docs/shared lookup="reference/components/tls-config-block.md" source="alloy" >}}',
@@ -151,7 +152,7 @@ describe("the config key deriver", () => {
         ].join("\n");
         const shared = (lookup: string) => (lookup === "reference/components/tls-config-block.md" ? "| Name | Type | Description |\n| --- | --- | --- |\n| `ca_file` | `string` | C |\n" : undefined);
         expect(fromAlloyPage(page, shared)).to.deep.equal({
-            keys: { targets: {}, client: { keys: { api_server: {}, tls_config: { keys: { ca_file: {} } } } }, rule: { keys: {}, open: "the reference lists the block but no argument table" } },
+            keys: { targets: {}, sync_period: { duration: "go" }, client: { keys: { api_server: {}, tls_config: { keys: { ca_file: {} } } } }, rule: { keys: {}, open: "the reference lists the block but no argument table" } },
         });
     });
 

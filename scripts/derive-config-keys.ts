@@ -7,7 +7,7 @@
  *
  * Each SOURCES entry reads an upstream git directory (as the search tool's `fetch` brings it, default
  * /work/.mirror/<owner>+<name>/repo) at a tag or commit with `git show`:
- *   - go-structs (Tempo): the config structs from the root type, following yaml tags, `,inline`, pointers, slices,
+ *   - go-structs (Tempo; Velero's API types by json tags, for their durations): the config structs from the root type, following yaml tags, `,inline`, pointers, slices,
  *     maps and the vendored packages; time.Duration and model.Duration fields become Go and Prometheus durations;
  *     `map[string]any`, interfaces and types with their own YAML unmarshalling (other than the `type plain T` idiom)
  *     are open; an `,inline` map makes its block accept extension keys;
@@ -142,9 +142,9 @@ export function goStructFields(body: string): GoField[] {
     return fields;
 }
 
-/** The yaml tag's name and options: undefined name means no yaml tag. */
-function yamlTag(tag: string): { name?: string; inline: boolean; skip: boolean } {
-    const value = /(?:^|\s)yaml:"([^"]*)"/.exec(tag)?.[1];
+/** The yaml (or json) tag's name and options: undefined name means no such tag. */
+function fieldTag(tag: string, key: "yaml" | "json"): { name?: string; inline: boolean; skip: boolean } {
+    const value = new RegExp(`(?:^|\\s)${key}:"([^"]*)"`).exec(tag)?.[1];
     if (value === undefined) return { inline: false, skip: false };
     const [name, ...options] = value.split(",");
     return { name: name || undefined, inline: options.includes("inline"), skip: name === "-" };
@@ -194,7 +194,11 @@ export class GoConfigReader {
     /** Types whose node is being built, to cut recursion. */
     private readonly building = new Set<string>();
     readonly modelDurations = new Set<string>();
-    constructor(private readonly tree: GitTree, private readonly module: string) {}
+    /**
+     * @param tagKey the struct tag the decoder reads: "yaml" (yaml.v2/v3: an embedded struct is a key of its own
+     * unless `,inline`) or "json" (Kubernetes API types: an embedded struct without a tag is inlined).
+     */
+    constructor(private readonly tree: GitTree, private readonly module: string, private readonly tagKey: "yaml" | "json" = "yaml") {}
 
     private packageDir(importPath: string): string | undefined {
         if (importPath === this.module) return "";
@@ -293,6 +297,8 @@ export class GoConfigReader {
             const importPath = pkg.imports.get(file)?.get(qualified[1]);
             if (importPath === "time" && qualified[2] === "Duration") return { duration: "go" };
             if (importPath === "github.com/prometheus/common/model" && qualified[2] === "Duration") return { duration: "prometheus" };
+            // metav1.Duration unmarshals its JSON string with time.ParseDuration.
+            if (importPath === "k8s.io/apimachinery/pkg/apis/meta/v1" && qualified[2] === "Duration") return { duration: "go" };
             const dir = importPath === undefined ? undefined : this.packageDir(importPath);
             if (dir === undefined) return {}; // a standard-library type: a value
             if (this.tree.list(dir).length === 0) return { open: `package ${importPath} is not in the source tree` };
@@ -308,9 +314,10 @@ export class GoConfigReader {
     structNode(body: string, pkg: GoPackage, file: string): Node {
         const node: Node = { keys: {} };
         for (const field of goStructFields(body)) {
-            const tag = yamlTag(field.tag);
+            const tag = fieldTag(field.tag, this.tagKey);
             if (tag.skip) continue;
             const exported = field.names.filter((n) => /^[A-Z]/.test(n));
+            if (this.tagKey === "json" && field.embedded && tag.name === undefined) tag.inline = true;
             if (field.embedded || tag.inline) {
                 if (field.embedded && !tag.inline && tag.name === undefined && !exported.length) continue;
                 if (tag.inline || (field.embedded && tag.name === undefined)) {
@@ -327,7 +334,7 @@ export class GoConfigReader {
                 }
             }
             for (const name of exported) {
-                const key = tag.name ?? name.toLowerCase();
+                const key = tag.name ?? (this.tagKey === "json" ? name : name.toLowerCase());
                 const child = this.typeNode(field.type, pkg, file);
                 if (child.duration === "prometheus") this.modelDurations.add(key);
                 node.keys![key] = child;
@@ -674,6 +681,16 @@ const ALLOY_DOCS = (tree: GitTree) => {
     };
 };
 
+const VELERO_TYPES = (tree: GitTree) => {
+    const reader = new GoConfigReader(tree, "github.com/vmware-tanzu/velero", "json");
+    const spec = (type: string): Node => ({ keys: { spec: reader.named("pkg/apis/velero/v1", type) }, open: "apiVersion, kind, metadata and status are the API server's" });
+    return {
+        files: { Schedule: spec("ScheduleSpec"), BackupStorageLocation: spec("BackupStorageLocationSpec"), VolumeSnapshotLocation: spec("VolumeSnapshotLocationSpec") },
+        sources: ["pkg/apis/velero/v1/*_types.go (ScheduleSpec, BackupStorageLocationSpec, VolumeSnapshotLocationSpec)"],
+        method: "the API types by json tags, for what the CRDs cannot say: metav1.Duration fields are Go durations (the keys themselves are checked against the chart's CRDs); types outside the repository are open",
+    };
+};
+
 export const SOURCES: readonly Source[] = [
     { program: "tempo", version: "3.0.3", format: "yaml", repo: "grafana/tempo", tag: "v3.0.3", revision: "v3.0.3", derive: TEMPO_GO },
     { program: "tempo", version: "2.10.8", format: "yaml", repo: "grafana/tempo", tag: "v2.10.8", revision: "v2.10.8", derive: TEMPO_GO },
@@ -684,6 +701,7 @@ export const SOURCES: readonly Source[] = [
         derive: MIMIR_DESCRIPTOR,
     },
     { program: "alloy", version: "1.18.1", format: "alloy", repo: "grafana/alloy", tag: "v1.18.1", revision: "v1.18.1", derive: ALLOY_DOCS },
+    { program: "velero", version: "1.18.1", format: "yaml", repo: "vmware-tanzu/velero", tag: "v1.18.1", revision: "v1.18.1", derive: VELERO_TYPES },
 ];
 
 /** The Kiali CR schema from the operator chart's CRD file (a released chart, not a git tree). */

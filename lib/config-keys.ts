@@ -41,8 +41,8 @@ export interface Provenance {
 export interface ConfigKeyFile {
     readonly program: string;
     readonly version: string;
-    /** How the program reads the file: YAML, Alloy's configuration syntax, or INI. */
-    readonly format: "yaml" | "alloy" | "ini";
+    /** How the program reads the file: YAML or Alloy's configuration syntax. */
+    readonly format: "yaml" | "alloy";
     readonly provenance: Provenance;
     /** Each config file the program reads, by its role ("config", "runtime"). */
     readonly files: Readonly<Record<string, KeyNode>>;
@@ -269,25 +269,6 @@ export function checkAlloy(root: KeyNode, blocks: readonly AlloyBlock[]): Config
         const component = root.keys?.[block.name];
         return component ? walk(component, block, "") : [{ path: block.name, problem: "is not a component or config block" }];
     });
-}
-
-/** Reads an INI file (Grafana's grafana.ini) into sections of keys; keys before any section go under "". */
-export function parseIni(text: string): Record<string, Record<string, string>> {
-    const sections: Record<string, Record<string, string>> = { "": {} };
-    let current = "";
-    for (const raw of text.split("\n")) {
-        const line = raw.trim();
-        if (!line || line.startsWith("#") || line.startsWith(";")) continue;
-        const section = /^\[([^\]]+)\]$/.exec(line);
-        if (section) sections[(current = section[1].trim())] ??= {};
-        else {
-            const eq = line.indexOf("=");
-            if (eq < 0) throw new Error(`INI: line without = in [${current}]: ${line}`);
-            sections[current][line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-        }
-    }
-    if (Object.keys(sections[""]).length === 0) delete sections[""];
-    return sections;
 }
 
 /** "a.b.c: problem" lines, for messages. */

@@ -17,8 +17,9 @@
  *     Go config structs likewise;
  *   - alloy-docs (Alloy): every component and config block reference page, its Arguments table, Blocks hierarchy and
  *     each block's argument table (shared fragments included);
- *   - crd (Kiali): the Kiali CR's OpenAPI schema from the operator's CRD (the kiali-server config is that spec);
- *   - ini (Grafana): conf/defaults.ini, its sections and keys.
+ *   - crd (Kiali): the Kiali CR's OpenAPI schema from the operator chart's CRD (the kiali-server config is that spec).
+ * Grafana has no entry: grafana/grafana is over the fetch limit and the search index holds conf/defaults.ini only at
+ * an older commit, so grafana.ini is not checked (tests/config-keys.test.ts lists it as such).
  * For descriptor and reference sources, a duration the structs do not type is a Prometheus duration when a struct
  * field of that YAML name has type model.Duration in the tag's Go source, else a Go duration; "Supported values:
  * a, b" in a field's description becomes an enum. Only key names, kinds and enums are written: no upstream prose or
@@ -559,7 +560,7 @@ export function fromAlloyPage(page: string, readShared: (lookup: string) => stri
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CRD schemas and INI defaults
+// CRD schemas
 // ---------------------------------------------------------------------------------------------------------------
 
 /** An OpenAPI v3 schema as key nodes (descriptions dropped). */
@@ -580,24 +581,6 @@ export function fromOpenApi(schema: any): Node {
         return items.keys || items.map || items.open ? { items } : {};
     }
     return Array.isArray(schema.enum) ? { enum: schema.enum.map(String) } : {};
-}
-
-/** Grafana's conf/defaults.ini: every section and key. `open` sections take keys of the user's choosing. */
-export function fromIni(text: string, open: Readonly<Record<string, string>>): Node {
-    const root: Node = { keys: {} };
-    let section: Node = root;
-    for (const raw of text.split("\n")) {
-        const line = raw.trim();
-        const header = /^\[([^\]]+)\]$/.exec(line);
-        if (header) {
-            section = root.keys![header[1]] ??= { keys: {} };
-            if (open[header[1]]) section.open = open[header[1]];
-            continue;
-        }
-        const key = /^([A-Za-z0-9_.-]+)\s*=/.exec(line);
-        if (key) section.keys![key[1]] = {};
-    }
-    return root;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -681,6 +664,14 @@ const ALLOY_DOCS = (tree: GitTree) => {
     };
 };
 
+const KIALI_CRD = (tree: GitTree) => {
+    const file = "kiali-operator/crds/crds.yaml";
+    const crd = YAML.parseAllDocuments(tree.read(file) ?? "").map((d) => d.toJSON()).find((d) => d?.kind === "CustomResourceDefinition" && d.spec?.names?.kind === "Kiali");
+    if (!crd) throw new Error(`${file} has no Kiali CRD`);
+    const spec = crd.spec.versions.find((v: any) => v.served)?.schema?.openAPIV3Schema?.properties?.spec;
+    return { files: { config: fromOpenApi(spec) }, sources: [`${file} (the Kiali CR's schema)`], method: "the Kiali CR's OpenAPI schema (spec), which the kiali-server config mirrors; free-form objects and preserve-unknown-fields are open; enums as the schema lists them" };
+};
+
 const VELERO_TYPES = (tree: GitTree) => {
     const reader = new GoConfigReader(tree, "github.com/vmware-tanzu/velero", "json");
     const spec = (type: string): Node => ({ keys: { spec: reader.named("pkg/apis/velero/v1", type) }, open: "apiVersion, kind, metadata and status are the API server's" });
@@ -701,23 +692,9 @@ export const SOURCES: readonly Source[] = [
         derive: MIMIR_DESCRIPTOR,
     },
     { program: "alloy", version: "1.18.1", format: "alloy", repo: "grafana/alloy", tag: "v1.18.1", revision: "v1.18.1", derive: ALLOY_DOCS },
+    { program: "kiali", version: "2.29.0", format: "yaml", repo: "kiali/helm-charts", tag: "v2.29.0", revision: "v2.29.0", derive: KIALI_CRD },
     { program: "velero", version: "1.18.1", format: "yaml", repo: "vmware-tanzu/velero", tag: "v1.18.1", revision: "v1.18.1", derive: VELERO_TYPES },
 ];
-
-/** The Kiali CR schema from the operator chart's CRD file (a released chart, not a git tree). */
-export function kialiKeys(crdFile: string, chartVersion: string, provenance: { repository: string; commit: string; date: string; path: string }): ConfigKeyFile {
-    const docs = YAML.parseAllDocuments(fs.readFileSync(crdFile, "utf8")).map((d) => d.toJSON());
-    const crd = docs.find((d) => d?.kind === "CustomResourceDefinition" && d.spec?.names?.kind === "Kiali");
-    if (!crd) throw new Error(`${crdFile} has no Kiali CRD`);
-    const spec = crd.spec.versions.find((v: any) => v.served)?.schema?.openAPIV3Schema?.properties?.spec;
-    return {
-        program: "kiali",
-        version: chartVersion,
-        format: "yaml",
-        provenance: { repository: provenance.repository, tag: `kiali-operator-${chartVersion}`, commit: provenance.commit, date: provenance.date, sources: [provenance.path], method: "the Kiali CR's OpenAPI schema (spec), which the kiali-server config mirrors; free-form objects and preserve-unknown-fields are open" },
-        files: { config: fromOpenApi(spec) as KeyNode },
-    };
-}
 
 /** Key paths in `before` that `after` no longer has, for a version bump's report. */
 export function droppedKeys(before: KeyNode, after: KeyNode, at = ""): string[] {
@@ -775,10 +752,6 @@ function main(argv: string[]): void {
             provenance: { repository: `https://github.com/${source.repo}`, tag: source.tag, commit: tree.commit(), date: tree.date(), sources: derived.sources, method: derived.method + (source.note ? `. ${source.note}` : "") },
             files: derived.files as Record<string, KeyNode>,
         });
-    }
-    const kialiCrd = option("kiali-crd") ?? "/work/shared/charts/kiali-operator/2.29.0/crds/crds.yaml";
-    if ((!only || only.startsWith("kiali-")) && fs.existsSync(kialiCrd)) {
-        write(out, kialiKeys(kialiCrd, "2.29.0", { repository: "https://github.com/kiali/helm-charts", commit: "c7b6cf98a8d00d758c70ea4c0e76f32af7dd9ce7", date: "(released chart package)", path: "docs/kiali-operator-2.29.0.tgz: crds/crds.yaml" }));
     }
 }
 

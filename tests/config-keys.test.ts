@@ -7,8 +7,8 @@
  */
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
-import { ConfigKeyFile, KeyNode, checkAlloy, checkConfig, configKeys, describeProblems, parseAlloy, parseIni } from "../lib/config-keys";
-import { droppedKeys, fromAlloyPage, mergeNodes, fromDescriptor, fromIni, fromOpenApi, fromReference, goStructFields, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
+import { ConfigKeyFile, checkAlloy, checkConfig, configKeys, describeProblems, parseAlloy } from "../lib/config-keys";
+import { droppedKeys, fromAlloyPage, mergeNodes, fromDescriptor, fromOpenApi, fromReference, goStructFields, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
 import { RenderedConfig, parseYamlConfig, renderedConfigs } from "./support/configs";
 import { stack } from "./support/stacks";
 
@@ -16,7 +16,7 @@ import { stack } from "./support/stacks";
 function problemsOf(config: RenderedConfig, keys: ConfigKeyFile): string[] {
     const node = keys.files[config.role];
     if (!node) return [`${config.release} ${config.from}: ${config.program} ${config.version} defines no ${config.role} file`];
-    const found = (keys.format === "alloy" ? checkAlloy(node, parseAlloy(config.text)) : checkConfig(node, keys.format === "ini" ? parseIni(config.text) : parseYamlConfig(config.text)))
+    const found = (keys.format === "alloy" ? checkAlloy(node, parseAlloy(config.text)) : checkConfig(node, parseYamlConfig(config.text)))
         .filter((p) => !(config.chartOwn.includes(p.path) && p.problem === "is not a key"));
     return describeProblems(found).map((p) => `${config.release} ${config.from} (${config.program} ${config.version}) ${p}`);
 }
@@ -28,15 +28,20 @@ function declaredMimir(run: StackRun, rendered: readonly RenderedConfig[]): Rend
         .map((r) => ({ release: String(r.inputs.name), program: "mimir", version: String(r.inputs.values?.image?.tag ?? "3.2.0"), role: "config", chartOwn: [], from: "values mimir.structuredConfig", text: JSON.stringify(r.inputs.values?.mimir?.structuredConfig ?? {}) }));
 }
 
+/** Consumers with no key file, and why: each is listed in the coverage below, so none drops out silently. */
+const UNCHECKED: Record<string, string> = {
+    grafana: "Grafana 13.2's conf/defaults.ini cannot be read at its tag here (grafana/grafana is over the fetch limit)",
+};
+
 describe("rendered application configs against their version's own keys", () => {
     const checked: Record<string, string[]> = {};
     for (const name of ["dev", "prod"] as const) {
         it(`${name}: every key, section, component and value is one the reading version accepts`, async () => {
             const run = await stack(name);
             const rendered = renderedConfigs(run);
-            const configs = [...rendered, ...declaredMimir(run, rendered)].filter((c) => c.program !== "grafana");
-            checked[name] = [...rendered, ...declaredMimir(run, rendered)].map((c) => `${c.program} ${c.version} ${c.role}${c.program === "grafana" ? " (not checked)" : ""}`).sort();
-            const problems = configs.flatMap((c) => problemsOf(c, configKeys(c.program, c.version)));
+            const configs = [...rendered, ...declaredMimir(run, rendered)];
+            checked[name] = configs.map((c) => `${c.program} ${c.version} ${c.role}${UNCHECKED[c.program] ? " (not checked)" : ""}`).sort();
+            const problems = configs.filter((c) => !UNCHECKED[c.program]).flatMap((c) => problemsOf(c, configKeys(c.program, c.version)));
             expect(problems, `keys the pinned versions do not accept:\n  ${problems.join("\n  ")}\n`).to.deep.equal([]);
         });
     }
@@ -74,12 +79,6 @@ describe("rendered application configs against their version's own keys", () => 
             'discovery.relabel "z".relabel: is not a block',
         ]);
         expect(() => parseAlloy('loki.write "x" {\n  url = "a"\n')).to.throw(/missing \}/);
-    });
-
-    it("read grafana.ini sections and keys", () => {
-        expect(parseIni("; comment\n[server]\nroot_url = http://x:3000\n# c\n[auth.generic_oauth]\nenabled = true\n")).to.deep.equal({ server: { root_url: "http://x:3000" }, "auth.generic_oauth": { enabled: "true" } });
-        const keys = fromIni("app_mode = production\n[server]\nhttp_port = 3000\n[feature_toggles]\nenable =\n", { feature_toggles: "toggles by name" });
-        expect(describeProblems(checkConfig(keys as KeyNode, parseIni("[server]\nhttp_port = 1\nport = 2\n[feature_toggles]\nnewThing = true\n[nope]\na = 1\n")))).to.deep.equal(["server.port: is not a key", "nope: is not a key"]);
     });
 });
 

@@ -6,9 +6,13 @@
  * the values upstream lists. The deriver is tested on small fixtures of each source kind.
  */
 import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { StackRun } from "../engine/run";
 import { ConfigKeyFile, checkAlloy, checkConfig, configKeys, describeProblems, parseAlloy } from "../lib/config-keys";
-import { droppedKeys, fromAlloyPage, mergeNodes, fromDescriptor, fromOpenApi, fromReference, goStructFields, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
+import { GitTree, GoConfigReader, droppedKeys, fromAlloyPage, fromDescriptor, fromOpenApi, fromReference, goStructFields, mergeNodes, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
 import { RenderedConfig, parseYamlConfig, renderedConfigs } from "./support/configs";
 import { stack } from "./support/stacks";
 
@@ -93,6 +97,49 @@ describe("the config key deriver", () => {
             [["Inner"], "Inner", 'yaml:",inline"', true],
             [["F"], "struct { G bool `yaml:\"g\"` }", 'yaml:"f"', false],
         ]);
+    });
+
+    it("follows Go config structs across packages: vendored types, durations, maps, lists, own YAML unmarshalling", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-keys-"));
+        const files: Record<string, string> = {
+            "app/config.go": [
+                "package app", "import (", '\t"time"', '\t"github.com/prometheus/common/model"', '\tsrv "github.com/grafana/dskit/server"', '\t"example.com/m/limits"', ")",
+                "type Config struct {", '\tServer srv.Config `yaml:"server"`', '\tPoll time.Duration `yaml:"poll"`', '\tPeriod model.Duration `yaml:"period"`',
+                '\tTenants map[string]*limits.Limits `yaml:"tenants"`', '\tRules []Rule `yaml:"rules"`', '\tAny any `yaml:"any"`', '\tSecret Opaque `yaml:"secret"`', '\tInternal int `yaml:"-"`', "}",
+                "type Rule struct {", '\tName string `yaml:"name"`', "}",
+                "type Opaque struct{ v string }", "func (o *Opaque) UnmarshalYAML(unmarshal func(interface{}) error) error { return unmarshal(&o.v) }",
+            ].join("\n"),
+            "limits/limits.go": [
+                "package limits", "type Limits struct {", '\tRate float64 `yaml:"rate"`', "}",
+                "func (l *Limits) UnmarshalYAML(unmarshal func(interface{}) error) error {", "\ttype plain Limits", "\treturn unmarshal((*plain)(l))", "}",
+            ].join("\n"),
+            "vendor/github.com/grafana/dskit/server/server.go": ["package server", "type Config struct {", '\tPort int `yaml:"http_listen_port"`', "}"].join("\n"),
+        };
+        for (const [file, text] of Object.entries(files)) {
+            fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+            fs.writeFileSync(path.join(dir, file), text);
+        }
+        const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "pipe" });
+        git("init", "-q");
+        git("add", ".");
+        git("commit", "-q", "-m", "fixture");
+        git("tag", "v1");
+        try {
+            const reader = new GoConfigReader(new GitTree(path.join(dir, ".git"), "v1"), "example.com/m");
+            expect(reader.named("app", "Config")).to.deep.equal({
+                keys: {
+                    server: { keys: { http_listen_port: {} } },
+                    poll: { duration: "go" },
+                    period: { duration: "prometheus" },
+                    tenants: { map: { keys: { rate: {} } } },
+                    rules: { items: { keys: { name: {} } } },
+                    any: { open: "any value (interface)" },
+                    secret: { open: "Opaque has its own YAML unmarshalling" },
+                },
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("reads a generated descriptor: blocks, squashed blocks, maps, slices, durations by Go type and listed values", () => {

@@ -95,6 +95,8 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
             workloads.push(...addonWorkloads(resource.inputs).map((m) => modelled(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
         } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
             workloads.push(kafkaBrokers(resource, resources, renders));
+        } else if (resource.type === WORKLOAD_TYPES.kafka && resource.inputs.spec?.entityOperator) {
+            workloads.push(kafkaEntityOperator(resource, renders));
         }
     }
     workloads.push(...trivyScanJobs(renders));
@@ -196,6 +198,33 @@ function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): s
         }
     }
     throw new Error("A KafkaNodePool is declared without a rendered Strimzi operator release");
+}
+
+/** The image the rendered Strimzi operator runs an operand with, from the environment variable that names it. */
+function strimziImage(variable: string, renders: StackWorkloads["renders"]): string {
+    for (const { request, rendered } of renders.values()) {
+        if (request.chart !== "strimzi-kafka-operator") continue;
+        for (const m of rendered.manifests.filter((x) => x.kind === "Deployment")) {
+            const image = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === variable)?.value as string | undefined;
+            if (image) return image;
+        }
+    }
+    throw new Error(`A Kafka with an Entity Operator is declared without a rendered Strimzi operator release that sets ${variable}`);
+}
+
+/**
+ * The Entity Operator Strimzi runs for a Kafka that asks for one: one pod, a container per
+ * operator the spec names, with the resources the spec gives each.
+ */
+function kafkaEntityOperator(kafka: DeclaredResource, renders: StackWorkloads["renders"]): Workload {
+    const spec = kafka.inputs.spec.entityOperator;
+    const operators = [
+        { key: "topicOperator", container: "topic-operator", image: "STRIMZI_DEFAULT_TOPIC_OPERATOR_IMAGE" },
+        { key: "userOperator", container: "user-operator", image: "STRIMZI_DEFAULT_USER_OPERATOR_IMAGE" },
+    ].filter((o) => spec[o.key]);
+    const containers = operators.map((o) => ({ name: o.container, image: spec[o.key].image ?? strimziImage(o.image, renders), resources: spec[o.key].resources }));
+    const name = `${kafka.inputs.metadata?.name}-entity-operator`;
+    return podWorkload({ source: String(kafka.inputs.metadata?.name), component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template: { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers } }, origin: "operator" });
 }
 
 /** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */

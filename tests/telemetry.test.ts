@@ -12,7 +12,7 @@ import { releaseChart } from "../components/helm/workloads";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
-import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
+import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, KAFKA_SASL_PORT, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
 import { MESH_MEMBERSHIP } from "../components/security/istio";
@@ -298,9 +298,9 @@ describe("telemetry paths", () => {
         const rows = section.split("\n").filter((l) => /^\| (metrics|logs|traces|service graph|Grafana state) \|/.test(l));
         const addresses = [...new Set(rows.flatMap((row) => [...row.matchAll(/`((?:https?:\/\/)?[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+[^`]*)`/g)].map((m) => m[1])))];
         /** The port each service listens on, as its chart (with our values) defines it. */
-        const SERVICE_PORTS: Record<string, number> = {
+        const SERVICE_PORTS: Record<string, number | number[]> = {
             "mimir-gateway": 80, "loki-gateway": 80, "tempo-distributor": 4317, "tempo-query-frontend": 3200, "kube-prometheus-stack-prometheus": 9090,
-            "grafana-headless": 9094, "observability-kafka-bootstrap": KAFKA_PORT,
+            "grafana-headless": 9094, "observability-kafka-bootstrap": [KAFKA_PORT, KAFKA_SASL_PORT],
         };
 
         it("has a row per signal, each naming its addresses", () => {

@@ -25,7 +25,7 @@ export const ACCEPTED_PLAINTEXT_NAMESPACES: Readonly<Record<string, string>> = {
     velero: "node agent and server talk only to the API server and AWS over TLS",
     "trivy-system": "scan jobs only pull images and databases over TLS; the operator talks only to the API server",
     monitoring: "telemetry pipeline kept outside the mesh so that it records mesh failures; its in-namespace hops (scrapes, pushes, queries) stay on the private pod network, and Kafka and the Grafana database are reached over TLS",
-    kafka: "clients use the TLS listener and brokers replicate over Strimzi's TLS; only the metrics scrape is plaintext",
+    kafka: "brokers replicate over Strimzi's mTLS and Mimir uses the mTLS listener; Tempo's SASL listener has no TLS and is accepted only where this namespace is in the mesh (the Kafka listener check above); the metrics scrape is plaintext",
 };
 
 export const inClusterEncryption = defineStackPolicy<Config>({

@@ -286,6 +286,11 @@ describe("telemetry paths", () => {
                 "Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh",
                 "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
             ]);
+            // A listener recorded with its reason is accepted; the key names namespace, cluster and listener.
+            const accepted = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/plain": "a reason long enough to be one" } });
+            expect(accepted).to.deep.equal([]);
+            const other = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/tls": "a reason long enough to be one" } });
+            expect(other.map((v: any) => v.message)).to.deep.equal(["Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh"]);
             // The exceptions the pack accepts are exactly the namespaces the platform keeps out of the mesh.
             const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => !m.meshed).map(([ns]) => ns).sort();
             expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(outside);

@@ -13,6 +13,8 @@ function meshedByLabels(labels: Readonly<Record<string, unknown>> | undefined): 
 interface Config {
     /** Namespaces outside the mesh, each with the reason and the compensating control the README names. */
     readonly plaintextNamespaces: Readonly<Record<string, string>>;
+    /** Kafka listeners accepted without TLS outside the mesh, as "<namespace>/<kafka>/<listener>", each with its reason and expiry condition. */
+    readonly plaintextListeners: Readonly<Record<string, string>>;
 }
 
 /**
@@ -24,7 +26,7 @@ export const ACCEPTED_PLAINTEXT_NAMESPACES: Readonly<Record<string, string>> = {
     "kube-system": "cluster infrastructure starts before the mesh and must work without it; node-level pods run on the host network",
     velero: "node agent and server talk only to the API server and AWS over TLS",
     "trivy-system": "scan jobs only pull images and databases over TLS; the operator talks only to the API server",
-    monitoring: "telemetry pipeline kept outside the mesh so that it records mesh failures; its in-namespace hops (scrapes, pushes, queries) stay on the private pod network, and Kafka and the Grafana database are reached over TLS",
+    monitoring: "telemetry pipeline kept outside the mesh so that it records mesh failures; its in-namespace hops (scrapes, pushes, queries) stay on the private pod network, Mimir reaches Kafka over mTLS and the Grafana database is reached over TLS",
     kafka: "brokers replicate over Strimzi's mTLS and Mimir uses the mTLS listener; Tempo's SASL listener has no TLS and is accepted only where this namespace is in the mesh (the Kafka listener check above); the metrics scrape is plaintext",
 };
 
@@ -34,13 +36,19 @@ export const inClusterEncryption = defineStackPolicy<Config>({
     nist: ["SC-8"],
     severity: "high",
     enforcementLevel: "advisory",
-    remediationSteps: "Set tls: true on every listener of the Kafka resource (components/observability/kafka.ts), or bring the Kafka's namespace into the mesh where a client cannot speak TLS; label a namespace istio-injection=enabled or istio.io/dataplane-mode=ambient, or record it with its reason and compensating control in this rule's plaintextNamespaces and in the README's telemetry path table.",
+    remediationSteps: "Set tls: true on every listener of the Kafka resource (components/observability/kafka.ts), or bring the Kafka's namespace into the mesh where a client cannot speak TLS; label a namespace istio-injection=enabled or istio.io/dataplane-mode=ambient, or record it with its reason and compensating control in this rule's plaintextNamespaces and in the README's telemetry path table (a listener in plaintextListeners).",
     config: {
         plaintextNamespaces: {
             type: "object",
             additionalProperties: { type: "string" },
             default: ACCEPTED_PLAINTEXT_NAMESPACES,
             description: "Namespaces accepted outside the mesh, each with its reason and compensating control",
+        },
+        plaintextListeners: {
+            type: "object",
+            additionalProperties: { type: "string", minLength: 20 },
+            default: {},
+            description: "Kafka listeners accepted without TLS outside the mesh (\"<namespace>/<kafka>/<listener>\"), each with its reason and until when",
         },
     },
     validate(resources, { config }, report) {
@@ -56,9 +64,11 @@ export const inClusterEncryption = defineStackPolicy<Config>({
             if (listeners === UNKNOWN || listeners === undefined) continue;
             const namespace = readString(at(kafka.props, "metadata", "namespace"));
             if (namespace === UNKNOWN || meshed(namespace)) continue;
+            const cluster = readString(at(kafka.props, "metadata", "name"));
             for (const listener of listeners) {
                 const tls = readRecord(listener) === UNKNOWN ? UNKNOWN : at(listener, "tls");
-                if (tls !== true && tls !== "true" && tls !== UNKNOWN) {
+                const accepted = `${String(namespace)}/${String(cluster)}/${String(readString(at(listener, "name")))}` in config.plaintextListeners;
+                if (tls !== true && tls !== "true" && tls !== UNKNOWN && !accepted) {
                     report(`Kafka ${kafka.name}: listener ${String(readString(at(listener, "name")) ?? "?")} serves clients in plaintext (tls is not true) and namespace ${String(namespace ?? "?")} is not in the mesh`, kafka);
                 }
             }

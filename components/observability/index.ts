@@ -121,7 +121,7 @@ export class Observability extends pulumi.ComponentResource {
                 provider: ctx.kubernetesProvider,
                 dependsOn: [kafkaNamespace, monitoring],
             };
-            const listenerTls = [
+            const credentials = [
                 ...(clients.some((c) => c.authentication === "tls") ? createKafkaTls(`${name}-kafka`, credentialArgs, this) : []),
                 ...createKafkaSaslCredentials(`${name}-kafka`, { ...credentialArgs, clients, protect: ctx.protect }, this),
             ];
@@ -137,7 +137,7 @@ export class Observability extends pulumi.ComponentResource {
                 kind: "Kafka",
                 metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name, annotations: KAFKA_READY_ANNOTATIONS },
                 spec: kafkaSpec(config),
-            }, inCluster([strimzi.release, metricsConfig, ...listenerTls], ctx.protect));
+            }, inCluster([strimzi.release, metricsConfig, ...credentials], ctx.protect));
             const poolSpec = kafkaNodePoolSpec(config, { storageClassName: ctx.gp3StorageClassName });
             const pool = new apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
@@ -175,7 +175,7 @@ export class Observability extends pulumi.ComponentResource {
                     spec: kafkaUserSpec(client),
                 }, inCluster([cluster])));
             }
-            kafka.push(cluster, pool, ...access, ...listenerTls);
+            kafka.push(cluster, pool, ...access, ...credentials);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
         }
 

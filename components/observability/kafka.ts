@@ -119,6 +119,9 @@ export function tempoPartitions(config: ObservabilityConfig): number {
     return config.tempo.replicas;
 }
 
+/** The tempo-distributed components that talk to Kafka (Tempo 3.0.3): the distributor produces, the others consume. */
+export const TEMPO_KAFKA_COMPONENTS = ["distributor", "live-store", "block-builder", "metrics-generator"] as const;
+
 /** An ACL of a KafkaUser, as Strimzi's `simple` authorization reads it. */
 export interface KafkaAcl {
     readonly resource: { readonly type: "topic" | "group"; readonly name: string; readonly patternType: "literal" | "prefix" };
@@ -178,9 +181,6 @@ export function kafkaClients(config: ObservabilityConfig): KafkaClient[] {
     return clients;
 }
 
-/** The tempo-distributed components that talk to Kafka (Tempo 3.0.3): the distributor produces, the others consume. */
-export const TEMPO_KAFKA_COMPONENTS = ["distributor", "live-store", "block-builder", "metrics-generator"] as const;
-
 /** A client's ACLs: its topic, then its groups. */
 export function kafkaAcls(client: KafkaClient): KafkaAcl[] {
     return [
@@ -197,7 +197,7 @@ export function kafkaUserSpec(client: KafkaClient): Record<string, unknown> {
     };
 }
 
-/** The `KafkaTopic` spec of a client's topic: replicated like the cluster's defaults, never below min.insync.replicas. */
+/** The `KafkaTopic` spec of a client's topic: its partitions, with the cluster's replication factor and min in-sync replicas. */
 export function kafkaTopicSpec(config: ObservabilityConfig, client: KafkaClient): Record<string, unknown> {
     return {
         partitions: client.topic.partitions,

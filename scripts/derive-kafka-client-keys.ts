@@ -16,11 +16,11 @@ import * as path from "path";
 
 const TEMPO = { version: "3.0.3", ref: "v3.0.3", file: "pkg/ingest/config.go", block: "ingest.kafka" } as const;
 /**
- * grafana/mimir's tag mimir-3.2.0 sits on its release branch; the mirror this was derived from
- * holds main, so the commit is the one on main that set VERSION to 3.2.0-rc.0, where release-3.2
- * was cut. Re-run against the tag where a full clone is at hand.
+ * grafana/mimir's tag mimir-3.2.0 is not in the mirror this was derived from (a fork with upstream
+ * history): the commit is "[3.2] Bump version to 3.2.0 everywhere", whose VERSION reads 3.2.0.
+ * Re-run against the tag where a full clone is at hand.
  */
-const MIMIR = { version: "3.2.0", ref: "c57af015b3a034c2e846eae7ff7b6933e08af773", file: "cmd/mimir/config-descriptor.json", block: "ingest_storage.kafka" } as const;
+const MIMIR = { version: "3.2.0", ref: "9ab70ccf850c7f9cf06ccc42e28faf8d5bdaa70f", file: "cmd/mimir/config-descriptor.json", block: "ingest_storage.kafka" } as const;
 
 const show = (gitDir: string, ref: string, file: string) => execFileSync("git", ["--git-dir", gitDir, "show", `${ref}:${file}`], { encoding: "utf8", maxBuffer: 64 << 20 });
 

@@ -13,9 +13,6 @@ import { URLS } from "./shared";
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 
-/** The chart's values key of each Tempo component that talks to Kafka (see TEMPO_KAFKA_COMPONENTS). */
-const KAFKA_COMPONENT_VALUES = ["distributor", "liveStore", "blockBuilder", "metricsGenerator"] as const;
-
 /** The line of the chart's config template that writes the topic auto-creation partitions. */
 const AUTO_CREATE_PARTITIONS_LINE = /\n *auto_create_topic_default_partitions: \{\{ \$\.Values\.ingest\.kafka\.auto_create_topic_default_partitions \}\}/;
 
@@ -67,10 +64,8 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
     const replicas = tempo.replicas;
     const partitions = tempoPartitions(config);
     const receivers = new Set(tempo.receivers);
-    // Only the components that talk to Kafka get the password in their environment.
+    // Only the components that talk to Kafka (TEMPO_KAFKA_COMPONENTS) get the password in their environment.
     const kafkaPassword = [{ name: KAFKA_CLIENT_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: kafkaSaslClientSecret("tempo"), key: KAFKA_SASL_CLIENT_SECRET.passwordKey } } }];
-    const component = (key: string, values: Record<string, unknown>) =>
-        (KAFKA_COMPONENT_VALUES as readonly string[]).includes(key) ? { ...values, extraEnv: kafkaPassword } : values;
     return {
         fullnameOverride: "tempo",
         // No usage reports leave the cluster (SC-7).
@@ -87,21 +82,22 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
         },
-        distributor: component("distributor", { replicas, resources: podResourcesOf(size.distributor) }),
+        distributor: { replicas, resources: podResourcesOf(size.distributor), extraEnv: kafkaPassword },
         querier: { replicas, resources: podResourcesOf(size.querier) },
         queryFrontend: { replicas, resources: podResourcesOf(size.queryFrontend) },
-        liveStore: component("liveStore", { replicas: partitions, resources: podResourcesOf(size.liveStore) }),
-        blockBuilder: component("blockBuilder", { replicas: partitions, resources: podResourcesOf(size.blockBuilder) }),
+        liveStore: { replicas: partitions, resources: podResourcesOf(size.liveStore), extraEnv: kafkaPassword },
+        blockBuilder: { replicas: partitions, resources: podResourcesOf(size.blockBuilder), extraEnv: kafkaPassword },
         // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
         // defaulting it (a nil pointer otherwise); set like the other components' budgets.
         backendWorker: { replicas, resources: podResourcesOf(size.backendWorker), podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
         // It consumes the trace topic like the live-stores; one replica per partition spreads the load.
-        metricsGenerator: component("metricsGenerator", {
+        metricsGenerator: {
             enabled: true,
             replicas: partitions,
             resources: podResourcesOf(size.metricsGenerator),
+            extraEnv: kafkaPassword,
             config: { storage: { remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }], remote_write_add_org_id_header: false } },
-        }),
+        },
         overrides: GENERATOR_OVERRIDES,
         backendScheduler: {
             resources: podResourcesOf(size.backendScheduler),

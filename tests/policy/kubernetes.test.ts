@@ -74,8 +74,31 @@ describe("policy kafka-authentication", () => {
         expect(messages(check(kafkaAuthentication, [beta], "dev"))).to.deep.equal(["spec.kafka.authorization is unset: any client that connects may use every topic and group"]);
     });
 
+    it("fails a KafkaUser whose ACLs reach the cluster, every topic or group, or every operation", () => {
+        const user = (acls: unknown) => planned("kubernetes:kafka.strimzi.io/v1:KafkaUser", "u", { metadata: { name: "u", namespace: "monitoring" }, spec: { authorization: { type: "simple", acls } } });
+        const own = [
+            { resource: { type: "topic", name: "traces", patternType: "literal" }, operations: ["Describe", "Read", "Write"] },
+            { resource: { type: "group", name: "ingester-", patternType: "prefix" }, operations: ["Describe", "Read"] },
+        ];
+        expect(check(kafkaAuthentication, [user(own)], "prod")).to.deep.equal([]);
+        expect(messages(check(kafkaAuthentication, [user([
+            ...own,
+            { resource: { type: "topic", name: "*" }, operations: ["Read"] },
+            { resource: { type: "group", name: "", patternType: "prefix" }, operations: ["Read"] },
+            { resource: { type: "topic", name: "traces", patternType: "literal" }, operations: ["All"] },
+            { resource: { type: "cluster" }, operations: ["Alter"] },
+        ])], "prod"))).to.deep.equal([
+            "ACL 2 grants every topic: wider than one client's own topics and groups",
+            "ACL 3 grants every group: wider than one client's own topics and groups",
+            "ACL 4 grants All operations on topic traces: wider than one client's own topics and groups",
+            "ACL 5 grants the cluster resource: wider than one client's own topics and groups",
+        ]);
+    });
+
     it("skips what is unknown during preview", () => {
         expect(check(kafkaAuthentication, [kafka(UNKNOWN, UNKNOWN), kafka([{ name: "x", authentication: { type: UNKNOWN } }, UNKNOWN])], "prod")).to.deep.equal([]);
+        const unknownAcls = planned("kubernetes:kafka.strimzi.io/v1:KafkaUser", "u", { spec: { authorization: { type: "simple", acls: UNKNOWN } } });
+        expect(check(kafkaAuthentication, [unknownAcls], "prod")).to.deep.equal([]);
     });
 });
 

@@ -230,7 +230,8 @@ const observability = z.strictObject({
         retention: duration,
         /** Strimzi's cluster operator; one reconciles at a time (leader election). */
         operatorReplicas: replicas(1),
-        resources: resources(["operator", "broker"]),
+        /** operator: Strimzi's cluster operator; topicOperator and userOperator: the Entity Operator's containers (KafkaTopics, KafkaUsers). */
+        resources: resources(["operator", "broker", "topicOperator", "userOperator"]),
         /** The brokers' JVM heap (-Xms and -Xmx); the rest of their memory is page cache and off-heap. */
         brokerHeap: z.string({ error: 'a JVM heap size such as "512m" or "1g"' }).regex(/^[1-9]\d*[mg]$/, 'a JVM heap size such as "512m" or "1g"'),
     }),

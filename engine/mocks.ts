@@ -3,7 +3,7 @@
  * providers return them (ids, ARNs, endpoints, certificate data), and every invoke the program
  * makes. An invoke nobody taught the engine fails loudly rather than returning nothing.
  */
-import { createHash } from "crypto";
+import { createHash, generateKeyPairSync } from "crypto";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
@@ -84,6 +84,31 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
 };
 
+const privateKeys = new Map<string, State>();
+
+/**
+ * A real key of the algorithm asked for, in the encodings the tls provider returns: `privateKeyPem`
+ * in the algorithm's traditional form (SEC1 for ECDSA, PKCS#1 for RSA, PKCS#8 for ED25519) and
+ * `privateKeyPemPkcs8` always PKCS#8, so a consumer's format rule can be checked against what the
+ * program passes on. One key per resource and process, so that runs agree.
+ */
+function mockPrivateKey(id: string, inputs: State): State {
+    const known = privateKeys.get(id);
+    if (known) return known;
+    const algorithm = String(inputs.algorithm ?? "RSA");
+    const pair = algorithm === "ECDSA"
+        ? generateKeyPairSync("ec", { namedCurve: ({ P224: "P-224", P256: "P-256", P384: "P-384", P521: "P-521" } as Record<string, string>)[String(inputs.ecdsaCurve ?? "P224")] })
+        : algorithm === "ED25519" ? generateKeyPairSync("ed25519") : generateKeyPairSync("rsa", { modulusLength: Number(inputs.rsaBits ?? 2048) });
+    const traditional = algorithm === "ECDSA" ? "sec1" : algorithm === "ED25519" ? "pkcs8" : "pkcs1";
+    const state: State = {
+        privateKeyPem: pair.privateKey.export({ type: traditional, format: "pem" }) as string,
+        privateKeyPemPkcs8: pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+        publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }) as string,
+    };
+    privateKeys.set(id, state);
+    return state;
+}
+
 /** Outputs for a resource of any type: the inputs echoed back plus what the type computes. */
 export function mockResourceOutputs(type: string, name: string, inputs: State, ctx: MockContext): { id: string; state: State } {
     const computed = AWS_OUTPUTS[type]?.(name, inputs, ctx);
@@ -101,7 +126,7 @@ export function mockResourceOutputs(type: string, name: string, inputs: State, c
         // PEM-shaped placeholders: what the program passes on (into Secrets and ConfigMaps) is real text.
         const pem = (label: string) => `-----BEGIN ${label}-----\nMOCK-${hexId(`${ctx.stack}/${name}`, 32)}\n-----END ${label}-----\n`;
         const computed: State = type === "tls:index/privateKey:PrivateKey"
-            ? { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") }
+            ? mockPrivateKey(`${ctx.stack}/${name}`, inputs)
             : type === "tls:index/certRequest:CertRequest" ? { certRequestPem: pem("CERTIFICATE REQUEST") } : { certPem: pem("CERTIFICATE") };
         return { id: hexId(`${ctx.stack}/${name}`, 20), state: { ...inputs, ...computed } };
     }

@@ -24,6 +24,7 @@ import { backupSchedules } from "./rules/kubernetes/backup-schedules";
 import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-secrets";
 import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
+import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
@@ -65,4 +66,5 @@ export const allPolicies: NistPolicy[] = [
     helmNoPlaintextSecrets,
     rdsDatabase,
     inClusterEncryption,
+    kafkaAuthentication,
 ];

@@ -57,7 +57,7 @@ describe("custom resources against the CRDs the charts ship", () => {
     it("cover the chart-rendered and declared kinds of both stacks", () => {
         expect(kinds).to.deep.equal({
             dev: ["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"],
-            prod: ["Alertmanager", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
+            prod: ["Alertmanager", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
         });
     });
 

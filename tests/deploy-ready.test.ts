@@ -469,8 +469,8 @@ describe("deploy readiness", () => {
                 expect(plain.filter(([key, value]) => CREDENTIAL_NAME.test(key) && value !== undefined).map(([key]) => key)).to.deep.equal([]);
                 // A generated credential may not surface in a plain output under any name.
                 const generated = ofType(run, "random:index/randomPassword:RandomPassword").map((p) => String(p.outputs.result));
-                // Prod adds Velero's repository password, Grafana's database password and Kiali's signing key.
-                expect(generated.length).to.equal(name === "prod" ? 4 : 1);
+                // Prod adds Velero's repository password, Grafana's database password, Kiali's signing key and Tempo's Kafka password.
+                expect(generated.length).to.equal(name === "prod" ? 5 : 1);
                 for (const [key, value] of plain) {
                     for (const credential of generated) expect(JSON.stringify(value ?? null), key).not.to.include(credential);
                 }

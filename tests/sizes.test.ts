@@ -58,7 +58,7 @@ describe("sizes, counts and retentions as stack config", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
                 const sizes = workloadSizes(PROFILE_DEFAULTS[profile]);
-                expect(sizes.length).to.equal(69);
+                expect(sizes.length).to.equal(71);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
                     expect(parseCpu(size.cpu), key).to.be.greaterThan(0);
@@ -197,6 +197,7 @@ describe("sizes, counts and retentions as stack config", () => {
                 c.security.trivy.operatorReplicas = 3;
             });
             expect((kafkaSpec(config.observability) as any).kafka.config).to.deep.equal({
+                "auto.create.topics.enable": false,
                 "default.replication.factor": 3,
                 "min.insync.replicas": 2,
                 "offsets.topic.replication.factor": 3,

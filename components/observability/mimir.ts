@@ -8,7 +8,7 @@ import { durationToGoHours } from "../../lib/duration";
 import { Workload } from "../../lib/workloads";
 import { CHARTS } from "../helm/catalog";
 import { podResourcesOf } from "../helm/values";
-import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
+import { KAFKA_CA_FILE, KAFKA_TOPICS, KAFKA_USER_CERT, MIMIR_INGESTERS_PER_ZONE, kafkaCaVolume, kafkaUserCertVolume } from "./kafka";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
 export const MIMIR_SERVICE_ACCOUNT = "mimir";
@@ -66,9 +66,11 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         : { enabled: false };
     const volume = (sizeOf?: string) => ({ storageClass: opts.storageClassName, ...(sizeOf ? { size: sizeOf } : {}) });
     const ca = kafkaCaVolume();
+    const cert = kafkaUserCertVolume("mimir");
     return {
-        // Every Mimir pod gets the Kafka CA: distributors produce, ingesters and rulers consume.
-        ...(ingestStorage ? { global: { extraVolumes: [ca.volume], extraVolumeMounts: [ca.mount] } } : {}),
+        // Every Mimir pod gets the Kafka CA and the KafkaUser's certificate: distributors produce,
+        // ingesters consume, query-frontends read offsets.
+        ...(ingestStorage ? { global: { extraVolumes: [ca.volume, cert.volume], extraVolumeMounts: [ca.mount, cert.mount] } } : {}),
         fullnameOverride: "mimir",
         serviceAccount: { create: true, name: MIMIR_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
         // Object storage is S3 and Kafka is the platform's Strimzi cluster: the bundled demo MinIO
@@ -88,13 +90,27 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
                 ruler_storage: { s3: { bucket_name: opts.buckets.ruler } },
                 alertmanager_storage: { s3: { bucket_name: opts.buckets.alertmanager } },
                 limits: { compactor_blocks_retention_period: durationToGoHours(mimir.retention) },
-                // Kafka is reached over TLS (SC-8), verifying the listener against the platform's Kafka CA.
-                ...(ingestStorage ? { ingest_storage: { kafka: { address: opts.kafkaAddress, tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } : CLASSIC_ARCHITECTURE),
+                // Kafka is reached over TLS (SC-8), verifying the listener against the platform's Kafka
+                // CA and presenting the KafkaUser mimir's certificate (IA-3). The topic is a KafkaTopic
+                // of the platform's: Mimir does not create it.
+                ...(ingestStorage ? {
+                    ingest_storage: {
+                        kafka: {
+                            address: opts.kafkaAddress,
+                            topic: KAFKA_TOPICS.mimir,
+                            auto_create_topic_enabled: false,
+                            tls_enabled: true,
+                            tls_ca_path: KAFKA_CA_FILE,
+                            tls_cert_path: `${KAFKA_USER_CERT.mountPath}/${KAFKA_USER_CERT.certificate}`,
+                            tls_key_path: `${KAFKA_USER_CERT.mountPath}/${KAFKA_USER_CERT.key}`,
+                        },
+                    },
+                } : CLASSIC_ARCHITECTURE),
             },
         },
         distributor: { replicas: mimir.distributorReplicas, resources: podResourcesOf(size.distributor) },
-        // One ingester per zone: `replicas` is the total across zones.
-        ingester: { replicas: zones.length, resources: podResourcesOf(size.ingester), persistentVolume: volume(mimir.volumes.ingester), zoneAwareReplication },
+        // MIMIR_INGESTERS_PER_ZONE per zone: `replicas` is the total across zones.
+        ingester: { replicas: zones.length * MIMIR_INGESTERS_PER_ZONE, resources: podResourcesOf(size.ingester), persistentVolume: volume(mimir.volumes.ingester), zoneAwareReplication },
         // The chart takes two zones for ingesters in ingest-storage mode, but at least three for
         // store-gateways: with fewer, they run one per zone without zone pinning (spread over nodes).
         store_gateway: { replicas: zones.length, resources: podResourcesOf(size.storeGateway), persistentVolume: volume(), zoneAwareReplication: zones.length >= MIN_STORE_GATEWAY_ZONES ? zoneAwareReplication : { enabled: false } },

@@ -56,7 +56,7 @@ const CLUSTER_API_VERSIONS = ["policy/v1/PodDisruptionBudget", "networking.k8s.i
 export const CHART_API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
     "kube-prometheus-stack": ["monitoring.coreos.com/v1", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor", "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/Prometheus", "monitoring.coreos.com/v1/Alertmanager"],
     base: ["security.istio.io/v1", "security.istio.io/v1/PeerAuthentication", "networking.istio.io/v1", "telemetry.istio.io/v1"],
-    "strimzi-kafka-operator": ["kafka.strimzi.io/v1", "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool"],
+    "strimzi-kafka-operator": ["kafka.strimzi.io/v1", "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic", "kafka.strimzi.io/v1/KafkaUser"],
     velero: ["velero.io/v1", "velero.io/v1/Schedule", "velero.io/v1/BackupStorageLocation", "velero.io/v1/VolumeSnapshotLocation"],
     "trivy-operator": ["aquasecurity.github.io/v1alpha1"],
 };

@@ -38,6 +38,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "helm-no-plaintext-secrets": "mandatory",
     "rds-database": "mandatory",
     "in-cluster-encryption": "advisory",
+    "kafka-authentication": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

@@ -8,6 +8,7 @@ import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../lib/subnets";
 import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
+import { minorOf, NODE_RELEASE_VERSION } from "../lib/eks-versions";
 import { imagesBlocking, PINNED_IMAGES } from "../lib/images";
 import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
@@ -78,6 +79,9 @@ const tags = z.strictObject({
     CostCenter: nonEmpty("the CostCenter tag"),
 });
 
+/** A retention CloudWatch Logs accepts, in days. */
+const logRetentionDays = z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" });
+
 const network = z.strictObject({
     vpcCidr: cidr,
     podCidr: cidr,
@@ -89,7 +93,7 @@ const network = z.strictObject({
     podSubnetPrefixLength: int(16, 28),
     natGateways: oneOf(["single", "one-per-az"] as const),
     interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES)),
-    flowLogRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" }),
+    flowLogRetentionDays: logRetentionDays,
 });
 
 /** An hour of the day as HH:MM on the hour or half hour, such as 08:00 or 19:30. */
@@ -123,7 +127,17 @@ const nodeGroup = z.strictObject({
     availabilityZones: z.array(z.string()).min(1, "at least one availability zone"),
     /** One managed node group per zone, the sizes above split over them (see lib/zonal.ts). */
     groupPerZone: bool,
+    /**
+     * The EKS-optimised AMI release the nodes run: latest-at-creation (the recommended release
+     * when the group is created; newer releases never roll it), or a pinned release such as
+     * 1.35.5-20261118 of cluster.kubernetesVersion, whose change rolls the nodes onto it.
+     */
+    releaseVersion: z.string({ error: "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118" })
+        .refine((v) => v === "latest-at-creation" || NODE_RELEASE_VERSION.test(v), "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118"),
 });
+
+/** An EKS add-on build, such as v1.20.4-eksbuild.2. */
+const addonVersion = z.string({ error: "an EKS add-on version such as v1.20.4-eksbuild.2" }).regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2");
 
 const cluster = z.strictObject({
     name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "a cluster name of letters, digits and dashes"),
@@ -149,10 +163,14 @@ const cluster = z.strictObject({
         })),
     }),
     /**
-     * Which version of each managed add-on EKS offers for cluster.kubernetesVersion: its default
-     * (changes rarely) or the most recent (new builds arrive at the next run).
+     * The version of each managed add-on: pinned per add-on (nothing changes until the file
+     * does), or what EKS offers for cluster.kubernetesVersion at every run, its default or its most
+     * recent build.
      */
-    addonVersions: oneOf(["default", "latest"] as const),
+    addonVersions: z.union([
+        oneOf(["default", "latest"] as const),
+        z.strictObject({ "vpc-cni": addonVersion, "kube-proxy": addonVersion, coredns: addonVersion, "aws-ebs-csi-driver": addonVersion }),
+    ], { error: "default, latest, or an object pinning vpc-cni, kube-proxy, coredns and aws-ebs-csi-driver to versions such as v1.20.4-eksbuild.2" }),
     prefixDelegation: bool,
     metadataHopLimit: int(1, 2),
     defaultStorageClass: oneOf(VOLUME_TYPES),
@@ -277,6 +295,8 @@ const observability = z.strictObject({
                 allocatedStorageGb: int(20, 1000),
                 backupRetentionDays: int(1, 35),
                 multiAz: bool,
+                /** Days CloudWatch Logs keeps the PostgreSQL and upgrade logs RDS exports. */
+                logRetentionDays,
             }),
         ], { error: "an object with engine sqlite or postgres" }),
         resources: resources(["grafana", "sidecar"]),
@@ -417,6 +437,9 @@ export const stackConfigSchema = z.strictObject({
             const blocking = imagesBlocking("arm64", PLATFORM_INSTALLS);
             if (blocking.length > 0) issue(["cluster", "nodeGroups", i, "instanceTypes"], `amd64 instance types: arm64 nodes need every image the platform runs published for linux/arm64, and ${blocking.join("; ")}`);
         }
+        if (g.releaseVersion !== "latest-at-creation" && minorOf(g.releaseVersion) !== c.cluster.kubernetesVersion) {
+            issue(["cluster", "nodeGroups", i, "releaseVersion"], `latest-at-creation or a release of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as ${c.cluster.kubernetesVersion}.x-YYYYMMDD: node groups follow the control plane's version`, ["cluster.kubernetesVersion"]);
+        }
         if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`);
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
             issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
@@ -438,6 +461,10 @@ export const stackConfigSchema = z.strictObject({
     }
     if (bastion.sessionPreferences === "create" && bastion.sessionLogGroupName !== undefined) {
         issue(["cluster", "bastion", "sessionLogGroupName"], `absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/${c.cluster.name}/sessions`, ["cluster.bastion.sessionPreferences"]);
+    }
+    const addons = c.cluster.addonVersions;
+    if (typeof addons === "object" && minorOf(addons["kube-proxy"]) !== c.cluster.kubernetesVersion) {
+        issue(["cluster", "addonVersions", "kube-proxy"], `a kube-proxy build of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as v${c.cluster.kubernetesVersion}.0-eksbuild.2: kube-proxy follows the control plane's version; pin the others to builds EKS offers for it (aws eks describe-addon-versions --kubernetes-version ${c.cluster.kubernetesVersion})`, ["cluster.kubernetesVersion"]);
     }
     if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
         issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);

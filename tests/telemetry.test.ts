@@ -189,14 +189,15 @@ describe("telemetry paths", () => {
                 skipFinalSnapshot: false, port: POSTGRES_PORT, dbName: "grafana", username: "grafana",
             });
             expect(db.protect).to.equal(true);
-            expect(db.inputs.password).to.equal(SECRET_PLACEHOLDER);
+            // The master's password is RDS's, in Secrets Manager (tests/database.test.ts).
+            expect(db.inputs).to.not.have.property("password");
             const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && r.name.endsWith("grafana-db-key"))!;
             expect(key.protect).to.equal(true);
             expect(key.inputs.enableKeyRotation).to.equal(true);
             expect(db.dependencies).to.include(key.urn);
             expect(key.inputs.policy).to.equal(databaseKeyPolicy({ accountId: "123456789012", partition: "aws", region: "us-east-1" }));
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
-                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": "rds.us-east-1.amazonaws.com" });
+                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
             }
             const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
             expect(ingress).to.have.length(1);
@@ -215,7 +216,7 @@ describe("telemetry paths", () => {
             const run = await stack("prod");
             const values = releasesOf(run, "grafana")[0].inputs.values;
             const db = single(run, "aws:rds/instance:Instance");
-            expect(values["grafana.ini"].database).to.deep.equal({ type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana", ssl_mode: "require" });
+            expect(values["grafana.ini"].database).to.deep.equal({ type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana_app", ssl_mode: "require" });
             expect(values["grafana.ini"].remote_cache).to.deep.equal({ type: "database" });
             expect(values["grafana.ini"].unified_alerting).to.deep.equal({ enabled: true, ha_peers: GRAFANA_HA_PEERS, ha_listen_address: "${POD_IP}:9094", ha_advertise_address: "${POD_IP}:9094" });
             expect(GRAFANA_HA_PEERS).to.equal("grafana-headless.monitoring.svc.cluster.local:9094");

@@ -18,11 +18,14 @@ export const ADDON_NAMES = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-dri
 export type AddonName = (typeof ADDON_NAMES)[number];
 
 /**
- * The version of each add-on that EKS offers for the cluster's Kubernetes version (its default, or
- * the most recent build), asked before any resource is declared, so that a version bump never
- * pairs the cluster with an add-on EKS would refuse. A version EKS offers nothing for stops here.
+ * The version of each add-on: the pinned ones as the stack file says, without asking EKS (an AWS
+ * default that moves must not upgrade prod's add-ons unasked); otherwise what EKS offers for the
+ * cluster's Kubernetes version (its default, or the most recent build), asked before any resource
+ * is declared, so that a version bump never pairs the cluster with an add-on EKS would refuse. A
+ * version EKS offers nothing for stops here.
  */
-export async function resolveAddonVersions(kubernetesVersion: string, selection: "default" | "latest", provider: AwsProvider): Promise<Record<AddonName, string>> {
+export async function resolveAddonVersions(kubernetesVersion: string, selection: ClusterConfig["addonVersions"], provider: AwsProvider): Promise<Record<AddonName, string>> {
+    if (typeof selection === "object") return { ...selection };
     const entries = await Promise.all(ADDON_NAMES.map(async (addonName) => {
         try {
             const offered = await eks.getAddonVersion({ addonName, kubernetesVersion, mostRecent: selection === "latest" }, { provider });

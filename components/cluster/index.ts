@@ -20,7 +20,7 @@ import { Bastion } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
-import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType } from "./nodes";
+import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType, nodeGroupIgnoreChanges, nodeReleaseVersion } from "./nodes";
 import { nodeGroupNamePrefix, nodeGroupsByZone } from "../../lib/zonal";
 import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 
@@ -230,6 +230,10 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
                 instanceTypes: group.instanceTypes,
                 amiType: nodeAmiType(group),
+                // The nodes follow the control plane's version and run a known AMI release: a
+                // Kubernetes upgrade and an AMI roll are updates of the group, node by node.
+                version: config.kubernetesVersion,
+                releaseVersion: nodeReleaseVersion(group, config.kubernetesVersion, { parent: this }),
                 capacityType: group.capacityType,
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
                 updateConfig: { maxUnavailable: 1 },
@@ -241,8 +245,7 @@ export class Cluster extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn: [...eniConfigs, vpcCni, kubeProxy, ...nodePolicies],
-                // The autoscaler owns the running size; Pulumi owns min and max.
-                ignoreChanges: ["scalingConfig.desiredSize"],
+                ignoreChanges: nodeGroupIgnoreChanges(group),
             });
             createNodeSchedule(`${name}-${group.name}`, group, nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name), child);
             return nodeGroup;

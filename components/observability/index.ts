@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
+import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { isMeshed } from "../security/istio";
@@ -36,9 +37,14 @@ export interface ObservabilityArgs {
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
         readonly name: string;
+        /** Grafana's own least-privilege user, never the master. */
         readonly user: string;
         /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
         readonly password: pulumi.Input<string>;
+        /** The PostgreSQL major version, and what the Job that sets up Grafana's user reads the master password with. */
+        readonly engineVersion: string;
+        readonly masterSecretArn: pulumi.Input<string>;
+        readonly kmsKeyArn: pulumi.Input<string>;
     };
 }
 
@@ -253,11 +259,24 @@ export class Observability extends pulumi.ComponentResource {
         }
         const grafanaSecrets: pulumi.Resource[] = [adminSecret];
         if (database) {
-            grafanaSecrets.push(new corev1.Secret(`${name}-grafana-database`, {
+            const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
-            }, inCluster([monitoring])));
+            }, inCluster([monitoring]));
+            // Grafana starts only once its own user exists with this password.
+            grafanaSecrets.push(passwordSecret, createDatabaseClientUser(`${name}-grafana-db`, {
+                address: database.address,
+                databaseName: database.name,
+                engineVersion: database.engineVersion,
+                username: database.user,
+                passwordSecret: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey },
+                password: database.password,
+                masterSecretArn: database.masterSecretArn,
+                kmsKeyArn: database.kmsKeyArn,
+                namespace: MONITORING_NAMESPACE,
+                dependsOn: [monitoring, passwordSecret],
+            }, ctx, this));
         }
         installHelmChart(`${name}-grafana`, {
             source: CHARTS.grafana,

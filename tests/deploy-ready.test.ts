@@ -393,7 +393,7 @@ describe("deploy readiness", () => {
                 expect(grants).to.deep.equal([
                     [run.config.cluster.access.deployRoleArn, admin, { type: "cluster" }],
                     [run.config.cluster.access.breakGlassRoleArn, admin, { type: "cluster" }],
-                    ["arn:aws:iam::123456789012:role/platform-preview", admin, { type: "cluster" }],
+                    ["arn:aws:iam::123456789012:role/platform-preview", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "cluster" }],
                 ]);
                 const entries = ofType(run, "aws:eks/accessEntry:AccessEntry");
                 for (const association of ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
@@ -422,15 +422,17 @@ describe("deploy readiness", () => {
 
         it("the workflow runs everything that reaches a cluster on the stack's self-hosted runner, deploying dev as its deploy role", () => {
             expect(workflow.jobs["deploy-dev"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-dev"]);
-            expect(workflow.jobs.preview["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-${{ matrix.stack }}"]);
+            expect(workflow.jobs["preview-dev"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-dev"]);
+            expect(workflow.jobs["preview-prod"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-prod"]);
             expect(workflow.jobs.test["runs-on"]).to.equal("ubuntu-latest");
-            const credentials = workflow.jobs["deploy-dev"].steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"));
+            expect(workflow.jobs.plan["runs-on"]).to.equal("ubuntu-latest");
+            const credentials = workflow.jobs["deploy-dev"].steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials@"));
             expect(credentials.with["role-to-assume"]).to.equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
             expect(workflow.jobs["deploy-dev"].permissions["id-token"]).to.equal("write");
         });
 
         it("the README describes the same runners, roles and access entries", () => {
-            for (const phrase of ["`self-hosted`, `nist-eks-<stack>`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
+            for (const phrase of ["`self-hosted`, `nist-eks-prod`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
                 expect(readme, phrase).to.include(phrase);
             }
         });

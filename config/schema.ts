@@ -345,6 +345,12 @@ const backup = z.strictObject({
         resources: resources(["server", "nodeAgent", "plugin", "crdJob", "maintenance"]),
     }),
     crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
+    /**
+     * Object Lock on the backup bucket and its replica: every version Velero writes is kept this
+     * many days whoever deletes it, in GOVERNANCE mode (a principal allowed to bypass may lift it)
+     * or COMPLIANCE mode (nobody may, and the days cannot be shortened).
+     */
+    objectLock: z.strictObject({ mode: oneOf(["GOVERNANCE", "COMPLIANCE"] as const), retentionDays: int(1, 3650) }),
 });
 
 const operations = z.strictObject({
@@ -510,6 +516,10 @@ export const stackConfigSchema = z.strictObject({
     if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume", ["observability.tempo.mode", "observability.tempo.storage"]);
     if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
+    const longestTtlDays = Math.max(0, ...c.backup.velero.schedules.map((schedule) => durationToHours(schedule.ttl) ?? 0)) / 24;
+    if (c.backup.velero.enabled && c.backup.objectLock.retentionDays < longestTtlDays) {
+        issue(["backup", "objectLock", "retentionDays"], `at least the longest schedule's ttl (${Math.ceil(longestTtlDays)} days): a backup must stay undeletable for as long as it is kept`, ["backup.velero.schedules"]);
+    }
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
     const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);

@@ -341,7 +341,8 @@ describe("deploy readiness", () => {
                 const run = await stack(name);
                 const configuration = (addon: string) => JSON.parse(ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === addon)!.inputs.configurationValues);
                 expect(JSON.parse(configuration("vpc-cni").env.ADDITIONAL_ENI_TAGS)).to.deep.equal(run.config.tags);
-                expect(configuration("aws-ebs-csi-driver").controller.extraVolumeTags).to.deep.equal(run.config.tags);
+                // And the cluster's ownership tag, which Velero's snapshot permissions follow.
+                expect(configuration("aws-ebs-csi-driver").controller.extraVolumeTags).to.deep.equal({ ...run.config.tags, [`kubernetes.io/cluster/${run.config.cluster.name}`]: "owned" });
                 expect(Object.keys(run.config.tags).sort()).to.deep.equal(["CostCenter", "Environment", "Owner", "Project"]);
             });
         }
@@ -517,6 +518,7 @@ describe("deploy readiness", () => {
                 const run = await stackWith("prod", (c) => {
                     c.backup.velero.schedules = ttls.map((ttl, i) => ({ name: `s${i}`, cron: "0 4 * * *", ttl }));
                     c.backup.crossRegionReplication.enabled = true;
+                    c.backup.objectLock.retentionDays = 45;
                 });
                 expect(lifecycleOf(run, "-backup-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));
                 expect(lifecycleOf(run, "-backup-replica-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));

@@ -16,7 +16,7 @@ import { SubnetIdsByZone } from "../network";
 import { accessGrants } from "./access";
 import { AddonName, addonConfiguration } from "./addons";
 import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
-import { Bastion } from "./bastion";
+import { Bastion, createSessionPreferences, logGroupArn } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
@@ -290,6 +290,12 @@ export class Cluster extends pulumi.ComponentResource {
 
         if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, config: config.clusterAutoscaler }, this.context, this);
 
+        // The account's Session Manager preferences follow who owns them, not whether this stack
+        // runs a bastion: turning the bastion off must not delete them for every stack relying on them.
+        const sessionLogGroupArn = config.bastion.sessionPreferences === "create"
+            ? createSessionPreferences(name, { clusterName: config.name, kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }, this).arn
+            // Validation requires the name with existing.
+            : pulumi.output(logGroupArn(partition, args.region, args.accountId, config.bastion.sessionLogGroupName!));
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {
                 instanceType: config.bastion.instanceType,
@@ -298,14 +304,9 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetId: privateSubnets[0],
                 ebsKmsKeyArn: args.kmsKeyArns.ebs,
                 partition,
-                region: args.region,
-                accountId: args.accountId,
                 clusterName: config.name,
                 tags: args.tags,
-                sessionLogs: config.bastion.sessionPreferences === "create"
-                    ? { preferences: "create", kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }
-                    // Validation requires the name with existing.
-                    : { preferences: "existing", logGroupName: config.bastion.sessionLogGroupName! },
+                sessionLogGroupArn,
             }, child);
             rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
             this.bastionInstanceId = bastion.instanceId;

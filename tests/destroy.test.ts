@@ -4,6 +4,10 @@
  */
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
+import { manifestWorkloads } from "../lib/workloads";
+import { planRun } from "../planner/plan";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const DOCUMENT = "aws:ssm/document:Document";
@@ -43,6 +47,41 @@ describe("a destroy and what it leaves", () => {
                 expect(ofType(run, DOCUMENT)).to.deep.equal([]);
                 expect(sessionsGroup(run)).to.equal(undefined);
             }
+        });
+    });
+
+    describe("volumes that outlive their releases", () => {
+        it("are listed by the plan: dev's go with their claims, which a clean destroy deletes first; prod keeps its volumes on purpose", async () => {
+            const table = loadPriceTable();
+            const [dev, prod] = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
+            expect(dev.destroy.claims.map((c) => c.path).sort()).to.deep.equal([
+                "StatefulSet grafana, claim template storage",
+                "StatefulSet loki, claim template storage",
+                "StatefulSet prometheus-kube-prometheus-stack-prometheus, claim template prometheus-kube-prometheus-stack-prometheus-db",
+                "StatefulSet tempo, claim template storage",
+            ]);
+            expect([dev.destroy.volumes, dev.destroy.sizeGb, dev.destroy.reclaimPolicy]).to.deep.equal([4, 35, "Delete"]);
+            expect(renderPlan(dev)).to.include('A destroy: 4 volumes (35 GB) from StatefulSet claims outlive their releases; delete the claims before the cluster (README, "A clean destroy")');
+            expect(prod.destroy.reclaimPolicy).to.equal("Retain");
+            expect(prod.destroy.claims.every((c) => c.path.startsWith("StatefulSet "))).to.equal(true);
+            expect(prod.destroy.volumes).to.equal(prod.destroy.claims.reduce((n, c) => n + c.count, 0));
+            expect(renderPlan(prod)).to.include("their StorageClasses retain the volumes, so they stay after the claims go, deliberately");
+        });
+
+        it("leave out a StatefulSet that deletes its claims with itself", () => {
+            const statefulSet = (whenDeleted?: string) => ({
+                apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "x" },
+                spec: {
+                    replicas: 2,
+                    ...(whenDeleted ? { persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled: "Retain" } } : {}),
+                    template: { spec: { containers: [{ name: "db", image: "db:1" }] } },
+                    volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { resources: { requests: { storage: "1Gi" } } } }],
+                },
+            });
+            const claim = (whenDeleted?: string) => manifestWorkloads("r", "c", [statefulSet(whenDeleted) as any])[0].claims[0];
+            expect(claim("Delete").deletedWithOwner).to.equal(true);
+            expect(claim("Retain").deletedWithOwner).to.equal(undefined);
+            expect(claim().deletedWithOwner).to.equal(undefined);
         });
     });
 });

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { EXPORTED_LOGS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
 import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy, postgresClientImage } from "../components/database/client-user";
-import { GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
+import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
 import { MONITORING_NAMESPACE } from "../components/observability/shared";
 import { releaseChart } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
@@ -84,6 +84,8 @@ describe("Grafana's database", () => {
             expect(password.protect).to.equal(false);
             expect(job.inputs.metadata).to.deep.equal({ name: clientUserJobName("grafana_app", password.outputs.result), namespace: MONITORING_NAMESPACE });
             expect(grafana.dependencies).to.include(job.urn);
+            // Grafana's pods name the Job: a rotated password restarts them once the database has it.
+            expect(grafana.inputs.values.podAnnotations).to.deep.equal({ [DATABASE_USER_JOB_ANNOTATION]: job.inputs.metadata.name });
 
             const pod = job.inputs.spec.template.spec;
             const [init] = pod.initContainers;

@@ -250,13 +250,14 @@ describe("telemetry paths", () => {
             expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
         });
 
-        it("prices the database: Multi-AZ instance hours and storage", async () => {
+        it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
             const table = loadPriceTable();
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
                 ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
+                ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
             const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions }, table);
             expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);

@@ -258,6 +258,7 @@ export class Observability extends pulumi.ComponentResource {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
         const grafanaSecrets: pulumi.Resource[] = [adminSecret];
+        let databaseUserJob: pulumi.Output<string> | undefined;
         if (database) {
             const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
@@ -265,7 +266,7 @@ export class Observability extends pulumi.ComponentResource {
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
             }, inCluster([monitoring]));
             // Grafana starts only once its own user exists with this password.
-            grafanaSecrets.push(passwordSecret, createDatabaseClientUser(`${name}-grafana-db`, {
+            const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
                 address: database.address,
                 databaseName: database.name,
                 engineVersion: database.engineVersion,
@@ -276,15 +277,17 @@ export class Observability extends pulumi.ComponentResource {
                 kmsKeyArn: database.kmsKeyArn,
                 namespace: MONITORING_NAMESPACE,
                 dependsOn: [monitoring, passwordSecret],
-            }, ctx, this));
+            }, ctx, this);
+            grafanaSecrets.push(passwordSecret, userJob);
+            databaseUserJob = userJob.metadata.name;
         }
         installHelmChart(`${name}-grafana`, {
             source: CHARTS.grafana,
             namespace: monitoring,
-            refs: database ? { databaseAddress: database.address } : undefined,
+            refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
             values: (refs) => grafanaValues(config, {
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
-                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user } : undefined,
+                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                 datasources: grafanaDatasources({
                     metricsUrl: this.metricsQueryUrl,
                     metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",

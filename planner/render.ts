@@ -3,6 +3,7 @@
  * functions of a plan or a comparison: nothing here computes a figure.
  */
 import { CapacityPlan } from "../lib/capacity";
+import { KUBERNETES_SUPPORT } from "../lib/eks-versions";
 import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
@@ -46,9 +47,16 @@ function costHeading(cost: CostEstimate): string {
     return `${cost.region} list prices as of ${cost.pricesAsOf} (EC2 on demand as of ${cost.ec2PricesAsOf}), ${cost.currency}, ${cost.hoursPerMonth} h a month`;
 }
 
+/** Until when EKS keeps the version as it is: after that day it upgrades the control plane itself. */
+function supportUntil(cluster: StackPlan["clusters"][number]): string {
+    const window = KUBERNETES_SUPPORT[cluster.kubernetesVersion];
+    if (!window) return "";
+    return ` until ${cluster.supportType === "STANDARD" ? window.endOfStandardSupport : window.endOfExtendedSupport} (README, "A Kubernetes minor upgrade")`;
+}
+
 function clustersText(plan: StackPlan): string[] {
     return plan.clusters.flatMap((c) => [
-        `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support`,
+        `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support${supportUntil(c)}`,
         ...Object.entries(c.nodeGroupsByZone).map(([zone, groups]) => `  ${zone}: ${groups.length} node group${groups.length === 1 ? "" : "s"} (${groups.join(", ")})`),
     ]);
 }

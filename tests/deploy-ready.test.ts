@@ -325,7 +325,7 @@ describe("deploy readiness", () => {
         it("the plan prints the support type and the node groups per zone", async () => {
             const prod = renderPlan(planRun(await stack("prod"), loadPriceTable()));
             expect(prod).to.include([
-                "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support",
+                "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support until 2027-03-27 (README, \"A Kubernetes minor upgrade\")",
                 "  us-east-1a: 1 node group (general-us-east-1a)",
                 "  us-east-1b: 1 node group (general-us-east-1b)",
                 "  us-east-1c: 1 node group (general-us-east-1c)",

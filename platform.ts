@@ -125,6 +125,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
             engineVersion: grafanaDb.engineVersion,
             masterSecretArn: grafanaDatabase.masterSecretArn,
             kmsKeyArn: grafanaDatabase.kmsKeyArn,
+            caBundle: grafanaDatabase.caBundle,
         } : undefined,
     }, opts);
 

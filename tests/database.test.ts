@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { EXPORTED_LOGS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
 import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy, postgresClientImage } from "../components/database/client-user";
-import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
+import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
 import { MONITORING_NAMESPACE } from "../components/observability/shared";
 import { releaseChart } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
@@ -97,13 +97,16 @@ describe("Grafana's database", () => {
                 { name: "PGHOST", value: db.outputs.address },
                 { name: "PGPORT", value: "5432" },
                 { name: "PGDATABASE", value: "grafana" },
-                { name: "PGSSLMODE", value: "require" },
+                // Verified against the RDS root Grafana verifies with, mounted from the same ConfigMap.
+                { name: "PGSSLMODE", value: "verify-full" },
+                { name: "PGSSLROOTCERT", value: `/etc/ssl/rds/${GRAFANA_DATABASE_CA.key}` },
                 { name: "CLIENT_USER", value: "grafana_app" },
                 { name: "CLIENT_PASSWORD", valueFrom: { secretKeyRef: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey } } },
             ]);
             expect(JSON.stringify(job.inputs)).to.not.include(password.outputs.result);
             // The master credential only in memory, and the Job as the image's unprivileged user.
             expect(pod.volumes).to.deep.include({ name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } });
+            expect(pod.volumes).to.deep.include({ name: "server-ca", configMap: { name: GRAFANA_DATABASE_CA.configMap } });
             expect(pod.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 70 });
 
             // Its service account's role reads the one secret and decrypts only through Secrets Manager.

@@ -22,6 +22,9 @@ export function postgresClientImage(engineVersion: string): string {
     return `public.ecr.aws/docker/library/postgres:${engineVersion.split(".")[0]}-alpine`;
 }
 
+/** Where the Job mounts the RDS root it verifies the server against. */
+const SERVER_CA_PATH = "/etc/ssl/rds";
+
 /** The postgres image's own user: the Job runs as it, never as root. */
 const POSTGRES_UID = 70;
 
@@ -36,6 +39,8 @@ export interface DatabaseClientUserArgs {
     readonly passwordSecret: { readonly name: string; readonly key: string };
     /** The password itself, only to name the Job after a digest of it. */
     readonly password: pulumi.Input<string>;
+    /** The ConfigMap (name and key) holding the root of the CA that signs the server's certificate, which the client verifies. */
+    readonly serverCa: { readonly configMap: string; readonly key: string };
     /** The RDS-managed master secret and the key it is encrypted with. */
     readonly masterSecretArn: pulumi.Input<string>;
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -131,7 +136,11 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
                     restartPolicy: "OnFailure",
                     securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
                     // The master's credential lives only in memory, for the Job's lifetime.
-                    volumes: [{ name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }, { name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+                    volumes: [
+                        { name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                        { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+                        { name: "server-ca", configMap: { name: args.serverCa.configMap } },
+                    ],
                     initContainers: [{
                         name: "master-credential",
                         image: AWS_CLI_IMAGE,
@@ -149,12 +158,18 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
                             { name: "PGHOST", value: pulumi.output(args.address).apply((address) => address.split(":")[0]) },
                             { name: "PGPORT", value: pulumi.output(args.address).apply((address) => address.split(":")[1]) },
                             { name: "PGDATABASE", value: args.databaseName },
-                            // The server refuses anything but TLS (rds.force_ssl).
-                            { name: "PGSSLMODE", value: "require" },
+                            // TLS that checks the server's certificate against the RDS root and its name
+                            // against the host, so nothing between can pose as the database (SC-8).
+                            { name: "PGSSLMODE", value: "verify-full" },
+                            { name: "PGSSLROOTCERT", value: `${SERVER_CA_PATH}/${args.serverCa.key}` },
                             { name: "CLIENT_USER", value: args.username },
                             { name: "CLIENT_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret.name, key: args.passwordSecret.key } } },
                         ],
-                        volumeMounts: [{ name: "credentials", mountPath: "/credentials", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+                        volumeMounts: [
+                            { name: "credentials", mountPath: "/credentials", readOnly: true },
+                            { name: "tmp", mountPath: "/tmp" },
+                            { name: "server-ca", mountPath: SERVER_CA_PATH, readOnly: true },
+                        ],
                         securityContext: hardened,
                         resources,
                     }],

@@ -12,6 +12,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { sortedJson } from "../../lib/json";
+import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../../lib/rds-ca";
 
 export const POSTGRES_PORT = 5432;
 
@@ -120,11 +121,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     /** The Secrets Manager secret RDS keeps the master user's password in, and rotates. */
     public readonly masterSecretArn: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
+    /** The root certificate (PEM) of the CA that signs the server's certificate, for clients that verify it. */
+    public readonly caBundle: string;
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:database:PostgresDatabase", name, {}, opts);
         const { config, protect } = args;
         const child = { parent: this };
+        const caBundle = rdsCaBundle(args.region);
+        if (caBundle === undefined) throw new Error(`region: got "${args.region}"; allowed: a region whose ${RDS_CA_IDENTIFIER} root is in lib/data/rds-ca.json`);
 
         const key = new kms.Key(`${name}-key`, {
             description: `${name}: RDS storage, snapshots and backups, and the master password's secret`,
@@ -211,6 +216,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             // keep the old parameter group in use (its replacement could not delete it) and show
             // the same diff on every run until then.
             applyImmediately: true,
+            // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
+            caCertIdentifier: RDS_CA_IDENTIFIER,
         }, { ...child, protect, dependsOn: logGroups });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
@@ -219,6 +226,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         this.clientUsername = args.clientUsername;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn!);
         this.kmsKeyArn = key.arn;
+        this.caBundle = caBundle;
         this.registerOutputs({ address: this.address, databaseName: this.databaseName, clientUsername: this.clientUsername, masterSecretArn: this.masterSecretArn, kmsKeyArn: this.kmsKeyArn });
     }
 }

@@ -12,12 +12,12 @@ import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
-import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
 import {
     KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
     createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
 } from "./kafka";
-import { kialiValues } from "./kiali";
+import { KIALI_SIGNING_KEY_SECRET, kialiValues } from "./kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
 import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
@@ -45,6 +45,8 @@ export interface ObservabilityArgs {
         readonly engineVersion: string;
         readonly masterSecretArn: pulumi.Input<string>;
         readonly kmsKeyArn: pulumi.Input<string>;
+        /** PEM certificates of the CA that signs the server's certificate, which Grafana verifies. */
+        readonly caBundle: string;
     };
 }
 
@@ -257,13 +259,17 @@ export class Observability extends pulumi.ComponentResource {
         if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
-        const grafanaSecrets: pulumi.Resource[] = [adminSecret];
+        const grafanaInputs: pulumi.Resource[] = [adminSecret];
         let databaseUserJob: pulumi.Output<string> | undefined;
         if (database) {
             const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
+            }, inCluster([monitoring]));
+            const caConfigMap = new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+                metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
+                data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
             }, inCluster([monitoring]));
             // Grafana starts only once its own user exists with this password.
             const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
@@ -275,10 +281,11 @@ export class Observability extends pulumi.ComponentResource {
                 password: database.password,
                 masterSecretArn: database.masterSecretArn,
                 kmsKeyArn: database.kmsKeyArn,
+                serverCa: { configMap: GRAFANA_DATABASE_CA.configMap, key: GRAFANA_DATABASE_CA.key },
                 namespace: MONITORING_NAMESPACE,
-                dependsOn: [monitoring, passwordSecret],
+                dependsOn: [monitoring, passwordSecret, caConfigMap],
             }, ctx, this);
-            grafanaSecrets.push(passwordSecret, userJob);
+            grafanaInputs.push(passwordSecret, caConfigMap, userJob);
             databaseUserJob = userJob.metadata.name;
         }
         installHelmChart(`${name}-grafana`, {
@@ -295,7 +302,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, ...grafanaSecrets],
+            dependsOn: [...monitorCrds, ...grafanaInputs],
         }, ctx, this);
 
         if (args.istioEnabled) {
@@ -312,10 +319,18 @@ export class Observability extends pulumi.ComponentResource {
                 spec: istiodServiceMonitorSpec(),
             }, inCluster(monitorCrds));
             if (config.kiali.enabled) {
+                // Generated once per stack and kept in the state, so upgrades keep sessions valid.
+                const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: KIALI_SIGNING_KEY_SECRET.length, special: false }, { parent: this });
+                const signingKeySecret = new corev1.Secret(`${name}-kiali-signing-key`, {
+                    metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: monitoring.metadata.name },
+                    type: "Opaque",
+                    stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
+                }, inCluster([monitoring]));
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
                     values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    dependsOn: [signingKeySecret],
                 }, ctx, this);
             }
         }

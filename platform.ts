@@ -96,11 +96,15 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         ? new PostgresDatabase(`${config.cluster.name}-grafana-db`, {
             config: grafanaDb,
             databaseName: "grafana",
-            username: "grafana",
+            // The master keeps the name it was created with (RDS replaces an instance whose master
+            // username changes); Grafana connects as its own user.
+            masterUsername: "grafana",
+            clientUsername: "grafana_app",
             vpcId: network.vpcId,
             subnetIds: network.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
             clientSecurityGroupId: cluster.nodeSecurityGroupId,
             kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
+            logsKmsKeyArn: kms.keys.logs.arn,
             protect,
             accountId: identity.accountId,
             partition: partition.partition,
@@ -114,7 +118,16 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password, caBundle: grafanaDatabase.caBundle },
+        grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
+            address: grafanaDatabase.address,
+            name: grafanaDatabase.databaseName,
+            user: grafanaDatabase.clientUsername,
+            password: grafanaDatabase.clientPassword,
+            engineVersion: grafanaDb.engineVersion,
+            masterSecretArn: grafanaDatabase.masterSecretArn,
+            kmsKeyArn: grafanaDatabase.kmsKeyArn,
+            caBundle: grafanaDatabase.caBundle,
+        } : undefined,
     }, opts);
 
     // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so

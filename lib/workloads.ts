@@ -27,6 +27,12 @@ export interface Claim {
     readonly sizeMiB: number;
     /** Undefined when the claim names no class (the cluster's default class provisions it). */
     readonly storageClass?: string;
+    /**
+     * A claim template whose claims the StatefulSet deletes with itself (its
+     * persistentVolumeClaimRetentionPolicy says whenDeleted: Delete). Otherwise a template's
+     * claims outlive the StatefulSet, and so a Helm uninstall.
+     */
+    readonly deletedWithOwner?: boolean;
 }
 
 /** Where a workload's description comes from, strongest first. */
@@ -179,7 +185,8 @@ export function manifestWorkloads(source: string, component: string, manifests: 
         const kind: WorkloadKind = manifest.kind === "CronJob" ? "Job" : (manifest.kind as WorkloadKind);
         const job = manifest.kind === "CronJob" ? manifest.spec.jobTemplate.spec : manifest.spec;
         const replicas = kind === "Job" ? job.parallelism ?? 1 : kind === "DaemonSet" ? 1 : manifest.spec.replicas ?? 1;
-        const templates = kind === "StatefulSet" ? (manifest.spec.volumeClaimTemplates ?? []).map((c: any) => readClaim(c, true)) : [];
+        const deletedWithOwner = manifest.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete";
+        const templates = kind === "StatefulSet" ? (manifest.spec.volumeClaimTemplates ?? []).map((c: any) => ({ ...readClaim(c, true), ...(deletedWithOwner ? { deletedWithOwner } : {}) })) : [];
         workloads.push(podWorkload({ source, component, name: manifest.metadata.name, namespace, kind, replicas, template, claims: [...templates, ...shared], origin: "render" }));
     }
     // A claim no pod mounts is still provisioned: it stays in the plan under a workload of no pods.

@@ -451,6 +451,16 @@ export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
                 priceUnit: "GB-month",
                 note: "automated backups up to the database's size are free",
             }),
+            // RDS keeps a managed master password in a Secrets Manager secret of its own.
+            ...(db.inputs.manageMasterUserPassword === true ? [line({
+                id: `rds-${db.name}-master-secret`,
+                category: "security",
+                item: "Secrets Manager secret",
+                detail: "the RDS-managed master password",
+                factors: [{ value: 1, unit: "secret" }],
+                unitPrice: table.secretsManager.perSecretMonth,
+                priceUnit: "secret-month",
+            })] : []),
         ];
     });
 }

@@ -16,6 +16,7 @@ import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
 import { PriceTable } from "./pricing";
+import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
     readonly stack: string;
@@ -30,6 +31,8 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** The volumes a destroy would leave behind the cluster unless deleted first. */
+    readonly destroy: DestroyLeftovers;
 }
 
 /**
@@ -57,6 +60,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         capacity: capacityReport(run.config.cluster, workloads),
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        destroy: destroyLeftovers(run.resources),
     };
 }
 

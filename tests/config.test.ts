@@ -134,7 +134,7 @@ describe("stack config", () => {
         });
 
         it("a namespaced cluster-admin access entry, and a principal listed twice", () => {
-            const scoped = rejection("dev", (c) => { c.cluster.access.entries[0].namespaces = ["monitoring"]; });
+            const scoped = rejection("dev", (c) => { Object.assign(c.cluster.access.entries[0], { policy: "cluster-admin", namespaces: ["monitoring"] }); });
             expect(scoped).to.include('cluster.access.entries[0].namespaces: got ["monitoring"]; allowed: [] for the cluster-admin policy');
             const twice = rejection("dev", (c) => {
                 c.cluster.access.breakGlassRoleArn = c.cluster.access.deployRoleArn;

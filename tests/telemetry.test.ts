@@ -210,14 +210,15 @@ describe("telemetry paths", () => {
                 skipFinalSnapshot: false, port: POSTGRES_PORT, dbName: "grafana", username: "grafana",
             });
             expect(db.protect).to.equal(true);
-            expect(db.inputs.password).to.equal(SECRET_PLACEHOLDER);
+            // The master's password is RDS's, in Secrets Manager (tests/database.test.ts).
+            expect(db.inputs).to.not.have.property("password");
             const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && r.name.endsWith("grafana-db-key"))!;
             expect(key.protect).to.equal(true);
             expect(key.inputs.enableKeyRotation).to.equal(true);
             expect(db.dependencies).to.include(key.urn);
             expect(key.inputs.policy).to.equal(databaseKeyPolicy({ accountId: "123456789012", partition: "aws", region: "us-east-1" }));
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
-                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": "rds.us-east-1.amazonaws.com" });
+                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
             }
             const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
             expect(ingress).to.have.length(1);
@@ -237,7 +238,7 @@ describe("telemetry paths", () => {
             const values = releasesOf(run, "grafana")[0].inputs.values;
             const db = single(run, "aws:rds/instance:Instance");
             expect(values["grafana.ini"].database).to.deep.equal({
-                type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana",
+                type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana_app",
                 ssl_mode: "verify-full", ca_cert_path: `${GRAFANA_DATABASE_CA.mountPath}/${GRAFANA_DATABASE_CA.key}`,
             });
             expect(values["grafana.ini"].remote_cache).to.deep.equal({ type: "database" });
@@ -320,13 +321,14 @@ describe("telemetry paths", () => {
             expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
         });
 
-        it("prices the database: Multi-AZ instance hours and storage", async () => {
+        it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
             const table = loadPriceTable();
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
                 ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
+                ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
             const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions }, table);
             expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);

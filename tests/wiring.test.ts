@@ -25,7 +25,8 @@ describe("wiring: in-cluster addresses", () => {
 
     it("prod: Kiali, the mesh's tracing provider, Grafana, Prometheus, Tempo and the Kafka clients reach rendered or operator-made Services, Mimir's gateway included", async () => {
         const obs = "nist-eks-prod-observability";
-        expect(table(await stack("prod"))).to.deep.equal([
+        // In any order: Grafana's release registers once the Job that sets up its database user is named.
+        expect(table(await stack("prod"))).to.have.deep.members([
             `${obs}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
             `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
             `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,

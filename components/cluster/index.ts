@@ -16,11 +16,11 @@ import { SubnetIdsByZone } from "../network";
 import { accessGrants } from "./access";
 import { AddonName, addonConfiguration } from "./addons";
 import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
-import { Bastion } from "./bastion";
+import { Bastion, createSessionPreferences, logGroupArn } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
-import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType } from "./nodes";
+import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType, nodeGroupIgnoreChanges, nodeReleaseVersion } from "./nodes";
 import { nodeGroupNamePrefix, nodeGroupsByZone } from "../../lib/zonal";
 import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 
@@ -239,6 +239,10 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
                 instanceTypes: group.instanceTypes,
                 amiType: nodeAmiType(group),
+                // The nodes follow the control plane's version and run a known AMI release: a
+                // Kubernetes upgrade and an AMI roll are updates of the group, node by node.
+                version: config.kubernetesVersion,
+                releaseVersion: nodeReleaseVersion(group, config.kubernetesVersion, { parent: this }),
                 capacityType: group.capacityType,
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
                 updateConfig: { maxUnavailable: 1 },
@@ -250,8 +254,7 @@ export class Cluster extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn: [...eniConfigs, vpcCni, kubeProxy, ...nodePolicies],
-                // The autoscaler owns the running size; Pulumi owns min and max.
-                ignoreChanges: ["scalingConfig.desiredSize"],
+                ignoreChanges: nodeGroupIgnoreChanges(group),
             });
             createNodeSchedule(`${name}-${group.name}`, group, nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name), child);
             return nodeGroup;
@@ -296,6 +299,12 @@ export class Cluster extends pulumi.ComponentResource {
 
         if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, config: config.clusterAutoscaler }, this.context, this);
 
+        // The account's Session Manager preferences follow who owns them, not whether this stack
+        // runs a bastion: turning the bastion off must not delete them for every stack relying on them.
+        const sessionLogGroupArn = config.bastion.sessionPreferences === "create"
+            ? createSessionPreferences(name, { clusterName: config.name, kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }, this).arn
+            // Validation requires the name with existing.
+            : pulumi.output(logGroupArn(partition, args.region, args.accountId, config.bastion.sessionLogGroupName!));
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {
                 instanceType: config.bastion.instanceType,
@@ -304,14 +313,9 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetId: privateSubnets[0],
                 ebsKmsKeyArn: args.kmsKeyArns.ebs,
                 partition,
-                region: args.region,
-                accountId: args.accountId,
                 clusterName: config.name,
                 tags: args.tags,
-                sessionLogs: config.bastion.sessionPreferences === "create"
-                    ? { preferences: "create", kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }
-                    // Validation requires the name with existing.
-                    : { preferences: "existing", logGroupName: config.bastion.sessionLogGroupName! },
+                sessionLogGroupArn,
             }, child);
             rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
             this.bastionInstanceId = bastion.instanceId;

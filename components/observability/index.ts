@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
+import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { isMeshed } from "../security/istio";
@@ -37,9 +38,14 @@ export interface ObservabilityArgs {
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
         readonly name: string;
+        /** Grafana's own least-privilege user, never the master. */
         readonly user: string;
         /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
         readonly password: pulumi.Input<string>;
+        /** The PostgreSQL major version, and what the Job that sets up Grafana's user reads the master password with. */
+        readonly engineVersion: string;
+        readonly masterSecretArn: pulumi.Input<string>;
+        readonly kmsKeyArn: pulumi.Input<string>;
         /** PEM certificates of the CA that signs the server's certificate, which Grafana verifies. */
         readonly caBundle: string;
     };
@@ -279,24 +285,41 @@ export class Observability extends pulumi.ComponentResource {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
         const grafanaInputs: pulumi.Resource[] = [adminSecret];
+        let databaseUserJob: pulumi.Output<string> | undefined;
         if (database) {
-            grafanaInputs.push(new corev1.Secret(`${name}-grafana-database`, {
+            const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
-            }, inCluster([monitoring])));
-            grafanaInputs.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+            }, inCluster([monitoring]));
+            const caConfigMap = new corev1.ConfigMap(`${name}-grafana-database-ca`, {
                 metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
                 data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
-            }, inCluster([monitoring])));
+            }, inCluster([monitoring]));
+            // Grafana starts only once its own user exists with this password.
+            const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
+                address: database.address,
+                databaseName: database.name,
+                engineVersion: database.engineVersion,
+                username: database.user,
+                passwordSecret: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey },
+                password: database.password,
+                masterSecretArn: database.masterSecretArn,
+                kmsKeyArn: database.kmsKeyArn,
+                serverCa: { configMap: GRAFANA_DATABASE_CA.configMap, key: GRAFANA_DATABASE_CA.key },
+                namespace: MONITORING_NAMESPACE,
+                dependsOn: [monitoring, passwordSecret, caConfigMap],
+            }, ctx, this);
+            grafanaInputs.push(passwordSecret, caConfigMap, userJob);
+            databaseUserJob = userJob.metadata.name;
         }
         installHelmChart(`${name}-grafana`, {
             source: CHARTS.grafana,
             namespace: monitoring,
-            refs: database ? { databaseAddress: database.address } : undefined,
+            refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
             values: (refs) => grafanaValues(config, {
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
-                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user } : undefined,
+                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                 datasources: grafanaDatasources({
                     metricsUrl: this.metricsQueryUrl,
                     metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",

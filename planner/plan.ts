@@ -60,7 +60,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         capacity: capacityReport(run.config.cluster, workloads),
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
-        destroy: destroyLeftovers(run.resources),
+        destroy: destroyLeftovers(run.resources, workloads),
     };
 }
 

@@ -106,8 +106,8 @@ export interface DestroyLeftovers {
 }
 
 /** The volumes of the StatefulSets' claims that survive a Helm uninstall, which a clean destroy deletes first (README, "A clean destroy"). */
-export function destroyLeftovers(resources: readonly PlannedResource[]): DestroyLeftovers {
-    const claims = volumeClaims(resources).filter((c) => c.outlivesRelease);
+export function destroyLeftovers(resources: readonly PlannedResource[], workloads: readonly Workload[]): DestroyLeftovers {
+    const claims = volumeClaims(resources, workloads).filter((c) => c.outlivesRelease);
     const retained = ofType(resources, TYPES.storageClass).some((c) => c.inputs.reclaimPolicy === "Retain");
     return {
         claims,

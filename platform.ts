@@ -16,6 +16,7 @@ import { resolveAddonVersions } from "./components/cluster/addons";
 import { PostgresDatabase } from "./components/database";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
+import { unsizedMimirContainers } from "./components/observability/mimir";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
@@ -96,11 +97,15 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         ? new PostgresDatabase(`${config.cluster.name}-grafana-db`, {
             config: grafanaDb,
             databaseName: "grafana",
-            username: "grafana",
+            // The master keeps the name it was created with (RDS replaces an instance whose master
+            // username changes); Grafana connects as its own user.
+            masterUsername: "grafana",
+            clientUsername: "grafana_app",
             vpcId: network.vpcId,
             subnetIds: network.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
             clientSecurityGroupId: cluster.nodeSecurityGroupId,
             kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
+            logsKmsKeyArn: kms.keys.logs.arn,
             protect,
             accountId: identity.accountId,
             partition: partition.partition,
@@ -114,7 +119,16 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password, caBundle: grafanaDatabase.caBundle },
+        grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
+            address: grafanaDatabase.address,
+            name: grafanaDatabase.databaseName,
+            user: grafanaDatabase.clientUsername,
+            password: grafanaDatabase.clientPassword,
+            engineVersion: grafanaDb.engineVersion,
+            masterSecretArn: grafanaDatabase.masterSecretArn,
+            kmsKeyArn: grafanaDatabase.kmsKeyArn,
+            caBundle: grafanaDatabase.caBundle,
+        } : undefined,
     }, opts);
 
     // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so
@@ -146,7 +160,9 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const stack = stackWorkloads(declaredWorkloads, config.cluster.kubernetesVersion);
     const workloads = stack.workloads;
     const images = workloads.flatMap((w) => [...w.initContainers, ...w.containers].map((c) => c.image));
-    const problems = [maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
+    // An unsized Mimir container leaves the capacity check nothing to count, so it is the error alone.
+    const unsizedMimir = unsizedMimirContainers(workloads);
+    const problems = [unsizedMimir ?? maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
     if (problems.length > 0) throw new ConfigError(problems);
 
     // The mesh's authorization policies follow from the wiring of what was just rendered.

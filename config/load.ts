@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { supportWindowProblem } from "../lib/eks-versions";
 import { isProfileDefault, withProfileValues } from "./profiles";
 import { PROFILES, Profile, StackConfig, stackConfigSchema } from "./schema";
 
@@ -34,8 +35,12 @@ export function withProfileDefaults(raw: Record<string, unknown>): Record<string
     };
 }
 
-/** Validates a raw config object (the shape of the stack file), profile defaults applied, and returns it typed. */
-export function validateStackConfig(stackFile: Record<string, unknown>): StackConfig {
+/**
+ * Validates a raw config object (the shape of the stack file), profile defaults applied, and returns
+ * it typed. `today` dates the Kubernetes version's support window: a stack file whose version EKS
+ * has already upgraded away from is refused rather than left to go stale.
+ */
+export function validateStackConfig(stackFile: Record<string, unknown>, today: Date = new Date()): StackConfig {
     const raw = withProfileDefaults(stackFile);
     const result = stackConfigSchema.safeParse(raw);
     if (!result.success) {
@@ -45,6 +50,9 @@ export function validateStackConfig(stackFile: Record<string, unknown>): StackCo
             && valueAt(stackFile, issue.path as (string | number)[]) === undefined;
         throw new ConfigError(formatConfigIssues(new z.ZodError(result.error.issues.filter((i) => !restated(i))), raw, stackFile));
     }
+    const { kubernetesVersion, supportType } = result.data.cluster;
+    const outOfSupport = supportWindowProblem(kubernetesVersion, supportType, today);
+    if (outOfSupport) throw new ConfigError([`cluster.kubernetesVersion: got ${JSON.stringify(kubernetesVersion)}; allowed: ${outOfSupport}`]);
     return result.data;
 }
 

@@ -68,6 +68,9 @@ const MIMIR_REPLICAS = { querySchedulerReplicas: 2, rulerReplicas: 1, compactorR
  * covers any replay without filling the volumes.
  */
 const KAFKA_RETENTION = "24h";
+
+/** The Topic and User Operators reconcile a handful of KafkaTopics and KafkaUsers: idle JVMs. */
+const ENTITY_OPERATOR = { topicOperator: size("50m", "256Mi", "384Mi"), userOperator: size("50m", "256Mi", "384Mi") };
 /** A day, as the chart has it: images are scanned again daily, against the day's vulnerability database. */
 const TRIVY_REPORT_TTL = "24h";
 
@@ -110,7 +113,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
                 ...MIMIR_REPLICAS,
             },
             kafka: {
-                resources: { operator: size("100m", "256Mi", "384Mi"), broker: size("200m", "1Gi", "1Gi") },
+                resources: { operator: size("100m", "256Mi", "384Mi"), broker: size("200m", "1Gi", "1Gi"), ...ENTITY_OPERATOR },
                 brokerHeap: "512m",
                 retention: KAFKA_RETENTION,
                 operatorReplicas: 1,
@@ -221,7 +224,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             },
             kafka: {
                 // The operator reconciles on change and every two minutes: mostly idle.
-                resources: { operator: size("100m", "384Mi", "512Mi"), broker: size("250m", "1536Mi", "2Gi") },
+                resources: { operator: size("100m", "384Mi", "512Mi"), broker: size("250m", "1536Mi", "2Gi"), ...ENTITY_OPERATOR },
                 brokerHeap: "1g",
                 retention: KAFKA_RETENTION,
                 operatorReplicas: 1,

@@ -8,6 +8,7 @@ import { readSchedule } from "../lib/cron";
 import { durationToHours } from "../lib/duration";
 import { planSubnets } from "../lib/subnets";
 import { NODE_GROUP_NAME_PREFIX_MAX, nodeGroupNamePrefix, nodeGroupsByZone } from "../lib/zonal";
+import { minorOf, NODE_RELEASE_VERSION } from "../lib/eks-versions";
 import { imagesBlocking, PINNED_IMAGES } from "../lib/images";
 import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
@@ -79,6 +80,9 @@ const tags = z.strictObject({
     CostCenter: nonEmpty("the CostCenter tag"),
 });
 
+/** A retention CloudWatch Logs accepts, in days. */
+const logRetentionDays = z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" });
+
 const network = z.strictObject({
     vpcCidr: cidr,
     podCidr: cidr,
@@ -90,7 +94,7 @@ const network = z.strictObject({
     podSubnetPrefixLength: int(16, 28),
     natGateways: oneOf(["single", "one-per-az"] as const),
     interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES)),
-    flowLogRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error: "a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" }),
+    flowLogRetentionDays: logRetentionDays,
 });
 
 /** An hour of the day as HH:MM on the hour or half hour, such as 08:00 or 19:30. */
@@ -124,7 +128,17 @@ const nodeGroup = z.strictObject({
     availabilityZones: z.array(z.string()).min(1, "at least one availability zone"),
     /** One managed node group per zone, the sizes above split over them (see lib/zonal.ts). */
     groupPerZone: bool,
+    /**
+     * The EKS-optimised AMI release the nodes run: latest-at-creation (the recommended release
+     * when the group is created; newer releases never roll it), or a pinned release such as
+     * 1.35.5-20261118 of cluster.kubernetesVersion, whose change rolls the nodes onto it.
+     */
+    releaseVersion: z.string({ error: "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118" })
+        .refine((v) => v === "latest-at-creation" || NODE_RELEASE_VERSION.test(v), "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118"),
 });
+
+/** An EKS add-on build, such as v1.20.4-eksbuild.2. */
+const addonVersion = z.string({ error: "an EKS add-on version such as v1.20.4-eksbuild.2" }).regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2");
 
 const cluster = z.strictObject({
     name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "a cluster name of letters, digits and dashes"),
@@ -150,10 +164,14 @@ const cluster = z.strictObject({
         })),
     }),
     /**
-     * Which version of each managed add-on EKS offers for cluster.kubernetesVersion: its default
-     * (changes rarely) or the most recent (new builds arrive at the next run).
+     * The version of each managed add-on: pinned per add-on (nothing changes until the file
+     * does), or what EKS offers for cluster.kubernetesVersion at every run, its default or its most
+     * recent build.
      */
-    addonVersions: oneOf(["default", "latest"] as const),
+    addonVersions: z.union([
+        oneOf(["default", "latest"] as const),
+        z.strictObject({ "vpc-cni": addonVersion, "kube-proxy": addonVersion, coredns: addonVersion, "aws-ebs-csi-driver": addonVersion }),
+    ], { error: "default, latest, or an object pinning vpc-cni, kube-proxy, coredns and aws-ebs-csi-driver to versions such as v1.20.4-eksbuild.2" }),
     prefixDelegation: bool,
     metadataHopLimit: int(1, 2),
     defaultStorageClass: oneOf(VOLUME_TYPES),
@@ -230,7 +248,8 @@ const observability = z.strictObject({
         retention: duration,
         /** Strimzi's cluster operator; one reconciles at a time (leader election). */
         operatorReplicas: replicas(1),
-        resources: resources(["operator", "broker"]),
+        /** operator: Strimzi's cluster operator; topicOperator and userOperator: the Entity Operator's containers (KafkaTopics, KafkaUsers). */
+        resources: resources(["operator", "broker", "topicOperator", "userOperator"]),
         /** The brokers' JVM heap (-Xms and -Xmx); the rest of their memory is page cache and off-heap. */
         brokerHeap: z.string({ error: 'a JVM heap size such as "512m" or "1g"' }).regex(/^[1-9]\d*[mg]$/, 'a JVM heap size such as "512m" or "1g"'),
     }),
@@ -278,6 +297,8 @@ const observability = z.strictObject({
                 allocatedStorageGb: int(20, 1000),
                 backupRetentionDays: int(1, 35),
                 multiAz: bool,
+                /** Days CloudWatch Logs keeps the PostgreSQL and upgrade logs RDS exports. */
+                logRetentionDays,
             }),
         ], { error: "an object with engine sqlite or postgres" }),
         resources: resources(["grafana", "sidecar"]),
@@ -326,6 +347,12 @@ const backup = z.strictObject({
         resources: resources(["server", "nodeAgent", "plugin", "crdJob", "maintenance"]),
     }),
     crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
+    /**
+     * Object Lock on the backup bucket and its replica: every version Velero writes is kept this
+     * many days whoever deletes it, in GOVERNANCE mode (a principal allowed to bypass may lift it)
+     * or COMPLIANCE mode (nobody may, and the days cannot be shortened).
+     */
+    objectLock: z.strictObject({ mode: oneOf(["GOVERNANCE", "COMPLIANCE"] as const), retentionDays: int(1, 3650) }),
 });
 
 const operations = z.strictObject({
@@ -418,6 +445,9 @@ export const stackConfigSchema = z.strictObject({
             const blocking = imagesBlocking("arm64", PLATFORM_INSTALLS);
             if (blocking.length > 0) issue(["cluster", "nodeGroups", i, "instanceTypes"], `amd64 instance types: arm64 nodes need every image the platform runs published for linux/arm64, and ${blocking.join("; ")}`);
         }
+        if (g.releaseVersion !== "latest-at-creation" && minorOf(g.releaseVersion) !== c.cluster.kubernetesVersion) {
+            issue(["cluster", "nodeGroups", i, "releaseVersion"], `latest-at-creation or a release of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as ${c.cluster.kubernetesVersion}.x-YYYYMMDD: node groups follow the control plane's version`, ["cluster.kubernetesVersion"]);
+        }
         if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`);
         if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
             issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
@@ -440,6 +470,10 @@ export const stackConfigSchema = z.strictObject({
     if (bastion.sessionPreferences === "create" && bastion.sessionLogGroupName !== undefined) {
         issue(["cluster", "bastion", "sessionLogGroupName"], `absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/${c.cluster.name}/sessions`, ["cluster.bastion.sessionPreferences"]);
     }
+    const addons = c.cluster.addonVersions;
+    if (typeof addons === "object" && minorOf(addons["kube-proxy"]) !== c.cluster.kubernetesVersion) {
+        issue(["cluster", "addonVersions", "kube-proxy"], `a kube-proxy build of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as v${c.cluster.kubernetesVersion}.0-eksbuild.2: kube-proxy follows the control plane's version; pin the others to builds EKS offers for it (aws eks describe-addon-versions --kubernetes-version ${c.cluster.kubernetesVersion})`, ["cluster.kubernetesVersion"]);
+    }
     if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
         issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
     }
@@ -448,10 +482,10 @@ export const stackConfigSchema = z.strictObject({
     c.cluster.access.entries.forEach((entry, i) => {
         if (entry.policy === "cluster-admin" && entry.namespaces.length > 0) issue(["cluster", "access", "entries", i, "namespaces"], "[] for the cluster-admin policy, which applies to the whole cluster");
     });
-    const principals = [c.cluster.access.deployRoleArn, c.cluster.access.breakGlassRoleArn, ...c.cluster.access.entries.map((e) => e.principalArn)];
-    principals.forEach((arn, i) => {
-        if (principals.indexOf(arn) !== i) issue(["cluster", "access"], `each principal once: EKS takes one access entry per principal (${arn} is listed twice)`);
-    });
+    const duplicates = duplicatePrincipals(c.cluster.access);
+    if (duplicates.length > 0) {
+        issue(["cluster", "access"], "each principal once: EKS takes one access entry per principal, and IAM compares names without case", [], `principals listed more than once: ${duplicates.join("; ")}`);
+    }
     if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
     const o = c.observability;
     if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]);
@@ -487,6 +521,10 @@ export const stackConfigSchema = z.strictObject({
     if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume", ["observability.tempo.mode", "observability.tempo.storage"]);
     if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
     if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
+    const longestTtlDays = Math.max(0, ...c.backup.velero.schedules.map((schedule) => durationToHours(schedule.ttl) ?? 0)) / 24;
+    if (c.backup.velero.enabled && c.backup.objectLock.retentionDays < longestTtlDays) {
+        issue(["backup", "objectLock", "retentionDays"], `at least the longest schedule's ttl (${Math.ceil(longestTtlDays)} days): a backup must stay undeletable for as long as it is kept`, ["backup.velero.schedules"]);
+    }
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
     const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
@@ -562,4 +600,19 @@ function isTimeZone(zone: string): boolean {
 /** Compares two "1.x" Kubernetes minor versions. */
 export function compareMinor(a: string, b: string): number {
     return Number(a.split(".")[1]) - Number(b.split(".")[1]);
+}
+
+/**
+ * Principals that cluster.access lists more than once, each with where: "arn (deployRoleArn,
+ * entries[1])". Compared without case, as IAM compares role and user names.
+ */
+export function duplicatePrincipals(access: { deployRoleArn: string; breakGlassRoleArn: string; entries: readonly { principalArn: string }[] }): string[] {
+    const places = new Map<string, { arn: string; keys: string[] }>();
+    const listed: [string, string][] = [["deployRoleArn", access.deployRoleArn], ["breakGlassRoleArn", access.breakGlassRoleArn], ...access.entries.map((e, i): [string, string] => [`entries[${i}]`, e.principalArn])];
+    for (const [key, arn] of listed) {
+        const seen = places.get(arn.toLowerCase()) ?? { arn, keys: [] };
+        seen.keys.push(key);
+        places.set(arn.toLowerCase(), seen);
+    }
+    return [...places.values()].filter((p) => p.keys.length > 1).map((p) => `${p.arn} (${p.keys.join(", ")})`);
 }

@@ -3,7 +3,7 @@
  * providers return them (ids, ARNs, endpoints, certificate data), and every invoke the program
  * makes. An invoke nobody taught the engine fails loudly rather than returning nothing.
  */
-import { createHash } from "crypto";
+import { createHash, generateKeyPairSync } from "crypto";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
@@ -78,11 +78,46 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:eks/addon:Addon": (n, i, c) => ({ id: `${i.clusterName}:${i.addonName}`, state: { arn: arn(c, "eks", `addon/${i.clusterName}/${i.addonName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessEntry:AccessEntry": (n, i, c) => ({ id: `${i.clusterName}:${i.principalArn}`, state: { accessEntryArn: arn(c, "eks", `access-entry/${i.clusterName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (n, i) => ({ id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: {} }),
-    "aws:rds/instance:Instance": (n, i, c) => { const id = i.identifier ?? `${n}-${hexId(n, 8)}`; const address = `${id}.c${hexId(n, 12)}.${c.region}.rds.amazonaws.com`; const port = i.port ?? 5432; return { id, state: { identifier: id, arn: arn(c, "rds", `db:${id}`), address, port, endpoint: `${address}:${port}`, resourceId: `db-${hexId(n, 26).toUpperCase()}`, status: "available" } }; },
+    "aws:rds/instance:Instance": (n, i, c) => {
+        const id = i.identifier ?? `${n}-${hexId(n, 8)}`;
+        const address = `${id}.c${hexId(n, 12)}.${c.region}.rds.amazonaws.com`;
+        const port = i.port ?? 5432;
+        const resourceId = `db-${hexId(n, 26).toUpperCase()}`;
+        // RDS names the secret of a managed master password rds!db-<uuid>, with Secrets Manager's six-character suffix.
+        const masterUserSecrets = i.manageMasterUserPassword === true
+            ? [{ secretArn: arn(c, "secretsmanager", `secret:rds!db-${hexId(n + "secret", 8)}-${hexId(n + "s1", 4)}-${hexId(n + "s2", 4)}-${hexId(n + "s3", 4)}-${hexId(n + "s4", 12)}-${hexId(n + "sfx", 6)}`), kmsKeyId: i.masterUserSecretKmsKeyId, secretStatus: "active" }]
+            : [];
+        return { id, state: { identifier: id, arn: arn(c, "rds", `db:${id}`), address, port, endpoint: `${address}:${port}`, resourceId, status: "available", masterUserSecrets } };
+    },
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
 };
+
+const privateKeys = new Map<string, State>();
+
+/**
+ * A real key of the algorithm asked for, in the encodings the tls provider returns: `privateKeyPem`
+ * in the algorithm's traditional form (SEC1 for ECDSA, PKCS#1 for RSA, PKCS#8 for ED25519) and
+ * `privateKeyPemPkcs8` always PKCS#8, so a consumer's format rule can be checked against what the
+ * program passes on. One key per resource and process, so that runs agree.
+ */
+function mockPrivateKey(id: string, inputs: State): State {
+    const known = privateKeys.get(id);
+    if (known) return known;
+    const algorithm = String(inputs.algorithm ?? "RSA");
+    const pair = algorithm === "ECDSA"
+        ? generateKeyPairSync("ec", { namedCurve: ({ P224: "P-224", P256: "P-256", P384: "P-384", P521: "P-521" } as Record<string, string>)[String(inputs.ecdsaCurve ?? "P224")] })
+        : algorithm === "ED25519" ? generateKeyPairSync("ed25519") : generateKeyPairSync("rsa", { modulusLength: Number(inputs.rsaBits ?? 2048) });
+    const traditional = algorithm === "ECDSA" ? "sec1" : algorithm === "ED25519" ? "pkcs8" : "pkcs1";
+    const state: State = {
+        privateKeyPem: pair.privateKey.export({ type: traditional, format: "pem" }) as string,
+        privateKeyPemPkcs8: pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+        publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }) as string,
+    };
+    privateKeys.set(id, state);
+    return state;
+}
 
 /** Outputs for a resource of any type: the inputs echoed back plus what the type computes. */
 export function mockResourceOutputs(type: string, name: string, inputs: State, ctx: MockContext): { id: string; state: State } {
@@ -97,11 +132,16 @@ export function mockResourceOutputs(type: string, name: string, inputs: State, c
         const result = hexId(`${ctx.stack}/${name}`, 64).slice(0, length);
         return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hexId(result, 53)}` } };
     }
+    if (type === "random:index/randomId:RandomId") {
+        const hex = hexId(`${ctx.stack}/${name}`, 2 * Number(inputs.byteLength ?? 8));
+        const bytes = Buffer.from(hex, "hex");
+        return { id: bytes.toString("base64url"), state: { ...inputs, hex, b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${hex}`).toString() } };
+    }
     if (type.startsWith("tls:")) {
         // PEM-shaped placeholders: what the program passes on (into Secrets and ConfigMaps) is real text.
         const pem = (label: string) => `-----BEGIN ${label}-----\nMOCK-${hexId(`${ctx.stack}/${name}`, 32)}\n-----END ${label}-----\n`;
         const computed: State = type === "tls:index/privateKey:PrivateKey"
-            ? { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") }
+            ? mockPrivateKey(`${ctx.stack}/${name}`, inputs)
             : type === "tls:index/certRequest:CertRequest" ? { certRequestPem: pem("CERTIFICATE REQUEST") } : { certPem: pem("CERTIFICATE") };
         return { id: hexId(`${ctx.stack}/${name}`, 20), state: { ...inputs, ...computed } };
     }
@@ -148,6 +188,21 @@ export function mockAddonVersion(addonName: string, kubernetesVersion: string, m
     return mostRecent ? offered.latest : offered.default;
 }
 
+/**
+ * The recommended EKS-optimised AL2023 release per Kubernetes version, as the public parameters
+ * /aws/service/eks/optimized-ami/<version>/amazon-linux-2023/<arch>/standard/recommended/release_version
+ * give it (one release date for both architectures).
+ */
+const NODE_RELEASES: Record<string, string> = { "1.33": "1.33.10-20261118", "1.34": "1.34.8-20261118", "1.35": "1.35.5-20261118" };
+
+/** A public SSM parameter's value: an AMI id for the Amazon Linux image parameters, a release version for the EKS ones; an unknown name fails as SSM fails it. */
+export function mockParameterValue(name: string): string {
+    if (name.startsWith("/aws/service/ami-amazon-linux-latest/")) return `ami-${hexId(name)}`;
+    const release = /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/amazon-linux-2023\/(x86_64|arm64)\/standard\/recommended\/release_version$/.exec(name);
+    if (release && NODE_RELEASES[release[1]]) return NODE_RELEASES[release[1]];
+    throw invokeError(`reading SSM Parameter (${name}): ParameterNotFound`);
+}
+
 /** An invoke's failure as a provider reports it: the SDK rethrows only the gRPC error's details. */
 function invokeError(message: string): Error {
     return Object.assign(new Error(message), { details: message });
@@ -166,8 +221,11 @@ export function mockInvoke(token: string, inputs: State, ctx: MockContext): Stat
             return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
         case "aws:index/getRegion:getRegion":
             return { id: ctx.region, name: ctx.region, region: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
-        case "aws:ssm/getParameter:getParameter":
-            return { id: inputs.name, name: inputs.name, type: "String", value: `ami-${hexId(String(inputs.name))}`, insecureValue: `ami-${hexId(String(inputs.name))}`, version: 1, arn: arn(ctx, "ssm", `parameter${inputs.name}`) };
+        case "aws:ssm/getParameter:getParameter": {
+            const name = String(inputs.name);
+            const value = mockParameterValue(name);
+            return { id: name, name, type: "String", value, insecureValue: value, version: 1, arn: arn(ctx, "ssm", `parameter${name}`) };
+        }
         case "aws:eks/getAddonVersion:getAddonVersion": {
             const version = mockAddonVersion(String(inputs.addonName), String(inputs.kubernetesVersion), inputs.mostRecent === true);
             return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, region: ctx.region, version };

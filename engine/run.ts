@@ -99,7 +99,7 @@ async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
 }
 
 /** Stack-file keys to short names: "<project>:network" becomes "network", "aws:region" "region". */
-function toShortKeys(config: Record<string, unknown>, project: string): Record<string, any> {
+export function toShortKeys(config: Record<string, unknown>, project: string): Record<string, any> {
     const short: Record<string, any> = {};
     for (const [key, value] of Object.entries(config)) {
         if (key === "aws:region") short.region = value;
@@ -130,6 +130,8 @@ interface MonitorRequest {
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
     getReplaceonchangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string; getParenturn(): string } | undefined }[];
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
@@ -162,6 +164,8 @@ function recordRegistrations() {
                     ignoreChanges: req.getIgnorechangesList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                     replaceOnChanges: req.getReplaceonchangesList(),
+                    retainOnDelete: req.getRetainondelete() === true,
+                    aliases: aliasesOf(req),
                     inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
                     outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
                 });
@@ -169,6 +173,14 @@ function recordRegistrations() {
             callback(err, resp);
         });
     return { resources: () => [...records] };
+}
+
+/** The former names and parents a resource answers to, as "<parent URN>::<name>" (or the alias URN). */
+function aliasesOf(req: MonitorRequest): string[] {
+    return req.getAliasesList().map((alias) => {
+        const spec = alias.getSpec();
+        return alias.getUrn() || `${spec?.getParenturn() ?? ""}::${spec?.getName() ?? ""}`;
+    });
 }
 
 /** The URNs feeding each input, without inputs that no resource feeds. */

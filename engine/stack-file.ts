@@ -43,6 +43,18 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
     return { project, stack, config };
 }
 
+/**
+ * A stack file's config from its text (another revision of it, or another stack's file), read as
+ * `file` for error messages; the project is the one `projectDir` names.
+ */
+export function stackFileFromText(projectDir: string, stack: string, file: string, text: string): StackFile {
+    const project = parseYaml(path.join(projectDir, "Pulumi.yaml"))?.name;
+    const doc = parseText(file, text) as any;
+    const config = doc?.config;
+    if (config === null || typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file} has no config: block`);
+    return { project, stack, config: structuredClone(config) };
+}
+
 /** Parsed documents by their text: tests read the same stack files hundreds of times. */
 const parsed = new Map<string, unknown>();
 

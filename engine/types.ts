@@ -24,6 +24,10 @@ export interface PlannedResource {
     readonly deleteBeforeReplace?: boolean;
     /** Properties whose change forces a replacement beyond the provider's own (replaceOnChanges). */
     readonly replaceOnChanges?: readonly string[];
+    /** Whether `pulumi destroy` leaves the cloud resource in place (the retainOnDelete option). */
+    readonly retainOnDelete?: boolean;
+    /** The former parents and names the resource answers to (the aliases option), as "<parent URN>::<name>". */
+    readonly aliases?: readonly string[];
     /** Inputs as the provider receives them (Outputs resolved, secrets unwrapped). */
     readonly inputs: Record<string, any>;
     /** The state the mocks returned: inputs plus computed outputs (ids, ARNs, endpoints). */

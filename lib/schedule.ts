@@ -69,3 +69,30 @@ export function weeklyRunningHours(start: Recurrence, stop: Recurrence): number 
     if (!sameDays || stop.minuteOfDay <= start.minuteOfDay) return undefined;
     return (start.days.length * (stop.minuteOfDay - start.minuteOfDay)) / 60;
 }
+
+/** Working hours in a time zone, as a node group's schedule states them. */
+export interface ZonedWorkingHours extends WorkingHours {
+    /** An IANA time zone such as America/New_York. */
+    readonly timeZone: string;
+}
+
+/** The weekday and the minute of the day at an instant, in a time zone. */
+function localTime(at: Date, timeZone: string): { day: Weekday; minute: number } {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        .formatToParts(at).map((p) => [p.type, p.value]));
+    return { day: parts.weekday.toUpperCase() as Weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** Whether a schedule's nodes run at an instant: one of its days, from its start until its stop, in its time zone. */
+export function withinWorkingHours(hours: ZonedWorkingHours, at: Date): boolean {
+    const { day, minute } = localTime(at, hours.timeZone);
+    return hours.days.includes(day) && minute >= minuteOfDay(hours.start) && minute < minuteOfDay(hours.stop);
+}
+
+/** When the nodes next start after an instant outside working hours, such as "MON 08:00 America/New_York". */
+export function nextStart(hours: ZonedWorkingHours, at: Date): string {
+    const { day, minute } = localTime(at, hours.timeZone);
+    const today = WEEKDAYS.indexOf(day);
+    const offset = [0, 1, 2, 3, 4, 5, 6, 7].find((n) => hours.days.includes(WEEKDAYS[(today + n) % 7]) && (n > 0 || minute < minuteOfDay(hours.start)))!;
+    return `${WEEKDAYS[(today + offset) % 7]} ${hours.start} ${hours.timeZone}`;
+}

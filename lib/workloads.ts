@@ -33,13 +33,19 @@ export interface Claim {
     readonly sizeMiB: number;
     /** Undefined when the claim names no class (the cluster's default class provisions it). */
     readonly storageClass?: string;
+    /**
+     * A claim template whose claims the StatefulSet deletes with itself (its
+     * persistentVolumeClaimRetentionPolicy says whenDeleted: Delete). Otherwise a template's
+     * claims outlive the StatefulSet, and so a Helm uninstall.
+     */
+    readonly deletedWithOwner?: boolean;
 }
 
 /** Where a workload's description comes from, strongest first. */
 export type WorkloadOrigin =
     | "render" // a controller the chart renders
     | "operator" // pods an operator creates from a custom resource (Prometheus, Kafka)
-    | "model"; // a model of ours, only where no chart source exists (EKS add-ons, Mimir)
+    | "model"; // a model of ours, only where no chart source exists (the EKS managed add-ons)
 
 export interface Workload {
     /** The release or resource it comes from. */
@@ -199,7 +205,8 @@ export function manifestWorkloads(source: string, component: string, manifests: 
         const kind: WorkloadKind = manifest.kind === "CronJob" ? "Job" : (manifest.kind as WorkloadKind);
         const job = manifest.kind === "CronJob" ? manifest.spec.jobTemplate.spec : manifest.spec;
         const replicas = kind === "Job" ? job.parallelism ?? 1 : kind === "DaemonSet" ? 1 : manifest.spec.replicas ?? 1;
-        const templates = kind === "StatefulSet" ? (manifest.spec.volumeClaimTemplates ?? []).map((c: any) => readClaim(c, true)) : [];
+        const deletedWithOwner = manifest.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete";
+        const templates = kind === "StatefulSet" ? (manifest.spec.volumeClaimTemplates ?? []).map((c: any) => ({ ...readClaim(c, true), ...(deletedWithOwner ? { deletedWithOwner } : {}) })) : [];
         const selector = kind === "Job" ? undefined : manifest.spec?.selector?.matchLabels;
         workloads.push(podWorkload({ source, component, name: manifest.metadata.name, namespace, kind, replicas, template, claims: [...templates, ...shared], origin: "render", ...(selector ? { selector } : {}) }));
     }
@@ -209,4 +216,23 @@ export function manifestWorkloads(source: string, component: string, manifests: 
         workloads.push({ source, component, name: "(unmounted claims)", namespace: manifests[0]?.metadata.namespace ?? "default", kind: "Deployment", replicas: 0, containers: [], initContainers: [], claims: unmounted, origin: "render", podLabels: {}, podAnnotations: {}, hostNetwork: false });
     }
     return workloads;
+}
+
+/** A workload of a model (see WorkloadOrigin): one container with its image, requests and memory limit. */
+export interface ModelledWorkload {
+    readonly name: string;
+    readonly kind: WorkloadKind;
+    readonly replicas: number;
+    readonly image: string;
+    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+}
+
+/** A modelled workload as the capacity check, the pod count and the image inventory read it. */
+export function modelledWorkload(source: string, component: string, namespace: string, m: ModelledWorkload): Workload {
+    const container: Container = {
+        name: m.name,
+        image: m.image,
+        ...(m.resources ? { cpuRequestMillicores: parseCpu(m.resources.requests.cpu), memoryRequestMiB: parseMemory(m.resources.requests.memory), memoryLimitMiB: parseMemory(m.resources.limits.memory) } : {}),
+    };
+    return { source, component, name: m.name, namespace, kind: m.kind, replicas: m.replicas, containers: [container], initContainers: [], claims: [], origin: "model", podLabels: {}, podAnnotations: {}, hostNetwork: false };
 }

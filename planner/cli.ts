@@ -4,12 +4,15 @@
  */
 // First: it defers parts of @pulumi/pulumi before any other import loads the SDK.
 import "./startup";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/load";
-import { RunOptions, runStack } from "../engine/run";
-import { StackFileError } from "../engine/stack-file";
+import { prerender } from "../components/helm/workloads";
+import { RunOptions, runStack, toShortKeys } from "../engine/run";
+import { findProjectDir, StackFile, stackFileFromText, StackFileError } from "../engine/stack-file";
 import { compareStacks } from "./compare";
+import { diffRuns, renderDiff } from "./diff";
 import { compareManaged, renderManagedComparison } from "./managed";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
@@ -17,6 +20,7 @@ import { loadPriceTable } from "./pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
+       npm run plan -- --stack <name> --diff <ref|file> [--json]
        npm run plan -- --compare <a> <b> [--markdown <file>] [--json] [--sarif <file>]
        npm run plan -- --compare-managed [--json]
 
@@ -24,6 +28,10 @@ Runs the Pulumi program offline (mocks, no AWS account, no Pulumi CLI) and print
 creates (inventory, pods), what it costs a month, and what the NIST 800-53 policy pack says of it.
 
   --stack <name>       the stack to plan (Pulumi.<name>.yaml); default dev
+  --diff <ref|file>    what an update from another config to this stack file's would do: the stack
+                       file at a git ref (git show <ref>:Pulumi.<name>.yaml) or another stack file,
+                       both run through this program; per resource create, update, replace (with the
+                       inputs that force it) or delete, flagging data and access replaced or deleted
   --compare <a> <b>    two stacks side by side: a row per dev-vs-prod decision, cost and pod deltas
   --markdown <file>    with --compare: also write the comparison as Markdown to <file>
   --compare-managed    the spec's three-way cost: the AWS-managed alternative (CloudWatch Container
@@ -32,7 +40,9 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
   --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
   --help               print this help
 
-Exit status: 0 fine, 1 a mandatory policy violation, 2 bad arguments or bad input
+Exit status: 0 fine, 1 a mandatory policy violation (with --diff: a protected resource would be
+replaced or deleted, which Pulumi refuses, or a replacement created first under its fixed name),
+2 bad arguments or bad input
 (unknown stack, unreadable stack file, invalid config, an instance type without a price).
 `;
 
@@ -45,6 +55,8 @@ export interface CliArgs {
     readonly stack: string;
     readonly compare?: readonly [string, string];
     readonly compareManaged?: boolean;
+    /** A git ref or a stack file to compare the stack's config with. */
+    readonly diff?: string;
     readonly markdown?: string;
     readonly sarif?: string;
     readonly json: boolean;
@@ -59,6 +71,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     let compare: [string, string] | undefined;
     let markdown: string | undefined;
     let sarif: string | undefined;
+    let diff: string | undefined;
     let json = false;
     let help = false;
     let compareManaged = false;
@@ -75,6 +88,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
             case "--stack": stack = valueOf(++i, arg); break;
             case "--markdown": markdown = valueOf(++i, arg); break;
             case "--sarif": sarif = valueOf(++i, arg); break;
+            case "--diff": diff = valueOf(++i, arg); break;
             case "--compare": {
                 const [a, b] = [argv[i + 1], argv[i + 2]].map((v) => (v === undefined || v.startsWith("--") ? undefined : v));
                 if (a === undefined) throw new UsageError("--compare needs two stacks, <a> and <b>: both are missing");
@@ -90,8 +104,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (stack !== undefined && compare) throw new UsageError("--stack and --compare do not go together");
     if (markdown !== undefined && !compare) throw new UsageError("--markdown needs --compare");
     if (compareManaged && (stack !== undefined || compare || sarif !== undefined)) throw new UsageError("--compare-managed compares prod and dev; it takes no --stack, --compare or --sarif");
+    if (diff !== undefined && (compare || compareManaged || sarif !== undefined)) throw new UsageError("--diff compares one stack with another config of it; it takes no --compare, --compare-managed or --sarif");
     return {
-        help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(compareManaged ? { compareManaged } : {}),
+        help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(compareManaged ? { compareManaged } : {}), ...(diff !== undefined ? { diff } : {}),
         ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}),
     };
 }
@@ -153,6 +168,18 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, table));
             return EXIT_OK;
         }
+        if (args.diff !== undefined) {
+            const base = baseStackFile(runOptions.projectDir ?? findProjectDir(), args.stack, args.diff);
+            const baseConfig = toShortKeys(base.file.config, base.file.project);
+            const after = await engine(args.stack, runOptions);
+            const before = await engine(args.stack, { ...runOptions, override: (config) => { for (const key of Object.keys(config)) delete config[key]; Object.assign(config, structuredClone(baseConfig)); } });
+            // Volumes are read from the rendered releases of the config being left.
+            await prerender(before.resources);
+            const diff = diffRuns(args.stack, base.label, before.resources, after.resources);
+            io.stdout(args.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
+            // An up would stop at either: Pulumi refuses the protected, the provider the duplicate name.
+            return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+        }
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, table, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
@@ -183,6 +210,26 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         io.stderr(`error: ${errorText(error, current)}\n`);
         return EXIT_BAD_INPUT;
     }
+}
+
+/**
+ * The config `--diff` compares with: `ref` as a stack file when it is one, else the stack's file
+ * at git revision `ref` (read with git in the project's folder).
+ */
+export function baseStackFile(projectDir: string, stack: string, ref: string): { label: string; file: StackFile } {
+    const candidate = path.resolve(ref);
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+        return { label: ref, file: stackFileFromText(projectDir, stack, candidate, fs.readFileSync(candidate, "utf8")) };
+    }
+    const file = `Pulumi.${stack}.yaml`;
+    let text: string;
+    try {
+        text = execFileSync("git", ["show", `${ref}:./${file}`], { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        const reason = String((error as { stderr?: string }).stderr ?? "").trim().split("\n")[0];
+        throw new StackFileError(`--diff ${ref}: neither a stack file nor a git revision that holds ${file}${reason ? ` (git: ${reason})` : ""}`);
+    }
+    return { label: `${ref}:${file}`, file: stackFileFromText(projectDir, stack, `${ref}:${file}`, text) };
 }
 
 /** Runs the CLI as this process: its arguments, its stdout and stderr, its exit status. */

@@ -135,6 +135,21 @@ function whenOn(on: boolean, reason: string, value: () => string): string {
 }
 
 const o = (run: DecisionInput) => run.config.observability;
+
+/** Who may use the stack's Kafka and how: each listener's port, encryption and authentication, each user's topics and groups, each topic's partitions. */
+function kafkaAccess(run: DecisionInput): string {
+    const of = (kind: string) => run.resources.filter((r) => r.type === `kubernetes:kafka.strimzi.io/v1:${kind}`).map((r) => r.inputs);
+    const clusters = of("Kafka");
+    if (clusters.length === 0) return "no Kafka";
+    const listeners = clusters.flatMap((k) => k.spec?.kafka?.listeners ?? []).map((l: any) => {
+        const mechanism = l.authentication?.listenerConfig?.["sasl.enabled.mechanisms"];
+        return `${l.port} (${l.tls ? "TLS" : "no TLS"}, ${l.authentication ? `${l.authentication.type}${mechanism ? ` ${mechanism}` : ""} authentication` : "no authentication"})`;
+    });
+    const authorization = clusters.map((k) => k.spec?.kafka?.authorization?.type ?? "none").join(", ");
+    const users = of("KafkaUser").map((u) => `${u.metadata?.name} (${(u.spec?.authorization?.acls ?? []).map((a: any) => `${a.resource.type} ${a.resource.name}${a.resource.patternType === "prefix" ? "*" : ""}`).join(", ")})`);
+    const topics = of("KafkaTopic").map((t) => `${t.metadata?.name} ${t.spec?.partitions}x${t.spec?.replicas}`);
+    return `listeners ${listeners.join("; ")}; authorization ${authorization}; users ${users.join("; ") || "none"}; topics ${topics.join(", ") || "none"}`;
+}
 const mimirOn = (run: DecisionInput) => o(run).mimir.enabled;
 const veleroOn = (run: DecisionInput) => run.config.backup.velero.enabled;
 /** Read, write and backend replicas exist in SimpleScalable mode only; SingleBinary is one pod. */
@@ -216,6 +231,7 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Mimir", nist: "AU-11", source: "config: observability.mimir.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.mimir.chart], mimirOn(r)) },
         { decision: "Mimir Mode", nist: "AU-9", source: "config: observability.mimir.architecture", read: (r) => whenOn(mimirOn(r), "Mimir off", () => o(r).mimir.architecture) },
         { decision: "Kafka", nist: "AU-9", source: "config: observability.kafka; resources: Release", read: (r) => whenOn(o(r).kafka.enabled, "Kafka off", () => `${o(r).kafka.brokers} brokers, replication ${o(r).kafka.replicationFactor}, min in-sync ${o(r).kafka.minInsyncReplicas}, ${o(r).kafka.storageSize} each, records kept ${o(r).kafka.retention}; ${deployment(r, [CHARTS.strimzi.chart], true)}`) },
+        { decision: "Kafka Access", nist: "IA-3", source: "resources: Kafka, KafkaUser, KafkaTopic", read: kafkaAccess },
         { decision: "Mimir Ingesters", nist: "CP-10", source: "config: observability.mimir.ingesterZones", read: (r) => whenOn(mimirOn(r), "Mimir off", () => `${o(r).mimir.ingesterZones} zones`) },
         { decision: "Mimir Distributors", nist: "CP-10", source: "config: observability.mimir.distributorReplicas", read: (r) => whenOn(mimirOn(r), "Mimir off", () => String(o(r).mimir.distributorReplicas)) },
         { decision: "Mimir Queriers", nist: "CP-10", source: "config: observability.mimir.querierReplicas, queryFrontendReplicas", read: (r) => whenOn(mimirOn(r), "Mimir off", () => `${o(r).mimir.querierReplicas} (query frontends ${o(r).mimir.queryFrontendReplicas})`) },

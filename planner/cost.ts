@@ -5,6 +5,7 @@
  */
 import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";
 import { PlannedResource } from "../engine/types";
+import { Workload } from "../lib/workloads";
 import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
 import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
@@ -59,6 +60,8 @@ export interface CostEstimate {
 export interface CostInput {
     readonly resources: readonly PlannedResource[];
     readonly assumptions: CostAssumptions;
+    /** What the stack runs, when the caller has it already (see planRun); else rendered from the resources' values. */
+    readonly workloads?: readonly Workload[];
 }
 
 type LineSpec = Omit<CostLine, "monthly">;
@@ -334,7 +337,7 @@ function endpointLines(input: CostInput, table: PriceTable): CostLine[] {
 
 /** One line per EBS volume type of the persistent volume claims, with the claims behind it. */
 function claimLines(input: CostInput, table: PriceTable): CostLine[] {
-    const claims = volumeClaims(input.resources);
+    const claims = volumeClaims(input.resources, input.workloads);
     return distinct(claims.map((c) => c.volumeType)).map((volumeType) => {
         const ofVolumeType = claims.filter((c) => c.volumeType === volumeType);
         return line({
@@ -448,6 +451,16 @@ export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
                 priceUnit: "GB-month",
                 note: "automated backups up to the database's size are free",
             }),
+            // RDS keeps a managed master password in a Secrets Manager secret of its own.
+            ...(db.inputs.manageMasterUserPassword === true ? [line({
+                id: `rds-${db.name}-master-secret`,
+                category: "security",
+                item: "Secrets Manager secret",
+                detail: "the RDS-managed master password",
+                factors: [{ value: 1, unit: "secret" }],
+                unitPrice: table.secretsManager.perSecretMonth,
+                priceUnit: "secret-month",
+            })] : []),
         ];
     });
 }

@@ -3,8 +3,7 @@
  * every workload, including injected sidecars, operator-created pods and peak jobs, with the
  * registry it is pulled from.
  */
-import { PlannedResource } from "../engine/types";
-import { stackWorkloads } from "../components/helm/workloads";
+import { Workload } from "../lib/workloads";
 
 export interface ImageUse {
     /** The reference as the pod spec names it. */
@@ -28,10 +27,10 @@ export function registryOf(image: string): string {
     return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
 }
 
-/** Every image the stack's workloads run, sorted by registry then reference. */
-export function imageInventory(resources: readonly PlannedResource[]): ImageUse[] {
+/** Every image the workloads run, sorted by registry then reference. */
+export function imageInventory(workloads: readonly Workload[]): ImageUse[] {
     const uses = new Map<string, Set<string>>();
-    for (const w of stackWorkloads(resources).workloads) {
+    for (const w of workloads) {
         for (const c of [...w.initContainers, ...w.containers]) {
             if (!uses.has(c.image)) uses.set(c.image, new Set());
             uses.get(c.image)!.add(`${w.source} ${w.kind} ${w.name}/${c.name}`);

@@ -5,7 +5,8 @@
  */
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
-import { prerender, stackWorkloads } from "../components/helm/workloads";
+import { stackWorkloads } from "../components/helm/workloads";
+import { Workload } from "../lib/workloads";
 import { hasPackConfig } from "../policy/evaluate";
 import { CostEstimate, estimateCost } from "./cost";
 import { ClusterSummary, clusterSummaries } from "./cluster";
@@ -15,6 +16,7 @@ import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
 import { PriceTable } from "./pricing";
+import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
     readonly stack: string;
@@ -29,30 +31,42 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** The volumes a destroy would leave behind the cluster unless deleted first. */
+    readonly destroy: DestroyLeftovers;
+}
+
+/**
+ * What the run's program runs, from the renders its own capacity check made at declaration: values
+ * known only after deploy (bucket names, role ARNs) stand in as placeholders there, and they change
+ * no pod, request, volume or image (tests/fit.test.ts compares both renders of every release), so
+ * a cold plan renders each release once.
+ */
+export function runWorkloads(run: StackRun): readonly Workload[] {
+    return stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).workloads;
 }
 
 /** The plan of a run that has already happened. */
 export function planRun(run: StackRun, table: PriceTable): StackPlan {
+    const workloads = runWorkloads(run);
     return {
         stack: run.stack,
         project: run.project,
         environment: run.config.environment,
         clusters: clusterSummaries(run.resources),
         inventory: buildInventory(run.resources),
-        pods: countPods(run.resources),
-        images: imageInventory(run.resources),
-        cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table),
-        capacity: capacityReport(run.config.cluster, stackWorkloads(run.resources).workloads),
+        pods: countPods(run.resources, workloads),
+        images: imageInventory(workloads),
+        cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions, workloads }, table),
+        capacity: capacityReport(run.config.cluster, workloads),
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        destroy: destroyLeftovers(run.resources, workloads),
     };
 }
 
 /** Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it. */
 export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan }> {
     const run = await engine(stack, options);
-    // The releases render with the values the engine recorded, in parallel; the plan reads the cache.
-    await prerender(run.resources);
     return { run, plan: planRun(run, table) };
 }
 

@@ -33,11 +33,14 @@ export interface PodCount {
     readonly sources: readonly SourcePods[];
 }
 
-/** Counts the pods of every workload the stack runs, at the desired node count, grouped by source. */
-export function countPods(resources: readonly PlannedResource[]): PodCount {
+/**
+ * Counts the pods of every workload the stack runs (by default, what the resources' values render)
+ * at the desired node count, grouped by source.
+ */
+export function countPods(resources: readonly PlannedResource[], workloads: readonly Workload[] = stackWorkloads(resources).workloads): PodCount {
     const nodeCount = desiredNodeCount(resources);
     const bySource = new Map<string, { component: string; rows: WorkloadPods[] }>();
-    for (const w of stackWorkloads(resources).workloads) {
+    for (const w of workloads) {
         if (w.containers.length === 0) continue;
         const entry = bySource.get(w.source) ?? { component: w.component, rows: [] };
         entry.rows.push({ name: w.name, kind: w.kind, pods: podsOf(w, nodeCount), origin: w.origin });

@@ -60,6 +60,8 @@ export interface Prices {
         readonly postgresInstancePerHour: { readonly singleAz: PriceByName; readonly multiAz: PriceByName };
         readonly gp3PerGbMonth: { readonly singleAz: number; readonly multiAz: number };
     };
+    /** A secret a month, such as the one RDS keeps a managed master password in; API calls are not estimated. */
+    readonly secretsManager: { readonly perSecretMonth: number };
     /** Charged in each direction, so a GB sent and answered across zones costs twice this. */
     readonly dataTransfer: { readonly interAzPerGbEachDirection: number };
 }

@@ -3,10 +3,11 @@
  * functions of a plan or a comparison: nothing here computes a figure.
  */
 import { CapacityPlan } from "../lib/capacity";
+import { KUBERNETES_SUPPORT } from "../lib/eks-versions";
 import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
-import { formatAmount, formatPrice, formatQuantity, formatUsd } from "./format";
+import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
 import { ManagedComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
@@ -46,9 +47,16 @@ function costHeading(cost: CostEstimate): string {
     return `${cost.region} list prices as of ${cost.pricesAsOf} (EC2 on demand as of ${cost.ec2PricesAsOf}), ${cost.currency}, ${cost.hoursPerMonth} h a month`;
 }
 
+/** Until when EKS keeps the version as it is: after that day it upgrades the control plane itself. */
+function supportUntil(cluster: StackPlan["clusters"][number]): string {
+    const window = KUBERNETES_SUPPORT[cluster.kubernetesVersion];
+    if (!window) return "";
+    return ` until ${cluster.supportType === "STANDARD" ? window.endOfStandardSupport : window.endOfExtendedSupport} (README, "A Kubernetes minor upgrade")`;
+}
+
 function clustersText(plan: StackPlan): string[] {
     return plan.clusters.flatMap((c) => [
-        `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support`,
+        `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support${supportUntil(c)}`,
         ...Object.entries(c.nodeGroupsByZone).map(([zone, groups]) => `  ${zone}: ${groups.length} node group${groups.length === 1 ? "" : "s"} (${groups.join(", ")})`),
     ]);
 }
@@ -137,8 +145,20 @@ function policyText(plan: StackPlan): string[] {
         `  [${v.enforcementLevel}] ${v.policy} (NIST ${v.nist.join(", ")}) ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}`), ...waiverLines(policy)];
 }
 
+function destroyText(plan: StackPlan): string[] {
+    const { destroy } = plan;
+    if (destroy.volumes === 0) return ["A destroy: no claim outlives its release"];
+    const fate = destroy.reclaimPolicy === "Retain"
+        ? "their StorageClasses retain the volumes, so they stay after the claims go, deliberately (protected data), until deleted by hand"
+        : "delete the claims before the cluster (README, \"A clean destroy\"), or their volumes stay behind it, untracked and billed";
+    return [
+        `A destroy: ${plural(destroy.volumes, "volume")} (${destroy.sizeGb} GB) from StatefulSet claims outlive their releases; ${fate}`,
+        ...textTable(destroy.claims.map((c) => [c.source, c.path, `${c.count} x ${c.sizeGb} GB`])),
+    ];
+}
+
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, destroyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
@@ -208,7 +228,7 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     }
     out.push(`## Monthly cost`, "", `Prices: ${costHeading(plans[0].cost)}. Each line is computed from the declared resources; see \`npm run plan -- --stack <name>\` for the arithmetic and assumptions of every line.`, "");
     out.push(...markdownTable(["Item", a, b, "Delta"], [...comparison.cost, comparison.costTotal].map((r) => deltaCells(r, formatUsd, signedUsd))), "");
-    out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (models only for the EKS add-ons and Mimir); DaemonSets count one pod per node, jobs at their peak.", "");
+    out.push("## Pods", "", "Per platform component, from its charts rendered with the stack's values and what operators and admission add (a model only for the EKS add-ons, which have no chart); DaemonSets count one pod per node, jobs at their peak.", "");
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");

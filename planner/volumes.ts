@@ -8,7 +8,7 @@
  */
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
-import { readClaim } from "../lib/workloads";
+import { Workload, readClaim } from "../lib/workloads";
 import { ofType, TYPES } from "./resources";
 
 /** One claim and the volumes it makes. */
@@ -26,6 +26,12 @@ export interface VolumeClaim {
     readonly storageClass: string;
     /** The EBS volume type the class provisions. */
     readonly volumeType: string;
+    /**
+     * Whether its volumes outlive the release that made them: a StatefulSet's claim templates
+     * (Kubernetes keeps their claims unless told otherwise), where Helm deletes the claims it
+     * renders itself. A destroy then leaves their EBS volumes behind the cluster, untracked.
+     */
+    readonly outlivesRelease: boolean;
 }
 
 /** What EKS provisions when no StorageClass is marked default: the stock gp2 class. */
@@ -57,11 +63,14 @@ function volumeTypeOf(storageClass: string | undefined, classes: StorageClasses)
     return volumeTypeOf(undefined, classes);
 }
 
-/** Every persistent volume claim the stack makes, with its size, count and EBS type. */
-export function volumeClaims(resources: readonly PlannedResource[]): VolumeClaim[] {
+/**
+ * Every persistent volume claim the stack makes, with its size, count and EBS type: the claims of
+ * `workloads` (by default, the ones the resources' values render) and the declared claims.
+ */
+export function volumeClaims(resources: readonly PlannedResource[], workloads: readonly Workload[] = stackWorkloads(resources).workloads): VolumeClaim[] {
     const classes = storageClasses(resources);
     const claims: VolumeClaim[] = [];
-    for (const w of stackWorkloads(resources).workloads) {
+    for (const w of workloads) {
         for (const claim of w.claims) {
             const perReplica = claim.perPod && w.kind === "StatefulSet";
             claims.push({
@@ -70,13 +79,40 @@ export function volumeClaims(resources: readonly PlannedResource[]): VolumeClaim
                 sizeGb: claim.sizeMiB / 1024,
                 count: perReplica ? w.replicas : 1,
                 countBasis: perReplica ? `one per replica, ${w.replicas} replicas${w.origin === "model" ? " (model)" : ""}` : "one claim",
+                outlivesRelease: claim.perPod && claim.deletedWithOwner !== true,
                 ...volumeTypeOf(claim.storageClass, classes),
             });
         }
     }
     for (const pvc of ofType(resources, TYPES.persistentVolumeClaim)) {
         const claim = readClaim({ metadata: { name: pvc.inputs.metadata?.name ?? pvc.name }, spec: pvc.inputs.spec }, false);
-        claims.push({ source: pvc.name, path: `PersistentVolumeClaim ${claim.name}`, sizeGb: claim.sizeMiB / 1024, count: 1, countBasis: "one claim", ...volumeTypeOf(claim.storageClass, classes) });
+        // A claim the program declares is deleted by Pulumi like any other resource.
+        claims.push({ source: pvc.name, path: `PersistentVolumeClaim ${claim.name}`, sizeGb: claim.sizeMiB / 1024, count: 1, countBasis: "one claim", outlivesRelease: false, ...volumeTypeOf(claim.storageClass, classes) });
     }
     return claims;
+}
+
+/** What a destroy leaves of the volumes: the claims that outlive their release, and whether their volumes are deleted with them. */
+export interface DestroyLeftovers {
+    readonly claims: readonly VolumeClaim[];
+    readonly volumes: number;
+    readonly sizeGb: number;
+    /**
+     * Retain: the stack's StorageClasses keep a volume when its claim goes (prod, protected: the
+     * volumes stay on purpose, to be deleted or reattached by hand). Delete: deleting the claims
+     * before the cluster deletes the volumes.
+     */
+    readonly reclaimPolicy: "Retain" | "Delete";
+}
+
+/** The volumes of the StatefulSets' claims that survive a Helm uninstall, which a clean destroy deletes first (README, "A clean destroy"). */
+export function destroyLeftovers(resources: readonly PlannedResource[], workloads: readonly Workload[]): DestroyLeftovers {
+    const claims = volumeClaims(resources, workloads).filter((c) => c.outlivesRelease);
+    const retained = ofType(resources, TYPES.storageClass).some((c) => c.inputs.reclaimPolicy === "Retain");
+    return {
+        claims,
+        volumes: claims.reduce((n, c) => n + c.count, 0),
+        sizeGb: claims.reduce((n, c) => n + c.count * c.sizeGb, 0),
+        reclaimPolicy: retained ? "Retain" : "Delete",
+    };
 }

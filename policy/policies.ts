@@ -25,6 +25,7 @@ import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-sec
 import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
 import { meshDefaultDeny } from "./rules/kubernetes/mesh-default-deny";
+import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
@@ -67,4 +68,5 @@ export const allPolicies: NistPolicy[] = [
     rdsDatabase,
     inClusterEncryption,
     meshDefaultDeny,
+    kafkaAuthentication,
 ];

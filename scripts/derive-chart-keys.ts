@@ -142,6 +142,8 @@ interface ChartRules {
     readonly rootAlias?: string;
     /** Paths the sources mention but that do not exist in this version (INDEX.md marks them ✗). */
     readonly removed?: readonly Path[];
+    /** The values file to read, relative to the version's folder, where the folder's own values.yaml is not the pinned version's. */
+    readonly valuesFile?: string;
 }
 
 /** What the source files cannot show, per catalog chart name; every entry gives its reason. */
@@ -159,6 +161,8 @@ const CHART_RULES: Readonly<Record<string, ChartRules>> = {
         ],
     },
     "mimir-distributed": {
+        // The folder's values.yaml comes from a commit after 6.2.0 and has keys 6.2.0 lacks; chart/ is the 6.2.0 chart.
+        valuesFile: "chart/values.yaml",
         passThrough: [
             ["mimir", "structuredConfig"], // merged over the generated Mimir config; keys follow Mimir's config reference
         ],
@@ -568,7 +572,7 @@ function deriveChart(sharedDir: string, chart: string, version: string, pinned: 
         return fs.readFileSync(file, "utf8");
     };
 
-    const valuesText = read("values.yaml");
+    const valuesText = read(rules.valuesFile ?? "values.yaml");
     if (valuesText === undefined) throw new Error(`${chart} ${version}: no values.yaml in ${dir}`);
     // Helm tolerates duplicate keys and merge keys in values.yaml, so the parse must too.
     const parsed: unknown = YAML.parse(valuesText, { uniqueKeys: false, merge: true, maxAliasCount: -1 });

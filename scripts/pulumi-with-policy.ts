@@ -8,6 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { loadPackConfigFile } from "../policy/evaluate";
+import { nodesOffUntil, stackConfig } from "./working-hours";
 
 export const COMMANDS = ["preview", "up"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -16,6 +17,9 @@ export class UsageError extends Error {}
 
 /** Flags that would run without the pack or with another config. */
 const FORBIDDEN = ["--policy-pack", "--policy-pack-config"];
+
+/** Lets `up` run while a stack's scheduled nodes are all off, for an update that changes no Helm release. */
+export const WHILE_NODES_ARE_OFF = "--while-nodes-are-off";
 
 /** The stack named by --stack/-s (also --stack=<name>), and the other arguments in order. */
 function splitStack(argv: readonly string[]): { stack?: string; rest: string[] } {
@@ -42,8 +46,10 @@ function stacksIn(projectDir: string): string[] {
  * The pulumi command line for `command` with the user's arguments: checked before anything runs
  * (a stack is named, it has a stack file and a pack config, the pack is installed).
  */
-export function pulumiArgs(command: Command, argv: readonly string[], projectDir: string): string[] {
-    const { stack, rest } = splitStack(argv);
+export function pulumiArgs(command: Command, argv: readonly string[], projectDir: string, now: Date = new Date()): string[] {
+    const { stack, rest: given } = splitStack(argv);
+    const offHoursAllowed = given.includes(WHILE_NODES_ARE_OFF);
+    const rest = given.filter((arg) => arg !== WHILE_NODES_ARE_OFF);
     const stacks = stacksIn(projectDir);
     if (stack === undefined) throw new UsageError(`name the stack: npm run ${command} -- --stack <name> (stacks here: ${stacks.join(", ")})`);
     if (!stacks.includes(stack)) throw new UsageError(`--stack ${stack}: no Pulumi.${stack}.yaml in ${projectDir} (stacks here: ${stacks.join(", ")})`);
@@ -55,6 +61,13 @@ export function pulumiArgs(command: Command, argv: readonly string[], projectDir
     if (!fs.existsSync(path.join(packDir, "node_modules", "@pulumi", "policy"))) throw new UsageError("the policy pack's dependencies are not installed: run npm ci --prefix policy");
     // Bad waivers and levels fail here, with every mistake named, rather than inside pulumi.
     loadPackConfigFile(config);
+    if (command === "up" && !offHoursAllowed) {
+        const until = nodesOffUntil(stackConfig(stack, projectDir).cluster, now);
+        if (until) {
+            throw new UsageError(`--stack ${stack}: every node group is scaled to zero by its schedule until ${until}, so a Helm release this update changes would wait out its timeout with no node to run on and roll back; ` +
+                `run it then, or pass ${WHILE_NODES_ARE_OFF} for an update that changes no release`);
+        }
+    }
     return [command, "--stack", stack, "--policy-pack", packDir, "--policy-pack-config", config, ...rest];
 }
 

@@ -17,7 +17,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { runStack } from "../engine/run";
-import { prerender } from "../components/helm/workloads";
+import { prerender, stackWorkloads } from "../components/helm/workloads";
 import { ImageRelease, compareVersions, upstreamRule } from "../lib/image-releases";
 import { PINNED_IMAGES, canonicalImage } from "../lib/images";
 import { imageInventory } from "../planner/images";
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     for (const stack of ["dev", "prod"]) {
         const run = await runStack(stack, { projectDir: path.join(__dirname, "..") });
         await prerender(run.resources);
-        for (const use of imageInventory(run.resources)) if (!use.image.includes("<")) images.add(canonicalImage(use.image));
+        for (const use of imageInventory(stackWorkloads(run.resources).workloads)) if (!use.image.includes("<")) images.add(canonicalImage(use.image));
     }
     for (const image of also) images.add(canonicalImage(image));
     const releases = [...images].sort().map(record);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { rejectionOf } from "./support/config";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
@@ -120,7 +121,7 @@ describe("backup: Velero and cross-region replication", () => {
         });
 
         it("grant no wildcard action, keep each key to its own service, and grants to AWS resources only", () => {
-            const policy = veleroPolicy({ bucketArn: "arn:aws:s3:::b", s3KeyArn: "s3key", ebsKeyArn: "ebskey", region: "us-east-1", accountId: "123456789012", partition: "aws" });
+            const policy = veleroPolicy({ bucketArn: "arn:aws:s3:::b", s3KeyArn: "s3key", ebsKeyArn: "ebskey", clusterName: "c", region: "us-east-1", accountId: "123456789012", partition: "aws" });
             for (const s of statements(policy)) for (const action of asList(s.Action)) expect(action, s.Sid).to.not.include("*");
             const kms = statements(policy).filter((s) => asList(s.Action)[0].startsWith("kms:")).map((s) => ({ Action: s.Action, Resource: s.Resource, Condition: s.Condition }));
             expect(kms).to.deep.equal([
@@ -271,16 +272,72 @@ describe("backup: Velero and cross-region replication", () => {
             const policy = statements(single(prod, T.rolePolicy, "-backup-velero-irsa-policy").inputs.policy);
             const arn = bucket.outputs.arn as string;
             for (const s of policy) for (const action of asList(s.Action)) expect(action, s.Sid).to.match(/^(s3|kms|ec2):[A-Za-z]+$/);
-            const s3 = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("s3:")));
+            const s3 = policy.filter((s) => s.Effect === "Allow" && asList(s.Action).some((a) => a.startsWith("s3:")));
             expect(s3.flatMap((s) => asList(s.Resource)).sort()).to.deep.equal([arn, `${arn}/*`]);
             const kms = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("kms:")));
             expect([...new Set(kms.flatMap((s) => asList(s.Resource)))].sort()).to.deep.equal([kmsKeyArn(prod, "ebs"), kmsKeyArn(prod, "s3")].sort());
             const ec2 = policy.filter((s) => asList(s.Action).some((a) => a.startsWith("ec2:")));
-            expect(ec2.flatMap((s) => asList(s.Action)).sort()).to.deep.equal([
+            expect([...new Set(ec2.flatMap((s) => asList(s.Action)))].sort()).to.deep.equal([
                 "ec2:CreateSnapshot", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots", "ec2:DescribeVolumes",
             ]);
             // Only the Describe calls, which IAM cannot scope, run on every resource.
             expect(ec2.filter((s) => s.Resource === "*").flatMap((s) => s.Action)).to.deep.equal(["ec2:DescribeSnapshots", "ec2:DescribeVolumes"]);
+        });
+
+        it("lets Velero snapshot only this cluster's volumes, and restore or delete only the snapshots it took of them (AC-6)", async () => {
+            const prod = await stack("prod");
+            const policy = statements(single(prod, T.rolePolicy, "-backup-velero-irsa-policy").inputs.policy);
+            const cluster = { "aws:ResourceTag/kubernetes.io/cluster/nist-eks-prod": "owned" };
+            const requested = { "aws:RequestTag/kubernetes.io/cluster/nist-eks-prod": "owned" };
+            const volumes = "arn:aws:ec2:us-east-1:123456789012:volume/*";
+            const snapshots = "arn:aws:ec2:us-east-1::snapshot/*";
+            const scoped = policy.filter((s) => ["ec2:CreateSnapshot", "ec2:CreateVolume", "ec2:DeleteSnapshot"].includes(asList(s.Action)[0]))
+                .map((s) => [asList(s.Action), asList(s.Resource), s.Condition]);
+            expect(scoped).to.deep.equal([
+                [["ec2:CreateSnapshot"], [volumes], { StringEquals: cluster }],
+                [["ec2:CreateSnapshot"], [snapshots], { StringEquals: requested, Null: { "aws:RequestTag/velero.io/backup": "false" } }],
+                [["ec2:CreateVolume"], [snapshots], { StringEquals: cluster, Null: { "aws:ResourceTag/velero.io/backup": "false" } }],
+                [["ec2:CreateVolume"], [volumes], { StringEquals: requested }],
+                [["ec2:DeleteSnapshot"], [snapshots], { StringEquals: cluster, Null: { "aws:ResourceTag/velero.io/backup": "false" } }],
+            ]);
+            // The cluster's volumes carry the tag: the EBS CSI driver puts it on every volume it creates.
+            const ebs = ofType(prod, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
+            expect(JSON.parse(ebs.inputs.configurationValues).controller.extraVolumeTags).to.deep.include({ "kubernetes.io/cluster/nist-eks-prod": "owned" });
+        });
+
+        it("keeps every backup object version for the configured retention, which Velero cannot shorten or bypass (CP-9)", async () => {
+            const prod = await stack("prod");
+            const { bucket } = backupBucket(prod);
+            const arn = bucket.outputs.arn as string;
+            const lock = ofType(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+            expect(lock).to.have.length(1);
+            expect(lock[0].inputs).to.deep.equal({ bucket: bucket.outputs.id, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: 30 } } });
+            expect(lock[0].protect).to.equal(true);
+            const versioning = ofType(prod, "aws:s3/bucketVersioning:BucketVersioning").find((v) => v.inputs.bucket === bucket.outputs.id)!;
+            expect(lock[0].dependencies).to.include(versioning.urn);
+            const policy = statements(single(prod, T.rolePolicy, "-backup-velero-irsa-policy").inputs.policy);
+            // Velero deletes objects when its TTL expires: a delete marker; the locked version stays.
+            expect(policy.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("s3:Delete"))).to.deep.equal(["s3:DeleteObject"]);
+            expect(policy.find((s) => s.Sid === "KeepLockedVersions")).to.deep.equal({
+                Sid: "KeepLockedVersions",
+                Effect: "Deny",
+                Action: ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutObjectLegalHold", "s3:PutObjectRetention"],
+                Resource: [arn, `${arn}/*`],
+            });
+        });
+
+        it("refuses a lock shorter than the longest schedule keeps its backups", () => {
+            const problems = rejectionOf("prod", (c) => { c.backup.objectLock.retentionDays = 7; })!.problems;
+            expect(problems).to.deep.equal(["backup.objectLock.retentionDays: got 7; allowed: at least the longest schedule's ttl (30 days): a backup must stay undeletable for as long as it is kept"]);
+        });
+
+        it("locks the replica in the other region as the source, and replicates each version's retention and legal hold (CP-6)", async () => {
+            const run = await stackWith("prod", (c) => { c.backup.crossRegionReplication.enabled = true; });
+            const locks = ofType(run, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+            expect(locks.map((l) => l.inputs.rule)).to.deep.equal([{ defaultRetention: { mode: "GOVERNANCE", days: 30 } }, { defaultRetention: { mode: "GOVERNANCE", days: 30 } }]);
+            expect(providerOf(run, locks[1])!.inputs.region).to.equal("us-west-2");
+            const read = statements(single(run, T.rolePolicy, "-backup-replica-policy").inputs.policy).find((st) => st.Sid === "ReadSourceVersions");
+            expect(read.Action).to.include.members(["s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
         });
 
         it("declares no replication by default", async () => {

@@ -45,7 +45,8 @@ const CASES: Cases = {
             ["rollout_operator", "enabled"],
             ["results-cache", "replicas"],
         ],
-        reject: [["ingester", "zoneAwareReplication", "zones", "[]", "nodeSelektor"], ["nginx"], ["enterprise"]],
+        // readOnlyDownscaleDelay and kafka.clusterId came after 6.2.0: the keys are the vendored 6.2.0 chart's.
+        reject: [["ingester", "zoneAwareReplication", "zones", "[]", "nodeSelektor"], ["nginx"], ["enterprise"], ["ingester", "zoneAwareReplication", "readOnlyDownscaleDelay"], ["kafka", "clusterId"]],
     },
     "strimzi-kafka-operator": {
         version: "1.2.0",

@@ -2,18 +2,22 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { CHARTS } from "../components/helm/catalog";
+import { chartLocation } from "../components/helm/release";
 import { VENDOR_DIR, projectRoot, readLock, treeDigest, vendorPath } from "../lib/helm/vendor";
 
 describe("vendored charts", () => {
     const lock = readLock();
     const root = projectRoot();
 
-    it("lock every pinned chart of the catalog, vendored or listed as missing with a reason, and nothing else", () => {
+    it("lock every pinned chart of the catalog, each vendored, and nothing else: no chart is left to a repository", () => {
         const pinned = Object.values(CHARTS).map((c) => `${c.chart}@${c.version} ${c.repo}`).sort();
-        const locked = [...lock.charts.map((c) => `${c.chart}@${c.version} ${c.repo}`), ...lock.missing.map((m) => `${m.chart}@${m.version} ${CHARTS.mimir.repo}`)].sort();
-        expect(locked).to.deep.equal(pinned);
-        expect(lock.missing.map((m) => m.chart)).to.deep.equal(["mimir-distributed"]);
-        for (const m of lock.missing) expect(m.reason, m.chart).to.match(/no chart/);
+        expect(lock.charts.map((c) => `${c.chart}@${c.version} ${c.repo}`).sort()).to.deep.equal(pinned);
+        expect(Object.keys(lock)).to.deep.equal(["charts"]);
+    });
+
+    it("refuse to install a pinned chart that is not vendored", () => {
+        expect(() => chartLocation({ ...CHARTS.mimir, version: "6.1.0" })).to.throw("Chart mimir-distributed 6.1.0 is not vendored (charts/lock.json): run npm run charts:sync");
+        expect(chartLocation(CHARTS.mimir)).to.deep.equal({ chart: "./charts/vendor/mimir-distributed" });
     });
 
     it("hold exactly the tree the lock's digest names, in the folder it names", () => {

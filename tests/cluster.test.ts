@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fc from "fast-check";
+import { accessGrants, principalResourceKey } from "../components/cluster/access";
 import { bastionAmiParameter } from "../components/cluster/bastion";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { nodeMaxPods } from "../components/cluster/nodes";
@@ -49,6 +51,54 @@ describe("EKS cluster", () => {
             expect(entries).to.deep.equal(["deploy", "break-glass", "preview", "viewer"].map((r) => `arn:aws:iam::123456789012:role/platform-${r}`));
             const association = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) => a.inputs.principalArn === viewer)!;
             expect([association.inputs.policyArn, association.inputs.accessScope]).to.deep.equal(["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "namespace", namespaces: ["monitoring"] }]);
+        });
+
+        it("names access entries by principal and associations by principal and policy, replacing either delete-first", async () => {
+            const viewer = "arn:aws:iam::123456789012:role/platform-viewer";
+            const run = await stackWith("prod", (c) => { c.cluster.access.entries.push({ principalArn: viewer, policy: "view", namespaces: ["monitoring"] }); });
+            const named = (type: string) => ofType(run, type).map((r) => [r.name, r.inputs.principalArn, r.deleteBeforeReplace]);
+            const key = (role: string) => `nist-eks-prod-access-${principalResourceKey(`arn:aws:iam::123456789012:role/platform-${role}`)}`;
+            const arn = (role: string) => `arn:aws:iam::123456789012:role/platform-${role}`;
+            expect(named("aws:eks/accessEntry:AccessEntry")).to.deep.equal(["deploy", "break-glass", "preview", "viewer"].map((r) => [key(r), arn(r), true]));
+            const preview = run.config.cluster.access.entries.find((e) => e.principalArn === arn("preview"))!.policy;
+            expect(named("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.deep.equal(
+                [["deploy", "cluster-admin"], ["break-glass", "cluster-admin"], ["preview", preview], ["viewer", "view"]].map(([r, p]) => [`${key(r)}-${p}`, arn(r), true]));
+            expect(key("viewer")).to.match(/^nist-eks-prod-access-123456789012-role-platform-viewer-[0-9a-f]{8}$/);
+        });
+
+        it("the Kubernetes provider waits for every access association, so releases come after access and go before it", async () => {
+            for (const run of [await stack("dev"), await stack("prod")]) {
+                const provider = single(run, "pulumi:providers:kubernetes");
+                const associations = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.urn);
+                expect(associations).to.have.length(3);
+                expect(provider.dependencies).to.include.members(associations);
+                // Each association takes its principal from its entry: replacing the entry replaces the association.
+                for (const association of ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+                    const entry = ofType(run, "aws:eks/accessEntry:AccessEntry").find((e) => e.inputs.principalArn === association.inputs.principalArn)!;
+                    expect(association.propertyDependencies?.principalArn).to.deep.equal([entry.urn]);
+                }
+            }
+        });
+
+        it("access resource names do not depend on the list's order, are unique per principal and valid names (property)", () => {
+            const role = fc.tuple(fc.stringMatching(/^\d{12}$/), fc.constantFrom("role", "user"), fc.stringMatching(/^([\w+=,.@-]{1,8}\/){0,2}[\w+=,.@-]{1,20}$/))
+                .map(([account, kind, name]) => `arn:aws:iam::${account}:${kind}/${name}`);
+            const entry = fc.record({ principalArn: role, policy: fc.constantFrom("admin", "edit", "view"), namespaces: fc.array(fc.constantFrom("a", "monitoring", "apps"), { maxLength: 2 }) });
+            const access = fc.record({ deployRoleArn: role, breakGlassRoleArn: role, entries: fc.array(entry, { maxLength: 6 }) })
+                .filter((a) => new Set([a.deployRoleArn, a.breakGlassRoleArn, ...a.entries.map((e) => e.principalArn)].map((p) => p.toLowerCase())).size === a.entries.length + 2);
+            fc.assert(fc.property(access, fc.infiniteStream(fc.nat()), (config, seeds) => {
+                const byPrincipal = (grants: ReturnType<typeof accessGrants>) => new Map(grants.map((g) => [g.principalArn, [g.key, g.associationKey]]));
+                const shuffled = [...config.entries].map((e) => ({ e, r: seeds.next().value })).sort((a, b) => a.r - b.r).map(({ e }) => e);
+                const before = byPrincipal(accessGrants(config as any, "aws"));
+                const after = byPrincipal(accessGrants({ ...config, entries: shuffled } as any, "aws"));
+                expect(after).to.deep.equal(before);
+                const keys = [...before.values()].map(([k]) => k);
+                expect(new Set(keys).size).to.equal(keys.length);
+                for (const [k, a] of before.values()) {
+                    expect(k).to.match(/^[a-z0-9-]{1,80}$/);
+                    expect(a.startsWith(`${k}-`)).to.equal(true);
+                }
+            }), { numRuns: 200 });
         });
     });
 

@@ -134,10 +134,17 @@ describe("stack config", () => {
         });
 
         it("a namespaced cluster-admin access entry, and a principal listed twice", () => {
-            const scoped = rejection("dev", (c) => { c.cluster.access.entries[0].namespaces = ["monitoring"]; });
+            const scoped = rejection("dev", (c) => { Object.assign(c.cluster.access.entries[0], { policy: "cluster-admin", namespaces: ["monitoring"] }); });
             expect(scoped).to.include('cluster.access.entries[0].namespaces: got ["monitoring"]; allowed: [] for the cluster-admin policy');
-            const twice = rejection("dev", (c) => { c.cluster.access.breakGlassRoleArn = c.cluster.access.deployRoleArn; });
-            expect(twice).to.include("each principal once").and.include("platform-deploy is listed twice");
+            const twice = rejection("dev", (c) => {
+                c.cluster.access.breakGlassRoleArn = c.cluster.access.deployRoleArn;
+                c.cluster.access.entries.push({ ...c.cluster.access.entries[0], principalArn: c.cluster.access.deployRoleArn.replace("platform-deploy", "Platform-Deploy") }, { ...c.cluster.access.entries[0] });
+            });
+            // Every duplicate in one error at the key, each principal with the places that list it (IAM names ignore case).
+            expect(problems(twice)).to.deep.equal([
+                "cluster.access: got principals listed more than once: arn:aws:iam::123456789012:role/platform-deploy (deployRoleArn, breakGlassRoleArn, entries[1]); "
+                + "arn:aws:iam::123456789012:role/platform-preview (entries[0], entries[2]); allowed: each principal once: EKS takes one access entry per principal, and IAM compares names without case",
+            ]);
         });
 
         it("Mimir ingester zones where no node runs", () => {

@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { stackWorkloads } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
+import { checkConfig, configKeys, describeProblems } from "../lib/config-keys";
 import { crdSchema, validateResource } from "../lib/crd-schema";
 import { CHART_API_VERSIONS, Manifest, crdsOf } from "../lib/helm/render";
 import { stack } from "./support/stacks";
@@ -56,7 +57,7 @@ describe("custom resources against the CRDs the charts ship", () => {
     it("cover the chart-rendered and declared kinds of both stacks", () => {
         expect(kinds).to.deep.equal({
             dev: ["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"],
-            prod: ["Alertmanager", "AuthorizationPolicy", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
+            prod: ["Alertmanager", "AuthorizationPolicy", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
         });
     });
 
@@ -71,6 +72,22 @@ describe("custom resources against the CRDs the charts ship", () => {
             }
         }
         expect(Object.keys(CHART_API_VERSIONS).sort()).to.deep.equal(["base", "kube-prometheus-stack", "strimzi-kafka-operator", "trivy-operator", "velero"]);
+    });
+
+    // A CRD says only "string" for a metav1.Duration; Velero parses it with time.ParseDuration (no d unit). The
+    // duration fields come from Velero's API types at the version the render runs (charts/config-keys/velero-*).
+    it("give Velero's custom resources durations its Go types parse", async () => {
+        const prod = await stack("prod");
+        const velero = [...stackWorkloads(prod.resources).renders.values()].find((r) => r.request.chart === "velero")!;
+        const image = velero.rendered.manifests.flatMap((m) => m.spec?.template?.spec?.containers ?? []).map((c: any) => String(c.image)).find((i) => /\/velero\/velero:/.test(i))!;
+        const keys = configKeys("velero", image.split(":").pop()!.replace(/^v/, ""));
+        const resources = customResources(prod).filter(({ object }) => object.apiVersion === "velero.io/v1" && keys.files[object.kind]);
+        expect([...new Set(resources.map(({ object }) => object.kind))].sort()).to.deep.equal(["BackupStorageLocation", "Schedule", "VolumeSnapshotLocation"]);
+        const format = (object: unknown, kind: string) => describeProblems(checkConfig(keys.files[kind], object).filter((p) => p.problem !== "is not a key"));
+        expect(resources.flatMap(({ from, object }) => format(object, object.kind).map((p) => `${from} ${object.kind} ${object.metadata?.name}: ${p}`))).to.deep.equal([]);
+        expect(format({ spec: { schedule: "0 3 * * *", template: { ttl: "30d", csiSnapshotTimeout: "10m" } } }, "Schedule")).to.deep.equal([
+            'spec.template.ttl: "30d" uses a d, w or y unit, which this Go time.Duration field rejects (only h, m, s, ms, us, ns)',
+        ]);
     });
 
     it("reject a field the schema does not have, a wrong type and a missing required field", async () => {

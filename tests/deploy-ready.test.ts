@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { assertCallerHasAccess } from "../components/cluster/access";
+import { REPLACEMENTS } from "../planner/diff";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
@@ -109,19 +110,20 @@ describe("deploy readiness", () => {
 
     describe("physical names and replacements (item 2)", () => {
         /**
-         * Types we declare whose physical name may be fixed, with the inputs their provider can only
-         * change by replacing the resource (ForceNew in the provider schema). Pulumi creates the
-         * replacement first, so a fixed name with a changed ForceNew input collides with itself.
+         * Types we declare whose physical name may be fixed, by the input that names them. Pulumi
+         * creates a replacement first, so a fixed name with a changed input that forces replacement
+         * (the providers' own rules, planner/data/replacements.json) collides with itself.
          */
-        const FORCE_NEW: Record<string, { name: string; forceNew: string[] }> = {
-            "aws:eks/nodeGroup:NodeGroup": { name: "nodeGroupName", forceNew: ["amiType", "capacityType", "diskSize", "instanceTypes", "nodeRoleArn", "remoteAccess", "subnetIds"] },
-            "aws:eks/cluster:Cluster": { name: "name", forceNew: ["roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions", "kubernetesNetworkConfig"] },
-            "aws:ec2/launchTemplate:LaunchTemplate": { name: "name", forceNew: [] },
-            "aws:ec2/securityGroup:SecurityGroup": { name: "name", forceNew: ["description", "vpcId"] },
-            "aws:iam/role:Role": { name: "name", forceNew: [] },
-            "aws:cloudwatch/logGroup:LogGroup": { name: "name", forceNew: [] },
-            "aws:ssm/document:Document": { name: "name", forceNew: ["documentType"] },
+        const NAME_INPUT: Record<string, string> = {
+            "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+            "aws:eks/cluster:Cluster": "name",
+            "aws:ec2/launchTemplate:LaunchTemplate": "name",
+            "aws:ec2/securityGroup:SecurityGroup": "name",
+            "aws:iam/role:Role": "name",
+            "aws:cloudwatch/logGroup:LogGroup": "name",
+            "aws:ssm/document:Document": "name",
         };
+        const FORCE_NEW = Object.fromEntries(Object.entries(NAME_INPUT).map(([type, name]) => [type, { name, forceNew: REPLACEMENTS.types[type].forceNew.filter((input) => input !== name) }]));
         const at = (value: any, path: string) => path.split(".").reduce((v, key) => v?.[key], value);
 
         /** Every config value a user changes routinely that reaches a ForceNew input somewhere. */
@@ -131,7 +133,12 @@ describe("deploy readiness", () => {
                 group.diskSizeGb += 10;
                 group.volumeType = group.volumeType === "gp3" ? "gp2" : "gp3";
             }
+            // Another minor version: 1.34 is past standard support, so in extended support, with
+            // the pins the stack files hold moved to that line.
             c.cluster.kubernetesVersion = "1.34";
+            c.cluster.supportType = "EXTENDED";
+            for (const group of c.cluster.nodeGroups) if (group.releaseVersion !== "latest-at-creation") group.releaseVersion = "1.34.8-20261118";
+            if (typeof c.cluster.addonVersions === "object") c.cluster.addonVersions["kube-proxy"] = "v1.34.0-eksbuild.4";
         };
 
         for (const name of STACKS) {
@@ -320,7 +327,7 @@ describe("deploy readiness", () => {
         it("the plan prints the support type and the node groups per zone", async () => {
             const prod = renderPlan(planRun(await stack("prod"), loadPriceTable()));
             expect(prod).to.include([
-                "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support",
+                "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support until 2027-03-27 (README, \"A Kubernetes minor upgrade\")",
                 "  us-east-1a: 1 node group (general-us-east-1a)",
                 "  us-east-1b: 1 node group (general-us-east-1b)",
                 "  us-east-1c: 1 node group (general-us-east-1c)",
@@ -336,15 +343,19 @@ describe("deploy readiness", () => {
                 const run = await stack(name);
                 const configuration = (addon: string) => JSON.parse(ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === addon)!.inputs.configurationValues);
                 expect(JSON.parse(configuration("vpc-cni").env.ADDITIONAL_ENI_TAGS)).to.deep.equal(run.config.tags);
-                expect(configuration("aws-ebs-csi-driver").controller.extraVolumeTags).to.deep.equal(run.config.tags);
+                // And the cluster's ownership tag, which Velero's snapshot permissions follow.
+                expect(configuration("aws-ebs-csi-driver").controller.extraVolumeTags).to.deep.equal({ ...run.config.tags, [`kubernetes.io/cluster/${run.config.cluster.name}`]: "owned" });
                 expect(Object.keys(run.config.tags).sort()).to.deep.equal(["CostCenter", "Environment", "Owner", "Project"]);
             });
         }
     });
 
     describe("add-on versions and the Pod Identity agent (item 11)", () => {
-        it("follow the cluster's Kubernetes version: a bump asks EKS again instead of keeping a pin of the old line", async () => {
-            const run = await stackWith("prod", (c) => { c.cluster.kubernetesVersion = "1.34"; });
+        it("follow the cluster's Kubernetes version where not pinned: a change asks EKS again instead of keeping a build of the old line", async () => {
+            const run = await stackWith("prod", (c) => {
+                Object.assign(c.cluster, { kubernetesVersion: "1.34", supportType: "EXTENDED", addonVersions: "default" });
+                c.cluster.nodeGroups[0].releaseVersion = "latest-at-creation";
+            });
             const versions = Object.fromEntries(ofType(run, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
             expect(versions).to.deep.equal({ "vpc-cni": "v1.20.4-eksbuild.2", "kube-proxy": "v1.34.0-eksbuild.4", coredns: "v1.12.4-eksbuild.1", "aws-ebs-csi-driver": "v1.53.0-eksbuild.1" });
         });
@@ -359,7 +370,8 @@ describe("deploy readiness", () => {
                 error = e;
             }
             expect(error).to.be.instanceOf(ConfigError);
-            expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.36"; allowed: a version EKS offers the vpc-cni add-on for').and.include("(EKS answered: reading EKS Add-On version info (vpc-cni, 1.36): empty result)");
+            // Refused by its support window before EKS is asked for anything.
+            expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.36"; allowed: a version whose support window lib/data/eks-kubernetes-versions.json lists (1.33, 1.34, 1.35)');
         });
 
         for (const name of STACKS) {
@@ -384,7 +396,7 @@ describe("deploy readiness", () => {
                 expect(grants).to.deep.equal([
                     [run.config.cluster.access.deployRoleArn, admin, { type: "cluster" }],
                     [run.config.cluster.access.breakGlassRoleArn, admin, { type: "cluster" }],
-                    ["arn:aws:iam::123456789012:role/platform-preview", admin, { type: "cluster" }],
+                    ["arn:aws:iam::123456789012:role/platform-preview", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "cluster" }],
                 ]);
                 const entries = ofType(run, "aws:eks/accessEntry:AccessEntry");
                 for (const association of ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
@@ -413,15 +425,17 @@ describe("deploy readiness", () => {
 
         it("the workflow runs everything that reaches a cluster on the stack's self-hosted runner, deploying dev as its deploy role", () => {
             expect(workflow.jobs["deploy-dev"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-dev"]);
-            expect(workflow.jobs.preview["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-${{ matrix.stack }}"]);
+            expect(workflow.jobs["preview-dev"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-dev"]);
+            expect(workflow.jobs["preview-prod"]["runs-on"]).to.deep.equal(["self-hosted", "nist-eks-prod"]);
             expect(workflow.jobs.test["runs-on"]).to.equal("ubuntu-latest");
-            const credentials = workflow.jobs["deploy-dev"].steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"));
+            expect(workflow.jobs.plan["runs-on"]).to.equal("ubuntu-latest");
+            const credentials = workflow.jobs["deploy-dev"].steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials@"));
             expect(credentials.with["role-to-assume"]).to.equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
             expect(workflow.jobs["deploy-dev"].permissions["id-token"]).to.equal("write");
         });
 
         it("the README describes the same runners, roles and access entries", () => {
-            for (const phrase of ["`self-hosted`, `nist-eks-<stack>`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
+            for (const phrase of ["`self-hosted`, `nist-eks-prod`", "`self-hosted`, `nist-eks-dev`", "`vars.AWS_DEPLOY_ROLE_ARN` = dev's `cluster.access.deployRoleArn`", "`deployRoleArn`", "`breakGlassRoleArn`", "`bootstrapClusterCreatorAdminPermissions` is off"]) {
                 expect(readme, phrase).to.include(phrase);
             }
         });
@@ -467,8 +481,8 @@ describe("deploy readiness", () => {
                 expect(plain.filter(([key, value]) => CREDENTIAL_NAME.test(key) && value !== undefined).map(([key]) => key)).to.deep.equal([]);
                 // A generated credential may not surface in a plain output under any name.
                 const generated = ofType(run, "random:index/randomPassword:RandomPassword").map((p) => String(p.outputs.result));
-                // Prod adds Velero's repository password, Grafana's database password and Kiali's signing key.
-                expect(generated.length).to.equal(name === "prod" ? 4 : 1);
+                // Prod adds Velero's repository password, Grafana's database password, Kiali's signing key and Tempo's Kafka password.
+                expect(generated.length).to.equal(name === "prod" ? 5 : 1);
                 for (const [key, value] of plain) {
                     for (const credential of generated) expect(JSON.stringify(value ?? null), key).not.to.include(credential);
                 }
@@ -506,6 +520,7 @@ describe("deploy readiness", () => {
                 const run = await stackWith("prod", (c) => {
                     c.backup.velero.schedules = ttls.map((ttl, i) => ({ name: `s${i}`, cron: "0 4 * * *", ttl }));
                     c.backup.crossRegionReplication.enabled = true;
+                    c.backup.objectLock.retentionDays = 45;
                 });
                 expect(lifecycleOf(run, "-backup-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));
                 expect(lifecycleOf(run, "-backup-replica-bucket-bucket"), ttls.join()).to.deep.equal(retention(45));

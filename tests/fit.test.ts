@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { ConfigError } from "../config/load";
-import { stackWorkloads } from "../components/helm/workloads";
+import { WORKLOAD_TYPES, stackWorkloads } from "../components/helm/workloads";
+import { planRun } from "../planner/plan";
+import { loadPriceTable } from "../planner/pricing";
 import { StackRun } from "../engine/run";
 import { Workload, podTotals } from "../lib/workloads";
 import { capacityWorkloads, nodePools, planStackCapacity } from "../lib/fit";
@@ -31,10 +33,21 @@ describe("will it fit", () => {
             const fromGraph = describe(workloads(run));
             expect(fromGraph.length).to.be.greaterThan(10);
             // The declaration-time check renders the values with stand-ins for what is known only after
-            // deploy (bucket names, role ARNs), and still sees the same pods, sizes, images and claims.
+            // deploy (bucket names, role ARNs), and still sees the same pods, sizes, images and claims:
+            // the planner reads those renders (planner/plan.ts runWorkloads), so a cold plan renders once.
             expect(describe(stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).workloads)).to.deep.equal(fromGraph);
         });
     }
+
+    it("the planner renders nothing the program has not: a plan reads the program's renders, not the engine's recorded values", async () => {
+        const run = await stack("prod");
+        const table = loadPriceTable();
+        // Values Helm would refuse on every release the engine recorded: planning must not render them.
+        const unrenderable = { ...run, resources: run.resources.map((r) => (r.type === WORKLOAD_TYPES.release ? { ...r, inputs: { ...r.inputs, values: { fullnameOverride: { not: "a string" } } } } : r)) };
+        const plan = planRun(unrenderable, table);
+        expect({ pods: plan.pods, capacity: plan.capacity, images: plan.images, cost: plan.cost.total }).to.deep.equal((({ pods, capacity, images, cost }) => ({ pods, capacity, images, cost: cost.total }))(planRun(run, table)));
+        expect(plan.pods.total).to.be.greaterThan(90);
+    });
 
     it("counts DaemonSet pods once per node", async () => {
         const run = await stack("prod");

@@ -6,13 +6,16 @@
  * check; and a container without requests escapes the scheduler's accounting and the capacity plan.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { URLS } from "../components/observability/shared";
 import { CHARTS } from "../components/helm/catalog";
 import { WORKLOAD_TYPES, releaseChart, releaseRequests, stackWorkloads } from "../components/helm/workloads";
 import { tempoDistributedValues, tempoSingleValues } from "../components/observability/tempo";
 import { unknownValuesKeys } from "../lib/chart-keys";
-import { RenderError, clusterApiVersions, renderRelease } from "../lib/helm/render";
-import { readLock, vendorPath } from "../lib/helm/vendor";
+import { RenderError, clusterApiVersions, renderKey, renderRelease, renderReleasesSync } from "../lib/helm/render";
+import { vendorPath } from "../lib/helm/vendor";
 import { unsizedContainers } from "../lib/workloads";
 import { ofType, stack } from "./support/stacks";
 
@@ -31,16 +34,13 @@ describe("helm releases", () => {
                 expect(unknown).to.deep.equal({});
             });
 
-            it("install from the vendored chart, except a chart the lock lists as missing", async () => {
+            it("install every chart from its vendored folder at the pinned version, none from a chart repository", async () => {
                 const run = await stack(name);
-                const lock = readLock();
                 for (const release of ofType(run, RELEASE)) {
                     const chart = releaseChart(release.inputs);
                     const pinned = Object.values(CHARTS).find((c) => c.chart === chart)!;
-                    const where = lock.missing.some((m) => m.chart === chart)
-                        ? { chart, repositoryOpts: { repo: pinned.repo } }
-                        : { chart: `./${vendorPath(chart)}`, repositoryOpts: undefined };
-                    expect({ chart: release.inputs.chart, repositoryOpts: release.inputs.repositoryOpts, version: release.inputs.version }, release.name).to.deep.equal({ ...where, version: pinned.version });
+                    expect({ chart: release.inputs.chart, repositoryOpts: release.inputs.repositoryOpts, version: release.inputs.version }, release.name)
+                        .to.deep.equal({ chart: `./${vendorPath(chart)}`, repositoryOpts: undefined, version: pinned.version });
                 }
             });
 
@@ -49,8 +49,8 @@ describe("helm releases", () => {
                 const releases = ofType(run, RELEASE);
                 const requests = releaseRequests(run.resources, "1.35");
                 const charts = releases.map((r) => releaseChart(r.inputs));
-                // Every release but Mimir's (its chart is not vendored) is rendered, with what the Release sends.
-                expect(requests.map((r) => r.name)).to.deep.equal(releases.filter((r) => releaseChart(r.inputs) !== "mimir-distributed").map((r) => r.name));
+                // Every release is rendered, with what the Release sends.
+                expect(requests.map((r) => r.name)).to.deep.equal(releases.map((r) => r.name));
                 for (const request of requests) {
                     const release = releases.find((r) => r.name === request.name)!;
                     expect(request).to.deep.equal({
@@ -77,6 +77,29 @@ describe("helm releases", () => {
             const request = { name: "t", namespace: "monitoring", chart: "tempo", version: CHARTS.tempo.version, values: nulled, kubeVersion: "1.35", apiVersions: clusterApiVersions([]) };
             expect(() => renderRelease(request)).to.throw(RenderError, /^Helm cannot render release t \(chart tempo 2\.2\.4\): .*nil pointer evaluating interface \{\}\.protocols/s);
             expect(() => renderRelease({ ...request, values })).to.not.throw();
+        });
+
+        it("many at once, synchronously in parallel Helm processes: each renders as alone, and the first release in order that Helm refuses is named", async () => {
+            const config = (await stack("dev")).config.observability;
+            const values = tempoSingleValues(config, { storageClassName: "gp2", remoteWriteUrl: URLS.prometheusRemoteWrite }) as any;
+            const nulled = { ...values, tempo: { ...values.tempo, receivers: { ...values.tempo.receivers, jaeger: null } } };
+            const request = (name: string, v: Record<string, unknown>) => ({ name, namespace: "monitoring", chart: "tempo", version: CHARTS.tempo.version, values: v, kubeVersion: "1.35", apiVersions: clusterApiVersions([]) });
+            const cache = process.env.RENDER_CACHE_DIR;
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-cache-"));
+            process.env.RENDER_CACHE_DIR = dir;
+            try {
+                const [a, b] = renderReleasesSync([request("parallel-a", values), request("parallel-b", values)]);
+                expect([a.manifests.length, b.manifests.length]).to.deep.equal([renderRelease(request("parallel-a", values)).manifests.length, a.manifests.length]);
+                expect(b.manifests.find((m) => m.kind === "StatefulSet")?.metadata.labels?.["app.kubernetes.io/instance"]).to.equal("parallel-b");
+                expect(() => renderReleasesSync([request("parallel-c", values), request("parallel-d", nulled), request("parallel-e", nulled)]))
+                    .to.throw(RenderError, /^Helm cannot render release parallel-d \(chart tempo 2\.2\.4\): .*nil pointer evaluating interface \{\}\.protocols/s);
+                // What rendered beside the failure is kept.
+                expect(fs.existsSync(path.join(dir, `${renderKey(request("parallel-c", values))}.json`))).to.equal(true);
+            } finally {
+                if (cache === undefined) delete process.env.RENDER_CACHE_DIR;
+                else process.env.RENDER_CACHE_DIR = cache;
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("prod Tempo's backend workers without the PDB key the chart reads undefaulted", async () => {

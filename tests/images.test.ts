@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { validateStackConfig } from "../config/load";
 import { CHARTS } from "../components/helm/catalog";
+import { stackWorkloads } from "../components/helm/workloads";
 import { readStackFile } from "../engine/stack-file";
 import { nodeImageProblems } from "../components/cluster/nodes";
 import { canonicalImage, imagesBlocking, ImageTable, PINNED_IMAGES, renderedImagesBlocking } from "../lib/images";
@@ -75,7 +76,7 @@ describe("pinned images and their platforms", () => {
 
     it("cover every image the rendered releases of both stacks run, on both architectures", async () => {
         for (const name of ["dev", "prod"] as const) {
-            const images = imageInventory((await stack(name)).resources).map((i) => i.image);
+            const images = imageInventory(stackWorkloads((await stack(name)).resources).workloads).map((i) => i.image);
             expect(images.length, name).to.be.greaterThan(10);
             expect(renderedImagesBlocking("arm64", images), name).to.deep.equal([]);
             expect(renderedImagesBlocking("amd64", images), name).to.deep.equal([]);
@@ -102,7 +103,7 @@ describe("pinned images and their platforms", () => {
         /** Every image reference the platform runs: the table's (placeholders aside) and every rendered one of both stacks. */
         async function runImages(): Promise<string[]> {
             const table = Object.values(PINNED_IMAGES).flat().map((i) => i.image);
-            const rendered = (await Promise.all((["dev", "prod"] as const).map(async (name) => imageInventory((await stack(name)).resources).map((i) => i.image)))).flat();
+            const rendered = (await Promise.all((["dev", "prod"] as const).map(async (name) => imageInventory(stackWorkloads((await stack(name)).resources).workloads).map((i) => i.image)))).flat();
             return [...new Set([...table, ...rendered])].filter((image) => !image.includes("<"));
         }
 

@@ -3,13 +3,13 @@ import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
-import { ModelledWorkload, releaseChart, stackWorkloads } from "../components/helm/workloads";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { NONCURRENT_VERSION_DAYS, expiryDays, s3AccessPolicy } from "../components/observability/buckets";
 import { DASHBOARDS, GRAFANA_ADMIN_SECRET, grafanaDatasources, grafanaValues } from "../components/observability/grafana";
-import { KAFKA_BOOTSTRAP, kafkaNodePoolSpec, kafkaSpec } from "../components/observability/kafka";
+import { KAFKA_BOOTSTRAP, KAFKA_SASL_BOOTSTRAP, kafkaNodePoolSpec, kafkaSpec } from "../components/observability/kafka";
 import { kialiValues } from "../components/observability/kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "../components/observability/loki";
-import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirWorkloads, mimirZones } from "../components/observability/mimir";
+import { MIMIR_SERVICE_ACCOUNT, mimirValues, mimirZones } from "../components/observability/mimir";
 import { prometheusValues, retentionSize } from "../components/observability/prometheus";
 import { MONITORING_NAMESPACE, URLS, storageClassFor } from "../components/observability/shared";
 import { TEMPO_SERVICE_ACCOUNT, singleBinaryConfig, singleBinaryReceivers, tempoDistributedValues, tempoSingleValues } from "../components/observability/tempo";
@@ -106,8 +106,20 @@ describe("observability", () => {
             expect(values.ingester.zoneAwareReplication).to.deep.equal({ enabled: true, zones });
             expect(values.store_gateway.zoneAwareReplication).to.deep.equal({ enabled: true, zones });
             const structured = values.mimir.structuredConfig;
-            expect(structured.ingest_storage).to.deep.equal({ kafka: { address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: "/etc/kafka-ca/ca.crt" } });
-            expect(values.global).to.deep.equal({ extraVolumes: [{ name: "kafka-ca", configMap: { name: "kafka-ca" } }], extraVolumeMounts: [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }] });
+            // mTLS with the KafkaUser mimir's certificate, to a topic Mimir does not create.
+            expect(structured.ingest_storage).to.deep.equal({
+                kafka: {
+                    address: KAFKA_BOOTSTRAP, topic: "mimir-ingest", auto_create_topic_enabled: false,
+                    tls_enabled: true, tls_ca_path: "/etc/kafka-ca/ca.crt", tls_cert_path: "/etc/kafka-user/user.crt", tls_key_path: "/etc/kafka-user/user.key",
+                },
+            });
+            expect(values.global).to.deep.equal({
+                extraVolumes: [
+                    { name: "kafka-ca", configMap: { name: "kafka-ca" } },
+                    { name: "kafka-user-mimir", secret: { secretName: "kafka-user-mimir", items: [{ key: "user.crt", path: "user.crt" }, { key: "user.key", path: "user.key" }] } },
+                ],
+                extraVolumeMounts: [{ name: "kafka-ca", mountPath: "/etc/kafka-ca", readOnly: true }, { name: "kafka-user-mimir", mountPath: "/etc/kafka-user", readOnly: true }],
+            });
             expect([structured.blocks_storage.s3.bucket_name, structured.ruler_storage.s3.bucket_name, structured.alertmanager_storage.s3.bucket_name]).to.deep.equal(["b", "r", "a"]);
             expect(structured.limits.compactor_blocks_retention_period).to.equal("8760h");
             expect(values.minio).to.deep.equal({ enabled: false });
@@ -133,7 +145,6 @@ describe("observability", () => {
             const one = mimirValues(single, { region: "us-east-1", buckets: { blocks: "b", ruler: "r", alertmanager: "a" }, roleArn: "arn", availabilityZones: ZONES, storageClassName: "gp3", kafkaAddress: "k:9092" }) as any;
             expect(one.ingester.zoneAwareReplication).to.deep.equal({ enabled: false });
             expect(one.rollout_operator.enabled).to.equal(false);
-            expect(mimirWorkloads(one).filter((w) => w.name.startsWith("ingester")).map((w) => [w.name, w.replicas])).to.deep.equal([["ingester", 1]]);
         });
 
         it("write Loki's single binary as Monolithic on the filesystem, and simple-scalable on S3", async () => {
@@ -164,8 +175,8 @@ describe("observability", () => {
 
         it("give every Tempo partition one live-store and one block-builder, and keep receivers to the config", async () => {
             const prod = await configOf("prod");
-            const values = tempoDistributedValues(prod, { region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_BOOTSTRAP, remoteWriteUrl: URLS.mimirPush }) as any;
-            expect(values.ingest.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, auto_create_topic_default_partitions: 2 });
+            const values = tempoDistributedValues(prod, { region: "us-east-1", bucket: "t", roleArn: "arn", kafkaAddress: KAFKA_SASL_BOOTSTRAP, remoteWriteUrl: URLS.mimirPush }) as any;
+            expect(values.ingest.kafka).to.deep.equal({ address: KAFKA_SASL_BOOTSTRAP, topic: "tempo-traces", auto_create_topic_enabled: false });
             expect(values.liveStore.replicas).to.equal(2);
             expect(values.blockBuilder.replicas).to.equal(2);
             expect(values.backendScheduler.config.provider.compaction.compaction.block_retention).to.equal("720h");
@@ -235,18 +246,27 @@ describe("observability", () => {
             const spec = kafkaSpec(config) as any;
             expect(spec.kafka.rack).to.deep.equal({ type: "topology-label", topologyKey: "topology.kubernetes.io/zone" });
             expect(spec.kafka.config).to.include({ "default.replication.factor": 3, "min.insync.replicas": 2, "offsets.topic.replication.factor": 3 });
-            expect(spec.kafka.listeners[0].networkPolicyPeers).to.deep.equal([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }]);
+            expect(spec.kafka.config).to.include({ "auto.create.topics.enable": false });
             const pool = kafkaNodePoolSpec(config, { storageClassName: "gp3" }) as any;
             expect(pool).to.deep.include({ replicas: 3, roles: ["controller", "broker"] });
             expect(pool.storage).to.deep.equal({ type: "persistent-claim", size: "50Gi", class: "gp3", deleteClaim: false });
             expect(pool.template.pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 });
-            // The brokers Strimzi runs from the pool, with the image its operator uses for the pinned Kafka version.
-            const brokers = stackWorkloads((await stack("prod")).resources).workloads.filter((w) => w.component === "kafka" && w.origin === "operator");
-            expect(brokers.map((w) => ({ name: w.name, kind: w.kind, replicas: w.replicas, image: w.containers[0].image, claims: w.claims, origin: w.origin }))).to.deep.equal([{
-                name: "observability-dual-role", kind: "StatefulSet", replicas: 3, image: "quay.io/strimzi/kafka:1.2.0-kafka-4.3.1",
+            // The brokers Strimzi runs from the pool, with the image its operator uses for the pinned
+            // Kafka version, and the Entity Operator it runs from the Kafka resource, sized by its spec.
+            const operands = stackWorkloads((await stack("prod")).resources).workloads.filter((w) => w.component === "kafka" && w.origin === "operator");
+            expect(operands.map((w) => ({ name: w.name, kind: w.kind, replicas: w.replicas, images: w.containers.map((c) => c.image), claims: w.claims, origin: w.origin }))).to.deep.equal([{
+                name: "observability-dual-role", kind: "StatefulSet", replicas: 3, images: ["quay.io/strimzi/kafka:1.2.0-kafka-4.3.1"],
                 claims: [{ name: "data-0", perPod: true, sizeMiB: 51200, storageClass: "gp3" }], origin: "operator",
+            }, {
+                name: "observability-entity-operator", kind: "Deployment", replicas: 1, images: ["quay.io/strimzi/operator:1.2.0", "quay.io/strimzi/operator:1.2.0"], claims: [], origin: "operator",
             }]);
-            expect(brokers[0].containers[0]).to.include({ cpuRequestMillicores: parseCpu(pool.resources.requests.cpu), memoryRequestMiB: parseMemory(pool.resources.requests.memory) });
+            const [brokers, entityOperator] = operands;
+            expect(brokers.containers[0]).to.include({ cpuRequestMillicores: parseCpu(pool.resources.requests.cpu), memoryRequestMiB: parseMemory(pool.resources.requests.memory) });
+            const entity = (spec.entityOperator as any);
+            expect(entityOperator.containers.map((c) => ({ name: c.name, cpu: c.cpuRequestMillicores, memory: c.memoryRequestMiB, limit: c.memoryLimitMiB }))).to.deep.equal(["topicOperator", "userOperator"].map((key) => ({
+                name: key === "topicOperator" ? "topic-operator" : "user-operator",
+                cpu: parseCpu(entity[key].resources.requests.cpu), memory: parseMemory(entity[key].resources.requests.memory), limit: parseMemory(entity[key].resources.limits.memory),
+            })));
         });
 
         it("scope S3 access to exact bucket ARNs and the S3 key through S3, with no wildcard action", () => {
@@ -259,22 +279,6 @@ describe("observability", () => {
             expect(kms.Resource).to.deep.equal(["arn:aws:kms:us-east-1:1:key/k"]);
             expect(kms.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } });
             expect([expiryDays("90d"), expiryDays("720h"), expiryDays("36h"), expiryDays("2w")]).to.deep.equal([90, 30, 2, 14]);
-        });
-    });
-
-    describe("Mimir's model (its chart is not vendored yet)", () => {
-        it("falls back to the chart's own defaults where values leave a setting unset", () => {
-            const names = (ws: ModelledWorkload[]) => ws.map((w) => `${w.name}:${w.kind === "DaemonSet" ? "DS" : w.replicas}`);
-            // mimir-distributed 6.2.0 defaults: zone-aware ingesters and store-gateways over 3 zones, bundled Kafka and MinIO on.
-            expect(names(mimirWorkloads({}))).to.deep.equal([
-                "alertmanager:1", "distributor:1", "ingester-zone-a:1", "ingester-zone-b:1", "ingester-zone-c:1", "overrides-exporter:1", "ruler:1",
-                "querier:2", "query-frontend:1", "query-scheduler:2", "store-gateway-zone-a:1", "store-gateway-zone-b:1", "store-gateway-zone-c:1",
-                "compactor:1", "gateway:1", "kafka:1", "minio:1", "rollout-operator:1",
-            ]);
-            // A StatefulSet's persistentVolume size becomes a claim per pod, in the class the values name.
-            const sized = mimirWorkloads({ ingester: { persistentVolume: { size: "20Gi", storageClass: "gp3" }, zoneAwareReplication: { enabled: false } } });
-            expect(sized.find((w) => w.name === "ingester")?.claims).to.deep.equal([{ name: "storage", size: "20Gi", storageClass: "gp3" }]);
-            expect(sized.find((w) => w.name === "distributor")?.claims).to.deep.equal([]);
         });
     });
 
@@ -419,7 +423,7 @@ describe("observability", () => {
             const tempo = releaseOf(run, "tempo-distributed").inputs.values;
             expect(tempo.backendScheduler.config.provider.compaction.compaction.block_retention).to.equal("720h");
             expect(tempo.storage.trace.backend).to.equal("s3");
-            expect(tempo.ingest.kafka.address).to.equal(KAFKA_BOOTSTRAP);
+            expect(tempo.ingest.kafka.address).to.equal(KAFKA_SASL_BOOTSTRAP);
         });
 
         it("protects six encrypted, private, TLS-only, versioned buckets whose expiry follows retention", async () => {
@@ -455,7 +459,8 @@ describe("observability", () => {
                 { chart: "loki", account: LOKI_SERVICE_ACCOUNT, purposes: ["loki-chunks", "loki-ruler"] },
                 { chart: "tempo-distributed", account: TEMPO_SERVICE_ACCOUNT, purposes: ["tempo-traces"] },
             ];
-            const roles = ofType(run, "aws:iam/role:Role").filter((r) => observabilityChildren(run).includes(r));
+            // The fourth role under observability is the one that sets up Grafana's database user (telemetry.test.ts).
+            const roles = ofType(run, "aws:iam/role:Role").filter((r) => observabilityChildren(run).includes(r) && !r.name.endsWith("-grafana-db-setup-role"));
             expect(roles).to.have.length(3);
             for (const { chart, account, purposes } of cases) {
                 const release = releaseOf(run, chart);
@@ -540,10 +545,10 @@ describe("observability", () => {
             expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1, alloy: 3 });
         });
 
-        it("prod runs 22 Mimir (model), 11 Loki, 16 Tempo, 3 Kafka brokers and their operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir (model), 10 Loki, 16 Tempo, 3 Kafka brokers, their operator and Entity Operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 11, mimir: 22, kafka: 4, loki: 11, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 9, mimir: 22, kafka: 5, loki: 10, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
         });
     });
 });

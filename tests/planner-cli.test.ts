@@ -1,7 +1,10 @@
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseDocument } from "yaml";
+import { principalResourceKey } from "../components/cluster/access";
 import { findProjectDir } from "../engine/stack-file";
 import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, main, parseArgs, UsageError } from "../planner/cli";
 import { RunOptions } from "../engine/run";
@@ -151,5 +154,87 @@ describe("planner CLI image inventory", () => {
         // Rendered, operator-made and injected containers alike: Prometheus itself comes from its custom resource.
         expect(images.find((i) => i.image.startsWith("quay.io/prometheus/prometheus:"))?.usedBy).to.deep.equal(["nist-eks-dev-observability-prometheus StatefulSet prometheus-kube-prometheus-stack-prometheus/prometheus"]);
         expect(images.find((i) => i.image === "docker.io/grafana/tempo:2.10.8")?.registry).to.equal("docker.io");
+    });
+});
+
+describe("planner CLI --diff", () => {
+    const VIEWER = "arn:aws:iam::123456789012:role/platform-viewer";
+    /** Dev's stack file with one more access entry, as a team's earlier revision might have it. */
+    const devWithViewer = () => {
+        const doc = parseDocument(stackFile("dev"));
+        (doc.getIn(["config", "nist-eks-platform:cluster", "access", "entries"]) as any).add(doc.createNode({ principalArn: VIEWER, policy: "view", namespaces: ["monitoring"] }));
+        return doc.toString();
+    };
+    const key = `nist-eks-dev-access-${principalResourceKey(VIEWER)}`;
+
+    it("reads --diff's ref or file, alone or with --json, and not with --compare or --sarif", () => {
+        expect(parseArgs(["--stack", "prod", "--diff", "main", "--json"])).to.deep.include({ stack: "prod", diff: "main", json: true });
+        expect(() => parseArgs(["--diff"])).to.throw(UsageError, /--diff needs a value/);
+        expect(() => parseArgs(["--diff", "main", "--compare", "dev", "prod"])).to.throw(UsageError, /--diff compares one stack/);
+        expect(() => parseArgs(["--diff", "main", "--sarif", "x.sarif"])).to.throw(UsageError, /--diff compares one stack/);
+    });
+
+    it("prints what an update from another stack file would do, per resource, with data and access flagged", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "planner-diff-"));
+        const file = path.join(dir, "Pulumi.dev-before.yaml");
+        fs.writeFileSync(file, devWithViewer());
+        try {
+            const text = await cli(["--stack", "dev", "--diff", file]);
+            expect(text.code).to.equal(EXIT_OK);
+            const unchanged = (await run("dev")).resources.filter((r) => r.custom).length;
+            expect(text.stdout).to.equal([
+                `Changes to stack dev from ${file} (same program, offline):`,
+                "",
+                `  -  delete  aws:eks/accessEntry:AccessEntry  ${key}`,
+                `  -  delete  aws:eks/accessPolicyAssociation:AccessPolicyAssociation  ${key}-view`,
+                "",
+                `Resources: 0 to create, 0 to update, 0 to replace, 2 to delete, ${unchanged} unchanged`,
+                "",
+                "Stateful or access-bearing resources replaced or deleted:",
+                `  ! delete ${key}: access`,
+                `  ! delete ${key}-view: access`,
+                "",
+            ].join("\n"));
+            const json = JSON.parse((await cli(["--stack", "dev", "--diff", file, "--json"])).stdout);
+            expect(json.counts).to.deep.equal({ create: 0, update: 0, replace: 0, delete: 2, same: unchanged });
+            expect(json.changes.map((c: { operation: string; name: string; holds: string; blocked: boolean }) => [c.operation, c.name, c.holds, c.blocked])).to.deep.equal([
+                ["delete", key, "access", false], ["delete", `${key}-view`, "access", false],
+            ]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("takes the stack file at a git ref, and names a ref that is neither a file nor a revision", async () => {
+        const project = fixtureProject({ dev: devWithViewer() });
+        try {
+            const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "ignore" });
+            git("init", "-q");
+            git("add", ".");
+            git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "earlier");
+            fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), stackFile("dev"));
+            const { code, stdout } = await cli(["--stack", "dev", "--diff", "HEAD"], { projectDir: project });
+            expect(code).to.equal(EXIT_OK);
+            expect(stdout.split("\n")[0]).to.equal("Changes to stack dev from HEAD:Pulumi.dev.yaml (same program, offline):");
+            expect(stdout).to.contain(`  -  delete  aws:eks/accessEntry:AccessEntry  ${key}\n`).and.contain("0 to create, 0 to update, 0 to replace, 2 to delete");
+            const bad = await cli(["--stack", "dev", "--diff", "no-such-ref"], { projectDir: project });
+            expect(bad.code).to.equal(EXIT_BAD_INPUT);
+            expectOneLineError(bad.stderr, /--diff no-such-ref: neither a stack file nor a git revision that holds Pulumi\.dev\.yaml \(git: fatal: /);
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+
+    it("exits 1 when a protected resource would be deleted, calling it blocked", async () => {
+        const prod = await run("prod");
+        const logs = prod.resources.find((r) => r.name === "nist-eks-prod-control-plane-logs")!;
+        expect(logs.protect).to.equal(true);
+        // The earlier config is prod's; the new one (as a program change might) declares no control-plane log group.
+        const engine = async (_stack: string, options: RunOptions = {}) => (options.override ? prod : { ...prod, resources: prod.resources.filter((r) => r !== logs) });
+        let stdout = "";
+        const code = await main(["--stack", "prod", "--diff", path.join(findProjectDir(), "Pulumi.prod.yaml")], { stdout: (t) => { stdout += t; }, stderr: () => undefined }, {}, engine);
+        expect(code).to.equal(EXIT_MANDATORY_VIOLATION);
+        expect(stdout).to.contain(`  -  delete  aws:cloudwatch/logGroup:LogGroup  ${logs.name}  BLOCKED: protected\n`)
+            .and.contain(`Blocked: these are protected, and Pulumi refuses to delete a protected resource (a replacement deletes the old one):\n  x delete ${logs.name}\n`);
     });
 });

@@ -18,7 +18,7 @@ const distinctSizes = fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLengt
 const TYPES = ["t3a.medium", "t3a.xlarge", "m6i.large", "t3a.2xlarge"];
 
 const group = (name: string, [min, desired, max]: number[], type: string): NodeGroupConfig => ({
-    name, instanceTypes: [type], capacityType: "ON_DEMAND", minSize: min, desiredSize: desired, maxSize: max, diskSizeGb: 20, volumeType: "gp3", availabilityZones: ["us-east-1a"], groupPerZone: false,
+    name, instanceTypes: [type], capacityType: "ON_DEMAND", minSize: min, desiredSize: desired, maxSize: max, diskSizeGb: 20, volumeType: "gp3", availabilityZones: ["us-east-1a"], groupPerZone: false, releaseVersion: "latest-at-creation",
 });
 
 describe("planner properties (min, desired and max told apart)", () => {

@@ -22,8 +22,8 @@ describe("planner persistent volume claims", () => {
             resource("kubernetes:core/v1:PersistentVolumeClaim", "fast", { metadata: { name: "fast" }, spec: { storageClassName: "gp3", resources: { requests: { storage: "512Mi" } } } }),
         ]);
         expect(claims).to.deep.equal([
-            { source: "scratch", path: "PersistentVolumeClaim scratch", sizeGb: 8, count: 1, countBasis: "one claim", storageClass: "gp2-encrypted", volumeType: "gp2" },
-            { source: "fast", path: "PersistentVolumeClaim fast", sizeGb: 0.5, count: 1, countBasis: "one claim", storageClass: "gp3", volumeType: "gp3" },
+            { source: "scratch", path: "PersistentVolumeClaim scratch", sizeGb: 8, count: 1, countBasis: "one claim", outlivesRelease: false, storageClass: "gp2-encrypted", volumeType: "gp2" },
+            { source: "fast", path: "PersistentVolumeClaim fast", sizeGb: 0.5, count: 1, countBasis: "one claim", outlivesRelease: false, storageClass: "gp3", volumeType: "gp3" },
         ]);
     });
 

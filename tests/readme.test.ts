@@ -50,7 +50,8 @@ describe("README figures", () => {
         row("Persistent volumes (the claims the rendered charts and operators make)", sum(dev, "pvc:"), sum(prod, "pvc:"));
         row("S3", sum(dev, "s3"), sum(prod, "s3"));
         row("KMS keys", sum(dev, "kms"), sum(prod, "kms"));
-        row("CloudWatch Logs (flow and control-plane logs)", sum(dev, "logs-"), sum(prod, "logs-"));
+        row("CloudWatch Logs (flow, control-plane, session and database logs)", sum(dev, "logs-"), sum(prod, "logs-"));
+        row("Grafana's database (RDS PostgreSQL db.t4g.micro Multi-AZ, 20 GB gp3, the master password's secret)", sum(dev, "rds-"), sum(prod, "rds-"));
     });
 
     it("quote the levers' figures: endpoints, Grafana's database, Graviton, Spot hours and the dev/prod ratio", async () => {
@@ -63,7 +64,8 @@ describe("README figures", () => {
         expect(readme).to.include(`One endpoint\n  costs ${usd(oneEndpoint)} a month in prod's 3 zones and pays for itself above ${breakEven} GB a month`);
 
         const database = sum(prod, "rds-");
-        expect(database).to.be.closeTo(730 * 0.032 + 20 * 0.23, 1e-9);
+        // The instance, its storage, and the Secrets Manager secret RDS keeps the master password in.
+        expect(database).to.be.closeTo(730 * 0.032 + 20 * 0.23 + 0.4, 1e-9);
         expect(readme).to.include(`Prod's total\nincludes Grafana's HA database (a Multi-AZ db.t4g.micro with 20 GB of gp3, ${usd(database)}) and stays under\nthe original table's $593.`);
 
         const saving = Math.round((1 - instanceHourlyPrice(table, "t4g.xlarge") / instanceHourlyPrice(table, "t3a.xlarge")) * 100);

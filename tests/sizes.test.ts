@@ -200,6 +200,7 @@ describe("sizes, counts and retentions as stack config", () => {
                 c.security.trivy.operatorReplicas = 3;
             });
             expect((kafkaSpec(config.observability) as any).kafka.config).to.deep.equal({
+                "auto.create.topics.enable": false,
                 "default.replication.factor": 3,
                 "min.insync.replicas": 2,
                 "offsets.topic.replication.factor": 3,

@@ -164,7 +164,7 @@ describe("any stack from a stack file", () => {
             const table = loadPriceTable();
             const logLines = (r: StackRun) => planRun(r, table).cost.lines.filter((l) => l.category === "logging");
             expect(logLines(prod).map((l) => l.id)).to.deep.equal(["logs-ingestion", "logs-storage"]);
-            expect(logLines(staged)).to.deep.equal(logLines(prod).map((l) => ({ ...l, assumption: l.assumption!.replace("(over 3 log groups)", "(over 2 log groups)") })));
+            expect(logLines(staged)).to.deep.equal(logLines(prod).map((l) => ({ ...l, assumption: l.assumption!.replace("(over 5 log groups)", "(over 4 log groups)") })));
         });
 
         it("takes the sizes its file sets over the profile's, key by key, through to the rendered pods and the add-ons' configuration", async () => {
@@ -197,10 +197,10 @@ describe("any stack from a stack file", () => {
                 "ebs-csi-controller": 3,
                 "nist-eks-prod-autoscaler-aws-cluster-autoscaler": 2,
                 "alertmanager-kube-prometheus-stack-alertmanager": 3,
-                "ruler": 2,
-                "compactor": 4,
-                "query-scheduler": 3,
-                "chunks-cache": 2,
+                "mimir-ruler": 2,
+                "mimir-compactor": 4,
+                "mimir-query-scheduler": 3,
+                "mimir-chunks-cache": 2,
                 "loki-results-cache": 2,
                 "tempo-memcached": 2,
                 "strimzi-cluster-operator": 2,
@@ -220,15 +220,15 @@ describe("any stack from a stack file", () => {
 
             const table = loadPriceTable();
             const [a, b] = [planRun(staged, table), planRun(prod, table)];
-            // 16 more pods. The sizes add 125m and 768 MiB (three writers +256 MiB each, one collector +25m,
-            // two CoreDNS +50m each); the counts add 1,100m and 3,556 MiB: an EBS controller (20m, 64),
-            // an autoscaler (100m, 300), a third Alertmanager with its reloader (30m, 96), a ruler
+            // 17 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
+            // two CoreDNS +50m each); the counts add 1,190m and 3,804 MiB: an EBS controller (20m, 64),
+            // an autoscaler (100m, 300), two Alertmanagers with their reloaders (2 x 30m, 96), a ruler
             // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Mimir chunks
-            // cache (100m, 640), a Loki results cache with its exporter (60m, 184), a Tempo memcached
-            // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp in the
-            // ambient mesh, without a sidecar (50m, 128), and two Kubecost frontends with their sidecars (2 x 60m, 192).
+            // cache with its exporter (110m, 664), a Loki results cache with its exporter (60m, 184), a Tempo memcached
+            // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and
+            // two Kubecost frontends with their sidecars (100m, 256; 2 x 60m, 192).
             expect([a.pods.total - b.pods.total, a.capacity.cpuMillicores.requested - b.capacity.cpuMillicores.requested, a.capacity.memoryMiB.requested - b.capacity.memoryMiB.requested])
-                .to.deep.equal([16, 125 + 1100, 768 + 3556]);
+                .to.deep.equal([17, 125 + 1190, 512 + 3804]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

@@ -15,7 +15,7 @@ import { RDS_CA, RDS_CA_IDENTIFIER, deriveRdsCa } from "../lib/rds-ca";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
 import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
-import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
+import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, KAFKA_SASL_PORT, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
 import { MESH_MEMBERSHIP } from "../components/security/mesh";
@@ -94,14 +94,11 @@ describe("telemetry paths", () => {
     });
 
     describe("Kafka", () => {
-        it("serves clients only on a TLS listener whose certificate names the bootstrap and every broker", async () => {
+        it("serves its TLS listener with a certificate that names the bootstrap and every broker", async () => {
             const run = await stack("prod");
             const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
-            expect(kafka.inputs.spec.kafka.listeners).to.deep.equal([{
-                name: "tls", port: KAFKA_PORT, type: "internal", tls: true,
-                configuration: { brokerCertChainAndKey: { secretName: KAFKA_LISTENER_CERT_SECRET, certificate: "tls.crt", key: "tls.key" } },
-                networkPolicyPeers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
-            }]);
+            const tlsListener = kafka.inputs.spec.kafka.listeners.find((l: any) => l.port === KAFKA_PORT);
+            expect(tlsListener.configuration).to.deep.equal({ brokerCertChainAndKey: { secretName: KAFKA_LISTENER_CERT_SECRET, certificate: "tls.crt", key: "tls.key" } });
             expect(KAFKA_BOOTSTRAP).to.equal(`observability-kafka-bootstrap.kafka.svc.cluster.local:${KAFKA_PORT}`);
             const host = KAFKA_BOOTSTRAP.split(":")[0];
             expect(kafkaListenerDnsNames()).to.include(host);
@@ -125,7 +122,7 @@ describe("telemetry paths", () => {
             expect(kafka.dependencies).to.include.members([secret.urn, caMap.urn]);
         });
 
-        it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and configures both clients for TLS", async () => {
+        it("holds Mimir and Tempo until Strimzi reports the cluster Ready, and gives Mimir the CA and its certificate", async () => {
             const run = await stack("prod");
             const kafka = single(run, "kubernetes:kafka.strimzi.io/v1:Kafka");
             expect(kafka.inputs.metadata.annotations).to.deep.equal(KAFKA_READY_ANNOTATIONS);
@@ -134,12 +131,9 @@ describe("telemetry paths", () => {
             const tempo = releasesOf(run, "tempo-distributed")[0];
             for (const release of [mimir, tempo]) expect(release.dependencies, release.name).to.include(kafka.urn);
             const caFile = `${KAFKA_CA.mountPath}/${KAFKA_CA.key}`;
-            expect(mimir.inputs.values.mimir.structuredConfig.ingest_storage.kafka).to.deep.equal({ address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: caFile });
-            expect(tempo.inputs.values.ingest.kafka.address).to.equal(KAFKA_BOOTSTRAP);
-            expect(tempo.inputs.values.tempo.structuredConfig.ingest.kafka).to.deep.equal({ tls_enabled: true, tls_ca_path: caFile });
+            expect(mimir.inputs.values.mimir.structuredConfig.ingest_storage.kafka).to.deep.include({ address: KAFKA_BOOTSTRAP, tls_enabled: true, tls_ca_path: caFile });
             const mount = { name: KAFKA_CA.configMap, mountPath: KAFKA_CA.mountPath, readOnly: true };
-            expect(mimir.inputs.values.global.extraVolumeMounts).to.deep.equal([mount]);
-            expect(tempo.inputs.values.defaults.extraVolumeMounts).to.deep.equal([mount]);
+            expect(mimir.inputs.values.global.extraVolumeMounts).to.deep.include(mount);
         });
 
         it("exports broker and operator metrics to Prometheus", async () => {
@@ -216,14 +210,15 @@ describe("telemetry paths", () => {
                 skipFinalSnapshot: false, port: POSTGRES_PORT, dbName: "grafana", username: "grafana",
             });
             expect(db.protect).to.equal(true);
-            expect(db.inputs.password).to.equal(SECRET_PLACEHOLDER);
+            // The master's password is RDS's, in Secrets Manager (tests/database.test.ts).
+            expect(db.inputs).to.not.have.property("password");
             const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && r.name.endsWith("grafana-db-key"))!;
             expect(key.protect).to.equal(true);
             expect(key.inputs.enableKeyRotation).to.equal(true);
             expect(db.dependencies).to.include(key.urn);
             expect(key.inputs.policy).to.equal(databaseKeyPolicy({ accountId: "123456789012", partition: "aws", region: "us-east-1" }));
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
-                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": "rds.us-east-1.amazonaws.com" });
+                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
             }
             const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
             expect(ingress).to.have.length(1);
@@ -243,7 +238,7 @@ describe("telemetry paths", () => {
             const values = releasesOf(run, "grafana")[0].inputs.values;
             const db = single(run, "aws:rds/instance:Instance");
             expect(values["grafana.ini"].database).to.deep.equal({
-                type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana",
+                type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana_app",
                 ssl_mode: "verify-full", ca_cert_path: `${GRAFANA_DATABASE_CA.mountPath}/${GRAFANA_DATABASE_CA.key}`,
             });
             expect(values["grafana.ini"].remote_cache).to.deep.equal({ type: "database" });
@@ -326,13 +321,14 @@ describe("telemetry paths", () => {
             expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
         });
 
-        it("prices the database: Multi-AZ instance hours and storage", async () => {
+        it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
             const table = loadPriceTable();
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
                 ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
+                ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
             const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions }, table);
             expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);
@@ -356,19 +352,26 @@ describe("telemetry paths", () => {
             expect(check(rdsDatabase, [planned("aws:rds/instance:Instance", "db", { ...good, backupRetentionPeriod: 0 })], "dev").map((v: any) => v.message)).to.deep.equal(["backupRetentionPeriod is 0: automated backups are off"]);
         });
 
-        it("in-cluster-encryption reports a plaintext Kafka listener and, where the stack runs a mesh, an unrecorded namespace outside it", () => {
-            const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "k", { spec: { kafka: { listeners: [{ name: "plain", tls: false }, { name: "tls", tls: true }] } } });
+        it("in-cluster-encryption reports a plaintext Kafka listener outside the mesh and an unrecorded namespace outside the mesh", () => {
+            const listeners = [{ name: "plain", tls: false }, { name: "tls", tls: true }];
+            const kafka = (name: string, namespace: string) => planned("kubernetes:kafka.strimzi.io/v1:Kafka", name, { metadata: { name, namespace }, spec: { kafka: { listeners } } });
             const ns = (name: string, labels: Record<string, string>) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels } });
             const mesh = planned("kubernetes:security.istio.io/v1:PeerAuthentication", "mtls", { metadata: { name: "default", namespace: "istio-system" }, spec: { mtls: { mode: "STRICT" } } });
-            const namespaces = [ns("monitoring", {}), ns("apps", { "istio.io/dataplane-mode": "ambient" }), ns("tools", { "istio-injection": "enabled" }), ns("kube-system", {}), ns("payments", { "istio.io/dataplane-mode": "none" })];
-            const found = check(inClusterEncryption, [kafka, mesh, ...namespaces], "prod");
+            const found = check(inClusterEncryption, [mesh,
+                kafka("k", "monitoring"), kafka("ambient", "streams"), kafka("sidecars", "apps"),
+                ns("monitoring", {}), ns("streams", { "istio.io/dataplane-mode": "ambient" }), ns("apps", { "istio-injection": "enabled" }), ns("payments", {}),
+            ], "prod");
+            // The mesh encrypts a plaintext listener in an ambient or sidecar namespace; outside it nothing does.
             expect(found.map((v: any) => v.message)).to.deep.equal([
-                "Kafka k: listener plain serves clients in plaintext (tls is not true)",
+                "Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh",
                 "namespace monitoring is outside the mesh and not a recorded exception: traffic into it is unencrypted",
                 "namespace payments is outside the mesh and not a recorded exception: traffic into it is unencrypted",
             ]);
-            // Without a mesh (dev), only the listeners are checked.
-            expect(check(inClusterEncryption, [kafka, ...namespaces], "prod").map((v: any) => v.message)).to.deep.equal(["Kafka k: listener plain serves clients in plaintext (tls is not true)"]);
+            // Without a mesh (dev), only the listeners are checked, and a listener recorded with its reason is accepted (the key names namespace, cluster and listener).
+            const accepted = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/plain": "a reason long enough to be one" } });
+            expect(accepted).to.deep.equal([]);
+            const other = check(inClusterEncryption, [kafka("k", "monitoring"), ns("monitoring", {})], "prod", { plaintextListeners: { "monitoring/k/tls": "a reason long enough to be one" } });
+            expect(other.map((v: any) => v.message)).to.deep.equal(["Kafka k: listener plain serves clients in plaintext (tls is not true) and namespace monitoring is not in the mesh"]);
             // The exceptions the pack accepts are exactly the namespaces the platform keeps out of the mesh.
             const outside = Object.entries(MESH_MEMBERSHIP).filter(([, m]) => m.dataplane === "none").map(([ns]) => ns).sort();
             expect(Object.keys(ACCEPTED_PLAINTEXT_NAMESPACES).sort()).to.deep.equal(outside);
@@ -381,9 +384,9 @@ describe("telemetry paths", () => {
         const rows = section.split("\n").filter((l) => /^\| (metrics|logs|traces|service graph|Grafana state) \|/.test(l));
         const addresses = [...new Set(rows.flatMap((row) => [...row.matchAll(/`((?:https?:\/\/)?[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+[^`]*)`/g)].map((m) => m[1])))];
         /** The port each service listens on, as its chart (with our values) defines it. */
-        const SERVICE_PORTS: Record<string, number> = {
+        const SERVICE_PORTS: Record<string, number | number[]> = {
             "mimir-gateway": 80, "loki-gateway": 80, "tempo-distributor": 4317, "tempo-query-frontend": 3200, "kube-prometheus-stack-prometheus": 9090,
-            "grafana-headless": 9094, "observability-kafka-bootstrap": KAFKA_PORT,
+            "grafana-headless": 9094, "observability-kafka-bootstrap": [KAFKA_PORT, KAFKA_SASL_PORT],
         };
 
         it("has a row per signal, each naming its addresses", () => {

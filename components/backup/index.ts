@@ -46,9 +46,11 @@ export class Backup extends pulumi.ComponentResource {
             // recoverable for as long as the longest schedule keeps its backups.
             const noncurrentVersionDays = Math.max(...config.velero.schedules.map((s) => durationToDays(s.ttl)));
             // No age-based expiry: Kopia's repository blobs are shared by backups of every age.
+            // Object Lock keeps every version for its retention whoever deletes it, Velero included (CP-9).
             const bucket = new SecureBucket(`${name}-bucket`, {
                 kmsKeyArn: ctx.kmsKeyArns.s3,
                 noncurrentVersionDays,
+                objectLock: config.objectLock,
                 protect: ctx.protect,
             }, { parent: this, providers: [ctx.awsProvider] });
 
@@ -68,7 +70,7 @@ export class Backup extends pulumi.ComponentResource {
                 irsa: {
                     serviceAccount: VELERO_SERVICE_ACCOUNT,
                     policy: pulumi.all([bucket.arn, ctx.kmsKeyArns.s3, ctx.kmsKeyArns.ebs]).apply(([bucketArn, s3KeyArn, ebsKeyArn]) =>
-                        veleroPolicy({ bucketArn, s3KeyArn, ebsKeyArn, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition })),
+                        veleroPolicy({ bucketArn, s3KeyArn, ebsKeyArn, clusterName: ctx.clusterName, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition })),
                 },
                 // The helper hands over the role's ARN whenever `irsa` is set, as it is here.
                 refs: { bucketName: bucket.name, kmsKeyArn: ctx.kmsKeyArns.s3 },
@@ -95,6 +97,7 @@ export class Backup extends pulumi.ComponentResource {
                     sourceKeyArn: ctx.kmsKeyArns.s3,
                     keyDeletionWindowDays: args.kmsDeletionWindowDays,
                     noncurrentVersionDays,
+                    objectLock: config.objectLock,
                 }, { parent: this });
             }
         }

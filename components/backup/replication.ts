@@ -53,7 +53,8 @@ export function replicationPolicy(input: ReplicationPolicyInput): string {
             {
                 Sid: "ReadSourceVersions",
                 Effect: "Allow",
-                Action: ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"],
+                // Retention and legal holds travel with each version into the locked replica.
+                Action: ["s3:GetObjectLegalHold", "s3:GetObjectRetention", "s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"],
                 Resource: [`${input.sourceBucketArn}/*`],
             },
             { Sid: "WriteReplicas", Effect: "Allow", Action: ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"], Resource: [`${input.replicaBucketArn}/*`] },
@@ -78,6 +79,8 @@ export interface BackupReplicationArgs {
     readonly keyDeletionWindowDays: number;
     /** Days the replica bucket keeps overwritten or deleted versions, as the source does. */
     readonly noncurrentVersionDays: number;
+    /** The replica keeps its copies locked as the source does (CP-6, CP-9). */
+    readonly objectLock: BackupConfig["objectLock"];
 }
 
 /** The replica side of the backup bucket and the rule that fills it. */
@@ -106,6 +109,7 @@ export class BackupReplication extends pulumi.ComponentResource {
         const replica = new SecureBucket(`${name}-bucket`, {
             kmsKeyArn: key.arn,
             noncurrentVersionDays: args.noncurrentVersionDays,
+            objectLock: args.objectLock,
             protect: ctx.protect,
         }, { parent: this, providers: [replicaProvider] });
 

@@ -6,6 +6,7 @@
 import { BackupConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
+import { clusterVolumeTag } from "../cluster/addons";
 import { podResourcesOf } from "../helm/values";
 
 export const VELERO_NAMESPACE = "velero";
@@ -134,32 +135,52 @@ export interface VeleroPolicyInput {
     readonly s3KeyArn: string;
     /** The key of the cluster's EBS volumes, and so of their snapshots and of volumes restored from them. */
     readonly ebsKeyArn: string;
+    /** The cluster whose volumes Velero may snapshot: they carry its ownership tag ({@link clusterVolumeTag}). */
+    readonly clusterName: string;
     readonly region: string;
     readonly accountId: string;
     readonly partition: string;
 }
 
+/** The tag Velero puts on every snapshot it takes: the backup it belongs to. */
+const VELERO_BACKUP_TAG = "velero.io/backup";
+
 /**
  * The IRSA role's permissions (AC-6): objects in the one bucket, the two keys only as S3 and EC2
- * use them, and EBS snapshots in this account and region. The Describe calls take no resource
- * scope in IAM, and tags may only be written while creating a snapshot or a restored volume.
+ * use them, and EBS snapshots of this cluster's volumes only. Velero may snapshot a volume of this
+ * cluster, restore and delete only snapshots it took of one (tagged with the backup and the
+ * cluster), and tag nothing but what it creates. The Describe calls take no resource scope in IAM.
+ * Deleting an object leaves its versions, which Object Lock keeps for the bucket's retention: the
+ * role may not delete a version, shorten a retention or change the bucket's lock or lifecycle.
  */
 export function veleroPolicy(input: VeleroPolicyInput): string {
     const { bucketArn, region, accountId, partition } = input;
     const volumes = `arn:${partition}:ec2:${region}:${accountId}:volume/*`;
     const snapshots = `arn:${partition}:ec2:${region}::snapshot/*`;
+    const cluster = clusterVolumeTag(input.clusterName);
+    const owned = (scope: "ResourceTag" | "RequestTag") => ({ [`aws:${scope}/${cluster.key}`]: cluster.value });
+    const takenByVelero = (scope: "ResourceTag" | "RequestTag") => ({ StringEquals: owned(scope), Null: { [`aws:${scope}/${VELERO_BACKUP_TAG}`]: "false" } });
     return sortedJson({
         Version: "2012-10-17",
         Statement: [
             { Sid: "DescribeVolumesAndSnapshots", Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], Resource: "*" },
-            { Sid: "SnapshotAndRestoreVolumes", Effect: "Allow", Action: ["ec2:CreateSnapshot", "ec2:CreateVolume"], Resource: [snapshots, volumes] },
-            { Sid: "DeleteExpiredSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: [snapshots] },
+            { Sid: "SnapshotClusterVolumes", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: [volumes], Condition: { StringEquals: owned("ResourceTag") } },
+            { Sid: "CreateVeleroSnapshots", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: [snapshots], Condition: takenByVelero("RequestTag") },
+            { Sid: "RestoreFromVeleroSnapshots", Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: [snapshots], Condition: takenByVelero("ResourceTag") },
+            { Sid: "RestoreClusterVolumes", Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: [volumes], Condition: { StringEquals: owned("RequestTag") } },
+            { Sid: "DeleteExpiredVeleroSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: [snapshots], Condition: takenByVelero("ResourceTag") },
             {
                 Sid: "TagOnCreate",
                 Effect: "Allow",
                 Action: ["ec2:CreateTags"],
                 Resource: [snapshots, volumes],
                 Condition: { StringEquals: { "ec2:CreateAction": ["CreateSnapshot", "CreateVolume"] } },
+            },
+            {
+                Sid: "KeepLockedVersions",
+                Effect: "Deny",
+                Action: ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutObjectLegalHold", "s3:PutObjectRetention"],
+                Resource: [bucketArn, `${bucketArn}/*`],
             },
             {
                 Sid: "BackupObjects",

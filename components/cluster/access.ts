@@ -2,7 +2,12 @@
  * Who may use the Kubernetes API (AC-2, AC-6): EKS access entries for the role that deploys (CI),
  * a break-glass admin role, and any further principals with a scoped access policy. The cluster
  * creator gets no implicit admin entry, so whichever of them creates the cluster, none is locked out.
+ *
+ * EKS keys an access entry by its principal and an association by principal and policy, so our
+ * resources are named the same way: adding, removing or reordering a principal in the config
+ * touches that principal's resources only.
  */
+import { createHash } from "crypto";
 import { ConfigError } from "../../config/load";
 import { ClusterConfig } from "../../config/schema";
 
@@ -18,25 +23,48 @@ const ACCESS_POLICIES: Record<AccessPolicyName, string> = {
 };
 
 export interface AccessGrant {
-    /** Names the access entry's resources: deploy, break-glass, or entry-<n>. */
+    /** Names the principal's access entry: {@link principalResourceKey} of its ARN. */
     readonly key: string;
+    /** Names the association: the principal's key and the policy. */
+    readonly associationKey: string;
+    /**
+     * Where the config held the principal before resources were keyed by principal (deploy,
+     * break-glass, entry-<n>): the name a stack deployed by earlier code recorded, as an alias.
+     */
+    readonly formerKey: string;
     readonly principalArn: string;
+    readonly policy: AccessPolicyName;
     readonly policyArn: string;
     readonly accessScope: { readonly type: "cluster" } | { readonly type: "namespace"; readonly namespaces: string[] };
+}
+
+/**
+ * A resource-name key for a principal: readable (account, role or user, name) and unique (a hash
+ * of the whole ARN, so that paths and characters the readable part folds together still differ).
+ * IAM names are case-insensitive, so the key is too: a case-only edit keeps the resource.
+ */
+export function principalResourceKey(principalArn: string): string {
+    const arn = principalArn.toLowerCase();
+    const parsed = /^arn:[^:]+:iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);
+    const readable = parsed ? `${parsed[1]}-${parsed[2]}-${parsed[3]}` : "principal";
+    const slug = readable.replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+    return `${slug}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
 }
 
 /** Every access entry with its one access policy: the deploy and break-glass roles as cluster admins, then the configured entries. */
 export function accessGrants(access: AccessConfig, partition: string): AccessGrant[] {
     const policyArn = (policy: AccessPolicyName) => `arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[policy]}`;
+    const grant = (formerKey: string, principalArn: string, policy: AccessPolicyName, namespaces: readonly string[]): AccessGrant => {
+        const key = principalResourceKey(principalArn);
+        return {
+            key, associationKey: `${key}-${policy}`, formerKey, principalArn, policy, policyArn: policyArn(policy),
+            accessScope: namespaces.length > 0 ? { type: "namespace", namespaces: [...namespaces] } : { type: "cluster" },
+        };
+    };
     return [
-        { key: "deploy", principalArn: access.deployRoleArn, policyArn: policyArn("cluster-admin"), accessScope: { type: "cluster" } },
-        { key: "break-glass", principalArn: access.breakGlassRoleArn, policyArn: policyArn("cluster-admin"), accessScope: { type: "cluster" } },
-        ...access.entries.map((entry, i): AccessGrant => ({
-            key: `entry-${i}`,
-            principalArn: entry.principalArn,
-            policyArn: policyArn(entry.policy),
-            accessScope: entry.namespaces.length > 0 ? { type: "namespace", namespaces: [...entry.namespaces] } : { type: "cluster" },
-        })),
+        grant("deploy", access.deployRoleArn, "cluster-admin", []),
+        grant("break-glass", access.breakGlassRoleArn, "cluster-admin", []),
+        ...access.entries.map((entry, i) => grant(`entry-${i}`, entry.principalArn, entry.policy, entry.namespaces)),
     ];
 }
 

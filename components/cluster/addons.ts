@@ -7,8 +7,8 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { ConfigError } from "../../config/load";
 import { ClusterConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
+import { ModelledWorkload } from "../../lib/workloads";
 import { podResourcesOf } from "../helm/values";
-import type { ModelledWorkload } from "../helm/workloads";
 
 /**
  * The managed add-ons. No Pod Identity agent: every workload that calls AWS uses IRSA, and the
@@ -18,11 +18,14 @@ export const ADDON_NAMES = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-dri
 export type AddonName = (typeof ADDON_NAMES)[number];
 
 /**
- * The version of each add-on that EKS offers for the cluster's Kubernetes version (its default, or
- * the most recent build), asked before any resource is declared, so that a version bump never
- * pairs the cluster with an add-on EKS would refuse. A version EKS offers nothing for stops here.
+ * The version of each add-on: the pinned ones as the stack file says, without asking EKS (an AWS
+ * default that moves must not upgrade prod's add-ons unasked); otherwise what EKS offers for the
+ * cluster's Kubernetes version (its default, or the most recent build), asked before any resource
+ * is declared, so that a version bump never pairs the cluster with an add-on EKS would refuse. A
+ * version EKS offers nothing for stops here.
  */
-export async function resolveAddonVersions(kubernetesVersion: string, selection: "default" | "latest", provider: AwsProvider): Promise<Record<AddonName, string>> {
+export async function resolveAddonVersions(kubernetesVersion: string, selection: ClusterConfig["addonVersions"], provider: AwsProvider): Promise<Record<AddonName, string>> {
+    if (typeof selection === "object") return { ...selection };
     const entries = await Promise.all(ADDON_NAMES.map(async (addonName) => {
         try {
             const offered = await eks.getAddonVersion({ addonName, kubernetesVersion, mostRecent: selection === "latest" }, { provider });
@@ -54,12 +57,22 @@ export function vpcCniConfiguration(cluster: AddonSettings, tags: Tags): string 
     });
 }
 
-/** What the add-ons' configuration reads from the cluster config: the CNI mode, their sizes and replicas. */
-export type AddonSettings = Pick<ClusterConfig, "prefixDelegation" | "addons">;
+/** What the add-ons' configuration reads from the cluster config: the CNI mode, their sizes and replicas, the cluster's name. */
+export type AddonSettings = Pick<ClusterConfig, "prefixDelegation" | "addons" | "name">;
+
+/**
+ * The tag that marks a volume as this cluster's: the EBS CSI driver puts it on every volume it
+ * creates; Velero's AWS plugin copies a volume's tags to its snapshot and a snapshot's to the volume
+ * it restores, so Velero's permissions (components/backup/velero.ts) can follow it.
+ */
+export function clusterVolumeTag(clusterName: string): { key: string; value: string } {
+    return { key: `kubernetes.io/cluster/${clusterName}`, value: "owned" };
+}
 
 /**
  * The configuration values each add-on gets (vpc-cni's depends on the CNI mode). The EBS CSI
- * driver puts the mandatory tags on every volume and snapshot it creates (CM-8).
+ * driver puts the mandatory tags on every volume and snapshot it creates (CM-8), and the cluster's
+ * ownership tag.
  */
 export function addonConfiguration(addon: AddonName, cluster: AddonSettings, tags: Tags): string {
     const sizes = cluster.addons.resources;
@@ -68,7 +81,11 @@ export function addonConfiguration(addon: AddonName, cluster: AddonSettings, tag
         case "kube-proxy": return sortedJson({ resources: podResourcesOf(sizes.kubeProxy) });
         case "coredns": return sortedJson({ replicaCount: cluster.addons.corednsReplicas, resources: podResourcesOf(sizes.coredns) });
         case "aws-ebs-csi-driver": return sortedJson({
-            controller: { replicaCount: cluster.addons.ebsControllerReplicas, resources: podResourcesOf(sizes.ebsController), extraVolumeTags: tags },
+            controller: {
+                replicaCount: cluster.addons.ebsControllerReplicas,
+                resources: podResourcesOf(sizes.ebsController),
+                extraVolumeTags: { ...tags, [clusterVolumeTag(cluster.name).key]: clusterVolumeTag(cluster.name).value },
+            },
             node: { resources: podResourcesOf(sizes.ebsNode) },
         });
     }

@@ -17,37 +17,18 @@ export interface BastionArgs {
     readonly subnetId: pulumi.Input<string>;
     readonly ebsKmsKeyArn: pulumi.Input<string>;
     readonly partition: string;
-    readonly region: string;
-    readonly accountId: string;
     readonly clusterName: string;
     /** Provider default tags do not reach the root volume: it is tagged explicitly (CM-8). */
     readonly tags: Tags;
-    /** Where shell sessions are logged: see {@link SessionLogs}. */
-    readonly sessionLogs: SessionLogs;
+    /**
+     * The log group the account's Session Manager preferences send shell sessions to: this stack's
+     * ({@link createSessionPreferences}) or the owner's. The bastion may write there and nowhere else.
+     */
+    readonly sessionLogGroupArn: pulumi.Input<string>;
 }
 
-/**
- * The account's Session Manager preferences exist once per account and region. The stack that
- * owns them creates the document and its encrypted sessions log group; any other stack's bastion
- * only writes to the group the owner's preferences name.
- */
-export type SessionLogs =
-    | {
-        readonly preferences: "create";
-        /** The key that encrypts the sessions log group, and how long sessions are kept (AU-11). */
-        readonly kmsKeyArn: pulumi.Input<string>;
-        readonly retentionDays: number;
-        /** Protect the sessions log group from deletion (prod). */
-        readonly protect: boolean;
-    }
-    | {
-        readonly preferences: "existing";
-        /** The log group the owner's preferences send sessions to. */
-        readonly logGroupName: string;
-    };
-
 /** The ARN of a log group in this account and region, as CloudWatch Logs reports it. */
-function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
+export function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
     return `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
 }
 
@@ -109,11 +90,44 @@ export function bastionAmiParameter(instanceType: string): string {
     return AL2023_AMI_PARAMETERS[facts.architecture];
 }
 
+export interface SessionPreferencesArgs {
+    /** The log group is /aws/ssm/<clusterName>/sessions. */
+    readonly clusterName: string;
+    /** The key that encrypts the sessions log group, and how long sessions are kept (AU-11). */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly retentionDays: number;
+    /** Protect the log group and the document from deletion (prod). */
+    readonly protect: boolean;
+}
+
+/**
+ * The account's Session Manager preferences, owned by this stack: the encrypted sessions log group
+ * and the document that sends every shell session there, in this account and region. They exist
+ * whether or not this stack runs a bastion (other stacks' bastions and people's sessions rely on
+ * them), and a destroy leaves the document in place for the same reason. They were the bastion's
+ * children once; the aliases keep their identity in stacks created then.
+ */
+export function createSessionPreferences(name: string, args: SessionPreferencesArgs, parent: pulumi.Resource): cloudwatch.LogGroup {
+    const formerParent = pulumi.createUrn(`${name}-bastion`, "platform:cluster:Bastion", parent);
+    const group = new cloudwatch.LogGroup(`${name}-session-logs`, {
+        name: `/aws/ssm/${args.clusterName}/sessions`,
+        retentionInDays: args.retentionDays,
+        kmsKeyId: args.kmsKeyArn,
+    }, { parent, protect: args.protect, aliases: [{ name: `${name}-bastion-session-logs`, parent: formerParent }] });
+    new ssm.Document(`${name}-session-preferences`, {
+        name: SESSION_PREFERENCES_DOCUMENT,
+        documentType: "Session",
+        documentFormat: "JSON",
+        content: group.name.apply(sessionPreferences),
+    }, { parent, protect: args.protect, retainOnDelete: true, aliases: [{ name: `${name}-bastion-session-preferences`, parent: formerParent }] });
+    return group;
+}
+
 /**
  * An emergency-access host reached only through SSM Session Manager (AC-2, AU-2, IA-5): no key
  * pair, no inbound rule, no public address, IMDSv2, an encrypted root volume. Every shell session
  * is logged to a KMS-encrypted log group through the account's Session Manager preferences
- * (AU-2, AU-12), and the host can reach the private API endpoint. A newer Amazon Linux image does
+ * (AU-2, AU-12; {@link createSessionPreferences}), and the host can reach the private API endpoint. A newer Amazon Linux image does
  * not replace it (that would cut the SSM tunnel mid-update): it is rolled by pinning `ami`.
  */
 export class Bastion extends pulumi.ComponentResource {
@@ -129,28 +143,7 @@ export class Bastion extends pulumi.ComponentResource {
             role: role.name,
             policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, { parent: this });
-        const logs = args.sessionLogs;
-        let ownGroup: cloudwatch.LogGroup | undefined;
-        let sessionLogsArn: pulumi.Output<string>;
-        if (logs.preferences === "create") {
-            ownGroup = new cloudwatch.LogGroup(`${name}-session-logs`, {
-                name: `/aws/ssm/${args.clusterName}/sessions`,
-                retentionInDays: logs.retentionDays,
-                kmsKeyId: logs.kmsKeyArn,
-            }, { parent: this, protect: logs.protect });
-            sessionLogsArn = ownGroup.arn;
-        } else {
-            sessionLogsArn = pulumi.output(logGroupArn(args.partition, args.region, args.accountId, logs.logGroupName));
-        }
-        new iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: sessionLogsArn.apply(sessionLogPolicy) }, { parent: this });
-        if (ownGroup) {
-            new ssm.Document(`${name}-session-preferences`, {
-                name: SESSION_PREFERENCES_DOCUMENT,
-                documentType: "Session",
-                documentFormat: "JSON",
-                content: ownGroup.name.apply(sessionPreferences),
-            }, { parent: this });
-        }
+        new iam.RolePolicy(`${name}-session-logs`, { role: role.id, policy: pulumi.output(args.sessionLogGroupArn).apply(sessionLogPolicy) }, { parent: this });
         const profile = new iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
         const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,

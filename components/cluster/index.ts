@@ -16,11 +16,11 @@ import { SubnetIdsByZone } from "../network";
 import { accessGrants } from "./access";
 import { AddonName, addonConfiguration } from "./addons";
 import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
-import { Bastion } from "./bastion";
+import { Bastion, createSessionPreferences, logGroupArn } from "./bastion";
 import { KubernetesContext } from "./context";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
-import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType } from "./nodes";
+import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType, nodeGroupIgnoreChanges, nodeReleaseVersion } from "./nodes";
 import { nodeGroupNamePrefix, nodeGroupsByZone } from "../../lib/zonal";
 import { STORAGE_CLASS_NAMES, createStorageClasses } from "./storage";
 
@@ -146,15 +146,22 @@ export class Cluster extends pulumi.ComponentResource {
         this.name = cluster.name;
         this.endpoint = cluster.endpoint;
 
-        for (const grant of accessGrants(config.access, partition)) {
-            const entry = new eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, child);
-            new eks.AccessPolicyAssociation(`${name}-access-${grant.key}`, {
+        // Named by principal (and policy): EKS keys entries and associations the same way, so an edit
+        // to the list touches only the principals it adds, removes or changes. A replacement deletes
+        // first: EKS refuses a second entry for a principal, and a second association of the same
+        // policy is the same association, which deleting the old one afterwards would remove.
+        const associations = accessGrants(config.access, partition).map((grant) => {
+            const entry = new eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, {
+                ...child, deleteBeforeReplace: true, aliases: [{ name: `${name}-access-${grant.formerKey}` }],
+            });
+            return new eks.AccessPolicyAssociation(`${name}-access-${grant.associationKey}`, {
                 clusterName: cluster.name,
-                principalArn: grant.principalArn,
+                // From the entry, so that replacing the entry (which takes its associations with it) replaces these too.
+                principalArn: entry.principalArn,
                 policyArn: grant.policyArn,
                 accessScope: grant.accessScope,
-            }, { parent: this, dependsOn: [entry] });
-        }
+            }, { parent: this, deleteBeforeReplace: true, aliases: [{ name: `${name}-access-${grant.formerKey}` }] });
+        });
 
         const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
         const oidcProvider = new iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
@@ -199,7 +206,9 @@ export class Cluster extends pulumi.ComponentResource {
             // SSM tunnel reach the same cluster, and must not replace every object in it.
             clusterIdentifier: clusterArn,
             enableServerSideApply: true,
-        }, { parent: this, dependsOn: [vpcCni] });
+            // After the access policies: every Kubernetes object waits for the deploy role's access on
+            // create, and a destroy removes them all before it takes that access away.
+        }, { parent: this, dependsOn: [vpcCni, ...associations] });
         const inCluster = { parent: this, provider: kubernetesProvider };
 
         // Pods take addresses from the ENIConfig named after their node's zone. Nodes that join
@@ -232,6 +241,10 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetIds: group.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
                 instanceTypes: group.instanceTypes,
                 amiType: nodeAmiType(group),
+                // The nodes follow the control plane's version and run a known AMI release: a
+                // Kubernetes upgrade and an AMI roll are updates of the group, node by node.
+                version: config.kubernetesVersion,
+                releaseVersion: nodeReleaseVersion(group, config.kubernetesVersion, { parent: this }),
                 capacityType: group.capacityType,
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
                 updateConfig: { maxUnavailable: 1 },
@@ -243,8 +256,7 @@ export class Cluster extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn: [...eniConfigs, vpcCni, kubeProxy, ...nodePolicies],
-                // The autoscaler owns the running size; Pulumi owns min and max.
-                ignoreChanges: ["scalingConfig.desiredSize"],
+                ignoreChanges: nodeGroupIgnoreChanges(group),
             });
             createNodeSchedule(`${name}-${group.name}`, group, nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name), child);
             return nodeGroup;
@@ -291,6 +303,12 @@ export class Cluster extends pulumi.ComponentResource {
 
         if (config.clusterAutoscaler.enabled) installClusterAutoscaler(`${name}-autoscaler`, { kubernetesVersion: config.kubernetesVersion, config: config.clusterAutoscaler }, this.context, this);
 
+        // The account's Session Manager preferences follow who owns them, not whether this stack
+        // runs a bastion: turning the bastion off must not delete them for every stack relying on them.
+        const sessionLogGroupArn = config.bastion.sessionPreferences === "create"
+            ? createSessionPreferences(name, { clusterName: config.name, kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }, this).arn
+            // Validation requires the name with existing.
+            : pulumi.output(logGroupArn(partition, args.region, args.accountId, config.bastion.sessionLogGroupName!));
         if (config.bastion.enabled) {
             const bastion = new Bastion(`${name}-bastion`, {
                 instanceType: config.bastion.instanceType,
@@ -299,14 +317,9 @@ export class Cluster extends pulumi.ComponentResource {
                 subnetId: privateSubnets[0],
                 ebsKmsKeyArn: args.kmsKeyArns.ebs,
                 partition,
-                region: args.region,
-                accountId: args.accountId,
                 clusterName: config.name,
                 tags: args.tags,
-                sessionLogs: config.bastion.sessionPreferences === "create"
-                    ? { preferences: "create", kmsKeyArn: args.kmsKeyArns.logs, retentionDays: config.controlPlaneLogRetentionDays, protect: args.protect }
-                    // Validation requires the name with existing.
-                    : { preferences: "existing", logGroupName: config.bastion.sessionLogGroupName! },
+                sessionLogGroupArn,
             }, child);
             rule("bastion-to-api", clusterSg.id, bastion.securityGroupId, 443, 443, "tcp", "kubectl from the SSM bastion");
             this.bastionInstanceId = bastion.instanceId;

@@ -1,8 +1,10 @@
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as ssm from "@pulumi/aws/ssm";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, NodeGroupConfig, Tags } from "../../config/schema";
 import { maxPods } from "../../lib/capacity";
+import { nodeReleaseParameter } from "../../lib/eks-versions";
 import { renderedImagesBlocking } from "../../lib/images";
 import { Architecture, findInstanceType } from "../../lib/instance-types";
 import { workingHoursCrons } from "../../lib/schedule";
@@ -21,6 +23,33 @@ function nodeArchitecture(group: Pick<NodeGroupConfig, "instanceTypes">): Archit
 /** The AMI type follows the architecture: a Graviton group boots the arm64 AMI. */
 export function nodeAmiType(group: Pick<NodeGroupConfig, "instanceTypes">): string {
     return AMI_TYPES[nodeArchitecture(group)];
+}
+
+/** The releaseVersion value that takes the recommended AMI release when the group is created and ignores newer ones. */
+export const LATEST_RELEASE_AT_CREATION = "latest-at-creation";
+
+/**
+ * The EKS-optimised AMI release a group runs: the pinned one, or the release AWS recommends for the
+ * cluster's Kubernetes version and the group's architecture, read from its public SSM parameter.
+ */
+export function nodeReleaseVersion(group: Pick<NodeGroupConfig, "instanceTypes" | "releaseVersion">, kubernetesVersion: string, opts: pulumi.InvokeOutputOptions): pulumi.Input<string> {
+    if (group.releaseVersion !== LATEST_RELEASE_AT_CREATION) return group.releaseVersion;
+    return ssm.getParameterOutput({ name: nodeReleaseParameter(kubernetesVersion, nodeArchitecture(group)) }, opts).value;
+}
+
+/**
+ * What Pulumi leaves to others on a node group. The autoscaler owns the running size; a working-
+ * hours schedule owns min and max too (its start action restores the configured sizes, its stop
+ * action sets zero), so an update of the group never reopens nodes at night or shuts them by day.
+ * A group on latest-at-creation keeps the release it was created with until the file pins one:
+ * an AMI roll, like a Kubernetes upgrade, is a deliberate change of the stack file.
+ */
+export function nodeGroupIgnoreChanges(group: Pick<NodeGroupConfig, "schedule" | "releaseVersion">): string[] {
+    return [
+        "scalingConfig.desiredSize",
+        ...(group.schedule ? ["scalingConfig.minSize", "scalingConfig.maxSize"] : []),
+        ...(group.releaseVersion === LATEST_RELEASE_AT_CREATION ? ["releaseVersion"] : []),
+    ];
 }
 
 /**

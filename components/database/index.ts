@@ -4,6 +4,7 @@
  * security group that admits only the nodes (SC-7), TLS enforced by the server (SC-8), automated
  * backups (CP-9), and deletion protection with `protect` in prod.
  */
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
@@ -25,13 +26,21 @@ export interface PostgresDatabaseConfig {
     readonly backupRetentionDays: number;
     /** A synchronous standby in a second zone. */
     readonly multiAz: boolean;
+    /** Days CloudWatch Logs keeps the exported PostgreSQL and upgrade logs (AU-11). */
+    readonly logRetentionDays: number;
 }
 
 export interface PostgresDatabaseArgs {
     readonly config: PostgresDatabaseConfig;
-    /** The database and the user the service connects as. */
+    /** The database the service keeps its state in. */
     readonly databaseName: string;
-    readonly username: string;
+    /**
+     * The master user, used only to set up the client user. Kept as first created: RDS replaces
+     * an instance whose master username changes.
+     */
+    readonly masterUsername: string;
+    /** The least-privilege user the service connects as (see ./client-user.ts). */
+    readonly clientUsername: string;
     readonly vpcId: pulumi.Input<string>;
     /** The private subnets, one per zone: RDS needs two zones even for a single instance. */
     readonly subnetIds: pulumi.Input<string>[];
@@ -39,6 +48,8 @@ export interface PostgresDatabaseArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** Days AWS waits before deleting the scheduled key. */
     readonly kmsDeletionWindowDays: number;
+    /** The key that encrypts the exported logs' group (the platform's CloudWatch Logs key). */
+    readonly logsKmsKeyArn: pulumi.Input<string>;
     /** Prod: deletion protection, a final snapshot, and Pulumi's protect on the key and instance. */
     readonly protect: boolean;
     readonly accountId: string;
@@ -46,9 +57,12 @@ export interface PostgresDatabaseArgs {
     readonly region: string;
 }
 
-/** The key policy: the account administers the key; principals of this account use it only through RDS. */
+/**
+ * The key policy: the account administers the key; principals of this account use it only through
+ * RDS, and through Secrets Manager, which keeps the RDS-managed master password under this key.
+ */
 export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" | "partition" | "region">): string {
-    const through = { "kms:CallerAccount": args.accountId, "kms:ViaService": `rds.${args.region}.amazonaws.com` };
+    const through = { "kms:CallerAccount": args.accountId, "kms:ViaService": [`rds.${args.region}.amazonaws.com`, `secretsmanager.${args.region}.amazonaws.com`] };
     return sortedJson({
         Version: "2012-10-17",
         Statement: [
@@ -61,7 +75,7 @@ export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" |
                 Resource: "*",
                 Condition: { StringEquals: through },
             },
-            // Grants only for the AWS resources RDS creates (storage, snapshots), never to a person.
+            // Grants only for the AWS resources RDS and Secrets Manager create, never to a person.
             {
                 Sid: "GrantThroughRDS",
                 Effect: "Allow",
@@ -79,13 +93,33 @@ export function parameterGroupFamily(engineVersion: string): string {
     return `postgres${engineVersion.split(".")[0]}`;
 }
 
+/**
+ * The parameter group's name carries its family, so that a major upgrade declares a new group
+ * under a new name: Pulumi creates it, moves the instance onto it with the new version, and only
+ * then deletes the old group (RDS refuses to delete a group an instance still uses).
+ */
+export function parameterGroupName(name: string, engineVersion: string): string {
+    return `${name}-${parameterGroupFamily(engineVersion)}`;
+}
+
+/** The logs RDS exports to CloudWatch: the server's log and, during a major upgrade, pg_upgrade's. */
+export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+
+/** The log group RDS exports one log of an instance to; it exists first, with our key and retention. */
+export function exportedLogGroupName(identifier: string, log: (typeof EXPORTED_LOGS)[number]): string {
+    return `/aws/rds/instance/${identifier}/${log}`;
+}
+
 export class PostgresDatabase extends pulumi.ComponentResource {
     /** host:port, for clients inside the VPC. */
     public readonly address: pulumi.Output<string>;
     public readonly databaseName: string;
-    public readonly username: string;
-    /** The master password, a Pulumi secret. */
-    public readonly password: pulumi.Output<string>;
+    public readonly masterUsername: string;
+    public readonly clientUsername: string;
+    /** The client user's password, a Pulumi secret; replace it to rotate (README, "Operating the platform"). */
+    public readonly clientPassword: pulumi.Output<string>;
+    /** The Secrets Manager secret RDS keeps the master user's password in, and rotates. */
+    public readonly masterSecretArn: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** The root certificate (PEM) of the CA that signs the server's certificate, for clients that verify it. */
     public readonly caBundle: string;
@@ -98,7 +132,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         if (caBundle === undefined) throw new Error(`region: got "${args.region}"; allowed: a region whose ${RDS_CA_IDENTIFIER} root is in lib/data/rds-ca.json`);
 
         const key = new kms.Key(`${name}-key`, {
-            description: `${name}: RDS storage, snapshots and backups`,
+            description: `${name}: RDS storage, snapshots and backups, and the master password's secret`,
             enableKeyRotation: true,
             deletionWindowInDays: args.kmsDeletionWindowDays,
             policy: databaseKeyPolicy(args),
@@ -122,27 +156,45 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
         const subnets = new rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${name}: private subnets` }, child);
         const parameters = new rds.ParameterGroup(`${name}-params`, {
+            name: parameterGroupName(name, config.engineVersion),
             family: parameterGroupFamily(config.engineVersion),
             description: `${name}: TLS only`,
             // The server refuses unencrypted connections (SC-8).
             parameters: [{ name: "rds.force_ssl", value: "1" }],
         }, child);
 
-        // Letters and digits only: RDS forbids / @ " and spaces, and the value goes into a URL-free env var.
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { ...child, protect });
-        this.password = pulumi.secret(password.result);
+        // The client user's password. Letters and digits only: RDS forbids / @ " and spaces, and
+        // the value goes into an env var. Not protected: rotating it is replacing it.
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, child);
+        this.clientPassword = pulumi.secret(password.result);
+
+        // Named, so that the exported logs' groups can exist, encrypted and with our retention,
+        // before RDS would create its own (unencrypted, kept forever).
+        const identifier = name;
+        const logGroups = EXPORTED_LOGS.map((log) => new cloudwatch.LogGroup(`${name}-${log}-logs`, {
+            name: exportedLogGroupName(identifier, log),
+            retentionInDays: config.logRetentionDays,
+            kmsKeyId: args.logsKmsKeyArn,
+        }, { ...child, protect }));
+        // A new suffix with every new instance: a second destroy of a recreated stack cannot collide with the first one's snapshot.
+        const snapshotSuffix = new random.RandomId(`${name}-final-snapshot-suffix`, { byteLength: 4 }, child);
 
         const instance = new rds.Instance(`${name}`, {
+            identifier,
             engine: "postgres",
             engineVersion: config.engineVersion,
+            // A major version change is an upgrade in place, not refused by RDS.
+            allowMajorVersionUpgrade: true,
             instanceClass: config.instanceClass,
             allocatedStorage: config.allocatedStorageGb,
             storageType: "gp3",
             storageEncrypted: true,
             kmsKeyId: key.arn,
             dbName: args.databaseName,
-            username: args.username,
-            password: this.password,
+            username: args.masterUsername,
+            // RDS keeps the master password in Secrets Manager under our key and rotates it (IA-5).
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: key.arn,
             port: POSTGRES_PORT,
             dbSubnetGroupName: subnets.name,
             vpcSecurityGroupIds: [securityGroup.id],
@@ -152,20 +204,29 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             backupRetentionPeriod: config.backupRetentionDays,
             copyTagsToSnapshot: true,
             autoMinorVersionUpgrade: true,
+            enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
             deletionProtection: protect,
-            // A destroy in dev takes the data with it; in prod the last state is kept as a snapshot.
+            // A destroy in dev takes the data with it; in prod the last state is kept as a snapshot,
+            // and the automated backups stay for their retention beside it (CP-9).
             skipFinalSnapshot: !protect,
-            finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
-            applyImmediately: !protect,
+            finalSnapshotIdentifier: protect ? pulumi.interpolate`${name}-final-${snapshotSuffix.hex}` : undefined,
+            deleteAutomatedBackups: false,
+            // Every change happens in the `pulumi up` that declares it, in the change window the
+            // team chose by running it: a change left pending until the maintenance window would
+            // keep the old parameter group in use (its replacement could not delete it) and show
+            // the same diff on every run until then.
+            applyImmediately: true,
             // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
             caCertIdentifier: RDS_CA_IDENTIFIER,
-        }, { ...child, protect });
+        }, { ...child, protect, dependsOn: logGroups });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
         this.databaseName = args.databaseName;
-        this.username = args.username;
+        this.masterUsername = args.masterUsername;
+        this.clientUsername = args.clientUsername;
+        this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn!);
         this.kmsKeyArn = key.arn;
         this.caBundle = caBundle;
-        this.registerOutputs({ address: this.address, databaseName: this.databaseName, username: this.username, kmsKeyArn: this.kmsKeyArn });
+        this.registerOutputs({ address: this.address, databaseName: this.databaseName, clientUsername: this.clientUsername, masterSecretArn: this.masterSecretArn, kmsKeyArn: this.kmsKeyArn });
     }
 }

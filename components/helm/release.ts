@@ -89,11 +89,11 @@ function placeholderRefs<K extends string>(args: HelmChartArgs<K>): ValuesRefs<K
 /**
  * Where a release installs its chart from: the vendored folder, relative to the project root (the
  * working directory of `pulumi up`), so that what the tests render is exactly what is installed and
- * no chart repository is needed at install time; the chart's repository only for a pinned chart
- * that is not vendored yet (see charts/lock.json `missing`).
+ * no chart repository is reached at install time. A pinned chart that is not vendored stops here.
  */
-export function chartLocation(source: ChartSource): { chart: string; repositoryOpts?: { repo: string } } {
-    return lockedChart(source.chart, source.version) ? { chart: `./${vendorPath(source.chart)}` } : { chart: source.chart, repositoryOpts: { repo: source.repo } };
+export function chartLocation(source: ChartSource): { chart: string } {
+    if (!lockedChart(source.chart, source.version)) throw new Error(`Chart ${source.chart} ${source.version} is not vendored (charts/lock.json): run npm run charts:sync`);
+    return { chart: `./${vendorPath(source.chart)}` };
 }
 
 /** The names of the namespaces createNamespace made, for the declared workloads. */

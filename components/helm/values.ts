@@ -7,14 +7,9 @@ export interface PodResources {
     readonly limits: { readonly memory: string };
 }
 
-/** A values block that sets requests and a memory limit. */
-export function podResources(cpu: string, memory: string, memoryLimit: string): PodResources {
-    return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
-}
-
-/** The values block for a workload size from the stack config. */
+/** The values block for a workload size from the stack config: requests and a memory limit. */
 export function podResourcesOf(size: WorkloadSize): PodResources {
-    return podResources(size.cpu, size.memory, size.memoryLimit);
+    return { requests: { cpu: size.cpu, memory: size.memory }, limits: { memory: size.memoryLimit } };
 }
 
 /**

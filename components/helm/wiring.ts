@@ -5,8 +5,7 @@
  * creates from a declared custom resource. An address nothing serves is a wiring bug that every
  * other check misses: the pods start, and the data goes nowhere.
  */
-import { lockedChart } from "../../lib/helm/vendor";
-import { DeclaredResource, WORKLOAD_TYPES, releaseChart, stackWorkloads } from "./workloads";
+import { DeclaredResource, WORKLOAD_TYPES, stackWorkloads } from "./workloads";
 
 /** A declared resource or the engine's record of one: releases are named by their inputs, others by their metadata. */
 type NamedResource = DeclaredResource & { readonly name?: string };
@@ -101,7 +100,6 @@ function nameOf(r: NamedResource): string {
 /** Every in-cluster address in release values and custom resource specs, with what it resolves to. */
 export function wiring(resources: readonly NamedResource[]): Address[] {
     const services = endpoints(resources);
-    const unrendered = resources.filter((r) => r.type === WORKLOAD_TYPES.release && !lockedChart(releaseChart(r.inputs), r.inputs.version));
     const sources = resources.flatMap((r) => r.type === WORKLOAD_TYPES.release
         ? [{ source: nameOf(r), usedBy: `${nameOf(r)} values`, tree: r.inputs.values }]
         : r.type.startsWith("kubernetes:") && r.inputs.spec ? [{ source: nameOf(r), usedBy: `${nameOf(r)} spec`, tree: r.inputs.spec }] : []);
@@ -112,8 +110,6 @@ export function wiring(resources: readonly NamedResource[]): Address[] {
             const target = { namespace: a.namespace, service: a.service, selector: service.selector, targetPort: service.targetPorts.get(a.port)! };
             return { ...base, resolvesTo: `Service ${a.namespace}/${a.service} port ${a.port} (${service.madeBy})`, target };
         }
-        const modelled = unrendered.find((r) => r.inputs.namespace === a.namespace && a.service.startsWith(String(r.inputs.values?.fullnameOverride ?? releaseChart(r.inputs).split("-")[0])));
-        if (modelled) return { ...base, unresolved: `${releaseChart(modelled.inputs)} ${modelled.inputs.version} is not vendored, so its Services cannot be rendered` };
         return { ...base, unresolved: service ? `Service ${a.namespace}/${a.service} has no port ${a.port ?? "(none given)"} (it has ${service.ports.join(", ")})` : `no Service ${a.namespace}/${a.service}` };
     }));
 }

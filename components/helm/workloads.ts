@@ -2,17 +2,16 @@
  * What runs in the cluster: every Helm release rendered by the pinned Helm with the values the
  * program sends, plus what admission and operators add on top of the render (Istio sidecars in
  * meshed namespaces, Prometheus and Alertmanager pods from their custom resources, Kafka brokers
- * from the KafkaNodePool, Trivy's scan jobs at their concurrency limit). Models remain only where
- * no chart source exists: the EKS managed add-ons, and Mimir until its chart is vendored. The
- * capacity check, the pod count, the volume cost and the image inventory all read this one list.
+ * from the KafkaNodePool, Trivy's scan jobs at their concurrency limit). A model remains only where
+ * no chart source exists: the EKS managed add-ons. The capacity check, the pod count, the volume
+ * cost and the image inventory all read this one list.
  */
-import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderRelease, renderReleases } from "../../lib/helm/render";
+import { ReleaseRequest, RenderedRelease, Manifest, clusterApiVersions, renderReleases, renderReleasesSync } from "../../lib/helm/render";
 import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
-import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
+import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
 import { CHARTS } from "./catalog";
-import { mimirWorkloads } from "../observability/mimir";
 
 /** A resource as the program declares it (or the engine records it): its type token and inputs. */
 export interface DeclaredResource {
@@ -78,61 +77,34 @@ const computed = new WeakMap<readonly DeclaredResource[], StackWorkloads>();
 
 /**
  * Everything a stack runs (see the module comment). Releases render synchronously, from the
- * cache where their content was rendered before; a render error names the release and chart.
+ * cache where their content was rendered before and in parallel Helm processes otherwise; a
+ * render error names the release and chart.
  */
 export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersion?: string): StackWorkloads {
     const known = computed.get(resources);
     if (known) return known;
     const releases = resources.some((r) => r.type === WORKLOAD_TYPES.release);
-    const renders = new Map(releaseRequests(resources, kubeVersion ?? (releases ? recordedKubeVersion(resources) : "")).map((request) => [request.name, { request, rendered: renderRelease(request) }]));
+    const requests = releaseRequests(resources, kubeVersion ?? (releases ? recordedKubeVersion(resources) : ""));
+    const rendered = renderReleasesSync(requests);
+    const renders = new Map(requests.map((request, i) => [request.name, { request, rendered: rendered[i] }]));
     const workloads: Workload[] = [];
     for (const resource of resources) {
         if (resource.type === WORKLOAD_TYPES.release) {
             const render = renders.get(String(resource.inputs.name));
             if (render) workloads.push(...manifestWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests), ...operatorWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests));
-            else workloads.push(...releaseModel(resource));
+            else throw new Error(`Release ${resource.inputs.name}: chart ${releaseChart(resource.inputs)} ${resource.inputs.version} is not vendored (npm run charts:sync)`);
         } else if (resource.type === WORKLOAD_TYPES.addon) {
-            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelled(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
+            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelledWorkload(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
         } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
             workloads.push(kafkaBrokers(resource, resources, renders));
+        } else if (resource.type === WORKLOAD_TYPES.kafka && resource.inputs.spec?.entityOperator) {
+            workloads.push(kafkaEntityOperator(resource, renders));
         }
     }
     workloads.push(...trivyScanJobs(renders));
     const result = { workloads: withSidecars(workloads, resources, renders), renders };
     computed.set(resources, result);
     return result;
-}
-
-/** A release whose chart is not vendored: its isolated model, or an error naming what is missing. */
-function releaseModel(resource: DeclaredResource): Workload[] {
-    const chart = releaseChart(resource.inputs);
-    if (chart === "mimir-distributed") {
-        // MODEL: mimir-distributed 6.2.0's source is not vendored yet (charts/lock.json `missing`);
-        // these workloads are our reading of its values, not a render. Remove once it is vendored.
-        return mimirWorkloads(resource.inputs.values ?? {}).map((m) => modelled(String(resource.inputs.name), componentOf(chart), String(resource.inputs.namespace), m));
-    }
-    throw new Error(`Release ${resource.inputs.name}: chart ${chart} ${resource.inputs.version} is neither vendored (npm run charts:sync) nor modelled`);
-}
-
-/** A workload of one of the remaining models, as requests, limits, image and claims. */
-export interface ModelledWorkload {
-    readonly name: string;
-    readonly kind: WorkloadKind;
-    readonly replicas: number;
-    readonly image: string;
-    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
-    /** Per-pod claims (StatefulSet volume claim templates). */
-    readonly claims?: readonly { readonly name: string; readonly size: string; readonly storageClass?: string }[];
-}
-
-function modelled(source: string, component: string, namespace: string, m: ModelledWorkload): Workload {
-    const container: Container = {
-        name: m.name,
-        image: m.image,
-        ...(m.resources ? { cpuRequestMillicores: parseCpu(m.resources.requests.cpu), memoryRequestMiB: parseMemory(m.resources.requests.memory), memoryLimitMiB: parseMemory(m.resources.limits.memory) } : {}),
-    };
-    const claims: Claim[] = (m.claims ?? []).map((c) => ({ name: c.name, perPod: true, sizeMiB: parseMemory(c.size), ...(c.storageClass ? { storageClass: c.storageClass } : {}) }));
-    return { source, component, name: m.name, namespace, kind: m.kind, replicas: m.replicas, containers: [container], initContainers: [], claims, origin: "model", podLabels: {}, podAnnotations: {}, hostNetwork: false };
 }
 
 /** The value of a `--flag=value` argument of the first container. */
@@ -197,18 +169,39 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
     return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
-/** The operator Deployment of a rendered Strimzi release, and the image it runs each Kafka version with. */
-function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): string {
+/** An environment variable of the rendered Strimzi operator's Deployment: how it maps operands to images. */
+function strimziOperatorEnv(variable: string, renders: StackWorkloads["renders"], wanted: string): string {
     for (const { request, rendered } of renders.values()) {
         if (request.chart !== "strimzi-kafka-operator") continue;
         for (const m of rendered.manifests.filter((x) => x.kind === "Deployment")) {
-            const images = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === "STRIMZI_KAFKA_IMAGES")?.value as string | undefined;
-            const image = images?.split("\n").map((line) => line.trim().split("=")).find(([version]) => version === kafkaVersion)?.[1];
-            if (image) return image;
-            throw new Error(`The Strimzi operator (${request.name}) has no image for Kafka ${kafkaVersion}; it supports ${images}`);
+            const value = (m.spec.template.spec.containers[0].env ?? []).find((e: any) => e.name === variable)?.value as string | undefined;
+            if (value) return value;
         }
     }
-    throw new Error("A KafkaNodePool is declared without a rendered Strimzi operator release");
+    throw new Error(`${wanted} is declared without a rendered Strimzi operator release that sets ${variable}`);
+}
+
+/** The image the rendered Strimzi operator runs a Kafka version with. */
+function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): string {
+    const images = strimziOperatorEnv("STRIMZI_KAFKA_IMAGES", renders, "A KafkaNodePool");
+    const image = images.split("\n").map((line) => line.trim().split("=")).find(([version]) => version === kafkaVersion)?.[1];
+    if (!image) throw new Error(`The Strimzi operator has no image for Kafka ${kafkaVersion}; it supports ${images}`);
+    return image;
+}
+
+/**
+ * The Entity Operator Strimzi runs for a Kafka that asks for one: one pod, a container per
+ * operator the spec names, with the resources the spec gives each.
+ */
+function kafkaEntityOperator(kafka: DeclaredResource, renders: StackWorkloads["renders"]): Workload {
+    const spec = kafka.inputs.spec.entityOperator;
+    const operators = [
+        { key: "topicOperator", container: "topic-operator", image: "STRIMZI_DEFAULT_TOPIC_OPERATOR_IMAGE" },
+        { key: "userOperator", container: "user-operator", image: "STRIMZI_DEFAULT_USER_OPERATOR_IMAGE" },
+    ].filter((o) => spec[o.key]);
+    const containers = operators.map((o) => ({ name: o.container, image: spec[o.key].image ?? strimziOperatorEnv(o.image, renders, "A Kafka with an Entity Operator"), resources: spec[o.key].resources }));
+    const name = `${kafka.inputs.metadata?.name}-entity-operator`;
+    return podWorkload({ source: String(kafka.inputs.metadata?.name), component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template: { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers } }, origin: "operator" });
 }
 
 /** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */

@@ -64,7 +64,15 @@ export interface GrafanaDatabase {
     readonly address: string;
     readonly name: string;
     readonly user: string;
+    /**
+     * The Job that last set the user's password (its name follows the password): a pod annotation,
+     * so that Grafana restarts onto a rotated password right after the database has it.
+     */
+    readonly userJob: string;
 }
+
+/** The pod annotation that names the Job which set Grafana's database password. */
+export const DATABASE_USER_JOB_ANNOTATION = "platform.nist-eks/database-user-job";
 
 /** Stable datasource uids, so that dashboards, links and Kiali can refer to them. */
 export const DATASOURCE_UIDS = { metrics: "metrics", loki: "loki", tempo: "tempo" } as const;
@@ -170,6 +178,7 @@ function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<strin
             persistence: { enabled: false },
             headlessService: true,
             envValueFrom: { GF_DATABASE_PASSWORD: { secretKeyRef: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey } } },
+            podAnnotations: { [DATABASE_USER_JOB_ANNOTATION]: database.userJob },
             extraConfigmapMounts: [{ name: "database-ca", configMap: GRAFANA_DATABASE_CA.configMap, mountPath: GRAFANA_DATABASE_CA.mountPath, readOnly: true }],
         },
         ini: {

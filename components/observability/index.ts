@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
+import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -12,8 +13,9 @@ import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
 import {
-    KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
-    createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
+    KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS, KAFKA_SASL_BOOTSTRAP,
+    KAFKA_ACCESS_READY_ANNOTATIONS, createKafkaSaslCredentials, createKafkaTls, kafkaClients, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs,
+    kafkaSpec, kafkaTopicSpec, kafkaUserSpec, strimziValues,
 } from "./kafka";
 import { KIALI_SIGNING_KEY_SECRET, kialiValues } from "./kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
@@ -35,9 +37,14 @@ export interface ObservabilityArgs {
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
         readonly name: string;
+        /** Grafana's own least-privilege user, never the master. */
         readonly user: string;
         /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
         readonly password: pulumi.Input<string>;
+        /** The PostgreSQL major version, and what the Job that sets up Grafana's user reads the master password with. */
+        readonly engineVersion: string;
+        readonly masterSecretArn: pulumi.Input<string>;
+        readonly kmsKeyArn: pulumi.Input<string>;
         /** PEM certificates of the CA that signs the server's certificate, which Grafana verifies. */
         readonly caBundle: string;
     };
@@ -112,13 +119,19 @@ export class Observability extends pulumi.ComponentResource {
         const kafka: pulumi.Resource[] = [];
         if (kafkaNeeded(config)) {
             const kafkaNamespace = createNamespace(KAFKA_NAMESPACE, ctx, this);
-            const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(config) }, ctx, this);
-            const listenerTls = createKafkaTls(`${name}-kafka`, {
+            // The operator also watches the clients' namespace, where the KafkaUsers and their Secrets live.
+            const strimzi = installHelmChart(`${name}-strimzi`, { source: CHARTS.strimzi, namespace: kafkaNamespace, values: () => strimziValues(config), dependsOn: [monitoring] }, ctx, this);
+            const clients = kafkaClients(config);
+            const credentialArgs = {
                 kafkaNamespace: kafkaNamespace.metadata.name,
                 clientNamespace: monitoring.metadata.name,
                 provider: ctx.kubernetesProvider,
                 dependsOn: [kafkaNamespace, monitoring],
-            }, this);
+            };
+            const credentials = [
+                ...(clients.some((c) => c.authentication === "tls") ? createKafkaTls(`${name}-kafka`, credentialArgs, this) : []),
+                ...createKafkaSaslCredentials(`${name}-kafka`, { ...credentialArgs, clients, protect: ctx.protect }, this),
+            ];
             const metricsConfig = new corev1.ConfigMap(`${name}-kafka-metrics`, {
                 metadata: { name: KAFKA_METRICS.configMap, namespace: kafkaNamespace.metadata.name },
                 data: { [KAFKA_METRICS.key]: YAML.stringify(KAFKA_METRICS_RULES) },
@@ -131,7 +144,7 @@ export class Observability extends pulumi.ComponentResource {
                 kind: "Kafka",
                 metadata: { name: KAFKA_CLUSTER_NAME, namespace: kafkaNamespace.metadata.name, annotations: KAFKA_READY_ANNOTATIONS },
                 spec: kafkaSpec(config),
-            }, inCluster([strimzi.release, metricsConfig, ...listenerTls], ctx.protect));
+            }, inCluster([strimzi.release, metricsConfig, ...credentials], ctx.protect));
             const poolSpec = kafkaNodePoolSpec(config, { storageClassName: ctx.gp3StorageClassName });
             const pool = new apiextensions.CustomResource(`${name}-kafka-pool`, {
                 apiVersion: "kafka.strimzi.io/v1",
@@ -151,7 +164,25 @@ export class Observability extends pulumi.ComponentResource {
                     spec,
                 }, inCluster([...monitorCrds, kafkaNamespace]));
             }
-            kafka.push(cluster, pool);
+            // Each client's topic and user: the Topic Operator creates the topic, the User Operator
+            // sets the ACLs (and issues an mTLS client's certificate). Pulumi waits until each is
+            // Ready, so the clients start against a topic that exists and credentials that work.
+            const access: pulumi.Resource[] = [];
+            for (const client of clients) {
+                access.push(new apiextensions.CustomResource(`${name}-kafka-topic-${client.user}`, {
+                    apiVersion: "kafka.strimzi.io/v1",
+                    kind: "KafkaTopic",
+                    metadata: { name: client.topic.name, namespace: kafkaNamespace.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME }, annotations: KAFKA_ACCESS_READY_ANNOTATIONS },
+                    spec: kafkaTopicSpec(config, client),
+                }, inCluster([cluster], ctx.protect)));
+                access.push(new apiextensions.CustomResource(`${name}-kafka-user-${client.user}`, {
+                    apiVersion: "kafka.strimzi.io/v1",
+                    kind: "KafkaUser",
+                    metadata: { name: client.user, namespace: monitoring.metadata.name, labels: { "strimzi.io/cluster": KAFKA_CLUSTER_NAME }, annotations: KAFKA_ACCESS_READY_ANNOTATIONS },
+                    spec: kafkaUserSpec(client),
+                }, inCluster([cluster])));
+            }
+            kafka.push(cluster, pool, ...access, ...credentials);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
         }
 
@@ -206,7 +237,7 @@ export class Observability extends pulumi.ComponentResource {
                 irsa: { serviceAccount: TEMPO_SERVICE_ACCOUNT, policy: bucketAccessPolicy([traces], ctx) },
                 refs: { bucket: traces.name },
                 values: ({ irsaRoleArn, bucket }) => tempoDistributedValues(config, {
-                    region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_BOOTSTRAP,
+                    region: ctx.region, bucket, roleArn: irsaRoleArn!, kafkaAddress: KAFKA_SASL_BOOTSTRAP,
                     remoteWriteUrl: metricsGeneratorRemoteWrite(config.mimir.enabled),
                 }),
                 dependsOn: [...monitorCrds, ...kafka],
@@ -253,24 +284,41 @@ export class Observability extends pulumi.ComponentResource {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
         const grafanaInputs: pulumi.Resource[] = [adminSecret];
+        let databaseUserJob: pulumi.Output<string> | undefined;
         if (database) {
-            grafanaInputs.push(new corev1.Secret(`${name}-grafana-database`, {
+            const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
-            }, inCluster([monitoring])));
-            grafanaInputs.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+            }, inCluster([monitoring]));
+            const caConfigMap = new corev1.ConfigMap(`${name}-grafana-database-ca`, {
                 metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
                 data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
-            }, inCluster([monitoring])));
+            }, inCluster([monitoring]));
+            // Grafana starts only once its own user exists with this password.
+            const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
+                address: database.address,
+                databaseName: database.name,
+                engineVersion: database.engineVersion,
+                username: database.user,
+                passwordSecret: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey },
+                password: database.password,
+                masterSecretArn: database.masterSecretArn,
+                kmsKeyArn: database.kmsKeyArn,
+                serverCa: { configMap: GRAFANA_DATABASE_CA.configMap, key: GRAFANA_DATABASE_CA.key },
+                namespace: MONITORING_NAMESPACE,
+                dependsOn: [monitoring, passwordSecret, caConfigMap],
+            }, ctx, this);
+            grafanaInputs.push(passwordSecret, caConfigMap, userJob);
+            databaseUserJob = userJob.metadata.name;
         }
         installHelmChart(`${name}-grafana`, {
             source: CHARTS.grafana,
             namespace: monitoring,
-            refs: database ? { databaseAddress: database.address } : undefined,
+            refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
             values: (refs) => grafanaValues(config, {
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
-                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user } : undefined,
+                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                 datasources: grafanaDatasources({
                     metricsUrl: this.metricsQueryUrl,
                     metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",

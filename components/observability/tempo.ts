@@ -7,18 +7,27 @@ import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
 import { podResourcesOf } from "../helm/values";
-import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
+import { KAFKA_CLIENT_PASSWORD_ENV, KAFKA_SASL_CLIENT_SECRET, KAFKA_TOPICS, kafkaSaslClientSecret, tempoPartitions } from "./kafka";
 import { URLS } from "./shared";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 
+/** The line of the chart's config template that writes the topic auto-creation partitions. */
+const AUTO_CREATE_PARTITIONS_LINE = /\n *auto_create_topic_default_partitions: \{\{ \$\.Values\.ingest\.kafka\.auto_create_topic_default_partitions \}\}/;
+
 /**
- * Kafka partitions of the trace topic. Every partition needs exactly one block-builder and one
- * live-store (the chart's rule), so the partition count is the write-path replica count.
+ * The chart's own Tempo config template without `auto_create_topic_default_partitions`. Tempo
+ * 3.0.3 writes that value into the brokers' cluster-wide num.partitions (for every auto-created
+ * topic, Mimir's included); the topic is declared instead, and the key has no business in the
+ * config. Throws if a chart update moved the line, so that the edit cannot silently stop applying.
  */
-export function tempoPartitions(config: ObservabilityConfig): number {
-    return config.tempo.replicas;
+export function distributedConfigTemplate(): string {
+    const template = chartDefaults("tempo-distributed").config;
+    if (typeof template !== "string" || !AUTO_CREATE_PARTITIONS_LINE.test(template)) {
+        throw new Error("The vendored tempo-distributed chart's config template no longer writes ingest.kafka.auto_create_topic_default_partitions as expected: revisit distributedConfigTemplate");
+    }
+    return template.replace(AUTO_CREATE_PARTITIONS_LINE, "");
 }
 
 /**
@@ -55,24 +64,29 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
     const replicas = tempo.replicas;
     const partitions = tempoPartitions(config);
     const receivers = new Set(tempo.receivers);
+    // Only the components that talk to Kafka (TEMPO_KAFKA_COMPONENTS) get the password in their environment.
+    const kafkaPassword = [{ name: KAFKA_CLIENT_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: kafkaSaslClientSecret("tempo"), key: KAFKA_SASL_CLIENT_SECRET.passwordKey } } }];
     return {
         fullnameOverride: "tempo",
         // No usage reports leave the cluster (SC-7).
         reportingEnabled: false,
         serviceAccount: { create: true, name: TEMPO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
-        ingest: { kafka: { address: opts.kafkaAddress, auto_create_topic_default_partitions: partitions } },
-        // The chart writes only the address, topic and partitions of ingest.kafka; the TLS settings
-        // (SC-8) are merged over its config, and every pod gets the CA they name.
-        tempo: { structuredConfig: { ingest: { kafka: { tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } },
-        defaults: { extraVolumes: [kafkaCaVolume().volume], extraVolumeMounts: [kafkaCaVolume().mount] },
+        // The topic is a KafkaTopic of the platform's; Tempo neither creates it nor touches broker configs.
+        ingest: { kafka: { address: opts.kafkaAddress, topic: KAFKA_TOPICS.tempo, auto_create_topic_enabled: false } },
+        config: distributedConfigTemplate(),
+        // Tempo 3.0.3's Kafka client knows SASL PLAIN and no TLS (SC-8: see the README): it
+        // authenticates as the KafkaUser tempo, its password expanded from the environment at start,
+        // never written in values or the config map.
+        tempo: { structuredConfig: { ingest: { kafka: { sasl_username: "tempo", sasl_password: `\${${KAFKA_CLIENT_PASSWORD_ENV}}` } } } },
+        defaults: { extraArgs: ["-config.expand-env=true"] },
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
         },
-        distributor: { replicas, resources: podResourcesOf(size.distributor) },
+        distributor: { replicas, resources: podResourcesOf(size.distributor), extraEnv: kafkaPassword },
         querier: { replicas, resources: podResourcesOf(size.querier) },
         queryFrontend: { replicas, resources: podResourcesOf(size.queryFrontend) },
-        liveStore: { replicas: partitions, resources: podResourcesOf(size.liveStore) },
-        blockBuilder: { replicas: partitions, resources: podResourcesOf(size.blockBuilder) },
+        liveStore: { replicas: partitions, resources: podResourcesOf(size.liveStore), extraEnv: kafkaPassword },
+        blockBuilder: { replicas: partitions, resources: podResourcesOf(size.blockBuilder), extraEnv: kafkaPassword },
         // The chart reads backendWorker.podDisruptionBudget.enabled above one replica without
         // defaulting it (a nil pointer otherwise); set like the other components' budgets.
         backendWorker: { replicas, resources: podResourcesOf(size.backendWorker), podDisruptionBudget: { enabled: true }, maxUnavailable: 1 },
@@ -81,6 +95,7 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
             enabled: true,
             replicas: partitions,
             resources: podResourcesOf(size.metricsGenerator),
+            extraEnv: kafkaPassword,
             config: { storage: { remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }], remote_write_add_org_id_header: false } },
         },
         overrides: GENERATOR_OVERRIDES,

@@ -10,6 +10,12 @@ export interface SecureBucketArgs {
     /** Days a noncurrent (overwritten or deleted) version is kept before it is removed. */
     readonly noncurrentVersionDays: number;
     /**
+     * Object Lock's default retention (CP-9, AU-9): every object version written is kept, in
+     * GOVERNANCE mode (only a principal allowed s3:BypassGovernanceRetention may lift it) or
+     * COMPLIANCE mode (nobody may, not even the account's root), for this many days. Omit for none.
+     */
+    readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly retentionDays: number };
+    /**
      * Protect the bucket and its contents from deletion (prod). An unprotected bucket (dev) may be
      * emptied by `pulumi destroy`; a protected one never is.
      */
@@ -62,6 +68,15 @@ export class SecureBucket extends pulumi.ComponentResource {
         }, child);
         new s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccessBlock] });
         const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
+        if (args.objectLock) {
+            // A resource of its own, which enables Object Lock on the existing versioned bucket
+            // (the bucket's own objectLockEnabled would replace it).
+            new s3.BucketObjectLockConfiguration(`${name}-object-lock`, {
+                bucket,
+                objectLockEnabled: "Enabled",
+                rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.retentionDays } },
+            }, { parent: this, dependsOn: [versioning], protect: args.protect });
+        }
         new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
             bucket,
             rules: [{

@@ -56,7 +56,7 @@ const CLUSTER_API_VERSIONS = ["policy/v1/PodDisruptionBudget", "networking.k8s.i
 export const CHART_API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
     "kube-prometheus-stack": ["monitoring.coreos.com/v1", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor", "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/Prometheus", "monitoring.coreos.com/v1/Alertmanager"],
     base: ["security.istio.io/v1", "security.istio.io/v1/PeerAuthentication", "networking.istio.io/v1", "telemetry.istio.io/v1"],
-    "strimzi-kafka-operator": ["kafka.strimzi.io/v1", "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool"],
+    "strimzi-kafka-operator": ["kafka.strimzi.io/v1", "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic", "kafka.strimzi.io/v1/KafkaUser"],
     velero: ["velero.io/v1", "velero.io/v1/Schedule", "velero.io/v1/BackupStorageLocation", "velero.io/v1/VolumeSnapshotLocation"],
     "trivy-operator": ["aquasecurity.github.io/v1alpha1"],
 };
@@ -136,6 +136,54 @@ export async function renderReleases(requests: readonly ReleaseRequest[], concur
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     return results;
+}
+
+/**
+ * Runs Helm for many jobs at once with at most `concurrency` processes, from a plain node script
+ * (no project code, so it runs the same under ts-node, compiled, and under `pulumi`): stdin is the
+ * JSON list of jobs, stdout the JSON list of results in the same order.
+ */
+const PARALLEL_HELM = `
+const { execFile } = require("child_process");
+const { helm, concurrency, jobs } = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const results = new Array(jobs.length);
+let next = 0;
+const worker = () => new Promise((done) => {
+    const step = () => {
+        if (next >= jobs.length) return done();
+        const i = next++;
+        const child = execFile(helm, jobs[i].args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+            results[i] = error ? { error: { stderr, message: error.message } } : { stdout };
+            step();
+        });
+        child.stdin.end(jobs[i].values);
+    };
+    step();
+});
+Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker)).then(() => process.stdout.write(JSON.stringify(results)));
+`;
+
+/**
+ * Renders many releases synchronously, the uncached ones by parallel Helm processes (one helper
+ * process runs them), for callers that must not yield to the event loop: the program's capacity
+ * check runs before the engine acts on any registration. Throws the first request's
+ * {@link RenderError}, in request order.
+ */
+export function renderReleasesSync(requests: readonly ReleaseRequest[], concurrency = Math.max(1, Math.min(4, os.cpus().length))): RenderedRelease[] {
+    const keys = requests.map(renderKey);
+    const missing = requests.map((request, i) => ({ request, key: keys[i] })).filter(({ key }, i) => !fromCache(key) && keys.indexOf(key) === i);
+    if (missing.length > 1) {
+        const jobs = missing.map(({ request }) => ({ args: helmArgs(request), values: JSON.stringify(request.values) }));
+        const input = JSON.stringify({ helm: helmBinary(), concurrency, jobs });
+        const results = JSON.parse(execFileSync(process.execPath, ["-e", PARALLEL_HELM], { input, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 })) as ({ stdout: string } | { error: { stderr: string; message: string } })[];
+        missing.forEach(({ request, key }, i) => {
+            const result = results[i];
+            if ("stdout" in result) store(key, request, result.stdout);
+        });
+        const failed = missing.findIndex((_, i) => "error" in results[i]);
+        if (failed !== -1) throw new RenderError(missing[failed].request, helmMessage((results[failed] as { error: unknown }).error));
+    }
+    return requests.map(renderRelease);
 }
 
 function helmAsync(request: ReleaseRequest): Promise<string> {

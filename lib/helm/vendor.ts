@@ -29,16 +29,8 @@ export interface LockedChart {
     readonly digest: string;
 }
 
-/** A pinned chart the project cannot vendor yet, and why. */
-export interface MissingChart {
-    readonly chart: string;
-    readonly version: string;
-    readonly reason: string;
-}
-
 export interface ChartLock {
     readonly charts: readonly LockedChart[];
-    readonly missing: readonly MissingChart[];
 }
 
 export const LOCK_FILE = "charts/lock.json";
@@ -71,7 +63,7 @@ export function vendorPath(chart: string): string {
     return `${VENDOR_DIR}/${chart}`;
 }
 
-/** The locked entry of a pinned chart, or undefined when the chart is not vendored (see the lock's `missing`). */
+/** The locked entry of a pinned chart, or undefined when the chart is not vendored. */
 export function lockedChart(chart: string, version: string, lock = projectLock()): LockedChart | undefined {
     return lock.charts.find((c) => c.chart === chart && c.version === version);
 }

@@ -121,7 +121,8 @@ describe("npm run preview / up", () => {
         expect(pulumiArgs("preview", ["--stack", "prod", "--diff"], ROOT)).to.deep.equal([
             "preview", "--stack", "prod", "--policy-pack", path.join(ROOT, "policy"), "--policy-pack-config", path.join(ROOT, "policy", "config", "prod.json"), "--diff",
         ]);
-        expect(pulumiArgs("up", ["--yes", "-s", "dev"], ROOT).slice(0, 7)).to.deep.equal(["up", "--stack", "dev", "--policy-pack", path.join(ROOT, "policy"), "--policy-pack-config", path.join(ROOT, "policy", "config", "dev.json")]);
+        // A Tuesday at 10:00 in New York, inside dev's working hours.
+        expect(pulumiArgs("up", ["--yes", "-s", "dev"], ROOT, new Date("2026-12-08T15:00:00Z")).slice(0, 7)).to.deep.equal(["up", "--stack", "dev", "--policy-pack", path.join(ROOT, "policy"), "--policy-pack-config", path.join(ROOT, "policy", "config", "dev.json")]);
     });
 
     it("refuses a missing or unknown stack, a swapped pack or config, and a stack without pack config", () => {

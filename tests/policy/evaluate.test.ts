@@ -39,6 +39,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "rds-database": "mandatory",
     "in-cluster-encryption": "advisory",
     "mesh-default-deny": "advisory",
+    "kafka-authentication": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

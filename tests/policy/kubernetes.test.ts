@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { backupSchedules } from "../../policy/rules/kubernetes/backup-schedules";
 import { helmNoPlaintextSecrets } from "../../policy/rules/kubernetes/helm-no-plaintext-secrets";
 import { MTLS_EXCEPTION_ANNOTATION, istioMtlsStrict } from "../../policy/rules/kubernetes/istio-mtls-strict";
+import { kafkaAuthentication } from "../../policy/rules/kubernetes/kafka-authentication";
 import { meshDefaultDeny } from "../../policy/rules/kubernetes/mesh-default-deny";
 import { observabilityRetention } from "../../policy/rules/kubernetes/observability-retention";
 import { SECRET_PLACEHOLDER } from "../../engine/types";
@@ -74,6 +75,55 @@ describe("policy istio-mtls-strict", () => {
 
     it("skips a spec unknown during preview", () => {
         expect(check(istioMtlsStrict, [peerAuthentication("default", "istio-system", { mtls: { mode: UNKNOWN } }), peerAuthentication("x", "apps", UNKNOWN)], "prod")).to.deep.equal([]);
+    });
+});
+
+describe("policy kafka-authentication", () => {
+    const KAFKA = "kubernetes:kafka.strimzi.io/v1:Kafka";
+    const kafka = (listeners: unknown, authorization: unknown = { type: "simple" }) =>
+        planned(KAFKA, "k", { metadata: { name: "k", namespace: "kafka" }, spec: { kafka: { listeners, ...(authorization ? { authorization } : {}) } } });
+    const mtls = { name: "tls", port: 9093, type: "internal", tls: true, authentication: { type: "tls" } };
+    const sasl = { name: "sasl", port: 9094, type: "internal", tls: false, authentication: { type: "custom", sasl: true, listenerConfig: { "sasl.enabled.mechanisms": "PLAIN" } } };
+
+    it("passes listeners that each authenticate, on a cluster that authorizes", () => {
+        expect(check(kafkaAuthentication, [kafka([mtls, sasl, { ...mtls, name: "scram", port: 9095, authentication: { type: "scram-sha-512" } }])], "prod")).to.deep.equal([]);
+    });
+
+    it("fails a listener without authentication and a cluster without authorization, in either API version", () => {
+        const open = { name: "plain", port: 9092, type: "internal", tls: false };
+        expect(messages(check(kafkaAuthentication, [kafka([mtls, open, { ...open, name: "empty", port: 9096, authentication: { type: "" } }])], "prod"))).to.deep.equal([
+            "listener plain (port 9092) accepts clients without authentication",
+            "listener empty (port 9096) accepts clients without authentication",
+        ]);
+        const beta = planned("kubernetes:kafka.strimzi.io/v1beta2:Kafka", "b", { spec: { kafka: { listeners: [mtls] } } });
+        expect(messages(check(kafkaAuthentication, [beta], "dev"))).to.deep.equal(["spec.kafka.authorization is unset: any client that connects may use every topic and group"]);
+    });
+
+    it("fails a KafkaUser whose ACLs reach the cluster, every topic or group, or every operation", () => {
+        const user = (acls: unknown) => planned("kubernetes:kafka.strimzi.io/v1:KafkaUser", "u", { metadata: { name: "u", namespace: "monitoring" }, spec: { authorization: { type: "simple", acls } } });
+        const own = [
+            { resource: { type: "topic", name: "traces", patternType: "literal" }, operations: ["Describe", "Read", "Write"] },
+            { resource: { type: "group", name: "ingester-", patternType: "prefix" }, operations: ["Describe", "Read"] },
+        ];
+        expect(check(kafkaAuthentication, [user(own)], "prod")).to.deep.equal([]);
+        expect(messages(check(kafkaAuthentication, [user([
+            ...own,
+            { resource: { type: "topic", name: "*" }, operations: ["Read"] },
+            { resource: { type: "group", name: "", patternType: "prefix" }, operations: ["Read"] },
+            { resource: { type: "topic", name: "traces", patternType: "literal" }, operations: ["All"] },
+            { resource: { type: "cluster" }, operations: ["Alter"] },
+        ])], "prod"))).to.deep.equal([
+            "ACL 2 grants every topic: wider than one client's own topics and groups",
+            "ACL 3 grants every group: wider than one client's own topics and groups",
+            "ACL 4 grants All operations on topic traces: wider than one client's own topics and groups",
+            "ACL 5 grants the cluster resource: wider than one client's own topics and groups",
+        ]);
+    });
+
+    it("skips what is unknown during preview", () => {
+        expect(check(kafkaAuthentication, [kafka(UNKNOWN, UNKNOWN), kafka([{ name: "x", authentication: { type: UNKNOWN } }, UNKNOWN])], "prod")).to.deep.equal([]);
+        const unknownAcls = planned("kubernetes:kafka.strimzi.io/v1:KafkaUser", "u", { spec: { authorization: { type: "simple", acls: UNKNOWN } } });
+        expect(check(kafkaAuthentication, [unknownAcls], "prod")).to.deep.equal([]);
     });
 });
 

@@ -81,7 +81,7 @@ describe("HA in prod: a node or a zone may go", () => {
         const workloads = stackWorkloads(prod.resources).workloads;
         const pushes = wiring(prod.resources).filter((e) => e.target && /push|remote_write|remoteWrite|kafka|opentelemetry|alloy\.configMap/.test(e.usedBy));
         const behind = (selector: Record<string, string>, namespace: string) => workloads.filter((w) => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.podLabels[k] === v));
-        expect(pushes.map((e) => e.target!.service).sort()).to.deep.equal(["loki-gateway", "loki-gateway", "observability-kafka-bootstrap", "observability-kafka-bootstrap", "tempo-distributor"]);
+        expect(pushes.map((e) => e.target!.service).sort()).to.deep.equal(["loki-gateway", "loki-gateway", "mimir-gateway", "mimir-gateway", "observability-kafka-bootstrap", "observability-kafka-bootstrap", "tempo-distributor"]);
         const single = pushes.flatMap((e) => behind(e.target!.selector, e.target!.namespace).filter((w) => w.replicas < 2).map((w) => `${e.usedBy}: ${w.name} x${w.replicas}`));
         expect(single).to.deep.equal([]);
         // The write path past the first hop: Loki's writers, Tempo's live-stores and block-builders, Kafka, Prometheus, Alertmanager.

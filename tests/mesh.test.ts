@@ -61,10 +61,10 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 `mesh mTLS: ${OBS}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 | ${MESH("monitoring", principal("monitoring", "kiali"))}`,
                 `mesh mTLS: ${OBS}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 | ${MESH("monitoring", principal("monitoring", "kiali"))}`,
                 `mesh mTLS: ${OBS}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 | ${MESH("monitoring", principal("monitoring", "kiali"))}`,
-                // Mimir is still a model (its chart not vendored): its pods' service account is unknown, so its namespace stands in.
-                `mesh mTLS: ${OBS}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 | ${MESH("kafka", "namespace monitoring")}${KAFKA_TLS}`,
+                `mesh mTLS: ${OBS}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 | ${MESH("kafka", `${principal("monitoring", "mimir")}, ${principal("monitoring", `${OBS}-mimir-rollout-operator`)}`)}${KAFKA_TLS}`,
                 `mesh mTLS: ${OBS}-prometheus values prometheus.prometheusSpec.remoteWrite.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 | ${MESH("monitoring", PROMETHEUS_RELEASE_SAS)}`,
-                `mesh mTLS: ${OBS}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 | ${MESH("kafka", principal("monitoring", "tempo"))}${KAFKA_TLS}`,
+                // Tempo's SASL listener has no TLS of its own: the mesh is what encrypts this hop.
+                `mesh mTLS: ${OBS}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9094 | ${MESH("kafka", principal("monitoring", "tempo"))}`,
                 `mesh mTLS: ${OBS}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 | ${MESH("monitoring", principal("monitoring", "tempo"))}`,
                 `mesh mTLS: nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 | kubecost (sidecar) to monitoring (ambient), as ${["default", "nist-eks-prod-operations-kubecost", "nist-eks-prod-operations-kubecost-finopsagent"].map((sa) => principal("kubecost", sa)).join(", ")}`,
             ]);
@@ -85,6 +85,7 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 "application TLS: API server -> monitoring/kube-prometheus-stack-operator (webhook prometheusrulemutate.monitoring.coreos.com)",
                 "application TLS: API server -> monitoring/kube-prometheus-stack-operator (webhook prometheusrulevalidate.monitoring.coreos.com)",
                 "application TLS: API server -> monitoring/kube-prometheus-stack-operator (webhook alertmanagerconfigsvalidate.monitoring.coreos.com)",
+                ...["no-downscale", "pod-eviction", "prepare-downscale", "zpdb-validation"].map((w) => `application TLS: API server -> monitoring/${OBS}-mimir-rollout-operator (webhook ${w}-monitoring.grafana.com)`),
                 "plaintext: kubelet -> monitoring pods' probe ports",
                 "plaintext: kubelet -> kafka pods' probe ports",
                 "plaintext: kubelet -> trivy-system pods' probe ports",
@@ -220,7 +221,7 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             // ...while the edges beside them are allowed: Alloy to Loki's gateway, Tempo to the brokers, the brokers to each other.
             expect([
                 allowed(policies, as(alloy), callee(gateway, 8080)),
-                allowed(policies, as(find(prod, "monitoring", "tempo-distributor")), callee(broker, 9093)),
+                allowed(policies, as(find(prod, "monitoring", "tempo-distributor")), callee(broker, 9094)),
                 allowed(policies, as(broker), callee(broker, 9091)),
             ]).to.deep.equal([true, true, true]);
         });

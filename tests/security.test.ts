@@ -167,6 +167,17 @@ describe("security: mesh and scanning", () => {
                     mtls: { mode: "STRICT" },
                     portLevelMtls: { 10250: { mode: "PERMISSIVE" } },
                 },
+            }, {
+                metadata: {
+                    name: "nist-eks-prod-observability-mimir-rollout-operator-webhook",
+                    namespace: "monitoring",
+                    annotations: { [MTLS_EXCEPTION_ANNOTATION]: "the API server, outside the mesh, calls the admission webhooks no-downscale-monitoring.grafana.com, pod-eviction-monitoring.grafana.com, prepare-downscale-monitoring.grafana.com, zpdb-validation-monitoring.grafana.com on port 8443; the webhook's own TLS protects the call" },
+                },
+                spec: {
+                    selector: { matchLabels: { "app.kubernetes.io/instance": "nist-eks-prod-observability-mimir", "app.kubernetes.io/name": "rollout-operator" } },
+                    mtls: { mode: "STRICT" },
+                    portLevelMtls: { 8443: { mode: "PERMISSIVE" } },
+                },
             }]);
             const [policy] = policies;
             expect(policy.inputs.apiVersion).to.equal("security.istio.io/v1");

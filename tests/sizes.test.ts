@@ -58,7 +58,7 @@ describe("sizes, counts and retentions as stack config", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
                 const sizes = workloadSizes(PROFILE_DEFAULTS[profile]);
-                expect(sizes.length).to.equal(71);
+                expect(sizes.length).to.equal(73);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
                     expect(parseCpu(size.cpu), key).to.be.greaterThan(0);

@@ -220,15 +220,15 @@ describe("any stack from a stack file", () => {
 
             const table = loadPriceTable();
             const [a, b] = [planRun(staged, table), planRun(prod, table)];
-            // 17 more pods. The sizes add 125m and 512 MiB (two writers +256 MiB each, one collector +25m,
-            // two CoreDNS +50m each); the counts add 1,190m and 3,804 MiB: an EBS controller (20m, 64),
-            // an autoscaler (100m, 300), two Alertmanagers with their reloaders (2 x 30m, 96), a ruler
+            // 16 more pods. The sizes add 125m and 768 MiB (three writers +256 MiB each, one collector +25m,
+            // two CoreDNS +50m each); the counts add 1,110m and 3,580 MiB: an EBS controller (20m, 64),
+            // an autoscaler (100m, 300), a third Alertmanager with its reloader (30m, 96), a ruler
             // (50m, 128), three compactors (3 x 100m, 256), a query scheduler (20m, 64), a Mimir chunks
             // cache with its exporter (110m, 664), a Loki results cache with its exporter (60m, 184), a Tempo memcached
-            // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp and
-            // two Kubecost frontends with their sidecars (100m, 256; 2 x 60m, 192).
+            // (50m, 160), a Strimzi operator (100m, 384), a Trivy operator (100m, 256), a Headlamp in the
+            // ambient mesh, without a sidecar (50m, 128), and two Kubecost frontends with their sidecars (2 x 60m, 192).
             expect([a.pods.total - b.pods.total, a.capacity.cpuMillicores.requested - b.capacity.cpuMillicores.requested, a.capacity.memoryMiB.requested - b.capacity.memoryMiB.requested])
-                .to.deep.equal([17, 125 + 1190, 512 + 3804]);
+                .to.deep.equal([16, 125 + 1110, 768 + 3580]);
         });
 
         it("compares against prod: --compare staging prod", async () => {

@@ -58,6 +58,12 @@ export interface Workload {
     readonly podAnnotations: Readonly<Record<string, string>>;
     /** Pods on the node's network namespace: admission injects no sidecar into them. */
     readonly hostNetwork: boolean;
+    /**
+     * The pod template's spec as it will run (containers with their ports, probes and security
+     * contexts, including what admission injects), for the network policies and the Pod Security
+     * checks; undefined for a model, which has none.
+     */
+    readonly podSpec?: Readonly<Record<string, any>>;
 }
 
 /** A pod's effective requests and limits, as the scheduler sees them. */
@@ -153,6 +159,7 @@ export function podWorkload(args: { source: string; component: string; name: str
         podLabels: args.template?.metadata?.labels ?? {},
         podAnnotations: args.template?.metadata?.annotations ?? {},
         hostNetwork: pod.hostNetwork === true,
+        podSpec: pod,
     };
 }
 

@@ -11,6 +11,7 @@ import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, WorkloadKind, manifestWorkloads, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
+import { Address, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
 import { CHARTS } from "./catalog";
 import { mimirWorkloads } from "../observability/mimir";
 
@@ -174,9 +175,23 @@ function operatorWorkloads(source: string, component: string, manifests: readonl
     return manifests.filter((m) => (m.kind === "Prometheus" || m.kind === "Alertmanager") && m.apiVersion === "monitoring.coreos.com/v1").map((m) => {
         const server = m.kind === "Prometheus" ? "prometheus" : "alertmanager";
         const replicas = (m.spec.replicas ?? 1) * (m.kind === "Prometheus" ? m.spec.shards ?? 1 : 1);
-        const template = { metadata: m.spec.podMetadata ?? {}, spec: { containers: [{ name: server, image: m.spec.image, resources: m.spec.resources }] } };
+        const [port, portName] = m.kind === "Prometheus" ? [9090, "web"] : [9093, "http-web"];
+        // The operator labels its pods, serves on a named port, and (prometheus-operator 0.7x+) runs
+        // every container it makes with no privilege escalation, no capabilities and a read-only root.
+        const labels = { ...(m.spec.podMetadata?.labels ?? {}), ...prometheusOperatorPodLabels(m.kind as "Prometheus" | "Alertmanager", m.metadata.name) };
+        const securityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+        const template = {
+            metadata: { ...(m.spec.podMetadata ?? {}), labels },
+            spec: {
+                ...(m.spec.securityContext ? { securityContext: m.spec.securityContext } : {}),
+                containers: [
+                    { name: server, image: m.spec.image, resources: m.spec.resources, ports: [{ name: portName, containerPort: port, protocol: "TCP" }], readinessProbe: { httpGet: { port: portName } }, securityContext },
+                    ...reloader().map((c) => ({ name: c.name, image: c.image, ports: [{ name: "reloader-web", containerPort: 8080, protocol: "TCP" }], securityContext })),
+                ],
+            },
+        };
         const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator" });
-        return { ...workload, containers: [...workload.containers, ...reloader()] };
+        return { ...workload, containers: [workload.containers[0], ...reloader()] };
     });
 }
 
@@ -198,6 +213,12 @@ function kafkaImage(kafkaVersion: string, renders: StackWorkloads["renders"]): s
     throw new Error("A KafkaNodePool is declared without a rendered Strimzi operator release");
 }
 
+/** Whether the rendered Strimzi operator runs its operands with its restricted pod security provider. */
+function strimziRestricted(renders: StackWorkloads["renders"]): boolean {
+    return [...renders.values()].some(({ request, rendered }) => request.chart === "strimzi-kafka-operator" && rendered.manifests.some((m) => m.kind === "Deployment" &&
+        (m.spec.template.spec.containers[0].env ?? []).some((e: any) => e.name === "STRIMZI_POD_SECURITY_PROVIDER_CLASS" && e.value === "restricted")));
+}
+
 /** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */
 function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResource[], renders: StackWorkloads["renders"]): Workload {
     const clusterName = pool.inputs.metadata?.labels?.["strimzi.io/cluster"];
@@ -208,7 +229,23 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
     const volumes: any[] = storage.type === "jbod" ? storage.volumes ?? [] : [storage];
     const claims: Claim[] = volumes.filter((v) => v.type === "persistent-claim").map((v, i) => ({ name: `data-${v.id ?? i}`, perPod: true, sizeMiB: parseMemory(v.size), ...(v.class ? { storageClass: v.class } : {}) }));
     const name = `${clusterName}-${pool.inputs.metadata?.name}`;
-    const template = { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources }] } };
+    // Strimzi labels each broker with its cluster, kind and pool, serves each listener on a port
+    // named for it, and (with the operator's restricted pod security provider) runs it restricted.
+    const labels = { ...(spec.template?.pod?.metadata?.labels ?? {}), ...kafkaBrokerLabels(String(clusterName)), "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
+    const ports = [
+        { name: "tcp-ctrlplane", containerPort: 9090 },
+        { name: "tcp-replication", containerPort: 9091 },
+        ...(kafka.inputs.spec.kafka.listeners ?? []).map((l: any) => ({ name: `tcp-${l.name}`, containerPort: l.port })),
+        ...(kafka.inputs.spec.kafka.metricsConfig ? [{ name: "tcp-prometheus", containerPort: 9404 }] : []),
+    ].map((p) => ({ ...p, protocol: "TCP" }));
+    const restricted = strimziRestricted(renders);
+    const template = {
+        metadata: { ...(spec.template?.pod?.metadata ?? {}), labels },
+        spec: {
+            ...(restricted ? { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } } : {}),
+            containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports, ...(restricted ? { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } } : {}) }],
+        },
+    };
     return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator" });
 }
 
@@ -227,7 +264,18 @@ function trivyScanJobs(renders: StackWorkloads["renders"]): Workload[] {
         const limit = Number(operator.OPERATOR_CONCURRENT_SCAN_JOBS_LIMIT ?? 0);
         if (!trivy["trivy.repository"] || limit === 0) continue;
         const resources = (kind: string) => Object.fromEntries(["cpu", "memory"].filter((q) => trivy[`trivy.resources.${kind}.${q}`]).map((q) => [q, trivy[`trivy.resources.${kind}.${q}`]]));
-        const template = { spec: { containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") } }] } };
+        // The operator builds each scan pod with the security contexts its own ConfigMap carries.
+        const scanJob = data("trivy-operator");
+        const context = (key: string) => (scanJob[key] ? JSON.parse(scanJob[key]) : undefined);
+        const podContext = context("scanJob.podTemplatePodSecurityContext");
+        const containerContext = context("scanJob.podTemplateContainerSecurityContext");
+        const template = {
+            metadata: { labels: { "app.kubernetes.io/managed-by": "trivy-operator", "vulnerabilityReport.scanner": "Trivy" } },
+            spec: {
+                ...(podContext ? { securityContext: podContext } : {}),
+                containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") }, ...(containerContext ? { securityContext: containerContext } : {}) }],
+            },
+        };
         jobs.push(podWorkload({ source: request.name, component: componentOf(request.chart), name: "scan-vulnerabilityreport", namespace: request.namespace, kind: "Job", replicas: limit, template, origin: "operator" }));
     }
     return jobs;
@@ -256,5 +304,22 @@ function withSidecars(workloads: readonly Workload[], resources: readonly Declar
     return workloads.map((w) => {
         const optOut = w.podAnnotations["sidecar.istio.io/inject"] === "false" || w.podLabels["sidecar.istio.io/inject"] === "false";
         return meshed.has(w.namespace) && !w.hostNetwork && !optOut && w.containers.length > 0 ? { ...w, containers: [...w.containers, sidecar] } : w;
+    });
+}
+
+/** The Services a stack will have (rendered, or made by operators from its custom resources). */
+export function stackServices(resources: readonly DeclaredResource[]): ServiceEndpoint[] {
+    return serviceEndpoints(stackWorkloads(resources).renders.values(), resources.filter((r) => r.type === WORKLOAD_TYPES.kafka));
+}
+
+/** The wiring graph of a stack (lib/wiring.ts): every address its values and custom resources name, resolved. */
+export function stackWiring(resources: readonly (DeclaredResource & { readonly name?: string })[]): Address[] {
+    const unrendered = resources.filter((r) => r.type === WORKLOAD_TYPES.release && !lockedChart(releaseChart(r.inputs), r.inputs.version));
+    const sources = resources.flatMap((r) => r.type === WORKLOAD_TYPES.release
+        ? [{ client: String(r.inputs.name), usedBy: `${r.inputs.name} values`, tree: r.inputs.values }]
+        : r.type.startsWith("kubernetes:") && r.inputs.spec ? [{ client: String(r.name ?? r.inputs.metadata?.name), usedBy: `${r.name ?? r.inputs.metadata?.name} spec`, tree: r.inputs.spec }] : []);
+    return resolveAddresses(sources, stackServices(resources), (namespace, service) => {
+        const modelled = unrendered.find((r) => r.inputs.namespace === namespace && service.startsWith(String(r.inputs.values?.fullnameOverride ?? releaseChart(r.inputs).split("-")[0])));
+        return modelled && `${releaseChart(modelled.inputs)} ${modelled.inputs.version} is not vendored, so its Services cannot be rendered`;
     });
 }

@@ -13,12 +13,13 @@ import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
-import { PostgresDatabase } from "./components/database";
+import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
+import { declareBoundaries } from "./components/security/boundaries";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
@@ -98,7 +99,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
             username: "grafana",
             vpcId: network.vpcId,
             subnetIds: network.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
-            clientSecurityGroupId: cluster.nodeSecurityGroupId,
+            clientCidr: config.network.podCidr,
             kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
             protect,
             accountId: identity.accountId,
@@ -146,6 +147,12 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const images = workloads.flatMap((w) => [...w.initContainers, ...w.containers].map((c) => c.image));
     const problems = [maxSizeShortfall(config.cluster, workloads), ...nodeImageProblems(config.cluster, images)].filter((p): p is string => Boolean(p));
     if (problems.length > 0) throw new ConfigError(problems);
+
+    // Inside the cluster, deny by default: each namespace's policies, drawn from everything declared.
+    declareBoundaries(`${config.cluster.name}-boundaries`, {
+        vpcCidr: config.network.vpcCidr,
+        databases: grafanaDatabase ? [{ client: observability.grafanaRelease, port: POSTGRES_PORT, name: "Grafana's database" }] : [],
+    }, cluster.context, security);
 
     const outputs = {
         vpcId: network.vpcId,

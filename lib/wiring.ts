@@ -20,6 +20,8 @@ export interface ServiceEndpoint {
     readonly ports: readonly ServicePort[];
     /** The pods behind it; undefined for a Service without a selector (its endpoints are managed elsewhere). */
     readonly selector?: Readonly<Record<string, string>>;
+    /** The Service's own labels (what a ServiceMonitor selects it by). */
+    readonly labels?: Readonly<Record<string, string>>;
     /** The release that renders it, where one does. */
     readonly release?: string;
     readonly madeBy: string;
@@ -84,6 +86,7 @@ export function serviceOf(m: Manifest, namespace: string, release: string): Serv
         name: m.metadata.name,
         ports: (m.spec?.ports ?? []).map((p: any): ServicePort => ({ ...(p.name ? { name: String(p.name) } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? "TCP" })),
         ...(m.spec?.selector ? { selector: m.spec.selector } : {}),
+        labels: m.metadata.labels ?? {},
         release,
         madeBy: `rendered by ${release}`,
     };

@@ -65,6 +65,8 @@ export class Observability extends pulumi.ComponentResource {
     public readonly kafkaBootstrap?: string;
     /** Bucket names by purpose (mimir-blocks, loki-chunks, ...). */
     public readonly bucketNames: Record<string, pulumi.Output<string>>;
+    /** The Grafana release's name: its pods alone reach Grafana's database. */
+    public readonly grafanaRelease: string;
     /** What installs the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack): other components' monitors wait for it. */
     public readonly monitoringCrds: pulumi.Resource[];
 
@@ -149,6 +151,8 @@ export class Observability extends pulumi.ComponentResource {
                     metadata: { name: monitorName, namespace: kafkaNamespace.metadata.name },
                     spec,
                 }, inCluster([...monitorCrds, kafkaNamespace]));
+                // The network policies admit Prometheus to what each monitor scrapes.
+                ctx.declaredWorkloads.push({ type: "kubernetes:monitoring.coreos.com/v1:PodMonitor", inputs: { metadata: { name: monitorName, namespace: KAFKA_NAMESPACE }, spec } });
             }
             kafka.push(cluster, pool);
             this.kafkaBootstrap = KAFKA_BOOTSTRAP;
@@ -259,7 +263,8 @@ export class Observability extends pulumi.ComponentResource {
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
             }, inCluster([monitoring])));
         }
-        installHelmChart(`${name}-grafana`, {
+        this.grafanaRelease = `${name}-grafana`;
+        installHelmChart(this.grafanaRelease, {
             source: CHARTS.grafana,
             namespace: monitoring,
             refs: database ? { databaseAddress: database.address } : undefined,
@@ -289,6 +294,10 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: "istiod", namespace: monitoring.metadata.name },
                 spec: istiodServiceMonitorSpec(),
             }, inCluster(monitorCrds));
+            ctx.declaredWorkloads.push(
+                { type: "kubernetes:monitoring.coreos.com/v1:PodMonitor", inputs: { metadata: { name: "istio-proxies", namespace: MONITORING_NAMESPACE }, spec: istioProxyPodMonitorSpec() } },
+                { type: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", inputs: { metadata: { name: "istiod", namespace: MONITORING_NAMESPACE }, spec: istiodServiceMonitorSpec() } },
+            );
             if (config.kiali.enabled) {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,

@@ -11,6 +11,12 @@ import { generateBoundaries } from "../lib/boundaries";
 import { allows, Connection, Namespace, NetworkPolicy, Pod, selects } from "../lib/network-policy";
 import { Address } from "../lib/wiring";
 import { Workload } from "../lib/workloads";
+import { VPC_CNI_SCHEMA } from "../components/cluster/addons";
+import { schemaProblems } from "../lib/addon-schema";
+import { clusterSummaries } from "../planner/cluster";
+import { planRun } from "../planner/plan";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { stack } from "./support/stacks";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -187,5 +193,35 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
         const gaps = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: VPC }, [])).gaps;
         const unrendered = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && !stackWorkloads(run.resources).renders.has(r.inputs.name)).map((r) => String(r.inputs.name));
         expect(gaps.filter((g) => !/is not vendored/.test(g) && !unrendered.some((release) => g.includes(`pods of ${release}`)))).to.deep.equal([]);
+    });
+});
+
+describe("network-policy enforcement: the VPC CNI's agent", () => {
+    for (const name of ["dev", "prod"]) {
+        it(`${name}: the vpc-cni add-on turns on its network-policy agent, and its whole configuration passes the add-on's schema`, async () => {
+            const addon = (await stack(name)).resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni")!;
+            const values = JSON.parse(addon.inputs.configurationValues);
+            expect(values.enableNetworkPolicy).to.equal("true");
+            expect(schemaProblems(values, VPC_CNI_SCHEMA.schema)).to.deep.equal([]);
+        });
+    }
+
+    it("checks keys, types and the add-on's string formats against the schema derived from describe-addon-configuration, with its provenance", () => {
+        expect(VPC_CNI_SCHEMA.addonName).to.equal("vpc-cni");
+        expect(VPC_CNI_SCHEMA.source.command).to.equal(`aws eks describe-addon-configuration --addon-name vpc-cni --addon-version ${VPC_CNI_SCHEMA.addonVersion}`);
+        expect(schemaProblems({ enableNetworkPolicy: "yes", enableNetworkPolicies: "true", env: { ENABLE_PREFIX_DELEGATION: true, WARM_PREFIX_TARGET: "one" }, resources: { requests: { cpu: "25m", gpu: "1" } } }, VPC_CNI_SCHEMA.schema)).to.deep.equal([
+            "$.enableNetworkPolicy: got \"yes\"; allowed: a string holding \"true\" or \"false\"",
+            "$.enableNetworkPolicies: not a key the add-on accepts; allowed: affinity, enableNetworkPolicy, enableWindowsIpam, eniConfig, env, init, livenessProbeTimeoutSeconds, nodeAgent, readinessProbeTimeoutSeconds, resources, tolerations",
+            "$.env.ENABLE_PREFIX_DELEGATION: got true (boolean); allowed: string",
+            "$.env.WARM_PREFIX_TARGET: got \"one\"; allowed: a string holding an integer",
+            "$.resources.requests.gpu: not a key the add-on accepts; allowed: cpu, memory",
+        ]);
+    });
+
+    it("the plan says whether policies are enforced, and says so loudly when they are not", async () => {
+        const prod = await stack("prod");
+        expect(renderPlan(planRun(prod, loadPriceTable()))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 118 policies in 7 namespaces, default deny");
+        const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
+        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 118, namespaces: 7 });
     });
 });

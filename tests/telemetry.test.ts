@@ -180,7 +180,7 @@ describe("telemetry paths", () => {
     });
 
     describe("Grafana HA", () => {
-        it("prod shares one private RDS PostgreSQL: encrypted with its own key, nodes only, backups, deletion protection, protect", async () => {
+        it("prod shares one private RDS PostgreSQL: encrypted with its own key, the pod network only, backups, deletion protection, protect", async () => {
             const run = await stack("prod");
             const db = single(run, "aws:rds/instance:Instance");
             expect(db.inputs).to.deep.include({
@@ -198,10 +198,11 @@ describe("telemetry paths", () => {
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
                 expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": "rds.us-east-1.amazonaws.com" });
             }
-            const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
-            expect(ingress).to.have.length(1);
-            expect(ingress[0].inputs).to.deep.include({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
-            expect(ingress[0].inputs).to.not.have.property("cidrIpv4");
+            // The pod network only: no node, no host-network pod (tests/boundaries.test.ts: only Grafana's pods have egress to it).
+            const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /grafana-db-from/.test(r.name));
+            expect(ingress.map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.ipProtocol])).to.deep.equal([
+                ["nist-eks-prod-grafana-db-from-pods", run.config.network.podCidr, undefined, 5432, 5432, "tcp"],
+            ]);
             const params = single(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(params.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1" }]);
             expect(params.inputs.family).to.equal(parameterGroupFamily("17"));

@@ -6,7 +6,7 @@
 import { BackupConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
@@ -48,6 +48,9 @@ export interface VeleroValuesInput {
  * by default, so that they land in the replicated, KMS-encrypted bucket rather than only in EBS
  * snapshots that stay in the region; the snapshot location serves volumes opted out of that.
  */
+/** The user the Velero images (distroless `nonroot`) run as. */
+const VELERO_UID = 65532;
+
 export function veleroValues(input: VeleroValuesInput): Record<string, unknown> {
     const { config } = input;
     const sizes = config.resources;
@@ -61,7 +64,12 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             imagePullPolicy: "IfNotPresent",
             volumeMounts: [{ mountPath: "/target", name: "plugins" }],
             resources: podResourcesOf(sizes.plugin),
+            securityContext: RESTRICTED_CONTAINER,
         }],
+        // The server, its plugin and its CRD-upgrade job run restricted (distroless `nonroot`, 65532);
+        // the chart mounts a writable /tmp beside /scratch when the root filesystem is read-only.
+        podSecurityContext: restrictedPod(VELERO_UID),
+        containerSecurityContext: RESTRICTED_CONTAINER,
         // IRSA only: no static keys exist, in a Secret or anywhere else (IA-5).
         credentials: { useSecret: false },
         serviceAccount: {
@@ -94,10 +102,16 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         snapshotsEnabled: true,
         deployNodeAgent: config.nodeAgent,
         resources: podResourcesOf(sizes.server),
-        nodeAgent: { resources: podResourcesOf(sizes.nodeAgent) },
+        nodeAgent: {
+            resources: podResourcesOf(sizes.nodeAgent),
+            // Root, to read and restore every pod's files through the host path; but no escalation,
+            // the runtime's seccomp profile, and only the file capabilities that work needs (AC-6).
+            podSecurityContext: { runAsUser: 0, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+            containerSecurityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"] } },
+        },
         upgradeCRDs: true,
         upgradeJobResources: podResourcesOf(sizes.crdJob),
-        kubectl: { resources: podResourcesOf(sizes.crdJob) },
+        kubectl: { resources: podResourcesOf(sizes.crdJob), containerSecurityContext: RESTRICTED_CONTAINER },
         metrics: { serviceMonitor: { enabled: true } },
         schedules: Object.fromEntries(config.schedules.map((s) => [s.name, {
             schedule: s.cron,

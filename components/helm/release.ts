@@ -5,6 +5,7 @@ import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
+import { podSecurityLabels, podSecurityOf } from "../security/pod-security";
 import { ChartSource } from "./catalog";
 import { DeclaredResource, WORKLOAD_TYPES } from "./workloads";
 
@@ -106,9 +107,12 @@ export function createdNamespace(ctx: KubernetesContext, name: string): corev1.N
     return NAMESPACES.get(ctx.declaredWorkloads)?.get(name);
 }
 
-/** A namespace for platform workloads; `meshed` turns Istio sidecar injection on. */
+/**
+ * A namespace for platform workloads; `meshed` turns Istio sidecar injection on. It carries its
+ * Pod Security Admission level (components/security/pod-security.ts).
+ */
 export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
-    const labels: Record<string, string> = meshed ? { "istio-injection": "enabled" } : {};
+    const labels: Record<string, string> = { ...(meshed ? { "istio-injection": "enabled" } : {}), ...podSecurityLabels(podSecurityOf(name, meshed)) };
     const metadata = { name, labels };
     const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);

@@ -281,14 +281,39 @@ function trivyScanJobs(renders: StackWorkloads["renders"]): Workload[] {
     return jobs;
 }
 
-/** The sidecar istiod injects, as its rendered injector values configure it. */
-function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
+/** What istiod's injection adds to a pod, as its rendered injector values configure it. */
+interface Injection {
+    /** The proxy as the capacity plan counts it. */
+    readonly sidecar: Container;
+    /** The injected containers as they run, with the security contexts Istio's injection template gives them. */
+    readonly init: Record<string, any>;
+    readonly proxy: Record<string, any>;
+}
+
+/**
+ * The injection, from the injector's values and the security contexts its template
+ * (istiod files/injection-template.yaml) writes: without istio-cni, istio-init runs as root and
+ * adds NET_ADMIN and NET_RAW to redirect the pod's traffic; with it, istio-validation runs unprivileged.
+ */
+function injectionOf(renders: StackWorkloads["renders"]): Injection | undefined {
     for (const { request, rendered } of renders.values()) {
         if (request.chart !== "istiod") continue;
         const injector = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.startsWith("istio-sidecar-injector"));
         if (!injector) throw new Error(`istiod release ${request.name} renders no istio-sidecar-injector ConfigMap`);
-        const global = JSON.parse(injector.data.values).global;
-        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources });
+        const values = JSON.parse(injector.data.values);
+        const global = values.global;
+        const privileged = global.proxy.privileged === true;
+        const seccomp = global.proxy.seccompProfile && Object.keys(global.proxy.seccompProfile).length > 0 ? { seccompProfile: global.proxy.seccompProfile } : {};
+        const cni = values.pilot?.cni?.enabled === true;
+        const init = cni
+            ? { name: "istio-validation", securityContext: { allowPrivilegeEscalation: privileged, privileged, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsUser: 1337, runAsNonRoot: true, ...seccomp } }
+            : { name: "istio-init", securityContext: { allowPrivilegeEscalation: privileged, privileged, capabilities: { add: ["NET_ADMIN", "NET_RAW"], drop: ["ALL"] }, readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0, ...seccomp } };
+        const proxy = {
+            name: "istio-proxy",
+            ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }],
+            securityContext: { allowPrivilegeEscalation: privileged, capabilities: { drop: ["ALL"] }, privileged, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, ...seccomp },
+        };
+        return { sidecar: readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources }), init, proxy };
     }
     return undefined;
 }
@@ -298,15 +323,16 @@ function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
  * istio-injection=enabled, unless on the host network or opted out with sidecar.istio.io/inject.
  */
 function withSidecars(workloads: readonly Workload[], resources: readonly DeclaredResource[], renders: StackWorkloads["renders"]): Workload[] {
-    const sidecar = sidecarOf(renders);
+    const injection = injectionOf(renders);
     const meshed = new Set(resources.filter((r) => r.type === WORKLOAD_TYPES.namespace && r.inputs.metadata?.labels?.["istio-injection"] === "enabled").map((r) => String(r.inputs.metadata.name)));
-    if (!sidecar || meshed.size === 0) return [...workloads];
+    if (!injection || meshed.size === 0) return [...workloads];
     return workloads.map((w) => {
         const optOut = w.podAnnotations["sidecar.istio.io/inject"] === "false" || w.podLabels["sidecar.istio.io/inject"] === "false";
-        return meshed.has(w.namespace) && !w.hostNetwork && !optOut && w.containers.length > 0 ? { ...w, containers: [...w.containers, sidecar] } : w;
+        if (!meshed.has(w.namespace) || w.hostNetwork || optOut || w.containers.length === 0) return w;
+        const podSpec = w.podSpec && { ...w.podSpec, initContainers: [injection.init, ...(w.podSpec.initContainers ?? [])], containers: [...(w.podSpec.containers ?? []), injection.proxy] };
+        return { ...w, containers: [...w.containers, injection.sidecar], ...(podSpec ? { podSpec } : {}) };
     });
 }
-
 /** The Services a stack will have (rendered, or made by operators from its custom resources). */
 export function stackServices(resources: readonly DeclaredResource[]): ServiceEndpoint[] {
     return serviceEndpoints(stackWorkloads(resources).renders.values(), resources.filter((r) => r.type === WORKLOAD_TYPES.kafka));

@@ -6,7 +6,7 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 import { KAFKA_CA_FILE, kafkaCaVolume } from "./kafka";
 import { URLS } from "./shared";
 
@@ -63,7 +63,8 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         ingest: { kafka: { address: opts.kafkaAddress, auto_create_topic_default_partitions: partitions } },
         // The chart writes only the address, topic and partitions of ingest.kafka; the TLS settings
         // (SC-8) are merged over its config, and every pod gets the CA they name.
-        tempo: { structuredConfig: { ingest: { kafka: { tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } },
+        // Every Tempo pod (memcached too) runs with the runtime's seccomp profile: restricted.
+        tempo: { podSecurityContext: { fsGroup: 1000, seccompProfile: RUNTIME_DEFAULT_SECCOMP }, structuredConfig: { ingest: { kafka: { tls_enabled: true, tls_ca_path: KAFKA_CA_FILE } } } },
         defaults: { extraVolumes: [kafkaCaVolume().volume], extraVolumeMounts: [kafkaCaVolume().mount] },
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
@@ -177,6 +178,8 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
             overrides: GENERATOR_OVERRIDES,
             // No usage reports leave the cluster (SC-7).
             reportingEnabled: false,
+            // Restricted (the chart's pod context already runs it as 10001).
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
         },
         persistence: { enabled: true, size: tempo.storageSize, storageClassName: opts.storageClassName },
         serviceMonitor: { enabled: true },

@@ -8,10 +8,13 @@ import { durationToGoHours } from "../../lib/duration";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, restrictedPod } from "../helm/values";
 import { isMeshed } from "./istio";
 
 export const TRIVY_NAMESPACE = "trivy-system";
+
+/** The user the operator image runs as. */
+const TRIVY_UID = 10000;
 
 export type TrivyScanner = SecurityConfig["trivy"]["scanners"][number];
 
@@ -42,6 +45,9 @@ export function trivyValues(config: SecurityConfig["trivy"]): Record<string, unk
         serviceMonitor: { enabled: true },
         resources: podResourcesOf(config.resources.operator),
         trivy: { resources: podResourcesOf(config.resources.scanJob) },
+        // The operator and its scan jobs run restricted, as the operator image's user (10000).
+        podSecurityContext: restrictedPod(TRIVY_UID),
+        trivyOperator: { scanJobPodTemplatePodSecurityContext: restrictedPod(TRIVY_UID) },
     };
 }
 

@@ -55,8 +55,12 @@ export interface BoundaryInputs {
     readonly databases: readonly { readonly client: string; readonly port: number; readonly name: string }[];
 }
 
-/** One allowed flow, for the README's table and for the tests to check against. */
+/** What makes a flow legitimate. */
+export type EdgeKind = "wiring" | "own" | "scrape" | "webhook" | "mesh" | "operator" | "probe" | "egress";
+
+/** One allowed flow, for the README's table. */
 export interface BoundaryEdge {
+    readonly kind: EdgeKind;
     readonly to: string;
     readonly from: string;
     readonly ports: string;
@@ -108,7 +112,7 @@ interface Target {
     readonly namespace: string;
     readonly name: string;
     readonly podSelector: LabelSelector;
-    readonly rules: { from: PolicyPeer[]; ports: PolicyPort[]; why: string; clients: string }[];
+    readonly rules: { from: PolicyPeer[]; ports: PolicyPort[]; why: string; clients: string; kind: EdgeKind }[];
 }
 
 /** Generates the policies and the table of allowed flows (see the module comment). */
@@ -116,26 +120,26 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     const platform = new Set(inputs.namespaces.map((n) => n.name));
     const ambient = new Set(inputs.namespaces.filter((n) => n.labels[AMBIENT_LABEL.key] === AMBIENT_LABEL.value).map((n) => n.name));
     const targets = new Map<string, Target>();
-    const egress = new Map<string, { namespace: string; name: string; podSelector: LabelSelector; rules: { ports: PolicyPort[]; why: string }[] }>();
+    const egress = new Map<string, { namespace: string; name: string; client: string; podSelector: LabelSelector; rules: { ports: PolicyPort[]; why: string }[] }>();
     const gaps: string[] = [];
     const pods = inputs.workloads.filter(selectable);
     const ofRelease = (release: string) => pods.filter((w) => w.source === release);
     const behind = (s: ServiceEndpoint) => inputs.workloads.filter((w) => w.namespace === s.namespace && s.selector && selects({ matchLabels: s.selector }, w.podLabels));
 
-    const admit = (namespace: string, name: string, podSelector: LabelSelector, clients: readonly Workload[] | PolicyPeer, ports: PolicyPort[], why: string, label?: string) => {
+    const admit = (kind: EdgeKind, namespace: string, name: string, podSelector: LabelSelector, clients: readonly Workload[] | PolicyPeer, ports: PolicyPort[], why: string, label?: string) => {
         if (!platform.has(namespace)) return;
         const from = Array.isArray(clients) ? (clients as Workload[]).map(workloadPeer) : [clients as PolicyPeer];
         if (from.length === 0 || ports.length === 0) return;
         const key = `${namespace}/${name}`;
         const target = targets.get(key) ?? { namespace, name, podSelector, rules: [] };
-        const names = label ?? (Array.isArray(clients) ? [...new Set((clients as Workload[]).map((w) => `${w.namespace}/${w.name}`))].join(", ") : JSON.stringify(clients));
+        const names = label ?? [...new Set((clients as Workload[]).map((w) => `${w.namespace}/${w.source}`))].join(", ");
         const rule = { from: uniqueJson(from), ports: uniqueJson(ports) };
-        if (!target.rules.some((r) => JSON.stringify([r.from, r.ports]) === JSON.stringify([rule.from, rule.ports]))) target.rules.push({ ...rule, why, clients: names });
+        if (!target.rules.some((r) => JSON.stringify([r.from, r.ports]) === JSON.stringify([rule.from, rule.ports]))) target.rules.push({ ...rule, why, clients: names, kind });
         targets.set(key, target);
     };
     const allowOut = (w: Workload, ports: PolicyPort[], why: string) => {
         const key = `${w.namespace}/${w.name}`;
-        const entry = egress.get(key) ?? { namespace: w.namespace, name: w.name, podSelector: { matchLabels: { ...w.podLabels } }, rules: [] };
+        const entry = egress.get(key) ?? { namespace: w.namespace, name: w.name, client: `${w.namespace}/${w.source}`, podSelector: { matchLabels: { ...w.podLabels } }, rules: [] };
         entry.rules.push({ ports, why });
         egress.set(key, entry);
     };
@@ -147,21 +151,21 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     for (const s of inputs.services.filter((x) => x.selector && platform.has(x.namespace))) {
         const target = (suffix = "") => [s.namespace, `${s.name}${suffix}`, { matchLabels: { ...s.selector! } }] as const;
         const served = behind(s);
-        if (s.release && served.some((w) => !w.hostNetwork)) admit(...target(), ofRelease(s.release), s.ports.map(portOf), `${s.release}'s own components talk to each other`);
+        if (s.release && served.some((w) => !w.hostNetwork)) admit("own", ...target(), ofRelease(s.release), s.ports.map(portOf), `${s.release}'s own components talk to each other`);
         for (const edge of inputs.wiring.filter((a) => a.service?.namespace === s.namespace && a.service.name === s.name)) {
             const port = s.ports.find((p) => p.port === edge.port)!;
             // The mesh's tracing provider is dialled by every proxy, not by istiod.
             const clients = /extensionProviders/.test(edge.usedBy) ? meshProxies : ofRelease(edge.client);
             if (clients.length === 0) gaps.push(`${edge.usedBy}: no pods of ${edge.client} with labels to admit`);
-            admit(...target(), clients, [portOf(port)], `wiring: ${edge.usedBy}`);
+            admit("wiring", ...target(), clients, [portOf(port)], edge.usedBy);
         }
         for (const hook of inputs.webhooks.filter((h) => h.namespace === s.namespace && h.name === s.name)) {
             const port = s.ports.find((p) => p.port === hook.port);
-            if (port) admit(...target(), { ipBlock: { cidr: inputs.vpcCidr } }, [portOf(port)], "admission webhook called by the API server", "the API server (VPC)");
+            if (port) admit("webhook", ...target(), { ipBlock: { cidr: inputs.vpcCidr } }, [portOf(port)], "admission webhook called by the API server", "the API server (VPC)");
         }
         if (s.name === "istiod") {
             const xds = s.ports.find((p) => p.port === ISTIOD_XDS_PORT);
-            if (xds) admit(...target(), meshProxies, [portOf(xds)], "the mesh's proxies fetch configuration and certificates from istiod");
+            if (xds) admit("mesh", ...target(), meshProxies, [portOf(xds)], "the mesh's proxies fetch configuration and certificates from istiod");
         }
     }
 
@@ -169,7 +173,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     for (const kafka of inputs.kafkaClusters) {
         const brokers = kafkaBrokerLabels(kafka.name);
         const clients = pods.filter((w) => (w.namespace === kafka.namespace && selects({ matchLabels: brokers }, w.podLabels)) || w.podLabels["strimzi.io/kind"] === "cluster-operator");
-        admit(kafka.namespace, `${kafka.name}-kafka-internal`, { matchLabels: brokers }, clients, [{ protocol: "TCP", port: "tcp-ctrlplane" }, { protocol: "TCP", port: "tcp-replication" }], "Strimzi: brokers and controllers replicate to each other; the operator administers them");
+        admit("operator", kafka.namespace, `${kafka.name}-kafka-internal`, { matchLabels: brokers }, clients, [{ protocol: "TCP", port: "tcp-ctrlplane" }, { protocol: "TCP", port: "tcp-replication" }], "Strimzi: brokers and controllers replicate to each other; the operator administers them");
     }
 
     // Prometheus scrapes every target its monitors select.
@@ -189,9 +193,9 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
                     const hosts = behind(s).filter((w) => w.hostNetwork);
                     for (const host of hosts) {
                         const number = numericPort(host, port.targetPort);
-                        if (number !== undefined) for (const p of prometheus) allowOut(p, [{ protocol: "TCP", port: number }], `scrape: ${m.name} (${host.name} on the node's network)`);
+                        if (number !== undefined) for (const p of prometheus) allowOut(p, [{ protocol: "TCP", port: number }], `scrape: ${m.name} (on the node's network)`);
                     }
-                    if (hosts.length === 0 && s.selector) admit(s.namespace, `${s.name}-scrape`, { matchLabels: { ...s.selector } }, prometheus, [portOf(port)], `scrape: ServiceMonitor ${m.namespace}/${m.name}`);
+                    if (hosts.length === 0 && s.selector) admit("scrape", s.namespace, `${s.name}-scrape`, { matchLabels: { ...s.selector } }, prometheus, [portOf(port)], `scrape: ServiceMonitor ${m.namespace}/${m.name}`);
                 }
             }
         } else {
@@ -199,7 +203,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
                 if (!inScope(m, namespace)) continue;
                 for (const endpoint of m.spec.podMetricsEndpoints ?? []) {
                     const scraped = pods.filter((w) => w.namespace === namespace && selects(selector, w.podLabels) && numericPort(w, endpoint.port) !== undefined);
-                    if (scraped.length > 0) admit(namespace, `${m.name}-scrape`, selector, prometheus, [{ protocol: "TCP", port: endpoint.port }], `scrape: PodMonitor ${m.namespace}/${m.name}`);
+                    if (scraped.length > 0) admit("scrape", namespace, `${m.name}-scrape`, selector, prometheus, [{ protocol: "TCP", port: endpoint.port }], `scrape: PodMonitor ${m.namespace}/${m.name}`);
                 }
             }
         }
@@ -209,7 +213,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     for (const w of inputs.workloads.filter((x) => platform.has(x.namespace) && selectable(x))) {
         const ports = probePorts(w.podSpec);
         const source = ambient.has(w.namespace) ? AMBIENT_PROBE_SOURCE : inputs.vpcCidr;
-        if (ports.length > 0) admit(w.namespace, `${w.name}-probes`, { matchLabels: { ...w.podLabels } }, { ipBlock: { cidr: source } }, ports, "kubelet probes", `the kubelet (${source})`);
+        if (ports.length > 0) admit("probe", w.namespace, `${w.name}-probes`, { matchLabels: { ...w.podLabels } }, { ipBlock: { cidr: source } }, ports, "kubelet probes", `the kubelet (${source})`);
     }
 
     for (const db of inputs.databases) {
@@ -231,7 +235,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
                 ],
             },
         });
-        edges.push({ to: `${ns} (any pod)`, from: "-", ports: "any", why: "egress: pods anywhere (their own ingress policy decides) and the internet through NAT; the VPC's hosts only on 443 (API server, AWS endpoints)" });
+        edges.push({ kind: "egress", to: "pods anywhere (their own policies decide), the internet through NAT", from: `any pod in ${ns}`, ports: "any", why: "egress is open beyond the VPC's hosts, which are reached on 443 only (the API server, AWS endpoints)" });
     }
     for (const t of [...targets.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
         const hbone = ambient.has(t.namespace);
@@ -241,12 +245,12 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
             ports: hbone && r.from.some((p) => !p.ipBlock) ? uniqueJson([...r.ports, { protocol: "TCP" as Protocol, port: HBONE_PORT }]) : r.ports,
         }));
         policies.push({ metadata: { name: `allow-${t.name}`, namespace: t.namespace }, spec: { podSelector: t.podSelector, policyTypes: ["Ingress"], ingress } });
-        for (const [i, r] of rules.entries()) edges.push({ to: `${t.namespace}/${t.name}`, from: r.clients, ports: describePorts(ingress[i].ports ?? []), why: r.why });
+        for (const [i, r] of rules.entries()) edges.push({ kind: r.kind, to: `${t.namespace}/${t.name}`, from: r.clients, ports: describePorts(ingress[i].ports ?? []), why: r.why });
     }
     for (const e of [...egress.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
         const ports = uniqueJson(e.rules.flatMap((r) => r.ports));
         policies.push({ metadata: { name: `egress-${e.name}`, namespace: e.namespace }, spec: { podSelector: e.podSelector, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: inputs.vpcCidr } }], ports }] } });
-        edges.push({ to: `VPC ${inputs.vpcCidr}`, from: `${e.namespace}/${e.name}`, ports: describePorts(ports), why: [...new Set(e.rules.map((r) => r.why))].join("; ") });
+        edges.push({ kind: "egress", to: `the VPC's hosts (${inputs.vpcCidr})`, from: e.client, ports: describePorts(ports), why: [...new Set(e.rules.map((r) => r.why))].join("; ") });
     }
     return { policies, edges, gaps: [...new Set(gaps)] };
 }
@@ -256,4 +260,24 @@ function uniqueJson<T>(items: readonly T[]): T[] {
     const seen = new Map<string, T>();
     for (const item of items) seen.set(JSON.stringify(item), item);
     return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
+}
+
+/**
+ * The README's table of what may talk to what: every flow between releases (wiring, webhooks, the
+ * mesh, operators, egress exceptions) one row each, and the flows within a release, the scrapes and
+ * the probes one summary row each. `prefix` (the stack's resource name prefix) is left out of names.
+ */
+export function boundaryTable(boundaries: Boundaries, prefix: string): string {
+    const short = (text: string) => text.split(prefix).join("");
+    const detailed = boundaries.edges.filter((e) => !["own", "scrape", "probe"].includes(e.kind) && !(e.kind === "egress" && e.from.startsWith("any pod")));
+    const count = (kind: EdgeKind) => boundaries.edges.filter((e) => e.kind === kind).length;
+    const namespaces = boundaries.edges.filter((e) => e.kind === "egress" && e.from.startsWith("any pod")).length;
+    const rows = [
+        ...detailed.map((e) => [e.kind, short(e.from), short(e.to), e.ports, short(e.why)]),
+        ["own", "each release's pods", "the same release's Services", "their target ports", `${count("own")} rules: a chart's components talk to each other`],
+        ["scrape", "Prometheus", "every ServiceMonitor and PodMonitor target", "the monitored port", `${count("scrape")} rules, plus the node-level exporters above`],
+        ["probe", "the kubelet (the VPC; 169.254.7.127 in ambient namespaces)", "every pod with a probe", "the probed ports", `${count("probe")} rules`],
+        ["egress", `any pod of the ${namespaces} platform namespaces`, "pods anywhere, the internet through NAT; the VPC's hosts on 443 only", "any", "each receiver's ingress policy decides; nodes, databases and the bastion stay closed"],
+    ];
+    return ["| kind | from | to | ports | why |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`)].join("\n");
 }

@@ -24,6 +24,8 @@ import { backupSchedules } from "./rules/kubernetes/backup-schedules";
 import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-secrets";
 import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
+import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny";
+import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
@@ -65,4 +67,6 @@ export const allPolicies: NistPolicy[] = [
     helmNoPlaintextSecrets,
     rdsDatabase,
     inClusterEncryption,
+    namespaceDefaultDeny,
+    namespacePodSecurity,
 ];

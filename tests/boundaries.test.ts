@@ -4,16 +4,19 @@
  * deny the pairs no edge names.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { stackWiring, stackWorkloads } from "../components/helm/workloads";
 import { boundaryInputs } from "../components/security/boundaries";
 import { PlannedResource } from "../engine/types";
-import { generateBoundaries } from "../lib/boundaries";
+import { boundaryTable, generateBoundaries } from "../lib/boundaries";
 import { allows, Connection, Namespace, NetworkPolicy, Pod, selects } from "../lib/network-policy";
 import { Address } from "../lib/wiring";
 import { Workload } from "../lib/workloads";
 import { VPC_CNI_SCHEMA } from "../components/cluster/addons";
 import { schemaProblems } from "../lib/addon-schema";
 import { clusterSummaries } from "../planner/cluster";
+import { allPolicies } from "../policy/policies";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
@@ -29,8 +32,11 @@ const DATABASE = { ip: "10.0.20.30", name: "Grafana's database" };
 /** What the evaluator sees of a stack: its namespaces, declared policies and every pod, each with an address. */
 function cluster(resources: readonly PlannedResource[]) {
     const namespaces: Namespace[] = resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => ({ name: r.inputs.metadata.name, labels: r.inputs.metadata.labels ?? {} }));
-    const policies: NetworkPolicy[] = resources.filter((r) => r.type === NETWORK_POLICY).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
-    const workloads = stackWorkloads(resources).workloads.filter((w) => w.containers.length > 0);
+    // Everything that will be in the cluster: the declared policies and any a chart renders.
+    const { workloads: all, renders } = stackWorkloads(resources);
+    const rendered = [...renders.values()].flatMap(({ request, rendered: r }) => r.manifests.filter((m) => m.kind === "NetworkPolicy").map((m) => ({ metadata: { name: m.metadata.name, namespace: m.metadata.namespace ?? request.namespace }, spec: m.spec })));
+    const policies: NetworkPolicy[] = [...resources.filter((r) => r.type === NETWORK_POLICY).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec })), ...rendered];
+    const workloads = all.filter((w) => w.containers.length > 0);
     const pods = new Map<Workload, Pod>(workloads.map((w, i) => [w, {
         name: `${w.namespace}/${w.name}`,
         namespace: w.namespace,
@@ -148,12 +154,14 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
                 const database = run.resources.some((r) => r.type === "aws:rds/instance:Instance");
                 const expected = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: VPC }, database ? [{ client: `nist-eks-${name}-observability-grafana`, port: 5432, name: "Grafana's database" }] : [])).policies;
                 const byName = (a: NetworkPolicy, b: NetworkPolicy) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
-                expect(cluster(run.resources).policies.sort(byName).map((p) => [p.metadata, p.spec])).to.deep.equal([...expected].sort(byName).map((p) => [p.metadata, p.spec]));
+                const declared = run.resources.filter((r) => r.type === NETWORK_POLICY).map((r): NetworkPolicy => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
+                expect(cluster(run.resources).policies.length, "no chart renders a NetworkPolicy of its own").to.equal(declared.length);
+                expect(declared.sort(byName).map((p) => [p.metadata, p.spec])).to.deep.equal([...expected].sort(byName).map((p) => [p.metadata, p.spec]));
             });
         });
     }
 
-    it("prod denies the pairs no edge names: Headlamp to Kafka, a Trivy scan job to Grafana's database, any pod to another release's memcached", async () => {
+    it("prod denies the pairs no edge names: Headlamp to Kafka or Kiali, a Trivy scan job to Grafana's database, any pod to another release's memcached", async () => {
         const c = cluster((await stack("prod")).resources);
         const headlamp = find(c, "headlamp", /headlamp/);
         const broker = find(c, "kafka", /dual-role/);
@@ -167,6 +175,8 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
         expect(allowed(c, { from: { pod: scan }, to: DATABASE, port: 5432 }), "a scan job to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: tempo }, to: DATABASE, port: 5432 }), "Tempo to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: scan }, to: { ip: "52.0.0.1", name: "a registry" }, port: 443 }), "a scan job pulls from a registry").to.equal(true);
+        const kiali = find(c, "monitoring", /^kiali$/);
+        expect(allowed(c, { from: { pod: headlamp }, to: { pod: kiali }, port: 20001 }), "Headlamp to Kiali (the chart's own policy is off)").to.equal(false);
         const caches = c.workloads.filter((w) => /cache|memcached/.test(w.name) && w.origin !== "model");
         expect(caches.map((w) => w.name)).to.include.members(["loki-chunks-cache", "loki-results-cache", "tempo-memcached"]);
         for (const cache of caches) {
@@ -223,5 +233,15 @@ describe("network-policy enforcement: the VPC CNI's agent", () => {
         expect(renderPlan(planRun(prod, loadPriceTable()))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 118 policies in 7 namespaces, default deny");
         const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
         expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 118, namespaces: 7 });
+    });
+});
+
+describe("the README's in-cluster boundaries", () => {
+    it("shows prod's table as generated from the graph, and counts the pack's rules", async () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const run = await stack("prod");
+        const boundaries = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: run.config.network.vpcCidr }, [{ client: "nist-eks-prod-observability-grafana", port: 5432, name: "Grafana's database" }]));
+        expect(readme).to.include(`\n${boundaryTable(boundaries, "nist-eks-prod-")}\n`);
+        expect(readme).to.include(`\`policy/README.md\` lists the ${allPolicies.length} rules`);
     });
 });

@@ -39,7 +39,7 @@ describe("telemetry paths", () => {
                 const logs = byName[ALLOY_RELEASES.logs];
                 const events = byName[ALLOY_RELEASES.events];
                 expect(logs.controller.type).to.equal("daemonset");
-                expect(events.controller).to.deep.equal({ type: "deployment", replicas: 1 });
+                expect(events.controller).to.deep.equal({ type: "deployment", replicas: 1, volumes: { extra: [{ name: "storage", emptyDir: {} }] } });
                 const cluster = run.config.cluster.name;
                 expect(logs.alloy.configMap.content).to.equal(podLogsPipeline(cluster));
                 expect(events.alloy.configMap.content).to.equal(eventsPipeline(cluster));
@@ -85,8 +85,10 @@ describe("telemetry paths", () => {
             expect(values.alloy.securityContext).to.deep.equal({
                 runAsUser: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
             });
+            // The event collector reads nothing from the host: only an emptyDir under its read-only root.
             const events = alloyValues("events", { config: PROFILE_DEFAULTS.prod.observability.alloy, clusterName: "c1" }) as any;
-            expect(events.alloy.mounts).to.equal(undefined);
+            expect(events.alloy.mounts).to.deep.equal({ extra: [{ name: "storage", mountPath: "/var/lib/alloy/data" }] });
+            expect(events.controller.volumes.extra).to.deep.equal([{ name: "storage", emptyDir: {} }]);
         });
     });
 

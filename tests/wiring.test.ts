@@ -20,8 +20,8 @@ describe("wiring: in-cluster addresses", () => {
             `${dev}-grafana values datasources.datasources.yaml.datasources.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
-            `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
+            `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
         ]);
     });
 
@@ -39,8 +39,8 @@ describe("wiring: in-cluster addresses", () => {
             `${obs}-grafana values grafana.ini.unified_alerting.ha_peers -> grafana-headless.monitoring.svc.cluster.local:9094 => Service monitoring/grafana-headless port 9094 (rendered by ${obs}-grafana)`,
             `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
             `${obs}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => ${MIMIR_MISSING}`,
-            `${obs}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
+            `${obs}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${obs}-loki)`,
             `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
         ]);
     });

@@ -30,6 +30,9 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
             cluster_wide_access: true,
             // Mesh configuration changes go through Pulumi and review (CM-3), not through a UI.
             view_only_mode: true,
+            // The chart's policy admits every pod to the UI and metrics ports; the platform's
+            // generated policies (lib/boundaries.ts) admit only the clients the wiring names.
+            network_policy: { enabled: false },
         },
         external_services: {
             // Mesh-wide policy (the STRICT default PeerAuthentication) lives in Istio's root

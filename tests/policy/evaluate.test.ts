@@ -38,6 +38,8 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "helm-no-plaintext-secrets": "mandatory",
     "rds-database": "mandatory",
     "in-cluster-encryption": "advisory",
+    "namespace-default-deny": "advisory",
+    "namespace-pod-security": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

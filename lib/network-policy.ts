@@ -135,28 +135,34 @@ export function policiesFor(pod: Pod, direction: "Ingress" | "Egress", policies:
     return policies.filter((p) => p.metadata.namespace === pod.namespace && policyTypes(p).includes(direction) && selects(p.spec.podSelector, pod.labels));
 }
 
-/** Whether the destination pod admits the connection (the ingress side). */
-export function ingressAllows(connection: Connection, policies: readonly NetworkPolicy[], namespaces: readonly Namespace[]): boolean {
-    const target = podOf(connection.to);
-    if (!target) return true;
-    const selecting = policiesFor(target, "Ingress", policies);
+/**
+ * Whether one end lets the connection through: the destination's ingress, or the source's egress.
+ * A pod no policy selects for that direction is not isolated; a named port names a container port
+ * of the destination pod either way.
+ */
+function sideAllows(direction: "Ingress" | "Egress", connection: Connection, policies: readonly NetworkPolicy[], namespaces: readonly Namespace[]): boolean {
+    const [self, other] = direction === "Ingress" ? [podOf(connection.to), connection.from] : [podOf(connection.from), connection.to];
+    if (!self) return true;
+    const selecting = policiesFor(self, direction, policies);
     if (selecting.length === 0) return true;
     const protocol = connection.protocol ?? "TCP";
-    return selecting.some((p) => (p.spec.ingress ?? []).some((rule) =>
-        (rule.from === undefined || rule.from.length === 0 || rule.from.some((peer) => peerMatches(peer, connection.from, p.metadata.namespace, namespaces))) &&
-        (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((port) => portMatches(port, connection.port, protocol, target)))));
+    const destination = podOf(connection.to);
+    return selecting.some((p) => {
+        const rules = direction === "Ingress" ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+        return rules.some((rule) =>
+            (rule.peers === undefined || rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace, namespaces))) &&
+            (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((port) => portMatches(port, connection.port, protocol, destination))));
+    });
+}
+
+/** Whether the destination pod admits the connection (the ingress side). */
+export function ingressAllows(connection: Connection, policies: readonly NetworkPolicy[], namespaces: readonly Namespace[]): boolean {
+    return sideAllows("Ingress", connection, policies, namespaces);
 }
 
 /** Whether the source pod may send the connection (the egress side). */
 export function egressAllows(connection: Connection, policies: readonly NetworkPolicy[], namespaces: readonly Namespace[]): boolean {
-    const source = podOf(connection.from);
-    if (!source) return true;
-    const selecting = policiesFor(source, "Egress", policies);
-    if (selecting.length === 0) return true;
-    const protocol = connection.protocol ?? "TCP";
-    return selecting.some((p) => (p.spec.egress ?? []).some((rule) =>
-        (rule.to === undefined || rule.to.length === 0 || rule.to.some((peer) => peerMatches(peer, connection.to, p.metadata.namespace, namespaces))) &&
-        (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((port) => portMatches(port, connection.port, protocol, podOf(connection.to))))));
+    return sideAllows("Egress", connection, policies, namespaces);
 }
 
 /** A connection is allowed when the sender's egress and the receiver's ingress both allow it. */

@@ -5,9 +5,10 @@
  * release's own Services to its own pods, every Prometheus scrape (ServiceMonitor and PodMonitor
  * targets), admission webhooks called by the API server, istiod's xDS for the mesh's proxies,
  * Strimzi's broker-to-broker and operator ports, and kubelet probes. Egress: anything on the pod
- * network (each receiver's ingress policy decides) and the internet through NAT, but the VPC's own
- * hosts (nodes, databases) only on 443 (the API server's and AWS endpoints' addresses), plus the
- * named exceptions: Prometheus to node-level scrape ports, Grafana to its database. Pure: the
+ * network (each receiver's ingress policy decides), and HTTPS anywhere (AWS APIs and registries
+ * through NAT, the VPC's endpoints, the API server): nodes, databases and the internet on any other
+ * port stay closed but for the named exceptions: Prometheus to node-level scrape ports, Grafana to
+ * its database. Pure: the
  * program declares what this returns, and the tests evaluate it with lib/network-policy.ts.
  */
 import { IngressRule, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, Protocol, selects } from "./network-policy";
@@ -230,12 +231,16 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
                 podSelector: {},
                 policyTypes: ["Egress"],
                 egress: [
-                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [inputs.vpcCidr] } }] },
-                    { to: [{ ipBlock: { cidr: inputs.vpcCidr } }], ports: [{ protocol: "TCP", port: 443 }] },
+                    // Every pod of the cluster, and the Service addresses in front of them (DNS
+                    // included): each receiver's own ingress policy decides.
+                    { to: [{ namespaceSelector: {} }] },
+                    // HTTPS anywhere: AWS APIs and registries through NAT, the VPC's interface
+                    // endpoints and the API server. Nodes and databases stay closed on every other port.
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
                 ],
             },
         });
-        edges.push({ kind: "egress", to: "pods anywhere (their own policies decide), the internet through NAT", from: `any pod in ${ns}`, ports: "any", why: "egress is open beyond the VPC's hosts, which are reached on 443 only (the API server, AWS endpoints)" });
+        edges.push({ kind: "egress", to: "every pod, and anywhere on 443", from: `any pod in ${ns}`, ports: "any to pods, 443 elsewhere", why: "pods: their own ingress policy decides; 443: AWS APIs and registries through NAT, the VPC's endpoints, the API server" });
     }
     for (const t of [...targets.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
         const hbone = ambient.has(t.namespace);
@@ -277,7 +282,7 @@ export function boundaryTable(boundaries: Boundaries, prefix: string): string {
         ["own", "each release's pods", "the same release's Services", "their target ports", `${count("own")} rules: a chart's components talk to each other`],
         ["scrape", "Prometheus", "every ServiceMonitor and PodMonitor target", "the monitored port", `${count("scrape")} rules, plus the node-level exporters above`],
         ["probe", "the kubelet (the VPC; 169.254.7.127 in ambient namespaces)", "every pod with a probe", "the probed ports", `${count("probe")} rules`],
-        ["egress", `any pod of the ${namespaces} platform namespaces`, "pods anywhere, the internet through NAT; the VPC's hosts on 443 only", "any", "each receiver's ingress policy decides; nodes, databases and the bastion stay closed"],
+        ["egress", `any pod of the ${namespaces} platform namespaces`, "every pod; anywhere on 443", "any to pods, 443 elsewhere", "pods: each receiver's ingress policy decides; 443: AWS APIs and registries through NAT, the VPC's endpoints, the API server; nodes, databases and the internet on any other port stay closed"],
     ];
     return ["| kind | from | to | ports | why |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`)].join("\n");
 }

@@ -175,6 +175,8 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
         expect(allowed(c, { from: { pod: scan }, to: DATABASE, port: 5432 }), "a scan job to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: tempo }, to: DATABASE, port: 5432 }), "Tempo to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: scan }, to: { ip: "52.0.0.1", name: "a registry" }, port: 443 }), "a scan job pulls from a registry").to.equal(true);
+        expect(allowed(c, { from: { pod: scan }, to: { ip: "52.0.0.1", name: "the internet" }, port: 22 }), "a scan job to the internet on another port").to.equal(false);
+        expect(allowed(c, { from: { pod: scan }, to: NODE, port: 10250 }), "a scan job to a kubelet").to.equal(false);
         const kiali = find(c, "monitoring", /^kiali$/);
         expect(allowed(c, { from: { pod: headlamp }, to: { pod: kiali }, port: 20001 }), "Headlamp to Kiali (the chart's own policy is off)").to.equal(false);
         const caches = c.workloads.filter((w) => /cache|memcached/.test(w.name) && w.origin !== "model");

@@ -172,7 +172,7 @@ describe("telemetry paths", () => {
         it("reads mesh policy from istio-system and links to Grafana's dashboards and Tempo traces", async () => {
             const run = await stack("prod");
             const kiali = releasesOf(run, "kiali-server")[0].inputs.values.external_services;
-            expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system" });
+            expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system", url_service_version: "http://istiod.istio-system.svc.cluster.local:15014/version" });
             expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: run.config.observability.grafana.url });
             expect(kiali.grafana.auth).to.deep.equal({ type: "basic", username: "admin", password: "secret:grafana-admin:admin-password" });
             const titles = DASHBOARDS.map((d) => d.json.title);

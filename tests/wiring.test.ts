@@ -25,10 +25,11 @@ describe("wiring: in-cluster addresses", () => {
         ]);
     });
 
-    it("prod: Kiali, the mesh's tracing provider, Grafana and the Kafka clients reach rendered or operator-made Services; only Mimir's cannot be checked yet", async () => {
+    it("prod: Kiali (istiod too), the mesh's tracing provider, Grafana and the Kafka clients reach rendered or operator-made Services; only Mimir's cannot be checked yet", async () => {
         const obs = "nist-eks-prod-observability";
         expect(table(await stack("prod"))).to.deep.equal([
             `${obs}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
+            `${obs}-kiali values external_services.istio.url_service_version -> istiod.istio-system.svc.cluster.local:15014 => Service istio-system/istiod port 15014 (rendered by nist-eks-prod-security-istio-istiod)`,
             `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
             `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
             `nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 => Service monitoring/tempo-distributor port 4317 (rendered by ${obs}-tempo)`,
@@ -57,6 +58,7 @@ describe("wiring: in-cluster addresses", () => {
         expect(kialiAddresses.map((a) => a.unresolved).sort()).to.deep.equal([
             "Service monitoring/kube-prometheus-stack-prometheus has no port 9091 (it has 9090, 8080)",
             "no Service monitoring/grafana-typo",
+            undefined,
             undefined,
         ].sort());
     });

@@ -149,6 +149,23 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
                 expect(denied).to.deep.equal([]);
             });
 
+            it("admits the kubelet's probes of every platform pod, on the ports they probe (the proxy's status port where Istio rewrites them)", async () => {
+                const c = cluster((await stack(name)).resources);
+                const refused: string[] = [];
+                let probed = 0;
+                for (const w of c.workloads.filter((x) => c.platform.has(x.namespace) && !x.hostNetwork && x.podSpec)) {
+                    const pod = c.pods.get(w)!;
+                    for (const container of w.podSpec!.containers ?? []) for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe].filter(Boolean)) {
+                        const port = podPort(pod, probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port);
+                        if (port === undefined) continue;
+                        probed++;
+                        if (!allowed(c, { from: NODE, to: { pod }, port })) refused.push(`${w.namespace}/${w.name}:${port}`);
+                    }
+                }
+                expect(probed).to.be.greaterThan(5);
+                expect(refused).to.deep.equal([]);
+            });
+
             it("declares exactly what lib/boundaries.ts generates from the stack's own inputs", async () => {
                 const run = await stack(name);
                 const database = run.resources.some((r) => r.type === "aws:rds/instance:Instance");

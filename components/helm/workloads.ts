@@ -288,6 +288,8 @@ interface Injection {
     /** The injected containers as they run, with the security contexts Istio's injection template gives them. */
     readonly init: Record<string, any>;
     readonly proxy: Record<string, any>;
+    /** The proxy's status port, where the kubelet's HTTP probes of the app containers go once rewritten; undefined when they are not. */
+    readonly rewrittenProbePort?: number;
 }
 
 /**
@@ -311,9 +313,11 @@ function injectionOf(renders: StackWorkloads["renders"]): Injection | undefined 
         const proxy = {
             name: "istio-proxy",
             ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }],
+            readinessProbe: { httpGet: { path: "/healthz/ready", port: 15021 } },
             securityContext: { allowPrivilegeEscalation: privileged, capabilities: { drop: ["ALL"] }, privileged, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, ...seccomp },
         };
-        return { sidecar: readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources }), init, proxy };
+        const rewrite = values.sidecarInjectorWebhook?.rewriteAppHTTPProbe !== false;
+        return { sidecar: readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}`, resources: global.proxy.resources }), init, proxy, ...(rewrite ? { rewrittenProbePort: Number(global.proxy.statusPort ?? 15020) } : {}) };
     }
     return undefined;
 }
@@ -329,7 +333,10 @@ function withSidecars(workloads: readonly Workload[], resources: readonly Declar
     return workloads.map((w) => {
         const optOut = w.podAnnotations["sidecar.istio.io/inject"] === "false" || w.podLabels["sidecar.istio.io/inject"] === "false";
         if (!meshed.has(w.namespace) || w.hostNetwork || optOut || w.containers.length === 0) return w;
-        const podSpec = w.podSpec && { ...w.podSpec, initContainers: [injection.init, ...(w.podSpec.initContainers ?? [])], containers: [...(w.podSpec.containers ?? []), injection.proxy] };
+        // The injector rewrites the app containers' HTTP probes to the proxy's status port.
+        const rewritten = (c: Record<string, any>) => injection.rewrittenProbePort === undefined ? c : Object.fromEntries(Object.entries(c).map(([key, value]) =>
+            [key, /Probe$/.test(key) && (value as any)?.httpGet ? { ...(value as any), httpGet: { ...(value as any).httpGet, port: injection.rewrittenProbePort } } : value]));
+        const podSpec = w.podSpec && { ...w.podSpec, initContainers: [injection.init, ...(w.podSpec.initContainers ?? [])], containers: [...(w.podSpec.containers ?? []).map(rewritten), injection.proxy] };
         return { ...w, containers: [...w.containers, injection.sidecar], ...(podSpec ? { podSpec } : {}) };
     });
 }

@@ -166,6 +166,14 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
                 expect(refused).to.deep.equal([]);
             });
 
+            it("declares each policy as a resource of its own that waits for its namespace", async () => {
+                const run = await stack(name);
+                const namespaces = new Map(run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => [r.inputs.metadata.name, r.urn]));
+                const policies = run.resources.filter((r) => r.type === NETWORK_POLICY);
+                expect(policies).to.not.be.empty;
+                expect(policies.filter((p) => !p.dependencies.includes(namespaces.get(p.inputs.metadata.namespace)!)).map((p) => p.name)).to.deep.equal([]);
+            });
+
             it("declares exactly what lib/boundaries.ts generates from the stack's own inputs", async () => {
                 const run = await stack(name);
                 const database = run.resources.some((r) => r.type === "aws:rds/instance:Instance");

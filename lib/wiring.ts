@@ -63,7 +63,7 @@ export function prometheusOperatorPodLabels(kind: "Prometheus" | "Alertmanager",
 const IN_CLUSTER = /\b([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?(?::(\d+))?/;
 
 /** Every in-cluster address a string tree names, with its path; a port may sit beside the host. */
-export function findAddresses(tree: unknown, path: string[] = [], parent?: Record<string, unknown>): { path: string; host: string; namespace: string; service: string; port?: number }[] {
+function findAddresses(tree: unknown, path: string[] = [], parent?: Record<string, unknown>): { path: string; host: string; namespace: string; service: string; port?: number }[] {
     if (typeof tree === "string") {
         const match = IN_CLUSTER.exec(tree);
         if (!match) return [];
@@ -80,7 +80,7 @@ export function findAddresses(tree: unknown, path: string[] = [], parent?: Recor
 }
 
 /** A rendered Service manifest as an endpoint. */
-export function serviceOf(m: Manifest, namespace: string, release: string): ServiceEndpoint {
+function serviceOf(m: Manifest, namespace: string, release: string): ServiceEndpoint {
     return {
         namespace: m.metadata.namespace ?? namespace,
         name: m.metadata.name,

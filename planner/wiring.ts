@@ -10,8 +10,6 @@ import { PlannedResource } from "../engine/types";
 import { stackWiring } from "../components/helm/workloads";
 import { Address } from "../lib/wiring";
 
-export type { Address } from "../lib/wiring";
-
 /** Every in-cluster address in release values and custom resource specs, with what it resolves to. */
 export function wiring(resources: readonly PlannedResource[]): Address[] {
     return stackWiring(resources);

@@ -9,7 +9,7 @@ import * as path from "path";
 import { stackWiring, stackWorkloads } from "../components/helm/workloads";
 import { boundaryInputs } from "../components/security/boundaries";
 import { PlannedResource } from "../engine/types";
-import { boundaryTable, generateBoundaries } from "../lib/boundaries";
+import { AMBIENT_LABEL, AMBIENT_PROBE_SOURCE, boundaryTable, generateBoundaries, HBONE_PORT } from "../lib/boundaries";
 import { allows, Connection, Namespace, NetworkPolicy, Pod, selects } from "../lib/network-policy";
 import { Address } from "../lib/wiring";
 import { Workload } from "../lib/workloads";
@@ -213,6 +213,25 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
             expect(strangers.filter((w) => allowed(c, { from: { pod: c.pods.get(w)! }, to: { pod: to }, port })).map((w) => w.name), cache.name).to.deep.equal([]);
             expect(allowed(c, { from: { pod: headlamp }, to: { pod: to }, port }), `Headlamp to ${cache.name}`).to.equal(false);
         }
+    });
+
+    it("in a namespace labelled for the ambient mesh, admits the same clients on HBONE 15008 too, and probes from istio-cni's address", async () => {
+        const run = await stack("prod");
+        const ambient = run.resources.map((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.name === "monitoring"
+            ? { ...r, inputs: { ...r.inputs, metadata: { ...r.inputs.metadata, labels: { ...r.inputs.metadata.labels, [AMBIENT_LABEL.key]: AMBIENT_LABEL.value } } } } : r);
+        const policies = generateBoundaries(boundaryInputs(ambient, { vpcCidr: VPC }, [])).policies;
+        const c = { ...cluster(ambient), policies };
+        const grafana = find(c, "monitoring", /^grafana$/);
+        const gateway = find(c, "monitoring", /^loki-gateway$/);
+        const headlamp = find(c, "headlamp", /headlamp/);
+        const kafka = find(c, "kafka", /dual-role/);
+        const tempo = find(c, "monitoring", /^tempo-distributor$/);
+        expect(allowed(c, { from: { pod: grafana }, to: { pod: gateway }, port: HBONE_PORT }), "Grafana to Loki's gateway over HBONE").to.equal(true);
+        expect(allowed(c, { from: { pod: headlamp }, to: { pod: gateway }, port: HBONE_PORT }), "Headlamp to Loki's gateway over HBONE").to.equal(false);
+        expect(allowed(c, { from: { pod: tempo }, to: { pod: kafka }, port: HBONE_PORT }), "HBONE only where the receiver is ambient").to.equal(false);
+        const probe = podPort(gateway, stackWorkloads(ambient).workloads.find((w) => w.name === "loki-gateway")!.podSpec!.containers[0].readinessProbe.httpGet.port)!;
+        expect(allowed(c, { from: { ip: AMBIENT_PROBE_SOURCE.split("/")[0], name: "istio-cni" }, to: { pod: gateway }, port: probe })).to.equal(true);
+        expect(allowed(c, { from: NODE, to: { pod: gateway }, port: probe }), "in ambient, probes come from istio-cni's address only").to.equal(false);
     });
 
     it("a new address in a values builder without its policy is caught: the edge is denied by the declared policies", async () => {

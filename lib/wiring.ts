@@ -53,11 +53,16 @@ export function kafkaBrokerLabels(cluster: string): Record<string, string> {
     return { "strimzi.io/cluster": cluster, "strimzi.io/kind": "Kafka" };
 }
 
-/** The labels the Prometheus operator gives the pods of a Prometheus or Alertmanager object. */
+/** The labels the Prometheus operator selects the pods of a Prometheus or Alertmanager object by (prometheus-operator v0.93 makeSelectorLabels). */
 export function prometheusOperatorPodLabels(kind: "Prometheus" | "Alertmanager", name: string): Record<string, string> {
-    return kind === "Prometheus"
-        ? { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "prometheus-operator", "operator.prometheus.io/name": name, "operator.prometheus.io/shard": "0", prometheus: name }
-        : { "app.kubernetes.io/name": "alertmanager", "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "prometheus-operator", alertmanager: name };
+    const server = kind.toLowerCase();
+    return {
+        "app.kubernetes.io/name": server,
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        "app.kubernetes.io/instance": name,
+        [server]: name,
+        ...(kind === "Prometheus" ? { "operator.prometheus.io/name": name } : {}),
+    };
 }
 
 const IN_CLUSTER = /\b([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?(?::(\d+))?/;

@@ -231,7 +231,15 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
     const name = `${clusterName}-${pool.inputs.metadata?.name}`;
     // Strimzi labels each broker with its cluster, kind and pool, serves each listener on a port
     // named for it, and (with the operator's restricted pod security provider) runs it restricted.
-    const labels = { ...(spec.template?.pod?.metadata?.labels ?? {}), ...kafkaBrokerLabels(String(clusterName)), "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
+    const roles: string[] = spec.roles ?? [];
+    const labels = {
+        ...(spec.template?.pod?.metadata?.labels ?? {}),
+        ...kafkaBrokerLabels(String(clusterName)),
+        "strimzi.io/name": `${clusterName}-kafka`,
+        "strimzi.io/pool-name": String(pool.inputs.metadata?.name),
+        ...(roles.includes("broker") ? { "strimzi.io/broker-role": "true" } : {}),
+        ...(roles.includes("controller") ? { "strimzi.io/controller-role": "true" } : {}),
+    };
     const ports = [
         { name: "tcp-ctrlplane", containerPort: 9090 },
         { name: "tcp-replication", containerPort: 9091 },

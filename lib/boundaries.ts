@@ -77,9 +77,21 @@ export interface Boundaries {
 
 const nameSelector = (namespace: string): LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
 
-/** A peer selecting a workload's pods exactly: its namespace and every label of its pod template. */
+/** Template labels that name a chart or app version, and so change with every upgrade. */
+const VERSION_LABELS = new Set(["helm.sh/chart", "chart", "app.kubernetes.io/version", "version"]);
+
+/**
+ * The labels that pick out a workload's pods: its controller's selector, which stays the same
+ * across chart upgrades (a policy on version labels would refuse the old pods while the new ones
+ * roll out), or else its pod template's labels without the version ones (Jobs have no selector).
+ */
+function podsOf(w: Workload): LabelSelector {
+    return { matchLabels: w.selectorLabels ? { ...w.selectorLabels } : Object.fromEntries(Object.entries(w.podLabels).filter(([key]) => !VERSION_LABELS.has(key))) };
+}
+
+/** A peer selecting a workload's pods: its namespace and its pods' labels. */
 function workloadPeer(w: Workload): PolicyPeer {
-    return { namespaceSelector: nameSelector(w.namespace), podSelector: { matchLabels: { ...w.podLabels } } };
+    return { namespaceSelector: nameSelector(w.namespace), podSelector: podsOf(w) };
 }
 
 const selectable = (w: Workload) => !w.hostNetwork && Object.keys(w.podLabels).length > 0 && w.containers.length > 0;
@@ -140,7 +152,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     };
     const allowOut = (w: Workload, ports: PolicyPort[], why: string) => {
         const key = `${w.namespace}/${w.name}`;
-        const entry = egress.get(key) ?? { namespace: w.namespace, name: w.name, client: `${w.namespace}/${w.source}`, podSelector: { matchLabels: { ...w.podLabels } }, rules: [] };
+        const entry = egress.get(key) ?? { namespace: w.namespace, name: w.name, client: `${w.namespace}/${w.source}`, podSelector: podsOf(w), rules: [] };
         entry.rules.push({ ports, why });
         egress.set(key, entry);
     };
@@ -214,7 +226,7 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     for (const w of inputs.workloads.filter((x) => platform.has(x.namespace) && selectable(x))) {
         const ports = probePorts(w.podSpec);
         const source = ambient.has(w.namespace) ? AMBIENT_PROBE_SOURCE : inputs.vpcCidr;
-        if (ports.length > 0) admit("probe", w.namespace, `${w.name}-probes`, { matchLabels: { ...w.podLabels } }, { ipBlock: { cidr: source } }, ports, "kubelet probes", `the kubelet (${source})`);
+        if (ports.length > 0) admit("probe", w.namespace, `${w.name}-probes`, podsOf(w), { ipBlock: { cidr: source } }, ports, "kubelet probes", `the kubelet (${source})`);
     }
 
     for (const db of inputs.databases) {

@@ -166,6 +166,11 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
                 expect(refused).to.deep.equal([]);
             });
 
+            it("selects pods by labels that survive a chart upgrade: no chart or app version in any selector", async () => {
+                const selectors = JSON.stringify(cluster((await stack(name)).resources).policies.map((p) => p.spec));
+                expect(selectors).to.not.match(/helm\.sh\/chart|app\.kubernetes\.io\/version|"version"|"chart"/);
+            });
+
             it("declares each policy as a resource of its own that waits for its namespace", async () => {
                 const run = await stack(name);
                 const namespaces = new Map(run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => [r.inputs.metadata.name, r.urn]));

@@ -190,7 +190,7 @@ function operatorWorkloads(source: string, component: string, manifests: readonl
                 ],
             },
         };
-        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator" });
+        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator", selector: prometheusOperatorPodLabels(m.kind as "Prometheus" | "Alertmanager", m.metadata.name) });
         return { ...workload, containers: [workload.containers[0], ...reloader()] };
     });
 }
@@ -254,7 +254,9 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
             containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports, ...(restricted ? { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } } : {}) }],
         },
     };
-    return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator" });
+    // Strimzi selects a pool's pods by the cluster, the component and the pool.
+    const selector = { ...kafkaBrokerLabels(String(clusterName)), "strimzi.io/name": `${clusterName}-kafka`, "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
+    return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator", selector });
 }
 
 /**

@@ -114,7 +114,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password },
+        grafanaDatabase: grafanaDatabase && { address: grafanaDatabase.address, name: grafanaDatabase.databaseName, user: grafanaDatabase.username, password: grafanaDatabase.password, caBundle: grafanaDatabase.caBundle },
     }, opts);
 
     // The mesh before the operations tools: Kubecost and Headlamp live in meshed namespaces, so

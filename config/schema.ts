@@ -12,6 +12,7 @@ import { imagesBlocking, PINNED_IMAGES } from "../lib/images";
 import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
+import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -473,6 +474,9 @@ export const stackConfigSchema = z.strictObject({
     for (const key of ["storageSize", "storageClass"] as const) {
         if (sqlite && o.grafana[key] === undefined) issue(["observability", "grafana", key], "set when observability.grafana.database.engine is sqlite (the SQLite file's volume)", ["observability.grafana.database.engine"]);
         if (!sqlite && o.grafana[key] !== undefined) issue(["observability", "grafana", key], "absent when observability.grafana.database.engine is postgres: Grafana keeps its state in the database and has no volume", ["observability.grafana.database.engine"]);
+    }
+    if (!sqlite && rdsCaBundle(c.region) === undefined) {
+        issue(["region"], `a region whose ${RDS_CA_IDENTIFIER} root certificate is in lib/data/rds-ca.json (${RDS_CA.certificates.map((ca) => ca.region).join(", ")}) while observability.grafana.database.engine is postgres: Grafana verifies its database's certificate with it (npm run rds-ca refreshes the table)`, ["observability.grafana.database.engine"]);
     }
     if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)", ["cluster.defaultStorageClass"]);
     if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones", ["observability.mimir.enabled", "observability.mimir.architecture"]);

@@ -5,6 +5,7 @@
  */
 import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
+import { VELERO_FS_BACKUP_ANNOTATION } from "../components/backup/velero";
 import { CHARTS } from "../components/helm/catalog";
 import { releaseChart } from "../components/helm/workloads";
 import { clusterSummaries } from "./cluster";
@@ -128,6 +129,13 @@ const veleroOn = (run: DecisionInput) => run.config.backup.velero.enabled;
 /** Read, write and backend replicas exist in SimpleScalable mode only; SingleBinary is one pod. */
 const lokiScalable = (run: DecisionInput, value: () => string) => whenOn(o(run).loki.deploymentMode === "SimpleScalable", `${o(run).loki.deploymentMode} mode`, value);
 
+/** The node agent, and which volumes it copies: every volume, or only those a pod opts in. */
+function fsBackup(run: DecisionInput): string {
+    if (!run.config.backup.velero.nodeAgent) return "off";
+    const velero = ofType(run.resources, TYPES.helmRelease).find((r) => releaseChart(r.inputs) === CHARTS.velero.chart);
+    return velero?.inputs.values?.configuration?.defaultVolumesToFsBackup ? "on, every volume" : `on, volumes a pod opts in (${VELERO_FS_BACKUP_ANNOTATION})`;
+}
+
 /** IRSA: roles a cluster service account assumes through the OIDC provider, and any static keys. */
 function irsa(run: DecisionInput): string {
     const serviceAccounts = ofType(run.resources, TYPES.iamRole).flatMap((role) => {
@@ -245,7 +253,7 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Velero", nist: "CP-9", source: "config: backup.velero.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.velero.chart], veleroOn(r)) },
         { decision: "Backup Schedules", nist: "CP-9", source: "config: backup.velero.schedules", read: (r) => whenOn(veleroOn(r), "Velero off", () => list(r.config.backup.velero.schedules.map((s) => `${s.name} "${s.cron}" kept ${s.ttl}`))) },
         { decision: "Cross-Region Backup", nist: "CP-6", source: "config: backup.crossRegionReplication", read: (r) => whenOn(veleroOn(r), "Velero off", () => `${onOff(r.config.backup.crossRegionReplication.enabled)} (${r.config.backup.crossRegionReplication.region})`) },
-        { decision: "Node Agent (fsbackup)", nist: "CP-9", source: "config: backup.velero.nodeAgent", read: (r) => whenOn(veleroOn(r), "Velero off", () => onOff(r.config.backup.velero.nodeAgent)) },
+        { decision: "Node Agent (fsbackup)", nist: "CP-9", source: "config: backup.velero.nodeAgent; resources: Release", read: (r) => whenOn(veleroOn(r), "Velero off", () => fsBackup(r)) },
     ]),
     ...section("Operations & Cost Management", [
         { decision: "Kubecost", nist: "PM-3", source: "config: operations.kubecost; resources: Release", read: (r) => deployment(r, [CHARTS.kubecost.chart], r.config.operations.kubecost.enabled) },

@@ -3,9 +3,9 @@ import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { CHARTS } from "../components/helm/catalog";
 import { PROFILE_DEFAULTS } from "../config/profiles";
-import { releaseChart } from "../components/helm/workloads";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
 import { replicationPolicy } from "../components/backup/replication";
-import { VELERO_AWS_PLUGIN_IMAGE, veleroPolicy, veleroTtl, veleroValues } from "../components/backup/velero";
+import { VELERO_AWS_PLUGIN_IMAGE, VELERO_FS_BACKUP_ANNOTATION, veleroPolicy, veleroTtl, veleroValues } from "../components/backup/velero";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { CronFields, Field, parseCron } from "../lib/cron";
 import { durationHours } from "../policy/lib/duration";
@@ -34,6 +34,13 @@ function mustParse(expression: string): CronFields {
     const fields = parseCron(expression);
     if (!fields) throw new Error(`"${expression}" is not a cron expression`);
     return fields;
+}
+
+/** Whether a toleration tolerates a taint, as the scheduler decides it. */
+function tolerates(toleration: { key?: string; operator?: string; value?: string; effect?: string }, taint: { key: string; value?: string; effect: string }): boolean {
+    if (toleration.effect && toleration.effect !== taint.effect) return false;
+    if (toleration.operator === "Exists") return toleration.key === undefined || toleration.key === taint.key;
+    return toleration.key === taint.key && (toleration.value ?? "") === (taint.value ?? "");
 }
 
 /** Fires once a day, at hour:00 (Velero's clock is UTC). */
@@ -201,6 +208,35 @@ describe("backup: Velero and cross-region replication", () => {
             const values = velero.inputs.values;
             for (const path of [values.upgradeJobResources, values.kubectl.resources, values.initContainers[0].resources]) expect(path.limits.memory).to.be.a("string");
             expect(values.configuration.repositoryMaintenanceJob.repositoryConfigData.global.podResources).to.have.keys("cpuRequest", "memoryRequest", "memoryLimit");
+        });
+
+        it("copies only the volumes a pod opts in, by file-system backup: none of the platform's, no EBS snapshots, no fs-backup by default", async () => {
+            const prod = await stack("prod");
+            const [velero] = releaseOf(prod, "velero");
+            const { rendered } = stackWorkloads(prod.resources).renders.get(velero.inputs.name)!;
+            const server = rendered.manifests.find((m) => m.kind === "Deployment" && m.metadata.name === "velero")!;
+            expect(server.spec.template.spec.containers[0].args.filter((a: string) => a.startsWith("--default-volumes-to-fs-backup"))).to.deep.equal([]);
+            const schedules = rendered.manifests.filter((m) => m.kind === "Schedule");
+            expect(schedules.map((m) => [m.metadata.name, m.spec.template])).to.deep.equal(Object.entries(velero.inputs.values.schedules).map(([name, s]: [string, any]) =>
+                [`velero-${name}`, { ttl: s.template.ttl, storageLocation: "default", snapshotVolumes: false }]));
+            // What a backup copies of each volume the platform's workloads claim: only what the pod's annotation names.
+            const claimed = stackWorkloads(prod.resources).workloads.filter((w) => w.claims.length > 0);
+            const copied = claimed.flatMap((w) => (w.podAnnotations[VELERO_FS_BACKUP_ANNOTATION] ?? "").split(",").filter(Boolean).map((v) => `${w.namespace}/${w.name}/${v}`));
+            expect(copied).to.deep.equal([]);
+            // Among them the volumes whose data is in S3 or rebuilt, which a nightly copy would only bill for.
+            expect(claimed.map((w) => w.component)).to.include.members(["kafka", "prometheus", "loki", "mimir"]);
+        });
+
+        it("runs the node agent on every node a pod can run on: it tolerates every taint the node groups set, and any other", async () => {
+            const prod = await stack("prod");
+            const [velero] = releaseOf(prod, "velero");
+            const agent = workloadsOf(prod, velero).find((w) => w.kind === "DaemonSet")!;
+            const { rendered } = stackWorkloads(prod.resources).renders.get(velero.inputs.name)!;
+            const tolerations = rendered.manifests.find((m) => m.kind === "DaemonSet" && m.metadata.name === agent.name)!.spec.template.spec.tolerations ?? [];
+            const EFFECTS: Record<string, string> = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" };
+            const groupTaints = ofType(prod, "aws:eks/nodeGroup:NodeGroup").flatMap((g) => (g.inputs.taints ?? []).map((t: any) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })));
+            const taints = [...groupTaints, { key: "example.com/dedicated", value: "x", effect: "NoSchedule" }, { key: "example.com/draining", effect: "NoExecute" }];
+            expect(taints.filter((t) => !tolerations.some((tol: any) => tolerates(tol, t)))).to.deep.equal([]);
         });
 
         it("protects a bucket encrypted with the S3 key, private, TLS-only and versioned", async () => {

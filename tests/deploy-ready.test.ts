@@ -467,8 +467,8 @@ describe("deploy readiness", () => {
                 expect(plain.filter(([key, value]) => CREDENTIAL_NAME.test(key) && value !== undefined).map(([key]) => key)).to.deep.equal([]);
                 // A generated credential may not surface in a plain output under any name.
                 const generated = ofType(run, "random:index/randomPassword:RandomPassword").map((p) => String(p.outputs.result));
-                // Prod adds Velero's repository password and Grafana's database password.
-                expect(generated.length).to.equal(name === "prod" ? 3 : 1);
+                // Prod adds Velero's repository password, Grafana's database password and Kiali's signing key.
+                expect(generated.length).to.equal(name === "prod" ? 4 : 1);
                 for (const [key, value] of plain) {
                     for (const credential of generated) expect(JSON.stringify(value ?? null), key).not.to.include(credential);
                 }
@@ -480,8 +480,8 @@ describe("deploy readiness", () => {
         it("prod: Velero's schedules, compared whole", async () => {
             const velero = ofType(await stack("prod"), "kubernetes:helm.sh/v3:Release").find((r) => releaseChart(r.inputs) === "velero")!;
             expect(velero.inputs.values.schedules).to.deep.equal({
-                daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default" } },
-                weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default" } },
+                daily: { schedule: "0 2 * * *", useOwnerReferencesInBackup: false, template: { ttl: "168h0m0s", storageLocation: "default", snapshotVolumes: false } },
+                weekly: { schedule: "0 3 * * 0", useOwnerReferencesInBackup: false, template: { ttl: "720h0m0s", storageLocation: "default", snapshotVolumes: false } },
             });
         });
 

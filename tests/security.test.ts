@@ -8,7 +8,9 @@ import { parseCpu, parseMemory } from "../lib/quantity";
 import {
     ISTIO_NAMESPACE, MESH_MEMBERSHIP, isMeshed, istiodValues, meshPeerAuthentication,
 } from "../components/security/istio";
-import { TRIVY_SCANNER_KEYS, trivyValues } from "../components/security/trivy";
+import { TRIVY_NAMESPACE, TRIVY_SCANNER_KEYS, trivyRegistryPolicy, trivyValues } from "../components/security/trivy";
+import { EKS_ADDON_REGISTRIES, deriveEksRegistries, eksAddonRegistryAccount } from "../lib/eks-registries";
+import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { unsizedContainers } from "../lib/workloads";
 import { chartWorkloads, workloadsOf } from "./support/render";
@@ -73,7 +75,7 @@ describe("security: mesh and scanning", () => {
         });
 
         it("turn off every Trivy scanner the config leaves out, since the chart turns all on", () => {
-            const operator = trivyValues({ enabled: true, scanners: ["vulnerability"], ...PROFILE_DEFAULTS.dev.security.trivy }).operator as Record<string, unknown>;
+            const operator = trivyValues({ enabled: true, scanners: ["vulnerability"], ...PROFILE_DEFAULTS.dev.security.trivy }, "role").operator as Record<string, unknown>;
             expect(operator).to.include({
                 vulnerabilityScannerEnabled: true,
                 configAuditScannerEnabled: false,
@@ -169,6 +171,46 @@ describe("security: mesh and scanning", () => {
             // The ServiceMonitor kind comes from kube-prometheus-stack's CRDs.
             expect(trivy.dependencies).to.include(onlyRelease(prod, "kube-prometheus-stack").urn);
             expect(prod.outputs.trivyScanners).to.have.members([...ALL_SCANNERS]);
+        });
+
+        it("lets the scan jobs pull the EKS add-ons' images: they run as the operator's service account, whose IRSA role reads exactly the region's add-on registry", async () => {
+            const prod = await stack("prod");
+            const trivy = onlyRelease(prod, "trivy-operator");
+            const { rendered } = stackWorkloads(prod.resources).renders.get(trivy.inputs.name)!;
+            const operator = rendered.manifests.find((m) => m.kind === "Deployment")!.spec.template.spec;
+            // The operator starts every scan job with the account it is told of here (OPERATOR_SERVICE_ACCOUNT).
+            const jobAccount = operator.containers[0].env.find((e: any) => e.name === "OPERATOR_SERVICE_ACCOUNT").value;
+            expect(operator.serviceAccountName).to.equal(jobAccount);
+            const account = rendered.manifests.find((m) => m.kind === "ServiceAccount" && m.metadata.name === jobAccount)!;
+            const roles = ofType(prod, "aws:iam/role:Role").filter((r) => JSON.stringify(r.inputs.assumeRolePolicy).includes(`system:serviceaccount:${TRIVY_NAMESPACE}:${jobAccount}`));
+            expect(roles).to.have.length(1);
+            expect(account.metadata.annotations).to.deep.equal({ "eks.amazonaws.com/role-arn": roles[0].outputs.arn });
+            const policy = ofType(prod, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === roles[0].outputs.id);
+            const region = prod.config.region;
+            expect(eksAddonRegistryAccount(region)).to.equal("602401143452");
+            expect(policy.map((p) => JSON.parse(p.inputs.policy).Statement)).to.deep.equal([[
+                { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+                { Sid: "PullEksAddOnImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:aws:ecr:${region}:602401143452:repository/*`] },
+            ]]);
+            // The add-ons run in kube-system, which the operator scans (nothing is excluded).
+            const addons = stackWorkloads(prod.resources).workloads.filter((w) => w.containers.some((c) => registryOf(c.image) === EKS_ADDON_REGISTRY));
+            expect([...new Set(addons.map((w) => w.namespace))]).to.deep.equal(["kube-system"]);
+            expect(trivy.inputs.values.excludeNamespaces ?? "").to.equal("");
+        });
+
+        it("reads the add-on registry's account per region from eksctl's table, recorded with its tag and commit", () => {
+            expect(EKS_ADDON_REGISTRIES.source).to.include({ repository: "eksctl-io/eksctl", file: "pkg/apis/eksctl.io/v1alpha5/types.go" });
+            expect(EKS_ADDON_REGISTRIES.source.commit).to.match(/^[0-9a-f]{40}$/);
+            expect([eksAddonRegistryAccount("us-west-2"), eksAddonRegistryAccount("ap-east-1"), eksAddonRegistryAccount("me-south-1")]).to.deep.equal(["602401143452", "800184023465", "558608220178"]);
+            expect(trivyRegistryPolicy({ region: "cn-north-1", partition: "aws-cn" })).to.contain('"arn:aws-cn:ecr:cn-north-1:918309763551:repository/*"');
+            const source = [
+                "const (", '\teksResourceAccountStandard = "111111111111"', '\teksResourceAccountXYEast1 = "222222222222"', ")",
+                'const (\n\tRegionXYEast1 = "xy-east-1"\n\tRegionXYWest1 = "xy-west-1"\n)',
+                "func EKSResourceAccountID(region string) string {", "\tswitch region {", "\tcase RegionXYEast1:", "\t\treturn eksResourceAccountXYEast1",
+                "\tdefault:", "\t\treturn eksResourceAccountStandard", "\t}", "}",
+            ].join("\n");
+            expect(deriveEksRegistries(source)).to.deep.equal({ defaultAccount: "111111111111", accounts: { "xy-east-1": "222222222222" } });
+            expect(() => deriveEksRegistries(source.replace("RegionXYEast1 =", "RegionXYEastOne ="))).to.throw(/case RegionXYEast1 returns eksResourceAccountXYEast1/);
         });
 
         it("follows the config's scanner list and mTLS mode", async () => {

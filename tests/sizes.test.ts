@@ -183,7 +183,7 @@ describe("sizes, counts and retentions as stack config", () => {
                 c.operations.kubecost.volumes = { localStore: "24Gi" };
                 c.operations.kubecost.savingsProfile = "high-availability";
             });
-            expect((trivyValues(config.security.trivy) as any).operator.scanJobsConcurrentLimit).to.equal(5);
+            expect((trivyValues(config.security.trivy, "role") as any).operator.scanJobsConcurrentLimit).to.equal(5);
             const kubecost = kubecostValues({ clusterName: "c", storageClassName: "gp3", config: config.operations.kubecost }) as any;
             expect([kubecost.aggregator.aggregatorDbStorage.storageRequest, kubecost.localStore.persistentVolume.size, kubecost.kubecostProductConfigs])
                 .to.deep.equal(["32Gi", "24Gi", { clusterProfile: "high-availability" }]);
@@ -205,7 +205,7 @@ describe("sizes, counts and retentions as stack config", () => {
                 "log.retention.hours": 168,
             });
             expect(strimziValues(config.observability).replicas).to.equal(2);
-            expect((trivyValues(config.security.trivy) as any).operator).to.deep.equal({
+            expect((trivyValues(config.security.trivy, "role") as any).operator).to.deep.equal({
                 vulnerabilityScannerEnabled: true,
                 configAuditScannerEnabled: true,
                 rbacAssessmentScannerEnabled: true,

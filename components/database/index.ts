@@ -11,6 +11,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { sortedJson } from "../../lib/json";
+import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../../lib/rds-ca";
 
 export const POSTGRES_PORT = 5432;
 
@@ -90,11 +91,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     /** The master password, a Pulumi secret. */
     public readonly password: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
+    /** The root certificate (PEM) of the CA that signs the server's certificate, for clients that verify it. */
+    public readonly caBundle: string;
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:database:PostgresDatabase", name, {}, opts);
         const { config, protect } = args;
         const child = { parent: this };
+        const caBundle = rdsCaBundle(args.region);
+        if (caBundle === undefined) throw new Error(`region: got "${args.region}"; allowed: a region whose ${RDS_CA_IDENTIFIER} root is in lib/data/rds-ca.json`);
 
         const key = new kms.Key(`${name}-key`, {
             description: `${name}: RDS storage, snapshots and backups`,
@@ -156,12 +161,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             skipFinalSnapshot: !protect,
             finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
             applyImmediately: !protect,
+            // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
+            caCertIdentifier: RDS_CA_IDENTIFIER,
         }, { ...child, protect });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
         this.databaseName = args.databaseName;
         this.username = args.username;
         this.kmsKeyArn = key.arn;
+        this.caBundle = caBundle;
         this.registerOutputs({ address: this.address, databaseName: this.databaseName, username: this.username, kmsKeyArn: this.kmsKeyArn });
     }
 }

@@ -48,6 +48,12 @@ export const KIALI_DASHBOARDS = [
 /** The Secret holding the shared database's password, which Grafana reads into GF_DATABASE_PASSWORD. */
 export const GRAFANA_DATABASE_SECRET = { name: "grafana-database", passwordKey: "password" } as const;
 
+/**
+ * The ConfigMap holding the RDS CA bundle of the stack's region, and where Grafana's pods mount it:
+ * Grafana hands the file to the PostgreSQL driver as its root certificate (sslrootcert).
+ */
+export const GRAFANA_DATABASE_CA = { configMap: "grafana-database-ca", key: "rds-ca.pem", mountPath: "/etc/grafana/database-ca" } as const;
+
 /** Unified alerting's gossip port; replicas find each other through the chart's headless service. */
 export const GRAFANA_GOSSIP_PORT = 9094;
 export const GRAFANA_HA_PEERS = `grafana-headless.${MONITORING_NAMESPACE}.svc.cluster.local:${GRAFANA_GOSSIP_PORT}`;
@@ -154,8 +160,9 @@ export interface GrafanaValuesOptions {
 
 /**
  * What a shared database changes: state (users, dashboards, alert rules, sessions) in PostgreSQL
- * over TLS, no volume, and unified alerting peering over the headless service so that the
- * replicas' Alertmanagers deduplicate and each alert is sent once.
+ * over verified TLS (the CA bundle in {@link GRAFANA_DATABASE_CA}), no volume, and unified
+ * alerting peering over the headless service so that the replicas' Alertmanagers deduplicate and
+ * each alert is sent once.
  */
 function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<string, unknown>; ini: Record<string, unknown> } {
     return {
@@ -163,11 +170,17 @@ function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<strin
             persistence: { enabled: false },
             headlessService: true,
             envValueFrom: { GF_DATABASE_PASSWORD: { secretKeyRef: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey } } },
+            extraConfigmapMounts: [{ name: "database-ca", configMap: GRAFANA_DATABASE_CA.configMap, mountPath: GRAFANA_DATABASE_CA.mountPath, readOnly: true }],
         },
         ini: {
-            // RDS refuses plaintext (rds.force_ssl); the image has no RDS CA, so the server's
-            // certificate is not verified, while the connection is encrypted (SC-8).
-            database: { type: "postgres", host: database.address, name: database.name, user: database.user, ssl_mode: "require" },
+            // RDS refuses plaintext (rds.force_ssl), and verify-full checks that the server's
+            // certificate chains to the region's RDS root and names the host Grafana dialled, so
+            // nothing between can pose as the database (SC-8, IA-3). The host is the RDS endpoint,
+            // which the certificate names: no server_cert_name (a MySQL-only key) is needed.
+            database: {
+                type: "postgres", host: database.address, name: database.name, user: database.user,
+                ssl_mode: "verify-full", ca_cert_path: `${GRAFANA_DATABASE_CA.mountPath}/${GRAFANA_DATABASE_CA.key}`,
+            },
             // Sessions and short-lived state in the database: a login survives a pod restart and works on every replica.
             remote_cache: { type: "database" },
             unified_alerting: {

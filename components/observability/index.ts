@@ -11,12 +11,12 @@ import { isMeshed } from "../security/istio";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
-import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET, dashboardsFor, grafanaDatasources, grafanaValues } from "./grafana";
 import {
     KAFKA_BOOTSTRAP, KAFKA_CLUSTER_NAME, KAFKA_METRICS, KAFKA_METRICS_RULES, KAFKA_POOL_NAME, KAFKA_READY_ANNOTATIONS,
     createKafkaTls, kafkaNeeded, kafkaNodePoolSpec, kafkaPodMonitorSpecs, kafkaSpec, strimziValues,
 } from "./kafka";
-import { kialiValues } from "./kiali";
+import { KIALI_SIGNING_KEY_SECRET, kialiValues } from "./kiali";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
 import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
@@ -39,6 +39,8 @@ export interface ObservabilityArgs {
         readonly user: string;
         /** A Pulumi secret; it reaches Grafana only through a Kubernetes Secret. */
         readonly password: pulumi.Input<string>;
+        /** PEM certificates of the CA that signs the server's certificate, which Grafana verifies. */
+        readonly caBundle: string;
     };
 }
 
@@ -255,12 +257,16 @@ export class Observability extends pulumi.ComponentResource {
         if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
             throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
         }
-        const grafanaSecrets: pulumi.Resource[] = [adminSecret];
+        const grafanaInputs: pulumi.Resource[] = [adminSecret];
         if (database) {
-            grafanaSecrets.push(new corev1.Secret(`${name}-grafana-database`, {
+            grafanaInputs.push(new corev1.Secret(`${name}-grafana-database`, {
                 metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
                 stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
+            }, inCluster([monitoring])));
+            grafanaInputs.push(new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+                metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
+                data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
             }, inCluster([monitoring])));
         }
         this.grafanaRelease = `${name}-grafana`;
@@ -278,7 +284,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, ...grafanaSecrets],
+            dependsOn: [...monitorCrds, ...grafanaInputs],
         }, ctx, this);
 
         if (args.istioEnabled) {
@@ -299,10 +305,18 @@ export class Observability extends pulumi.ComponentResource {
                 { type: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", inputs: { metadata: { name: "istiod", namespace: MONITORING_NAMESPACE }, spec: istiodServiceMonitorSpec() } },
             );
             if (config.kiali.enabled) {
+                // Generated once per stack and kept in the state, so upgrades keep sessions valid.
+                const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: KIALI_SIGNING_KEY_SECRET.length, special: false }, { parent: this });
+                const signingKeySecret = new corev1.Secret(`${name}-kiali-signing-key`, {
+                    metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: monitoring.metadata.name },
+                    type: "Opaque",
+                    stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
+                }, inCluster([monitoring]));
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
                     values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    dependsOn: [signingKeySecret],
                 }, ctx, this);
             }
         }

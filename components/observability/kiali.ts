@@ -8,6 +8,13 @@ import { ISTIO_NAMESPACE } from "../security/istio";
 import { DATASOURCE_UIDS, GRAFANA_ADMIN_SECRET, KIALI_DASHBOARDS } from "./grafana";
 import { URLS } from "./shared";
 
+/**
+ * The Secret holding the key Kiali signs and encrypts its session tokens with. Without one the
+ * chart writes a fresh random key into Kiali's ConfigMap at every render, so every upgrade logs
+ * everyone out; the stack generates it once and keeps it. Kiali accepts 16, 24 or 32 bytes.
+ */
+export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "signing-key", length: 32 } as const;
+
 export interface KialiValuesOptions {
     readonly prometheusUrl: string;
     /** Tempo's query endpoint; undefined where Tempo is off. */
@@ -23,6 +30,8 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
         istio_namespace: ISTIO_NAMESPACE,
         // Sign-in with a Kubernetes token: what a user sees follows their RBAC (AC-3).
         auth: { strategy: "token" },
+        // The chart mounts the Secret and Kiali reads the key from the file, never from values.
+        login_token: { signing_key: `secret:${KIALI_SIGNING_KEY_SECRET.name}:${KIALI_SIGNING_KEY_SECRET.key}` },
         deployment: {
             instance_name: "kiali",
             replicas: config.kiali.replicas,

@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
+import { eksAddonRegistryAccount } from "../../lib/eks-registries";
+import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
@@ -12,6 +14,11 @@ import { podResourcesOf, restrictedPod } from "../helm/values";
 import { isMeshed } from "./istio";
 
 export const TRIVY_NAMESPACE = "trivy-system";
+/**
+ * The operator's service account, pinned so that the IRSA trust policy can name it. The operator
+ * runs its scan jobs as this account too, which is how they get registry credentials.
+ */
+export const TRIVY_SERVICE_ACCOUNT = "trivy-operator";
 
 /** The user the operator image runs as. */
 const TRIVY_UID = 10000;
@@ -27,11 +34,40 @@ export const TRIVY_SCANNER_KEYS: Readonly<Record<TrivyScanner, string>> = {
     infraAssessment: "infraAssessmentScannerEnabled",
 };
 
+export interface TrivyRegistryScope {
+    readonly region: string;
+    readonly partition: string;
+}
+
+/**
+ * What the scan jobs may pull (AC-6): the images of the EKS managed add-ons (VPC CNI, kube-proxy,
+ * CoreDNS, the EBS CSI driver, the Pod Identity agent), which EKS serves from an AWS-owned private
+ * ECR registry in the cluster's region; without credentials their scans fail and kube-system's
+ * add-ons get no vulnerability report. Read-only, and only that registry's repositories; an ECR
+ * authorization token cannot be scoped to a registry, and pulling still needs the repository grant.
+ */
+export function trivyRegistryPolicy(scope: TrivyRegistryScope): string {
+    const account = eksAddonRegistryAccount(scope.region);
+    return sortedJson({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+            {
+                Sid: "PullEksAddOnImages",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: [`arn:${scope.partition}:ecr:${scope.region}:${account}:repository/*`],
+            },
+        ],
+    });
+}
+
 /**
  * The chart values: every scanner switch set explicitly (the chart turns them all on by default,
- * so a scanner left out of the config must be turned off), a ServiceMonitor, and sizes.
+ * so a scanner left out of the config must be turned off), a ServiceMonitor, sizes, and the
+ * service account's IRSA role, through which the scan jobs pull the EKS add-ons' images.
  */
-export function trivyValues(config: SecurityConfig["trivy"]): Record<string, unknown> {
+export function trivyValues(config: SecurityConfig["trivy"], roleArn: string): Record<string, unknown> {
     const switches = Object.fromEntries(Object.entries(TRIVY_SCANNER_KEYS).map(([scanner, key]) => [key, config.scanners.includes(scanner as TrivyScanner)]));
     return {
         operator: {
@@ -43,6 +79,7 @@ export function trivyValues(config: SecurityConfig["trivy"]): Record<string, unk
             scanJobsConcurrentLimit: config.concurrentScans,
         },
         serviceMonitor: { enabled: true },
+        serviceAccount: { create: true, name: TRIVY_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         resources: podResourcesOf(config.resources.operator),
         trivy: { resources: podResourcesOf(config.resources.scanJob) },
         // The operator and its scan jobs run restricted, as the operator image's user (10000).
@@ -64,7 +101,8 @@ export function installTrivy(name: string, args: TrivyArgs, ctx: KubernetesConte
     return installHelmChart(name, {
         source: CHARTS.trivyOperator,
         namespace,
-        values: () => trivyValues(args.config),
+        irsa: { serviceAccount: TRIVY_SERVICE_ACCOUNT, policy: trivyRegistryPolicy({ region: ctx.region, partition: ctx.partition }) },
+        values: ({ irsaRoleArn }) => trivyValues(args.config, irsaRoleArn!),
         dependsOn: args.monitoringCrds,
     }, ctx, parent);
 }

@@ -64,6 +64,17 @@ export interface Workload {
     readonly podAnnotations: Readonly<Record<string, string>>;
     /** Pods on the node's network namespace: admission injects no sidecar into them. */
     readonly hostNetwork: boolean;
+    /**
+     * The labels the controller selects its pods by (spec.selector.matchLabels): stable across
+     * upgrades, unlike template labels that name a chart version. Undefined where there is none.
+     */
+    readonly selectorLabels?: Readonly<Record<string, string>>;
+    /**
+     * The pod template's spec as it will run (containers with their ports, probes and security
+     * contexts, including what admission injects), for the network policies and the Pod Security
+     * checks; undefined for a model, which has none.
+     */
+    readonly podSpec?: Readonly<Record<string, any>>;
 }
 
 /** A pod's effective requests and limits, as the scheduler sees them. */
@@ -142,7 +153,7 @@ const POD_TEMPLATES: Readonly<Record<string, (spec: any) => any>> = {
 };
 
 /** A workload from a pod template and what runs it. */
-export function podWorkload(args: { source: string; component: string; name: string; namespace: string; kind: WorkloadKind; replicas: number; template: any; claims?: readonly Claim[]; origin: WorkloadOrigin }): Workload {
+export function podWorkload(args: { source: string; component: string; name: string; namespace: string; kind: WorkloadKind; replicas: number; template: any; claims?: readonly Claim[]; origin: WorkloadOrigin; selector?: Readonly<Record<string, string>> }): Workload {
     const pod = args.template?.spec ?? {};
     return {
         source: args.source,
@@ -159,6 +170,8 @@ export function podWorkload(args: { source: string; component: string; name: str
         podLabels: args.template?.metadata?.labels ?? {},
         podAnnotations: args.template?.metadata?.annotations ?? {},
         hostNetwork: pod.hostNetwork === true,
+        ...(args.selector ? { selectorLabels: { ...args.selector } } : {}),
+        podSpec: pod,
     };
 }
 
@@ -187,7 +200,8 @@ export function manifestWorkloads(source: string, component: string, manifests: 
         const replicas = kind === "Job" ? job.parallelism ?? 1 : kind === "DaemonSet" ? 1 : manifest.spec.replicas ?? 1;
         const deletedWithOwner = manifest.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete";
         const templates = kind === "StatefulSet" ? (manifest.spec.volumeClaimTemplates ?? []).map((c: any) => ({ ...readClaim(c, true), ...(deletedWithOwner ? { deletedWithOwner } : {}) })) : [];
-        workloads.push(podWorkload({ source, component, name: manifest.metadata.name, namespace, kind, replicas, template, claims: [...templates, ...shared], origin: "render" }));
+        const selector = kind === "Job" ? undefined : manifest.spec?.selector?.matchLabels;
+        workloads.push(podWorkload({ source, component, name: manifest.metadata.name, namespace, kind, replicas, template, claims: [...templates, ...shared], origin: "render", ...(selector ? { selector } : {}) }));
     }
     // A claim no pod mounts is still provisioned: it stays in the plan under a workload of no pods.
     const unmounted = [...claims].filter(([key]) => !mounted.has(key)).map(([, claim]) => claim);

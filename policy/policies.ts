@@ -25,6 +25,8 @@ import { helmNoPlaintextSecrets } from "./rules/kubernetes/helm-no-plaintext-sec
 import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
 import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
+import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny";
+import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
@@ -67,4 +69,6 @@ export const allPolicies: NistPolicy[] = [
     rdsDatabase,
     inClusterEncryption,
     kafkaAuthentication,
+    namespaceDefaultDeny,
+    namespacePodSecurity,
 ];

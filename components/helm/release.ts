@@ -5,8 +5,9 @@ import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
+import { podSecurityLabels, podSecurityOf } from "../security/pod-security";
 import { ChartSource } from "./catalog";
-import { WORKLOAD_TYPES } from "./workloads";
+import { DeclaredResource, WORKLOAD_TYPES } from "./workloads";
 
 /** Resolved references (bucket names, ARNs) a values builder receives, plus the IRSA role's ARN. */
 export type ValuesRefs<K extends string> = Readonly<Record<K, string>> & { readonly irsaRoleArn?: string };
@@ -98,12 +99,25 @@ export function chartLocation(source: ChartSource): { chart: string } {
 /** The names of the namespaces createNamespace made, for the declared workloads. */
 const NAMESPACE_NAMES = new WeakMap<corev1.Namespace, string>();
 
-/** A namespace for platform workloads; `meshed` turns Istio sidecar injection on. */
+/** The namespaces createNamespace made for a stack (keyed by its declared workloads), by name. */
+const NAMESPACES = new WeakMap<readonly DeclaredResource[], Map<string, corev1.Namespace>>();
+
+/** The Namespace resource createNamespace made under this context, if it made one by that name. */
+export function createdNamespace(ctx: KubernetesContext, name: string): corev1.Namespace | undefined {
+    return NAMESPACES.get(ctx.declaredWorkloads)?.get(name);
+}
+
+/**
+ * A namespace for platform workloads; `meshed` turns Istio sidecar injection on. It carries its
+ * Pod Security Admission level (components/security/pod-security.ts).
+ */
 export function createNamespace(name: string, meshed: boolean, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
-    const labels: Record<string, string> = meshed ? { "istio-injection": "enabled" } : {};
+    const labels: Record<string, string> = { ...(meshed ? { "istio-injection": "enabled" } : {}), ...podSecurityLabels(podSecurityOf(name, meshed)) };
     const metadata = { name, labels };
     const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);
+    const created = NAMESPACES.get(ctx.declaredWorkloads) ?? new Map<string, corev1.Namespace>();
+    NAMESPACES.set(ctx.declaredWorkloads, created.set(name, namespace));
     // Admission injects sidecars by this label, so the declared workloads carry it too.
     ctx.declaredWorkloads.push({ type: WORKLOAD_TYPES.namespace, inputs: { metadata } });
     return namespace;

@@ -8,7 +8,7 @@ import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 
 /** The Istio root namespace: a PeerAuthentication here applies to the whole mesh. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -93,12 +93,14 @@ export function istiodValues(config: SecurityConfig["istio"], tracing?: TracingE
         autoscaleEnabled: false,
         replicaCount: config.istiodReplicas,
         resources: podResourcesOf(config.resources.istiod),
+        // istiod runs restricted: its chart sets everything but the seccomp profile.
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
         // With one replica a PDB would block every node drain, so it comes with the second.
         ...(spare ? { pdb: { minAvailable: config.istiodReplicas - 1 } } : {}),
         global: {
             istioNamespace: ISTIO_NAMESPACE,
             defaultPodDisruptionBudget: { enabled: spare },
-            proxy: { resources: podResourcesOf(config.resources.proxy) },
+            proxy: { resources: podResourcesOf(config.resources.proxy), seccompProfile: RUNTIME_DEFAULT_SECCOMP },
         },
         ...(tracing ? { meshConfig: meshTracing(tracing) } : {}),
     };

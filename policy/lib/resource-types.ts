@@ -27,6 +27,9 @@ export const T = {
     iamAccessKey: "aws:iam/accessKey:AccessKey",
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     helmRelease: "kubernetes:helm.sh/v3:Release",
+    namespace: "kubernetes:core/v1:Namespace",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    eksAddon: "aws:eks/addon:Addon",
     peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
     peerAuthenticationBeta: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
 } as const;

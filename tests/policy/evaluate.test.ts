@@ -39,6 +39,8 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "rds-database": "mandatory",
     "in-cluster-encryption": "advisory",
     "kafka-authentication": "advisory",
+    "namespace-default-deny": "advisory",
+    "namespace-pod-security": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

@@ -13,13 +13,14 @@ import { Backup } from "./components/backup";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
-import { PostgresDatabase } from "./components/database";
+import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { unsizedMimirContainers } from "./components/observability/mimir";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
 import { MeshAndScanning } from "./components/security";
+import { declareBoundaries } from "./components/security/boundaries";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
@@ -103,7 +104,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
             clientUsername: "grafana_app",
             vpcId: network.vpcId,
             subnetIds: network.availabilityZones.map((zone) => network.privateSubnetIds[zone]),
-            clientSecurityGroupId: cluster.nodeSecurityGroupId,
+            clientCidr: config.network.podCidr,
             kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
             logsKmsKeyArn: kms.keys.logs.arn,
             protect,
@@ -167,6 +168,12 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
 
     // The mesh's authorization policies follow from the wiring of what was just rendered.
     const mesh = security.authorize(declaredWorkloads, stack, cluster.context);
+
+    // Inside the cluster, deny by default: each namespace's policies, drawn from everything declared.
+    declareBoundaries(`${config.cluster.name}-boundaries`, {
+        vpcCidr: config.network.vpcCidr,
+        databases: grafanaDatabase ? [{ client: observability.grafanaRelease, port: POSTGRES_PORT, name: "Grafana's database" }] : [],
+    }, cluster.context, security);
 
     const outputs = {
         vpcId: network.vpcId,

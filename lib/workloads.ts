@@ -75,10 +75,12 @@ export interface Workload {
      * upgrades, unlike template labels that name a chart version. Undefined where there is none.
      */
     readonly selectorLabels?: Readonly<Record<string, string>>;
-    /** The pods' service account, their mesh identity; undefined where a model does not know it. */
-    readonly serviceAccountName?: string;
-    /** The TCP ports the pods' containers declare (what a scrape or a peer may reach), with their names. */
-    readonly ports?: readonly ContainerPort[];
+    /**
+     * The pod template's spec as it will run (containers with their ports, probes and security
+     * contexts, including what admission injects), for the network policies and the Pod Security
+     * checks; undefined for a model, which has none.
+     */
+    readonly podSpec?: Readonly<Record<string, any>>;
 }
 
 /** A pod's effective requests and limits, as the scheduler sees them. */
@@ -156,6 +158,19 @@ const POD_TEMPLATES: Readonly<Record<string, (spec: any) => any>> = {
     CronJob: (spec) => spec.jobTemplate?.spec?.template,
 };
 
+/** The TCP ports a workload's containers declare (what a scrape or a peer may reach), with their names; none for a model. */
+export function workloadPorts(w: Workload): ContainerPort[] {
+    const pod = w.podSpec ?? {};
+    return [...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap((c: any) => (c.ports ?? [])
+        .filter((p: any) => (p.protocol ?? "TCP") === "TCP" && typeof p.containerPort === "number")
+        .map((p: any): ContainerPort => (p.name ? { port: p.containerPort, name: p.name } : { port: p.containerPort })));
+}
+
+/** The pods' service account, their mesh identity; undefined for a model, which does not know it. */
+export function serviceAccountOf(w: Workload): string | undefined {
+    return w.podSpec ? w.podSpec.serviceAccountName ?? "default" : undefined;
+}
+
 /** A workload from a pod template and what runs it. */
 export function podWorkload(args: { source: string; component: string; name: string; namespace: string; kind: WorkloadKind; replicas: number; template: any; claims?: readonly Claim[]; origin: WorkloadOrigin; selector?: Readonly<Record<string, string>> }): Workload {
     const pod = args.template?.spec ?? {};
@@ -175,10 +190,7 @@ export function podWorkload(args: { source: string; component: string; name: str
         podAnnotations: args.template?.metadata?.annotations ?? {},
         hostNetwork: pod.hostNetwork === true,
         ...(args.selector ? { selectorLabels: { ...args.selector } } : {}),
-        serviceAccountName: pod.serviceAccountName ?? "default",
-        ports: [...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap((c: any) => (c.ports ?? [])
-            .filter((p: any) => (p.protocol ?? "TCP") === "TCP" && typeof p.containerPort === "number")
-            .map((p: any): ContainerPort => (p.name ? { port: p.containerPort, name: p.name } : { port: p.containerPort }))),
+        podSpec: pod,
     };
 }
 

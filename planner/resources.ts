@@ -17,6 +17,8 @@ export const TYPES = {
     instance: "aws:ec2/instance:Instance",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     eksCluster: "aws:eks/cluster:Cluster",
+    eksAddon: "aws:eks/addon:Addon",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
     autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
     kmsKey: "aws:kms/key:Key",

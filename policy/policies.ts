@@ -26,6 +26,8 @@ import { inClusterEncryption } from "./rules/kubernetes/in-cluster-encryption";
 import { istioMtlsStrict } from "./rules/kubernetes/istio-mtls-strict";
 import { meshDefaultDeny } from "./rules/kubernetes/mesh-default-deny";
 import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
+import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny";
+import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
@@ -69,4 +71,6 @@ export const allPolicies: NistPolicy[] = [
     inClusterEncryption,
     meshDefaultDeny,
     kafkaAuthentication,
+    namespaceDefaultDeny,
+    namespacePodSecurity,
 ];

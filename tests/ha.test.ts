@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { HA_DEDUPLICATION } from "../components/observability/mimir";
 import { stackWorkloads } from "../components/helm/workloads";
-import { wiring } from "../components/helm/wiring";
+import { stackWiring } from "../components/helm/workloads";
 import { Manifest } from "../lib/helm/render";
 import { Workload } from "../lib/workloads";
 import { stack } from "./support/stacks";
@@ -79,10 +79,10 @@ describe("HA in prod: a node or a zone may go", () => {
     it("no write path has a single replica: every Service a push names, and what stands behind it", async () => {
         const { prod } = await replicated();
         const workloads = stackWorkloads(prod.resources).workloads;
-        const pushes = wiring(prod.resources).filter((e) => e.target && /push|remote_write|remoteWrite|kafka|opentelemetry|alloy\.configMap/.test(e.usedBy));
+        const pushes = stackWiring(prod.resources).filter((e) => e.service && /push|remote_write|remoteWrite|kafka|opentelemetry|alloy\.configMap/.test(e.usedBy));
         const behind = (selector: Record<string, string>, namespace: string) => workloads.filter((w) => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.podLabels[k] === v));
-        expect(pushes.map((e) => e.target!.service).sort()).to.deep.equal(["loki-gateway", "loki-gateway", "mimir-gateway", "mimir-gateway", "observability-kafka-bootstrap", "observability-kafka-bootstrap", "tempo-distributor"]);
-        const single = pushes.flatMap((e) => behind(e.target!.selector, e.target!.namespace).filter((w) => w.replicas < 2).map((w) => `${e.usedBy}: ${w.name} x${w.replicas}`));
+        expect(pushes.map((e) => e.service!.name).sort()).to.deep.equal(["loki-gateway", "loki-gateway", "mimir-gateway", "mimir-gateway", "observability-kafka-bootstrap", "observability-kafka-bootstrap", "tempo-distributor"]);
+        const single = pushes.flatMap((e) => behind((e.service!.selector ?? {}), e.service!.namespace).filter((w) => w.replicas < 2).map((w) => `${e.usedBy}: ${w.name} x${w.replicas}`));
         expect(single).to.deep.equal([]);
         // The write path past the first hop: Loki's writers, Tempo's live-stores and block-builders, Kafka, Prometheus, Alertmanager.
         const count = (name: string) => workloads.find((w) => w.name === name)!.replicas;

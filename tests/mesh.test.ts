@@ -5,11 +5,11 @@
  */
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
-import { stackWorkloads } from "../components/helm/workloads";
-import { Address, wiring } from "../components/helm/wiring";
+import { Address } from "../lib/wiring";
+import { stackWiring, stackWorkloads } from "../components/helm/workloads";
 import { HopProtection, MeshNamespace, dataplaneOfLabels, edgeProtection, meshPolicies, principal } from "../components/security/authorization";
-import { MESH_MEMBERSHIP } from "../components/security/mesh";
-import { Workload } from "../lib/workloads";
+import { ISTIO_NAMESPACE, MESH_MEMBERSHIP } from "../components/security/mesh";
+import { serviceAccountOf, Workload, workloadPorts } from "../lib/workloads";
 import * as fs from "fs";
 import * as path from "path";
 import { allowed } from "./support/istio-authz";
@@ -24,7 +24,7 @@ const policiesOf = (run: StackRun) => run.resources.filter((r) => r.type === AUT
 const hops = (list: unknown) => (list as HopProtection[]).map((h) => `${h.protection}: ${h.hop} | ${h.how}`).sort();
 const served = (w: Workload) => w.containers.length > 0 && !w.hostNetwork;
 const callee = (w: Workload, port: number) => ({ namespace: w.namespace, labels: w.podLabels, port });
-const as = (w: Workload) => ({ principal: principal(w.namespace, w.serviceAccountName!) });
+const as = (w: Workload) => ({ principal: principal(w.namespace, serviceAccountOf(w)!) });
 const find = (run: StackRun, namespace: string, name: string) => {
     const w = stackWorkloads(run.resources).workloads.find((x) => x.namespace === namespace && x.name === name);
     if (!w) throw new Error(`no workload ${namespace}/${name}`);
@@ -33,11 +33,12 @@ const find = (run: StackRun, namespace: string, name: string) => {
 
 /** The pods behind an edge's Service and the port each is called on, and the pods that make the call. */
 function endpointsOf(edge: Address, workloads: readonly Workload[], namespaces: readonly MeshNamespace[]) {
-    const t = edge.target!;
-    const targets = workloads.filter((w) => w.namespace === t.namespace && served(w) && Object.entries(t.selector).every(([k, v]) => w.podLabels[k] === v))
-        .map((w) => ({ w, port: typeof t.targetPort === "number" ? t.targetPort : w.ports!.find((p) => p.name === t.targetPort)!.port }));
+    const t = edge.service!;
+    const targetPort = edge.targetPort!;
+    const targets = workloads.filter((w) => w.namespace === t.namespace && served(w) && Object.entries(t.selector ?? {}).every(([k, v]) => w.podLabels[k] === v))
+        .map((w) => ({ w, port: typeof targetPort === "number" ? targetPort : workloadPorts(w).find((p) => p.name === targetPort)!.port }));
     const sidecars = namespaces.filter((n) => n.dataplane === "sidecar").map((n) => n.name);
-    const clients = workloads.filter((w) => served(w) && (edge.path.startsWith("meshConfig.") ? sidecars.includes(w.namespace) : w.source === edge.source));
+    const clients = workloads.filter((w) => served(w) && (edge.path.startsWith("meshConfig.") ? sidecars.includes(w.namespace) : w.source === edge.client));
     return { targets, clients };
 }
 
@@ -49,7 +50,7 @@ const PROMETHEUS_RELEASE_SAS = ["kube-prometheus-stack-admission", "kube-prometh
 
 describe("the mesh: every hop encrypted and authenticated, who may call whom", () => {
     describe("every wiring edge and how it is protected", () => {
-        it("prod: every edge is mesh mTLS between ambient or sidecar namespaces, Kafka's inside its own TLS; none is plaintext", async () => {
+        it("prod: every edge is mesh mTLS between ambient or sidecar namespaces, Kafka's inside its own TLS; the one plaintext hop is Kiali's version query to istiod, outside the mesh", async () => {
             const prod = await stack("prod");
             expect(hops(prod.outputs.meshHops)).to.deep.equal([
                 `mesh mTLS: ${OBS}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 | ${MESH("monitoring", principal("monitoring", "alloy-events"))}`,
@@ -67,9 +68,11 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 `mesh mTLS: ${OBS}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9094 | ${MESH("kafka", principal("monitoring", "tempo"))}`,
                 `mesh mTLS: ${OBS}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 | ${MESH("monitoring", principal("monitoring", "tempo"))}`,
                 `mesh mTLS: nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 | kubecost (sidecar) to monitoring (ambient), as ${["default", "nist-eks-prod-operations-kubecost", "nist-eks-prod-operations-kubecost-finopsagent"].map((sa) => principal("kubecost", sa)).join(", ")}`,
+                // istiod is the mesh itself (no dataplane in istio-system): its monitoring port answers Kiali's version query in plain HTTP.
+                `plaintext: ${OBS}-kiali values external_services.istio.url_service_version -> istiod.istio-system.svc.cluster.local:15014 | istio-system: ${MESH_MEMBERSHIP[ISTIO_NAMESPACE].reason}`,
             ]);
             // The list is the wiring graph itself: one entry per edge.
-            expect((prod.outputs.meshHops as HopProtection[]).length).to.equal(wiring(prod.resources).length);
+            expect((prod.outputs.meshHops as HopProtection[]).length).to.equal(stackWiring(prod.resources).length);
         });
 
         it("prod: names every hop outside the graph that the mesh leaves unprotected, with its reason", async () => {
@@ -107,7 +110,7 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
         it("dev: no mesh, so every edge is a plaintext exception that says so, and no hop is listed apart", async () => {
             const dev = await stack("dev");
             const list = dev.outputs.meshHops as HopProtection[];
-            expect(list.length).to.equal(wiring(dev.resources).length);
+            expect(list.length).to.equal(stackWiring(dev.resources).length);
             expect(new Set(list.map((h) => `${h.protection}: ${h.how}`))).to.deep.equal(new Set(["plaintext: monitoring: the stack runs no mesh (security.istio.enabled is false)"]));
             expect(dev.outputs.meshExceptions).to.deep.equal([]);
         });
@@ -117,7 +120,7 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const namespaces = namespacesOf(prod);
             const workloads = stackWorkloads(prod.resources).workloads;
             const autoscaler = find(prod, "kube-system", "nist-eks-prod-autoscaler-aws-cluster-autoscaler");
-            const edge = (source: string, host: string, port: number): Address => ({ usedBy: `${source} values x`, source, path: "x", host, port });
+            const edge = (source: string, host: string, port: number): Address => ({ usedBy: `${source} values x`, client: source, path: "x", host, port });
             const protection = edgeProtection({ namespaces, workloads, edges: [
                 edge(autoscaler.source, "loki-gateway.monitoring.svc.cluster.local", 80),
                 edge(`${OBS}-grafana`, "istiod.istio-system.svc", 15014),
@@ -173,11 +176,11 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const namespaces = namespacesOf(prod);
             const policies = policiesOf(prod);
             let checked = 0;
-            for (const edge of wiring(prod.resources).filter((e) => e.target)) {
+            for (const edge of stackWiring(prod.resources).filter((e) => e.service)) {
                 const { targets, clients } = endpointsOf(edge, workloads, namespaces);
                 expect(targets, edge.usedBy).to.not.be.empty;
                 expect(clients, edge.usedBy).to.not.be.empty;
-                for (const client of clients.filter((c) => c.serviceAccountName)) {
+                for (const client of clients.filter((c) => serviceAccountOf(c))) {
                     for (const { w, port } of targets) {
                         expect(allowed(policies, as(client), callee(w, port)), `${client.name} -> ${w.name}:${port} (${edge.usedBy})`).to.equal(true);
                         checked++;
@@ -192,11 +195,27 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const policies = policiesOf(prod);
             const meshed = new Set(namespacesOf(prod).filter((n) => n.dataplane !== "none").map((n) => n.name));
             for (const w of stackWorkloads(prod.resources).workloads.filter((x) => served(x) && meshed.has(x.namespace) && x.origin !== "model")) {
-                for (const { port } of w.ports ?? []) expect(allowed(policies, { principal: PROMETHEUS_SA }, callee(w, port)), `${w.name}:${port}`).to.equal(true);
+                for (const { port } of workloadPorts(w)) expect(allowed(policies, { principal: PROMETHEUS_SA }, callee(w, port)), `${w.name}:${port}`).to.equal(true);
             }
             const operator = find(prod, "monitoring", "kube-prometheus-stack-operator");
             expect(allowed(policies, {}, callee(operator, 10250))).to.equal(true);
             expect(allowed(policies, {}, callee(operator, 8080))).to.equal(false);
+        });
+
+        it("allow Strimzi's Entity Operator to the brokers' replication listener only, and cover the Grafana database-user Job with the allow-nothing policy", async () => {
+            const prod = await stack("prod");
+            const policies = policiesOf(prod);
+            const broker = find(prod, "kafka", "observability-dual-role");
+            const entityOperator = find(prod, "kafka", "observability-entity-operator");
+            expect(serviceAccountOf(entityOperator)).to.equal("observability-entity-operator");
+            expect([9090, 9091, 9092, 9093, 9094].filter((port) => allowed(policies, as(entityOperator), callee(broker, port)))).to.deep.equal([9091]);
+            // The Job calls only RDS, outside the cluster, and serves nothing: its namespace's allow-nothing policy is all it needs.
+            const jobs = prod.resources.filter((r) => r.type === "kubernetes:batch/v1:Job");
+            expect(jobs.map((j) => j.inputs.metadata.namespace)).to.deep.equal(["monitoring"]);
+            const pod = jobs[0].inputs.spec.template.spec;
+            expect([...pod.initContainers, ...pod.containers].flatMap((c: any) => c.ports ?? [])).to.deep.equal([]);
+            expect(namespacesOf(prod).find((n) => n.name === "monitoring")!.dataplane).to.equal("ambient");
+            expect(policies.filter((p: any) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-nothing").map((p: any) => p.spec)).to.deep.equal([{}]);
         });
 
         it("deny pairs no edge names: Headlamp to Kafka, a Trivy scan job or Alloy to Grafana, Kubecost to Loki's writers, and any caller without an identity", async () => {
@@ -230,9 +249,9 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const prod = await stack("prod");
             const workloads = stackWorkloads(prod.resources).workloads;
             const namespaces = namespacesOf(prod);
-            const edges = wiring(prod.resources);
+            const edges = stackWiring(prod.resources);
             const webhooks: [] = [];
-            const alloyToLoki = edges.find((e) => e.source === `${OBS}-alloy-logs` && e.target?.service === "loki-gateway")!;
+            const alloyToLoki = edges.find((e) => e.client === `${OBS}-alloy-logs` && e.service?.name === "loki-gateway")!;
             const gateway = find(prod, "monitoring", "loki-gateway");
             const alloy = find(prod, "monitoring", "alloy-logs");
             const without = meshPolicies({ namespaces, workloads, webhooks, edges: edges.filter((e) => e !== alloyToLoki) }).authorizationPolicies;
@@ -244,7 +263,7 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const prod = await stack("prod");
             const grafanaPolicy = policiesOf(prod).find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-loki-gateway")!;
             const sources = grafanaPolicy.spec.rules.flatMap((r: any) => (r.from ?? []).flatMap((f: any) => f.source.principals ?? []));
-            const sa = (name: string) => find(prod, "monitoring", name).serviceAccountName!;
+            const sa = (name: string) => serviceAccountOf(find(prod, "monitoring", name))!;
             expect(sources).to.include.members([principal("monitoring", sa("grafana")), principal("monitoring", sa("alloy-logs")), principal("monitoring", sa("alloy-events"))]);
             expect([sa("grafana"), sa("alloy-logs")]).to.deep.equal(["grafana", "alloy-logs"]);
         });

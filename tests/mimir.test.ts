@@ -13,7 +13,7 @@ import { KAFKA_BOOTSTRAP } from "../components/observability/kafka";
 import { WorkloadSize } from "../config/schema";
 import { StackRun } from "../engine/run";
 import { Manifest } from "../lib/helm/render";
-import { wiring } from "../components/helm/wiring";
+import { stackWiring } from "../components/helm/workloads";
 import { manifestWorkloads } from "../lib/workloads";
 import { renderChart } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -140,7 +140,7 @@ describe("Mimir, rendered", () => {
 
     it("dev's classic architecture: every address resolves, Prometheus' and Tempo's remote writes and Grafana's metrics datasource to the gateway Mimir renders", async () => {
         const run = await classicDev();
-        const addresses = wiring(run.resources);
+        const addresses = stackWiring(run.resources);
         expect(addresses.filter((a) => a.unresolved)).to.deep.equal([]);
         const obs = "nist-eks-dev-observability";
         expect(addresses.filter((a) => a.host.startsWith("mimir-")).map((a) => `${a.usedBy} -> ${a.resolvesTo}`)).to.deep.equal([

@@ -28,6 +28,9 @@ const onlyRelease = (run: StackRun, chart: string): PlannedResource => {
     return found[0];
 };
 
+/** A namespace's labels without the Pod Security ones (tests/pod-security.test.ts checks those). */
+const meshOnly = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => !k.startsWith("pod-security.kubernetes.io/")));
+
 describe("security: mesh and scanning", () => {
     describe("mesh membership", () => {
         it("puts every platform namespace in the ambient mesh but the mesh itself and kube-system, and Kubecost on sidecars, each with a reason", () => {
@@ -120,7 +123,7 @@ describe("security: mesh and scanning", () => {
         it("runs no Istio and no Trivy operator (the CLI scans on demand), and labels no namespace into a mesh", async () => {
             const dev = await stack("dev");
             for (const chart of ["base", "istiod", "cni", "ztunnel", "trivy-operator"]) expect(releaseOf(dev, chart), chart).to.be.empty;
-            for (const namespace of ofType(dev, NAMESPACE)) expect(namespace.inputs.metadata.labels, namespace.name).to.deep.equal({});
+            for (const namespace of ofType(dev, NAMESPACE)) expect(meshOnly(namespace.inputs.metadata.labels), namespace.name).to.deep.equal({});
             expect(ofType(dev, "kubernetes:security.istio.io/v1:AuthorizationPolicy")).to.be.empty;
             expect(ofType(dev, PEER_AUTHENTICATION)).to.be.empty;
             expect(dev.outputs.mtlsMode).to.equal(undefined);
@@ -198,7 +201,7 @@ describe("security: mesh and scanning", () => {
 
         it("labels each namespace by its dataplane, the shared contract with the network policies", async () => {
             const prod = await stack("prod");
-            expect(Object.fromEntries(ofType(prod, NAMESPACE).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels]))).to.deep.equal({
+            expect(Object.fromEntries(ofType(prod, NAMESPACE).map((n) => [n.inputs.metadata.name, meshOnly(n.inputs.metadata.labels)]))).to.deep.equal({
                 monitoring: { "istio.io/dataplane-mode": "ambient" },
                 kafka: { "istio.io/dataplane-mode": "ambient" },
                 [ISTIO_NAMESPACE]: {},

@@ -42,7 +42,7 @@ describe("telemetry paths", () => {
                 const logs = byName[ALLOY_RELEASES.logs];
                 const events = byName[ALLOY_RELEASES.events];
                 expect(logs.controller.type).to.equal("daemonset");
-                expect(events.controller).to.deep.equal({ type: "deployment", replicas: 1 });
+                expect(events.controller).to.deep.equal({ type: "deployment", replicas: 1, volumes: { extra: [{ name: "storage", emptyDir: {} }] } });
                 const cluster = run.config.cluster.name;
                 expect(logs.alloy.configMap.content).to.equal(podLogsPipeline(cluster));
                 expect(events.alloy.configMap.content).to.equal(eventsPipeline(cluster));
@@ -88,8 +88,10 @@ describe("telemetry paths", () => {
             expect(values.alloy.securityContext).to.deep.equal({
                 runAsUser: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
             });
+            // The event collector reads nothing from the host: only an emptyDir under its read-only root.
             const events = alloyValues("events", { config: PROFILE_DEFAULTS.prod.observability.alloy, clusterName: "c1" }) as any;
-            expect(events.alloy.mounts).to.equal(undefined);
+            expect(events.alloy.mounts).to.deep.equal({ extra: [{ name: "storage", mountPath: "/var/lib/alloy/data" }] });
+            expect(events.controller.volumes.extra).to.deep.equal([{ name: "storage", emptyDir: {} }]);
         });
     });
 
@@ -167,7 +169,7 @@ describe("telemetry paths", () => {
         it("reads mesh policy from istio-system and links to Grafana's dashboards and Tempo traces", async () => {
             const run = await stack("prod");
             const kiali = releasesOf(run, "kiali-server")[0].inputs.values.external_services;
-            expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system" });
+            expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system", url_service_version: "http://istiod.istio-system.svc.cluster.local:15014/version" });
             expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: run.config.observability.grafana.url });
             expect(kiali.grafana.auth).to.deep.equal({ type: "basic", username: "admin", password: "secret:grafana-admin:admin-password" });
             const titles = DASHBOARDS.map((d) => d.json.title);
@@ -201,7 +203,7 @@ describe("telemetry paths", () => {
     });
 
     describe("Grafana HA", () => {
-        it("prod shares one private RDS PostgreSQL: encrypted with its own key, nodes only, backups, deletion protection, protect", async () => {
+        it("prod shares one private RDS PostgreSQL: encrypted with its own key, the pod network only, backups, deletion protection, protect", async () => {
             const run = await stack("prod");
             const db = single(run, "aws:rds/instance:Instance");
             expect(db.inputs).to.deep.include({
@@ -220,10 +222,11 @@ describe("telemetry paths", () => {
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
                 expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
             }
-            const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.endsWith("grafana-db-from-nodes"));
-            expect(ingress).to.have.length(1);
-            expect(ingress[0].inputs).to.deep.include({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
-            expect(ingress[0].inputs).to.not.have.property("cidrIpv4");
+            // The pod network only: no node, no host-network pod (tests/boundaries.test.ts: only Grafana's pods have egress to it).
+            const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /grafana-db-from/.test(r.name));
+            expect(ingress.map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.ipProtocol])).to.deep.equal([
+                ["nist-eks-prod-grafana-db-from-pods", run.config.network.podCidr, undefined, 5432, 5432, "tcp"],
+            ]);
             const params = single(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(params.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1" }]);
             expect(params.inputs.family).to.equal(parameterGroupFamily("17"));

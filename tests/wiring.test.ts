@@ -5,11 +5,11 @@
  */
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
-import { wiring } from "../components/helm/wiring";
+import { stackWiring } from "../components/helm/workloads";
 import { stack } from "./support/stacks";
 
 // Sorted: the engine records a release once its values resolve, which may come in either order.
-const table = (run: StackRun) => wiring(run.resources).map((a) => `${a.usedBy} -> ${a.host}:${a.port} => ${a.resolvesTo ?? `UNRESOLVED: ${a.unresolved}`}`).sort();
+const table = (run: StackRun) => stackWiring(run.resources).map((a) => `${a.usedBy} -> ${a.host}:${a.port} => ${a.resolvesTo ?? `UNRESOLVED: ${a.unresolved}`}`).sort();
 
 describe("wiring: in-cluster addresses", () => {
     it("dev: Grafana's datasources reach the Services Prometheus, Loki and Tempo render", async () => {
@@ -19,16 +19,17 @@ describe("wiring: in-cluster addresses", () => {
             `${dev}-grafana values datasources.datasources.yaml.datasources.0.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${dev}-prometheus)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.1.url -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
-            `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
+            `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
         ] as string[]).sort());
     });
 
-    it("prod: Kiali, the mesh's tracing provider, Grafana, Prometheus, Tempo and the Kafka clients reach rendered or operator-made Services, Mimir's gateway included", async () => {
+    it("prod: Kiali (istiod too), the mesh's tracing provider, Grafana, Prometheus, Tempo and the Kafka clients reach rendered or operator-made Services, Mimir's gateway included", async () => {
         const obs = "nist-eks-prod-observability";
         // In any order: Grafana's release registers once the Job that sets up its database user is named.
         expect(table(await stack("prod"))).to.have.deep.members([
             `${obs}-kiali values external_services.grafana.internal_url -> grafana.monitoring.svc.cluster.local:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
+            `${obs}-kiali values external_services.istio.url_service_version -> istiod.istio-system.svc.cluster.local:15014 => Service istio-system/istiod port 15014 (rendered by nist-eks-prod-security-istio-istiod)`,
             `${obs}-kiali values external_services.prometheus.url -> kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090 => Service monitoring/kube-prometheus-stack-prometheus port 9090 (rendered by ${obs}-prometheus)`,
             `${obs}-kiali values external_services.tracing.internal_url -> tempo-query-frontend.monitoring.svc.cluster.local:3200 => Service monitoring/tempo-query-frontend port 3200 (rendered by ${obs}-tempo)`,
             `nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 => Service monitoring/tempo-distributor port 4317 (rendered by ${obs}-tempo)`,
@@ -53,10 +54,11 @@ describe("wiring: in-cluster addresses", () => {
             prometheus: { url: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9091" },
             grafana: { internal_url: "http://grafana-typo.monitoring.svc:80" },
         } } } });
-        const kialiAddresses = wiring(broken).filter((a) => a.usedBy.startsWith("nist-eks-prod-observability-kiali"));
+        const kialiAddresses = stackWiring(broken).filter((a) => a.usedBy.startsWith("nist-eks-prod-observability-kiali"));
         expect(kialiAddresses.map((a) => a.unresolved).sort()).to.deep.equal([
             "Service monitoring/kube-prometheus-stack-prometheus has no port 9091 (it has 9090, 8080)",
             "no Service monitoring/grafana-typo",
+            undefined,
             undefined,
         ].sort());
     });

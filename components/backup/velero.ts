@@ -7,7 +7,7 @@ import { BackupConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
 import { clusterVolumeTag } from "../cluster/addons";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
@@ -46,6 +46,9 @@ export interface VeleroValuesInput {
     readonly roleArn: string;
 }
 
+/** The user the Velero images (distroless `nonroot`) run as. */
+const VELERO_UID = 65532;
+
 /**
  * The pod annotation that opts a pod's volumes (by volume name, comma-separated) into the
  * file-system backup. Nothing else copies volume contents: see {@link veleroValues}.
@@ -74,7 +77,12 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
             imagePullPolicy: "IfNotPresent",
             volumeMounts: [{ mountPath: "/target", name: "plugins" }],
             resources: podResourcesOf(sizes.plugin),
+            securityContext: RESTRICTED_CONTAINER,
         }],
+        // The server, its plugin and its CRD-upgrade job run restricted (distroless `nonroot`, 65532);
+        // the chart mounts a writable /tmp beside /scratch when the root filesystem is read-only.
+        podSecurityContext: restrictedPod(VELERO_UID),
+        containerSecurityContext: RESTRICTED_CONTAINER,
         // IRSA only: no static keys exist, in a Secret or anywhere else (IA-5).
         credentials: { useSecret: false },
         serviceAccount: {
@@ -110,6 +118,10 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         resources: podResourcesOf(sizes.server),
         nodeAgent: {
             resources: podResourcesOf(sizes.nodeAgent),
+            // Root, to read and restore every pod's files through the host path; but no escalation,
+            // the runtime's seccomp profile, and only the file capabilities that work needs (AC-6).
+            podSecurityContext: { runAsUser: 0, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+            containerSecurityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"] } },
             // A volume is backed up and restored by the node agent on its pod's node, so the agent
             // must run wherever a pod can: the platform's node groups set no taints, and tolerating
             // every taint (as node-level agents should) keeps a tainted group added later covered.
@@ -117,7 +129,7 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         },
         upgradeCRDs: true,
         upgradeJobResources: podResourcesOf(sizes.crdJob),
-        kubectl: { resources: podResourcesOf(sizes.crdJob) },
+        kubectl: { resources: podResourcesOf(sizes.crdJob), containerSecurityContext: RESTRICTED_CONTAINER },
         metrics: { serviceMonitor: { enabled: true } },
         schedules: Object.fromEntries(config.schedules.map((s) => [s.name, {
             schedule: s.cron,

@@ -6,6 +6,8 @@ import * as eks from "@pulumi/aws/eks";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { ConfigError } from "../../config/load";
 import { ClusterConfig, Tags } from "../../config/schema";
+import { AddonSchema, schemaProblems } from "../../lib/addon-schema";
+import vpcCniSchema from "../../lib/data/vpc-cni-configuration-schema.json";
 import { sortedJson } from "../../lib/json";
 import { ModelledWorkload } from "../../lib/workloads";
 import { podResourcesOf } from "../helm/values";
@@ -46,6 +48,8 @@ export async function resolveAddonVersions(kubernetesVersion: string, selection:
 export function vpcCniConfiguration(cluster: AddonSettings, tags: Tags): string {
     const { prefixDelegation } = cluster;
     return sortedJson({
+        // The network-policy agent enforces the NetworkPolicies (SC-7, AC-4): without it they are inert.
+        enableNetworkPolicy: "true",
         env: {
             ADDITIONAL_ENI_TAGS: sortedJson(tags),
             AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true",
@@ -56,6 +60,9 @@ export function vpcCniConfiguration(cluster: AddonSettings, tags: Tags): string 
         resources: podResourcesOf(cluster.addons.resources.awsNode),
     });
 }
+
+/** The vpc-cni add-on's configuration schema as far as it is known offline (lib/addon-schema.ts says what that checks). */
+export const VPC_CNI_SCHEMA = vpcCniSchema as AddonSchema;
 
 /** What the add-ons' configuration reads from the cluster config: the CNI mode, their sizes and replicas, the cluster's name. */
 export type AddonSettings = Pick<ClusterConfig, "prefixDelegation" | "addons" | "name">;
@@ -77,7 +84,12 @@ export function clusterVolumeTag(clusterName: string): { key: string; value: str
 export function addonConfiguration(addon: AddonName, cluster: AddonSettings, tags: Tags): string {
     const sizes = cluster.addons.resources;
     switch (addon) {
-        case "vpc-cni": return vpcCniConfiguration(cluster, tags);
+        case "vpc-cni": {
+            const values = vpcCniConfiguration(cluster, tags);
+            const problems = schemaProblems(JSON.parse(values), VPC_CNI_SCHEMA.schema);
+            if (problems.length > 0) throw new ConfigError(problems.map((p) => `cluster.addons (vpc-cni configuration ${p}, by the add-on's schema at ${VPC_CNI_SCHEMA.addonVersion})`));
+            return values;
+        }
         case "kube-proxy": return sortedJson({ resources: podResourcesOf(sizes.kubeProxy) });
         case "coredns": return sortedJson({ replicaCount: cluster.addons.corednsReplicas, resources: podResourcesOf(sizes.coredns) });
         case "aws-ebs-csi-driver": return sortedJson({

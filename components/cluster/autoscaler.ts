@@ -3,7 +3,7 @@ import { ClusterConfig } from "../../config/schema";
 import { sortedJson } from "../../lib/json";
 import { CHARTS } from "../helm/catalog";
 import { HelmChart, installHelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod } from "../helm/values";
 import { KubernetesContext } from "./context";
 
 /** The label every node carries with its managed node group's name (set on the node group). */
@@ -39,6 +39,9 @@ export function autoscalerValues(clusterName: string, region: string, roleArn: s
             expander: "least-waste",
         },
         resources: podResourcesOf(opts.config.resources.autoscaler),
+        // Restricted: the image is distroless `nonroot` (65532), and the autoscaler only calls APIs.
+        securityContext: restrictedPod(65532),
+        containerSecurityContext: RESTRICTED_CONTAINER,
     };
 }
 

@@ -44,8 +44,12 @@ export interface PostgresDatabaseArgs {
     readonly vpcId: pulumi.Input<string>;
     /** The private subnets, one per zone: RDS needs two zones even for a single instance. */
     readonly subnetIds: pulumi.Input<string>[];
-    /** The only security group allowed to connect: the nodes', which pods share. */
-    readonly clientSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The only range allowed to connect: the pod network. Nodes and pods on the host network (node
+     * addresses) are refused here; among pods, only the client's egress NetworkPolicy reaches the
+     * database (lib/boundaries.ts), every other platform pod's egress stops at the VPC's hosts.
+     */
+    readonly clientCidr: string;
     /** Days AWS waits before deleting the scheduled key. */
     readonly kmsDeletionWindowDays: number;
     /** The key that encrypts the exported logs' group (the platform's CloudWatch Logs key). */
@@ -141,17 +145,17 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
         const securityGroup = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
-            description: `${name}: PostgreSQL from the cluster nodes only`,
+            description: `${name}: PostgreSQL from the pod network only`,
             // No egress: the database answers on connections it accepted and opens none.
             egress: [],
         }, child);
-        new vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
+        new vpc.SecurityGroupIngressRule(`${name}-from-pods`, {
             securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: args.clientSecurityGroupId,
+            cidrIpv4: args.clientCidr,
             ipProtocol: "tcp",
             fromPort: POSTGRES_PORT,
             toPort: POSTGRES_PORT,
-            description: "PostgreSQL from the nodes and their pods",
+            description: "PostgreSQL from the pod network; NetworkPolicy admits only the client's pods",
         }, child);
 
         const subnets = new rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${name}: private subnets` }, child);

@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
-import { meshLabels } from "../security/mesh";
+import { meshLabels, SIDECAR_LABEL } from "../security/mesh";
 import { createIrsaRole } from "../cluster/irsa";
+import { podSecurityLabels, podSecurityOf } from "../security/pod-security";
 import { ChartSource } from "./catalog";
 import { WORKLOAD_TYPES } from "./workloads";
 
@@ -99,9 +100,14 @@ export function chartLocation(source: ChartSource): { chart: string } {
 /** The names of the namespaces createNamespace made, for the declared workloads. */
 const NAMESPACE_NAMES = new WeakMap<corev1.Namespace, string>();
 
-/** A namespace for platform workloads, labelled into the mesh as MESH_MEMBERSHIP says where the stack runs one. */
+/**
+ * A namespace for platform workloads: labelled into the mesh as MESH_MEMBERSHIP says where the stack
+ * runs one, and with its Pod Security Admission level (components/security/pod-security.ts).
+ */
 export function createNamespace(name: string, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
-    const labels = meshLabels(name, ctx.mesh);
+    const mesh = meshLabels(name, ctx.mesh);
+    const sidecars = Object.keys(mesh).some((k) => k in SIDECAR_LABEL);
+    const labels: Record<string, string> = { ...mesh, ...podSecurityLabels(podSecurityOf(name, sidecars)) };
     const metadata = { name, labels };
     const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);

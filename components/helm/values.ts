@@ -12,6 +12,29 @@ export function podResourcesOf(size: WorkloadSize): PodResources {
     return { requests: { cpu: size.cpu, memory: size.memory }, limits: { memory: size.memoryLimit } };
 }
 
+/** The seccomp profile Pod Security's restricted level asks for: the container runtime's default. */
+export const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
+
+/**
+ * A container as Pod Security's restricted level wants it (no privilege escalation, no
+ * capabilities, the runtime's seccomp profile), with a read-only root filesystem on top (CM-7).
+ */
+export const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+    seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+} as const;
+
+/**
+ * A pod whose containers all run as `uid`, never root, with the runtime's seccomp profile. The
+ * uid is explicit: images that name their user (distroless `nonroot`) cannot be checked for root
+ * by the kubelet otherwise. fsGroup lets them read projected tokens and write their volumes.
+ */
+export function restrictedPod(uid: number) {
+    return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: RUNTIME_DEFAULT_SECCOMP };
+}
+
 /**
  * A topology spread that keeps a workload's pods in different zones (no zone more than one ahead),
  * so that losing a zone leaves the other copies. DoNotSchedule: a pod waits for the autoscaler to

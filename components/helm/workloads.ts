@@ -11,6 +11,7 @@ import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
+import { Address, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
 import { CHARTS } from "./catalog";
 
 /** A resource as the program declares it (or the engine records it): its type token and inputs. */
@@ -146,22 +147,27 @@ function operatorWorkloads(source: string, component: string, manifests: readonl
     return manifests.filter((m) => (m.kind === "Prometheus" || m.kind === "Alertmanager") && m.apiVersion === "monitoring.coreos.com/v1").map((m) => {
         const server = m.kind === "Prometheus" ? "prometheus" : "alertmanager";
         const replicas = (m.spec.replicas ?? 1) * (m.kind === "Prometheus" ? m.spec.shards ?? 1 : 1);
-        // The operator's selector labels (prometheus-operator v0.93 makeSelectorLabels), its web
-        // port and Alertmanager's gossip port, and the service account the object names.
-        const labels = {
-            "app.kubernetes.io/name": server,
-            "app.kubernetes.io/managed-by": "prometheus-operator",
-            "app.kubernetes.io/instance": m.metadata.name,
-            [server]: m.metadata.name,
-            ...(m.kind === "Prometheus" ? { "operator.prometheus.io/name": m.metadata.name } : {}),
-        };
-        const ports = m.kind === "Prometheus" ? [{ containerPort: 9090 }] : [{ containerPort: 9093 }, { containerPort: 9094 }];
+        const [port, portName] = m.kind === "Prometheus" ? [9090, "web"] : [9093, "http-web"];
+        // Alertmanager's replicas gossip on 9094 (the operator's "mesh-tcp" port).
+        const gossip = m.kind === "Alertmanager" ? [{ name: "mesh-tcp", containerPort: 9094, protocol: "TCP" }] : [];
+        // The operator labels its pods, serves on a named port, and (prometheus-operator 0.7x+) runs
+        // every container it makes with no privilege escalation, no capabilities and a read-only root.
+        const labels = { ...(m.spec.podMetadata?.labels ?? {}), ...prometheusOperatorPodLabels(m.kind as "Prometheus" | "Alertmanager", m.metadata.name) };
+        const securityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
         const template = {
-            metadata: { ...(m.spec.podMetadata ?? {}), labels: { ...(m.spec.podMetadata?.labels ?? {}), ...labels } },
-            spec: { serviceAccountName: m.spec.serviceAccountName, containers: [{ name: server, image: m.spec.image, resources: m.spec.resources, ports }] },
+            metadata: { ...(m.spec.podMetadata ?? {}), labels },
+            spec: {
+                ...(m.spec.securityContext ? { securityContext: m.spec.securityContext } : {}),
+                // The service account the object names: the pods' mesh identity.
+                ...(m.spec.serviceAccountName ? { serviceAccountName: m.spec.serviceAccountName } : {}),
+                containers: [
+                    { name: server, image: m.spec.image, resources: m.spec.resources, ports: [{ name: portName, containerPort: port, protocol: "TCP" }, ...gossip], readinessProbe: { httpGet: { port: portName } }, securityContext },
+                    ...reloader().map((c) => ({ name: c.name, image: c.image, ports: [{ name: "reloader-web", containerPort: 8080, protocol: "TCP" }], securityContext })),
+                ],
+            },
         };
-        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator", selector: labels });
-        return { ...workload, containers: [...workload.containers, ...reloader()] };
+        const workload = podWorkload({ source, component, name: `${server}-${m.metadata.name}`, namespace: m.metadata.namespace ?? "default", kind: "StatefulSet", replicas, template, claims: storageClaim(m.spec, `${server}-${m.metadata.name}-db`), origin: "operator", selector: prometheusOperatorPodLabels(m.kind as "Prometheus" | "Alertmanager", m.metadata.name) });
+        return { ...workload, containers: [workload.containers[0], ...reloader()] };
     });
 }
 
@@ -199,9 +205,30 @@ function kafkaEntityOperator(kafka: DeclaredResource, renders: StackWorkloads["r
         { key: "topicOperator", container: "topic-operator", image: "STRIMZI_DEFAULT_TOPIC_OPERATOR_IMAGE" },
         { key: "userOperator", container: "user-operator", image: "STRIMZI_DEFAULT_USER_OPERATOR_IMAGE" },
     ].filter((o) => spec[o.key]);
-    const containers = operators.map((o) => ({ name: o.container, image: spec[o.key].image ?? strimziOperatorEnv(o.image, renders, "A Kafka with an Entity Operator"), resources: spec[o.key].resources }));
-    const name = `${kafka.inputs.metadata?.name}-entity-operator`;
-    return podWorkload({ source: String(kafka.inputs.metadata?.name), component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template: { metadata: spec.template?.pod?.metadata ?? {}, spec: { containers } }, origin: "operator" });
+    const contexts = strimziSecurityContexts(renders);
+    const containers = operators.map((o) => ({ name: o.container, image: spec[o.key].image ?? strimziOperatorEnv(o.image, renders, "A Kafka with an Entity Operator"), resources: spec[o.key].resources, ...contexts.container }));
+    const clusterName = String(kafka.inputs.metadata?.name);
+    const name = `${clusterName}-entity-operator`;
+    // Strimzi labels (and selects) the Entity Operator's pod by its cluster, kind and name, and runs it as the account of that name.
+    const selector = { "strimzi.io/cluster": clusterName, "strimzi.io/kind": "Kafka", "strimzi.io/name": name };
+    const metadata = spec.template?.pod?.metadata ?? {};
+    const template = { metadata: { ...metadata, labels: { ...(metadata.labels ?? {}), ...selector, "strimzi.io/component-type": "entity-operator" } }, spec: { ...contexts.pod, serviceAccountName: name, containers } };
+    return podWorkload({ source: clusterName, component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template, origin: "operator", selector });
+}
+
+/** Whether the rendered Strimzi operator runs its operands with its restricted pod security provider. */
+function strimziRestricted(renders: StackWorkloads["renders"]): boolean {
+    return [...renders.values()].some(({ request, rendered }) => request.chart === "strimzi-kafka-operator" && rendered.manifests.some((m) => m.kind === "Deployment" &&
+        (m.spec.template.spec.containers[0].env ?? []).some((e: any) => e.name === "STRIMZI_POD_SECURITY_PROVIDER_CLASS" && e.value === "restricted")));
+}
+
+/** The security contexts Strimzi gives every operand's pod and containers under its restricted provider (none otherwise). */
+function strimziSecurityContexts(renders: StackWorkloads["renders"]): { pod: Record<string, unknown>; container: Record<string, unknown> } {
+    if (!strimziRestricted(renders)) return { pod: {}, container: {} };
+    return {
+        pod: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } },
+        container: { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } },
+    };
 }
 
 /** The broker pods Strimzi runs for a KafkaNodePool, placed like a StatefulSet (a StrimziPodSet). */
@@ -214,26 +241,35 @@ function kafkaBrokers(pool: DeclaredResource, resources: readonly DeclaredResour
     const volumes: any[] = storage.type === "jbod" ? storage.volumes ?? [] : [storage];
     const claims: Claim[] = volumes.filter((v) => v.type === "persistent-claim").map((v, i) => ({ name: `data-${v.id ?? i}`, perPod: true, sizeMiB: parseMemory(v.size), ...(v.class ? { storageClass: v.class } : {}) }));
     const name = `${clusterName}-${pool.inputs.metadata?.name}`;
-    // Strimzi's labels and service account for a pool's pods, and their ports: the KRaft control
-    // plane (9090), replication (9091), every listener and the metrics exporter (9404).
+    // Strimzi labels each broker with its cluster, kind and pool, serves each listener on a port
+    // named for it, and (with the operator's restricted pod security provider) runs it restricted.
     const roles: string[] = spec.roles ?? [];
     const labels = {
         ...(spec.template?.pod?.metadata?.labels ?? {}),
-        "strimzi.io/cluster": clusterName,
-        "strimzi.io/kind": "Kafka",
+        ...kafkaBrokerLabels(String(clusterName)),
         "strimzi.io/name": `${clusterName}-kafka`,
         "strimzi.io/pool-name": String(pool.inputs.metadata?.name),
         ...(roles.includes("broker") ? { "strimzi.io/broker-role": "true" } : {}),
         ...(roles.includes("controller") ? { "strimzi.io/controller-role": "true" } : {}),
     };
-    const listenerPorts: number[] = (kafka.inputs.spec.kafka.listeners ?? []).map((l: any) => l.port);
-    const ports = [9090, 9091, ...listenerPorts, ...(kafka.inputs.spec.kafka.metricsConfig ? [9404] : [])].map((containerPort) => ({ containerPort }));
+    const ports = [
+        { name: "tcp-ctrlplane", containerPort: 9090 },
+        { name: "tcp-replication", containerPort: 9091 },
+        ...(kafka.inputs.spec.kafka.listeners ?? []).map((l: any) => ({ name: `tcp-${l.name}`, containerPort: l.port })),
+        ...(kafka.inputs.spec.kafka.metricsConfig ? [{ name: "tcp-prometheus", containerPort: 9404 }] : []),
+    ].map((p) => ({ ...p, protocol: "TCP" }));
+    const contexts = strimziSecurityContexts(renders);
     const template = {
         metadata: { ...(spec.template?.pod?.metadata ?? {}), labels },
-        spec: { serviceAccountName: `${clusterName}-kafka`, containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports }] },
+        spec: {
+            ...contexts.pod,
+            // Strimzi runs each pool's brokers under the cluster's <name>-kafka service account.
+            serviceAccountName: `${clusterName}-kafka`,
+            containers: [{ name: "kafka", image: kafkaImage(kafka.inputs.spec.kafka.version, renders), resources: spec.resources, ports, ...contexts.container }],
+        },
     };
     // Strimzi selects a pool's pods by the cluster, the component and the pool.
-    const selector = { "strimzi.io/cluster": clusterName, "strimzi.io/kind": "Kafka", "strimzi.io/name": `${clusterName}-kafka`, "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
+    const selector = { ...kafkaBrokerLabels(String(clusterName)), "strimzi.io/name": `${clusterName}-kafka`, "strimzi.io/pool-name": String(pool.inputs.metadata?.name) };
     return podWorkload({ source: String(pool.inputs.metadata?.name), component: "kafka", name, namespace: String(pool.inputs.metadata?.namespace), kind: "StatefulSet", replicas: spec.replicas ?? 0, template, claims, origin: "operator", selector });
 }
 
@@ -252,22 +288,62 @@ function trivyScanJobs(renders: StackWorkloads["renders"]): Workload[] {
         const limit = Number(operator.OPERATOR_CONCURRENT_SCAN_JOBS_LIMIT ?? 0);
         if (!trivy["trivy.repository"] || limit === 0) continue;
         const resources = (kind: string) => Object.fromEntries(["cpu", "memory"].filter((q) => trivy[`trivy.resources.${kind}.${q}`]).map((q) => [q, trivy[`trivy.resources.${kind}.${q}`]]));
-        const template = { spec: { containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") } }] } };
+        // The operator builds each scan pod with the security contexts its own ConfigMap carries.
+        const scanJob = data("trivy-operator");
+        const context = (key: string) => (scanJob[key] ? JSON.parse(scanJob[key]) : undefined);
+        const podContext = context("scanJob.podTemplatePodSecurityContext");
+        const containerContext = context("scanJob.podTemplateContainerSecurityContext");
+        const template = {
+            metadata: { labels: { "app.kubernetes.io/managed-by": "trivy-operator", "vulnerabilityReport.scanner": "Trivy" } },
+            spec: {
+                ...(podContext ? { securityContext: podContext } : {}),
+                containers: [{ name: "trivy", image: `${trivy["trivy.repository"]}:${trivy["trivy.tag"]}`, resources: { requests: resources("requests"), limits: resources("limits") }, ...(containerContext ? { securityContext: containerContext } : {}) }],
+            },
+        };
         jobs.push(podWorkload({ source: request.name, component: componentOf(request.chart), name: "scan-vulnerabilityreport", namespace: request.namespace, kind: "Job", replicas: limit, template, origin: "operator" }));
     }
     return jobs;
 }
 
-/** The sidecar istiod injects, as its rendered injector values configure it. */
-function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
+/** What istiod's injection adds to a pod, as its rendered injector values configure it. */
+interface Injection {
+    /** The proxy as the capacity plan counts it. */
+    readonly sidecar: Container;
+    /** The injected containers as they run, with the security contexts Istio's injection template gives them. */
+    readonly init: Record<string, any>;
+    readonly proxy: Record<string, any>;
+    /** The proxy's status port, where the kubelet's HTTP probes of the app containers go once rewritten; undefined when they are not. */
+    readonly rewrittenProbePort?: number;
+}
+
+/**
+ * The injection, from the injector's values and the security contexts its template
+ * (istiod files/injection-template.yaml) writes: without istio-cni, istio-init runs as root and
+ * adds NET_ADMIN and NET_RAW to redirect the pod's traffic; with it, istio-validation runs unprivileged.
+ */
+function injectionOf(renders: StackWorkloads["renders"]): Injection | undefined {
     for (const { request, rendered } of renders.values()) {
         if (request.chart !== "istiod") continue;
         const injector = rendered.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.startsWith("istio-sidecar-injector"));
         if (!injector) throw new Error(`istiod release ${request.name} renders no istio-sidecar-injector ConfigMap`);
-        const global = JSON.parse(injector.data.values).global;
+        const values = JSON.parse(injector.data.values);
+        const global = values.global;
         // The injector appends the image variant to the tag (the ambient profile's "distroless").
         const variant = global.proxy.variant || global.variant;
-        return readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}${variant ? `-${variant}` : ""}`, resources: global.proxy.resources });
+        const privileged = global.proxy.privileged === true;
+        const seccomp = global.proxy.seccompProfile && Object.keys(global.proxy.seccompProfile).length > 0 ? { seccompProfile: global.proxy.seccompProfile } : {};
+        const cni = values.pilot?.cni?.enabled === true;
+        const init = cni
+            ? { name: "istio-validation", securityContext: { allowPrivilegeEscalation: privileged, privileged, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsUser: 1337, runAsNonRoot: true, ...seccomp } }
+            : { name: "istio-init", securityContext: { allowPrivilegeEscalation: privileged, privileged, capabilities: { add: ["NET_ADMIN", "NET_RAW"], drop: ["ALL"] }, readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0, ...seccomp } };
+        const proxy = {
+            name: "istio-proxy",
+            ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }],
+            readinessProbe: { httpGet: { path: "/healthz/ready", port: 15021 } },
+            securityContext: { allowPrivilegeEscalation: privileged, capabilities: { drop: ["ALL"] }, privileged, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, ...seccomp },
+        };
+        const rewrite = values.sidecarInjectorWebhook?.rewriteAppHTTPProbe !== false;
+        return { sidecar: readContainer({ name: "istio-proxy", image: `${global.hub}/${global.proxy.image}:${global.tag}${variant ? `-${variant}` : ""}`, resources: global.proxy.resources }), init, proxy, ...(rewrite ? { rewrittenProbePort: Number(global.proxy.statusPort ?? 15020) } : {}) };
     }
     return undefined;
 }
@@ -277,11 +353,28 @@ function sidecarOf(renders: StackWorkloads["renders"]): Container | undefined {
  * istio-injection=enabled, unless on the host network or opted out with sidecar.istio.io/inject.
  */
 function withSidecars(workloads: readonly Workload[], resources: readonly DeclaredResource[], renders: StackWorkloads["renders"]): Workload[] {
-    const sidecar = sidecarOf(renders);
+    const injection = injectionOf(renders);
     const meshed = new Set(resources.filter((r) => r.type === WORKLOAD_TYPES.namespace && r.inputs.metadata?.labels?.["istio-injection"] === "enabled").map((r) => String(r.inputs.metadata.name)));
-    if (!sidecar || meshed.size === 0) return [...workloads];
+    if (!injection || meshed.size === 0) return [...workloads];
     return workloads.map((w) => {
         const optOut = w.podAnnotations["sidecar.istio.io/inject"] === "false" || w.podLabels["sidecar.istio.io/inject"] === "false";
-        return meshed.has(w.namespace) && !w.hostNetwork && !optOut && w.containers.length > 0 ? { ...w, containers: [...w.containers, sidecar] } : w;
+        if (!meshed.has(w.namespace) || w.hostNetwork || optOut || w.containers.length === 0) return w;
+        // The injector rewrites the app containers' HTTP probes to the proxy's status port.
+        const rewritten = (c: Record<string, any>) => injection.rewrittenProbePort === undefined ? c : Object.fromEntries(Object.entries(c).map(([key, value]) =>
+            [key, /Probe$/.test(key) && (value as any)?.httpGet ? { ...(value as any), httpGet: { ...(value as any).httpGet, port: injection.rewrittenProbePort } } : value]));
+        const podSpec = w.podSpec && { ...w.podSpec, initContainers: [injection.init, ...(w.podSpec.initContainers ?? [])], containers: [...(w.podSpec.containers ?? []).map(rewritten), injection.proxy] };
+        return { ...w, containers: [...w.containers, injection.sidecar], ...(podSpec ? { podSpec } : {}) };
     });
+}
+/** The Services a stack will have (rendered, or made by operators from its custom resources). */
+export function stackServices(resources: readonly DeclaredResource[]): ServiceEndpoint[] {
+    return serviceEndpoints(stackWorkloads(resources).renders.values(), resources.filter((r) => r.type === WORKLOAD_TYPES.kafka));
+}
+
+/** The wiring graph of a stack (lib/wiring.ts): every address its values and custom resources name, resolved. */
+export function stackWiring(resources: readonly (DeclaredResource & { readonly name?: string })[]): Address[] {
+    const sources = resources.flatMap((r) => r.type === WORKLOAD_TYPES.release
+        ? [{ client: String(r.inputs.name), usedBy: `${r.inputs.name} values`, tree: r.inputs.values }]
+        : r.type.startsWith("kubernetes:") && r.inputs.spec ? [{ client: String(r.name ?? r.inputs.metadata?.name), usedBy: `${r.name ?? r.inputs.metadata?.name} spec`, tree: r.inputs.spec }] : []);
+    return resolveAddresses(sources, stackServices(resources));
 }

@@ -4,7 +4,7 @@
  * pushing to Loki's gateway. Labels stay bounded: namespace, pod, container and app, never ids.
  */
 import { ObservabilityConfig } from "../../config/schema";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod } from "../helm/values";
 import { URLS } from "./shared";
 
 /** The two collectors: one per node for pod logs, one in the cluster for events. */
@@ -24,6 +24,10 @@ export const ALLOY_HTTP_PORT = 12345;
  * of re-sending every file from its start (or skipping what was written meanwhile).
  */
 const POSITIONS_DIR = "/var/lib/alloy";
+/** The event collector's working directory, on an emptyDir under its read-only root. */
+const EVENTS_STORAGE_DIR = "/var/lib/alloy/data";
+/** The alloy user the image creates. */
+const ALLOY_UID = 473;
 
 /** Root for file ownership only: no privilege, no capabilities, no escalation. */
 export const NODE_COLLECTOR_SECURITY_CONTEXT = {
@@ -152,7 +156,12 @@ export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<s
                 // The kubelet writes pod logs as root, readable by their owner only; the collector
                 // runs as root to read them, but unprivileged and without any capability (AC-6).
                 securityContext: NODE_COLLECTOR_SECURITY_CONTEXT,
-            } : {}),
+            } : {
+                // The event collector reads only the API server: restricted, as the image's alloy user, read-only.
+                securityContext: RESTRICTED_CONTAINER,
+                mounts: { extra: [{ name: "storage", mountPath: EVENTS_STORAGE_DIR }] },
+                storagePath: EVENTS_STORAGE_DIR,
+            }),
         },
         configReloader: { resources: podResourcesOf(size.reloader) },
         controller: perNode
@@ -162,7 +171,8 @@ export function alloyValues(role: AlloyRole, opts: AlloyValuesOptions): Record<s
                 tolerations: [{ operator: "Exists" }],
                 volumes: { extra: [{ name: "positions", hostPath: { path: POSITIONS_DIR, type: "DirectoryOrCreate" } }] },
             }
-            : { type: "deployment", replicas: 1 },
+            : { type: "deployment", replicas: 1, volumes: { extra: [{ name: "storage", emptyDir: {} }] } },
+        ...(perNode ? {} : { global: { podSecurityContext: restrictedPod(ALLOY_UID) } }),
         serviceMonitor: { enabled: true },
     };
 }

@@ -73,6 +73,8 @@ export class Observability extends pulumi.ComponentResource {
     public readonly kafkaBootstrap?: string;
     /** Bucket names by purpose (mimir-blocks, loki-chunks, ...). */
     public readonly bucketNames: Record<string, pulumi.Output<string>>;
+    /** The Grafana release's name: its pods alone reach Grafana's database. */
+    public readonly grafanaRelease: string;
     /** What installs the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack): other components' monitors wait for it. */
     public readonly monitoringCrds: pulumi.Resource[];
 
@@ -163,6 +165,8 @@ export class Observability extends pulumi.ComponentResource {
                     metadata: { name: monitorName, namespace: kafkaNamespace.metadata.name },
                     spec,
                 }, inCluster([...monitorCrds, kafkaNamespace]));
+                // The network policies admit Prometheus to what each monitor scrapes.
+                ctx.declaredWorkloads.push({ type: "kubernetes:monitoring.coreos.com/v1:PodMonitor", inputs: { metadata: { name: monitorName, namespace: KAFKA_NAMESPACE }, spec } });
             }
             // Each client's topic and user: the Topic Operator creates the topic, the User Operator
             // sets the ACLs (and issues an mTLS client's certificate). Pulumi waits until each is
@@ -312,7 +316,8 @@ export class Observability extends pulumi.ComponentResource {
             grafanaInputs.push(passwordSecret, caConfigMap, userJob);
             databaseUserJob = userJob.metadata.name;
         }
-        installHelmChart(`${name}-grafana`, {
+        this.grafanaRelease = `${name}-grafana`;
+        installHelmChart(this.grafanaRelease, {
             source: CHARTS.grafana,
             namespace: monitoring,
             refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
@@ -342,6 +347,10 @@ export class Observability extends pulumi.ComponentResource {
                 metadata: { name: "istiod", namespace: monitoring.metadata.name },
                 spec: istiodServiceMonitorSpec(),
             }, inCluster(monitorCrds));
+            ctx.declaredWorkloads.push(
+                { type: "kubernetes:monitoring.coreos.com/v1:PodMonitor", inputs: { metadata: { name: "istio-proxies", namespace: MONITORING_NAMESPACE }, spec: istioProxyPodMonitorSpec() } },
+                { type: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", inputs: { metadata: { name: "istiod", namespace: MONITORING_NAMESPACE }, spec: istiodServiceMonitorSpec() } },
+            );
             if (config.kiali.enabled) {
                 // Generated once per stack and kept in the state, so upgrades keep sessions valid.
                 const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: KIALI_SIGNING_KEY_SECRET.length, special: false }, { parent: this });

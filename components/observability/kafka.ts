@@ -267,8 +267,11 @@ export function strimziValues(config: ObservabilityConfig): Record<string, unkno
         replicas: config.kafka.operatorReplicas,
         resources: podResourcesOf(config.kafka.resources.operator),
         watchNamespaces: [MONITORING_NAMESPACE],
-        // Strimzi writes NetworkPolicies for each listener, so only the peers named there reach the brokers.
-        generateNetworkPolicy: true,
+        // The platform's generated NetworkPolicies (lib/boundaries.ts) govern the brokers: Strimzi's
+        // own would be added to them and widen them (its metrics port admits every pod).
+        generateNetworkPolicy: false,
+        // Brokers and every other operand run as Pod Security's restricted level asks.
+        extraEnvs: [{ name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" }],
     };
 }
 

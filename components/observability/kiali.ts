@@ -44,11 +44,16 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
             cluster_wide_access: true,
             // Mesh configuration changes go through Pulumi and review (CM-3), not through a UI.
             view_only_mode: true,
+            // The chart's policy admits every pod to the UI and metrics ports; the platform's
+            // generated policies (lib/boundaries.ts) admit only the clients the wiring names.
+            network_policy: { enabled: false },
         },
         external_services: {
             // Mesh-wide policy (the STRICT default PeerAuthentication) lives in Istio's root
             // namespace, not in Kiali's own, which is the chart's default.
-            istio: { root_namespace: ISTIO_NAMESPACE },
+            // istiod's version endpoint, named in full (it is Kiali's default) so that the wiring
+            // graph, and the network policies drawn from it, see the edge.
+            istio: { root_namespace: ISTIO_NAMESPACE, url_service_version: `http://istiod.${ISTIO_NAMESPACE}.svc.cluster.local:15014/version` },
             prometheus: { url: opts.prometheusUrl },
             tracing: opts.tempoUrl
                 ? {

@@ -6,7 +6,7 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { chartDefaults } from "../../lib/helm/vendor";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 import { KAFKA_CLIENT_PASSWORD_ENV, KAFKA_SASL_CLIENT_SECRET, KAFKA_TOPICS, kafkaSaslClientSecret, tempoPartitions } from "./kafka";
 import { URLS } from "./shared";
 
@@ -77,7 +77,8 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         // Tempo 3.0.3's Kafka client knows SASL PLAIN and no TLS (SC-8: see the README): it
         // authenticates as the KafkaUser tempo, its password expanded from the environment at start,
         // never written in values or the config map.
-        tempo: { structuredConfig: { ingest: { kafka: { sasl_username: "tempo", sasl_password: `\${${KAFKA_CLIENT_PASSWORD_ENV}}` } } } },
+        // Every Tempo pod (memcached too) runs with the runtime's seccomp profile: restricted.
+        tempo: { podSecurityContext: { fsGroup: 1000, seccompProfile: RUNTIME_DEFAULT_SECCOMP }, structuredConfig: { ingest: { kafka: { sasl_username: "tempo", sasl_password: `\${${KAFKA_CLIENT_PASSWORD_ENV}}` } } } },
         defaults: { extraArgs: ["-config.expand-env=true"] },
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
@@ -192,6 +193,8 @@ export function tempoSingleValues(config: ObservabilityConfig, opts: TempoSingle
             overrides: GENERATOR_OVERRIDES,
             // No usage reports leave the cluster (SC-7).
             reportingEnabled: false,
+            // Restricted (the chart's pod context already runs it as 10001).
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
         },
         persistence: { enabled: true, size: tempo.storageSize, storageClassName: opts.storageClassName },
         serviceMonitor: { enabled: true },

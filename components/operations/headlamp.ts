@@ -8,7 +8,7 @@ import { OperationsConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, RESTRICTED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 
 export const HEADLAMP_NAMESPACE = "headlamp";
 
@@ -25,6 +25,9 @@ export function headlampValues(config: OperationsConfig["headlamp"]): Record<str
         ingress: { enabled: false },
         pluginsManager: { enabled: false },
         resources: podResourcesOf(config.resources.server),
+        // Restricted, read-only: the image's own user (100:101), no escalation, no capabilities.
+        podSecurityContext: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+        securityContext: { ...RESTRICTED_CONTAINER, privileged: false, runAsNonRoot: true, runAsUser: 100, runAsGroup: 101 },
     };
 }
 

@@ -6,8 +6,8 @@
  * stack; components/security/index.ts declares the results as Kubernetes resources.
  */
 import { Manifest } from "../../lib/helm/render";
-import { ContainerPort, Workload } from "../../lib/workloads";
-import { Address } from "../helm/wiring";
+import { ContainerPort, serviceAccountOf, Workload, workloadPorts } from "../../lib/workloads";
+import { Address } from "../../lib/wiring";
 import { AMBIENT_LABEL, Dataplane, MESH_MEMBERSHIP, MTLS_EXCEPTION_ANNOTATION, SIDECAR_LABEL } from "./mesh";
 
 /** Istio's default trust domain: a workload's identity is spiffe://cluster.local/ns/<ns>/sa/<sa>. */
@@ -71,12 +71,13 @@ function clientsOf(address: Address, workloads: readonly Workload[], namespaces:
         const sidecars = new Set(namespaces.filter((n) => n.dataplane === "sidecar").map((n) => n.name));
         return workloads.filter((w) => sidecars.has(w.namespace) && !w.hostNetwork && w.containers.length > 0);
     }
-    return workloads.filter((w) => w.source === address.source && w.containers.length > 0 && !w.hostNetwork);
+    return workloads.filter((w) => w.source === address.client && w.containers.length > 0 && !w.hostNetwork);
 }
 
 /** A source as a rule names it: the service account's principal, or its namespace where a model does not know the account. */
 function sourceOf(w: Workload): { principal?: string; namespace?: string } {
-    return w.serviceAccountName ? { principal: principal(w.namespace, w.serviceAccountName) } : { namespace: w.namespace };
+    const account = serviceAccountOf(w);
+    return account ? { principal: principal(w.namespace, account) } : { namespace: w.namespace };
 }
 
 interface Rule {
@@ -136,6 +137,7 @@ const policy = (kind: MeshPolicy["kind"], name: string, namespace: string, spec:
  *    for pods an operator makes, the operator;
  *  - each wiring edge whose Service selects the workload, from the service accounts of the pods
  *    of the release that names the address, on the Service's target port;
+ *  - Strimzi's Entity Operator, on the brokers' replication listener (topics and ACLs);
  *  - Prometheus' service account, on the ports the pods declare (its scrapes);
  *  - any caller on an admission webhook's port: the API server has no mesh identity, so the port
  *    is PERMISSIVE too, and the webhook's own TLS (its chart's CA) protects it.
@@ -153,8 +155,8 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
         authorizationPolicies.push(policy("AuthorizationPolicy", "allow-nothing", namespace.name, {}));
         const local = input.workloads.filter((w) => w.namespace === namespace.name && !w.hostNetwork && w.containers.length > 0);
         // A pod that declares no port serves nothing (Jobs, the event collector): allow-nothing covers it.
-        for (const w of local.filter((x) => x.origin !== "model" && (x.ports ?? []).length > 0)) {
-            const ports = w.ports ?? [];
+        for (const w of local.filter((x) => x.origin !== "model" && workloadPorts(x).length > 0)) {
+            const ports = workloadPorts(w);
             // Select by the controller's selector, which an upgrade keeps, so that the old pods stay admitted during a rollout.
             const podSelector = w.selectorLabels ?? w.podLabels;
             if (Object.keys(podSelector).length === 0) throw new Error(`${w.kind} ${w.namespace}/${w.name} serves ports ${ports.map((p) => p.port).join(", ")} but its pods carry no labels an AuthorizationPolicy could select`);
@@ -165,11 +167,16 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
                 || (w.origin === "operator" && x.origin === "render" && x.component === w.component && x.namespace === w.namespace)));
             rules.push({ from: fromSources(own) });
             for (const edge of input.edges) {
-                if (!edge.target || edge.target.namespace !== namespace.name || !selects(edge.target.selector, w.podLabels)) continue;
-                const port = resolvePort(edge.target.targetPort, ports);
-                if (port === undefined) throw new Error(`${edge.usedBy}: Service ${edge.target.namespace}/${edge.target.service} targets port ${edge.target.targetPort}, which ${w.kind} ${w.namespace}/${w.name} does not declare`);
+                if (!edge.service?.selector || edge.service.namespace !== namespace.name || !selects(edge.service.selector, w.podLabels)) continue;
+                const port = resolvePort(edge.targetPort!, ports);
+                if (port === undefined) throw new Error(`${edge.usedBy}: Service ${edge.service.namespace}/${edge.service.name} targets port ${edge.targetPort}, which ${w.kind} ${w.namespace}/${w.name} does not declare`);
                 rules.push({ from: fromSources(clientsOf(edge, input.workloads, input.namespaces)), ports: [port] });
             }
+            // Strimzi's Entity Operator turns KafkaTopics and KafkaUsers into topics and ACLs over the brokers' replication listener, and nothing else.
+            const cluster = w.podLabels["strimzi.io/cluster"];
+            const replication = ports.find((p) => p.name === "tcp-replication");
+            const entityOperator = input.workloads.filter((x) => x.namespace === w.namespace && x.podLabels["strimzi.io/name"] === `${cluster}-entity-operator`);
+            if (cluster && w.podLabels["strimzi.io/name"] === `${cluster}-kafka` && replication && entityOperator.length > 0) rules.push({ from: fromSources(entityOperator), ports: [replication.port] });
             if (prometheus.length > 0) rules.push({ from: fromSources(prometheus), ports: [...new Set(ports.map((p) => p.port))].sort((a, b) => a - b) });
             const webhookPorts = input.webhooks.filter((h) => h.namespace === namespace.name && selects(h.selector, w.podLabels)).map((h) => resolvePort(h.targetPort, ports));
             if (webhookPorts.some((p) => p === undefined)) throw new Error(`A webhook of ${w.namespace}/${w.name} targets a port its pods do not declare`);
@@ -250,8 +257,8 @@ export function udpPorts(manifests: readonly Manifest[]): UdpPort[] {
 export function meshExceptions(input: MeshPolicyInput, udp: readonly UdpPort[]): HopProtection[] {
     const dataplane = (ns: string) => input.namespaces.find((n) => n.name === ns)?.dataplane ?? MESH_MEMBERSHIP[ns]?.dataplane ?? "none";
     if (!input.namespaces.some((n) => n.dataplane !== "none")) return [];
-    const ports = (w: Workload) => [...new Set((w.ports ?? []).map((p) => p.port))].sort((a, b) => a - b).join(", ");
-    const served = input.workloads.filter((w) => (w.ports ?? []).length > 0);
+    const ports = (w: Workload) => [...new Set(workloadPorts(w).map((p) => p.port))].sort((a, b) => a - b).join(", ");
+    const served = input.workloads.filter((w) => workloadPorts(w).length > 0);
     return [
         ...served.filter((w) => w.hostNetwork).map((w): HopProtection => ({
             hop: `Prometheus -> ${w.namespace}/${w.name} port ${ports(w)}`,
@@ -276,8 +283,8 @@ export function meshExceptions(input: MeshPolicyInput, udp: readonly UdpPort[]):
                 : "node-local: the sidecar answers the kubelet's probes on its own port and calls the application over the pod's loopback",
         })),
         // Grafana's alerting replicas gossip over TCP and UDP on the port their ha_peers address names.
-        ...[...udp, ...input.edges.filter((e) => e.target && /unified_alerting\.ha_peers$/.test(e.path))
-            .map((e) => ({ namespace: e.target!.namespace, service: e.target!.service, port: e.port, use: `Grafana's alerting ${GOSSIP}` }))]
+        ...[...udp, ...input.edges.filter((e) => e.service && /unified_alerting\.ha_peers$/.test(e.path))
+            .map((e) => ({ namespace: e.service!.namespace, service: e.service!.name, port: e.port, use: `Grafana's alerting ${GOSSIP}` }))]
             .filter((u) => dataplane(u.namespace) !== "none").map((u): HopProtection => ({
                 hop: `${u.namespace}/${u.service} UDP ${u.port}`,
                 protection: "plaintext",
@@ -299,7 +306,7 @@ export function edgeProtection(input: Pick<MeshPolicyInput, "namespaces" | "work
         const hop = `${edge.usedBy} -> ${edge.host}:${edge.port}`;
         const clients = clientsOf(edge, input.workloads, input.namespaces);
         const from = [...new Set(clients.map((c) => c.namespace))].sort();
-        const to = edge.target?.namespace ?? edge.host.split(".")[1];
+        const to = edge.service?.namespace ?? edge.host.split(".")[1];
         const planes = [...from.map(dataplane), dataplane(to)];
         const [service, namespace] = edge.host.split(".");
         const listener = tlsListeners.find((l) => l.namespace === namespace && l.service === service && l.port === edge.port);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { DeclaredResource, StackWorkloads, WORKLOAD_TYPES } from "../helm/workloads";
-import { wiring } from "../helm/wiring";
+import { stackWiring } from "../helm/workloads";
 import {
     HopProtection, MeshNamespace, MeshPolicy, TlsListener, admissionWebhooks, dataplaneOfLabels, edgeProtection, meshExceptions, meshPolicies, udpPorts,
 } from "./authorization";
@@ -90,7 +90,7 @@ export class MeshAndScanning extends pulumi.ComponentResource {
     authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): { hops: HopProtection[]; exceptions: HopProtection[] } {
         const namespaces: MeshNamespace[] = declared.filter((r) => r.type === WORKLOAD_TYPES.namespace)
             .map((r) => ({ name: String(r.inputs.metadata.name), dataplane: dataplaneOfLabels(r.inputs.metadata.labels) }));
-        const edges = wiring(declared);
+        const edges = stackWiring(declared);
         const manifests = [...stack.renders.values()].flatMap(({ rendered }) => rendered.manifests);
         const input = { namespaces, workloads: stack.workloads, edges, webhooks: admissionWebhooks(manifests) };
         if (this.istio) {

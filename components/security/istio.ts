@@ -10,7 +10,7 @@ import { SecurityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { installHelmChart, createNamespace, HelmChart } from "../helm/release";
-import { podResourcesOf, zoneSpread } from "../helm/values";
+import { podResourcesOf, RUNTIME_DEFAULT_SECCOMP, zoneSpread } from "../helm/values";
 import { ISTIO_NAMESPACE } from "./mesh";
 
 export { ISTIO_NAMESPACE } from "./mesh";
@@ -52,12 +52,14 @@ export function istiodValues(config: SecurityConfig["istio"], tracing?: TracingE
         replicaCount: config.istiodReplicas,
         topologySpreadConstraints: zoneSpread({ app: "istiod" }),
         resources: podResourcesOf(config.resources.istiod),
+        // istiod runs restricted: its chart sets everything but the seccomp profile.
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
         // With one replica a PDB would block every node drain, so it comes with the second.
         ...(spare ? { pdb: { minAvailable: config.istiodReplicas - 1 } } : {}),
         global: {
             istioNamespace: ISTIO_NAMESPACE,
             defaultPodDisruptionBudget: { enabled: spare },
-            proxy: { resources: podResourcesOf(config.resources.proxy) },
+            proxy: { resources: podResourcesOf(config.resources.proxy), seccompProfile: RUNTIME_DEFAULT_SECCOMP },
         },
         ...(tracing ? { meshConfig: meshTracing(tracing) } : {}),
     };

@@ -10,7 +10,7 @@ import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
-import { podResourcesOf } from "../helm/values";
+import { podResourcesOf, restrictedPod } from "../helm/values";
 
 export const TRIVY_NAMESPACE = "trivy-system";
 /**
@@ -18,6 +18,9 @@ export const TRIVY_NAMESPACE = "trivy-system";
  * runs its scan jobs as this account too, which is how they get registry credentials.
  */
 export const TRIVY_SERVICE_ACCOUNT = "trivy-operator";
+
+/** The user the operator image runs as. */
+const TRIVY_UID = 10000;
 
 export type TrivyScanner = SecurityConfig["trivy"]["scanners"][number];
 
@@ -78,6 +81,9 @@ export function trivyValues(config: SecurityConfig["trivy"], roleArn: string): R
         serviceAccount: { create: true, name: TRIVY_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         resources: podResourcesOf(config.resources.operator),
         trivy: { resources: podResourcesOf(config.resources.scanJob) },
+        // The operator and its scan jobs run restricted, as the operator image's user (10000).
+        podSecurityContext: restrictedPod(TRIVY_UID),
+        trivyOperator: { scanJobPodTemplatePodSecurityContext: restrictedPod(TRIVY_UID) },
     };
 }
 

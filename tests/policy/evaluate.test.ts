@@ -40,6 +40,8 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "in-cluster-encryption": "advisory",
     "mesh-default-deny": "advisory",
     "kafka-authentication": "advisory",
+    "namespace-default-deny": "advisory",
+    "namespace-pod-security": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

@@ -4,6 +4,8 @@ import { helmNoPlaintextSecrets } from "../../policy/rules/kubernetes/helm-no-pl
 import { MTLS_EXCEPTION_ANNOTATION, istioMtlsStrict } from "../../policy/rules/kubernetes/istio-mtls-strict";
 import { kafkaAuthentication } from "../../policy/rules/kubernetes/kafka-authentication";
 import { meshDefaultDeny } from "../../policy/rules/kubernetes/mesh-default-deny";
+import { namespaceDefaultDeny } from "../../policy/rules/kubernetes/namespace-default-deny";
+import { namespacePodSecurity } from "../../policy/rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "../../policy/rules/kubernetes/observability-retention";
 import { SECRET_PLACEHOLDER } from "../../engine/types";
 import { check, messages, planned, UNKNOWN } from "./helpers";
@@ -262,5 +264,69 @@ describe("policy mesh-default-deny", () => {
     it("does not report while a policy's namespace or spec is unknown during preview", () => {
         expect(check(meshDefaultDeny, [ns("m", { "istio.io/dataplane-mode": "ambient" }), authz("a", UNKNOWN, {})], "prod")).to.deep.equal([]);
         expect(check(meshDefaultDeny, [ns("m", { "istio.io/dataplane-mode": "ambient" }), authz("a", "m", UNKNOWN)], "prod")).to.deep.equal([]);
+    });
+});
+
+describe("policy namespace-default-deny", () => {
+    const NAMESPACE = "kubernetes:core/v1:Namespace";
+    const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+    const namespace = (name: string) => planned(NAMESPACE, name, { metadata: { name, labels: {} } });
+    const policy = (name: string, namespace: string, spec: unknown) => planned(NETWORK_POLICY, `${namespace}-${name}`, { metadata: { name, namespace }, spec });
+    const cni = (values: Record<string, unknown>) => planned("aws:eks/addon:Addon", "vpc-cni", { addonName: "vpc-cni", configurationValues: JSON.stringify(values) });
+    const denyAll = (ns: string) => policy("default-deny", ns, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+
+    it("passes namespaces each with a default deny both ways (allow rules beside it are fine) and an enforcing CNI", () => {
+        const allow = policy("allow-web", "apps", { podSelector: { matchLabels: { app: "web" } }, ingress: [{ from: [{ podSelector: {} }] }] });
+        expect(check(namespaceDefaultDeny, [namespace("apps"), denyAll("apps"), allow, cni({ enableNetworkPolicy: "true" })])).to.deep.equal([]);
+        // Two policies may split the directions: an Ingress-only default (no policyTypes) and an Egress one.
+        const split = [policy("in", "ops", { podSelector: {} }), policy("out", "ops", { podSelector: { matchLabels: {} }, policyTypes: ["Egress"] })];
+        expect(check(namespaceDefaultDeny, [namespace("ops"), ...split])).to.deep.equal([]);
+    });
+
+    it("fails a namespace without a default deny, one that denies one way only, a deny that selects some pods or allows something, and a CNI that enforces nothing", () => {
+        const violations = check(namespaceDefaultDeny, [
+            namespace("bare"),
+            namespace("half"), policy("deny-in", "half", { podSelector: {}, policyTypes: ["Ingress"] }),
+            namespace("narrow"), policy("deny", "narrow", { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Ingress", "Egress"] }),
+            namespace("leaky"), policy("deny", "leaky", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] }),
+            denyAll("elsewhere"),
+            cni({ enableNetworkPolicy: "false" }),
+        ], "prod");
+        expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["bare", "namespace bare has no default-deny NetworkPolicy for ingress and egress: every pod may receive from and send to anything"],
+            ["half", "namespace half has no default-deny NetworkPolicy for egress: every pod may send to anything"],
+            ["narrow", "namespace narrow has no default-deny NetworkPolicy for ingress and egress: every pod may receive from and send to anything"],
+            ["leaky", "namespace leaky has no default-deny NetworkPolicy for ingress: every pod may receive from anything"],
+            ["vpc-cni", "the vpc-cni add-on does not set enableNetworkPolicy \"true\": its network-policy agent is off and no NetworkPolicy is enforced"],
+        ]);
+    });
+
+    it("skips policies unknown during preview", () => {
+        expect(check(namespaceDefaultDeny, [namespace("apps"), policy("deny", "apps", UNKNOWN)])).to.deep.equal([]);
+    });
+});
+
+describe("policy namespace-pod-security", () => {
+    const namespace = (name: string, labels: unknown) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels } });
+
+    it("passes namespaces with an enforce level, privileged included", () => {
+        expect(check(namespacePodSecurity, [
+            namespace("apps", { "pod-security.kubernetes.io/enforce": "restricted" }),
+            namespace("nodes", { "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "restricted" }),
+        ])).to.deep.equal([]);
+    });
+
+    it("fails a namespace without an enforce level, or with one the API server rejects; skips unknown labels", () => {
+        const violations = check(namespacePodSecurity, [
+            namespace("bare", {}),
+            namespace("warned", { "pod-security.kubernetes.io/warn": "restricted" }),
+            namespace("typo", { "pod-security.kubernetes.io/enforce": "strict" }),
+            namespace("later", UNKNOWN),
+        ], "prod");
+        expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["bare", "namespace bare has no Pod Security enforce level (label pod-security.kubernetes.io/enforce): any pod is admitted, privileged or not"],
+            ["warned", "namespace warned has no Pod Security enforce level (label pod-security.kubernetes.io/enforce): any pod is admitted, privileged or not"],
+            ["typo", "namespace typo: pod-security.kubernetes.io/enforce is \"strict\", not one of privileged, baseline, restricted: the API server rejects the label"],
+        ]);
     });
 });

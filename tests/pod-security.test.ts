@@ -5,9 +5,8 @@
  */
 import { expect } from "chai";
 import { stackWorkloads } from "../components/helm/workloads";
-import { POD_SECURITY, podSecurityOf, SIDECAR_INJECTION_REASON } from "../components/security/pod-security";
+import { POD_SECURITY, podSecurityOf } from "../components/security/pod-security";
 import { podSecurityViolations } from "../lib/pod-security";
-import { Workload } from "../lib/workloads";
 import { stack } from "./support/stacks";
 
 const restrictedPod = {
@@ -60,12 +59,6 @@ describe("Pod Security Standards (lib/pod-security.ts)", () => {
     });
 });
 
-/** A workload's pod spec without what Istio's injection adds where the namespace explains it. */
-function ownContainers(w: Workload): Record<string, any> {
-    const spec = w.podSpec ?? {};
-    return { ...spec, initContainers: (spec.initContainers ?? []).filter((c: any) => c.name !== "istio-init") };
-}
-
 describe("Pod Security Admission on the platform's namespaces", () => {
     for (const name of ["dev", "prod"]) {
         it(`${name}: every platform namespace enforces its level, warns and audits at restricted`, async () => {
@@ -73,7 +66,7 @@ describe("Pod Security Admission on the platform's namespaces", () => {
             expect(namespaces).to.not.be.empty;
             for (const ns of namespaces) {
                 const labels = ns.inputs.metadata.labels;
-                const expected = podSecurityOf(ns.inputs.metadata.name, labels["istio-injection"] === "enabled");
+                const expected = podSecurityOf(ns.inputs.metadata.name);
                 expect(Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith("pod-security")))).to.deep.equal({
                     "pod-security.kubernetes.io/enforce": expected.level,
                     "pod-security.kubernetes.io/enforce-version": "latest",
@@ -100,7 +93,7 @@ describe("Pod Security Admission on the platform's namespaces", () => {
                 }
                 const security = POD_SECURITY[w.namespace];
                 const excepted = security?.exceptions.some((e) => w.name === e || w.name.endsWith(`-${e}`));
-                const restricted = podSecurityViolations(labels?.["istio-injection"] === "enabled" ? ownContainers(w) : w.podSpec, "restricted");
+                const restricted = podSecurityViolations(w.podSpec, "restricted");
                 if (!excepted && restricted.length > 0) below.push(`${w.namespace}/${w.name}: ${restricted.join("; ")}`);
             }
             expect(unadmitted, "pods the enforced level would refuse").to.deep.equal([]);
@@ -110,13 +103,13 @@ describe("Pod Security Admission on the platform's namespaces", () => {
         });
     }
 
-    it("every level below restricted names its reason and the workloads that need it; sidecar namespaces name the injection", () => {
+    it("every level below restricted names its reason and the workloads that need it; a sidecar namespace is restricted (istio-cni, not istio-init, redirects its traffic)", () => {
         for (const [namespace, security] of Object.entries(POD_SECURITY)) {
             if (security.level !== "restricted") expect(security.exceptions, namespace).to.not.be.empty;
             expect(security.reason.length, namespace).to.be.greaterThan(10);
         }
-        expect(podSecurityOf("headlamp", true)).to.deep.equal({ level: "privileged", reason: SIDECAR_INJECTION_REASON, exceptions: [] });
-        expect(() => podSecurityOf("team-a", false)).to.throw("Namespace team-a has no Pod Security level: add it to POD_SECURITY (components/security/pod-security.ts) with its reason");
+        expect(podSecurityOf("kubecost").level).to.equal("restricted");
+        expect(() => podSecurityOf("team-a")).to.throw("Namespace team-a has no Pod Security level: add it to POD_SECURITY (components/security/pod-security.ts) with its reason");
     });
 
     it("hardens the containers the review named: Velero's server, plugin and node agent, the autoscaler, the Alloy events collector and Headlamp", async () => {

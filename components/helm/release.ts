@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
-import { meshLabels, SIDECAR_LABEL } from "../security/mesh";
+import { meshLabels } from "../security/mesh";
 import { createIrsaRole } from "../cluster/irsa";
 import { podSecurityLabels, podSecurityOf } from "../security/pod-security";
 import { ChartSource } from "./catalog";
@@ -105,9 +105,7 @@ const NAMESPACE_NAMES = new WeakMap<corev1.Namespace, string>();
  * runs one, and with its Pod Security Admission level (components/security/pod-security.ts).
  */
 export function createNamespace(name: string, ctx: KubernetesContext, parent: pulumi.Resource): corev1.Namespace {
-    const mesh = meshLabels(name, ctx.mesh);
-    const sidecars = Object.keys(mesh).some((k) => k in SIDECAR_LABEL);
-    const labels: Record<string, string> = { ...mesh, ...podSecurityLabels(podSecurityOf(name, sidecars)) };
+    const labels: Record<string, string> = { ...meshLabels(name, ctx.mesh), ...podSecurityLabels(podSecurityOf(name)) };
     const metadata = { name, labels };
     const namespace = new corev1.Namespace(name, { metadata }, { parent, provider: ctx.kubernetesProvider, dependsOn: ctx.ready });
     NAMESPACE_NAMES.set(namespace, name);

@@ -49,6 +49,10 @@ export function istiodValues(config: SecurityConfig["istio"], tracing?: TracingE
         // A fixed count rather than the chart's HPA: the capacity plan counts the pods that run.
         autoscaleEnabled: false,
         profile: AMBIENT_PROFILE,
+        // istio-cni, installed for ambient, redirects the sidecar pods' traffic too: injection then
+        // adds the unprivileged istio-validation instead of istio-init (root, NET_ADMIN, NET_RAW),
+        // so the sidecar namespace can enforce restricted.
+        cni: { enabled: true },
         replicaCount: config.istiodReplicas,
         topologySpreadConstraints: zoneSpread({ app: "istiod" }),
         resources: podResourcesOf(config.resources.istiod),

@@ -42,17 +42,14 @@ export const POD_SECURITY: Readonly<Record<string, NamespacePodSecurity>> = {
 };
 
 /**
- * A namespace whose pods get Istio sidecars: the injected istio-init container (there is no
- * istio-cni) runs as root with NET_ADMIN and NET_RAW to redirect the pod's traffic through the
- * proxy, which only the privileged level admits. The pods' own containers must still pass restricted.
+ * The level a namespace enforces, and why. A sidecar namespace needs nothing more: istio-cni (the
+ * ambient data plane's node agent) redirects its pods' traffic, so injection adds the unprivileged
+ * istio-validation rather than istio-init (root, NET_ADMIN, NET_RAW).
  */
-export const SIDECAR_INJECTION_REASON = "Istio's sidecar injection adds istio-init, which runs as root with NET_ADMIN and NET_RAW to redirect the pod's traffic to its proxy (no istio-cni here); every other container must pass restricted";
-
-/** The level a namespace enforces, and why. */
-export function podSecurityOf(namespace: string, sidecars: boolean): NamespacePodSecurity {
+export function podSecurityOf(namespace: string): NamespacePodSecurity {
     const entry = POD_SECURITY[namespace];
     if (!entry) throw new Error(`Namespace ${namespace} has no Pod Security level: add it to POD_SECURITY (components/security/pod-security.ts) with its reason`);
-    return sidecars ? { level: "privileged", reason: SIDECAR_INJECTION_REASON, exceptions: entry.exceptions } : entry;
+    return entry;
 }
 
 /** The namespace labels Pod Security Admission reads: the enforced level, and restricted for warnings and audit. */

@@ -14,6 +14,7 @@ import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
 import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
+import { clientUserSetupName } from "./components/database/client-user";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { unsizedMimirContainers } from "./components/observability/mimir";
@@ -172,7 +173,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     // Inside the cluster, deny by default: each namespace's policies, drawn from everything declared.
     declareBoundaries(`${config.cluster.name}-boundaries`, {
         vpcCidr: config.network.vpcCidr,
-        databases: grafanaDatabase ? [{ client: observability.grafanaRelease, port: POSTGRES_PORT, name: "Grafana's database" }] : [],
+        // Grafana, and the Job that sets up Grafana's own user as the master.
+        databases: grafanaDatabase ? [observability.grafanaRelease, clientUserSetupName(grafanaDatabase.clientUsername)].map((client) => ({ client, port: POSTGRES_PORT, name: "Grafana's database" })) : [],
     }, cluster.context, security);
 
     const outputs = {

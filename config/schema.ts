@@ -292,7 +292,7 @@ const observability = z.strictObject({
             z.strictObject({ engine: z.literal("sqlite") }),
             z.strictObject({
                 engine: z.literal("postgres"),
-                engineVersion: z.string({ error: "a PostgreSQL major version such as 17" }).regex(/^1[4-9]$/, "a PostgreSQL major version from 14 to 19 such as 17"),
+                engineVersion: z.string({ error: "a PostgreSQL major version such as 17" }).regex(/^1[4-8]$/, "a PostgreSQL major version from 14 to 18 such as 17 (one whose client the database user's Job pins)"),
                 instanceClass: z.string({ error: "an RDS instance class such as db.t4g.micro" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro"),
                 allocatedStorageGb: int(20, 1000),
                 backupRetentionDays: int(1, 35),

@@ -233,7 +233,8 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     }
 
     for (const db of inputs.databases) {
-        for (const w of ofRelease(db.client)) allowOut(w, [{ protocol: "TCP", port: db.port }], `${db.name}: reachable from ${db.client} alone`);
+        const clients = inputs.databases.filter((other) => other.name === db.name).map((other) => other.client);
+        for (const w of ofRelease(db.client)) allowOut(w, [{ protocol: "TCP", port: db.port }], `${db.name}: reachable from ${clients.join(" and ")} alone`);
     }
 
     const policies: NetworkPolicy[] = [];

@@ -90,6 +90,13 @@ export const UPSTREAM_RULES: readonly UpstreamRule[] = [
     { repository: "docker.io/alpine/curl", upstream: "curl/curl", gitTag: (t) => ({ exact: `curl-${t.replace(/\./g, "_")}` }) },
     { repository: "ghcr.io/headlamp-k8s/headlamp", upstream: "kubernetes-sigs/headlamp", gitTag: withV },
     { repository: "docker.io/grafana/alloy", upstream: "grafana/alloy", gitTag: withV },
+    { repository: "public.ecr.aws/aws-cli/aws-cli", upstream: "aws/aws-cli", gitTag: asIs },
+    // Docker's official postgres images are built from docker-library/postgres, whose versions.json
+    // names each major's current release (the image tag is <version>-alpine).
+    {
+        repository: "public.ecr.aws/docker/library/postgres", upstream: "docker-library/postgres", gitTag: (t) => ({ exact: strip(t, "-alpine") }),
+        declaredIn: { upstream: "docker-library/postgres", ref: "HEAD", path: "versions.json", text: (t) => `"version": "${strip(t, "-alpine")}"` },
+    },
 ];
 
 /** What the record says of one image. */

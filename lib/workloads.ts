@@ -45,6 +45,7 @@ export interface Claim {
 export type WorkloadOrigin =
     | "render" // a controller the chart renders
     | "operator" // pods an operator creates from a custom resource (Prometheus, Kafka)
+    | "declared" // a Kubernetes workload the program declares itself (the database user's Job)
     | "model"; // a model of ours, only where no chart source exists (the EKS managed add-ons)
 
 export interface Workload {

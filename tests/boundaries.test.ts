@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { stackWiring, stackWorkloads } from "../components/helm/workloads";
+import { clientUserSetupName } from "../components/database/client-user";
 import { boundaryInputs } from "../components/security/boundaries";
 import { PlannedResource } from "../engine/types";
 import { AMBIENT_LABEL, AMBIENT_PROBE_SOURCE, boundaryTable, generateBoundaries, HBONE_PORT } from "../lib/boundaries";
@@ -28,6 +29,8 @@ const VPC = "10.0.0.0/16";
 const NODE = { ip: "10.0.10.20", name: "a node" };
 /** An address in the private subnets where RDS puts Grafana's database. */
 const DATABASE = { ip: "10.0.20.30", name: "Grafana's database" };
+/** Who may reach Grafana's database, as platform.ts declares it: Grafana, and the Job that sets up Grafana's own user. */
+const grafanaDatabaseClients = (grafanaRelease: string) => [grafanaRelease, clientUserSetupName("grafana_app")].map((client) => ({ client, port: 5432, name: "Grafana's database" }));
 
 /** What the evaluator sees of a stack: its namespaces, declared policies and every pod, each with an address. */
 function cluster(resources: readonly PlannedResource[]) {
@@ -187,7 +190,7 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
             it("declares exactly what lib/boundaries.ts generates from the stack's own inputs", async () => {
                 const run = await stack(name);
                 const database = run.resources.some((r) => r.type === "aws:rds/instance:Instance");
-                const expected = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: VPC }, database ? [{ client: `nist-eks-${name}-observability-grafana`, port: 5432, name: "Grafana's database" }] : [])).policies;
+                const expected = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: VPC }, database ? grafanaDatabaseClients(`nist-eks-${name}-observability-grafana`) : [])).policies;
                 const byName = (a: NetworkPolicy, b: NetworkPolicy) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
                 const declared = run.resources.filter((r) => r.type === NETWORK_POLICY).map((r): NetworkPolicy => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
                 expect(cluster(run.resources).policies.length, "no chart renders a NetworkPolicy of its own").to.equal(declared.length);
@@ -214,6 +217,8 @@ describe("in-cluster boundaries: generated NetworkPolicies, evaluated over the r
         expect(allowed(c, { from: { pod: headlamp }, to: { pod: broker }, port: 9094 }), "Headlamp to Tempo's SASL listener").to.equal(false);
         expect(allowed(c, { from: { pod: headlamp }, to: { pod: broker }, port: 9091 }), "Headlamp to Kafka's replication port").to.equal(false);
         expect(allowed(c, { from: { pod: grafana }, to: DATABASE, port: 5432 }), "Grafana to its database").to.equal(true);
+        const userJob = find(c, "monitoring", /^grafana-app-db-setup$/);
+        expect(allowed(c, { from: { pod: userJob }, to: DATABASE, port: 5432 }), "the Job that sets up Grafana's database user, to the database").to.equal(true);
         expect(allowed(c, { from: { pod: scan }, to: DATABASE, port: 5432 }), "a scan job to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: tempo }, to: DATABASE, port: 5432 }), "Tempo to Grafana's database").to.equal(false);
         expect(allowed(c, { from: { pod: scan }, to: { ip: "52.0.0.1", name: "a registry" }, port: 443 }), "a scan job pulls from a registry").to.equal(true);
@@ -293,9 +298,9 @@ describe("network-policy enforcement: the VPC CNI's agent", () => {
 
     it("the plan says whether policies are enforced, and says so loudly when they are not", async () => {
         const prod = await stack("prod");
-        expect(renderPlan(planRun(prod, loadPriceTable()))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 174 policies in 7 namespaces, default deny");
+        expect(renderPlan(planRun(prod, loadPriceTable()))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 175 policies in 7 namespaces, default deny");
         const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
-        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 174, namespaces: 7 });
+        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 175, namespaces: 7 });
     });
 });
 
@@ -303,7 +308,7 @@ describe("the README's in-cluster boundaries", () => {
     it("shows prod's table as generated from the graph, and counts the pack's rules", async () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
         const run = await stack("prod");
-        const boundaries = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: run.config.network.vpcCidr }, [{ client: "nist-eks-prod-observability-grafana", port: 5432, name: "Grafana's database" }]));
+        const boundaries = generateBoundaries(boundaryInputs(run.resources, { vpcCidr: run.config.network.vpcCidr }, grafanaDatabaseClients("nist-eks-prod-observability-grafana")));
         expect(readme).to.include(`\n${boundaryTable(boundaries, "nist-eks-prod-")}\n`);
         expect(readme).to.include(`\`policy/README.md\` lists the ${allPolicies.length} rules`);
     });

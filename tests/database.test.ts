@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EXPORTED_LOGS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
-import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy, postgresClientImage } from "../components/database/client-user";
+import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy } from "../components/database/client-user";
 import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
 import { MONITORING_NAMESPACE } from "../components/observability/shared";
 import { releaseChart } from "../components/helm/workloads";
@@ -55,8 +55,8 @@ describe("Grafana's database", () => {
 
         it("moves Grafana's user Job to the client of the new major version", async () => {
             const job = (run: StackRun) => ofType(run, "kubernetes:batch/v1:Job").find((j) => j.inputs.metadata.namespace === MONITORING_NAMESPACE)!;
-            expect(job(await stack("prod")).inputs.spec.template.spec.containers[0].image).to.equal(postgresClientImage("17"));
-            expect(job(await upgraded()).inputs.spec.template.spec.containers[0].image).to.equal("public.ecr.aws/docker/library/postgres:18-alpine");
+            expect(job(await stack("prod")).inputs.spec.template.spec.containers[0].image).to.equal("public.ecr.aws/docker/library/postgres:17.9-alpine");
+            expect(job(await upgraded()).inputs.spec.template.spec.containers[0].image).to.equal("public.ecr.aws/docker/library/postgres:18.3-alpine");
         });
     });
 

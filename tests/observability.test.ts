@@ -545,10 +545,10 @@ describe("observability", () => {
             expect(podsOf(run)).to.deep.equal({ prometheus: 8, loki: 2, tempo: 1, grafana: 1, alloy: 3 });
         });
 
-        it("prod runs 22 Mimir (model), 11 Loki, 16 Tempo, 3 Kafka brokers, their operator and Entity Operator, 2 Grafana, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
+        it("prod runs 22 Mimir, 11 Loki, 16 Tempo, 3 Kafka brokers, their operator and Entity Operator, 2 Grafana and the Job that sets up their database user, 2 Kiali and 4 Alloy pods beside the Prometheus stack", async () => {
             const run = await stack("prod");
             expect(nodeCount(run.config)).to.equal(3);
-            expect(podsOf(run)).to.deep.equal({ prometheus: 11, mimir: 22, kafka: 5, loki: 11, tempo: 16, grafana: 2, kiali: 2, alloy: 4 });
+            expect(podsOf(run)).to.deep.equal({ prometheus: 11, mimir: 22, kafka: 5, loki: 11, tempo: 16, grafana: 2, "grafana-database": 1, kiali: 2, alloy: 4 });
         });
     });
 });

@@ -12,14 +12,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
+import { WORKLOAD_TYPES } from "../helm/workloads";
 
 /**
  * The images the Job runs: the AWS CLI to read the master secret, and the PostgreSQL client of the
  * server's major version. Both are published for linux/amd64 and linux/arm64.
  */
 export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.32.9";
+/**
+ * The PostgreSQL release of each major whose client the Job runs: docker-library/postgres
+ * versions.json at 6edb0a8c (2026-02-26), pinned so that the image is one upstream published
+ * (lib/data/image-releases.json records it) rather than a tag that moves under the cluster.
+ */
+export const POSTGRES_CLIENT_VERSIONS: Readonly<Record<string, string>> = { "14": "14.22", "15": "15.17", "16": "16.13", "17": "17.9", "18": "18.3" };
 export function postgresClientImage(engineVersion: string): string {
-    return `public.ecr.aws/docker/library/postgres:${engineVersion.split(".")[0]}-alpine`;
+    const major = engineVersion.split(".")[0];
+    const version = POSTGRES_CLIENT_VERSIONS[major];
+    if (!version) throw new Error(`No PostgreSQL client is pinned for major version ${major}: add it to POSTGRES_CLIENT_VERSIONS`);
+    return `public.ecr.aws/docker/library/postgres:${version}-alpine`;
 }
 
 /** Where the Job mounts the RDS root it verifies the server against. */
@@ -105,9 +115,17 @@ export function clientUserJobName(username: string, password: string): string {
     return `${username.replace(/_/g, "-")}-db-user-${createHash("sha256").update(password).digest("hex").slice(0, 10)}`;
 }
 
+/**
+ * The name of the Job's service account and of its pods (their app.kubernetes.io/name label): the
+ * workload the capacity plan counts and the network policies let reach the database.
+ */
+export function clientUserSetupName(username: string): string {
+    return `${username.replace(/_/g, "-")}-db-setup`;
+}
+
 /** Creates the IRSA role, the service account and the Job; returns the Job, which the service waits for. */
 export function createDatabaseClientUser(name: string, args: DatabaseClientUserArgs, ctx: KubernetesContext, parent: pulumi.Resource): batchv1.Job {
-    const serviceAccountName = `${args.username.replace(/_/g, "-")}-db-setup`;
+    const serviceAccountName = clientUserSetupName(args.username);
     const role = createIrsaRole(`${name}-setup`, {
         oidcProviderArn: ctx.oidcProviderArn,
         oidcIssuer: ctx.oidcIssuer,
@@ -126,55 +144,64 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
     const resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } };
     // A digest of 190 random bits reveals nothing of them; the name must be plain to be readable.
     const jobName = pulumi.unsecret(pulumi.output(args.password).apply((password) => clientUserJobName(args.username, password)));
-    return new batchv1.Job(`${name}-user`, {
-        metadata: { name: jobName, namespace: args.namespace },
-        spec: {
-            backoffLimit: 6,
-            template: {
-                spec: {
-                    serviceAccountName,
-                    restartPolicy: "OnFailure",
-                    securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
-                    // The master's credential lives only in memory, for the Job's lifetime.
-                    volumes: [
-                        { name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-                        { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-                        { name: "server-ca", configMap: { name: args.serverCa.configMap } },
+    /** The Job's spec, given what is known only at deploy (the database's address, the master secret). */
+    const jobSpec = (deploy: { host: pulumi.Input<string>; port: pulumi.Input<string>; masterSecretArn: pulumi.Input<string> }) => ({
+        backoffLimit: 6,
+        template: {
+            metadata: { labels: { "app.kubernetes.io/name": serviceAccountName, "app.kubernetes.io/component": "database-user" } },
+            spec: {
+                serviceAccountName,
+                restartPolicy: "OnFailure",
+                securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
+                // The master's credential lives only in memory, for the Job's lifetime.
+                volumes: [
+                    { name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                    { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+                    { name: "server-ca", configMap: { name: args.serverCa.configMap } },
+                ],
+                initContainers: [{
+                    name: "master-credential",
+                    image: AWS_CLI_IMAGE,
+                    command: ["/bin/sh", "-c", "aws secretsmanager get-secret-value --secret-id \"$MASTER_SECRET_ARN\" --query SecretString --output text > /credentials/master.json"],
+                    env: [{ name: "MASTER_SECRET_ARN", value: deploy.masterSecretArn }, { name: "HOME", value: "/tmp" }],
+                    volumeMounts: [{ name: "credentials", mountPath: "/credentials" }, { name: "tmp", mountPath: "/tmp" }],
+                    securityContext: hardened,
+                    resources,
+                }],
+                containers: [{
+                    name: "create-user",
+                    image: postgresClientImage(args.engineVersion),
+                    command: ["/bin/sh", "-c", CLIENT_USER_SCRIPT],
+                    env: [
+                        { name: "PGHOST", value: deploy.host },
+                        { name: "PGPORT", value: deploy.port },
+                        { name: "PGDATABASE", value: args.databaseName },
+                        // TLS that checks the server's certificate against the RDS root and its name
+                        // against the host, so nothing between can pose as the database (SC-8).
+                        { name: "PGSSLMODE", value: "verify-full" },
+                        { name: "PGSSLROOTCERT", value: `${SERVER_CA_PATH}/${args.serverCa.key}` },
+                        { name: "CLIENT_USER", value: args.username },
+                        { name: "CLIENT_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret.name, key: args.passwordSecret.key } } },
                     ],
-                    initContainers: [{
-                        name: "master-credential",
-                        image: AWS_CLI_IMAGE,
-                        command: ["/bin/sh", "-c", "aws secretsmanager get-secret-value --secret-id \"$MASTER_SECRET_ARN\" --query SecretString --output text > /credentials/master.json"],
-                        env: [{ name: "MASTER_SECRET_ARN", value: args.masterSecretArn }, { name: "HOME", value: "/tmp" }],
-                        volumeMounts: [{ name: "credentials", mountPath: "/credentials" }, { name: "tmp", mountPath: "/tmp" }],
-                        securityContext: hardened,
-                        resources,
-                    }],
-                    containers: [{
-                        name: "create-user",
-                        image: postgresClientImage(args.engineVersion),
-                        command: ["/bin/sh", "-c", CLIENT_USER_SCRIPT],
-                        env: [
-                            { name: "PGHOST", value: pulumi.output(args.address).apply((address) => address.split(":")[0]) },
-                            { name: "PGPORT", value: pulumi.output(args.address).apply((address) => address.split(":")[1]) },
-                            { name: "PGDATABASE", value: args.databaseName },
-                            // TLS that checks the server's certificate against the RDS root and its name
-                            // against the host, so nothing between can pose as the database (SC-8).
-                            { name: "PGSSLMODE", value: "verify-full" },
-                            { name: "PGSSLROOTCERT", value: `${SERVER_CA_PATH}/${args.serverCa.key}` },
-                            { name: "CLIENT_USER", value: args.username },
-                            { name: "CLIENT_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret.name, key: args.passwordSecret.key } } },
-                        ],
-                        volumeMounts: [
-                            { name: "credentials", mountPath: "/credentials", readOnly: true },
-                            { name: "tmp", mountPath: "/tmp" },
-                            { name: "server-ca", mountPath: SERVER_CA_PATH, readOnly: true },
-                        ],
-                        securityContext: hardened,
-                        resources,
-                    }],
-                },
+                    volumeMounts: [
+                        { name: "credentials", mountPath: "/credentials", readOnly: true },
+                        { name: "tmp", mountPath: "/tmp" },
+                        { name: "server-ca", mountPath: SERVER_CA_PATH, readOnly: true },
+                    ],
+                    securityContext: hardened,
+                    resources,
+                }],
             },
         },
+    });
+    // The capacity plan, the pod-security check and the network policies read the Job at declaration.
+    ctx.declaredWorkloads.push({ type: WORKLOAD_TYPES.job, inputs: { metadata: { name: serviceAccountName, namespace: args.namespace }, spec: jobSpec({ host: "(the database's host)", port: "(its port)", masterSecretArn: "(the master secret)" }) } });
+    return new batchv1.Job(`${name}-user`, {
+        metadata: { name: jobName, namespace: args.namespace },
+        spec: jobSpec({
+            host: pulumi.output(args.address).apply((address) => address.split(":")[0]),
+            port: pulumi.output(args.address).apply((address) => address.split(":")[1]),
+            masterSecretArn: args.masterSecretArn,
+        }),
     }, { parent, provider: ctx.kubernetesProvider, dependsOn: [serviceAccount, ...args.dependsOn] });
 }

@@ -26,6 +26,7 @@ export const WORKLOAD_TYPES = {
     kafka: "kubernetes:kafka.strimzi.io/v1:Kafka",
     kafkaNodePool: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
     addon: "aws:eks/addon:Addon",
+    job: "kubernetes:batch/v1:Job",
     cluster: "aws:eks/cluster:Cluster",
 } as const;
 
@@ -100,6 +101,8 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
             workloads.push(kafkaBrokers(resource, resources, renders));
         } else if (resource.type === WORKLOAD_TYPES.kafka && resource.inputs.spec?.entityOperator) {
             workloads.push(kafkaEntityOperator(resource, renders));
+        } else if (resource.type === WORKLOAD_TYPES.job) {
+            workloads.push(declaredJob(resource));
         }
     }
     workloads.push(...trivyScanJobs(renders));
@@ -214,6 +217,16 @@ function kafkaEntityOperator(kafka: DeclaredResource, renders: StackWorkloads["r
     const metadata = spec.template?.pod?.metadata ?? {};
     const template = { metadata: { ...metadata, labels: { ...(metadata.labels ?? {}), ...selector, "strimzi.io/component-type": "entity-operator" } }, spec: { ...contexts.pod, serviceAccountName: name, containers } };
     return podWorkload({ source: clusterName, component: "kafka", name, namespace: String(kafka.inputs.metadata?.namespace), kind: "Deployment", replicas: 1, template, origin: "operator", selector });
+}
+
+/**
+ * A Job the program declares itself, named (as a workload and as a source) by its pod's
+ * app.kubernetes.io/name label: its object name may follow a secret's digest, known only at deploy.
+ */
+function declaredJob(job: DeclaredResource): Workload {
+    const name = job.inputs.spec?.template?.metadata?.labels?.["app.kubernetes.io/name"];
+    if (typeof name !== "string") throw new Error(`Job ${job.inputs.metadata?.name}: its pod template carries no app.kubernetes.io/name label to name it by`);
+    return podWorkload({ source: name, component: "grafana-database", name, namespace: String(job.inputs.metadata?.namespace), kind: "Job", replicas: job.inputs.spec.parallelism ?? 1, template: job.inputs.spec.template, origin: "declared" });
 }
 
 /** Whether the rendered Strimzi operator runs its operands with its restricted pod security provider. */

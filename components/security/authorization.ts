@@ -141,8 +141,6 @@ const policy = (kind: MeshPolicy["kind"], name: string, namespace: string, spec:
  *  - Prometheus' service account, on the ports the pods declare (its scrapes);
  *  - any caller on an admission webhook's port: the API server has no mesh identity, so the port
  *    is PERMISSIVE too, and the webhook's own TLS (its chart's CA) protects it.
- * A release the plan cannot render (its workloads a model) gets one policy by its instance label
- * admitting its own namespace, until its chart is vendored.
  * Kubelet probes need no rule: istio-cni exempts them (from 169.254.7.127) in ambient mode, and
  * sidecars answer them on their own port. istiod is called, never calls: no rule.
  */
@@ -155,7 +153,7 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
         authorizationPolicies.push(policy("AuthorizationPolicy", "allow-nothing", namespace.name, {}));
         const local = input.workloads.filter((w) => w.namespace === namespace.name && !w.hostNetwork && w.containers.length > 0);
         // A pod that declares no port serves nothing (Jobs, the event collector): allow-nothing covers it.
-        for (const w of local.filter((x) => x.origin !== "model" && workloadPorts(x).length > 0)) {
+        for (const w of local.filter((x) => workloadPorts(x).length > 0)) {
             const ports = workloadPorts(w);
             // Select by the controller's selector, which an upgrade keeps, so that the old pods stay admitted during a rollout.
             const podSelector = w.selectorLabels ?? w.podLabels;
@@ -194,13 +192,6 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
                 selector: { matchLabels: { ...podSelector } },
                 action: "ALLOW",
                 rules: rules.map(ruleSpec),
-            }));
-        }
-        for (const release of [...new Set(local.filter((x) => x.origin === "model").map((x) => x.source))].sort()) {
-            authorizationPolicies.push(policy("AuthorizationPolicy", `allow-${release}`, namespace.name, {
-                selector: { matchLabels: { "app.kubernetes.io/instance": release } },
-                action: "ALLOW",
-                rules: [ruleSpec({ from: { namespaces: [namespace.name] } })],
             }));
         }
     }

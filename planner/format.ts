@@ -1,10 +1,11 @@
 /** How the planner writes numbers and counts, in one place so that every section reads alike. */
 
 function pluralWord(word: string): string {
+    if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
     return `${word}${word.endsWith("s") ? "es" : "s"}`;
 }
 
-/** "1 volume", "3 volumes", "2 addresses". */
+/** "1 volume", "3 volumes", "2 addresses", "4 policies". */
 export function plural(count: number, word: string): string {
     return `${count} ${count === 1 ? word : pluralWord(word)}`;
 }

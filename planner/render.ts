@@ -57,10 +57,10 @@ function supportUntil(cluster: StackPlan["clusters"][number]): string {
 function clustersText(plan: StackPlan): string[] {
     return plan.clusters.flatMap((c) => [
         `Cluster ${c.name}: Kubernetes ${c.kubernetesVersion}, ${c.supportType} support${supportUntil(c)}`,
-        ...Object.entries(c.nodeGroupsByZone).map(([zone, groups]) => `  ${zone}: ${groups.length} node group${groups.length === 1 ? "" : "s"} (${groups.join(", ")})`),
+        ...Object.entries(c.nodeGroupsByZone).map(([zone, groups]) => `  ${zone}: ${plural(groups.length, "node group")} (${groups.join(", ")})`),
         c.networkPolicies.enforced
-            ? `  Network policies: enforced by the VPC CNI's network-policy agent; ${c.networkPolicies.policies} policies in ${c.networkPolicies.namespaces} namespaces, default deny`
-            : `  Network policies: NOT enforced (the vpc-cni add-on does not set enableNetworkPolicy); ${c.networkPolicies.policies} declared policies would do nothing`,
+            ? `  Network policies: enforced by the VPC CNI's network-policy agent; ${plural(c.networkPolicies.policies, "policy")} in ${plural(c.networkPolicies.namespaces, "namespace")}, default deny`
+            : `  Network policies: NOT enforced (the vpc-cni add-on does not set enableNetworkPolicy); ${plural(c.networkPolicies.policies, "declared policy")} would do nothing`,
     ]);
 }
 

@@ -9,6 +9,7 @@ import { planJson, planRun, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
+import { plural } from "../planner/format";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -331,5 +332,12 @@ describe("image registries", () => {
         expect(["quay.io/prometheus/prometheus:v3", "grafana/loki:3", "memcached:1.6", "localhost/x:1", "registry:5000/x:1", "docker.io/grafana/grafana:13"].map(registryOf))
             .to.deep.equal(["quay.io", "docker.io", "docker.io", "localhost", "registry:5000", "docker.io"]);
         expect(registryOf("<EKS add-on coredns v1.12.4-eksbuild.1>")).to.equal(EKS_ADDON_REGISTRY);
+    });
+});
+
+describe("counts in the plan's words", () => {
+    it("say one of a thing, and the plural of more: -s, -es after s, -ies after a consonant's y", () => {
+        expect([plural(1, "policy"), plural(2, "policy"), plural(0, "namespace"), plural(1, "namespace"), plural(3, "address"), plural(2, "key"), plural(2, "node group")])
+            .to.deep.equal(["1 policy", "2 policies", "0 namespaces", "1 namespace", "3 addresses", "2 keys", "2 node groups"]);
     });
 });

@@ -14,7 +14,7 @@ import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
 import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
-import { clientUserSetupName } from "./components/database/client-user";
+import { databaseClients } from "./components/database/client-user";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { unsizedMimirContainers } from "./components/observability/mimir";
@@ -174,7 +174,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     declareBoundaries(`${config.cluster.name}-boundaries`, {
         vpcCidr: config.network.vpcCidr,
         // Grafana, and the Job that sets up Grafana's own user as the master.
-        databases: grafanaDatabase ? [observability.grafanaRelease, clientUserSetupName(grafanaDatabase.clientUsername)].map((client) => ({ client, port: POSTGRES_PORT, name: "Grafana's database" })) : [],
+        databases: grafanaDatabase ? databaseClients({ release: observability.grafanaRelease, username: grafanaDatabase.clientUsername, database: "Grafana's database" }, POSTGRES_PORT) : [],
     }, cluster.context, security);
 
     const outputs = {

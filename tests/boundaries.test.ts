@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { stackWiring, stackWorkloads } from "../components/helm/workloads";
-import { clientUserSetupName } from "../components/database/client-user";
+import { databaseClients } from "../components/database/client-user";
 import { boundaryInputs } from "../components/security/boundaries";
 import { PlannedResource } from "../engine/types";
 import { AMBIENT_LABEL, AMBIENT_PROBE_SOURCE, boundaryTable, generateBoundaries, HBONE_PORT } from "../lib/boundaries";
@@ -30,7 +30,7 @@ const NODE = { ip: "10.0.10.20", name: "a node" };
 /** An address in the private subnets where RDS puts Grafana's database. */
 const DATABASE = { ip: "10.0.20.30", name: "Grafana's database" };
 /** Who may reach Grafana's database, as platform.ts declares it: Grafana, and the Job that sets up Grafana's own user. */
-const grafanaDatabaseClients = (grafanaRelease: string) => [grafanaRelease, clientUserSetupName("grafana_app")].map((client) => ({ client, port: 5432, name: "Grafana's database" }));
+const grafanaDatabaseClients = (grafanaRelease: string) => databaseClients({ release: grafanaRelease, username: "grafana_app", database: "Grafana's database" }, 5432);
 
 /** What the evaluator sees of a stack: its namespaces, declared policies and every pod, each with an address. */
 function cluster(resources: readonly PlannedResource[]) {

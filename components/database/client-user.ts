@@ -123,6 +123,14 @@ export function clientUserSetupName(username: string): string {
     return `${username.replace(/_/g, "-")}-db-setup`;
 }
 
+/**
+ * Who may reach a service's database, as the network policies admit them: the service's release,
+ * and the Job that sets up its user.
+ */
+export function databaseClients(service: { release: string; username: string; database: string }, port: number): { client: string; port: number; name: string }[] {
+    return [service.release, clientUserSetupName(service.username)].map((client) => ({ client, port, name: service.database }));
+}
+
 /** Creates the IRSA role, the service account and the Job; returns the Job, which the service waits for. */
 export function createDatabaseClientUser(name: string, args: DatabaseClientUserArgs, ctx: KubernetesContext, parent: pulumi.Resource): batchv1.Job {
     const serviceAccountName = clientUserSetupName(args.username);

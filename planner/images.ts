@@ -3,6 +3,7 @@
  * every workload, including injected sidecars, operator-created pods and peak jobs, with the
  * registry it is pulled from.
  */
+import { publishedPlatforms } from "../lib/images";
 import { Workload } from "../lib/workloads";
 
 export interface ImageUse {
@@ -12,6 +13,10 @@ export interface ImageUse {
     readonly registry: string;
     /** Where it runs: "<release or resource> <kind> <workload>/<container>". */
     readonly usedBy: readonly string[];
+    /** The releases (or resources) whose pods run it, sorted. */
+    readonly releases: readonly string[];
+    /** The OCI platforms its tag is published for (lib/data/images.json); empty where unknown. */
+    readonly platforms: readonly string[];
 }
 
 /** Where EKS pulls its managed add-ons' images from: an AWS account's ECR in the cluster's region. */
@@ -29,14 +34,15 @@ export function registryOf(image: string): string {
 
 /** Every image the workloads run, sorted by registry then reference. */
 export function imageInventory(workloads: readonly Workload[]): ImageUse[] {
-    const uses = new Map<string, Set<string>>();
+    const uses = new Map<string, { usedBy: Set<string>; releases: Set<string> }>();
     for (const w of workloads) {
         for (const c of [...w.initContainers, ...w.containers]) {
-            if (!uses.has(c.image)) uses.set(c.image, new Set());
-            uses.get(c.image)!.add(`${w.source} ${w.kind} ${w.name}/${c.name}`);
+            if (!uses.has(c.image)) uses.set(c.image, { usedBy: new Set(), releases: new Set() });
+            uses.get(c.image)!.usedBy.add(`${w.source} ${w.kind} ${w.name}/${c.name}`);
+            uses.get(c.image)!.releases.add(w.source);
         }
     }
     return [...uses]
-        .map(([image, usedBy]) => ({ image, registry: registryOf(image), usedBy: [...usedBy].sort() }))
+        .map(([image, { usedBy, releases }]) => ({ image, registry: registryOf(image), usedBy: [...usedBy].sort(), releases: [...releases].sort(), platforms: [...(publishedPlatforms(image) ?? [])] }))
         .sort((a, b) => a.registry.localeCompare(b.registry) || a.image.localeCompare(b.image));
 }

@@ -13,9 +13,11 @@ import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
+import { NetworkLayout, networkLayout } from "./network";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
 import { PriceTable } from "./pricing";
+import { TelemetryEdge, telemetryEdges } from "./telemetry";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
@@ -24,6 +26,8 @@ export interface StackPlan {
     readonly environment: string;
     /** Each EKS cluster's version, support type and node groups per zone. */
     readonly clusters: readonly ClusterSummary[];
+    /** The VPC, its subnets per zone, NAT gateways, endpoints, the control plane's endpoint and the bastion. */
+    readonly network: NetworkLayout;
     readonly inventory: Inventory;
     readonly pods: PodCount;
     /** Every container image the stack runs, with its registry. */
@@ -31,6 +35,8 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** Every edge of the wiring graph: its ends, how the hop is encrypted, whether the NetworkPolicies allow it. */
+    readonly telemetry: readonly TelemetryEdge[];
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
 }
@@ -53,6 +59,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         project: run.project,
         environment: run.config.environment,
         clusters: clusterSummaries(run.resources),
+        network: networkLayout(run.resources),
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources, workloads),
         images: imageInventory(workloads),
@@ -60,6 +67,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         capacity: capacityReport(run.config.cluster, workloads),
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        telemetry: telemetryEdges(run),
         destroy: destroyLeftovers(run.resources, workloads),
     };
 }

@@ -5,7 +5,7 @@
  * waivers exempt what, and which waivers match nothing. It can be written as SARIF for code scanning.
  */
 import { PlannedResource } from "../engine/types";
-import { evaluatePack, loadPackConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
+import { evaluatePack, loadPackConfig, resolvePolicyConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
 import { allPolicies, PACK_NAME } from "../policy/policies";
 
 export interface PolicyReport {
@@ -18,13 +18,43 @@ export interface PolicyReport {
     readonly waived: readonly WaivedViolation[];
     /** Every waiver of the config, with what it matched. */
     readonly waivers: readonly WaiverStatus[];
+    /** Every rule of the pack and its outcome for the stack, in the pack's order. */
+    readonly rules: readonly RuleOutcome[];
+}
+
+/**
+ * A rule's outcome for a stack: fail when the pack reports a violation of it, waived when its
+ * only findings are exempted by waivers in force, disabled when the stack's pack config turns it
+ * off, else pass.
+ */
+export interface RuleOutcome {
+    readonly policy: string;
+    readonly nist: readonly string[];
+    readonly severity: string;
+    readonly enforcementLevel: string;
+    readonly status: "pass" | "fail" | "waived" | "disabled";
+    readonly violations: number;
+    readonly waived: number;
+}
+
+/** A NIST SP 800-53 control's family: "SC" of "SC-7" or "SC-7(5)". */
+export function nistFamily(control: string): string {
+    return control.split("-")[0];
 }
 
 /** Evaluates the pack over a stack's resources with the stack's pack config; `today` fixes the waiver date. */
 export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string): PolicyReport {
-    const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack), allPolicies, today ? { today } : {});
+    const packConfig = loadPackConfig(stack);
+    const { violations, waived, waivers } = evaluatePack(resources, packConfig, allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    return { packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers };
+    const rules = allPolicies.map((policy): RuleOutcome => {
+        const enforcementLevel = resolvePolicyConfig(policy, packConfig).enforcementLevel;
+        const found = violations.filter((v) => v.policy === policy.name).length;
+        const exempted = waived.filter((v) => v.policy === policy.name).length;
+        const status = enforcementLevel === "disabled" ? "disabled" : found > 0 ? "fail" : exempted > 0 ? "waived" : "pass";
+        return { policy: policy.name, nist: [...policy.nist], severity: policy.severity, enforcementLevel, status, violations: found, waived: exempted };
+    });
+    return { packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers, rules };
 }
 
 /** What the plan says about waivers: each one, and a warning for those that match nothing. */

@@ -37,6 +37,15 @@ export interface RuleOutcome {
     readonly waived: number;
 }
 
+/** The control families of NIST SP 800-53 Rev. 5, by their two-letter identifiers. */
+export const NIST_FAMILIES: Readonly<Record<string, string>> = {
+    AC: "Access Control", AT: "Awareness and Training", AU: "Audit and Accountability", CA: "Assessment, Authorization, and Monitoring",
+    CM: "Configuration Management", CP: "Contingency Planning", IA: "Identification and Authentication", IR: "Incident Response",
+    MA: "Maintenance", MP: "Media Protection", PE: "Physical and Environmental Protection", PL: "Planning", PM: "Program Management",
+    PS: "Personnel Security", PT: "PII Processing and Transparency", RA: "Risk Assessment", SA: "System and Services Acquisition",
+    SC: "System and Communications Protection", SI: "System and Information Integrity", SR: "Supply Chain Risk Management",
+};
+
 /** A NIST SP 800-53 control's family: "SC" of "SC-7" or "SC-7(5)". */
 export function nistFamily(control: string): string {
     return control.split("-")[0];

@@ -30,6 +30,8 @@ export interface TelemetryEdge {
     readonly fromRole: TelemetryRole;
     /** The Service dialled, as namespace/name, and its port. */
     readonly to: string;
+    /** The release that serves it, without the stack's name prefix; the Service's name where an operator makes it (Strimzi's bootstrap). */
+    readonly toRelease: string;
     readonly toRole: TelemetryRole;
     readonly port: number;
     /** Where the address is written: "<release> values <path>". */
@@ -83,6 +85,7 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
             from: short(edge.client),
             fromRole: roleOf(componentOfRelease(edge.client)),
             to: `${service?.namespace ?? edge.host.split(".")[1]}/${service?.name ?? edge.host.split(".")[0]}`,
+            toRelease: service?.release !== undefined ? short(service.release) : service?.name ?? edge.host.split(".")[0],
             toRole: roleOf(toComponent),
             port: edge.port,
             usedBy: short(edge.usedBy),

@@ -12,7 +12,7 @@ import { HtmlValidate } from "html-validate";
 import * as os from "os";
 import * as path from "path";
 import type { Browser, Page } from "puppeteer-core";
-import { main } from "../planner/cli";
+import { main, parseArgs, UsageError } from "../planner/cli";
 import { formatQuantity, formatUsd } from "../planner/format";
 import { escapeHtml, renderHtmlReport, REPORT_SECTIONS } from "../planner/html";
 import { placePods } from "../planner/placement";
@@ -20,6 +20,7 @@ import { planStackCapacity } from "../lib/fit";
 import { nistFamily } from "../planner/policy";
 import { StackPlan } from "../planner/plan";
 import { captureSections, launchBrowser, openReport, PAGE_WIDTH, SCREENSHOT_DIR, sectionFingerprints, storedFingerprints } from "../scripts/report-screenshots";
+import { devWithViewer } from "./support/stack-files";
 import { run } from "./support/stacks";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "html-report-"));
@@ -133,7 +134,9 @@ describe("the HTML plan report, in headless Chromium", function () {
 
     before(async () => {
         browser = await launchBrowser();
-        for (const [name, args] of [["dev", ["--stack", "dev"]], ["prod", ["--stack", "prod"]], ["dev-vs-prod", ["--compare", "dev", "prod"]]] as const) {
+        const before = path.join(dir, "Pulumi.dev-before.yaml");
+        fs.writeFileSync(before, devWithViewer());
+        for (const [name, args] of [["dev", ["--stack", "dev"]], ["prod", ["--stack", "prod"]], ["dev-vs-prod", ["--compare", "dev", "prod"]], ["dev-diff", ["--stack", "dev", "--diff", before]]] as const) {
             const file = path.join(dir, `${name}.html`);
             const json = await planWithReport([...args], file);
             reports.set(name, { file, json, ...(await openReport(browser, file)) });
@@ -171,6 +174,24 @@ describe("the HTML plan report, in headless Chromium", function () {
         await expectCompliance(page, [dev, prod]);
         await expectImages(page, [dev, prod]);
         await expectReadable(reports.get("dev-vs-prod")!);
+    });
+
+    it("--diff: the changes first, one row per resource change of --json, then the stack's whole report", async () => {
+        const report = reports.get("dev-diff")!;
+        const changes = await probe(report.page, () => [...(globalThis as any).document.querySelectorAll("#changes tr[data-change]")].map((r: any) => [r.dataset.operation, r.querySelectorAll("td")[2].textContent, r.querySelectorAll("td")[3].textContent]));
+        expect(changes).to.deep.equal(report.json.changes.map((c: any) => [c.operation, c.name, `${c.changed.join(", ")} loses ${c.holds}`]));
+        expect(changes).to.have.length(2);
+        const dev = reports.get("dev")!;
+        const sections = (page: Page) => probe(page, () => [...(globalThis as any).document.querySelectorAll("main > section[id]:not(#changes)")].map((s: any) => s.outerHTML));
+        expect(await sections(report.page)).to.deep.equal(await sections(dev.page));
+        await expectReadable(report);
+    });
+
+    it("takes --html with a stack, a comparison or a diff, never with --compare-managed", () => {
+        expect(parseArgs(["--stack", "prod", "--html", "r.html"])).to.deep.include({ stack: "prod", html: "r.html" });
+        expect(parseArgs(["--compare", "dev", "prod", "--html", "r.html", "--json"])).to.deep.include({ compare: ["dev", "prod"], html: "r.html", json: true });
+        expect(() => parseArgs(["--html"])).to.throw(UsageError, /--html needs a value/);
+        expect(() => parseArgs(["--compare-managed", "--html", "r.html"])).to.throw(UsageError, /--compare-managed compares prod and dev; it takes no --stack, --compare, --sarif or --html/);
     });
 
     it("escapes what it prints: a name with markup in it is text on the page, not an element", async () => {

@@ -326,9 +326,7 @@ function imagesSection(plans: readonly StackPlan[]): string {
     const rows = images.map((image) => {
         const uses = plans.map((p) => p.images.find((i) => i.image === image));
         const first = uses.find((u) => u !== undefined)!;
-        const at = image.lastIndexOf(":");
-        const [repository, tag] = at > image.lastIndexOf("/") ? [image.slice(0, at), image.slice(at + 1)] : [image, "(none)"];
-        return `<tr${attrs({ "data-image": image })}><td><code>${e(repository)}</code></td><td><code>${e(tag)}</code></td><td>${e(first.platforms.join(", ") || "unknown")}</td>${uses.map((u) => `<td>${u ? e([...new Set(u.releases.map(short))].join(", ")) : '<span class="muted">not run</span>'}</td>`).join("")}</tr>`;
+        return `<tr${attrs({ "data-image": image })}><td><code>${e(first.repository)}</code></td><td><code>${e(first.tag || "(none)")}</code></td><td>${e(first.platforms.join(", ") || "unknown")}</td>${uses.map((u) => `<td>${u ? e([...new Set(u.releases.map(short))].join(", ")) : '<span class="muted">not run</span>'}</td>`).join("")}</tr>`;
     }).join("");
     return `<p class="muted">Every image the stacks' pods run (init containers, injected sidecars and operator-made pods included), the platforms its tag is published for, and the releases that run it.</p>`
         + `<table><colgroup><col class="w-image"><col class="w-tag"><col class="w-platforms">${plans.map(() => "<col>").join("")}</colgroup><thead><tr><th scope="col">image</th><th scope="col">tag</th><th scope="col">platforms</th>${plans.map((p) => `<th scope="col">releases in ${e(p.stack)}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table>`;

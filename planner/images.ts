@@ -9,6 +9,10 @@ import { Workload } from "../lib/workloads";
 export interface ImageUse {
     /** The reference as the pod spec names it. */
     readonly image: string;
+    /** The reference without its tag (an EKS add-on: "EKS add-on <name>"). */
+    readonly repository: string;
+    /** Its tag (an EKS add-on: its version); "" where the reference names none. */
+    readonly tag: string;
     /** The registry host it is pulled from (docker.io where the reference names none). */
     readonly registry: string;
     /** Where it runs: "<release or resource> <kind> <workload>/<container>". */
@@ -32,6 +36,15 @@ export function registryOf(image: string): string {
     return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
 }
 
+/** A reference's repository and tag: the part after the last colon of its last path segment, or an EKS add-on's version. */
+export function splitImage(image: string): { repository: string; tag: string } {
+    const addon = /^<EKS add-on (\S+) ([^>]+)>$/.exec(image);
+    if (addon) return { repository: `EKS add-on ${addon[1]}`, tag: addon[2] };
+    const reference = image.split("@")[0];
+    const at = reference.lastIndexOf(":");
+    return at > reference.lastIndexOf("/") ? { repository: reference.slice(0, at), tag: reference.slice(at + 1) } : { repository: reference, tag: "" };
+}
+
 /** Every image the workloads run, sorted by registry then reference. */
 export function imageInventory(workloads: readonly Workload[]): ImageUse[] {
     const uses = new Map<string, { usedBy: Set<string>; releases: Set<string> }>();
@@ -43,6 +56,6 @@ export function imageInventory(workloads: readonly Workload[]): ImageUse[] {
         }
     }
     return [...uses]
-        .map(([image, { usedBy, releases }]) => ({ image, registry: registryOf(image), usedBy: [...usedBy].sort(), releases: [...releases].sort(), platforms: [...(publishedPlatforms(image) ?? [])] }))
+        .map(([image, { usedBy, releases }]) => ({ image, ...splitImage(image), registry: registryOf(image), usedBy: [...usedBy].sort(), releases: [...releases].sort(), platforms: [...(publishedPlatforms(image) ?? [])] }))
         .sort((a, b) => a.registry.localeCompare(b.registry) || a.image.localeCompare(b.image));
 }

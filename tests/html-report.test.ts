@@ -101,9 +101,15 @@ async function expectCompliance(page: Page, plans: readonly StackPlan[]): Promis
 }
 
 async function expectImages(page: Page, plans: readonly StackPlan[]): Promise<void> {
-    const images = await probe(page, () => [...(globalThis as any).document.querySelectorAll("#images tr[data-image]")].map((r: any) => [r.dataset.image, r.querySelectorAll("td")[2].textContent]));
+    const images = await probe(page, () => [...(globalThis as any).document.querySelectorAll("#images tr[data-image]")].map((r: any) => [r.dataset.image, ...[...r.querySelectorAll("td")].map((td: any) => td.textContent)]));
     const all = [...new Set(plans.flatMap((p) => p.images.map((i) => i.image)))].sort();
-    expect(images).to.deep.equal(all.map((image) => [image, plans.flatMap((p) => p.images).find((i) => i.image === image)!.platforms.join(", ") || "unknown"]));
+    const prefixes = plans.map((p) => `${p.clusters[0].name}-`);
+    const short = (release: string) => prefixes.reduce((r, prefix) => (r.startsWith(prefix) ? r.slice(prefix.length) : r), release);
+    expect(images).to.deep.equal(all.map((image) => {
+        const uses = plans.map((p) => p.images.find((i) => i.image === image));
+        const { repository, tag, platforms } = uses.find((u) => u !== undefined)!;
+        return [image, repository, tag || "(none)", platforms.join(", ") || "unknown", ...uses.map((u) => (u ? [...new Set(u.releases.map(short))].join(", ") : "not run"))];
+    }));
 }
 
 /** Nothing wider than the page at 1280 px, nothing fetched, no script, every section shown with its heading. */

@@ -24,13 +24,20 @@ const MAX_SHOT_HEIGHT = 820;
 
 /** Headless Chromium with scripts allowed only for the test's own probes (pages get them disabled). */
 export async function launchBrowser(): Promise<Browser> {
-    return puppeteer.launch({
-        executablePath: await chromium.executablePath(),
-        args: chromium.args,
-        headless: "shell",
-        defaultViewport: { width: PAGE_WIDTH, height: 900 },
-    });
+    try {
+        return await puppeteer.launch({
+            executablePath: await chromium.executablePath(),
+            args: chromium.args,
+            headless: "shell",
+            defaultViewport: { width: PAGE_WIDTH, height: 900 },
+        });
+    } catch (error) {
+        throw new Error(`headless Chromium (@sparticuz/chromium) did not start: ${error instanceof Error ? error.message.split("\n")[0] : error}. On Debian or Ubuntu it needs the system's ${BROWSER_LIBRARIES.join(", ")} (.ci/run installs them: apt-get install ${BROWSER_LIBRARIES.join(" ")})`);
+    }
 }
+
+/** The Debian packages whose libraries the browser links, as .ci/run installs them. */
+export const BROWSER_LIBRARIES: readonly string[] = /^BROWSER_LIBRARIES="([^"]*)"$/m.exec(fs.readFileSync(path.join(__dirname, "..", ".ci", "run"), "utf8"))![1].split(" ");
 
 /**
  * Opens a report file as a reader would with JavaScript off: returns the page and every request

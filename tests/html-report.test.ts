@@ -6,7 +6,9 @@
  * fetches nothing; the markup is valid HTML. The README's screenshots are checked against the
  * report they show. Also the placement (planner/placement.ts) as a pure function.
  */
+import chromium from "@sparticuz/chromium";
 import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import { HtmlValidate } from "html-validate";
 import * as os from "os";
@@ -19,7 +21,7 @@ import { placePods } from "../planner/placement";
 import { planStackCapacity } from "../lib/fit";
 import { nistFamily } from "../planner/policy";
 import { StackPlan } from "../planner/plan";
-import { captureSections, launchBrowser, openReport, PAGE_WIDTH, SCREENSHOT_DIR, sectionFingerprints, storedFingerprints } from "../scripts/report-screenshots";
+import { BROWSER_LIBRARIES, captureSections, launchBrowser, openReport, PAGE_WIDTH, SCREENSHOT_DIR, sectionFingerprints, storedFingerprints } from "../scripts/report-screenshots";
 import { devWithViewer } from "./support/stack-files";
 import { run } from "./support/stacks";
 
@@ -191,6 +193,25 @@ describe("the HTML plan report, in headless Chromium", function () {
         const sections = (page: Page) => probe(page, () => [...(globalThis as any).document.querySelectorAll("main > section[id]:not(#changes)")].map((s: any) => s.outerHTML));
         expect(await sections(report.page)).to.deep.equal(await sections(dev.page));
         await expectReadable(report);
+    });
+
+    it("the browser links no system library beyond glibc's but those .ci/run installs", async () => {
+        const links = execFileSync("ldd", [await chromium.executablePath()], { encoding: "utf8" }).split("\n")
+            .map((line) => /^\s*(\S+) => (\S+)/.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+        expect(links.filter(([, , file]) => file === "not")).to.deep.equal([]);
+        const glibc = /^(libc|libm|libdl|libpthread|librt|libgcc_s)\.so/;
+        // dpkg names a file by the path its package installed, /lib or /usr/lib on a merged-/usr system:
+        // ask for every spelling at once (it reports those it knows on stdout).
+        const spellings = (file: string) => [file, fs.realpathSync(file)].flatMap((f) => [f, f.startsWith("/usr/") ? f.slice(4) : `/usr${f}`]);
+        const libraries = links.filter(([, name]) => !glibc.test(name)).map(([, , file]) => file);
+        const owners = new Map(spawnSync("dpkg", ["-S", ...libraries.flatMap(spellings)], { encoding: "utf8" }).stdout.trim().split("\n")
+            .map((line) => /^([^:]+)(?::\S+)?: (.+)$/.exec(line)!).map(([, pkg, file]) => [file, pkg]));
+        const packages = libraries.map((file) => {
+            const pkg = spellings(file).map((f) => owners.get(f)).find((p) => p !== undefined);
+            if (!pkg) throw new Error(`no Debian package owns ${file}`);
+            return pkg;
+        });
+        expect([...new Set(packages)].sort()).to.deep.equal([...BROWSER_LIBRARIES].sort());
     });
 
     it("takes --html with a stack, a comparison or a diff, never with --compare-managed", () => {

@@ -6,8 +6,10 @@
  * The placement imitates the scheduler's defaults, deterministically: DaemonSet pods first, one per
  * node; then the other workloads, largest memory request first, each replica to the node with the
  * fewest replicas of its workload in the zone with the fewest (the default topology spread), ties
- * to the least-allocated node (the default scoring). A pod no node has room for is listed as
- * unplaced. It ignores node selectors, taints and affinities, as the aggregate plan does.
+ * to the least-allocated node (the default scoring). A pod pinned to zones (a nodeSelector or a
+ * required node affinity on the zone label, as Mimir's zone-aware ingesters and store-gateways
+ * are) goes only to nodes there. A pod no node has room for is listed as unplaced. Other
+ * selectors, taints and affinities are not modelled, as in the aggregate plan.
  */
 import { CapacityPlan, Workload } from "../lib/capacity";
 import { capacityWorkloads, NodeConfig, nodePools } from "../lib/fit";
@@ -59,6 +61,19 @@ const used = (node: NodeState) => ({
     memory: node.pods.reduce((t, p) => t + p.memoryMiB, 0),
 });
 
+/** The label that names a node's zone. */
+const ZONE_LABEL = "topology.kubernetes.io/zone";
+
+/** The zones a workload's pods must run in, from its nodeSelector or required node affinity; undefined when any zone will do. */
+export function pinnedZones(workload: Pick<RunningWorkload, "podSpec">): readonly string[] | undefined {
+    const selected = workload.podSpec?.nodeSelector?.[ZONE_LABEL];
+    if (typeof selected === "string") return [selected];
+    const terms: any[] = workload.podSpec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    // Terms are ORed: the pod is pinned only when every term names the zones it allows.
+    const perTerm = terms.map((t) => (t.matchExpressions ?? []).find((e: any) => e.key === ZONE_LABEL && e.operator === "In")?.values as string[] | undefined);
+    return perTerm.length > 0 && perTerm.every((zones) => zones !== undefined) ? [...new Set(perTerm.flat() as string[])] : undefined;
+}
+
 const fitsOn = (node: NodeState, pod: PlacedPod) => {
     const u = used(node);
     return u.pods + 1 <= node.slots && u.cpu + pod.cpuMillicores <= node.cpu && u.memory + pod.memoryMiB <= node.memory;
@@ -92,11 +107,13 @@ export function placePods(cluster: NodeConfig, workloads: readonly RunningWorklo
         for (const node of nodes) (fitsOn(node, pod(w)) ? node.pods : unplaced).push(pod(w));
     }
     const others = sized.filter((x) => x.kind !== "DaemonSet").sort((a, b) => b.memoryRequestMiB - a.memoryRequestMiB || b.cpuRequestMillicores - a.cpuRequestMillicores || a.name.localeCompare(b.name));
+    const pins = new Map(workloads.map((w) => [`${w.component}/${w.name}`, pinnedZones(w)]));
     for (const w of others) {
         const count = (n: NodeState) => n.pods.filter((p) => p.workload === w.name && p.component === w.component).length;
         const inZone = (zone: string) => nodes.filter((n) => n.zone === zone).reduce((t, n) => t + count(n), 0);
+        const zones = pins.get(`${w.component}/${w.name}`);
         for (let r = 0; r < w.replicas; r++) {
-            const candidates = nodes.filter((n) => fitsOn(n, pod(w)))
+            const candidates = nodes.filter((n) => (zones === undefined || zones.includes(n.zone)) && fitsOn(n, pod(w)))
                 .sort((a, b) => inZone(a.zone) - inZone(b.zone) || count(a) - count(b) || allocation(a) - allocation(b) || nodes.indexOf(a) - nodes.indexOf(b));
             (candidates[0]?.pods ?? unplaced).push(pod(w));
         }

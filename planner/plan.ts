@@ -1,7 +1,7 @@
 /**
  * A stack's plan: the program run offline, then what it creates (inventory, pods), what it costs
  * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
- * from the same run, rendered by one function in render.ts.
+ * from the same run, rendered as text by render.ts and as a page by html.ts.
  */
 import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";

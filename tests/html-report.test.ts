@@ -269,6 +269,17 @@ describe("pod placement on nodes", () => {
         expect(placement.unplaced).to.deep.equal([]);
     });
 
+    it("puts a pod pinned to a zone (nodeSelector or required node affinity) only on that zone's nodes", () => {
+        const pinned = (name: string, podSpec: Record<string, unknown>) => ({ ...workload(name, "Deployment", 2, 100, 128), podSpec });
+        const placement = place(cluster(["us-east-1a", "us-east-1b", "us-east-1c"], 3), [
+            pinned("by-selector", { nodeSelector: { "topology.kubernetes.io/zone": "us-east-1c" } }),
+            pinned("by-affinity", { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["us-east-1b"] }] }] } } } }),
+        ]);
+        const zonesOf = (name: string) => placement.zones.flatMap((z) => z.nodes.flatMap((n) => n.pods.filter((p) => p.workload === name).map(() => z.zone)));
+        expect(zonesOf("by-selector")).to.deep.equal(["us-east-1c", "us-east-1c"]);
+        expect(zonesOf("by-affinity")).to.deep.equal(["us-east-1b", "us-east-1b"]);
+    });
+
     it("lists a pod no node has room for as unplaced, and fills no node beyond its allocatable", () => {
         const placement = place(cluster(["us-east-1a"], 1), [workload("big", "Deployment", 3, 900, 1024)]);
         const [node] = placement.zones[0].nodes;

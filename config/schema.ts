@@ -14,6 +14,7 @@ import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
+import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, regionZones } from "../lib/regions";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -42,6 +43,8 @@ const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine
 const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
+/** A commercial AWS region the pinned @pulumi/aws knows (lib/regions.ts). */
+const region = z.string({ error: "an AWS region such as us-east-1" }).refine((r) => COMMERCIAL_REGIONS.includes(r), `one of the commercial regions @pulumi/aws knows: ${COMMERCIAL_REGIONS.join(", ")}`);
 
 const positiveQuantity = (parse: (text: string) => number) => (text: string) => {
     try {
@@ -346,7 +349,7 @@ const backup = z.strictObject({
         /** The server, the node agent, the AWS plugin's init container, the CRD upgrade job and Kopia's maintenance jobs. */
         resources: resources(["server", "nodeAgent", "plugin", "crdJob", "maintenance"]),
     }),
-    crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
+    crossRegionReplication: z.strictObject({ enabled: bool, region }),
     /**
      * Object Lock on the backup bucket and its replica: every version Velero writes is kept this
      * many days whoever deletes it, in GOVERNANCE mode (a principal allowed to bypass may lift it)
@@ -381,7 +384,7 @@ const costAssumptions = z.strictObject({
 });
 
 export const stackConfigSchema = z.strictObject({
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-east-1"),
+    region,
     /** The stack's environment name: dev, staging, qa, prod-eu... It names resources and the Environment tag. */
     environment: z.string({ error: "a lower-case environment name such as dev, staging, qa or prod-eu" })
         .regex(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case environment name such as dev, staging, qa or prod-eu (letters, digits and dashes, at most 20)"),
@@ -417,6 +420,15 @@ export const stackConfigSchema = z.strictObject({
     for (const [key, parent] of [["publicSubnetPrefixLength", "vpcCidr"], ["privateSubnetPrefixLength", "vpcCidr"], ["podSubnetPrefixLength", "podCidr"]] as const) {
         const parentLength = Number(n[parent].split("/")[1]);
         if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from (network.${parent})`, [`network.${parent}`]);
+    }
+    const zones = regionZones(c.region);
+    const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
+    if (!zones) {
+        issue(["network", "availabilityZones"], `zones of a region the zone table lists (${zoneTable}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
+    } else {
+        n.availabilityZones.forEach((zone, j) => {
+            if (!zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${zoneTable})`, ["region"]);
+        });
     }
     if (cidrsValid) {
         try {

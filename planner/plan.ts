@@ -3,7 +3,8 @@
  * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
  * from the same run, rendered by one function in render.ts.
  */
-import { StackRun, runStack, RunOptions } from "../engine/run";
+import { validateStackConfig } from "../config/load";
+import { StackRun, runConfig, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload } from "../lib/workloads";
@@ -15,7 +16,7 @@ import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
-import { PriceTable } from "./pricing";
+import { loadPriceTable, PriceTable } from "./pricing";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
@@ -64,10 +65,15 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
     };
 }
 
-/** Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it. */
-export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan }> {
+/**
+ * Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it at its
+ * region's prices. The config and its region's prices are checked first: a region the planner cannot
+ * price is refused at once, not after the program ran.
+ */
+export async function planStack(stack: string, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan; table: PriceTable }> {
+    const table = loadPriceTable(validateStackConfig(runConfig(stack, options).config).region);
     const run = await engine(stack, options);
-    return { run, plan: planRun(run, table) };
+    return { run, plan: planRun(run, table), table };
 }
 
 /** A resource as --json shows it: everything but the mocks' invented outputs. */

@@ -14,7 +14,7 @@ import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 
 function estimate(run: StackRun): CostEstimate {
     return estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
@@ -169,7 +169,7 @@ describe("planner cost estimate", () => {
 
     it("fails with the type named when an instance type has no price", async () => {
         const run = await stack("dev");
-        const noMedium = loadPriceTable();
+        const noMedium = loadPriceTable("us-east-1");
         delete (noMedium.ec2.onDemandPerHour as Record<string, number>)["t3a.medium"];
         expect(() => estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, noMedium)).to.throw(/No EC2 price for instance type "t3a\.medium"/);
     });

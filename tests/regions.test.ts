@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { Region } from "@pulumi/aws/types/enums";
 import { validateStackConfig } from "../config/load";
 import { mockInvoke } from "../engine/mocks";
+import { RunOptions, StackRun } from "../engine/run";
+import { EXIT_BAD_INPUT, main } from "../planner/cli";
+import { loadPriceTable, PRICED_REGIONS, pricesInRegion } from "../planner/pricing";
 import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, deriveAvailabilityZones, regionZones } from "../lib/regions";
 import { rawConfig, rejectionOf } from "./support/config";
 
@@ -87,5 +90,34 @@ describe("regions and availability zones", () => {
         expect(mockInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", { state: "available" }, { region: "eu-west-1", stack: "prod" })).to.deep.include({
             names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az2", "euw1-az3", "euw1-az1"],
         });
+    });
+});
+
+describe("prices by region", () => {
+    it("are looked up by the stack's region, and a region without prices is refused naming the priced ones", () => {
+        expect(PRICED_REGIONS).to.deep.equal(["us-east-1"]);
+        expect(loadPriceTable("us-east-1")).to.deep.include({ region: "us-east-1", asOf: "2026" });
+        expect(() => loadPriceTable("eu-west-1")).to.throw(/^region: got "eu-west-1"; the planner has list prices only for us-east-1, and does not price one region at another's rates/);
+    });
+
+    it("let a service keep its own prices keyed by region and refuse a region its file lacks", () => {
+        const albPrices = { "us-east-1": { date: "2026-11", source: "s", perHour: 0.0225 }, "eu-west-1": { date: "2026-11", source: "s", perHour: 0.0252 } };
+        expect(pricesInRegion(albPrices, "eu-west-1", "ALB").perHour).to.equal(0.0252);
+        expect(() => pricesInRegion(albPrices, "us-west-2", "ALB")).to.throw('region: got "us-west-2"; the planner has ALB prices only for eu-west-1, us-east-1');
+        expect(() => pricesInRegion(albPrices, "toString", "ALB")).to.throw('got "toString"');
+    });
+
+    it("accept a eu-west-1 copy of prod on Ireland's real zones, and refuse to price it at Virginia's rates before the program runs", async () => {
+        expect(validateStackConfig(prodIn("eu-west-1")).network.availabilityZones).to.deep.equal(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        let runs = 0;
+        const engine = async (): Promise<StackRun> => { runs += 1; throw new Error("the program ran"); };
+        const override: RunOptions["override"] = (c) => { Object.assign(c, prodIn("eu-west-1")); };
+        let stdout = "";
+        let stderr = "";
+        const code = await main(["--stack", "prod"], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, { override }, engine);
+        expect(code).to.equal(EXIT_BAD_INPUT);
+        expect(stdout).to.equal("");
+        expect(stderr).to.match(/^error: .*region: got "eu-west-1"; the planner has list prices only for us-east-1/);
+        expect(runs).to.equal(0);
     });
 });

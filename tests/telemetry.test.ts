@@ -326,7 +326,7 @@ describe("telemetry paths", () => {
 
         it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
-            const table = loadPriceTable();
+            const table = loadPriceTable("us-east-1");
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],

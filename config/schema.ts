@@ -15,6 +15,7 @@ import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
 import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, regionZones } from "../lib/regions";
+import { BURSTABLE, burstableFacts, CPU_CREDIT_MODES } from "../lib/burstable";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -138,6 +139,12 @@ const nodeGroup = z.strictObject({
      */
     releaseVersion: z.string({ error: "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118" })
         .refine((v) => v === "latest-at-creation" || NODE_RELEASE_VERSION.test(v), "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118"),
+    /**
+     * How burstable nodes (T2, T3, T3a, T4g) run above their baseline CPU: `unlimited` (AWS bills the
+     * surplus credits, see the plan) or `standard` (throttled to the baseline once the credits run
+     * out). Absent: the family's launch default (unlimited, T2 standard), set on no launch template.
+     */
+    cpuCredits: oneOf(CPU_CREDIT_MODES).optional(),
 });
 
 /** An EKS add-on build, such as v1.20.4-eksbuild.2. */
@@ -378,6 +385,11 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /**
+     * The CPU the pods use on average over a day, in percent of what they request: what burstable
+     * nodes in unlimited mode are billed surplus credits on above their baseline.
+     */
+    burstableCpuUsePercentOfRequests: int(0, 100),
     /** What Spot capacity saves against on-demand, in percent: an assumption, dated by spotDiscountAsOf. */
     spotDiscountPercent: int(0, 90),
     spotDiscountAsOf: z.string({ error: "the month the Spot discount was read, such as 2026-11" }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, "the month the Spot discount was read, such as 2026-11"),
@@ -442,6 +454,12 @@ export const stackConfigSchema = z.strictObject({
         const [longest] = nodeGroupsByZone([g]).map((eks) => nodeGroupNamePrefix(c.cluster.name, eks.name)).sort((a, b) => b.length - a.length);
         if (longest.length > NODE_GROUP_NAME_PREFIX_MAX) {
             issue(["cluster", "nodeGroups", i, "name"], `a name that with cluster.name${g.groupPerZone ? " and the zone" : ""} makes a node group name prefix of at most ${NODE_GROUP_NAME_PREFIX_MAX} characters ("${longest}" has ${longest.length})`, ["cluster.name"]);
+        }
+    });
+    c.cluster.nodeGroups.forEach((g, i) => {
+        const steady = g.instanceTypes.filter((type) => findInstanceType(type) && !burstableFacts(type));
+        if (g.cpuCredits !== undefined && steady.length > 0) {
+            issue(["cluster", "nodeGroups", i, "cpuCredits"], `absent unless every instance type of the group is burstable (${Object.keys(BURSTABLE.defaultModes).join(", ")}): ${steady.join(", ")} ${steady.length === 1 ? "has" : "have"} no CPU credits`, [`cluster.nodeGroups.${i}.instanceTypes`]);
         }
     });
     c.cluster.nodeGroups.forEach((g, i) => {

@@ -9,7 +9,7 @@ import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload } from "../lib/workloads";
 import { hasPackConfig } from "../policy/evaluate";
-import { CostEstimate, estimateCost } from "./cost";
+import { burstableWarnings, CostEstimate, estimateCost } from "./cost";
 import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
@@ -49,6 +49,8 @@ export function runWorkloads(run: StackRun): readonly Workload[] {
 /** The plan of a run that has already happened. */
 export function planRun(run: StackRun, table: PriceTable): StackPlan {
     const workloads = runWorkloads(run);
+    const capacity = capacityReport(run.config.cluster, workloads);
+    const costInput = { resources: run.resources, assumptions: run.config.costAssumptions, workloads, cpuRequestedMillicores: capacity.cpuMillicores.requested };
     return {
         stack: run.stack,
         project: run.project,
@@ -57,8 +59,9 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources, workloads),
         images: imageInventory(workloads),
-        cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions, workloads }, table),
-        capacity: capacityReport(run.config.cluster, workloads),
+        cost: estimateCost(costInput, table),
+        // The burstable groups' baseline beside the capacity plan's warnings: a group can fit its requests and still not run them at full speed.
+        capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
         destroy: destroyLeftovers(run.resources, workloads),

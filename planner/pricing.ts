@@ -34,6 +34,8 @@ export interface Prices {
         /** On-demand Linux price per instance-hour, by instance type: every type with a list price. */
         readonly onDemandPerHour: PriceByName;
     };
+    /** What a burstable node in unlimited mode pays per vCPU-hour of surplus credits (use above its baseline), by family. */
+    readonly cpuCredits: { readonly surplusPerVcpuHour: PriceByName };
     readonly natGateway: { readonly perHour: number; readonly perGbProcessed: number };
     /** Every public IPv4 address is charged, an Elastic IP in use or not. */
     readonly publicIpv4: { readonly perAddressPerHour: number };

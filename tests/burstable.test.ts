@@ -122,7 +122,7 @@ describe("burstable nodes", () => {
             expect(problems(rejectionOf("dev", (c) => { c.cluster.nodeGroups[0].cpuCredits = "standard"; })!.message)).to.deep.equal([
                 'cluster.nodeGroups[0].cpuCredits: got "standard" in node group "general"; allowed: absent unless every instance type of the group is burstable (t2, t3, t3a, t4g): c5a.large, c6a.large have no CPU credits',
             ]);
-            expect(problems(rejectionOf("prod", (c) => { c.cluster.nodeGroups[0].cpuCredits = "burst"; })!.message)[0]).to.match(/^cluster\.nodeGroups\[0\]\.cpuCredits: got "burst"; allowed: one of standard, unlimited$/);
+            expect(problems(rejectionOf("prod", (c) => { c.cluster.nodeGroups[0].cpuCredits = "burst"; })!.message)[0]).to.match(/^cluster\.nodeGroups\[0\]\.cpuCredits: got "burst" in node group "general"; allowed: one of standard, unlimited$/);
         });
     });
 });

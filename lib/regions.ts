@@ -17,7 +17,7 @@ import table from "./data/availability-zones.json";
 const COMMERCIAL_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/;
 
 /** Every commercial region @pulumi/aws 7.48.0 can deploy to, sorted. */
-export const COMMERCIAL_REGIONS: readonly string[] = Object.values(Region).filter((r) => COMMERCIAL_REGION.test(r) && !r.startsWith("us-gov-")).sort();
+export const COMMERCIAL_REGIONS: readonly string[] = Object.values(Region).filter((r) => COMMERCIAL_REGION.test(r)).sort();
 
 /** One availability zone: its name (account-specific in older regions) and its ID (the same in every account). */
 export interface AvailabilityZone {

@@ -1,6 +1,6 @@
 /**
  * The monthly cost estimate: one line per priced item, each computed from the resources the stack
- * declares and the dated unit prices (data/pricing-us-east-1.json), with the usage assumptions
+ * declares and the dated unit prices of its region (pricing.ts), with the usage assumptions
  * (config costAssumptions) printed beside the lines they drive. No figure is typed per stack.
  */
 import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";

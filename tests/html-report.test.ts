@@ -241,7 +241,7 @@ describe("the HTML plan report, in headless Chromium", function () {
         expect(Object.keys(current)).to.deep.equal(REPORT_SECTIONS.map((s) => s.id));
         const stored = storedFingerprints();
         const stale = REPORT_SECTIONS.map((s) => s.id).filter((id) => stored[id] !== current[id] || !fs.existsSync(path.join(SCREENSHOT_DIR, `${id}.png`)));
-        if (stale.length > 0) await captureSections(page);
+        if (stale.length > 0) await captureSections(page, SCREENSHOT_DIR, stale);
         expect(stale, "stale screenshots were retaken in docs/report: commit them").to.deep.equal([]);
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
         for (const { id } of REPORT_SECTIONS) expect(readme).to.contain(`](docs/report/${id}.png)`);

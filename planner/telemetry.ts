@@ -64,6 +64,10 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
     const rendered = [...renders.values()].flatMap(({ request, rendered: r }) => r.manifests.filter((m) => m.kind === "NetworkPolicy").map((m) => ({ metadata: { name: m.metadata.name, namespace: m.metadata.namespace ?? request.namespace }, spec: m.spec })));
     const policies: NetworkPolicy[] = [...run.resources.filter((r: PlannedResource) => r.type === TYPES.networkPolicy).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec })), ...rendered];
     const pods = podsOf(workloads);
+    // A pod is isolated by its own namespace's policies only: each connection is judged by its two namespaces' policies.
+    const byNamespace = new Map<string, NetworkPolicy[]>();
+    for (const p of policies) byNamespace.set(p.metadata.namespace, [...(byNamespace.get(p.metadata.namespace) ?? []), p]);
+    const policiesOf = (from: Pod, to: Pod) => [...new Set([...(byNamespace.get(from.namespace) ?? []), ...(byNamespace.get(to.namespace) ?? [])])];
     const prefix = `${run.config.cluster.name}-`;
     const short = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
     const componentOfRelease = (release: string | undefined) => all.find((w) => w.source === release)?.component;
@@ -79,7 +83,7 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
         const pairs = clients.flatMap((c) => servers.map((s) => ({ from: pods.get(c)!, to: pods.get(s)! })));
         const policy: PolicyVerdict = pairs.length === 0 ? "not evaluated"
             : policies.length === 0 ? "no NetworkPolicies"
-            : pairs.every(({ from, to }) => { const port = portOn(to); return port !== undefined && allows({ from: { pod: from }, to: { pod: to }, port }, policies, namespaces); }) ? "allowed" : "denied";
+            : pairs.every(({ from, to }) => { const port = portOn(to); return port !== undefined && allows({ from: { pod: from }, to: { pod: to }, port }, policiesOf(from, to), namespaces); }) ? "allowed" : "denied";
         const toComponent = service?.release !== undefined ? componentOfRelease(service.release) : service?.namespace === "kafka" ? "kafka" : undefined;
         return {
             from: short(edge.client),

@@ -77,6 +77,7 @@ svg:not(.bar) { height: auto; }
 .zone { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; break-inside: avoid; }
 .node { border-top: 1px dashed var(--line); padding-top: 6px; margin-top: 6px; }
 .node h5 { margin: 0 0 4px; font-size: 13px; }
+.zone-use { margin: 0; font-weight: 600; }
 .figure { display: block; font-size: 12px; font-variant-numeric: tabular-nums; }
 table.bars th, table.bars td { border: 0; padding: 2px 4px; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 6px 0; padding: 0; list-style: none; font-size: 12px; }
@@ -183,7 +184,12 @@ function networkSection(plan: StackPlan, colours: Map<string, string>): string {
     const zoneRows = network.zones.map((z) => `<tr${attrs({ "data-zone": z.zone })}><th scope="row">${e(z.zone)}</th>${["public", "private", "pods"].map((tier) => `<td>${e(z.subnets.filter((s) => s.tier === tier).map((s) => s.cidr).join(", ") || "-")}</td>`).join("")}<td class="num">${e(z.natGateways)}</td></tr>`).join("");
     const legend = [...colours].filter(([name]) => capacity.placement.zones.some((z) => z.nodes.some((n) => n.pods.some((p) => p.component === name))))
         .map(([name, colour]) => `<li><svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><rect width="12" height="12" fill="${e(colour)}"/></svg>${e(name)}</li>`).join("");
-    const placement = capacity.placement.zones.map((z) => `<div class="zone"${attrs({ "data-placement-zone": z.zone })}><h4>${e(z.zone)}: ${e(plural(z.nodes.length, "node"))}</h4>${z.nodes.map((n) => nodeBlock(n, colours)).join("") || '<p class="muted">no nodes at the desired size</p>'}</div>`).join("");
+    const share = (use: { requested: number; allocatable: number }) => percent(use.requested, use.allocatable);
+    const placement = capacity.placement.zones.map((z) => `<div class="zone"${attrs({ "data-placement-zone": z.zone })}><h4>${e(z.zone)}: ${e(plural(z.nodes.length, "node"))}</h4>`
+        + `<p class="zone-use">requested: CPU ${e(share(z.cpuMillicores))}, memory ${e(share(z.memoryMiB))}, pod slots ${e(share(z.podSlots))}</p>${z.nodes.map((n) => nodeBlock(n, colours)).join("") || '<p class="muted">no nodes at the desired size</p>'}</div>`).join("");
+    // A zone the VPC spans but no node group runs in (dev's second zone) shows as empty.
+    const empty = network.zones.filter((z) => !capacity.placement.zones.some((p) => p.zone === z.zone))
+        .map((z) => `<div class="zone"${attrs({ "data-empty-zone": z.zone })}><h4>${e(z.zone)}: no nodes</h4><p class="muted">No node group runs in this zone at the desired size.</p></div>`).join("");
     const unplaced = capacity.placement.unplaced.length > 0 ? `<p class="fail">${e(plural(capacity.placement.unplaced.length, "pod"))} fit on no node: ${e(capacity.placement.unplaced.map((p) => `${p.component} ${p.workload}`).join(", "))}</p>` : "";
     const totals = (["cpuMillicores", "memoryMiB", "pods"] as const).map((key) => {
         const use = capacity[key];
@@ -194,7 +200,7 @@ function networkSection(plan: StackPlan, colours: Map<string, string>): string {
         + `<table><caption class="muted">Subnets per zone (VPC ${e(network.vpcCidrs.join(" + "))})</caption><thead><tr><th scope="col">zone</th><th scope="col">public</th><th scope="col">private</th><th scope="col">pods</th><th scope="col" class="num">NAT gateways</th></tr></thead><tbody>${zoneRows}</tbody></table>`
         + `<h4>Where the pods run (${e(plural(capacity.nodeCount, "node"))} at the desired size; requests ${e(totals)})</h4>`
         + `<p class="muted">Each bar is a node's allocatable CPU, memory or pod slots; the coloured parts are the requests of the pods placed on it, by component.</p>`
-        + `<ul class="legend">${legend}</ul>${unplaced}<div class="zones">${placement}</div></div>`;
+        + `<ul class="legend">${legend}</ul>${unplaced}<div class="zones">${placement}${empty}</div></div>`;
 }
 
 const lineLabel = (line: CostLine) => (line.detail ? `${line.item} (${line.detail})` : line.item);

@@ -32,14 +32,23 @@ export interface PlacedNode {
     readonly zone: string;
     readonly instanceType: string;
     readonly pods: readonly PlacedPod[];
-    readonly podSlots: { readonly requested: number; readonly allocatable: number };
-    readonly cpuMillicores: { readonly requested: number; readonly allocatable: number };
-    readonly memoryMiB: { readonly requested: number; readonly allocatable: number };
+    readonly podSlots: Use;
+    readonly cpuMillicores: Use;
+    readonly memoryMiB: Use;
 }
 
+/** Requested against allocatable, summed over some nodes. */
+export interface Use { readonly requested: number; readonly allocatable: number }
+
 export interface Placement {
-    /** Zones in name order, each with its nodes at the desired size. */
-    readonly zones: readonly { readonly zone: string; readonly nodes: readonly PlacedNode[] }[];
+    /** Zones in name order, each with its nodes at the desired size and their sums: which zone is tight. */
+    readonly zones: readonly {
+        readonly zone: string;
+        readonly nodes: readonly PlacedNode[];
+        readonly podSlots: Use;
+        readonly cpuMillicores: Use;
+        readonly memoryMiB: Use;
+    }[];
     /** Pods no node had room for, one entry per pod. */
     readonly unplaced: readonly PlacedPod[];
 }
@@ -119,10 +128,11 @@ export function placePods(cluster: NodeConfig, workloads: readonly RunningWorklo
         }
     }
     const zones = [...new Set(nodes.map((n) => n.zone))].sort();
+    const sum = (placed: readonly PlacedNode[], key: "podSlots" | "cpuMillicores" | "memoryMiB"): Use =>
+        ({ requested: placed.reduce((t, n) => t + n[key].requested, 0), allocatable: placed.reduce((t, n) => t + n[key].allocatable, 0) });
     return {
-        zones: zones.map((zone) => ({
-            zone,
-            nodes: nodes.filter((n) => n.zone === zone).map((n): PlacedNode => {
+        zones: zones.map((zone) => {
+            const placed = nodes.filter((n) => n.zone === zone).map((n): PlacedNode => {
                 const u = used(n);
                 return {
                     name: n.name, nodeGroup: n.nodeGroup, zone: n.zone, instanceType: n.instanceType, pods: n.pods,
@@ -130,8 +140,9 @@ export function placePods(cluster: NodeConfig, workloads: readonly RunningWorklo
                     cpuMillicores: { requested: u.cpu, allocatable: n.cpu },
                     memoryMiB: { requested: u.memory, allocatable: n.memory },
                 };
-            }),
-        })),
+            });
+            return { zone, nodes: placed, podSlots: sum(placed, "podSlots"), cpuMillicores: sum(placed, "cpuMillicores"), memoryMiB: sum(placed, "memoryMiB") };
+        }),
         unplaced,
     };
 }

@@ -54,6 +54,7 @@ async function expectNetworkAndPlacement(page: Page, plan: StackPlan): Promise<v
     expect(svgLabel).to.contain(`VPC ${plan.network.vpcCidrs.join(" and ")}`);
     const nodes = await probe(page, (s: string) => [...(globalThis as any).document.querySelectorAll(`${s} [data-placement-zone]`)].map((zone: any) => ({
         zone: zone.dataset.placementZone,
+        use: zone.querySelector(".zone-use").textContent,
         nodes: [...zone.querySelectorAll("[data-node]")].map((node: any) => ({
             name: node.dataset.node,
             rows: [...node.querySelectorAll("tr[data-resource]")].map((row: any) => [row.dataset.resource, row.querySelector(".figure").textContent, row.querySelector("svg").getAttribute("aria-label")]),
@@ -61,6 +62,13 @@ async function expectNetworkAndPlacement(page: Page, plan: StackPlan): Promise<v
         })),
     })), scope);
     expect(nodes.map((z) => [z.zone, z.nodes.map((n) => n.name)])).to.deep.equal(plan.capacity.placement.zones.map((z) => [z.zone, z.nodes.map((n) => n.name)]));
+    const empty = await probe(page, (s: string) => [...(globalThis as any).document.querySelectorAll(`${s} [data-empty-zone]`)].map((z: any) => z.dataset.emptyZone), scope);
+    expect(empty).to.deep.equal(plan.network.zones.map((z) => z.zone).filter((z) => !plan.capacity.placement.zones.some((p) => p.zone === z)));
+    // Each zone's share in use: the nodes' sums, so the tight zone reads at a glance.
+    expect(nodes.map((z) => numbers(z.use))).to.deep.equal(plan.capacity.placement.zones.map((z) => [z.cpuMillicores, z.memoryMiB, z.podSlots].map((u) => Number(((u.requested / u.allocatable) * 100).toFixed(2)))));
+    for (const z of plan.capacity.placement.zones) {
+        expect([z.cpuMillicores.requested, z.memoryMiB.requested, z.podSlots.requested]).to.deep.equal(["cpuMillicores", "memoryMiB", "podSlots"].map((k) => z.nodes.reduce((t, n) => t + (n as any)[k].requested, 0)));
+    }
     const placed = plan.capacity.placement.zones.flatMap((z) => z.nodes);
     nodes.flatMap((z) => z.nodes).forEach((node, i) => {
         const expected = placed[i];

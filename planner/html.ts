@@ -5,12 +5,12 @@
  * escaped; every picture has a title and a label, and a table beside it says the same in words.
  */
 import { Comparison } from "./compare";
-import { CostLine } from "./cost";
 import { StackDiff } from "./diff";
-import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
+import { formatQuantity, formatUsd, plural } from "./format";
 import { PlacedNode } from "./placement";
 import { StackPlan } from "./plan";
 import { nistFamily, NIST_FAMILIES, RuleOutcome } from "./policy";
+import { itemLabel, lineArithmetic } from "./render";
 import { TelemetryEdge, TelemetryRole } from "./telemetry";
 
 /** What a report shows: one or two plans, their comparison where there are two, a diff where asked. */
@@ -203,9 +203,6 @@ function networkSection(plan: StackPlan, colours: Map<string, string>): string {
         + `<ul class="legend">${legend}</ul>${unplaced}<div class="zones">${placement}${empty}</div></div>`;
 }
 
-const lineLabel = (line: CostLine) => (line.detail ? `${line.item} (${line.detail})` : line.item);
-const arithmetic = (line: CostLine) => [...line.factors.map((f) => formatAmount(f.value, f.unit)), `${formatPrice(line.unitPrice)}/${line.priceUnit}`].join(" × ");
-
 function costSection(input: HtmlReportInput): string {
     const { plans, comparison } = input;
     const width = 360;
@@ -228,7 +225,7 @@ function costSection(input: HtmlReportInput): string {
     }
     return plans.map((plan) => {
         const max = Math.max(...plan.cost.lines.map((l) => l.monthly), 1);
-        const rows = plan.cost.lines.map((line) => `<tr${attrs({ "data-cost-line": line.id })}><th scope="row">${e(lineLabel(line))}<br><span class="muted">${e(arithmetic(line))}</span>${line.assumption ? `<br><span class="muted">assumes ${e(line.assumption)}</span>` : ""}</th><td>${barSvg(`${lineLabel(line)}: ${formatUsd(line.monthly)} a month`, [{ value: line.monthly, colour: "#0072b2", title: formatUsd(line.monthly) }], max, width, 12)}</td><td class="num" data-monthly>${e(formatUsd(line.monthly))}</td></tr>`).join("");
+        const rows = plan.cost.lines.map((line) => `<tr${attrs({ "data-cost-line": line.id })}><th scope="row">${e(itemLabel(line))}<br><span class="muted">${e(lineArithmetic(line))}</span>${line.assumption ? `<br><span class="muted">assumes ${e(line.assumption)}</span>` : ""}</th><td>${barSvg(`${itemLabel(line)}: ${formatUsd(line.monthly)} a month`, [{ value: line.monthly, colour: "#0072b2", title: formatUsd(line.monthly) }], max, width, 12)}</td><td class="num" data-monthly>${e(formatUsd(line.monthly))}</td></tr>`).join("");
         return `<div${attrs({ "data-stack": plan.stack })}><h3>${e(plan.stack)}: ${e(formatUsd(plan.cost.total))} a month</h3><p class="muted">At ${e(plan.cost.region)} prices of ${e(plan.cost.pricesAsOf)} (EC2 ${e(plan.cost.ec2PricesAsOf)}), ${e(plan.cost.hoursPerMonth)} hours a month; each line's arithmetic and usage assumption under its name.</p>`
             + `<table class="cost"><colgroup><col class="w-label"><col class="w-bar"><col class="w-num"></colgroup><thead><tr><th scope="col">line</th><th scope="col">a month</th><th scope="col" class="num">${e(plan.cost.currency)}</th></tr></thead><tbody>${rows}</tbody>`
             + `<tfoot><tr data-cost-total><th scope="row">Total</th><td></td><td class="num" data-monthly>${e(formatUsd(plan.cost.total))}</td></tr></tfoot></table></div>`;

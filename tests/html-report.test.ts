@@ -229,6 +229,28 @@ describe("the HTML plan report, in headless Chromium", function () {
         expect(() => parseArgs(["--compare-managed", "--html", "r.html"])).to.throw(UsageError, /--compare-managed compares prod and dev; it takes no --stack, --compare, --sarif or --html/);
     });
 
+    it("prints: on A4 paper nothing is wider than the page, and each section starts a page", async () => {
+        const page = await browser.newPage();
+        await page.setJavaScriptEnabled(false);
+        await page.goto(`file://${reports.get("dev-vs-prod")!.file}`);
+        await page.emulateMediaType("print");
+        // A4 portrait at 96 dpi.
+        await page.setViewport({ width: 794, height: 1123 });
+        const printed = await probe(page, () => {
+            const doc = (globalThis as any).document;
+            const width = doc.documentElement.clientWidth;
+            return {
+                over: [...doc.querySelectorAll("body *")].filter((el: any) => el.getBoundingClientRect().right > width + 0.5).map((el: any) => el.tagName).slice(0, 10),
+                breaks: [...doc.querySelectorAll("h2")].map((h: any) => (globalThis as any).getComputedStyle(h).breakBefore),
+            };
+        });
+        const pdf = await page.pdf({ format: "A4" });
+        await page.close();
+        expect(printed.over).to.deep.equal([]);
+        expect(printed.breaks).to.deep.equal(REPORT_SECTIONS.map(() => "page"));
+        expect(Buffer.from(pdf).subarray(0, 5).toString()).to.equal("%PDF-");
+    });
+
     it("escapes what it prints: a name with markup in it is text on the page, not an element", async () => {
         const plan = reports.get("dev")!.json as StackPlan;
         const hostile = "<img src=x onerror=alert(1)> & \"quoted\"";

@@ -71,7 +71,7 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
     const prefix = `${run.config.cluster.name}-`;
     const short = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
     const componentOfRelease = (release: string | undefined) => all.find((w) => w.source === release)?.component;
-    return wiring.map((edge, i) => {
+    const edges = wiring.map((edge, i) => {
         const hop = hops[i];
         const expected = `${edge.usedBy} -> ${edge.host}:${edge.port}`;
         if (hop?.hop !== expected) throw new Error(`the stack's meshHops output does not follow its wiring graph: edge ${i} is ${expected}, the output says ${hop?.hop ?? "nothing"}`);
@@ -98,4 +98,9 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
             policy,
         };
     });
+    // What Grafana reads from is a store, whatever else it does: Prometheus where no Mimir keeps the metrics (dev).
+    const grafana = new Set(wiring.filter((edge) => componentOfRelease(edge.client) === "grafana").map((edge) => short(edge.client)));
+    const read = new Set(edges.filter((e) => grafana.has(e.from) && e.toRole === "producer").map((e) => e.toRelease));
+    const role = (release: string, base: TelemetryRole): TelemetryRole => (read.has(release) ? "store" : base);
+    return edges.map((e) => ({ ...e, fromRole: role(e.from, e.fromRole), toRole: role(e.toRelease, e.toRole) }));
 }

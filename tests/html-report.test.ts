@@ -177,6 +177,22 @@ describe("the HTML plan report, in headless Chromium", function () {
         });
     }
 
+    it("places each release on the telemetry path by what it does: Prometheus a producer where it writes to Mimir (prod), a store where Grafana reads it (dev)", () => {
+        const roles = (name: string) => {
+            const edges = (reports.get(name)!.json as StackPlan).telemetry;
+            return Object.fromEntries([...edges.map((e) => [e.from, e.fromRole]), ...edges.map((e) => [e.toRelease, e.toRole])].sort(([a], [b]) => a.localeCompare(b)));
+        };
+        expect(roles("dev")).to.deep.equal({
+            "observability-alloy-events": "producer", "observability-alloy-logs": "producer", "observability-grafana": "grafana",
+            "observability-loki": "store", "observability-prometheus": "store", "observability-tempo": "store",
+        });
+        expect(roles("prod")).to.deep.equal({
+            "observability-alloy-events": "producer", "observability-alloy-logs": "producer", "observability-grafana": "grafana", "observability-kafka-bootstrap": "transport",
+            "observability-kiali": "grafana", "observability-loki": "store", "observability-mimir": "store", "observability-prometheus": "producer", "observability-tempo": "store",
+            "security-istio-istiod": "producer",
+        });
+    });
+
     it("dev vs prod: both stacks' networks and placements, each cost line with both values and the delta of the comparison", async () => {
         const { page, json } = reports.get("dev-vs-prod")!;
         const [dev, prod] = json.stacks as StackPlan[];

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "../config/access";
-import { loadStackConfig } from "../config/load";
+import { loadStackConfig, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -69,7 +69,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, project));
     const recorder = recordRegistrations();
 
-    const config = loadStackConfig();
+    const config = loadStackConfig(readStackFileText(options.projectDir ?? findProjectDir(), stack));
     return withoutStackTraces(async () => {
         const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
         const outputs = await resolveOutputs(platform.outputs);

@@ -492,6 +492,24 @@ export const stackConfigSchema = z.strictObject({
             if (!c.network.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${c.network.availabilityZones.join(", ")})`, ["network.availabilityZones"]);
         }));
     });
+    // A name keys its list: two items of one name would declare two resources of one name, which a
+    // real preview refuses (and the plan would price the second as the first).
+    for (const [list, noun] of [[["cluster", "nodeGroups"], "node group"], [["backup", "velero", "schedules"], "schedule"]] as const) {
+        const items = () => list.reduce<any>((node, key) => node?.[key], c) as { name: string }[];
+        each(items(), (item, i) => check(() => {
+            const first = items().findIndex((other) => other.name === item.name);
+            if (first < i) issue([...list, i, "name"], `a name no other ${noun} has (${list.join(".")}[${first}] is ${JSON.stringify(item.name)} too)`);
+        }));
+    }
+    // A group per zone is named after its zone: those names must not meet another group's.
+    each(c.cluster?.nodeGroups, (g, i) => check(() => {
+        const own = nodeGroupsByZone([g]).map((eks) => eks.name);
+        const earlier = c.cluster.nodeGroups.slice(0, i).findIndex((other) => other.name !== g.name && nodeGroupsByZone([other]).some((eks) => own.includes(eks.name)));
+        if (earlier >= 0) {
+            const clash = nodeGroupsByZone([c.cluster.nodeGroups[earlier]]).map((eks) => eks.name).filter((name) => own.includes(name));
+            issue(["cluster", "nodeGroups", i, "name"], `a name whose EKS node groups no other group's share (cluster.nodeGroups[${earlier}] makes ${clash.join(", ")} too)`);
+        }
+    }));
     check(() => {
         if (c.cluster.bastion.enabled && !findInstanceType(c.cluster.bastion.instanceType)) {
             issue(["cluster", "bastion", "instanceType"], `a current EC2 instance type; nearest: ${nearestInstanceTypes(c.cluster.bastion.instanceType).join(", ")}`);

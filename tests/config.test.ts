@@ -445,3 +445,26 @@ describe("errors a new user can act on", () => {
         ]);
     });
 });
+
+describe("names that key a list are unique", () => {
+    it("two node groups of one name: one error, at the second's name", () => {
+        expect(problems(rejection("prod", (c) => { c.cluster.nodeGroups.push(structuredClone(c.cluster.nodeGroups[0])); }))).to.deep.equal([
+            'cluster.nodeGroups[1].name: got "general" in node group "general"; allowed: a name no other node group has (cluster.nodeGroups[0] is "general" too)',
+        ]);
+    });
+
+    it("a group whose name is another's split per zone: the EKS node group names would meet", () => {
+        const solo = (c: Record<string, any>) => ({ ...structuredClone(c.cluster.nodeGroups[0]), name: "general-us-east-1a", groupPerZone: false, availabilityZones: ["us-east-1a"], minSize: 0, desiredSize: 0, maxSize: 1 });
+        expect(problems(rejection("prod", (c) => { c.cluster.nodeGroups.push(solo(c)); }))).to.deep.equal([
+            'cluster.nodeGroups[1].name: got "general-us-east-1a" in node group "general-us-east-1a"; allowed: a name whose EKS node groups no other group\'s share (cluster.nodeGroups[0] makes general-us-east-1a too)',
+        ]);
+        // Another name is accepted.
+        expect(rejectionOf("prod", (c) => { c.cluster.nodeGroups.push({ ...solo(c), name: "batch" }); })).to.equal(undefined);
+    });
+
+    it("two Velero schedules of one name", () => {
+        expect(problems(rejection("prod", (c) => { c.backup.velero.schedules.push({ ...c.backup.velero.schedules[0], cron: "0 4 * * *" }); }))).to.deep.equal([
+            `backup.velero.schedules[${rawConfig("prod").backup.velero.schedules.length}].name: got "${rawConfig("prod").backup.velero.schedules[0].name}" in schedule "${rawConfig("prod").backup.velero.schedules[0].name}"; allowed: a name no other schedule has (backup.velero.schedules[0] is "${rawConfig("prod").backup.velero.schedules[0].name}" too)`,
+        ]);
+    });
+});

@@ -7,12 +7,12 @@ import { StackRun, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload } from "../lib/workloads";
-import { hasPackConfig } from "../policy/evaluate";
 import { CostEstimate, estimateCost } from "./cost";
 import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
+import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
 import { PriceTable } from "./pricing";
@@ -33,6 +33,8 @@ export interface StackPlan {
     readonly policy: PolicyReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
+    /** What the stack cannot keep as it is: settings another stack of its account holds, a pack config it lacks. */
+    readonly warnings: readonly string[];
 }
 
 /**
@@ -48,6 +50,8 @@ export function runWorkloads(run: StackRun): readonly Workload[] {
 /** The plan of a run that has already happened. */
 export function planRun(run: StackRun, table: PriceTable): StackPlan {
     const workloads = runWorkloads(run);
+    const configDir = packConfigDir(run.projectDir);
+    const packConfig = packConfigFor(run.stack, run.config.profile, configDir);
     return {
         stack: run.stack,
         project: run.project,
@@ -58,9 +62,12 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         images: imageInventory(workloads),
         cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions, workloads }, table),
         capacity: capacityReport(run.config.cluster, workloads),
-        // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
-        policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        policy: policyReport(run.resources, packConfig.name, undefined, configDir),
         destroy: destroyLeftovers(run.resources, workloads),
+        warnings: [
+            ...(packConfig.warning ? [packConfig.warning] : []),
+            ...neighbourWarnings({ stack: run.stack, config: run.config }, otherStacks(run.projectDir, run.stack)),
+        ],
     };
 }
 

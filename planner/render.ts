@@ -166,7 +166,8 @@ const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inve
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
     const title = `Plan for stack ${plan.stack} (${plan.project}, ${plan.environment})`;
-    return [title, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
+    const warnings = plan.warnings.length === 0 ? [] : ["", "Before the first pulumi up", ...plan.warnings.map((w) => `  WARNING: ${w}`)];
+    return [title, ...warnings, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
 }
 
 const signedUsd = (amount: number) => (amount < 0 ? `-${formatUsd(-amount)}` : `+${formatUsd(amount)}`);

@@ -350,15 +350,15 @@ function findConfigDir(): string {
     }
 }
 
-/** Whether policy/config/<name>.json exists. */
-export function hasPackConfig(name: string): boolean {
-    return /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(findConfigDir(), `${name}.json`));
+/** Whether <configDir>/<name>.json exists (policy/config/ by default). */
+export function hasPackConfig(name: string, configDir: string = findConfigDir()): boolean {
+    return /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(configDir, `${name}.json`));
 }
 
-/** Reads and checks policy/config/<env>.json, the file CI passes to --policy-pack-config. */
-export function loadPackConfig(env: string): PolicyPackConfig {
+/** Reads and checks policy/config/<env>.json (or <configDir>/<env>.json), the file CI passes to --policy-pack-config. */
+export function loadPackConfig(env: string, configDir: string = findConfigDir()): PolicyPackConfig {
     if (!/^[a-z0-9-]+$/.test(env)) throw new Error(`"${env}" is not a stack name such as dev or prod`);
-    const file = path.join(findConfigDir(), `${env}.json`);
+    const file = path.join(configDir, `${env}.json`);
     if (!fs.existsSync(file)) throw new Error(`no policy config for ${env}: ${file} does not exist`);
     return loadPackConfigFile(file);
 }

@@ -140,10 +140,12 @@ describe("npm run preview / up", () => {
     });
 
     it("refuses a missing or unknown stack, a swapped pack or config, and a stack without pack config", () => {
-        expect(() => pulumiArgs("up", ["--yes"], ROOT)).to.throw(UsageError, "name the stack: npm run up -- --stack <name> (stacks here: dev, prod)");
-        expect(() => pulumiArgs("preview", ["--stack=qa"], ROOT)).to.throw(UsageError, "--stack qa: no Pulumi.qa.yaml");
-        expect(() => pulumiArgs("preview", ["--stack", "dev", "--policy-pack-config=other.json"], ROOT)).to.throw(UsageError, "--policy-pack-config=other.json: npm run preview always passes policy/ and policy/config/dev.json");
+        // A folder of its own, whatever stacks a user has added beside the shipped two.
         const project = tempDir();
+        for (const name of ["dev", "prod"]) fs.writeFileSync(path.join(project, `Pulumi.${name}.yaml`), "config: {}\n");
+        expect(() => pulumiArgs("up", ["--yes"], project)).to.throw(UsageError, "name the stack: npm run up -- --stack <name> (stacks here: dev, prod)");
+        expect(() => pulumiArgs("preview", ["--stack=qa"], project)).to.throw(UsageError, "--stack qa: no Pulumi.qa.yaml");
+        expect(() => pulumiArgs("preview", ["--stack", "dev", "--policy-pack-config=other.json"], ROOT)).to.throw(UsageError, "--policy-pack-config=other.json: npm run preview always passes policy/ and policy/config/dev.json");
         fs.writeFileSync(path.join(project, "Pulumi.qa.yaml"), "config: {}\n");
         expect(() => pulumiArgs("preview", ["--stack", "qa"], project)).to.throw(UsageError, "no policy config policy/config/qa.json");
     });

@@ -9,9 +9,9 @@ import { planJson, planRun, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
-import { plural } from "../planner/format";
+import { formatAmount, plural, toCents } from "../planner/format";
 import { loadPriceTable } from "../planner/pricing";
-import { renderComparisonMarkdown, renderPlan } from "../planner/render";
+import { renderComparison, renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
 const table = loadPriceTable();
@@ -339,5 +339,56 @@ describe("counts in the plan's words", () => {
     it("say one of a thing, and the plural of more: -s, -es after s, -ies after a consonant's y", () => {
         expect([plural(1, "policy"), plural(2, "policy"), plural(0, "namespace"), plural(1, "namespace"), plural(3, "address"), plural(2, "key"), plural(2, "node group")])
             .to.deep.equal(["1 policy", "2 policies", "0 namespaces", "1 namespace", "3 addresses", "2 keys", "2 node groups"]);
+    });
+});
+
+describe("the plan's figures and words", () => {
+    let plans: StackPlan[];
+    before(async () => {
+        plans = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
+    });
+    const isCents = (amount: number) => Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6;
+
+    it("prices every line to the cent, and totals the lines as shown: --json carries cents, not float residue", async () => {
+        for (const plan of plans) {
+            const json = JSON.parse(JSON.stringify(planJson(await stack(plan.stack), plan)));
+            const amounts = [json.cost.total, ...json.cost.lines.map((l: CostLine) => l.monthly)];
+            expect(amounts.filter((a) => !isCents(a) || String(a).split(".")[1]?.length > 2), plan.stack).to.deep.equal([]);
+            expect(json.cost.total, plan.stack).to.equal(toCents(json.cost.lines.reduce((t: number, l: CostLine) => t + l.monthly * 100, 0) / 100));
+        }
+    });
+
+    it("compares in cents: every delta is the difference of the two amounts its row shows, the node groups' included", async () => {
+        const [dev, prod] = [await stack("dev"), await stack("prod")];
+        const side = (run: StackRun, plan: StackPlan) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity });
+        const text = renderComparison(compareStacks(side(dev, plans[0]), side(prod, plans[1])), plans);
+        const cents = (usd: string) => (usd.startsWith("-") ? -1 : 1) * Math.round(Number(usd.replace(/[^\d.]/g, "")) * 100);
+        const rows = [...text.matchAll(/^ {2}(.+?) {2,}(\$[\d,.]+) {2,}(\$[\d,.]+) {2,}([+-]\$[\d,.]+)$/gm)].map(([, label, a, b, delta]) => ({ label, a, b, delta }));
+        expect(rows.map((r) => r.label)).to.include.members(["Node group general", "Total per month"]);
+        expect(rows.filter((r) => cents(r.b) - cents(r.a) !== cents(r.delta))).to.deep.equal([]);
+    });
+
+    it("lists every image a chart runs by its real reference, as the render has it; only the EKS add-ons' are EKS's to pick", () => {
+        for (const plan of plans) {
+            const described = plan.images.filter((i) => !/^[a-z0-9._-]+(:\d+)?(\/[a-z0-9._-]+)*:[\w.-]+(@sha256:[0-9a-f]{64})?$/.test(i.image));
+            expect(described.filter((i) => !i.usedBy.every((u) => u.startsWith("eks-addon "))).map((i) => i.image), plan.stack).to.deep.equal([]);
+        }
+        expect(plans[1].images.map((i) => i.image)).to.include("docker.io/grafana/rollout-operator:v0.38.1");
+    });
+
+    it("counts in words that agree with their numbers, in both plans and in a plan where every count is 1", () => {
+        const PLURALS = /\b1 (?:pod )?(nodes|pods|replicas|resources|slots|traces|volumes|policies|namespaces|addresses|gateways|endpoints|keys|clusters|instances|secrets|groups|zones|claims|violations|waivers|buckets|days|hours)\b/g;
+        // Every whole number above 1 set to 1: each count the text prints meets "1".
+        const ones = (value: unknown): unknown => (typeof value === "number" ? (Number.isInteger(value) && value > 1 ? 1 : value)
+            : Array.isArray(value) ? value.map(ones)
+            : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ones(v)])) : value);
+        for (const plan of plans) {
+            for (const text of [renderPlan(plan), renderPlan(ones(plan) as StackPlan)]) {
+                expect([...text.matchAll(PLURALS)].map((m) => m[0]), plan.stack).to.deep.equal([]);
+            }
+        }
+        expect(renderPlan(plans[0])).to.include(`Pods: ${plans[0].pods.total} at ${plans[0].pods.nodeCount} nodes`);
+        expect(renderPlan(ones(plans[0]) as StackPlan)).to.include("Pods: 1 at 1 node (").and.include(", 1 pod slot,").and.include("Inventory: 1 resource\n");
+        expect([formatAmount(1, "million trace"), formatAmount(2, "million trace"), formatAmount(1, "address"), formatAmount(1, "h")]).to.deep.equal(["1 million traces", "2 million traces", "1 address", "1 h"]);
     });
 });

@@ -2,11 +2,13 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { bastionAmiParameter } from "../components/cluster/bastion";
+import { validateStackConfig } from "../config/load";
 import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { CostLine } from "../planner/cost";
 import { compareManaged } from "../planner/managed";
 import { planRun, StackPlan } from "../planner/plan";
 import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
+import { rawConfig } from "./support/config";
 import { stack, stackWith } from "./support/stacks";
 import { StackRun } from "../engine/run";
 
@@ -25,6 +27,29 @@ describe("README: rolling the bastion", () => {
         const prod = await stack("prod");
         expect(parameters).to.deep.equal([bastionAmiParameter(prod.config.cluster.bastion.instanceType)]);
         expect(parameters[0]).to.match(/-arm64$/);
+    });
+});
+
+describe("README: its commands", () => {
+    it("name npm scripts that exist", () => {
+        const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts);
+        const named = [...new Set([...readme.matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]))];
+        expect(named).to.include.members(["plan", "preview", "up"]);
+        expect(named.filter((name) => !scripts.includes(name))).to.deep.equal([]);
+    });
+
+    it("set config paths that, applied to the stack file they name, validate", () => {
+        const commands = [...readme.matchAll(/pulumi config set --path '([\w-]+):([^']+)' ("[^"]*"|\S+) --stack (\w+)/g)];
+        expect(commands.map((m) => m[2])).to.include.members(["cluster.bastion.ami", "cluster.publicAccessCidrs[0]"]);
+        for (const [command, namespace, key, value, name] of commands) {
+            expect(namespace, command).to.equal("nist-eks-platform");
+            const raw = rawConfig(name);
+            // The shell's own substitution stands for an address: $(curl -s https://checkip.amazonaws.com)/32.
+            const text = value.replace(/^"\$\(curl [^)]*\)\/32"$/, "198.51.100.7/32");
+            const keys = key.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== "").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+            keys.slice(0, -1).reduce<any>((node, k) => node[k], raw)[keys[keys.length - 1]] = text;
+            expect(() => validateStackConfig(raw), command).not.to.throw();
+        }
     });
 });
 

@@ -42,7 +42,8 @@ const named = (stacks: readonly StackOf[]) => stacks.map((s) => s.stack).join(" 
  * Settings `self` shares with another stack of its account that only one may have: the account's
  * Session Manager preferences (one document per account and region), and the cluster's name, from
  * which every name the platform gives is made (IAM names are account-wide; the EKS cluster, log
- * groups and KMS aliases are per region, but the IAM roles already meet).
+ * groups and KMS aliases are per region, but the IAM roles already meet); and, in any account,
+ * Grafana's UI host.
  */
 export function neighbourWarnings(self: StackOf, others: readonly StackOf[]): string[] {
     const account = accountOf(self.config);
@@ -59,6 +60,12 @@ export function neighbourWarnings(self: StackOf, others: readonly StackOf[]): st
     if (namesakes.length > 0) {
         warnings.push(`cluster.name is ${name}, as ${named(namesakes)} has in account ${account}: the EKS cluster, its IAM roles, log groups, KMS aliases and node groups are named from it, ` +
             `so the first pulumi up fails on names ${named(namesakes)} already holds; give this stack a cluster name of its own`);
+    }
+    // A port-forward's address is every operator's own machine; a UI host is one stack's.
+    const url = new URL(self.config.observability.grafana.url);
+    const sharesUi = others.filter((o) => o.stack !== self.stack && o.config.observability.grafana.url === self.config.observability.grafana.url);
+    if (sharesUi.length > 0 && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) {
+        warnings.push(`observability.grafana.url is ${url.href}, as ${named(sharesUi)} has: alert and Kiali links would open ${named(sharesUi)}'s Grafana; give this stack a UI host of its own`);
     }
     return warnings;
 }

@@ -79,7 +79,7 @@ describe("observability", () => {
     describe("value builders", () => {
         it("keep Prometheus' retention, volume and selectors, and write to Mimir only when asked", async () => {
             const config = await configOf("prod");
-            const values = prometheusValues(config, { clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush, remoteWriteReceiver: false }) as any;
+            const values = prometheusValues(config, { clusterName: "c", storageClassName: "gp3", remoteWrite: { url: URLS.mimirPush }, remoteWriteReceiver: false }) as any;
             const spec = values.prometheus.prometheusSpec;
             expect(spec.retention).to.equal("15d");
             expect(spec.retentionSize).to.equal("42GB");

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
 /** What each customer-managed key protects (SC-28, SC-12). */
-export type KeyPurpose = "eks" | "ebs" | "s3" | "logs";
-export const KEY_PURPOSES: readonly KeyPurpose[] = ["eks", "ebs", "s3", "logs"];
+export type KeyPurpose = "eks" | "ebs" | "s3" | "logs" | "telemetry";
+/** The keys every stack has; telemetry comes only with AMP or Amazon Managed Grafana. */
+export const KEY_PURPOSES: readonly Exclude<KeyPurpose, "telemetry">[] = ["eks", "ebs", "s3", "logs"];
 
 export interface KmsKeysArgs {
     /** Days AWS waits before deleting a scheduled key: 30 in prod, 7 in dev. */
@@ -15,6 +16,8 @@ export interface KmsKeysArgs {
     readonly accountId: string;
     readonly partition: string;
     readonly region: string;
+    /** Whether to create the telemetry key, for AMP and Amazon Managed Grafana (the observability modes that run them). */
+    readonly telemetry?: boolean;
 }
 
 /** The services that use each key, and the encryption context they present. */
@@ -23,6 +26,7 @@ const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[]
     ebs: { description: "EBS volumes of nodes, the bastion and persistent volume claims", viaServices: ["ec2"] },
     s3: { description: "S3 buckets for logs, metrics, traces and backups", viaServices: ["s3"] },
     logs: { description: "CloudWatch Logs: VPC flow logs and EKS control-plane logs", viaServices: [] },
+    telemetry: { description: "Amazon Managed Service for Prometheus and Amazon Managed Grafana workspaces", viaServices: ["aps", "grafana"] },
 };
 
 /**
@@ -75,11 +79,13 @@ export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountI
 
 /** One customer-managed key per purpose, with rotation on and an alias that names it. */
 export class KmsKeys extends pulumi.ComponentResource {
-    public readonly keys: Record<KeyPurpose, kms.Key>;
+    public readonly keys: Record<Exclude<KeyPurpose, "telemetry">, kms.Key>;
+    /** The telemetry key, where args.telemetry asked for it. */
+    public readonly telemetry?: kms.Key;
 
     constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:KmsKeys", name, {}, opts);
-        const entries = KEY_PURPOSES.map((purpose) => {
+        const createKey = (purpose: KeyPurpose) => {
             const key = new kms.Key(`${name}-${purpose}`, {
                 description: `${name}: ${KEY_USERS[purpose].description}`,
                 enableKeyRotation: true,
@@ -87,9 +93,11 @@ export class KmsKeys extends pulumi.ComponentResource {
                 policy: keyPolicy(purpose, args),
             }, { parent: this, protect: args.protect });
             new kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
-            return [purpose, key] as const;
-        });
-        this.keys = Object.fromEntries(entries) as Record<KeyPurpose, kms.Key>;
-        this.registerOutputs({ keyArns: Object.fromEntries(entries.map(([p, k]) => [p, k.arn])) });
+            return key;
+        };
+        const entries = KEY_PURPOSES.map((purpose) => [purpose, createKey(purpose)] as const);
+        this.keys = Object.fromEntries(entries) as Record<Exclude<KeyPurpose, "telemetry">, kms.Key>;
+        if (args.telemetry) this.telemetry = createKey("telemetry");
+        this.registerOutputs({ keyArns: Object.fromEntries([...entries, ...(this.telemetry ? [["telemetry", this.telemetry] as const] : [])].map(([p, k]) => [p, k.arn])) });
     }
 }

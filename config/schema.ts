@@ -215,7 +215,7 @@ const addonSelection = z.union([z.literal("latest"), z.literal("default"), addon
 });
 const snsTopicArn = z.string({ error: "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms" })
     .regex(/^arn:aws[a-z-]*:sns:[a-z]{2}-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms");
-const samlValues = z.array(nonEmpty("a value of the SAML role attribute")).min(1, "at least one value of the SAML role attribute");
+const samlValues = z.array(nonEmpty("a value of the SAML role attribute"), { error: "a list of values of the SAML role attribute" }).min(1, "at least one value of the SAML role attribute");
 
 /**
  * The AWS services the aws-managed, amp-amg and hybrid modes use; read in those modes only, so a

@@ -235,7 +235,7 @@ describe("observability", () => {
         });
 
         it("wire Kiali to Prometheus and Tempo, read-only", async () => {
-            const values = kialiValues(await configOf("prod"), { prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000" }) as any;
+            const values = kialiValues(await configOf("prod"), { prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000", grafanaInCluster: true }) as any;
             expect(values.external_services.prometheus).to.deep.equal({ url: URLS.prometheus });
             expect(values.external_services.tracing).to.include({ enabled: true, provider: "tempo", internal_url: URLS.tempoDistributedQuery });
             expect(values.deployment).to.include({ replicas: 2, view_only_mode: true });

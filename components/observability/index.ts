@@ -415,7 +415,7 @@ export class Observability extends pulumi.ComponentResource {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url, grafanaInCluster: keeps(mode, "grafana") }),
                     dependsOn: [signingKeySecret],
                 }, ctx, this);
             }

@@ -26,7 +26,7 @@ import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
 import { nodeImageProblems } from "./components/cluster/nodes";
-import { CLOUDWATCH_ADDON } from "./components/observability/managed";
+import { CLOUDWATCH_ADDON } from "./components/observability/cloudwatch-addon";
 import { keeps, MODE_PARTS } from "./lib/observability-modes";
 import { getAddonVersion } from "@pulumi/aws/eks/getAddonVersion";
 

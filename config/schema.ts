@@ -543,7 +543,8 @@ export const stackConfigSchema = z.strictObject({
     }
     if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
     const o = c.observability;
-    o.managed.alarmTopicArns.forEach((topic, i) => {
+    // Read only where the mode has alarms or AMP's alert manager, so that a region change needs no topic until then.
+    if (o.mode !== "self-managed") o.managed.alarmTopicArns.forEach((topic, i) => {
         // CloudWatch alarms notify only topics in their own region.
         if (topic.split(":")[3] !== c.region) issue(["observability", "managed", "alarmTopicArns", i], `an SNS topic in the stack's region (${c.region}): CloudWatch alarms notify only topics of their own region`, ["region"]);
     });

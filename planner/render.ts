@@ -8,7 +8,7 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
 import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
-import { ManagedComparison } from "./managed";
+import { ModeComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
 import { waiverLines } from "./policy";
@@ -191,19 +191,20 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     return out.join("\n") + "\n";
 }
 
-/** The three-way section: the managed services with their assumptions, then the three columns. */
-function managedMarkdown(managed: ManagedComparison): string[] {
+/** The observability modes' section: every column of the mode comparison, then the managed services' assumptions. */
+function modesMarkdown(modes: ModeComparison): string[] {
     return [
-        "## The AWS-managed alternative (three-way)",
+        "## Observability modes (the original decision table's three-way comparison, and AMP + AMG and hybrid)",
         "",
-        `From \`npm run plan -- --compare-managed\`: the original decision table's Option B (AWS-managed) priced from unit prices and the usage assumptions (as of ${managed.assumptionsAsOf}) in \`planner/data/managed-alternative.json\`. It replaces ${managed.replaces.join(", ")}; nodes: ${managed.nodes.count} x ${managed.nodes.instanceType} (${managed.nodes.basis}).`,
+        `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from us-east-1 list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
         "",
-        ...markdownTable(["Item", "AWS managed", "prod", "dev", "Note"], [
-            ...managed.rows.map((r) => [r.label, ...r.values.map(formatUsd), r.note ?? ""]),
-            ["**Total per month**", ...managed.totals.map((t) => `**${formatUsd(t)}**`), ""],
+        ...markdownTable(["Item", ...modes.columns.map((c) => `${c.mode} ${c.stack}`)], [
+            ...modes.rows.map((r) => [r.label, ...r.values.map(formatUsd)]),
+            ["**Total per month**", ...modes.columns.map((c) => `**${formatUsd(c.total)}**`)],
+            ["Pods", ...modes.columns.map((c) => String(c.pods))],
         ]),
         "",
-        ...markdownTable(["Managed service", "Assumption"], managed.lines.map((l) => [l.item, l.assumption ?? ""])),
+        ...markdownTable(["Managed service", "Assumption (prod)"], modes.assumptions.map((a) => [a.item, a.assumption])),
         "",
     ];
 }
@@ -212,7 +213,7 @@ function managedMarkdown(managed: ManagedComparison): string[] {
  * The comparison as a Markdown document (docs/decisions.md for dev and prod): a table per section
  * of decisions, each followed by where the platform departs from the original decision table and why.
  */
-export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], managed?: ManagedComparison): string {
+export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], modes?: ModeComparison): string {
     const [a, b] = comparison.stacks;
     const out = [
         `# ${a} vs ${b}: every decision, and its value in each stack`,
@@ -236,6 +237,6 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
-    if (managed) out.push(...managedMarkdown(managed));
+    if (modes) out.push(...modesMarkdown(modes));
     return out.join("\n");
 }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { stackWiring, releaseChart } from "../components/helm/workloads";
+import { CLOUDWATCH_ADDON, CLOUDWATCH_OTLP_GRPC, cloudwatchAddonConfiguration, containerInsightsLogGroups } from "../components/observability/cloudwatch-addon";
 import {
-    ampAlertManagerDefinition, ampRemoteWritePolicy, ampRuleGroups, CLOUDWATCH_ADDON, CLOUDWATCH_OTLP_GRPC, cloudwatchAddonConfiguration, cloudwatchAgentPolicy,
-    containerInsightsLogGroups, grafanaReadPolicy, grafanaServiceTrustPolicy, PLATFORM_ALERTS,
+    ampAlertManagerDefinition, ampRemoteWritePolicy, ampRuleGroups, cloudwatchAgentPolicy, grafanaReadPolicy, grafanaServiceTrustPolicy, PLATFORM_ALERTS,
 } from "../components/observability/managed";
 import { StackRun } from "../engine/run";
 import { MOCK_ACCOUNT_ID } from "../engine/mocks";
@@ -41,7 +41,7 @@ describe("observability modes", function () {
         });
 
         it("refuses an alarm topic outside the stack's region, and SAML without what it needs, one error per key", () => {
-            expect(rejectionOf("prod", (c) => { c.observability.managed.alarmTopicArns = ["arn:aws:sns:us-west-2:123456789012:alarms"]; })?.message)
+            expect(rejectionOf("prod", (c) => { c.observability.mode = "aws-managed"; c.observability.managed.alarmTopicArns = ["arn:aws:sns:us-west-2:123456789012:alarms"]; })?.message)
                 .to.contain("observability.managed.alarmTopicArns[0]: got \"arn:aws:sns:us-west-2:123456789012:alarms\"; allowed: an SNS topic in the stack's region (us-east-1)");
             const saml = rejectionOf("dev", (c) => { c.observability.managed.grafana = { authentication: "saml", idpMetadataUrl: "http://idp.example.com/metadata", roleAttribute: "role", adminRoleValues: ["admin"], editorRoleValues: [], loginValidityMinutes: 60 }; })?.message ?? "";
             const lines = saml.split("\n").filter((l) => l.startsWith("  - "));

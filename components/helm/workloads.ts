@@ -11,7 +11,7 @@ import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
-import { CLOUDWATCH_ADDON, CLOUDWATCH_AGENT_SERVICE, CLOUDWATCH_NAMESPACE, cloudwatchAddonWorkloads } from "../observability/managed";
+import { CLOUDWATCH_ADDON, CLOUDWATCH_AGENT_SERVICE, CLOUDWATCH_NAMESPACE, cloudwatchAddonWorkloads } from "../observability/cloudwatch-addon";
 import { Address, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
 import { CHARTS } from "./catalog";
 

@@ -8,6 +8,7 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
 import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
+import { CAPABILITIES, MODE_PARTS, OBSERVABILITY_MODES, ObservabilityMode } from "../lib/observability-modes";
 import { ModeComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
@@ -191,10 +192,34 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     return out.join("\n") + "\n";
 }
 
-/** The observability modes' section: every column of the mode comparison, then the managed services' assumptions. */
+/** What each mode serves each capability with (the original document's comparison, as the modes declare it). */
+export function modeCapabilityTable(): string[] {
+    return markdownTable(["Capability", ...OBSERVABILITY_MODES], CAPABILITIES.map((capability) => [capability, ...OBSERVABILITY_MODES.map((mode) => MODE_PARTS[mode].capabilities[capability])]));
+}
+
+/** What each mode runs in the cluster and declares in AWS. */
+export function modePartsTable(): string[] {
+    return markdownTable(["Mode", "Runs in the cluster (where the stack turns it on)", "Declares in AWS"],
+        OBSERVABILITY_MODES.map((mode) => [`\`${mode}\``, MODE_PARTS[mode].keeps.join(", "), MODE_PARTS[mode].services.join(", ") || "none"]));
+}
+
+/** Each mode's monthly total and pods, prod and dev side by side. */
+export function modeCostTable(c: ModeComparison): string[] {
+    const column = (mode: ObservabilityMode, stack: string) => c.columns.find((col) => col.mode === mode && col.stack === stack);
+    return markdownTable(["Mode", "prod per month", "dev per month", "prod pods", "dev pods"], OBSERVABILITY_MODES.map((mode) => {
+        const [prod, dev] = [column(mode, "prod"), column(mode, "dev")];
+        return [`\`${mode}\``, prod ? formatUsd(prod.total) : "-", dev ? formatUsd(dev.total) : "-", prod ? String(prod.pods) : "-", dev ? String(dev.pods) : "-"];
+    }));
+}
+
+/** The observability modes' section: what each keeps and declares, every column of the mode comparison, then the managed services' assumptions. */
 function modesMarkdown(modes: ModeComparison): string[] {
     return [
         "## Observability modes (the original decision table's three-way comparison, and AMP + AMG and hybrid)",
+        "",
+        ...modeCapabilityTable(),
+        "",
+        ...modePartsTable(),
         "",
         `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from us-east-1 list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
         "",

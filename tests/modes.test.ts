@@ -8,6 +8,7 @@ import { StackRun } from "../engine/run";
 import { MOCK_ACCOUNT_ID } from "../engine/mocks";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
 import { keeps, ManagedService, MODE_PARTS, ObservabilityMode, OBSERVABILITY_MODES, SelfManagedPart } from "../lib/observability-modes";
+import { policyReport } from "../planner/policy";
 import { rejectionOf } from "./support/config";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
@@ -78,9 +79,23 @@ describe("observability modes", function () {
                 }
                 expect(declaredServices(run), `${name} ${mode}`).to.deep.equal(MODE_PARTS[mode].services);
                 expect(stackWiring(run.resources).filter((a) => a.unresolved).map((a) => `${a.usedBy}: ${a.unresolved}`), `${name} ${mode}`).to.deep.equal([]);
+                expect(policyReport(run.resources, name).violations.map((v) => `${v.policy}: ${v.message}`), `${name} ${mode} policy`).to.deep.equal([]);
             }
         });
     }
+
+    it("a mode that keeps container logs less than prod's 90 days is a mandatory violation naming AU-11", async () => {
+        const run = await stackWith("prod", (c) => { c.observability.mode = "aws-managed"; c.observability.managed.logRetentionDays = 30; });
+        const violations = policyReport(run.resources, "prod").violations;
+        const application = "/aws/containerinsights/nist-eks-prod/application";
+        expect(violations.filter((v) => v.policy === "observability-retention").map((v) => [v.message, v.nist, v.enforcementLevel])).to.deep.equal([
+            [`logs: log group ${application} keeps 30 days, below 90d`, ["AU-11"], "mandatory"],
+        ]);
+        // Fluent Bit's three groups and Container Insights' performance group.
+        expect(violations.filter((v) => v.policy === "log-retention").map((v) => [v.message, v.nist, v.enforcementLevel])).to.deep.equal(
+            Array(4).fill(["retentionInDays is 30, below the prod minimum of 90 for telemetry log groups", ["AU-11", "AU-9"], "mandatory"]));
+        expect(violations.length).to.equal(5);
+    });
 
     describe("aws-managed (prod)", () => {
         it("installs the pinned CloudWatch add-on as its own IRSA role, which writes only to the stack's log groups", async () => {

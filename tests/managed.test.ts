@@ -5,8 +5,7 @@ import { compareModes, MODE_COLUMNS, ModeComparison, planModes, rowOf } from "..
 import { ampIngestionCost, managedPrices } from "../planner/managed-cost";
 import { planRun, StackPlan } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
-import { inMode } from "./modes.test";
-import { run } from "./support/stacks";
+import { inMode, run } from "./support/stacks";
 
 const table = loadPriceTable();
 const lineOf = (plan: StackPlan, id: string): CostLine => {

@@ -7,14 +7,11 @@ import {
 import { StackRun } from "../engine/run";
 import { MOCK_ACCOUNT_ID } from "../engine/mocks";
 import { irsaTrustPolicy } from "../components/cluster/irsa";
-import { keeps, ManagedService, MODE_PARTS, ObservabilityMode, OBSERVABILITY_MODES, SelfManagedPart } from "../lib/observability-modes";
+import { keeps, ManagedService, MODE_PARTS, OBSERVABILITY_MODES, SelfManagedPart } from "../lib/observability-modes";
 import { policyReport } from "../planner/policy";
 import { rejectionOf } from "./support/config";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { inMode, ofType, single, stack, stackWith } from "./support/stacks";
 
-/** A shipped stack with only its observability mode changed: one shared engine run per stack and mode. */
-export const inMode = (name: "dev" | "prod", mode: ObservabilityMode): Promise<StackRun> =>
-    mode === "self-managed" ? stack(name) : stackWith(name, (c) => { c.observability.mode = mode; });
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const charts = (run: StackRun) => ofType(run, RELEASE).map((r) => releaseChart(r.inputs)).sort();

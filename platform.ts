@@ -16,7 +16,7 @@ import { resolveAddonVersions } from "./components/cluster/addons";
 import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
 import { databaseClients } from "./components/database/client-user";
 import { Network } from "./components/network";
-import { Observability } from "./components/observability";
+import { Observability, observabilityBuckets } from "./components/observability";
 import { unsizedMimirContainers } from "./components/observability/mimir";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
@@ -39,6 +39,11 @@ export function checkAvailabilityZones(configured: readonly string[], offered: r
                 (unknown.length > 0 ? `; not offered: ${unknown.join(", ")}` : ""),
         ]);
     }
+}
+
+/** Whether the stack declares an S3 bucket (the LGTM stack's or Velero's), and so needs the S3 key. */
+export function stackHasBuckets(config: StackConfig): boolean {
+    return observabilityBuckets(config.observability).length > 0 || config.backup.velero.enabled;
 }
 
 /** What the program declared: the stack outputs, and every workload it runs (for the capacity plan). */
@@ -71,6 +76,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         accountId: identity.accountId,
         partition: partition.partition,
         region: config.region,
+        s3: stackHasBuckets(config),
         // AMP and Amazon Managed Grafana encrypt with a key of their own, where the mode runs either.
         telemetry: MODE_PARTS[mode].services.some((s) => s === "amp" || s === "amg"),
     }, opts);
@@ -89,7 +95,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         config: config.cluster,
         mesh: config.security.istio.enabled,
         network,
-        kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, s3: kms.keys.s3.arn, logs: kms.keys.logs.arn },
+        kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, ...(kms.keys.s3 ? { s3: kms.keys.s3.arn } : {}), logs: kms.keys.logs.arn },
         region: config.region,
         accountId: identity.accountId,
         partition: partition.partition,
@@ -128,7 +134,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
-        managed: cloudwatchAddonVersion ? { addonVersion: cloudwatchAddonVersion, logsKmsKeyArn: kms.keys.logs.arn, telemetryKmsKeyArn: kms.telemetry?.arn } : undefined,
+        managed: cloudwatchAddonVersion ? { addonVersion: cloudwatchAddonVersion, logsKmsKeyArn: kms.keys.logs.arn, telemetryKmsKeyArn: kms.keys.telemetry?.arn } : undefined,
         grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
             address: grafanaDatabase.address,
             name: grafanaDatabase.databaseName,
@@ -197,7 +203,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         oidcProviderArn: cluster.oidcProviderArn,
         kubeconfig: cluster.kubeconfig,
         bastionInstanceId: cluster.bastionInstanceId,
-        kmsKeyArns: Object.fromEntries([...Object.entries(kms.keys), ...(kms.telemetry ? [["telemetry", kms.telemetry] as const] : [])].map(([purpose, key]) => [purpose, key.arn])),
+        kmsKeyArns: Object.fromEntries(Object.entries(kms.keys).map(([purpose, key]) => [purpose, key.arn])),
         mtlsMode: security.mtlsMode,
         mesh: security.meshSummary(),
         // How every wiring edge is encrypted and authenticated (mesh mTLS, application TLS, or plaintext

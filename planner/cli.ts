@@ -16,7 +16,6 @@ import { diffRuns, renderDiff } from "./diff";
 import { planModes, renderModeComparison } from "./managed";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
-import { loadPriceTable } from "./pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
@@ -158,10 +157,9 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     }
     let current = args.stack;
     try {
-        const table = loadPriceTable();
         if (args.compareManaged) {
             current = "prod and dev in each observability mode";
-            const modes = await planModes(table, runOptions, engine);
+            const modes = await planModes(runOptions, engine);
             io.stdout(args.json ? `${JSON.stringify(modes, null, 2)}\n` : renderModeComparison(modes));
             return EXIT_OK;
         }
@@ -178,7 +176,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
         }
         if (!args.compare) {
-            const { run, plan } = await planStack(args.stack, table, runOptions, engine);
+            const { run, plan } = await planStack(args.stack, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
@@ -186,7 +184,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const sides: Awaited<ReturnType<typeof planStack>>[] = [];
         for (const stack of args.compare) {
             current = stack;
-            sides.push(await planStack(stack, table, runOptions, engine));
+            sides.push(await planStack(stack, runOptions, engine));
         }
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const comparison = compareStacks(a, b);
@@ -196,7 +194,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
             // Dev and prod also get the comparison of the observability modes (the original table's three-way one).
             const both = ["prod", "dev"].every((name) => args.compare!.includes(name));
-            const modes = both ? await planModes(table, runOptions, engine) : undefined;
+            const modes = both ? await planModes(runOptions, engine) : undefined;
             fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans, modes));
             // stderr, so that --json keeps stdout to the JSON document alone.
             io.stderr(`wrote ${args.markdown}\n`);

@@ -1,14 +1,15 @@
 /**
  * The cost lines of the observability modes' AWS services, from what a stack declares (the CloudWatch add-on, its log
  * groups, dashboards, alarms, AMP and Amazon Managed Grafana workspaces), the dated unit prices of
- * data/managed-observability-prices.json and the usage assumptions (config costAssumptions) printed beside each line.
+ * data/managed-observability-prices.json (by region, each with its date and source; free tiers not applied) and the
+ * usage assumptions (config costAssumptions) printed beside each line.
  */
 import { CostAssumptions } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import prices from "./data/managed-observability-prices.json";
 import type { CostLine, Factor } from "./cost";
 import { plural } from "./format";
-import { PriceTable } from "./pricing";
+import { PriceTable, pricesInRegion } from "./pricing";
 
 const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";
 
@@ -16,6 +17,8 @@ const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";
 export const MANAGED_LINE_IDS = ["container-insights-metrics", "workload-logs-", "logs-insights", "xray-", "cloudwatch-dashboards", "cloudwatch-alarms", "amp-", "amg-"] as const;
 
 interface ManagedPrices {
+    readonly date: string;
+    readonly source: string;
     readonly amp: { readonly ingestionTiers: readonly { readonly upToMillionSamples: number | null; readonly perMillionSamples: number }[] };
     readonly amg: { readonly editorPerMonth: number; readonly viewerPerMonth: number };
     readonly cloudwatch: { readonly metricPerMonth: number; readonly dashboardPerMonth: number; readonly alarmPerMonth: number; readonly insightsPerGbScanned: number };
@@ -24,9 +27,7 @@ interface ManagedPrices {
 
 /** The region's prices; a region the file does not price stops the estimate rather than pricing it as another. */
 export function managedPrices(region: string): ManagedPrices {
-    const found = (prices as unknown as Record<string, ManagedPrices | string>)[region];
-    if (!found || typeof found === "string") throw new Error(`No observability-service prices for ${region} in planner/data/managed-observability-prices.json (as of ${prices.date}); priced: ${Object.keys(prices).filter((k) => /^[a-z]{2}-/.test(k)).join(", ")}`);
-    return found;
+    return pricesInRegion<ManagedPrices>(prices, region, "observability-service (planner/data/managed-observability-prices.json)");
 }
 
 /** AMP's ingestion over its tiers: the price of `millions` samples a month. */

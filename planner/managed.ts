@@ -7,9 +7,8 @@
 import { RunOptions, runStack } from "../engine/run";
 import { OBSERVABILITY_MODES, ObservabilityMode } from "../lib/observability-modes";
 import { CostLine } from "./cost";
-import prices from "./data/managed-observability-prices.json";
 import { formatUsd } from "./format";
-import { MANAGED_LINE_IDS } from "./managed-cost";
+import { MANAGED_LINE_IDS, managedPrices } from "./managed-cost";
 import { planStack, StackPlan } from "./plan";
 import { PriceTable } from "./pricing";
 
@@ -40,6 +39,7 @@ export interface ModeRow {
 }
 
 export interface ModeComparison {
+    readonly region: string;
     readonly pricesAsOf: string;
     readonly managedPricesAsOf: string;
     readonly columns: readonly ModeColumn[];
@@ -63,7 +63,7 @@ export function rowOf(line: CostLine): string {
     }
 }
 
-/** The comparison from one plan per column, in MODE_COLUMNS' order. */
+/** The comparison from one plan per column, in MODE_COLUMNS' order, priced at `table`'s region. */
 export function compareModes(plans: readonly { readonly mode: ObservabilityMode; readonly stack: string; readonly plan: StackPlan }[], table: PriceTable): ModeComparison {
     const labels: string[] = [];
     for (const { plan } of plans) for (const line of plan.cost.lines) if (!labels.includes(rowOf(line))) labels.push(rowOf(line));
@@ -76,22 +76,26 @@ export function compareModes(plans: readonly { readonly mode: ObservabilityMode;
         }
     }
     return {
+        region: table.region,
         pricesAsOf: table.asOf,
-        managedPricesAsOf: prices.date,
+        managedPricesAsOf: managedPrices(table.region).date,
         columns: plans.map(({ mode, stack, plan }) => ({ mode, stack, total: plan.cost.total, pods: plan.pods.total, nodes: plan.pods.nodeCount })),
         rows,
         assumptions,
     };
 }
 
-/** Plans each column's stack in its mode through the engine (the stack file with observability.mode changed). */
-export async function planModes(table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<ModeComparison> {
-    const plans: { mode: ObservabilityMode; stack: string; plan: StackPlan }[] = [];
+/**
+ * Plans each column's stack in its mode through the engine (the stack file with observability.mode changed), each at
+ * its own region's prices; the comparison names prod's region.
+ */
+export async function planModes(options: RunOptions = {}, engine = runStack): Promise<ModeComparison> {
+    const plans: { mode: ObservabilityMode; stack: string; plan: StackPlan; table: PriceTable }[] = [];
     for (const { mode, stack } of MODE_COLUMNS) {
-        const { plan } = await planStack(stack, table, { ...options, override: (config) => { options.override?.(config); config.observability.mode = mode; } }, engine);
-        plans.push({ mode, stack, plan });
+        const planned = await planStack(stack, { ...options, override: (config) => { options.override?.(config); config.observability.mode = mode; } }, engine);
+        plans.push({ mode, stack, plan: planned.plan, table: planned.table });
     }
-    return compareModes(plans, table);
+    return compareModes(plans, plans.find((p) => p.stack === "prod")!.table);
 }
 
 const header = (c: ModeColumn) => `${c.mode} ${c.stack}`;
@@ -103,7 +107,7 @@ export function renderModeComparison(c: ModeComparison): string {
     const line = (label: string, cells: readonly string[]) => `  ${label.padEnd(labelWidth)}  ${cells.map((v) => v.padStart(width)).join("  ")}`;
     const out = [
         `Observability modes, each stack planned in each mode (${OBSERVABILITY_MODES.join(", ")}); ${c.columns[0].mode} prod, self-managed prod and self-managed dev are the original decision table's three-way comparison.`,
-        `Prices: us-east-1 list prices as of ${c.pricesAsOf}; the managed services' as of ${c.managedPricesAsOf} (planner/data/managed-observability-prices.json); free tiers not applied.`,
+        `Prices: ${c.region} list prices as of ${c.pricesAsOf}; the managed services' as of ${c.managedPricesAsOf} (planner/data/managed-observability-prices.json); free tiers not applied.`,
         "",
         line("", c.columns.map(header)),
         ...c.rows.map((r) => line(r.label, r.values.map(formatUsd))),

@@ -221,7 +221,7 @@ function modesMarkdown(modes: ModeComparison): string[] {
         "",
         ...modePartsTable(),
         "",
-        `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from us-east-1 list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
+        `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from ${modes.region} list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
         "",
         ...markdownTable(["Item", ...modes.columns.map((c) => `${c.mode} ${c.stack}`)], [
             ...modes.rows.map((r) => [r.label, ...r.values.map(formatUsd)]),

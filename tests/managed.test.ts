@@ -7,7 +7,7 @@ import { planRun, StackPlan } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { inMode, run } from "./support/stacks";
 
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 const lineOf = (plan: StackPlan, id: string): CostLine => {
     const found = plan.cost.lines.find((l) => l.id === id);
     if (!found) throw new Error(`no cost line ${id}`);
@@ -21,7 +21,7 @@ describe("observability modes, priced and compared", function () {
     before(async () => {
         plans = [];
         for (const { mode, stack } of MODE_COLUMNS) plans.push(planRun(await inMode(stack, mode), table));
-        modes = await planModes(table, {}, run);
+        modes = await planModes({}, run);
     });
 
     it("plans every column from a real engine run of its stack in its mode, and each column's rows add up to its total", () => {
@@ -61,7 +61,7 @@ describe("observability modes, priced and compared", function () {
         expect(lineOf(plan, "amg-editors").monthly).to.equal(27);
         expect(lineOf(plan, "amg-viewers").monthly).to.equal(25);
         expect(plan.cost.lines.some((l) => l.id === "container-insights-metrics"), "amp-amg collects no Container Insights metrics").to.equal(false);
-        expect(() => managedPrices("eu-west-9")).to.throw(/No observability-service prices for eu-west-9 .*priced: us-east-1/);
+        expect(() => managedPrices("eu-west-9")).to.throw(/region: got "eu-west-9"; the planner has observability-service .*prices only for us-east-1/);
     });
 
     it("groups every line of every plan into a row, the managed services each on their own", () => {

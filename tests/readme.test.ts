@@ -13,7 +13,7 @@ import { StackRun } from "../engine/run";
 const root = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const usd = (n: number) => `$${n.toFixed(2)}`;
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 
 describe("README figures", () => {
     let runs: { dev: StackRun; prod: StackRun };
@@ -80,7 +80,7 @@ describe("README figures", () => {
     });
 
     it("quote what each observability mode keeps, declares and costs in prod and dev, as --compare-managed plans them", async () => {
-        const modes = await planModes(table, {}, run);
+        const modes = await planModes({}, run);
         for (const markdown of [modeCapabilityTable(), modePartsTable(), modeCostTable(modes)]) expect(readme).to.include(markdown.join("\n"));
         const column = (mode: string) => modes.columns.find((c) => c.mode === mode && c.stack === "prod")!;
         expect(readme).to.include(`leave emptier (${column("aws-managed").pods} pods instead of ${column("self-managed").pods})`);

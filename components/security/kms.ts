@@ -4,8 +4,7 @@ import { sortedJson } from "../../lib/json";
 
 /** What each customer-managed key protects (SC-28, SC-12). */
 export type KeyPurpose = "eks" | "ebs" | "s3" | "logs" | "telemetry";
-/** The keys every stack has; telemetry comes only with AMP or Amazon Managed Grafana. */
-export const KEY_PURPOSES: readonly Exclude<KeyPurpose, "telemetry">[] = ["eks", "ebs", "s3", "logs"];
+export const KEY_PURPOSES: readonly KeyPurpose[] = ["eks", "ebs", "s3", "logs", "telemetry"];
 
 export interface KmsKeysArgs {
     /** Days AWS waits before deleting a scheduled key: 30 in prod, 7 in dev. */
@@ -16,9 +15,14 @@ export interface KmsKeysArgs {
     readonly accountId: string;
     readonly partition: string;
     readonly region: string;
-    /** Whether to create the telemetry key, for AMP and Amazon Managed Grafana (the observability modes that run them). */
-    readonly telemetry?: boolean;
+    /** Whether the stack declares a bucket: the S3 key exists only then, as a key no bucket uses is billed for nothing. */
+    readonly s3: boolean;
+    /** Whether the observability mode runs AMP or Amazon Managed Grafana: the telemetry key exists only then. */
+    readonly telemetry: boolean;
 }
+
+/** The keys of a stack: the S3 key only where it has buckets, the telemetry key only where AMP or Managed Grafana runs. */
+export type StackKeys = Record<Exclude<KeyPurpose, "s3" | "telemetry">, kms.Key> & { readonly s3?: kms.Key; readonly telemetry?: kms.Key };
 
 /** The services that use each key, and the encryption context they present. */
 const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[] }> = {
@@ -77,15 +81,13 @@ export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountI
     return sortedJson({ Version: "2012-10-17", Statement: statements });
 }
 
-/** One customer-managed key per purpose, with rotation on and an alias that names it. */
+/** One customer-managed key per purpose the stack has, with rotation on and an alias that names it. */
 export class KmsKeys extends pulumi.ComponentResource {
-    public readonly keys: Record<Exclude<KeyPurpose, "telemetry">, kms.Key>;
-    /** The telemetry key, where args.telemetry asked for it. */
-    public readonly telemetry?: kms.Key;
+    public readonly keys: StackKeys;
 
     constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:KmsKeys", name, {}, opts);
-        const createKey = (purpose: KeyPurpose) => {
+        const entries = KEY_PURPOSES.filter((purpose) => (purpose !== "s3" || args.s3) && (purpose !== "telemetry" || args.telemetry)).map((purpose) => {
             const key = new kms.Key(`${name}-${purpose}`, {
                 description: `${name}: ${KEY_USERS[purpose].description}`,
                 enableKeyRotation: true,
@@ -93,11 +95,9 @@ export class KmsKeys extends pulumi.ComponentResource {
                 policy: keyPolicy(purpose, args),
             }, { parent: this, protect: args.protect });
             new kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
-            return key;
-        };
-        const entries = KEY_PURPOSES.map((purpose) => [purpose, createKey(purpose)] as const);
-        this.keys = Object.fromEntries(entries) as Record<Exclude<KeyPurpose, "telemetry">, kms.Key>;
-        if (args.telemetry) this.telemetry = createKey("telemetry");
-        this.registerOutputs({ keyArns: Object.fromEntries([...entries, ...(this.telemetry ? [["telemetry", this.telemetry] as const] : [])].map(([p, k]) => [p, k.arn])) });
+            return [purpose, key] as const;
+        });
+        this.keys = Object.fromEntries(entries) as StackKeys;
+        this.registerOutputs({ keyArns: Object.fromEntries(entries.map(([p, k]) => [p, k.arn])) });
     }
 }

@@ -33,7 +33,10 @@ export function containerInsightsLogGroups(clusterName: string, mode: Observabil
 
 /**
  * The add-on's configuration: Fluent Bit ships container logs; the agent collects Container Insights metrics where the
- * mode has them, and receives traces (OTLP and the X-Ray protocol) for X-Ray where the mode has X-Ray.
+ * mode has them, and receives traces (OTLP and the X-Ray protocol) for X-Ray where the mode has X-Ray. The keys are the
+ * values the add-on's chart (aws-observability/helm-charts, amazon-cloudwatch-observability) reads: agent.config,
+ * agent.resources, containerLogs.enabled, containerLogs.fluentBit.resources, manager.resources. Unlike vpc-cni's, no
+ * schema checks them offline: EKS publishes this add-on's schema only through DescribeAddonConfiguration.
  */
 export function cloudwatchAddonConfiguration(mode: ObservabilityMode): string {
     const agentConfig = {

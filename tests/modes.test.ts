@@ -137,6 +137,12 @@ describe("observability modes", function () {
             expect(run.outputs.tracingEndpoint).to.equal(CLOUDWATCH_OTLP_GRPC);
             const tracing = stackWiring(run.resources).filter((a) => a.host.startsWith("cloudwatch-agent."));
             expect(tracing.map((a) => [a.port, a.resolvesTo])).to.deep.equal([[4315, "Service amazon-cloudwatch/cloudwatch-agent port 4315 (the EKS add-on amazon-cloudwatch-observability)"]]);
+            // The agent's namespace is the add-on's, outside the mesh: the plan reports that hop as plaintext (README says so).
+            expect((run.outputs.meshHops as { hop: string; protection: string; how: string }[]).filter((h) => h.hop.includes("cloudwatch-agent."))).to.deep.equal([{
+                hop: "nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> cloudwatch-agent.amazon-cloudwatch.svc.cluster.local:4315",
+                protection: "plaintext",
+                how: "amazon-cloudwatch: a namespace outside the mesh",
+            }]);
         });
     });
 

@@ -14,6 +14,7 @@ import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
+import { OBSERVABILITY_MODES } from "../lib/observability-modes";
 import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, regionZones } from "../lib/regions";
 import { BURSTABLE, burstableFacts, CPU_CREDIT_MODES } from "../lib/burstable";
 
@@ -31,6 +32,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
 export const POD_CIDR_RANGE = "100.64.0.0/10";
 /** The oldest Kubernetes minor version still in EKS standard support (checked 2026-11). */
 export const MINIMUM_KUBERNETES_VERSION = "1.34";
+/** How people sign in to an Amazon Managed Grafana workspace (its authenticationProviders). */
+export const GRAFANA_AUTHENTICATION = ["iam-identity-center", "saml"] as const;
 
 const nonEmpty = (what: string) => z.string({ error: `a non-empty string (${what})` }).trim().min(1, `a non-empty string (${what})`);
 const cidr = z.string({ error: "an IPv4 CIDR such as 10.0.0.0/16" }).refine(isValidCidr, "an IPv4 CIDR such as 10.0.0.0/16, with no host bits set");
@@ -217,7 +220,45 @@ const cluster = z.strictObject({
     }),
 });
 
+/** A pinned EKS add-on version, or what EKS offers for the cluster's Kubernetes version (its latest build or its default). */
+const addonSelection = z.union([z.literal("latest"), z.literal("default"), addonVersion], {
+    error: 'latest, default, or an EKS add-on version such as v4.7.0-eksbuild.1',
+});
+const snsTopicArn = z.string({ error: "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms" })
+    .regex(/^arn:aws[a-z-]*:sns:[a-z]{2}-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms");
+const samlValues = z.array(nonEmpty("a value of the SAML role attribute"), { error: "a list of values of the SAML role attribute" }).min(1, "at least one value of the SAML role attribute");
+
+/**
+ * The AWS services the aws-managed, amp-amg and hybrid modes use; read in those modes only, so a
+ * stack switches by changing observability.mode alone.
+ */
+const managedObservability = z.strictObject({
+    /** The amazon-cloudwatch-observability add-on (Container Insights, the CloudWatch agent, Fluent Bit): pinned, or EKS's latest or default for the cluster's version. */
+    addonVersion: addonSelection,
+    /** Days CloudWatch Logs keeps the containers' logs and the workspaces' logs (AU-11). */
+    logRetentionDays,
+    /** Where CloudWatch alarms and AMP's alert manager send notifications (SNS topics, IR-6). */
+    alarmTopicArns: z.array(snsTopicArn).min(1, "at least one SNS topic ARN: an alarm nobody receives protects nothing"),
+    /** Amazon Managed Grafana's sign-in (amp-amg): IAM Identity Center, or a SAML identity provider with the attribute values that make admins and editors. */
+    grafana: z.discriminatedUnion("authentication", [
+        z.strictObject({ authentication: z.literal("iam-identity-center") }),
+        z.strictObject({
+            authentication: z.literal("saml"),
+            /** The identity provider's metadata URL. */
+            idpMetadataUrl: z.url({ error: "an https URL of the identity provider's SAML metadata" }).refine((u) => u.startsWith("https://"), "an https URL of the identity provider's SAML metadata"),
+            /** The SAML assertion attribute that carries a user's roles. */
+            roleAttribute: nonEmpty("the SAML assertion attribute holding roles, such as role"),
+            adminRoleValues: samlValues,
+            editorRoleValues: samlValues,
+            /** How long a sign-in lasts, in minutes. */
+            loginValidityMinutes: int(5, 1440),
+        }),
+    ], { error: `an object with authentication ${GRAFANA_AUTHENTICATION.join(" or ")}` }),
+});
+
 const observability = z.strictObject({
+    mode: oneOf(OBSERVABILITY_MODES),
+    managed: managedObservability,
     prometheus: z.strictObject({
         retention: duration,
         storageSize: gibibytes,
@@ -386,6 +427,20 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /** The observability modes' managed services (README, "Observability modes"): samples written to AMP, in millions. */
+    ampSamplesMillionsPerMonth: int(0, 10_000_000),
+    /** Workload logs shipped to CloudWatch Logs (aws-managed, amp-amg, hybrid), on top of logIngestionGbPerMonth's platform logs. */
+    workloadLogGbPerMonth: int(0, 1_000_000),
+    /** GB CloudWatch Logs Insights queries scan. */
+    logsInsightsGbScannedPerMonth: int(0, 10_000_000),
+    /** Traces X-Ray records and retrieves, in millions. */
+    xrayTracesMillionsPerMonth: int(0, 1_000_000),
+    /** Container Insights metrics per node and per pod (standard Container Insights, priced per metric). */
+    containerInsightsMetricsPerNode: int(0, 10_000),
+    containerInsightsMetricsPerPod: int(0, 10_000),
+    /** Amazon Managed Grafana's active users: editors and admins, and viewers. */
+    grafanaEditors: int(0, 10_000),
+    grafanaViewers: int(0, 100_000),
     /**
      * The CPU the pods use on average over a day, in percent of what they request: what burstable
      * nodes in unlimited mode are billed surplus credits on above their baseline.
@@ -581,6 +636,12 @@ export const stackConfigSchema = z.strictObject({
         }
     });
     check(() => { if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]); });
+    // Read only where the mode has alarms or AMP's alert manager, so that a region change needs no topic until then.
+    each(c.observability?.mode !== "self-managed" ? c.observability?.managed?.alarmTopicArns : undefined, (_, i) => check(() => {
+        // CloudWatch alarms notify only topics in their own region.
+        const topic = c.observability.managed.alarmTopicArns[i];
+        if (topic.split(":")[3] !== c.region) issue(["observability", "managed", "alarmTopicArns", i], `an SNS topic in the stack's region (${c.region}): CloudWatch alarms notify only topics of their own region`, ["region"]);
+    }));
     check(() => { if (c.observability.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]); });
     check(() => {
         const kafkaUsers = [c.observability.mimir.enabled && c.observability.mimir.architecture === "ingest-storage" && "observability.mimir (ingest-storage)", c.observability.tempo.enabled && c.observability.tempo.mode === "distributed" && "observability.tempo (distributed)"].filter(Boolean);

@@ -3,6 +3,7 @@
  * from the run (the declared resources where they show it, the validated config for chart
  * settings), then the cost and pod deltas. The comparison is computed from the code itself.
  */
+import { MODE_PARTS } from "../lib/observability-modes";
 import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { VELERO_FS_BACKUP_ANNOTATION } from "../components/backup/velero";
@@ -228,6 +229,10 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Multi-AZ Nodes", nist: "CP-10", source: "resources: NodeGroup, Subnet", read: nodeZones },
     ]),
     ...section("Observability - Metrics", [
+        {
+            decision: "Observability Mode", nist: "AU-2, AU-11", source: "config: observability.mode; resources: amp Workspace, grafana Workspace, eks Addon",
+            read: (r) => `${o(r).mode}${MODE_PARTS[o(r).mode].services.length > 0 ? ` (${MODE_PARTS[o(r).mode].services.join(", ")})` : " (the LGTM stack in the cluster)"}`,
+        },
         { decision: "Prometheus", nist: "AU-2", source: "config: observability.prometheus; resources: Release", read: (r) => `${deployment(r, [CHARTS.kubePrometheusStack.chart], true)}, ${count(o(r).prometheus.replicas, "replica")}${o(r).prometheus.replicas > 1 && mimirOn(r) ? " deduplicated by Mimir's HA tracker" : ""}, ${count(o(r).prometheus.alertmanagerReplicas, "Alertmanager")}` },
         { decision: "Mimir", nist: "AU-11", source: "config: observability.mimir.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.mimir.chart], mimirOn(r)) },
         { decision: "Mimir Mode", nist: "AU-9", source: "config: observability.mimir.architecture", read: (r) => whenOn(mimirOn(r), "Mimir off", () => o(r).mimir.architecture) },

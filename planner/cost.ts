@@ -11,7 +11,8 @@ import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
 import { formatPrice, formatQuantity, formatUsd, plural, toCents } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
 import { findInstanceType } from "../lib/instance-types";
-import { sum } from "./pods";
+import { countPods, sum } from "./pods";
+import { managedObservabilityLines } from "./managed-cost";
 import { BUCKET_TYPES, distinct, nodeGroups, NodeGroupView, ofType, TYPES } from "./resources";
 import { volumeClaims, VolumeClaim } from "./volumes";
 
@@ -553,6 +554,13 @@ function ebsPrice(table: PriceTable, volumeType: string): number {
     return table.ebs[EBS_PRICE_KEYS[volumeType]];
 }
 
+/** The observability modes' AWS services; Container Insights counts the stack's pods and nodes. */
+function observabilityServiceLines(input: CostInput, table: PriceTable): CostLine[] {
+    const managed = input.resources.some((r) => r.type === TYPES.eksAddon && r.inputs.addonName === "amazon-cloudwatch-observability");
+    const pods = managed ? countPods(input.resources, input.workloads) : undefined;
+    return managedObservabilityLines(input.resources, input.assumptions, table, pods?.total ?? 0, pods?.nodeCount ?? 0);
+}
+
 /** The estimate for a stack: every line, in the order above, and their sum. */
 export function estimateCost(input: CostInput, table: PriceTable): CostEstimate {
     const lines = [
@@ -568,6 +576,7 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ...kmsLines(input, table),
         ...logLines(input, table),
         ...rdsLines(input, table),
+        ...observabilityServiceLines(input, table),
     ];
     return {
         currency: table.currency,

@@ -8,7 +8,8 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
 import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
-import { ManagedComparison } from "./managed";
+import { CAPABILITIES, MODE_PARTS, OBSERVABILITY_MODES, ObservabilityMode } from "../lib/observability-modes";
+import { ModeComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
 import { waiverLines } from "./policy";
@@ -192,19 +193,44 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     return out.join("\n") + "\n";
 }
 
-/** The three-way section: the managed services with their assumptions, then the three columns. */
-function managedMarkdown(managed: ManagedComparison): string[] {
+/** What each mode serves each capability with (the original document's comparison, as the modes declare it). */
+export function modeCapabilityTable(): string[] {
+    return markdownTable(["Capability", ...OBSERVABILITY_MODES], CAPABILITIES.map((capability) => [capability, ...OBSERVABILITY_MODES.map((mode) => MODE_PARTS[mode].capabilities[capability])]));
+}
+
+/** What each mode runs in the cluster and declares in AWS. */
+export function modePartsTable(): string[] {
+    return markdownTable(["Mode", "Runs in the cluster (where the stack turns it on)", "Declares in AWS"],
+        OBSERVABILITY_MODES.map((mode) => [`\`${mode}\``, MODE_PARTS[mode].keeps.join(", "), MODE_PARTS[mode].services.join(", ") || "none"]));
+}
+
+/** Each mode's monthly total and pods, prod and dev side by side. */
+export function modeCostTable(c: ModeComparison): string[] {
+    const column = (mode: ObservabilityMode, stack: string) => c.columns.find((col) => col.mode === mode && col.stack === stack);
+    return markdownTable(["Mode", "prod per month", "dev per month", "prod pods", "dev pods"], OBSERVABILITY_MODES.map((mode) => {
+        const [prod, dev] = [column(mode, "prod"), column(mode, "dev")];
+        return [`\`${mode}\``, prod ? formatUsd(prod.total) : "-", dev ? formatUsd(dev.total) : "-", prod ? String(prod.pods) : "-", dev ? String(dev.pods) : "-"];
+    }));
+}
+
+/** The observability modes' section: what each keeps and declares, every column of the mode comparison, then the managed services' assumptions. */
+function modesMarkdown(modes: ModeComparison): string[] {
     return [
-        "## The AWS-managed alternative (three-way)",
+        "## Observability modes (the original decision table's three-way comparison, and AMP + AMG and hybrid)",
         "",
-        `From \`npm run plan -- --compare-managed\`: the original decision table's Option B (AWS-managed) priced from unit prices and the usage assumptions (as of ${managed.assumptionsAsOf}) in \`planner/data/managed-alternative.json\`. It replaces ${managed.replaces.join(", ")}; nodes: ${managed.nodes.count} x ${managed.nodes.instanceType} (${managed.nodes.basis}).`,
+        ...modeCapabilityTable(),
         "",
-        ...markdownTable(["Item", "AWS managed", "prod", "dev", "Note"], [
-            ...managed.rows.map((r) => [r.label, ...r.values.map(formatUsd), r.note ?? ""]),
-            ["**Total per month**", ...managed.totals.map((t) => `**${formatUsd(t)}**`), ""],
+        ...modePartsTable(),
+        "",
+        `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from ${modes.region} list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
+        "",
+        ...markdownTable(["Item", ...modes.columns.map((c) => `${c.mode} ${c.stack}`)], [
+            ...modes.rows.map((r) => [r.label, ...r.values.map(formatUsd)]),
+            ["**Total per month**", ...modes.columns.map((c) => `**${formatUsd(c.total)}**`)],
+            ["Pods", ...modes.columns.map((c) => String(c.pods))],
         ]),
         "",
-        ...markdownTable(["Managed service", "Assumption"], managed.lines.map((l) => [l.item, l.assumption ?? ""])),
+        ...markdownTable(["Managed service", "Assumption (prod)"], modes.assumptions.map((a) => [a.item, a.assumption])),
         "",
     ];
 }
@@ -213,7 +239,7 @@ function managedMarkdown(managed: ManagedComparison): string[] {
  * The comparison as a Markdown document (docs/decisions.md for dev and prod): a table per section
  * of decisions, each followed by where the platform departs from the original decision table and why.
  */
-export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], managed?: ManagedComparison): string {
+export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], modes?: ModeComparison): string {
     const [a, b] = comparison.stacks;
     const out = [
         `# ${a} vs ${b}: every decision, and its value in each stack`,
@@ -237,6 +263,6 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
-    if (managed) out.push(...managedMarkdown(managed));
+    if (modes) out.push(...modesMarkdown(modes));
     return out.join("\n");
 }

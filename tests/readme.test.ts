@@ -5,11 +5,12 @@ import { bastionAmiParameter } from "../components/cluster/bastion";
 import { validateStackConfig } from "../config/load";
 import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { CostLine } from "../planner/cost";
-import { compareManaged } from "../planner/managed";
+import { planModes } from "../planner/managed";
+import { modeCapabilityTable, modeCostTable, modePartsTable } from "../planner/render";
 import { planRun, StackPlan } from "../planner/plan";
 import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
 import { rawConfig } from "./support/config";
-import { stack, stackWith } from "./support/stacks";
+import { run, stack, stackWith } from "./support/stacks";
 import { StackRun } from "../engine/run";
 
 const root = path.join(__dirname, "..");
@@ -117,10 +118,11 @@ describe("README figures", () => {
         expect(readme).to.include(`dev costs ${share}% of prod, a reduction of ${100 - share}%`);
     });
 
-    it("quote the three-way comparison --compare-managed computes", () => {
-        const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
-        expect(readme).to.include(`| **Total per month** | **${usd(managed.totals[0])}** | **${usd(managed.totals[1])}** | **${usd(managed.totals[2])}** |`);
-        expect(readme).to.include(`fewest of prod's type that hold what stays, never below prod's minimum (${managed.nodes.count} x ${managed.nodes.instanceType})`);
+    it("quote what each observability mode keeps, declares and costs in prod and dev, as --compare-managed plans them", async () => {
+        const modes = await planModes({}, run);
+        for (const markdown of [modeCapabilityTable(), modePartsTable(), modeCostTable(modes)]) expect(readme).to.include(markdown.join("\n"));
+        const column = (mode: string) => modes.columns.find((c) => c.mode === mode && c.stack === "prod")!;
+        expect(readme).to.include(`leave emptier (${column("aws-managed").pods} pods instead of ${column("self-managed").pods})`);
     });
 
     it("gives the quick start's commands, installing once", () => {

@@ -43,6 +43,8 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "kafka-authentication": "advisory",
     "namespace-default-deny": "advisory",
     "namespace-pod-security": "advisory",
+    "amp-workspace-logging": "advisory",
+    "managed-grafana": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

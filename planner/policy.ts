@@ -51,9 +51,12 @@ export function nistFamily(control: string): string {
     return control.split("-")[0];
 }
 
-/** Evaluates the pack over a stack's resources with the stack's pack config; `today` fixes the waiver date. */
-export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string): PolicyReport {
-    const packConfig = loadPackConfig(stack);
+/**
+ * Evaluates the pack over a stack's resources with the pack config named `stack` (in `configDir`,
+ * policy/config/ by default); `today` fixes the waiver date.
+ */
+export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string, configDir?: string): PolicyReport {
+    const packConfig = loadPackConfig(stack, configDir);
     const { violations, waived, waivers } = evaluatePack(resources, packConfig, allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const rules = allPolicies.map((policy): RuleOutcome => {

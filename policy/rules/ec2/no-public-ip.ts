@@ -43,6 +43,7 @@ export const noPublicIp = defineResourcePolicy({
     name: "no-public-ip",
     description: "Nodes, the bastion and private subnets get no public IP addresses: they reach the internet through NAT and are reached through load balancers or SSM, never directly.",
     nist: ["SC-7"],
+    anchors: ["SecurityHub:EC2.25", "cdk-nag:NIST.800.53.R5-EC2InstanceNoPublicIp"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Leave associatePublicIpAddress unset or false on launch template network interfaces and instances (use SSM Session Manager for the bastion), and set mapPublicIpOnLaunch false on private and pod subnets.",

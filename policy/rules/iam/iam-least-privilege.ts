@@ -110,6 +110,7 @@ export const iamLeastPrivilege = defineResourcePolicy({
     name: "iam-least-privilege",
     description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
     nist: ["AC-6", "IA-5"],
+    anchors: ["cdk-nag:NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess", "cdk-nag:NIST.800.53.R5-IAMUserNoPolicies"],
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "List the specific actions and resource ARNs the role needs (start from the service's managed policy or IAM Access Analyzer's generated policy); scope iam:PassRole to the roles it passes. Pin trust policies to a service, an account with aws:PrincipalOrgID or sts:ExternalId, or an OIDC subject (<issuer>:sub = system:serviceaccount:<ns>:<sa>). Give resource policies with Principal * a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID. Replace IAM users and access keys with roles: Pod Identity or IRSA for pods, IAM Identity Center for people, OIDC for CI.",

@@ -26,6 +26,7 @@ export const s3KmsEncryption = defineStackPolicy({
     name: "s3-kms-encryption",
     description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration with SSE-KMS under a customer-managed key, so that who may read the data is decided by a key policy we own and key use is logged.",
     nist: ["SC-28"],
+    anchors: ["SecurityHub:S3.4", "cdk-nag:NIST.800.53.R5-S3DefaultEncryptionKMS"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules[0].applyServerSideEncryptionByDefault = { sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <the stack's S3 KMS key ARN> } and bucketKeyEnabled: true.",

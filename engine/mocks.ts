@@ -33,7 +33,7 @@ const arn = (ctx: MockContext, service: string, resource: string, regional = tru
 
 /** Outputs per AWS type; each returns the id and the computed attributes AWS would fill in. */
 const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext) => { id: string; state: State }> = {
-    "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
+    "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, defaultNetworkAclId: `acl-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
     "aws:ec2/subnet:Subnet": (n, i, c) => { const id = `subnet-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `subnet/${id}`), availabilityZoneId: `use1-az${(i.availabilityZone ?? "a").slice(-1).charCodeAt(0) - 96}` } }; },
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": (n) => ({ id: `vpc-cidr-assoc-${hexId(n)}`, state: {} }),
     "aws:ec2/internetGateway:InternetGateway": (n, i, c) => { const id = `igw-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `internet-gateway/${id}`) } }; },
@@ -43,6 +43,8 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (n) => ({ id: `rtbassoc-${hexId(n)}`, state: {} }),
     "aws:ec2/vpcEndpoint:VpcEndpoint": (n, i, c) => { const id = `vpce-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-endpoint/${id}`), state: "available" } }; },
     "aws:ec2/securityGroup:SecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: i.name ?? n } }; },
+    "aws:ec2/networkAcl:NetworkAcl": (n, i, c) => { const id = `acl-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `network-acl/${id}`), ownerId: MOCK_ACCOUNT_ID } }; },
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": (n, i, c) => { const id = String(i.defaultNetworkAclId); return { id, state: { arn: arn(c, "ec2", `network-acl/${id}`), ownerId: MOCK_ACCOUNT_ID, vpcId: `vpc-${hexId(n)}` } }; },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default" } }; },
     "aws:ec2/flowLog:FlowLog": (n, i, c) => { const id = `fl-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-flow-log/${id}`) } }; },
     "aws:ec2/launchTemplate:LaunchTemplate": (n, i, c) => { const id = `lt-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } }; },

@@ -2,10 +2,12 @@
  * A private Amazon RDS for PostgreSQL database for one platform service (Grafana's shared state):
  * encrypted with its own customer-managed key (SC-28, SC-12), in the private subnets behind a
  * security group that admits only the nodes (SC-7), TLS enforced by the server (SC-8), automated
- * backups (CP-9), and deletion protection with `protect` in prod.
+ * backups (CP-9), exported logs, enhanced monitoring and IAM authentication (AU-12, SI-4, IA-2),
+ * and deletion protection with `protect` in prod.
  */
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as vpc from "@pulumi/aws/vpc";
@@ -13,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { sortedJson } from "../../lib/json";
 import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../../lib/rds-ca";
+import { serviceTrustPolicy } from "../../lib/trust";
 
 export const POSTGRES_PORT = 5432;
 
@@ -106,6 +109,9 @@ export function parameterGroupName(name: string, engineVersion: string): string 
     return `${name}-${parameterGroupFamily(engineVersion)}`;
 }
 
+/** Seconds between the operating-system metrics enhanced monitoring sends (SI-4). */
+export const MONITORING_INTERVAL_SECONDS = 60;
+
 /** The logs RDS exports to CloudWatch: the server's log and, during a major upgrade, pg_upgrade's. */
 export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
 
@@ -180,6 +186,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             retentionInDays: config.logRetentionDays,
             kmsKeyId: args.logsKmsKeyArn,
         }, { ...child, protect }));
+        // Enhanced monitoring: RDS publishes the host's metrics through this role, which AWS's
+        // managed policy limits to the RDSOSMetrics log group.
+        const monitoringRole = new iam.Role(`${name}-monitoring-role`, { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com") }, child);
+        const monitoringPolicy = new iam.RolePolicyAttachment(`${name}-monitoring-role-policy`, {
+            role: monitoringRole.name,
+            policyArn: `arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        }, child);
         // A new suffix with every new instance: a second destroy of a recreated stack cannot collide with the first one's snapshot.
         const snapshotSuffix = new random.RandomId(`${name}-final-snapshot-suffix`, { byteLength: 4 }, child);
 
@@ -209,6 +222,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+            // Connections may authenticate with IAM tokens as well as passwords (AC-2, IA-2).
+            iamDatabaseAuthenticationEnabled: true,
+            monitoringInterval: MONITORING_INTERVAL_SECONDS,
+            monitoringRoleArn: monitoringRole.arn,
             deletionProtection: protect,
             // A destroy in dev takes the data with it; in prod the last state is kept as a snapshot,
             // and the automated backups stay for their retention beside it (CP-9).
@@ -222,7 +239,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             applyImmediately: true,
             // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
             caCertIdentifier: RDS_CA_IDENTIFIER,
-        }, { ...child, protect, dependsOn: logGroups });
+        }, { ...child, protect, dependsOn: [...logGroups, monitoringPolicy] });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
         this.databaseName = args.databaseName;

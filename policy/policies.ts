@@ -35,7 +35,10 @@ import { rdsHardening } from "./rules/rds/rds-hardening";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
 import { s3TlsOnly } from "./rules/s3/s3-tls-only";
+import { s3Lifecycle } from "./rules/s3/s3-lifecycle";
+import { s3NoAcls } from "./rules/s3/s3-no-acls";
 import { s3Versioning } from "./rules/s3/s3-versioning";
+import { ssmDocumentsPrivate } from "./rules/ssm/ssm-documents-private";
 import { ssmManagedInstances } from "./rules/ssm/ssm-managed-instances";
 import { requiredTags } from "./rules/tags/required-tags";
 
@@ -60,6 +63,8 @@ export const allPolicies: NistPolicy[] = [
     s3PublicAccessBlock,
     s3TlsOnly,
     s3Versioning,
+    s3Lifecycle,
+    s3NoAcls,
     vpcFlowLogs,
     defaultSgClosed,
     networkAcls,
@@ -74,6 +79,7 @@ export const allPolicies: NistPolicy[] = [
     rdsDatabase,
     rdsHardening,
     ssmManagedInstances,
+    ssmDocumentsPrivate,
     inClusterEncryption,
     meshDefaultDeny,
     kafkaAuthentication,

@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXPORTED_LOGS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
+import { EXPORTED_LOGS, MONITORING_INTERVAL_SECONDS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
 import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy } from "../components/database/client-user";
 import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
 import { MONITORING_NAMESPACE } from "../components/observability/shared";
@@ -156,6 +156,18 @@ describe("Grafana's database", () => {
                 expect(group.protect).to.equal(true);
                 expect(db.dependencies).to.include(group.urn);
             }
+        });
+
+        it("accepts IAM authentication and sends enhanced monitoring through a role only RDS's monitoring service assumes", async () => {
+            const run = await stack("prod");
+            const db = single(run, INSTANCE);
+            const role = single(run, "aws:iam/role:Role", "-grafana-db-monitoring-role");
+            expect(db.inputs).to.deep.include({ iamDatabaseAuthenticationEnabled: true, monitoringInterval: MONITORING_INTERVAL_SECONDS, monitoringRoleArn: role.outputs.arn });
+            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" } }], Version: "2012-10-17" });
+            const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name);
+            expect(attached.map((a) => a.inputs.policyArn)).to.deep.equal(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
+            // The instance waits for the policy: without it RDS refuses the monitoring role.
+            expect(db.dependencies).to.include(attached[0].urn);
         });
 
         it("keeps the automated backups and a final snapshot whose name a later destroy cannot collide with", async () => {

@@ -1,11 +1,16 @@
 /**
  * The rules written for the anchor checks the pack was missing: network ACLs (EC2.21), RDS
  * logging, IAM authentication, monitoring and placement (RDS.5/6/9/10/13/17/18/25), SSM-managed
- * instances (SSM.1), each with the settings the platform declares passing and each gap failing.
+ * instances (SSM.1), bucket lifecycles and ACLs (S3.10/12/13), public SSM documents (SSM.4),
+ * whole-service and decrypt-everything grants (KMS.2, cdk-nag's full access), each with the settings the platform declares passing and each gap failing.
  */
 import { expect } from "chai";
 import { subnetAclIngress } from "../../components/network";
 import { networkAcls } from "../../policy/rules/ec2/network-acls";
+import { iamLeastPrivilege } from "../../policy/rules/iam/iam-least-privilege";
+import { s3Lifecycle } from "../../policy/rules/s3/s3-lifecycle";
+import { s3NoAcls } from "../../policy/rules/s3/s3-no-acls";
+import { ssmDocumentsPrivate } from "../../policy/rules/ssm/ssm-documents-private";
 import { rdsHardening } from "../../policy/rules/rds/rds-hardening";
 import { ssmManagedInstances } from "../../policy/rules/ssm/ssm-managed-instances";
 import { check, messages, planned, UNKNOWN } from "./helpers";
@@ -125,5 +130,89 @@ describe("policy ssm-managed-instances", () => {
             "elsewhere: the node role is not a role of this stack, so its SSM policy cannot be checked",
             "bare has no iamInstanceProfile: without a role Systems Manager cannot manage it",
         ]);
+    });
+});
+
+describe("policy iam-least-privilege: whole services and every key's data", () => {
+    const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+    const policy = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+    it("passes listed actions, decryption under named keys, and a key policy's kms:* for the account", () => {
+        expect(check(iamLeastPrivilege, [
+            planned(ROLE_POLICY, "loki", { role: "loki", policy: policy({ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:List*"], Resource: ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"] }) }),
+            planned(ROLE_POLICY, "velero", { role: "velero", policy: policy({ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:us-east-1:123456789012:key/1234" }) }),
+            planned(ROLE_POLICY, "deny", { role: "x", policy: policy({ Effect: "Deny", Action: "s3:*", Resource: "*" }) }),
+            planned("aws:kms/key:Key", "key", { policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }) }),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails an identity policy granting a whole service, and decryption on every key", () => {
+        expect(messages(check(iamLeastPrivilege, [
+            planned(ROLE_POLICY, "broad", { role: "r", policy: policy({ Sid: "All", Effect: "Allow", Action: ["s3:*", "sqs:GetQueueUrl"], Resource: "arn:aws:s3:::one" }) }),
+            planned(ROLE_POLICY, "decrypt", { role: "r", policy: policy({ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }) }),
+        ], "prod"))).to.deep.equal([
+            "policy statement 0 (All) allows every action of s3:*: list the actions the holder needs",
+            "policy statement 0 allows kms:Decrypt on every resource, so every KMS key's data: name the keys",
+        ]);
+    });
+});
+
+describe("policy s3-lifecycle", () => {
+    const BUCKET = "aws:s3/bucket:Bucket";
+    const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+    const bucket = (name: string) => planned(BUCKET, name, {}, { outputs: { id: name, bucket: name } });
+
+    it("passes a bucket with an enabled rule, and skips rules a preview does not know", () => {
+        expect(check(s3Lifecycle, [
+            bucket("logs"), planned(LIFECYCLE, "logs-lifecycle", { bucket: "logs", rules: [{ id: "retention", status: "Enabled", expiration: { days: 90 } }] }),
+            bucket("new"), planned(LIFECYCLE, "new-lifecycle", { bucket: "new", rules: UNKNOWN }),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails a bucket without a lifecycle and one whose rules are all disabled", () => {
+        expect(messages(check(s3Lifecycle, [
+            bucket("bare"),
+            bucket("off"), planned(LIFECYCLE, "off-lifecycle", { bucket: "off", rules: [{ id: "retention", status: "Disabled" }] }),
+        ], "prod"))).to.deep.equal(["bare has no BucketLifecycleConfiguration", "off: the lifecycle configuration has no enabled rule"]);
+    });
+});
+
+describe("policy s3-no-acls", () => {
+    it("passes a bucket without ACLs, a private canned ACL and ownership controls that keep ACLs off", () => {
+        expect(check(s3NoAcls, [
+            planned("aws:s3/bucket:Bucket", "plain", {}),
+            planned("aws:s3/bucketV2:BucketV2", "private", { acl: "private" }),
+            planned("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "enforced", { bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } }),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails every way of managing access with ACLs", () => {
+        expect(messages(check(s3NoAcls, [
+            planned("aws:s3/bucket:Bucket", "public", { acl: "public-read", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }),
+            planned("aws:s3/bucketAcl:BucketAcl", "acl", { bucket: "b", acl: "private" }),
+            planned("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "preferred", { bucket: "b", rule: { objectOwnership: "BucketOwnerPreferred" } }),
+        ], "prod"))).to.deep.equal([
+            'the bucket sets the canned ACL "public-read"',
+            "the bucket sets 1 ACL grant(s)",
+            "a BucketAcl manages access with ACLs",
+            "objectOwnership is BucketOwnerPreferred: ACLs stay enabled on the bucket",
+        ]);
+    });
+});
+
+describe("policy ssm-documents-private", () => {
+    const DOCUMENT = "aws:ssm/document:Document";
+
+    it("passes a document without permissions or shared with named accounts", () => {
+        expect(check(ssmDocumentsPrivate, [
+            planned(DOCUMENT, "prefs", { documentType: "Session", content: "{}" }),
+            planned(DOCUMENT, "shared", { permissions: { type: "Share", accountIds: "111111111111,222222222222" } }),
+            planned(DOCUMENT, "pending", { permissions: UNKNOWN }),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails a document shared with All accounts, however the list is written", () => {
+        expect(messages(check(ssmDocumentsPrivate, [planned(DOCUMENT, "public", { permissions: { type: "Share", accountIds: "111111111111, all" } })], "prod")))
+            .to.deep.equal(["permissions share the document with All accounts: it is public"]);
     });
 });

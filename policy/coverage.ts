@@ -7,7 +7,7 @@
  */
 import anchorData from "./data/anchors.json";
 import { ANCHOR_TYPES, CREATED_BY_AWS, NEXT_WAVE_TYPES, UNTYPED_CONTROLS } from "./data/anchor-types";
-import { EXCLUSIONS, Exclusion } from "./data/coverage-exclusions";
+import { EXCLUSIONS, Exclusion, PARTLY } from "./data/coverage-exclusions";
 import { NistPolicy } from "./lib/policy";
 
 export interface Anchor {
@@ -52,7 +52,7 @@ export function presentTypes(declared: Iterable<string>): Set<string> {
     return present;
 }
 
-export type CoverageStatus = "enforced" | "excluded" | "missing";
+export type CoverageStatus = "enforced" | "partly" | "excluded" | "missing";
 
 export interface CoverageRow {
     readonly anchor: Anchor;
@@ -60,6 +60,8 @@ export interface CoverageRow {
     /** Names of the rules whose `anchors` list it. */
     readonly rules: readonly string[];
     readonly exclusion?: Exclusion;
+    /** For a check enforced partly: what the rules leave out, and why. */
+    readonly partly?: string;
 }
 
 /** Each anchor that judges one of `types`, with the rules enforcing it or its exclusion. */
@@ -67,7 +69,8 @@ export function coverage(types: ReadonlySet<string>, policies: readonly NistPoli
     return ANCHORS.filter((anchor) => anchor.types.some((type) => types.has(type))).map((anchor) => {
         const rules = policies.filter((policy) => policy.anchors?.includes(anchor.id)).map((policy) => policy.name);
         const exclusion = EXCLUSIONS[anchor.id];
-        return { anchor, rules, exclusion, status: rules.length > 0 ? "enforced" : exclusion ? "excluded" : "missing" };
+        const partly = PARTLY[anchor.id];
+        return { anchor, rules, exclusion, partly, status: rules.length > 0 ? (partly ? "partly" : "enforced") : exclusion ? "excluded" : "missing" };
     });
 }
 
@@ -96,13 +99,13 @@ export function renderCoverage(declaredTypes: Iterable<string>, policies: readon
     const lines = [
         `Anchor lists derived ${anchorData.derived} by \`${anchorData.script}\`; applicability from the types dev and prod declare, plus what AWS creates for them (a node group's Auto Scaling group and instances, a VPC's default network ACL and security group).`,
         "",
-        "| anchor | checks that apply to the declared types | enforced by a rule | excluded with a reason | missing |",
-        "|---|---|---|---|---|",
-        ...tools.map((t) => `| ${t.name} | ${count(t.prefix)} | ${count(t.prefix, "enforced")} | ${count(t.prefix, "excluded")} | ${count(t.prefix, "missing")} |`),
+        "| anchor | checks that apply to the declared types | enforced by a rule | partly, with the reason | excluded with a reason | missing |",
+        "|---|---|---|---|---|---|",
+        ...tools.map((t) => `| ${t.name} | ${count(t.prefix)} | ${count(t.prefix, "enforced")} | ${count(t.prefix, "partly")} | ${count(t.prefix, "excluded")} | ${count(t.prefix, "missing")} |`),
         "",
-        "| anchor check | what it checks | NIST | enforced by | or excluded because |",
+        "| anchor check | what it checks | NIST | enforced by | partly or excluded because |",
         "|---|---|---|---|---|",
-        ...rows.map((r) => `| \`${r.anchor.id}\` | ${cell(r.anchor.title)} | ${r.anchor.nist.join(", ")} | ${r.rules.map((n) => `\`${n}\``).join(", ")} | ${r.exclusion ? cell(`${r.exclusion.kind}: ${r.exclusion.reason}`) : r.status === "missing" ? "**missing**" : ""} |`),
+        ...rows.map((r) => `| \`${r.anchor.id}\` | ${cell(r.anchor.title)} | ${r.anchor.nist.join(", ")} | ${r.rules.map((n) => `\`${n}\``).join(", ")} | ${r.partly ? cell(`partly: ${r.partly}`) : r.exclusion ? cell(`${r.exclusion.kind}: ${r.exclusion.reason}`) : r.status === "missing" ? "**missing**" : ""} |`),
         "",
         `Anchor checks of the types the next wave declares, for the rules that come with them (${unjudgedNextWave().map((t) => `\`${t}\``).join(", ")}: none in these lists):`,
         "",

@@ -35,8 +35,10 @@ import { rdsHardening } from "./rules/rds/rds-hardening";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
 import { s3TlsOnly } from "./rules/s3/s3-tls-only";
+import { s3AccessLogging } from "./rules/s3/s3-access-logging";
 import { s3Lifecycle } from "./rules/s3/s3-lifecycle";
 import { s3NoAcls } from "./rules/s3/s3-no-acls";
+import { s3PolicyAdminActions } from "./rules/s3/s3-policy-admin-actions";
 import { s3Versioning } from "./rules/s3/s3-versioning";
 import { ssmDocumentsPrivate } from "./rules/ssm/ssm-documents-private";
 import { ssmManagedInstances } from "./rules/ssm/ssm-managed-instances";
@@ -64,7 +66,9 @@ export const allPolicies: NistPolicy[] = [
     s3TlsOnly,
     s3Versioning,
     s3Lifecycle,
+    s3AccessLogging,
     s3NoAcls,
+    s3PolicyAdminActions,
     vpcFlowLogs,
     defaultSgClosed,
     networkAcls,

@@ -163,7 +163,13 @@ describe("Grafana's database", () => {
             const db = single(run, INSTANCE);
             const role = single(run, "aws:iam/role:Role", "-grafana-db-monitoring-role");
             expect(db.inputs).to.deep.include({ iamDatabaseAuthenticationEnabled: true, monitoringInterval: MONITORING_INTERVAL_SECONDS, monitoringRoleArn: role.outputs.arn });
-            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" } }], Version: "2012-10-17" });
+            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({
+                Statement: [{
+                    Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" },
+                    Condition: { ArnLike: { "aws:SourceArn": `arn:aws:rds:us-east-1:123456789012:db:${DB}` }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+                }],
+                Version: "2012-10-17",
+            });
             const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name);
             expect(attached.map((a) => a.inputs.policyArn)).to.deep.equal(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
             // The instance waits for the policy: without it RDS refuses the monitoring role.

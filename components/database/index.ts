@@ -188,7 +188,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         }, { ...child, protect }));
         // Enhanced monitoring: RDS publishes the host's metrics through this role, which AWS's
         // managed policy limits to the RDSOSMetrics log group.
-        const monitoringRole = new iam.Role(`${name}-monitoring-role`, { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com") }, child);
+        const monitoringRole = new iam.Role(`${name}-monitoring-role`, {
+            assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", { accountId: args.accountId, sourceArn: `arn:${args.partition}:rds:${args.region}:${args.accountId}:db:${name}` }),
+        }, child);
         const monitoringPolicy = new iam.RolePolicyAttachment(`${name}-monitoring-role-policy`, {
             role: monitoringRole.name,
             policyArn: `arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,

@@ -8,6 +8,7 @@ import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
@@ -31,6 +32,8 @@ export interface ObservabilityArgs {
     readonly istioEnabled: boolean;
     /** The cluster: providers, IRSA, storage classes, keys, and what workloads wait for. */
     readonly ctx: KubernetesContext;
+    /** Where the buckets' server access logs go. */
+    readonly accessLogs: AccessLogs;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
     /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
@@ -88,17 +91,17 @@ export class Observability extends pulumi.ComponentResource {
         // Buckets: data expires with its retention; rules and alertmanager state never expire.
         const buckets: Record<string, SecureBucket> = {};
         if (config.mimir.enabled) {
-            buckets["mimir-blocks"] = createBucket(`${name}-mimir-blocks`, config.mimir.retention, ctx, this);
-            buckets["mimir-ruler"] = createBucket(`${name}-mimir-ruler`, undefined, ctx, this);
-            buckets["mimir-alertmanager"] = createBucket(`${name}-mimir-alertmanager`, undefined, ctx, this);
+            buckets["mimir-blocks"] = createBucket(`${name}-mimir-blocks`, config.mimir.retention, ctx, args.accessLogs, this);
+            buckets["mimir-ruler"] = createBucket(`${name}-mimir-ruler`, undefined, ctx, args.accessLogs, this);
+            buckets["mimir-alertmanager"] = createBucket(`${name}-mimir-alertmanager`, undefined, ctx, args.accessLogs, this);
         }
         if (config.loki.storage === "s3") {
-            buckets["loki-chunks"] = createBucket(`${name}-loki-chunks`, config.loki.retention, ctx, this);
-            buckets["loki-ruler"] = createBucket(`${name}-loki-ruler`, undefined, ctx, this);
+            buckets["loki-chunks"] = createBucket(`${name}-loki-chunks`, config.loki.retention, ctx, args.accessLogs, this);
+            buckets["loki-ruler"] = createBucket(`${name}-loki-ruler`, undefined, ctx, args.accessLogs, this);
         }
         if (config.tempo.enabled && config.tempo.mode === "distributed") {
             if (config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
-            buckets["tempo-traces"] = createBucket(`${name}-tempo-traces`, config.tempo.retention, ctx, this);
+            buckets["tempo-traces"] = createBucket(`${name}-tempo-traces`, config.tempo.retention, ctx, args.accessLogs, this);
         }
         this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
 

@@ -31,7 +31,18 @@ export const EXCLUSIONS: Readonly<Record<string, Exclusion>> = {
     "cdk-nag:NIST.800.53.R5-IAMNoInlinePolicy": design("each role's inline policy is written for that role alone and deleted with it; iam-least-privilege judges every statement of every inline policy as it judges managed ones"),
     "cdk-nag:NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW": design("the public subnets' route table sends 0.0.0.0/0 to the internet gateway for the NAT gateways that live there; no node, pod or database is in a public subnet (no-public-ip), and no security group admits the internet but on allowed ports (sg-no-open-ingress)"),
     "SecurityHub:EC2.10": design("interface endpoints are a costed choice per stack (network.interfaceEndpoints, none by default): nodes reach the EC2 API over TLS through the NAT gateways, whose traffic the VPC flow logs record; the S3 gateway endpoint is always declared"),
+    "SecurityHub:S3.11": design("no process of the platform acts on bucket events: the buckets are written by its own services through their IRSA roles, and every request to them is recorded by server access logging (s3-access-logging), versioning keeps every overwritten or deleted object (s3-versioning)"),
     "SecurityHub:S3.7": design("only the backup bucket holds data that cannot be re-created: its cross-region replica is declared in full behind backup.crossRegionReplication (off as the decisions have it, a costed choice, CP-6), and in-region it is versioned with Object Lock; the observability buckets hold telemetry bounded by retention"),
     "cdk-nag:NIST.800.53.R5-S3BucketReplicationEnabled": design("as S3.7: the backup bucket's replica is declared behind backup.crossRegionReplication; the observability buckets hold telemetry bounded by retention"),
     "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod": design("an unset retention keeps logs forever, longer than any minimum: log-retention accepts it and requires at least 365 days of any group that sets one in prod"),
+};
+
+/**
+ * Anchor checks a rule enforces everywhere but where a decision says otherwise: what the rule leaves
+ * out and why. The coverage table shows them as partly enforced.
+ */
+export const PARTLY: Readonly<Record<string, string>> = {
+    "cdk-nag:NIST.800.53.R5-S3DefaultEncryptionKMS": "the buckets that receive server access logs are encrypted with SSE-S3, the only encryption S3's log delivery writes to; they hold request records, not data",
+    "SecurityHub:S3.9": "the buckets that receive server access logs do not log themselves: their own logs would record every delivery of the others' without end",
+    "cdk-nag:NIST.800.53.R5-S3BucketLoggingEnabled": "as S3.9: the access-log buckets do not log themselves",
 };

@@ -1,15 +1,18 @@
 /**
  * The rules written for the anchor checks the pack was missing: network ACLs (EC2.21), RDS
  * logging, IAM authentication, monitoring and placement (RDS.5/6/9/10/13/17/18/25), SSM-managed
- * instances (SSM.1), bucket lifecycles and ACLs (S3.10/12/13), public SSM documents (SSM.4),
+ * instances (SSM.1), bucket access logs, lifecycles, ACLs and policies (S3.6/9/10/12/13), public SSM documents (SSM.4),
  * whole-service and decrypt-everything grants (KMS.2, cdk-nag's full access), each with the settings the platform declares passing and each gap failing.
  */
 import { expect } from "chai";
 import { subnetAclIngress } from "../../components/network";
 import { networkAcls } from "../../policy/rules/ec2/network-acls";
 import { iamLeastPrivilege } from "../../policy/rules/iam/iam-least-privilege";
+import { s3AccessLogging } from "../../policy/rules/s3/s3-access-logging";
+import { s3KmsEncryption } from "../../policy/rules/s3/s3-kms-encryption";
 import { s3Lifecycle } from "../../policy/rules/s3/s3-lifecycle";
 import { s3NoAcls } from "../../policy/rules/s3/s3-no-acls";
+import { s3PolicyAdminActions } from "../../policy/rules/s3/s3-policy-admin-actions";
 import { ssmDocumentsPrivate } from "../../policy/rules/ssm/ssm-documents-private";
 import { rdsHardening } from "../../policy/rules/rds/rds-hardening";
 import { ssmManagedInstances } from "../../policy/rules/ssm/ssm-managed-instances";
@@ -214,5 +217,55 @@ describe("policy ssm-documents-private", () => {
     it("fails a document shared with All accounts, however the list is written", () => {
         expect(messages(check(ssmDocumentsPrivate, [planned(DOCUMENT, "public", { permissions: { type: "Share", accountIds: "111111111111, all" } })], "prod")))
             .to.deep.equal(["permissions share the document with All accounts: it is public"]);
+    });
+});
+
+describe("policy s3-access-logging, and the SSE-S3 its log bucket needs", () => {
+    const BUCKET = "aws:s3/bucket:Bucket";
+    const LOGGING = "aws:s3/bucketLogging:BucketLogging";
+    const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+    const bucket = (name: string) => planned(BUCKET, name, {}, { outputs: { id: name, bucket: name } });
+    const sse = (name: string, byDefault: object) => planned(SSE, `${name}-sse`, { bucket: name, rules: [{ applyServerSideEncryptionByDefault: byDefault }] });
+    const KMS = { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234" };
+
+    it("passes data buckets logging to the log bucket, which itself does not log and is under SSE-S3", () => {
+        const resources = [
+            bucket("logs"), sse("logs", { sseAlgorithm: "AES256" }),
+            bucket("data"), sse("data", KMS), planned(LOGGING, "data-logging", { bucket: "data", targetBucket: "logs", targetPrefix: "data/" }),
+        ];
+        expect(check(s3AccessLogging, resources, "prod")).to.deep.equal([]);
+        expect(check(s3KmsEncryption, resources, "prod")).to.deep.equal([]);
+    });
+
+    it("fails a bucket without logging or without a target, and SSE-S3 on a bucket that receives no logs", () => {
+        const resources = [
+            bucket("bare"), sse("bare", { sseAlgorithm: "AES256" }),
+            bucket("half"), sse("half", KMS), planned(LOGGING, "half-logging", { bucket: "half", targetPrefix: "half/" }),
+        ];
+        expect(messages(check(s3AccessLogging, resources, "prod"))).to.deep.equal(["bare has no server access logging (BucketLogging)", "half: the BucketLogging names no targetBucket"]);
+        expect(messages(check(s3KmsEncryption, resources, "prod"))).to.deep.equal(["bare: sseAlgorithm is AES256, not aws:kms"]);
+    });
+});
+
+describe("policy s3-policy-admin-actions", () => {
+    const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+    const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+    it("passes the platform's policies: TLS-only deny and S3's log delivery writing objects", () => {
+        expect(check(s3PolicyAdminActions, [planned(POLICY, "logs", { bucket: "logs", policy: doc(
+            { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*" },
+            { Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: ["s3:GetObject", "s3:ListBucket"], Resource: "arn:aws:s3:::logs/*" },
+        ) })], "prod")).to.deep.equal([]);
+    });
+
+    it("fails control of the bucket granted to another account, by name or wildcard", () => {
+        expect(messages(check(s3PolicyAdminActions, [planned(POLICY, "shared", { bucket: "b", policy: doc(
+            { Sid: "Partner", Effect: "Allow", Principal: { AWS: ["210987654321"] }, Action: ["s3:Put*"], Resource: "arn:aws:s3:::b/*" },
+            { Effect: "Allow", Principal: "*", Action: "s3:DeleteBucketPolicy", Resource: "arn:aws:s3:::b" },
+        ) })], "prod"))).to.deep.equal([
+            "statement 0 (Partner) grants AWS principals s3:PutBucketAcl, s3:PutBucketPolicy, s3:PutEncryptionConfiguration, s3:PutObjectAcl: control of the bucket",
+            "statement 1 grants AWS principals s3:DeleteBucketPolicy: control of the bucket",
+        ]);
     });
 });

@@ -91,6 +91,9 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
             : [];
         return { id, state: { identifier: id, arn: arn(c, "rds", `db:${id}`), address, port, endpoint: `${address}:${port}`, resourceId, status: "available", masterUserSecrets } };
     },
+    "aws:backup/vault:Vault": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "backup", `backup-vault:${name}`), recoveryPoints: 0 } }; },
+    "aws:backup/plan:Plan": (n, i, c) => { const id = [8, 4, 4, 4, 12].map((l, k) => hexId(n + k, l)).join("-"); return { id, state: { arn: arn(c, "backup", `backup-plan:${id}`), version: hexId(n + "version", 32) } }; },
+    "aws:backup/selection:Selection": (n) => ({ id: [8, 4, 4, 4, 12].map((l, k) => hexId(n + k, l)).join("-"), state: {} }),
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },

@@ -31,6 +31,7 @@ import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny"
 import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
+import { rdsBackupPlan } from "./rules/rds/rds-backup-plan";
 import { rdsHardening } from "./rules/rds/rds-hardening";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
@@ -82,6 +83,7 @@ export const allPolicies: NistPolicy[] = [
     helmNoPlaintextSecrets,
     rdsDatabase,
     rdsHardening,
+    rdsBackupPlan,
     ssmManagedInstances,
     ssmDocumentsPrivate,
     inClusterEncryption,

@@ -66,6 +66,9 @@ export interface Replacements {
  */
 export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:autoscaling/schedule:Schedule": "aws_autoscaling_schedule",
+    "aws:backup/plan:Plan": "aws_backup_plan",
+    "aws:backup/selection:Selection": "aws_backup_selection",
+    "aws:backup/vault:Vault": "aws_backup_vault",
     "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
     "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "aws_default_network_acl",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",

@@ -5,6 +5,7 @@
  * backups (CP-9), exported logs, enhanced monitoring and IAM authentication (AU-12, SI-4, IA-2),
  * and deletion protection with `protect` in prod.
  */
+import * as backup from "@pulumi/aws/backup";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
@@ -66,10 +67,14 @@ export interface PostgresDatabaseArgs {
 
 /**
  * The key policy: the account administers the key; principals of this account use it only through
- * RDS, and through Secrets Manager, which keeps the RDS-managed master password under this key.
+ * RDS, through AWS Backup, whose vault keeps the database's recovery points under this key, and
+ * through Secrets Manager, which keeps the RDS-managed master password under it.
  */
 export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" | "partition" | "region">): string {
-    const through = { "kms:CallerAccount": args.accountId, "kms:ViaService": [`rds.${args.region}.amazonaws.com`, `secretsmanager.${args.region}.amazonaws.com`] };
+    const through = {
+        "kms:CallerAccount": args.accountId,
+        "kms:ViaService": [`backup.${args.region}.amazonaws.com`, `rds.${args.region}.amazonaws.com`, `secretsmanager.${args.region}.amazonaws.com`],
+    };
     return sortedJson({
         Version: "2012-10-17",
         Statement: [
@@ -108,6 +113,12 @@ export function parameterGroupFamily(engineVersion: string): string {
 export function parameterGroupName(name: string, engineVersion: string): string {
     return `${name}-${parameterGroupFamily(engineVersion)}`;
 }
+
+/** When AWS Backup takes the daily recovery point: 05:00 UTC, after RDS's own backup window. */
+export const BACKUP_SCHEDULE = "cron(0 5 * * ? *)";
+
+/** AWS's managed policies for AWS Backup's service role: take recovery points, and restore them. */
+export const BACKUP_ROLE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"] as const;
 
 /** Seconds between the operating-system metrics enhanced monitoring sends (SI-4). */
 export const MONITORING_INTERVAL_SECONDS = 60;
@@ -242,6 +253,35 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
             caCertIdentifier: RDS_CA_IDENTIFIER,
         }, { ...child, protect, dependsOn: [...logGroups, monitoringPolicy] });
+
+        // AWS Backup: a daily recovery point of the instance in a vault under the database's key,
+        // kept as long as the automated backups, and outliving the instance and its automated
+        // backups (CP-9, CP-10). Its role may back up and restore, nothing else.
+        const vault = new backup.Vault(`${name}-backup-vault`, { kmsKeyArn: key.arn, forceDestroy: !protect }, { ...child, protect });
+        const backupRole = new iam.Role(`${name}-backup-role`, {
+            assumeRolePolicy: serviceTrustPolicy("backup.amazonaws.com", { accountId: args.accountId }),
+        }, child);
+        const backupPolicies = BACKUP_ROLE_POLICIES.map((policy) => new iam.RolePolicyAttachment(`${name}-backup-role-${policy}`, {
+            role: backupRole.name,
+            policyArn: `arn:${args.partition}:iam::aws:policy/service-role/${policy}`,
+        }, child));
+        const plan = new backup.Plan(`${name}-backup-plan`, {
+            name: `${name}-daily`,
+            rules: [{
+                ruleName: "daily",
+                targetVaultName: vault.name,
+                schedule: BACKUP_SCHEDULE,
+                startWindow: 60,
+                completionWindow: 180,
+                lifecycle: { deleteAfter: config.backupRetentionDays },
+            }],
+        }, child);
+        new backup.Selection(`${name}-backup-selection`, {
+            name: `${name}-instance`,
+            planId: plan.id,
+            iamRoleArn: backupRole.arn,
+            resources: [instance.arn],
+        }, { ...child, dependsOn: backupPolicies });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
         this.databaseName = args.databaseName;

@@ -1,6 +1,6 @@
 /**
  * The rules written for the anchor checks the pack was missing: network ACLs (EC2.21), RDS
- * logging, IAM authentication, monitoring and placement (RDS.5/6/9/10/13/17/18/25), SSM-managed
+ * logging, IAM authentication, monitoring, placement and backup plan (RDS.5/6/9/10/13/17/18/25/26), SSM-managed
  * instances (SSM.1), bucket access logs, lifecycles, ACLs and policies (S3.6/9/10/12/13), public SSM documents (SSM.4),
  * whole-service and decrypt-everything grants (KMS.2, cdk-nag's full access), each with the settings the platform declares passing and each gap failing.
  */
@@ -14,6 +14,7 @@ import { s3Lifecycle } from "../../policy/rules/s3/s3-lifecycle";
 import { s3NoAcls } from "../../policy/rules/s3/s3-no-acls";
 import { s3PolicyAdminActions } from "../../policy/rules/s3/s3-policy-admin-actions";
 import { ssmDocumentsPrivate } from "../../policy/rules/ssm/ssm-documents-private";
+import { rdsBackupPlan } from "../../policy/rules/rds/rds-backup-plan";
 import { rdsHardening } from "../../policy/rules/rds/rds-hardening";
 import { ssmManagedInstances } from "../../policy/rules/ssm/ssm-managed-instances";
 import { check, messages, planned, UNKNOWN } from "./helpers";
@@ -266,6 +267,38 @@ describe("policy s3-policy-admin-actions", () => {
         ) })], "prod"))).to.deep.equal([
             "statement 0 (Partner) grants AWS principals s3:PutBucketAcl, s3:PutBucketPolicy, s3:PutEncryptionConfiguration, s3:PutObjectAcl: control of the bucket",
             "statement 1 grants AWS principals s3:DeleteBucketPolicy: control of the bucket",
+        ]);
+    });
+});
+
+describe("policy rds-backup-plan", () => {
+    const RDS = "aws:rds/instance:Instance";
+    const VAULT = "aws:backup/vault:Vault";
+    const PLAN = "aws:backup/plan:Plan";
+    const SELECTION = "aws:backup/selection:Selection";
+    const db = (name: string) => planned(RDS, name, { engine: "postgres" }, { outputs: { id: name, arn: `arn:aws:rds:us-east-1:123456789012:db:${name}` } });
+    const vault = planned(VAULT, "vault", { name: "db-vault", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1" });
+    const plan = (name: string, targetVaultName: string) => planned(PLAN, name, { name, rules: [{ ruleName: "daily", targetVaultName, schedule: "cron(0 5 * * ? *)" }] }, { outputs: { id: `${name}-id` } });
+
+    it("passes an instance selected by a plan writing to a vault of the stack, by ARN or a preview's dependencies", () => {
+        const preview = planned(RDS, "preview-db", {});
+        const previewPlan = planned(PLAN, "preview-plan", { rules: [{ ruleName: "daily", targetVaultName: UNKNOWN }] });
+        expect(check(rdsBackupPlan, [
+            db("db"), vault, plan("daily", "db-vault"),
+            planned(SELECTION, "selection", { planId: "daily-id", resources: ["arn:aws:rds:us-east-1:123456789012:db:db"] }),
+            preview, previewPlan,
+            planned(SELECTION, "preview-selection", { planId: UNKNOWN, resources: [UNKNOWN] }, { propertyDependencies: { planId: [previewPlan], resources: [preview] } }),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails an instance in no selection, and one whose plan writes to a vault the stack does not hold", () => {
+        expect(messages(check(rdsBackupPlan, [
+            db("unplanned"),
+            db("elsewhere"), vault, plan("default-vault", "Default"),
+            planned(SELECTION, "selection", { planId: "default-vault-id", resources: ["arn:aws:rds:us-east-1:123456789012:db:elsewhere"] }),
+        ], "prod"))).to.deep.equal([
+            "unplanned is in no AWS Backup selection",
+            "elsewhere: no backup plan of the stack selecting it has a rule writing to a vault of the stack",
         ]);
     });
 });

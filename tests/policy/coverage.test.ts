@@ -1,7 +1,7 @@
 /**
  * The pack's coverage of the anchor tools' checks: the README's table is what the rules' metadata,
  * the exclusions and the stacks' declared types give, every anchor id the rules and exclusions name
- * exists, and every applicable check is enforced or excluded with a reason, but for the known gaps.
+ * exists, and every applicable check is enforced or excluded with a reason.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -18,11 +18,6 @@ async function declaredTypes(): Promise<Set<string>> {
     return types;
 }
 
-/**
- * Applicable checks no rule enforces yet and no reason excludes: what issue 25's platform fixes
- * still owe. The list may only shrink; a check leaving it must be enforced or excluded.
- */
-const KNOWN_GAPS = ["SecurityHub:RDS.26", "cdk-nag:NIST.800.53.R5-RDSInBackupPlan"];
 
 describe("policy pack coverage of the anchor tools", () => {
     it("carries each anchor list with where and when it was read", () => {
@@ -58,9 +53,9 @@ describe("policy pack coverage of the anchor tools", () => {
         expect(coverage(presentTypes(["aws:lb/loadBalancer:LoadBalancer"]), allPolicies).map((row) => row.anchor.id)).to.include.members(["SecurityHub:ELB.5", "cdk-nag:NIST.800.53.R5-ALBWAFEnabled"]);
     });
 
-    it("enforces or excludes with a reason every check that applies to the stacks, but for the known gaps", async () => {
+    it("enforces or excludes with a reason every check that applies to the stacks", async () => {
         const rows = coverage(presentTypes(await declaredTypes()), allPolicies);
-        expect(rows.filter((row) => row.status === "missing").map((row) => row.anchor.id)).to.deep.equal(KNOWN_GAPS);
+        expect(rows.filter((row) => row.status === "missing").map((row) => row.anchor.id)).to.deep.equal([]);
         for (const row of rows.filter((r) => r.status === "excluded")) expect(row.exclusion!.kind, row.anchor.id).to.be.oneOf(["runtime-only", "account-level", "design decision"]);
     });
 

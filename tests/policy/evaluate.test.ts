@@ -43,6 +43,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "helm-no-plaintext-secrets": "mandatory",
     "rds-database": "mandatory",
     "rds-hardening": "advisory",
+    "rds-backup-plan": "advisory",
     "ssm-managed-instances": "advisory",
     "ssm-documents-private": "mandatory",
     "in-cluster-encryption": "advisory",

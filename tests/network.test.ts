@@ -154,8 +154,8 @@ for (const name of ["dev", "prod"] as const) {
                 // Apart from the account's own administration, no statement lets any principal use the key unconditionally.
                 for (const statement of policy.Statement.filter((s: any) => s !== admin && s.Principal.AWS === "*")) {
                     expect(statement.Condition.StringEquals["kms:CallerAccount"]).to.equal("123456789012");
-                    // Grafana's database key serves RDS and the Secrets Manager secret RDS keeps its master password in.
-                    for (const service of [statement.Condition.StringEquals["kms:ViaService"]].flat()) expect(service).to.match(/^(eks|ec2|s3|rds|secretsmanager)\.us-east-1\.amazonaws\.com$/);
+                    // Grafana's database key serves RDS, AWS Backup's vault and the Secrets Manager secret RDS keeps its master password in.
+                    for (const service of [statement.Condition.StringEquals["kms:ViaService"]].flat()) expect(service).to.match(/^(eks|ec2|s3|rds|backup|secretsmanager)\.us-east-1\.amazonaws\.com$/);
                 }
             }
         });

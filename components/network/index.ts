@@ -41,12 +41,6 @@ export function natZoneFor(zone: string, config: Pick<NetworkConfig, "natGateway
     return config.natGateways === "one-per-az" ? zone : config.availabilityZones[0];
 }
 
-/**
- * The VPC: a primary CIDR for nodes and load balancers, a secondary 100.64 CIDR for pods (VPC CNI
- * custom networking keeps pods off routable addresses, SC-7), NAT per zone or a single one, the S3
- * gateway endpoint and optional interface endpoints for a private cluster, flow logs (AU-2) and a
- * closed default security group.
- */
 /** Ports of remote administration no subnet accepts from anywhere: SSH and RDP. */
 export const ADMIN_PORTS = [22, 3389] as const;
 
@@ -58,6 +52,12 @@ export function subnetAclIngress(): { ruleNo: number; action: "allow" | "deny"; 
     ];
 }
 
+/**
+ * The VPC: a primary CIDR for nodes and load balancers, a secondary 100.64 CIDR for pods (VPC CNI
+ * custom networking keeps pods off routable addresses, SC-7), NAT per zone or a single one, the S3
+ * gateway endpoint and optional interface endpoints for a private cluster, flow logs (AU-2), a
+ * closed default security group, and a network ACL refusing SSH and RDP with the default one closed.
+ */
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly vpcCidr: string;

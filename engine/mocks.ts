@@ -104,6 +104,8 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
+    // AWS names a bucket's logging configuration by the bucket.
+    "aws:s3/bucketLogging:BucketLogging": (n, i) => ({ id: String(i.bucket), state: {} }),
 };
 
 const privateKeys = new Map<string, State>();

@@ -198,7 +198,8 @@ const ADDON_VERSIONS: Record<string, Record<string, { default: string; latest: s
 /** The version EKS offers for an add-on on a Kubernetes version (default or most recent). */
 export function mockAddonVersion(addonName: string, kubernetesVersion: string, mostRecent: boolean): string {
     const offered = ADDON_VERSIONS[addonName]?.[kubernetesVersion];
-    if (!offered) throw invokeError(`reading EKS Add-On version info (${addonName}, ${kubernetesVersion}): empty result`);
+    // The provider's own words, and where this answer comes from: not EKS, a table of the engine's.
+    if (!offered) throw invokeError(`reading EKS Add-On version info (${addonName}, ${kubernetesVersion}): empty result (offline: engine/mocks.ts lists no such build)`);
     return mostRecent ? offered.latest : offered.default;
 }
 

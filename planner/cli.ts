@@ -120,11 +120,11 @@ const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => p
 
 /**
  * The error for stderr, without a stack trace: every expected failure says what to fix. A config
- * error lists its problems separated by semicolons; a stack file error keeps its code frame; others
- * lose their line breaks.
+ * error lists its problems one a line; a stack file error keeps its code frame; others lose their
+ * line breaks.
  */
 function errorText(error: unknown, stack?: string): string {
-    if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}: ${error.problems.join("; ")}`;
+    if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}, ${error.problems.length === 1 ? "1 mistake" : `${error.problems.length} mistakes`}:\n${error.problems.map((p) => `  - ${p}`).join("\n")}`;
     if (error instanceof StackFileError) return error.message;
     const message = error instanceof Error ? error.message : String(error);
     return message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");

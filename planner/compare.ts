@@ -14,6 +14,7 @@ import { clusterSummaries } from "./cluster";
 import { findInstanceType } from "../lib/instance-types";
 import { CostEstimate, isExtendedSupport, workingHours } from "./cost";
 import { CapacityReport } from "./fit";
+import { toCents } from "./format";
 import { PodCount } from "./pods";
 import { distinct, nodeGroups, NodeGroupView, ofType, subnetsById, TYPES } from "./resources";
 
@@ -315,6 +316,12 @@ function withoutZone(text: string): string {
     return text.replace(/-[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, "");
 }
 
+/** A row of dollars: its lines are in cents, so are their sums and difference (without float residue). */
+function inCents(row: DeltaRow): DeltaRow {
+    const values = row.values.map(toCents);
+    return { ...row, values, delta: toCents(values[1] - values[0]) };
+}
+
 function totalRow(id: string, label: string, values: readonly number[]): DeltaRow {
     return { id, label, values, delta: values[1] - values[0] };
 }
@@ -346,8 +353,8 @@ export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
     return {
         stacks: [a.stack, b.stack],
         decisions: DECISIONS.map((d) => ({ section: d.section, decision: d.decision, nist: d.nist, source: d.source, values: [d.read(a), d.read(b)] })),
-        cost: deltas(a.cost.lines, b.cost.lines, (l) => withoutZone(l.id), (l) => withoutZone(l.item), (l) => l.monthly),
-        costTotal: totalRow("total", "Total per month", [a.cost.total, b.cost.total]),
+        cost: deltas(a.cost.lines, b.cost.lines, (l) => withoutZone(l.id), (l) => withoutZone(l.item), (l) => l.monthly).map(inCents),
+        costTotal: inCents(totalRow("total", "Total per month", [a.cost.total, b.cost.total])),
         pods: deltas(podsByComponent(a.pods), podsByComponent(b.pods), (c) => c.component, (c) => c.component, (c) => c.pods),
         podTotal: totalRow("total", "Total pods", [a.pods.total, b.pods.total]),
         capacity: CAPACITY_ROWS.map(([id, label, read]) => totalRow(id, label, [read(a.capacity), read(b.capacity)])),

@@ -8,7 +8,7 @@ import { PlannedResource } from "../engine/types";
 import { Workload } from "../lib/workloads";
 import { baselineMillicores, burstableFacts, CpuCreditMode, creditMode } from "../lib/burstable";
 import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
-import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
+import { formatPrice, formatQuantity, formatUsd, plural, toCents } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
 import { findInstanceType } from "../lib/instance-types";
 import { sum } from "./pods";
@@ -36,7 +36,7 @@ export interface CostLine {
     readonly unitPrice: number;
     /** What the unit price is per: "h", "GB", "GB-month", "key-month". */
     readonly priceUnit: string;
-    /** Unrounded; rounding happens once, when shown. */
+    /** To the cent (toCents), as a bill prices it: the total is the sum of the lines as shown. */
     readonly monthly: number;
     /** The usage assumption the line rests on: "costAssumptions.natGatewayGbPerMonth = 200". */
     readonly assumption?: string;
@@ -54,7 +54,7 @@ export interface CostEstimate {
     readonly ec2PricesAsOf: string;
     readonly hoursPerMonth: number;
     readonly lines: readonly CostLine[];
-    /** The sum of the lines' monthly figures. */
+    /** The sum of the lines' monthly figures, to the cent. */
     readonly total: number;
 }
 
@@ -71,7 +71,7 @@ export interface CostInput {
 type LineSpec = Omit<CostLine, "monthly">;
 
 function line(spec: LineSpec): CostLine {
-    return { ...spec, monthly: spec.factors.reduce((product, f) => product * f.value, spec.unitPrice) };
+    return { ...spec, monthly: toCents(spec.factors.reduce((product, f) => product * f.value, spec.unitPrice)) };
 }
 
 /** Whether a Kubernetes version is past standard support: older than the schema's minimum. */
@@ -592,6 +592,6 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ec2PricesAsOf: table.ec2PricesAsOf,
         hoursPerMonth: table.hoursPerMonth,
         lines,
-        total: sum(lines.map((l) => l.monthly)),
+        total: toCents(sum(lines.map((l) => l.monthly))),
     };
 }

@@ -67,7 +67,7 @@ function clustersText(plan: StackPlan): string[] {
 function inventoryText(plan: StackPlan): string[] {
     const { inventory } = plan;
     const rows = inventory.byComponent.flatMap((c) => [[c.component, String(c.total)], ...c.types.map((t) => [`  ${t.type}`, String(t.count)])]);
-    return [`Inventory: ${inventory.total} resources`, ...textTable(rows)];
+    return [`Inventory: ${plural(inventory.total, "resource")}`, ...textTable(rows)];
 }
 
 function podsText(plan: StackPlan): string[] {
@@ -75,7 +75,7 @@ function podsText(plan: StackPlan): string[] {
     const note = (w: PodCount["sources"][number]["workloads"][number]) => [w.kind === "DaemonSet" ? "DaemonSet" : w.kind === "Job" ? "Job, at peak" : "", w.origin === "model" ? "model" : ""].filter(Boolean);
     const rows = pods.sources.map((s) => [s.name, s.component, String(s.pods), s.workloads.map((w) => `${w.name} ${w.pods}${note(w).length ? ` (${note(w).join(", ")})` : ""}`).join(", ")]);
     return [
-        `Pods: ${pods.total} at ${pods.nodeCount} nodes (rendered charts and operators; DaemonSets run one pod per node; "model" where no chart source exists)`,
+        `Pods: ${pods.total} at ${plural(pods.nodeCount, "node")} (rendered charts and operators; DaemonSets run one pod per node; "model" where no chart source exists)`,
         ...textTable([["release / resource", "component", "pods", "workloads"], ...rows]),
     ];
 }
@@ -104,7 +104,7 @@ const percent = (value: number) => `${Math.round(value)}%`;
 /** The pools and the requested/allocatable table of one capacity plan. */
 function capacityTable(capacity: CapacityPlan): string[] {
     const pools = capacity.pools.map((p) =>
-        `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${p.podSlotsPerNode} pod slots, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
+        `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${plural(p.podSlotsPerNode, "pod slot")}, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
     const rows = [
         ["", "requested", "allocatable", "free", "headroom"],
         ...([["pod slots", capacity.pods, ""], ["CPU", capacity.cpuMillicores, "m"], ["memory", capacity.memoryMiB, "Mi"]] as const).map(([label, use, unit]) =>
@@ -121,7 +121,7 @@ function capacityTable(capacity: CapacityPlan): string[] {
 function capacityText(plan: StackPlan): string[] {
     const { capacity } = plan;
     const { atMax } = capacity;
-    const maxVerdict = `${atMax.fits ? "fits" : "DOES NOT FIT"} at the maximum ${atMax.nodeCount} nodes`;
+    const maxVerdict = `${atMax.fits ? "fits" : "DOES NOT FIT"} at the maximum ${plural(atMax.nodeCount, "node")}`;
     const daemonSets = `${capacity.daemonSetPodsPerNode} DaemonSet pods on every node`;
     const warnings = capacity.warnings.map((w) => `  WARNING: ${w}`);
     if (capacity.nodeCount === 0) {
@@ -131,7 +131,7 @@ function capacityText(plan: StackPlan): string[] {
             ...warnings,
         ];
     }
-    const verdict = capacity.fits ? `fits at ${capacity.nodeCount} nodes (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
+    const verdict = capacity.fits ? `fits at ${plural(capacity.nodeCount, "node")} (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
     const headroom = (["pods", "cpuMillicores", "memoryMiB"] as const).map((key) => percent(atMax[key].headroomPercent));
     return [
         `Capacity: ${verdict}; ${daemonSets}`,
@@ -166,7 +166,8 @@ const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inve
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
     const title = `Plan for stack ${plan.stack} (${plan.project}, ${plan.environment})`;
-    return [title, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
+    const warnings = plan.warnings.length === 0 ? [] : ["", "Before the first pulumi up", ...plan.warnings.map((w) => `  WARNING: ${w}`)];
+    return [title, ...warnings, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
 }
 
 const signedUsd = (amount: number) => (amount < 0 ? `-${formatUsd(-amount)}` : `+${formatUsd(amount)}`);

@@ -365,6 +365,15 @@ describe("observability", () => {
     });
 
     describe("prod", () => {
+        it("links alerts and Kiali to Grafana's UI host, not to a port-forward on the reader's own machine", async () => {
+            const run = await stack("prod");
+            const grafana = JSON.parse(JSON.stringify(releaseOf(run, "grafana").inputs.values));
+            const kiali = releaseOf(run, "kiali-server").inputs.values;
+            const url = new URL(run.config.observability.grafana.url);
+            expect([url.protocol, url.hostname]).to.deep.equal(["https:", `grafana.${run.config.cluster.name}.example.com`]);
+            expect([grafana["grafana.ini"].server.root_url, kiali.external_services.grafana.external_url]).to.deep.equal([run.config.observability.grafana.url, run.config.observability.grafana.url]);
+        });
+
         it("runs every add-on, each at its catalog version", async () => {
             const run = await stack("prod");
             const mine = observabilityChildren(run);

@@ -20,4 +20,12 @@ export interface PlannedResource extends RecordedResource {
     readonly retainOnDelete?: boolean;
     /** The former parents and names the resource answers to (the aliases option), as "<parent URN>::<name>". */
     readonly aliases?: readonly string[];
+    /** Where the program declares it: the project's source file and line of its construction. */
+    readonly source?: SourceLocation;
+}
+
+/** A line of a project source file, the path relative to the project's root. */
+export interface SourceLocation {
+    readonly file: string;
+    readonly line: number;
 }

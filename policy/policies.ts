@@ -3,6 +3,7 @@
  * import them from here, which loads no policy SDK runtime and starts no server.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
+import packageJson from "./package.json";
 import { NistPolicy } from "./lib/policy";
 import { logRetention } from "./rules/cloudwatch/log-retention";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
@@ -36,7 +37,9 @@ import { s3TlsOnly } from "./rules/s3/s3-tls-only";
 import { s3Versioning } from "./rules/s3/s3-versioning";
 import { requiredTags } from "./rules/tags/required-tags";
 
-export const PACK_NAME = "nist-800-53-eks";
+/** The pack's name and version as published: package.json's, which the SDK reads as the version too. */
+export const PACK_NAME: string = packageJson.name;
+export const PACK_VERSION: string = packageJson.version;
 
 /** The level of a policy that sets none; every policy here sets its own (its dev level). */
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";

@@ -121,7 +121,7 @@ describe("any stack from a stack file", () => {
             const { code, stdout, stderr } = await cli(["--stack", "staging"]);
             expect(stderr).to.equal("");
             expect(code).to.equal(0);
-            expect(stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)/).and.include("Policy (policy/config/prod.json): 0 mandatory");
+            expect(stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)/).and.include(`Policy (nist-800-53-eks ${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "package.json"), "utf8")).version}, policy/config/prod.json): 0 mandatory`);
             const staged = await run("staging", { projectDir: dir });
             expect(staged.config).to.deep.include({ environment: "staging", profile: "prod", protect: true });
             const cluster = staged.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;

@@ -211,13 +211,10 @@ function aliasesOf(req: MonitorRequest): string[] {
     });
 }
 
-/** The URNs feeding each input, without inputs that no resource feeds. */
+/** The URNs feeding each input, as the SDK sends them: every input, empty where no resource feeds it. */
 function propertyDependenciesOf(req: MonitorRequest): Record<string, string[]> {
     const result: Record<string, string[]> = {};
-    for (const [key, dependencies] of req.getPropertydependenciesMap()?.entries() ?? []) {
-        const urns = dependencies.getUrnsList();
-        if (urns.length > 0) result[key] = [...urns];
-    }
+    for (const [key, dependencies] of req.getPropertydependenciesMap()?.entries() ?? []) result[key] = [...dependencies.getUrnsList()];
     return result;
 }
 

@@ -17,7 +17,7 @@ export interface RecordedResource {
     readonly dependencies: readonly string[];
     /**
      * URNs feeding each input property, as the program's registration reports them and a real
-     * preview hands them to policy packs; inputs fed by no resource are left out.
+     * preview hands them to policy packs: every input given, empty for one no resource feeds.
      */
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly protect: boolean;

@@ -30,6 +30,7 @@ import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
 import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny";
 import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
+import { podSecurityStandards } from "./rules/kubernetes/pod-security-standards";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
@@ -76,4 +77,5 @@ export const allPolicies: NistPolicy[] = [
     kafkaAuthentication,
     namespaceDefaultDeny,
     namespacePodSecurity,
+    podSecurityStandards,
 ];

@@ -42,6 +42,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "kafka-authentication": "advisory",
     "namespace-default-deny": "advisory",
     "namespace-pod-security": "advisory",
+    "pod-security-standards": "advisory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

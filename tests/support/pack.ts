@@ -58,8 +58,12 @@ function installedModules(): string {
     for (const file of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(staging, file));
     execFileSync(NPM, ["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, stdio: ["ignore", "ignore", "pipe"] });
     fs.writeFileSync(path.join(staging, ".installed"), "");
-    fs.rmSync(cache, { recursive: true, force: true });
-    fs.renameSync(staging, cache);
+    // Another test process may have installed the same lock meanwhile: then its install is used and ours dropped.
+    if (fs.existsSync(path.join(cache, ".installed"))) fs.rmSync(staging, { recursive: true, force: true });
+    else {
+        fs.rmSync(cache, { recursive: true, force: true });
+        fs.renameSync(staging, cache);
+    }
     return modules;
 }
 

@@ -14,6 +14,7 @@ import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
+import { PodSecurityReport, podSecurityReport } from "./pod-security";
 import { PolicyReport, policyReport } from "./policy";
 import { PriceTable } from "./pricing";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
@@ -31,6 +32,8 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** Every pod the stack runs against its namespace's Pod Security level. */
+    readonly podSecurity: PodSecurityReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
 }
@@ -60,6 +63,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         capacity: capacityReport(run.config.cluster, workloads),
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        podSecurity: podSecurityReport(run.resources, workloads),
         destroy: destroyLeftovers(run.resources, workloads),
     };
 }

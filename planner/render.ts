@@ -11,6 +11,7 @@ import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./
 import { ManagedComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
+import { podSecurityLines } from "./pod-security";
 import { waiverLines } from "./policy";
 
 /** Pads the cells of each column to a common width; the last column is left ragged. */
@@ -161,7 +162,7 @@ function destroyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, destroyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, (plan) => podSecurityLines(plan.podSecurity), destroyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {

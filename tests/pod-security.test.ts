@@ -10,6 +10,11 @@ import * as fs from "fs";
 import { PSS_DATA } from "../policy/data/pod-security-standards";
 import { IMPLEMENTED_CHECKS, podSecurityFindings, podSecurityViolations } from "../policy/lib/pod-security-standards";
 import { OUTPUT as PSS_OUTPUT, renderPss } from "../scripts/derive-pss-checks";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, exitFor } from "../planner/cli";
+import { planRun, runWorkloads } from "../planner/plan";
+import { podSecurityLines, podSecurityReport } from "../planner/pod-security";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { stack } from "./support/stacks";
 
 const restrictedPod = {
@@ -152,5 +157,32 @@ describe("Pod Security Admission on the platform's namespaces", () => {
         expect(container("alloy-events", "alloy")).to.deep.equal(restrictedReadOnly);
         expect(spec("alloy-events").securityContext).to.deep.equal(nonroot(473));
         expect(container("operations-headlamp", "headlamp")).to.deep.equal({ ...restrictedReadOnly, privileged: false, runAsNonRoot: true, runAsUser: 100, runAsGroup: 101 });
+    });
+});
+
+describe("the plan's Pod Security section", () => {
+    it("checks every pod each stack runs against its namespace's level: prod and dev are all admitted", async () => {
+        for (const name of ["dev", "prod"]) {
+            const run = await stack(name);
+            const report = podSecurityReport(run.resources, runWorkloads(run));
+            expect(report.checks).to.equal("k8s.io/pod-security-admission v0.35.6");
+            expect(report.checked, name).to.be.greaterThan(10);
+            expect(report.findings, name).to.deep.equal([]);
+        }
+    });
+
+    it("refuses, check by check, a pod its namespace's level forbids, and fails the plan as a mandatory violation does", async () => {
+        const run = await stack("prod");
+        const workloads = runWorkloads(run);
+        const kafka = workloads.find((w) => w.namespace === "kafka" && w.podSpec)!;
+        const broken = { ...kafka, podSpec: { ...kafka.podSpec, hostNetwork: true } };
+        const report = podSecurityReport(run.resources, workloads.map((w) => (w === kafka ? broken : w)));
+        expect(report.findings).to.deep.equal([{ namespace: "kafka", workload: kafka.name, level: "restricted", check: "hostNamespaces", message: "hostNetwork: true" }]);
+        expect(podSecurityLines(report)[1]).to.equal(`  REFUSED kafka/${kafka.name} (restricted): PSS hostNamespaces: hostNetwork: true`);
+        const plan = planRun(run, loadPriceTable());
+        expect(plan.podSecurity.findings).to.deep.equal([]);
+        expect(exitFor([plan])).to.equal(EXIT_OK);
+        expect(exitFor([{ ...plan, podSecurity: report }])).to.equal(EXIT_MANDATORY_VIOLATION);
+        expect(renderPlan(plan)).to.match(/\nPod security \(k8s\.io\/pod-security-admission v0\.35\.6\): \d+ workloads checked against their namespace's enforced level, all admitted/);
     });
 });

@@ -10,7 +10,7 @@
  * package-lock.json in the system's temporary folder (a fresh `npm ci` takes ~10 s), so it is redone
  * exactly when the lock changes.
  */
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -22,9 +22,7 @@ const NOT_SOURCE = new Set(["node_modules", "bin"]);
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 export interface ServedPack {
-    /** The copy of policy/ the pack runs from. */
-    readonly dir: string;
-    readonly child: ChildProcess;
+    /** The port its analyzer serves on (127.0.0.1). */
     readonly port: number;
 }
 
@@ -93,7 +91,7 @@ function serve(dir: string): Promise<ServedPack> {
         child.stdout!.on("data", (chunk) => {
             stdout += String(chunk);
             const line = /^(\d+)\s*$/m.exec(stdout);
-            if (line) resolve({ dir, child, port: Number(line[1]) });
+            if (line) resolve({ port: Number(line[1]) });
         });
         child.stderr!.on("data", (chunk) => { stderr += String(chunk); });
         child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving: ${stdout}${stderr}`)));

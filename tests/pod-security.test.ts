@@ -179,7 +179,7 @@ describe("the plan's Pod Security section", () => {
         const report = podSecurityReport(run.resources, workloads.map((w) => (w === kafka ? broken : w)));
         expect(report.findings).to.deep.equal([{ namespace: "kafka", workload: kafka.name, level: "restricted", check: "hostNamespaces", message: "hostNetwork: true" }]);
         expect(podSecurityLines(report)[1]).to.equal(`  REFUSED kafka/${kafka.name} (restricted): PSS hostNamespaces: hostNetwork: true`);
-        const plan = planRun(run, loadPriceTable());
+        const plan = planRun(run, loadPriceTable(run.config.region));
         expect(plan.podSecurity.findings).to.deep.equal([]);
         expect(exitFor([plan])).to.equal(EXIT_OK);
         expect(exitFor([{ ...plan, podSecurity: report }])).to.equal(EXIT_MANDATORY_VIOLATION);

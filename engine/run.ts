@@ -7,7 +7,7 @@ import * as path from "path";
 import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "../config/access";
-import { loadStackConfig } from "../config/load";
+import { loadStackConfig, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -31,6 +31,8 @@ export interface RunOptions {
 
 export interface StackRun {
     readonly stack: string;
+    /** The folder of the stack file (Pulumi.yaml beside it): where its pack config and the other stacks are. */
+    readonly projectDir: string;
     readonly project: string;
     readonly config: StackConfig;
     readonly resources: PlannedResource[];
@@ -62,6 +64,7 @@ export function runConfig(stack: string, options: RunOptions = {}): { project: s
 
 async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     const { project, config: shortConfig } = runConfig(stack, options);
+    const projectDir = options.projectDir ?? findProjectDir();
 
     const ctx: MockContext = { region: String(shortConfig.region ?? "us-east-1"), stack };
     await pulumi.runtime.setMocks({
@@ -72,12 +75,12 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     // The program's sources sit with the engine's, whichever project folder holds the stack files.
     const recorder = recordRegistrations(findProjectDir());
 
-    const config = loadStackConfig();
+    const config = loadStackConfig(readStackFileText(projectDir, stack));
     return withoutStackTraces(async () => {
         const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
-        return { stack, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
+        return { stack, projectDir, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
     });
 }
 

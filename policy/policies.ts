@@ -5,7 +5,9 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import packageJson from "./package.json";
 import { NistPolicy } from "./lib/policy";
+import { ampWorkspaceLogging } from "./rules/amp/amp-workspace-logging";
 import { logRetention } from "./rules/cloudwatch/log-retention";
+import { managedGrafana } from "./rules/grafana/managed-grafana";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
 import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
 import { imdsv2Required } from "./rules/ec2/imdsv2-required";
@@ -78,4 +80,6 @@ export const allPolicies: NistPolicy[] = [
     namespaceDefaultDeny,
     namespacePodSecurity,
     podSecurityStandards,
+    ampWorkspaceLogging,
+    managedGrafana,
 ];

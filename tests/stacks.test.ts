@@ -314,7 +314,7 @@ describe("the README's recipe for a third stack", () => {
         const planned = await cli(plan);
         expect([planned.code, planned.stderr]).to.deep.equal([0, ""]);
         expect(planned.stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)\n\n(?!Before the first pulumi up)/)
-            .and.include("Policy (policy/config/staging.json): 0 mandatory")
+            .and.include(`Policy (nist-800-53-eks ${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "package.json"), "utf8")).version}, policy/config/staging.json): 0 mandatory`)
             .and.include(`waiver s3-versioning on staging-only until ${expires} (a waiver that only staging's pack config holds): WARNING: matches no violation; remove it`)
             .and.not.include("WARNING: no policy/config");
         const compared = await cli(compare);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { stackWorkloads } from "../components/helm/workloads";
 import { POD_SECURITY, podSecurityOf } from "../components/security/pod-security";
 import * as fs from "fs";
+import * as path from "path";
 import { PSS_DATA } from "../policy/data/pod-security-standards";
 import { IMPLEMENTED_CHECKS, podSecurityFindings, podSecurityViolations } from "../policy/lib/pod-security-standards";
 import { OUTPUT as PSS_OUTPUT, renderPss } from "../scripts/derive-pss-checks";
@@ -59,6 +60,11 @@ describe("Pod Security Standards (policy/lib/pod-security-standards.ts)", () => 
         expect([...IMPLEMENTED_CHECKS].sort()).to.deep.equal([...PSS_DATA.checks.baseline, ...PSS_DATA.checks.restricted].sort());
         expect(PSS_DATA.checks.baseline).to.include.members(["windowsHostProcess", "hostNamespaces", "privileged", "capabilities_baseline", "hostPathVolumes", "hostPorts", "appArmorProfile", "seLinuxOptions", "procMount", "seccompProfile_baseline", "sysctls"]);
         expect(PSS_DATA.checks.restricted).to.include.members(["restrictedVolumes", "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser", "seccompProfile_restricted", "capabilities_restricted"]);
+        // The anchors' own derivation (scripts/derive-anchors.ts, for the coverage table) reads the same ids and levels.
+        const anchors = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "data", "anchors.json"), "utf8")).podSecurity;
+        expect(anchors.source.commit).to.equal(PSS_DATA.source.commit);
+        expect(anchors.checks.map((c: { id: string; level: string }) => `${c.level}:${c.id}`).sort())
+            .to.deep.equal([...PSS_DATA.checks.baseline.map((id) => `baseline:${id}`), ...PSS_DATA.checks.restricted.map((id) => `restricted:${id}`)].sort());
         // The committed file is as the script writes it (npm run pss-checks -- <clone> rewrites it from upstream).
         expect(fs.readFileSync(PSS_OUTPUT, "utf8")).to.equal(renderPss(PSS_DATA));
     });

@@ -34,6 +34,7 @@ export const EXCLUSIONS: Readonly<Record<string, Exclusion>> = {
     "SecurityHub:S3.11": design("no process of the platform acts on bucket events: the buckets are written by its own services through their IRSA roles, and every request to them is recorded by server access logging (s3-access-logging), versioning keeps every overwritten or deleted object (s3-versioning)"),
     "SecurityHub:S3.7": design("only the backup bucket holds data that cannot be re-created: its cross-region replica is declared in full behind backup.crossRegionReplication (off as the decisions have it, a costed choice, CP-6), and in-region it is versioned with Object Lock; the observability buckets hold telemetry bounded by retention"),
     "cdk-nag:NIST.800.53.R5-S3BucketReplicationEnabled": design("as S3.7: the backup bucket's replica is declared behind backup.crossRegionReplication; the observability buckets hold telemetry bounded by retention"),
+    "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod": design("an unset retention keeps logs forever, longer than any minimum: log-retention accepts it and requires at least 365 days of any group that sets one in prod"),
 };
 
 /**
@@ -44,5 +45,4 @@ export const PARTLY: Readonly<Record<string, string>> = {
     "cdk-nag:NIST.800.53.R5-S3DefaultEncryptionKMS": "the buckets that receive server access logs are encrypted with SSE-S3, the only encryption S3's log delivery writes to; they hold request records, not data",
     "SecurityHub:S3.9": "the buckets that receive server access logs do not log themselves: their own logs would record every delivery of the others' without end",
     "cdk-nag:NIST.800.53.R5-S3BucketLoggingEnabled": "as S3.9: the access-log buckets do not log themselves",
-    "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod": "an unset retention keeps logs forever, longer than any minimum: log-retention accepts it, and holds every group that sets one to the environment's minimum",
 };

@@ -43,7 +43,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
                        cost, telemetry paths, compliance, images; with --diff, the changes too)
   --help               print this help
 
-Exit status: 0 fine, 1 a mandatory policy violation (with --diff: a protected resource would be
+Exit status: 0 fine, 1 a mandatory policy violation or a pod its namespace's Pod Security level
+refuses (with --diff: a protected resource would be
 replaced or deleted, which Pulumi refuses, or a replacement created first under its fixed name),
 2 bad arguments or bad input
 (unknown stack, unreadable stack file, invalid config, an instance type without a price).
@@ -152,7 +153,8 @@ function writeHtml(file: string, input: HtmlReportInput, io: Io): void {
     io.stderr(`wrote ${file}\n`);
 }
 
-const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
+/** The exit status of plans: a mandatory violation fails them, and so does a pod its namespace's Pod Security level refuses, which blocks the update as surely. */
+export const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0 || p.podSecurity.findings.length > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
 
 /**
  * Runs the CLI and returns its exit status. Tests pass `runOptions` (another project folder, an

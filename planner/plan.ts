@@ -17,6 +17,7 @@ import { buildInventory, Inventory } from "./inventory";
 import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { NetworkLayout, networkLayout } from "./network";
 import { countPods, PodCount } from "./pods";
+import { PodSecurityReport, podSecurityReport } from "./pod-security";
 import { PolicyReport, policyReport } from "./policy";
 import { loadPriceTable, PriceTable } from "./pricing";
 import { TelemetryEdge, telemetryEdges } from "./telemetry";
@@ -39,6 +40,8 @@ export interface StackPlan {
     readonly policy: PolicyReport;
     /** Every edge of the wiring graph: its ends, how the hop is encrypted, whether the NetworkPolicies allow it. */
     readonly telemetry: readonly TelemetryEdge[];
+    /** Every pod the stack runs against its namespace's Pod Security level. */
+    readonly podSecurity: PodSecurityReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
     /** What the stack cannot keep as it is: settings another stack of its account holds, a pack config it lacks. */
@@ -76,6 +79,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
         policy: policyReport(run.resources, packConfig.name, undefined, configDir),
         telemetry: telemetryEdges(run),
+        podSecurity: podSecurityReport(run.resources, workloads),
         destroy: destroyLeftovers(run.resources, workloads),
         warnings: [
             ...(packConfig.warning ? [packConfig.warning] : []),

@@ -10,6 +10,10 @@ import { AccessPath } from "./config/access";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
+import { Edge } from "./components/edge";
+import { MONITORING_NAMESPACE } from "./components/observability/shared";
+import { HEADLAMP_NAMESPACE } from "./components/operations/headlamp";
+import { KUBECOST_NAMESPACE } from "./components/operations/kubecost";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
@@ -25,6 +29,7 @@ import { declareBoundaries } from "./components/security/boundaries";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
+import { UI_NAMES } from "./lib/alb";
 import { nodeImageProblems } from "./components/cluster/nodes";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
@@ -44,7 +49,16 @@ export interface Platform {
     readonly declaredWorkloads: readonly DeclaredResource[];
 }
 
-export async function createPlatform(config: StackConfig, access: AccessPath = {}): Promise<Platform> {
+/** Secrets the stack config names but does not hold: Pulumi secret config, read by index.ts. */
+export interface StackSecrets {
+    /** The OIDC client's secret for sign-in at the UIs' ALB (ui.signIn.type oidc). */
+    readonly uiOidcClientSecret?: pulumi.Output<string>;
+}
+
+export async function createPlatform(config: StackConfig, access: AccessPath = {}, secrets: StackSecrets = {}): Promise<Platform> {
+    if (config.ui.signIn.type === "oidc" && secrets.uiOidcClientSecret === undefined) {
+        throw new ConfigError(["uiOidcClientSecret: not set; allowed: the OIDC client's secret as a Pulumi secret (pulumi config set --secret uiOidcClientSecret <secret>) when ui.signIn.type is oidc"]);
+    }
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await getAvailabilityZones({ state: "available" }, { provider });
@@ -93,6 +107,24 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         addonVersions,
     }, opts);
 
+    // The UIs' front door first: the UIs' releases render Ingresses the controller's webhook admits.
+    const uiNamespaces = [
+        MONITORING_NAMESPACE,
+        ...(config.operations.headlamp.enabled ? [HEADLAMP_NAMESPACE] : []),
+        ...(config.operations.kubecost.enabled ? [KUBECOST_NAMESPACE] : []),
+    ];
+    const edge = config.ui.exposure === "none" ? undefined : new Edge(`${config.cluster.name}-edge`, {
+        config: config.ui,
+        vpcId: network.vpcId,
+        vpcCidr: config.network.vpcCidr,
+        namespaces: uiNamespaces,
+        tags: config.tags,
+        logsKmsKeyArn: kms.keys.logs.arn,
+        logRetentionDays: config.cluster.controlPlaneLogRetentionDays,
+        oidcClientSecret: secrets.uiOidcClientSecret,
+        context: cluster.context,
+    }, opts);
+
     // Grafana's shared database where it runs more than one replica (prod).
     const grafanaDb = config.observability.grafana.database;
     const grafanaDatabase = grafanaDb.engine === "postgres"
@@ -119,6 +151,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const observability = new Observability(`${config.cluster.name}-observability`, {
         config: config.observability,
         istioEnabled: config.security.istio.enabled,
+        edge,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
         grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
@@ -144,6 +177,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const operations = new Operations(`${config.cluster.name}-operations`, {
         config: config.operations,
         context: security.meshedContext(cluster.context),
+        edge,
     }, opts);
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
@@ -208,6 +242,11 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         tempoQueryUrl: observability.tempoQueryUrl,
         tempoOtlpGrpcEndpoint: observability.tempoOtlpGrpcEndpoint,
         grafanaUrl: observability.grafanaUrl,
+        // The UIs' addresses on the ALB, which the controller creates from their Ingresses.
+        uiUrls: edge ? Object.fromEntries(UI_NAMES.map((ui) => [ui, `https://${edge.exposure(ui).host}/`])) : undefined,
+        uiCertificateArn: edge?.certificateArn,
+        uiWebAclArn: edge?.webAclArn,
+        uiAccessLogBucket: edge?.accessLogBucket,
         grafanaAdminPassword: observability.grafanaAdminPassword,
         grafanaDatabaseAddress: grafanaDatabase?.address,
         observabilityBuckets: observability.bucketNames,

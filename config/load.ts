@@ -9,7 +9,7 @@ import { isProfileDefault, withProfileValues } from "./profiles";
 import { PROFILES, Profile, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
-export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
+export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "ui", "costAssumptions"] as const;
 
 /** Thrown for stack config that is missing or out of range; the message names every bad key. */
 export class ConfigError extends Error {
@@ -113,6 +113,12 @@ export function loadStackConfig(): StackConfig {
     };
     for (const key of STRUCTURED_KEYS) raw[key] = readObject(project, key);
     return validateStackConfig(raw);
+}
+
+/** The secrets the config names (Pulumi secret config, never in the stack file's plain text). */
+export function loadStackSecrets(): { uiOidcClientSecret?: pulumi.Output<string> } {
+    const secret = new pulumi.Config().getSecret("uiOidcClientSecret");
+    return secret === undefined ? {} : { uiOidcClientSecret: secret };
 }
 
 function readBoolean(config: pulumi.Config, key: string): unknown {

@@ -369,6 +369,68 @@ const operations = z.strictObject({
     headlamp: z.strictObject({ enabled: bool, replicas: replicas(1), resources: resources(["server"]) }),
 });
 
+/** A DNS name such as ops.example.com: dot-separated labels of letters, digits and dashes. */
+const DOMAIN = "a DNS name such as ops.example.com (labels of letters, digits and dashes, separated by dots)";
+const domainName = z.string({ error: DOMAIN }).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, DOMAIN);
+const HOST_LABEL = "one DNS label such as grafana (lower-case letters, digits and dashes, at most 63)";
+const hostLabel = z.string({ error: HOST_LABEL }).regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, HOST_LABEL);
+const HTTPS_URL = "an https:// URL such as https://login.example.com/oauth2/token";
+const httpsUrl = z.string({ error: HTTPS_URL }).regex(/^https:\/\/[^\s/]+(\/\S*)?$/, HTTPS_URL);
+/** The exposures of the UIs' load balancer. */
+export const UI_EXPOSURES = ["internal", "internet", "none"] as const;
+
+const ui = z.strictObject({
+    /**
+     * Where the one ALB in front of Grafana, Kiali, Headlamp and Kubecost listens: `internal` (the
+     * private subnets, reached over the organisation's network or the SSM tunnel), `internet` (the
+     * public subnets, from allowedCidrs only, behind sign-in and a web ACL) or `none` (no ALB, no
+     * controller; port-forward only).
+     */
+    exposure: oneOf(UI_EXPOSURES),
+    /** The domain the UIs' host names sit under: <hosts.grafana>.<domain> and so on. */
+    domain: domainName.optional(),
+    /** Each UI's host name label under `domain`. */
+    hosts: z.strictObject({ grafana: hostLabel, kiali: hostLabel, headlamp: hostLabel, kubecost: hostLabel }),
+    /**
+     * The source ranges the ALB admits (its security group): required for `internet`; for
+     * `internal`, empty means the VPC alone (the bastion's tunnel and peered networks routed in).
+     */
+    allowedCidrs: z.array(cidr),
+    /** The TLS certificate: DNS-validated by the stack in this Route 53 hosted zone, or an existing ACM certificate. */
+    certificate: z.union([
+        z.strictObject({ route53ZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") }),
+        z.strictObject({ certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>") }),
+    ], { error: "{ route53ZoneId: <hosted zone id> } (the stack requests and DNS-validates a certificate) or { certificateArn: <ACM ARN> }" }),
+    /**
+     * Sign-in at the load balancer: `oidc` (an existing identity provider; its client secret is the
+     * Pulumi secret uiOidcClientSecret), `cognito` (a user pool the stack creates) or `none`
+     * (internal exposure only: each UI's own login).
+     */
+    signIn: z.discriminatedUnion("type", [
+        z.strictObject({ type: z.literal("none") }),
+        z.strictObject({
+            type: z.literal("oidc"),
+            issuer: httpsUrl,
+            authorizationEndpoint: httpsUrl,
+            tokenEndpoint: httpsUrl,
+            userInfoEndpoint: httpsUrl,
+            clientId: nonEmpty("the client id the identity provider issued"),
+        }),
+        z.strictObject({ type: z.literal("cognito") }),
+    ], { error: "an object whose type is none, oidc or cognito" }),
+    /** The identity provider's group names mapped to roles in the UIs (viewer, editor, admin), and the claim that carries them. */
+    roles: z.strictObject({
+        groupsClaim: nonEmpty("the ID token claim listing the user's groups, such as groups or cognito:groups"),
+        viewer: z.array(nonEmpty("a group name")),
+        editor: z.array(nonEmpty("a group name")),
+        admin: z.array(nonEmpty("a group name")),
+    }),
+    /** A WAFv2 web ACL with AWS's managed rule groups in front of the ALB: always on for internet exposure. */
+    webAcl: bool,
+    /** The AWS Load Balancer Controller, which turns the UIs' Ingresses into the ALB. */
+    controller: z.strictObject({ replicas: replicas(1), resources: resources(["controller"]) }),
+});
+
 /** Usage the cost estimate cannot read from resources; each is printed beside the line it drives. */
 const costAssumptions = z.strictObject({
     natGatewayGbPerMonth: int(0, 1_000_000),
@@ -396,6 +458,7 @@ export const stackConfigSchema = z.strictObject({
     security,
     backup,
     operations,
+    ui,
     costAssumptions,
 }).superRefine((c, ctx) => {
     // One error per mistake. A check is skipped when its own key already has an error, or when a
@@ -526,6 +589,21 @@ export const stackConfigSchema = z.strictObject({
         issue(["backup", "objectLock", "retentionDays"], `at least the longest schedule's ttl (${Math.ceil(longestTtlDays)} days): a backup must stay undeletable for as long as it is kept`, ["backup.velero.schedules"]);
     }
     if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
+    const u = c.ui;
+    if (u.exposure !== "none") {
+        if (u.domain === undefined) issue(["ui", "domain"], `a DNS name such as ops.example.com when ui.exposure is ${u.exposure}: the UIs' host names sit under it`, ["ui.exposure"]);
+        if (u.exposure === "internet" && u.allowedCidrs.length === 0) issue(["ui", "allowedCidrs"], "at least one CIDR when ui.exposure is internet (your office or VPN egress ranges)", ["ui.exposure"]);
+        if (u.exposure === "internet" && u.signIn.type === "none") issue(["ui", "signIn", "type"], "oidc or cognito when ui.exposure is internet: nobody reaches a UI from the internet without signing in at the load balancer", ["ui.exposure"]);
+        if (u.exposure === "internet" && !u.webAcl) issue(["ui", "webAcl"], "true when ui.exposure is internet: AWS's managed rules filter requests before they reach a UI", ["ui.exposure"]);
+        if (c.profile === "prod" && u.exposure === "internet" && u.allowedCidrs.some((block) => block.endsWith("/0"))) {
+            issue(["ui", "allowedCidrs"], "specific CIDRs in the prod profile; 0.0.0.0/0 would offer the operators' UIs to the whole internet", ["ui.exposure", "profile"]);
+        }
+        const hosts = Object.values(u.hosts);
+        if (new Set(hosts).size !== hosts.length) issue(["ui", "hosts"], "a different host name for each UI: the load balancer routes by host");
+    }
+    const mapped = [...u.roles.viewer, ...u.roles.editor, ...u.roles.admin];
+    if (u.signIn.type !== "none" && u.roles.admin.length === 0) issue(["ui", "roles", "admin"], "at least one group when ui.signIn.type is oidc or cognito: someone must administer the UIs", ["ui.signIn"]);
+    if (new Set(mapped).size !== mapped.length) issue(["ui", "roles"], "each group under one role only (viewer, editor or admin)");
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
     const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
     for (const { path, size } of workloadSizes(c)) {
@@ -569,6 +647,7 @@ export type SecurityConfig = StackConfig["security"];
 export type BackupConfig = StackConfig["backup"];
 export type OperationsConfig = StackConfig["operations"];
 export type CostAssumptions = StackConfig["costAssumptions"];
+export type UiConfig = StackConfig["ui"];
 
 /**
  * What the platform installs, as the image table keys it: the EKS add-ons and every pinned chart

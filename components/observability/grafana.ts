@@ -2,6 +2,7 @@
  * Grafana: datasources for metrics (Prometheus or Mimir), logs and traces with the links between
  * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
  */
+import { UiIngress } from "../../lib/alb";
 import { ObservabilityConfig } from "../../config/schema";
 import { podResourcesOf, zoneSpread } from "../helm/values";
 import clusterOverview from "./dashboards/cluster-overview.json";
@@ -164,6 +165,8 @@ export interface GrafanaValuesOptions {
     readonly datasources: Record<string, unknown>[];
     /** The shared PostgreSQL database; undefined keeps each replica on SQLite. */
     readonly database?: GrafanaDatabase;
+    /** Grafana's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
+    readonly ingress?: UiIngress;
 }
 
 /**
@@ -237,11 +240,12 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: opts.datasources } },
         serviceMonitor: { enabled: true },
+        ...(opts.ingress ? { ingress: { enabled: true, ingressClassName: opts.ingress.className, annotations: { ...opts.ingress.annotations }, hosts: [opts.ingress.host], path: "/", pathType: "Prefix" } } : {}),
         "grafana.ini": {
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
             users: { allow_sign_up: false },
             // Links in alert notifications and Kiali's trace links use the address operators open.
-            server: { root_url: grafana.url },
+            server: { root_url: opts.ingress ? `https://${opts.ingress.host}/` : grafana.url },
             ...(shared?.ini ?? {}),
         },
     };

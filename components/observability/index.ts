@@ -7,6 +7,7 @@ import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
+import { Edge, uiIngress } from "../edge";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
@@ -33,6 +34,8 @@ export interface ObservabilityArgs {
     readonly ctx: KubernetesContext;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
+    /** The UIs' ALB, where the stack exposes Grafana and Kiali (ui.exposure internal or internet). */
+    readonly edge?: Edge;
     /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
@@ -317,11 +320,14 @@ export class Observability extends pulumi.ComponentResource {
             databaseUserJob = userJob.metadata.name;
         }
         this.grafanaRelease = `${name}-grafana`;
+        const grafanaExposure = args.edge?.exposure("grafana");
+        const kialiExposure = args.edge?.exposure("kiali");
         installHelmChart(this.grafanaRelease, {
             source: CHARTS.grafana,
             namespace: monitoring,
-            refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
-            values: (refs) => grafanaValues(config, {
+            refs: { ...(database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : {}), ...(grafanaExposure?.refs ?? {}) } as Record<string, pulumi.Input<string>>,
+            values: (refs: Record<string, string>) => grafanaValues(config, {
+                ingress: grafanaExposure && uiIngress(grafanaExposure, "/api/health", refs),
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
                 database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                 datasources: grafanaDatasources({
@@ -331,7 +337,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, ...grafanaInputs],
+            dependsOn: [...monitorCrds, ...grafanaInputs, ...(grafanaExposure?.ready ?? [])],
         }, ctx, this);
 
         if (args.istioEnabled) {
@@ -362,8 +368,14 @@ export class Observability extends pulumi.ComponentResource {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
-                    dependsOn: [signingKeySecret],
+                    refs: kialiExposure?.refs,
+                    values: (refs) => kialiValues(config, {
+                        prometheusUrl: URLS.prometheus,
+                        tempoUrl: this.tempoQueryUrl,
+                        grafanaExternalUrl: grafanaExposure ? `https://${grafanaExposure.host}/` : config.grafana.url,
+                        ingress: kialiExposure && uiIngress(kialiExposure, "/kiali/healthz", refs),
+                    }),
+                    dependsOn: [signingKeySecret, ...(kialiExposure?.ready ?? [])],
                 }, ctx, this);
             }
         }

@@ -55,10 +55,16 @@ export interface StackSecrets {
     readonly uiOidcClientSecret?: pulumi.Output<string>;
 }
 
+/** The secrets the config calls for but the stack lacks, one problem each. */
+export function missingSecrets(config: Pick<StackConfig, "ui">, secrets: StackSecrets): string[] {
+    return config.ui.exposure !== "none" && config.ui.signIn.type === "oidc" && secrets.uiOidcClientSecret === undefined
+        ? ["uiOidcClientSecret: not set; allowed: the OIDC client's secret as a Pulumi secret (pulumi config set --secret uiOidcClientSecret <secret>) when ui.signIn.type is oidc"]
+        : [];
+}
+
 export async function createPlatform(config: StackConfig, access: AccessPath = {}, secrets: StackSecrets = {}): Promise<Platform> {
-    if (config.ui.signIn.type === "oidc" && secrets.uiOidcClientSecret === undefined) {
-        throw new ConfigError(["uiOidcClientSecret: not set; allowed: the OIDC client's secret as a Pulumi secret (pulumi config set --secret uiOidcClientSecret <secret>) when ui.signIn.type is oidc"]);
-    }
+    const missing = missingSecrets(config, secrets);
+    if (missing.length > 0) throw new ConfigError(missing);
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await getAvailabilityZones({ state: "available" }, { provider });
@@ -202,7 +208,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     if (problems.length > 0) throw new ConfigError(problems);
 
     // The mesh's authorization policies follow from the wiring of what was just rendered.
-    const mesh = security.authorize(declaredWorkloads, stack, cluster.context);
+    const mesh = security.authorize(declaredWorkloads, stack, cluster.context, config.network.vpcCidr);
 
     // Inside the cluster, deny by default: each namespace's policies, drawn from everything declared.
     declareBoundaries(`${config.cluster.name}-boundaries`, {

@@ -40,6 +40,9 @@ export const MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AW
  */
 export const ALB_LOGS = "ui-alb-access-logs";
 
+/** The Secret the chart keeps its webhook's serving certificate in ("<name prefix>-tls"). */
+export const ALB_WEBHOOK_SECRET = "aws-load-balancer-tls";
+
 /** The DNS names the webhook's serving certificate covers: the Service, as the API server dials it. */
 export function webhookDnsNames(namespace: string): string[] {
     return [`${ALB_WEBHOOK_SERVICE}.${namespace}`, `${ALB_WEBHOOK_SERVICE}.${namespace}.svc`, `${ALB_WEBHOOK_SERVICE}.${namespace}.svc.cluster.local`];
@@ -50,15 +53,14 @@ export interface ControllerValuesInput {
     readonly region: string;
     readonly vpcId: string;
     readonly roleArn: string;
-    readonly webhook: { readonly caCert: string; readonly cert: string; readonly key: string };
     readonly config: UiConfig["controller"];
     readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
  * Chart values: the cluster, region and VPC given (no instance metadata lookup, which pods cannot
- * reach), IRSA, the webhook's serving certificate from the stack (the chart would otherwise make a
- * new one on every render: a diff on every update), no IngressClass of the chart's (the platform
+ * reach), IRSA, the webhook's serving certificate from the Secret the stack writes (the chart would
+ * otherwise make a new one on every render: a diff on every update), no IngressClass of the chart's (the platform
  * declares its own with the ALB's settings), and no mutating webhook on every LoadBalancer
  * Service of the cluster, which nothing here uses.
  */
@@ -69,7 +71,7 @@ export function controllerValues(input: ControllerValuesInput): Record<string, u
         vpcId: input.vpcId,
         replicaCount: input.config.replicas,
         serviceAccount: { create: true, name: ALB_CONTROLLER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": input.roleArn } },
-        webhookTLS: { ...input.webhook },
+        keepTLSSecret: true,
         createIngressClassResource: false,
         ingressClassParams: { create: false },
         enableServiceMutatorWebhook: false,
@@ -165,21 +167,34 @@ export class Edge extends pulumi.ComponentResource {
             allowedUses: ["server_auth", "digital_signature", "key_encipherment"],
         }, { parent: this });
 
+        // The chart reuses the Secret it finds (keepTLSSecret) instead of generating a certificate on
+        // every render. The platform writes it first, labelled so that Helm adopts it, and keeps the
+        // private key out of the release's values (and so out of every render and diff).
+        const webhookSecret = new corev1.Secret(`${name}-webhook-tls`, {
+            metadata: {
+                name: ALB_WEBHOOK_SECRET,
+                namespace: ALB_CONTROLLER_NAMESPACE,
+                labels: { "app.kubernetes.io/managed-by": "Helm" },
+                annotations: { "meta.helm.sh/release-name": ALB_CONTROLLER_RELEASE, "meta.helm.sh/release-namespace": ALB_CONTROLLER_NAMESPACE },
+            },
+            type: "kubernetes.io/tls",
+            stringData: { "ca.crt": ca.certPem, "tls.crt": cert.certPem, "tls.key": pulumi.secret(key.privateKeyPem) },
+        }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [namespace] });
+
         this.controller = installHelmChart(ALB_CONTROLLER_RELEASE, {
             source: CHARTS.awsLoadBalancerController,
             namespace,
             irsa: { serviceAccount: ALB_CONTROLLER_SERVICE_ACCOUNT, policy: albControllerPolicy(ctx.clusterName) },
-            // The key stays a Pulumi secret: the release's values are encrypted in the state.
-            refs: { vpcId: args.vpcId, caCert: ca.certPem, cert: cert.certPem, key: pulumi.secret(key.privateKeyPem) },
+            refs: { vpcId: args.vpcId },
             values: (refs) => controllerValues({
                 clusterName: ctx.clusterName,
                 region: ctx.region,
                 vpcId: refs.vpcId,
                 roleArn: refs.irsaRoleArn!,
-                webhook: { caCert: refs.caCert, cert: refs.cert, key: refs.key },
                 config: config.controller,
                 tags: args.tags,
             }),
+            dependsOn: [webhookSecret],
         }, ctx, this);
 
         // The certificate: DNS-validated in the zone, or the one given.

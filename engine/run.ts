@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "../config/access";
-import { loadStackConfig } from "../config/load";
+import { loadStackConfig, loadStackSecrets } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -71,7 +71,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
 
     const config = loadStackConfig();
     return withoutStackTraces(async () => {
-        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
+        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access, loadStackSecrets()));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
         return { stack, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };

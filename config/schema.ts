@@ -437,6 +437,12 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /** The UIs' ALB's average load balancer capacity units (new connections, active connections, bytes, rule evaluations). */
+    albLcus: int(0, 10_000),
+    /** Millions of requests a month the UIs' web ACL inspects. */
+    uiRequestsMillionsPerMonth: int(0, 1_000_000),
+    /** Users who sign in to the UIs through the stack's Cognito user pool in a month. */
+    uiMonthlyActiveUsers: int(0, 10_000_000),
     /** What Spot capacity saves against on-demand, in percent: an assumption, dated by spotDiscountAsOf. */
     spotDiscountPercent: int(0, 90),
     spotDiscountAsOf: z.string({ error: "the month the Spot discount was read, such as 2026-11" }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, "the month the Spot discount was read, such as 2026-11"),

@@ -7,6 +7,7 @@
 // A JSON import (resolveJsonModule) rather than a file read: ts-node resolves it next to this file, and
 // tsc copies the JSON into dist/planner/data, so the same line works from source and from the build.
 import listPrices from "./data/pricing-us-east-1.json";
+import edgePrices from "./data/edge-prices.json";
 import { INSTANCE_PRICES_AS_OF, INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
 import { isJsonObject } from "../lib/json";
 
@@ -50,6 +51,10 @@ export interface Prices {
     readonly cloudwatch: { readonly metricPerMonth: number; readonly dashboardPerMonth: number; readonly alarmPerMonth: number };
     readonly xray: { readonly perMillionTracesRecorded: number; readonly perMillionTracesRetrieved: number };
     readonly alb: { readonly perHour: number; readonly perLcuHour: number };
+    /** AWS WAF (data/edge-prices.json): each web ACL and each rule or managed rule group a month, and requests inspected. */
+    readonly waf: { readonly webAclPerMonth: number; readonly rulePerMonth: number; readonly perMillionRequests: number };
+    /** Cognito user pools on the Essentials tier (data/edge-prices.json): MAUs above the free ones. */
+    readonly cognito: { readonly freeMonthlyActiveUsers: number; readonly essentialsPerMonthlyActiveUser: number };
     readonly msk: {
         /** Price per broker-hour, by MSK broker instance type. */
         readonly brokerPerHour: PriceByName;
@@ -91,7 +96,7 @@ const EC2_ON_DEMAND: PriceByName = Object.fromEntries(INSTANCE_TYPE_NAMES.flatMa
 }));
 
 // Typed assignment: tsc rejects the build if the JSON loses a price or a price stops being a number.
-const LIST_PRICES: PriceTable = { ...listPrices, ec2PricesAsOf: INSTANCE_PRICES_AS_OF, ec2: { onDemandPerHour: EC2_ON_DEMAND } };
+const LIST_PRICES: PriceTable = { ...listPrices, ...edgePrices[listPrices.region as "us-east-1"], ec2PricesAsOf: INSTANCE_PRICES_AS_OF, ec2: { onDemandPerHour: EC2_ON_DEMAND } };
 
 const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "ec2PricesAsOf", "region", "currency", "hoursPerMonth", "source"]);
 

@@ -6,6 +6,9 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { NistPolicy } from "./lib/policy";
 import { logRetention } from "./rules/cloudwatch/log-retention";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
+import { albAccessLogs } from "./rules/elb/alb-access-logs";
+import { albInternetProtected } from "./rules/elb/alb-internet-protected";
+import { albListenerTls } from "./rules/elb/alb-listener-tls";
 import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
 import { imdsv2Required } from "./rules/ec2/imdsv2-required";
 import { multiAzHa } from "./rules/ec2/multi-az-ha";
@@ -73,4 +76,7 @@ export const allPolicies: NistPolicy[] = [
     kafkaAuthentication,
     namespaceDefaultDeny,
     namespacePodSecurity,
+    albListenerTls,
+    albInternetProtected,
+    albAccessLogs,
 ];

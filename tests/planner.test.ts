@@ -76,7 +76,7 @@ describe("planner cost estimate", () => {
     it("refuses to guess the running hours of scheduled actions it cannot read as working hours", () => {
         const group = { ...resource("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["t3a.medium"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }), outputs: { id: "ng", resources: [{ autoscalingGroups: [{ name: "asg-1" }] }] } };
         const action = (name: string, recurrence: string, maxSize: number) => resource("aws:autoscaling/schedule:Schedule", name, { autoscalingGroupName: "asg-1", recurrence, minSize: 0, maxSize, desiredCapacity: 0, timeZone: "Etc/UTC" });
-        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
+        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, albLcus: 0, uiRequestsMillionsPerMonth: 0, uiMonthlyActiveUsers: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
         const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions }, table);
         expect(lineOf(cost("0 9 * * 1-5", "0 17 * * 1-5"), "node-group:general".replace("general", "ng")).factors[1].value).to.be.closeTo((40 * 730) / 168, 1e-9);
         expect(() => cost("0 9 * * 1-5", "0 17 * * 1-4")).to.throw(/Node group ng: its scheduled actions .*"0 9 \* \* 1-5".*cannot tell its running hours/);
@@ -93,7 +93,7 @@ describe("planner cost estimate", () => {
     it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
         const cost = estimateCost({
             resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
-            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, albLcus: 0, uiRequestsMillionsPerMonth: 0, uiMonthlyActiveUsers: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
         }, table);
         expect(cost.lines).to.have.length(1);
         expect(cost.lines[0].detail).to.contain("extended support");

@@ -253,6 +253,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         uiCertificateArn: edge?.certificateArn,
         uiWebAclArn: edge?.webAclArn,
         uiAccessLogBucket: edge?.accessLogBucket,
+        uiUserPoolId: edge?.userPoolId,
         grafanaAdminPassword: observability.grafanaAdminPassword,
         grafanaDatabaseAddress: grafanaDatabase?.address,
         observabilityBuckets: observability.bucketNames,

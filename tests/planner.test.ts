@@ -246,7 +246,7 @@ describe("planner comparison and reports", () => {
     });
 
     it("reads the mesh's dataplanes from the namespaces' labels, and Loki's replication factor beside its writers", () => {
-        expect(row("Istio mTLS").values).to.deep.equal(["- (Istio off)", "STRICT, on (cni, istiod, ztunnel); ambient: headlamp, kafka, monitoring, trivy-system, velero; sidecars: kubecost"]);
+        expect(row("Istio mTLS").values).to.deep.equal(["- (Istio off)", "STRICT, on (cni, istiod, ztunnel); ambient: aws-load-balancer-controller, headlamp, kafka, monitoring, trivy-system, velero; sidecars: kubecost"]);
         expect(row("Loki Write Replicas").values).to.deep.equal(["- (SingleBinary mode)", "3, replication factor 3"]);
     });
 

@@ -134,6 +134,8 @@ export class Edge extends pulumi.ComponentResource {
     public readonly certificateArn: pulumi.Output<string>;
     public readonly webAclArn?: pulumi.Output<string>;
     public readonly accessLogBucket: pulumi.Output<string>;
+    /** The Cognito user pool operators are added to, where sign-in is cognito. */
+    public readonly userPoolId?: pulumi.Output<string>;
     /** What the UIs' Ingresses are made from (host names, sign-in), for their charts' values. */
     private readonly signInRefs: Record<string, pulumi.Input<string>> = {};
     private readonly config: UiConfig;
@@ -271,6 +273,7 @@ export class Edge extends pulumi.ComponentResource {
                 supportedIdentityProviders: ["COGNITO"],
             }, aws);
             const userPoolDomain = new cognito.UserPoolDomain(`${name}-domain`, { userPoolId: pool.id, domain: `${ctx.clusterName}-ui-${ctx.accountId}` }, aws);
+            this.userPoolId = pool.id;
             this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain };
         } else if (config.signIn.type === "oidc") {
             const oidc = config.signIn;

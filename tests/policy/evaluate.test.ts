@@ -42,6 +42,9 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "kafka-authentication": "advisory",
     "namespace-default-deny": "advisory",
     "namespace-pod-security": "advisory",
+    "alb-listener-tls": "mandatory",
+    "alb-internet-protected": "mandatory",
+    "alb-access-logs": "mandatory",
 };
 
 const publicSubnet = () => planned("aws:ec2/subnet:Subnet", "private-a", { mapPublicIpOnLaunch: true, tags: { Tier: "private" } });

@@ -126,7 +126,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         namespaces: uiNamespaces,
         tags: config.tags,
         logsKmsKeyArn: kms.keys.logs.arn,
-        logRetentionDays: config.cluster.controlPlaneLogRetentionDays,
+        // The ALB's access logs and the web ACL's are network traffic records, kept like the flow logs.
+        logRetentionDays: config.network.flowLogRetentionDays,
         oidcClientSecret: secrets.uiOidcClientSecret,
         context: cluster.context,
     }, opts);

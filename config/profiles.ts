@@ -298,8 +298,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             },
             headlamp: { resources: { server: size("50m", "128Mi", "256Mi") }, replicas: 1 },
         },
-        // Two controllers (one leads): the webhook keeps answering while a node drains.
-        ui: { controller: { resources: { controller: size("50m", "128Mi", "256Mi") }, replicas: 2 } },
+        // One controller: the ALB serves on without it; only Ingress changes wait while it restarts.
+        ui: { controller: { resources: { controller: size("50m", "128Mi", "256Mi") }, replicas: 1 } },
     },
 };
 

@@ -125,6 +125,44 @@ export function uiIngressAnnotations(healthCheckPath: string, signIn?: AlbSignIn
     };
 }
 
+/** The identity provider's groups for each role in the UIs, and the claim that lists a user's groups. */
+export interface RoleGroups {
+    readonly groupsClaim: string;
+    readonly viewer: readonly string[];
+    readonly editor: readonly string[];
+    readonly admin: readonly string[];
+}
+
+/** A JMESPath string literal. */
+const literal = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/**
+ * Grafana's role_attribute_path: Admin, Editor or Viewer by the first role whose groups the user's
+ * claim lists (the claim quoted, as "cognito:groups" must be), else null, which
+ * role_attribute_strict turns into a refused sign-in: a user in none of the groups gets no role.
+ */
+export function grafanaRoleExpression(roles: RoleGroups): string {
+    const claim = `"${roles.groupsClaim.replace(/"/g, '\\"')}"`;
+    const clauses = ([["admin", "Admin"], ["editor", "Editor"], ["viewer", "Viewer"]] as const)
+        .filter(([role]) => roles[role].length > 0)
+        .map(([role, grafanaRole]) => `(${roles[role].map((group) => `contains(${claim}[*], ${literal(group)})`).join(" || ")}) && '${grafanaRole}'`);
+    return clauses.length === 0 ? "null" : clauses.join(" || ");
+}
+
+/** Grafana's generic OAuth sign-in with the ALB's identity provider. */
+export interface GrafanaOAuth {
+    /** The button's label on Grafana's login page. */
+    readonly name: string;
+    readonly clientId: string;
+    readonly authUrl: string;
+    readonly tokenUrl: string;
+    readonly apiUrl: string;
+    /** JMESPath from the provider's claims to Admin, Editor or Viewer (grafanaRoleExpression). */
+    readonly roleAttributePath: string;
+    /** The Secret and key Grafana reads the client's secret from. */
+    readonly clientSecret: { readonly name: string; readonly key: string };
+}
+
 /** One UI's Ingress as its chart's values describe it: the class, its host and the annotations. */
 export interface UiIngress {
     readonly className: string;

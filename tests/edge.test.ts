@@ -9,7 +9,7 @@ import { CHARTS } from "../components/helm/catalog";
 import { stackWorkloads } from "../components/helm/workloads";
 import { StackRun } from "../engine/run";
 import { PlannedResource } from "../engine/types";
-import { ALB_CONTROLLER_POLICY_SOURCE, ALB_TLS_POLICY, albControllerPolicy, CONTROLLER_CLUSTER_TAG, UI_INGRESS_CLASS } from "../lib/alb";
+import { ALB_CONTROLLER_POLICY_SOURCE, ALB_TLS_POLICY, albControllerPolicy, CONTROLLER_CLUSTER_TAG, grafanaRoleExpression, UI_INGRESS_CLASS } from "../lib/alb";
 import published from "../lib/data/alb-controller-iam-policy.json";
 import { readLock } from "../lib/helm/vendor";
 import { Manifest } from "../lib/helm/render";
@@ -68,7 +68,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
         it("names its cluster, region and VPC, uses IRSA, keeps the stack's webhook certificate, and declares no class or Service webhook of its own", async () => {
             const prod = await stack("prod");
             const values = controller(prod).inputs.values;
-            expect(values).to.deep.include({ clusterName: "nist-eks-prod", region: "us-east-1", replicaCount: 2, keepTLSSecret: true, createIngressClassResource: false, ingressClassParams: { create: false }, enableServiceMutatorWebhook: false });
+            expect(values).to.deep.include({ clusterName: "nist-eks-prod", region: "us-east-1", replicaCount: 1, keepTLSSecret: true, createIngressClassResource: false, ingressClassParams: { create: false }, enableServiceMutatorWebhook: false });
             expect(values.vpcId).to.match(/^vpc-/);
             expect(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).to.match(/^arn:aws:iam::\d{12}:role\/aws-load-balancer-controller-irsa-role/);
             // No certificate or key in the values: nothing changes between renders, and no key is in the release's values.
@@ -222,8 +222,43 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(idp.userPoolClientID).to.be.a("string").and.not.equal("");
             // Users are created by administrators only, with MFA; the client may return only to the UIs' hosts.
             expect(pool.inputs).to.deep.include({ mfaConfiguration: "ON", adminCreateUserConfig: { allowAdminCreateUserOnly: true } });
-            expect(client.inputs.callbackUrls).to.deep.equal(["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.dev.ops.example.com/oauth2/idpresponse`));
+            expect(client.inputs.callbackUrls).to.deep.equal([...["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.dev.ops.example.com/oauth2/idpresponse`), "https://grafana.dev.ops.example.com/login/generic_oauth"]);
             expect(ofType(dev, "aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name).sort()).to.deep.equal(["platform-admins", "platform-editors", "platform-viewers"]);
+        });
+
+        it("dev: Grafana signs users in with the same pool, its groups giving the role; a user in no role group is refused", async () => {
+            const dev = await stack("dev");
+            const grafana = ofType(dev, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values;
+            const domain = single(dev, "aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain;
+            const cognito = (path: string) => `https://${domain}.auth.us-east-1.amazoncognito.com/oauth2/${path}`;
+            expect(grafana["grafana.ini"]["auth.generic_oauth"]).to.deep.equal({
+                enabled: true,
+                name: "Cognito",
+                client_id: single(dev, "aws:cognito/userPoolClient:UserPoolClient").outputs.id,
+                scopes: "openid email profile",
+                auth_url: cognito("authorize"),
+                token_url: cognito("token"),
+                api_url: cognito("userInfo"),
+                use_pkce: true,
+                allow_sign_up: true,
+                auto_login: true,
+                login_attribute_path: "email",
+                email_attribute_path: "email",
+                role_attribute_path: "(contains(\"cognito:groups\"[*], 'platform-admins')) && 'Admin' || (contains(\"cognito:groups\"[*], 'platform-editors')) && 'Editor' || (contains(\"cognito:groups\"[*], 'platform-viewers')) && 'Viewer'",
+                role_attribute_strict: true,
+            });
+            expect(grafana.envValueFrom).to.deep.equal({ GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "ui-oidc-client", key: "clientSecret" } } });
+            const secret = ofType(dev, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === "ui-oidc-client")!;
+            expect([secret.inputs.metadata.namespace, secret.inputs.stringData]).to.deep.equal(["monitoring", "[secret]"]);
+            // Prod's ALB signs nobody in (internal): Grafana keeps its own login alone.
+            const prodGrafana = ofType(await stack("prod"), RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values;
+            expect(prodGrafana["grafana.ini"]).to.not.have.property("auth.generic_oauth");
+        });
+
+        it("maps groups to Grafana's roles by the first role that lists one, quoting the claim and the names", () => {
+            expect(grafanaRoleExpression({ groupsClaim: "groups", admin: ["ops", "o'neil"], editor: [], viewer: ["all"] }))
+                .to.equal("(contains(\"groups\"[*], 'ops') || contains(\"groups\"[*], 'o\\'neil')) && 'Admin' || (contains(\"groups\"[*], 'all')) && 'Viewer'");
+            expect(grafanaRoleExpression({ groupsClaim: "groups", admin: [], editor: [], viewer: [] })).to.equal("null");
         });
 
         it("an existing OIDC provider: its endpoints on each Ingress, the client secret in a Secret beside it, from the Pulumi secret", async () => {
@@ -247,6 +282,10 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             // The given certificate, no ACM request; the ALB in the public subnets, from the allow-list alone.
             expect(ofType(run, "aws:acm/certificate:Certificate")).to.deep.equal([]);
             expect(single(run, PARAMS).inputs.spec).to.deep.include({ scheme: "internet-facing", inboundCIDRs: ["198.51.100.0/24"], certificateArn: ["arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"] });
+            // Grafana signs in with the same provider, the client's secret from the same Secret.
+            const oauth = ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values["grafana.ini"]["auth.generic_oauth"];
+            expect([oauth.name, oauth.client_id, oauth.auth_url, oauth.token_url, oauth.api_url, oauth.role_attribute_path])
+                .to.deep.equal(["Single sign-on", "platform-ui", "https://login.example.com/authorize", "https://login.example.com/token", "https://login.example.com/userinfo", "(contains(\"groups\"[*], 'ops-admins')) && 'Admin' || (contains(\"groups\"[*], 'ops-viewers')) && 'Viewer'"]);
             expect(missingSecrets(run.config, {})).to.deep.equal(["uiOidcClientSecret: not set; allowed: the OIDC client's secret as a Pulumi secret (pulumi config set --secret uiOidcClientSecret <secret>) when ui.signIn.type is oidc"]);
         });
 

@@ -17,9 +17,10 @@ import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { UiConfig } from "../../config/schema";
-import { ALB_CONTROLLER_NAME, AlbSignIn, albControllerPolicy, ingressClassParamsSpec, UI_INGRESS_CLASS, UiIngress, UiName, uiIngressAnnotations } from "../../lib/alb";
+import { ALB_CONTROLLER_NAME, AlbSignIn, albControllerPolicy, GrafanaOAuth, grafanaRoleExpression, ingressClassParamsSpec, UI_INGRESS_CLASS, UiIngress, UiName, uiIngressAnnotations } from "../../lib/alb";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
+import { MONITORING_NAMESPACE } from "../observability/shared";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod } from "../helm/values";
@@ -120,6 +121,7 @@ export interface EdgeArgs {
     readonly tags: Readonly<Record<string, string>>;
     /** The key that encrypts the WAF's log group. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** Days the access logs and the web ACL's logs are kept (network.flowLogRetentionDays). */
     readonly logRetentionDays: number;
     /** The OIDC client's secret (the Pulumi secret uiOidcClientSecret), for oidc sign-in. */
     readonly oidcClientSecret?: pulumi.Input<string>;
@@ -139,11 +141,13 @@ export class Edge extends pulumi.ComponentResource {
     /** What the UIs' Ingresses are made from (host names, sign-in), for their charts' values. */
     private readonly signInRefs: Record<string, pulumi.Input<string>> = {};
     private readonly config: UiConfig;
+    private readonly region: string;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:Edge", name, {}, opts);
         const { config, context: ctx } = args;
         this.config = config;
+        this.region = ctx.region;
         const aws = { parent: this, provider: ctx.awsProvider };
         const domain = config.domain!;
 
@@ -249,6 +253,8 @@ export class Edge extends pulumi.ComponentResource {
 
         // Sign-in at the ALB.
         const hosts = Object.values(config.hosts).map((host) => `${host}.${domain}`);
+        // The client's secret where the controller (OIDC) and Grafana read it: the UIs' releases wait for them.
+        const clientSecrets: pulumi.Resource[] = [];
         if (config.signIn.type === "cognito") {
             const pool = new cognito.UserPool(`${name}-users`, {
                 // Administrators create the users: nobody signs themselves up to the operators' UIs.
@@ -269,20 +275,26 @@ export class Edge extends pulumi.ComponentResource {
                 allowedOauthFlowsUserPoolClient: true,
                 allowedOauthFlows: ["code"],
                 allowedOauthScopes: ["openid", "email", "profile"],
-                callbackUrls: hosts.map((host) => `https://${host}/oauth2/idpresponse`),
+                // The ALB's callback on every host, and Grafana's own sign-in with the same provider.
+                callbackUrls: [...hosts.map((host) => `https://${host}/oauth2/idpresponse`), `https://${config.hosts.grafana}.${domain}${GRAFANA_OAUTH_CALLBACK}`],
                 supportedIdentityProviders: ["COGNITO"],
             }, aws);
             const userPoolDomain = new cognito.UserPoolDomain(`${name}-domain`, { userPoolId: pool.id, domain: `${ctx.clusterName}-ui-${ctx.accountId}` }, aws);
             this.userPoolId = pool.id;
+            // Grafana reads the client's secret from here (its generic OAuth, see grafanaOAuth).
+            clientSecrets.push(new corev1.Secret(`${name}-oidc-monitoring`, {
+                metadata: { name: OIDC_SECRET, namespace: MONITORING_NAMESPACE },
+                stringData: { clientID: client.id, clientSecret: pulumi.secret(client.clientSecret) },
+            }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [ctx.namespaces.get(MONITORING_NAMESPACE)].filter((n): n is pulumi.Resource => n !== undefined) }));
             this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain };
         } else if (config.signIn.type === "oidc") {
             const oidc = config.signIn;
             // The controller reads the client's id and secret from a Secret beside each Ingress.
             for (const ns of args.namespaces) {
-                new corev1.Secret(`${name}-oidc-${ns}`, {
+                clientSecrets.push(new corev1.Secret(`${name}-oidc-${ns}`, {
                     metadata: { name: OIDC_SECRET, namespace: ns },
                     stringData: { clientID: oidc.clientId, clientSecret: pulumi.secret(args.oidcClientSecret!) },
-                }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [ctx.namespaces.get(ns)].filter((n): n is pulumi.Resource => n !== undefined) });
+                }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [ctx.namespaces.get(ns)].filter((n): n is pulumi.Resource => n !== undefined) }));
             }
         }
 
@@ -309,23 +321,46 @@ export class Edge extends pulumi.ComponentResource {
             metadata: { name: UI_INGRESS_CLASS },
             spec: { controller: ALB_CONTROLLER_NAME, parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: UI_INGRESS_CLASS } },
         }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [params] });
-        this.ready = [this.controller.release, params, ingressClass];
+        this.ready = [this.controller.release, params, ingressClass, ...clientSecrets];
         this.registerOutputs({ certificateArn: this.certificateArn, webAclArn: this.webAclArn, accessLogBucket: this.accessLogBucket });
     }
 
     /** How one UI is exposed: what its release's Ingress values are made from, and what the release waits for. */
     exposure(ui: UiName): UiExposure {
-        return { host: `${this.config.hosts[ui]}.${this.config.domain}`, signIn: this.config.signIn, refs: this.signInRefs, ready: this.ready };
+        return { host: `${this.config.hosts[ui]}.${this.config.domain}`, signIn: this.config.signIn, roles: this.config.roles, region: this.region, refs: this.signInRefs, ready: this.ready };
     }
 }
 
 /** The references a Cognito sign-in's annotation names, as release refs. */
 const COGNITO_REFS = { userPoolArn: "albUserPoolArn", userPoolClientId: "albUserPoolClientId", userPoolDomain: "albUserPoolDomain" } as const;
 
+/** Grafana's sign-in path for its generic OAuth provider: the identity provider returns users there. */
+export const GRAFANA_OAUTH_CALLBACK = "/login/generic_oauth";
+
+/**
+ * Grafana signs users in with the identity provider the ALB uses (its generic OAuth), so that the
+ * identity inside is the one the ALB let in: the provider's session from the ALB's sign-in makes
+ * the second redirect silent, and the groups claim gives the Grafana role (lib/alb.ts
+ * grafanaRoleExpression). Undefined where the ALB signs nobody in.
+ */
+export function grafanaOAuth(exposure: UiExposure, refs: Readonly<Record<string, string>>): GrafanaOAuth | undefined {
+    const s = exposure.signIn;
+    if (s.type === "none") return undefined;
+    const cognito = (path: string) => `https://${refs[COGNITO_REFS.userPoolDomain]}.auth.${exposure.region}.amazoncognito.com/oauth2/${path}`;
+    const endpoints = s.type === "oidc"
+        ? { name: "Single sign-on", clientId: s.clientId, authUrl: s.authorizationEndpoint, tokenUrl: s.tokenEndpoint, apiUrl: s.userInfoEndpoint }
+        : { name: "Cognito", clientId: refs[COGNITO_REFS.userPoolClientId], authUrl: cognito("authorize"), tokenUrl: cognito("token"), apiUrl: cognito("userInfo") };
+    return { ...endpoints, roleAttributePath: grafanaRoleExpression(exposure.roles), clientSecret: { name: OIDC_SECRET, key: "clientSecret" } };
+}
+
 /** How one UI is exposed through the ALB (Edge.exposure). */
 export interface UiExposure {
     readonly host: string;
     readonly signIn: UiConfig["signIn"];
+    /** The identity provider's groups for each role. */
+    readonly roles: UiConfig["roles"];
+    /** The stack's region (Cognito's endpoints are regional). */
+    readonly region: string;
     /** Resources sign-in names (Cognito's pool, client, domain), as refs of the UI's release. */
     readonly refs: Readonly<Record<string, pulumi.Input<string>>>;
     /** The controller's webhook and the IngressClass: a release rendering an Ingress of the class waits for them. */

@@ -7,7 +7,7 @@ import { ObservabilityConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
-import { Edge, uiIngress } from "../edge";
+import { Edge, grafanaOAuth, uiIngress } from "../edge";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
@@ -328,6 +328,7 @@ export class Observability extends pulumi.ComponentResource {
             refs: { ...(database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : {}), ...(grafanaExposure?.refs ?? {}) } as Record<string, pulumi.Input<string>>,
             values: (refs: Record<string, string>) => grafanaValues(config, {
                 ingress: grafanaExposure && uiIngress(grafanaExposure, "/api/health", refs),
+                oauth: grafanaExposure && grafanaOAuth(grafanaExposure, refs),
                 storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
                 database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                 datasources: grafanaDatasources({

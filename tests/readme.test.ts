@@ -58,7 +58,7 @@ describe("README figures", () => {
         row("Grafana's database (RDS PostgreSQL db.t4g.micro Multi-AZ, 20 GB gp3, the master password's secret)", sum(dev, "rds-"), sum(prod, "rds-"));
         row("The UIs' front door (the ALB's hours and LCUs, its web ACL, Cognito's users)", sum(dev, "alb-", "waf-", "cognito-"), sum(prod, "alb-", "waf-", "cognito-"));
         // Every line of the estimate is in some row: the rows add up to the total.
-        const rowPrefixes = ["eks-control-plane", "node-group:", "node-group-volumes:", "instance", "nat-gateway", "public-ipv4", "interface-endpoint", "gateway-endpoint", "pvc:", "s3", "kms", "logs-", "rds-", "alb-", "waf-", "cognito-"];
+        const rowPrefixes = ["eks-control-plane", "node-group:", "node-group-volumes:", "cpu-credits:", "instance", "nat-gateway", "public-ipv4", "interface-endpoint", "gateway-endpoint", "pvc:", "s3", "kms", "logs-", "rds-", "alb-", "waf-", "cognito-"];
         for (const plan of [dev, prod]) expect(sum(plan, ...rowPrefixes)).to.be.closeTo(plan.cost.total, 1e-9);
     });
 

@@ -14,6 +14,10 @@ import published from "../lib/data/alb-controller-iam-policy.json";
 import { readLock } from "../lib/helm/vendor";
 import { Manifest } from "../lib/helm/render";
 import { missingSecrets } from "../platform";
+import { estimateCost } from "../planner/cost";
+import { planRun } from "../planner/plan";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { rejectionOf } from "./support/config";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
@@ -293,6 +297,47 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             const run = await stackWith("dev", (c) => { c.ui.exposure = "none"; });
             expect([controller(run), ofType(run, PARAMS), ingresses(run), run.outputs.uiUrls]).to.deep.equal([undefined, [], [], undefined]);
             expect(ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values.ingress).to.equal(undefined);
+        });
+    });
+
+    describe("planned and priced, though Pulumi never creates the ALB", () => {
+        it("prod: the plan lists the ALB the controller will create, with its hosts and backends, in the text and the JSON", async () => {
+            const prod = await stack("prod");
+            const plan = planRun(prod, loadPriceTable("us-east-1"));
+            const route = (host: string, backend: string, ingress: string, path = "/") => ({ url: `https://${host}.ops.example.com${path}`, backend, ingress, signIn: "none" });
+            expect(plan.loadBalancers).to.deep.equal([{
+                group: "nist-eks-prod-ui",
+                ingressClass: UI_INGRESS_CLASS,
+                scheme: "internal",
+                createdBy: "the AWS Load Balancer Controller, not Pulumi",
+                tlsPolicy: ALB_TLS_POLICY,
+                inboundCidrs: ["10.0.0.0/16"],
+                webAcl: true,
+                accessLogs: true,
+                routes: [
+                    route("grafana", "monitoring/grafana:80", "monitoring/grafana"),
+                    route("headlamp", "headlamp/nist-eks-prod-operations-headlamp:80", "headlamp/nist-eks-prod-operations-headlamp"),
+                    route("kiali", "monitoring/kiali:20001", "monitoring/kiali", "/kiali"),
+                    route("kubecost", "kubecost/nist-eks-prod-operations-kubecost-frontend:tcp-frontend", "kubecost/nist-eks-prod-operations-kubecost"),
+                ],
+            }]);
+            expect(renderPlan(plan)).to.include("Load balancers (created by the AWS Load Balancer Controller from the Ingresses, not by Pulumi; priced below):\n  nist-eks-prod-ui: internal ALB, HTTPS 443 (ELBSecurityPolicy-TLS13-1-2-2021-06) and HTTP 80 redirecting to it, from 10.0.0.0/16; web ACL on; access logs on\n");
+        });
+
+        it("prices the ALB's hours and LCUs, the web ACL, its rules and requests, and Cognito's users beyond the free ones, each from its assumption", async () => {
+            const dev = await stack("dev");
+            const lines = planRun(dev, loadPriceTable("us-east-1")).cost.lines.filter((l) => /^(alb|waf|cognito)-/.test(l.id));
+            expect(lines.map((l) => [l.id, l.factors.map((f) => `${f.value} ${f.unit}`).join(" x "), l.unitPrice, l.assumption ?? ""])).to.deep.equal([
+                ["alb-hours", "1 load balancer x 730 h", 0.0225, ""],
+                ["alb-lcus", "1 LCU x 730 h", 0.008, "costAssumptions.albLcus = 1 (per load balancer, on average)"],
+                ["waf-web-acls", "1 web ACL", 5, ""],
+                ["waf-rules", "3 rule", 1, ""],
+                ["waf-requests", "1 million request", 0.6, "costAssumptions.uiRequestsMillionsPerMonth = 1"],
+                ["cognito-mau", "0 MAU", 0.015, "costAssumptions.uiMonthlyActiveUsers = 10"],
+            ]);
+            // Beyond the free 10,000 users, each is billed.
+            const many = estimateCost({ resources: dev.resources, assumptions: { ...dev.config.costAssumptions, uiMonthlyActiveUsers: 12_000 }, cpuRequestedMillicores: 0 }, loadPriceTable("us-east-1"));
+            expect(many.lines.find((l) => l.id === "cognito-mau")!.monthly).to.be.closeTo(2000 * 0.015, 1e-9);
         });
     });
 

@@ -254,6 +254,10 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(grafana.envValueFrom).to.deep.equal({ GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "ui-oidc-client", key: "clientSecret" } } });
             const secret = ofType(dev, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === "ui-oidc-client")!;
             expect([secret.inputs.metadata.namespace, secret.inputs.stringData]).to.deep.equal(["monitoring", "[secret]"]);
+            // Made after its namespace (Observability creates it after the front door), and Grafana starts after it.
+            const monitoring = ofType(dev, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "monitoring")!;
+            expect(secret.dependencies).to.include(monitoring.urn);
+            expect(ofType(dev, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.dependencies).to.include(secret.urn);
             // Prod's ALB signs nobody in (internal): Grafana keeps its own login alone.
             const prodGrafana = ofType(await stack("prod"), RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values;
             expect(prodGrafana["grafana.ini"]).to.not.have.property("auth.generic_oauth");

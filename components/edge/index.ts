@@ -142,12 +142,19 @@ export class Edge extends pulumi.ComponentResource {
     private readonly signInRefs: Record<string, pulumi.Input<string>> = {};
     private readonly config: UiConfig;
     private readonly region: string;
+    private readonly name: string;
+    private readonly kubernetesProvider: KubernetesContext["kubernetesProvider"];
+    /** The sign-in client's id and secret, and the namespaces whose UIs read them. */
+    private readonly client?: { readonly data: Record<string, pulumi.Input<string>>; readonly namespaces: readonly string[] };
+    private readonly clientSecrets = new Map<string, corev1.Secret>();
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:Edge", name, {}, opts);
         const { config, context: ctx } = args;
         this.config = config;
         this.region = ctx.region;
+        this.name = name;
+        this.kubernetesProvider = ctx.kubernetesProvider;
         const aws = { parent: this, provider: ctx.awsProvider };
         const domain = config.domain!;
 
@@ -253,8 +260,6 @@ export class Edge extends pulumi.ComponentResource {
 
         // Sign-in at the ALB.
         const hosts = Object.values(config.hosts).map((host) => `${host}.${domain}`);
-        // The client's secret where the controller (OIDC) and Grafana read it: the UIs' releases wait for them.
-        const clientSecrets: pulumi.Resource[] = [];
         if (config.signIn.type === "cognito") {
             const pool = new cognito.UserPool(`${name}-users`, {
                 // Administrators create the users: nobody signs themselves up to the operators' UIs.
@@ -281,21 +286,12 @@ export class Edge extends pulumi.ComponentResource {
             }, aws);
             const userPoolDomain = new cognito.UserPoolDomain(`${name}-domain`, { userPoolId: pool.id, domain: `${ctx.clusterName}-ui-${ctx.accountId}` }, aws);
             this.userPoolId = pool.id;
-            // Grafana reads the client's secret from here (its generic OAuth, see grafanaOAuth).
-            clientSecrets.push(new corev1.Secret(`${name}-oidc-monitoring`, {
-                metadata: { name: OIDC_SECRET, namespace: MONITORING_NAMESPACE },
-                stringData: { clientID: client.id, clientSecret: pulumi.secret(client.clientSecret) },
-            }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [ctx.namespaces.get(MONITORING_NAMESPACE)].filter((n): n is pulumi.Resource => n !== undefined) }));
+            // Grafana alone reads the client's secret (its generic OAuth, see grafanaOAuth).
+            this.client = { data: { clientID: client.id, clientSecret: pulumi.secret(client.clientSecret) }, namespaces: [MONITORING_NAMESPACE] };
             this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain };
         } else if (config.signIn.type === "oidc") {
-            const oidc = config.signIn;
-            // The controller reads the client's id and secret from a Secret beside each Ingress.
-            for (const ns of args.namespaces) {
-                clientSecrets.push(new corev1.Secret(`${name}-oidc-${ns}`, {
-                    metadata: { name: OIDC_SECRET, namespace: ns },
-                    stringData: { clientID: oidc.clientId, clientSecret: pulumi.secret(args.oidcClientSecret!) },
-                }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [ctx.namespaces.get(ns)].filter((n): n is pulumi.Resource => n !== undefined) }));
-            }
+            // The controller reads the client's id and secret from a Secret beside each Ingress (and Grafana from its own).
+            this.client = { data: { clientID: config.signIn.clientId, clientSecret: pulumi.secret(args.oidcClientSecret!) }, namespaces: args.namespaces };
         }
 
         // The ALB's settings, which the controller applies to every Ingress of the class.
@@ -321,13 +317,37 @@ export class Edge extends pulumi.ComponentResource {
             metadata: { name: UI_INGRESS_CLASS },
             spec: { controller: ALB_CONTROLLER_NAME, parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: UI_INGRESS_CLASS } },
         }, { parent: this, provider: ctx.kubernetesProvider, dependsOn: [params] });
-        this.ready = [this.controller.release, params, ingressClass, ...clientSecrets];
+        this.ready = [this.controller.release, params, ingressClass];
         this.registerOutputs({ certificateArn: this.certificateArn, webAclArn: this.webAclArn, accessLogBucket: this.accessLogBucket });
     }
 
     /** How one UI is exposed: what its release's Ingress values are made from, and what the release waits for. */
     exposure(ui: UiName): UiExposure {
-        return { host: `${this.config.hosts[ui]}.${this.config.domain}`, signIn: this.config.signIn, roles: this.config.roles, region: this.region, refs: this.signInRefs, ready: this.ready };
+        return {
+            host: `${this.config.hosts[ui]}.${this.config.domain}`,
+            signIn: this.config.signIn,
+            roles: this.config.roles,
+            region: this.region,
+            refs: this.signInRefs,
+            ready: this.ready,
+            clientSecretIn: (namespace, namespaceResource) => this.clientSecretIn(namespace, namespaceResource),
+        };
+    }
+
+    /**
+     * The Secret with the sign-in client's id and secret in a UI's namespace, made once, after the
+     * namespace (the UIs' components create theirs after this one): none where nothing there reads it.
+     */
+    private clientSecretIn(namespace: string, namespaceResource: pulumi.Resource): pulumi.Resource[] {
+        if (!this.client?.namespaces.includes(namespace)) return [];
+        const existing = this.clientSecrets.get(namespace);
+        if (existing) return [existing];
+        const secret = new corev1.Secret(`${this.name}-oidc-${namespace}`, {
+            metadata: { name: OIDC_SECRET, namespace },
+            stringData: this.client.data,
+        }, { parent: this, provider: this.kubernetesProvider, dependsOn: [namespaceResource] });
+        this.clientSecrets.set(namespace, secret);
+        return [secret];
     }
 }
 
@@ -365,6 +385,8 @@ export interface UiExposure {
     readonly refs: Readonly<Record<string, pulumi.Input<string>>>;
     /** The controller's webhook and the IngressClass: a release rendering an Ingress of the class waits for them. */
     readonly ready: readonly pulumi.Resource[];
+    /** The Secret with the sign-in client in the UI's namespace (the controller's OIDC, Grafana's OAuth), once that exists; the release waits for it. */
+    readonly clientSecretIn: (namespace: string, namespaceResource: pulumi.Resource) => pulumi.Resource[];
 }
 
 /** One UI's Ingress for its chart's values, from its exposure and its release's resolved refs. */

@@ -338,7 +338,7 @@ export class Observability extends pulumi.ComponentResource {
                     istioEnabled: args.istioEnabled,
                 }),
             }),
-            dependsOn: [...monitorCrds, ...grafanaInputs, ...(grafanaExposure?.ready ?? [])],
+            dependsOn: [...monitorCrds, ...grafanaInputs, ...(grafanaExposure?.ready ?? []), ...(grafanaExposure?.clientSecretIn(MONITORING_NAMESPACE, monitoring) ?? [])],
         }, ctx, this);
 
         if (args.istioEnabled) {
@@ -376,7 +376,7 @@ export class Observability extends pulumi.ComponentResource {
                         grafanaExternalUrl: grafanaExposure ? `https://${grafanaExposure.host}/` : config.grafana.url,
                         ingress: kialiExposure && uiIngress(kialiExposure, "/kiali/healthz", refs),
                     }),
-                    dependsOn: [signingKeySecret, ...(kialiExposure?.ready ?? [])],
+                    dependsOn: [signingKeySecret, ...(kialiExposure?.ready ?? []), ...(kialiExposure?.clientSecretIn(MONITORING_NAMESPACE, monitoring) ?? [])],
                 }, ctx, this);
             }
         }

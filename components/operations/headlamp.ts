@@ -51,6 +51,6 @@ export function installHeadlamp(name: string, args: HeadlampArgs, ctx: Kubernete
         namespace,
         refs: exposure?.refs,
         values: (refs) => headlampValues(args.config, exposure && uiIngress(exposure, "/", refs)),
-        dependsOn: [...(exposure?.ready ?? [])],
+        dependsOn: [...(exposure?.ready ?? []), ...(exposure?.clientSecretIn(HEADLAMP_NAMESPACE, namespace) ?? [])],
     }, ctx, parent);
 }

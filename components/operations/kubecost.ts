@@ -80,6 +80,6 @@ export function installKubecost(name: string, args: KubecostArgs, ctx: Kubernete
         namespace,
         refs: args.exposure?.refs,
         values: (refs) => kubecostValues({ clusterName: ctx.clusterName, storageClassName: ctx.storageClassName, config: args.config, ingress: args.exposure && uiIngress(args.exposure, "/", refs) }),
-        dependsOn: [...(args.exposure?.ready ?? [])],
+        dependsOn: [...(args.exposure?.ready ?? []), ...(args.exposure?.clientSecretIn(KUBECOST_NAMESPACE, namespace) ?? [])],
     }, ctx, parent);
 }

@@ -4,7 +4,9 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { NistPolicy } from "./lib/policy";
+import { ampWorkspaceLogging } from "./rules/amp/amp-workspace-logging";
 import { logRetention } from "./rules/cloudwatch/log-retention";
+import { managedGrafana } from "./rules/grafana/managed-grafana";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
 import { albAccessLogs } from "./rules/elb/alb-access-logs";
 import { albInternetProtected } from "./rules/elb/alb-internet-protected";
@@ -79,4 +81,6 @@ export const allPolicies: NistPolicy[] = [
     albListenerTls,
     albInternetProtected,
     albAccessLogs,
+    ampWorkspaceLogging,
+    managedGrafana,
 ];

@@ -24,6 +24,8 @@ export interface KialiValuesOptions {
     readonly grafanaExternalUrl: string;
     /** Kiali's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
     readonly ingress?: UiIngress;
+    /** Whether Grafana runs in the cluster (not in amp-amg, whose Amazon Managed Grafana Kiali cannot sign in to). */
+    readonly grafanaInCluster: boolean;
 }
 
 /** The kiali-server values. */
@@ -73,7 +75,7 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
                     tempo_config: { url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" },
                 }
                 : { enabled: false },
-            grafana: {
+            grafana: !opts.grafanaInCluster ? { enabled: false } : {
                 enabled: true,
                 internal_url: URLS.grafana,
                 external_url: opts.grafanaExternalUrl,

@@ -85,7 +85,7 @@ interface RuleSpec<C> {
     /** What the rule checks and why, in a sentence or two. */
     readonly description: string;
     readonly nist: readonly string[];
-    /** The anchor tools' checks this rule enforces (see NistMetadata.anchors). */
+    /** The anchor tools' checks the rule enforces (NistMetadata.anchors). */
     readonly anchors?: readonly string[];
     readonly severity: Severity;
     readonly remediationSteps: string;

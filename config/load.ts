@@ -218,7 +218,8 @@ export function loadStackConfig(stackFileText: string | undefined = readStackFil
     const namespace = `${pulumi.getProject()}:`;
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
         const key = fullKey.slice(namespace.length);
-        if (fullKey.startsWith(namespace) && !(key in raw)) raw[key] = project.getObject(key) ?? project.get(key);
+        // Secret config (loadStackSecrets) is no key of the schema's.
+        if (fullKey.startsWith(namespace) && !(key in raw) && !SECRET_KEYS.includes(key)) raw[key] = project.getObject(key) ?? project.get(key);
     }
     return validateStackConfig(raw, new Date(), stackFileText === undefined ? new Map() : numbersAsWritten(stackFileText, pulumi.getProject()));
 }
@@ -253,6 +254,9 @@ export function numbersAsWritten(text: string, project: string): Map<string, str
     });
     return found;
 }
+
+/** Keys of the namespace that hold secrets, read as Pulumi secrets by loadStackSecrets alone. */
+const SECRET_KEYS: readonly string[] = ["uiOidcClientSecret"];
 
 /** The secrets the config names (Pulumi secret config, never in the stack file's plain text). */
 export function loadStackSecrets(): { uiOidcClientSecret?: pulumi.Output<string> } {

@@ -776,6 +776,13 @@ export const stackConfigSchema = z.strictObject({
         const hosts = Object.values(c.ui.hosts);
         if (exposed() && new Set(hosts).size !== hosts.length) issue(["ui", "hosts"], "a different host name for each UI: the load balancer routes by host");
     });
+    check(() => {
+        // Grafana's links (alerts, Kiali) use observability.grafana.url: where the ALB exposes Grafana, that is its address.
+        const host = `${c.ui.hosts.grafana}.${c.ui.domain}`;
+        if (exposed() && c.ui.domain !== undefined && !new RegExp(`^https://${host.replace(/\./g, "\\.")}/?$`).test(c.observability.grafana.url)) {
+            issue(["observability", "grafana", "url"], `https://${host} while ui.exposure is ${c.ui.exposure}: Grafana is opened at its host on the UIs' ALB`, ["ui.exposure", "ui.domain", "ui.hosts.grafana"]);
+        }
+    });
     check(() => { if (c.ui.signIn.type !== "none" && c.ui.roles.admin.length === 0) issue(["ui", "roles", "admin"], "at least one group when ui.signIn.type is oidc or cognito: someone must administer the UIs", ["ui.signIn"]); });
     check(() => {
         const mapped = [...c.ui.roles.viewer, ...c.ui.roles.editor, ...c.ui.roles.admin];

@@ -158,7 +158,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             const dev = await stack("dev");
             const cert = single(dev, "aws:acm/certificate:Certificate");
             const record = single(dev, "aws:route53/record:Record", "-certificate-validation");
-            expect(cert.inputs).to.deep.include({ domainName: "*.dev.ops.example.com", validationMethod: "DNS" });
+            expect(cert.inputs).to.deep.include({ domainName: "*.nist-eks-dev.example.com", validationMethod: "DNS" });
             expect(record.inputs).to.deep.include({ zoneId: "Z0123456789EXAMPLEZONE", type: "CNAME" });
             expect(record.inputs.name).to.match(/\.dev\.ops\.example\.com\.$/);
             expect(single(dev, "aws:acm/certificateValidation:CertificateValidation").inputs.validationRecordFqdns).to.deep.equal([record.inputs.name.replace(/\.$/, "")]);
@@ -195,20 +195,20 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             const prod = await stack("prod");
             const found = ingresses(prod).map((m) => [m.metadata.namespace, m.spec.ingressClassName, m.spec.rules.map((r: any) => r.host).join(), m.metadata.annotations!["alb.ingress.kubernetes.io/listen-ports"], m.metadata.annotations!["alb.ingress.kubernetes.io/auth-type"]]).sort();
             expect(found).to.deep.equal([
-                ["headlamp", UI_INGRESS_CLASS, "headlamp.ops.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
-                ["kubecost", UI_INGRESS_CLASS, "kubecost.ops.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
-                ["monitoring", UI_INGRESS_CLASS, "grafana.ops.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
-                ["monitoring", UI_INGRESS_CLASS, "kiali.ops.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
+                ["headlamp", UI_INGRESS_CLASS, "headlamp.nist-eks-prod.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
+                ["kubecost", UI_INGRESS_CLASS, "kubecost.nist-eks-prod.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
+                ["monitoring", UI_INGRESS_CLASS, "grafana.nist-eks-prod.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
+                ["monitoring", UI_INGRESS_CLASS, "kiali.nist-eks-prod.example.com", '[{"HTTP":80},{"HTTPS":443}]', undefined],
             ]);
             // Kiali under its web root, the others at /; health checks that accept a login redirect.
             expect(ingresses(prod).map((m) => [m.spec.rules[0].http.paths[0].path, m.metadata.annotations!["alb.ingress.kubernetes.io/healthcheck-path"], m.metadata.annotations!["alb.ingress.kubernetes.io/success-codes"]]).sort())
                 .to.deep.equal([["/", "/", "200-399"], ["/", "/", "200-399"], ["/", "/api/health", "200-399"], ["/kiali", "/kiali/healthz", "200-399"]]);
             // Grafana and Kiali build their links for the address operators open.
             const grafana = ofType(prod, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!;
-            expect(grafana.inputs.values["grafana.ini"].server.root_url).to.equal("https://grafana.ops.example.com/");
+            expect(grafana.inputs.values["grafana.ini"].server.root_url).to.equal(prod.config.observability.grafana.url);
             const kiali = ofType(prod, RELEASE).find((r) => r.inputs.name.endsWith("-kiali"))!;
-            expect(kiali.inputs.values.server).to.deep.equal({ web_fqdn: "kiali.ops.example.com", web_schema: "https", web_port: "443" });
-            expect(prod.outputs.uiUrls).to.deep.equal({ grafana: "https://grafana.ops.example.com/", kiali: "https://kiali.ops.example.com/", headlamp: "https://headlamp.ops.example.com/", kubecost: "https://kubecost.ops.example.com/" });
+            expect(kiali.inputs.values.server).to.deep.equal({ web_fqdn: "kiali.nist-eks-prod.example.com", web_schema: "https", web_port: "443" });
+            expect(prod.outputs.uiUrls).to.deep.equal({ grafana: "https://grafana.nist-eks-prod.example.com/", kiali: "https://kiali.nist-eks-prod.example.com/", headlamp: "https://headlamp.nist-eks-prod.example.com/", kubecost: "https://kubecost.nist-eks-prod.example.com/" });
         });
 
         it("dev: Grafana behind Cognito sign-in at the ALB, with the pool, client and domain the stack creates", async () => {
@@ -226,7 +226,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(idp.userPoolClientID).to.be.a("string").and.not.equal("");
             // Users are created by administrators only, with MFA; the client may return only to the UIs' hosts.
             expect(pool.inputs).to.deep.include({ mfaConfiguration: "ON", adminCreateUserConfig: { allowAdminCreateUserOnly: true } });
-            expect(client.inputs.callbackUrls).to.deep.equal([...["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.dev.ops.example.com/oauth2/idpresponse`), "https://grafana.dev.ops.example.com/login/generic_oauth"]);
+            expect(client.inputs.callbackUrls).to.deep.equal([...["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.nist-eks-dev.example.com/oauth2/idpresponse`), "https://grafana.nist-eks-dev.example.com/login/generic_oauth"]);
             expect(ofType(dev, "aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name).sort()).to.deep.equal(["platform-admins", "platform-editors", "platform-viewers"]);
         });
 
@@ -308,7 +308,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
         it("prod: the plan lists the ALB the controller will create, with its hosts and backends, in the text and the JSON", async () => {
             const prod = await stack("prod");
             const plan = planRun(prod, loadPriceTable("us-east-1"));
-            const route = (host: string, backend: string, ingress: string, path = "/") => ({ url: `https://${host}.ops.example.com${path}`, backend, ingress, signIn: "none" });
+            const route = (host: string, backend: string, ingress: string, path = "/") => ({ url: `https://${host}.nist-eks-prod.example.com${path}`, backend, ingress, signIn: "none" });
             expect(plan.loadBalancers).to.deep.equal([{
                 group: "nist-eks-prod-ui",
                 ingressClass: UI_INGRESS_CLASS,
@@ -367,6 +367,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(problem("dev", (c) => { c.ui.certificate = { route53ZoneId: "Z1", certificateArn: "arn" }; })[0]).to.match(/^ui\.certificate: .*route53ZoneId.*certificateArn/);
             expect(problem("dev", (c) => { c.ui.roles.admin = []; })[0]).to.match(/^ui\.roles\.admin: got \[\]; allowed: at least one group/);
             expect(problem("dev", (c) => { c.ui.roles.viewer = ["platform-admins"]; })[0]).to.match(/^ui\.roles: .*each group under one role only/);
+            expect(problem("dev", (c) => { c.observability.grafana.url = "http://localhost:3000"; })).to.deep.equal(['observability.grafana.url: got "http://localhost:3000"; allowed: https://grafana.nist-eks-dev.example.com while ui.exposure is internet: Grafana is opened at its host on the UIs\' ALB']);
         });
 
         it("prod refuses the whole internet as the allow-list; dev, behind sign-in and the web ACL, may take it", () => {

@@ -91,7 +91,7 @@ describe("operations: Kubecost and Headlamp", () => {
             expect(values.ingress).to.deep.equal({
                 enabled: true,
                 ingressClassName: "platform-ui",
-                hosts: [{ host: "headlamp.ops.example.com", paths: [{ path: "/", type: "Prefix" }] }],
+                hosts: [{ host: "headlamp.nist-eks-prod.example.com", paths: [{ path: "/", type: "Prefix" }] }],
                 annotations: {
                     "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
                     "alb.ingress.kubernetes.io/healthcheck-path": "/",

@@ -171,8 +171,8 @@ describe("telemetry paths", () => {
             const run = await stack("prod");
             const kiali = releasesOf(run, "kiali-server")[0].inputs.values.external_services;
             expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system", url_service_version: "http://istiod.istio-system.svc.cluster.local:15014/version" });
-            // Links go to Grafana where operators open it: its host on the UIs' ALB.
-            expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: `https://${run.config.ui.hosts.grafana}.${run.config.ui.domain}/` });
+            // Links go to Grafana where operators open it (its host on the UIs' ALB, which the config check requires).
+            expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: run.config.observability.grafana.url });
             expect(kiali.grafana.auth).to.deep.equal({ type: "basic", username: "admin", password: "secret:grafana-admin:admin-password" });
             const titles = DASHBOARDS.map((d) => d.json.title);
             for (const dashboard of kiali.grafana.dashboards) expect(titles).to.include(dashboard.name);

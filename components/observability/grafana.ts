@@ -290,7 +290,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
             users: { allow_sign_up: false },
             // Links in alert notifications and Kiali's trace links use the address operators open.
-            server: { root_url: opts.ingress ? `https://${opts.ingress.host}/` : grafana.url },
+            server: { root_url: grafana.url },
             // SigV4 signing of datasource requests (AMP in hybrid) is off unless turned on.
             ...(opts.roleArn ? { auth: { sigv4_auth_enabled: true } } : {}),
             ...(shared?.ini ?? {}),

@@ -421,8 +421,6 @@ export class Observability extends pulumi.ComponentResource {
                     stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
                 }, inCluster([monitoring]));
                 const kialiExposure = args.edge?.exposure("kiali");
-                // Kiali links to Grafana where operators open it: its host on the ALB where it is exposed.
-                const grafanaExternalUrl = args.edge && keeps(mode, "grafana") ? `https://${args.edge.exposure("grafana").host}/` : config.grafana.url;
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
@@ -430,7 +428,7 @@ export class Observability extends pulumi.ComponentResource {
                     values: (refs) => kialiValues(config, {
                         prometheusUrl: URLS.prometheus,
                         tempoUrl: this.tempoQueryUrl,
-                        grafanaExternalUrl,
+                        grafanaExternalUrl: config.grafana.url,
                         grafanaInCluster: keeps(mode, "grafana"),
                         ingress: kialiExposure && uiIngress(kialiExposure, "/kiali/healthz", refs),
                     }),

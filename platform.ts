@@ -14,6 +14,7 @@ import { Edge } from "./components/edge";
 import { MONITORING_NAMESPACE } from "./components/observability/shared";
 import { HEADLAMP_NAMESPACE } from "./components/operations/headlamp";
 import { KUBECOST_NAMESPACE } from "./components/operations/kubecost";
+import { AccessLogs } from "./components/storage/access-logs";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
@@ -111,6 +112,13 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         region: config.region,
     }, opts);
 
+    // The buckets' server access logs, kept as long as the VPC's flow logs; declared with the first bucket.
+    const accessLogs = new AccessLogs(`${config.cluster.name}-access-logs`, {
+        accountId: identity.accountId,
+        retentionDays: config.network.flowLogRetentionDays,
+        protect,
+    }, opts);
+
     const cluster = new Cluster(config.cluster.name, {
         config: config.cluster,
         mesh: config.security.istio.enabled,
@@ -173,6 +181,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         edge,
         ctx: cluster.context,
+        accessLogs,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
         managed: cloudwatchAddonVersion ? { addonVersion: cloudwatchAddonVersion, logsKmsKeyArn: kms.keys.logs.arn, telemetryKmsKeyArn: kms.keys.telemetry?.arn } : undefined,
         grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
@@ -204,6 +213,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
         context: cluster.context,
+        accessLogs,
+        accessLogRetentionDays: config.network.flowLogRetentionDays,
         tags: config.tags,
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
         monitoringCrds: observability.monitoringCrds,

@@ -10,6 +10,7 @@ import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { Edge, grafanaOAuth, uiIngress } from "../edge";
 import { createNamespace, installHelmChart } from "../helm/release";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
@@ -35,6 +36,8 @@ export interface ObservabilityArgs {
     readonly istioEnabled: boolean;
     /** The cluster: providers, IRSA, storage classes, keys, and what workloads wait for. */
     readonly ctx: KubernetesContext;
+    /** Where the buckets' server access logs go. */
+    readonly accessLogs: AccessLogs;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
     /** The UIs' ALB, where the stack exposes Grafana and Kiali (ui.exposure internal or internet). */
@@ -133,7 +136,7 @@ export class Observability extends pulumi.ComponentResource {
 
         if (config.tempo.enabled && config.tempo.mode === "distributed" && config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
         const buckets: Record<string, SecureBucket> = Object.fromEntries(observabilityBuckets(config).map(({ purpose, retention }) =>
-            [purpose, createBucket(`${name}-${purpose}`, retention, ctx, this)]));
+            [purpose, createBucket(`${name}-${purpose}`, retention, ctx, args.accessLogs, this)]));
         this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
 
         if (mode !== "self-managed") {

@@ -150,6 +150,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         // The ALB's access logs and the web ACL's are network traffic records, kept like the flow logs.
         logRetentionDays: config.network.flowLogRetentionDays,
         oidcClientSecret: secrets.uiOidcClientSecret,
+        accessLogs,
         context: cluster.context,
     }, opts);
 

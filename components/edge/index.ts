@@ -20,6 +20,7 @@ import { UiConfig } from "../../config/schema";
 import { ALB_CONTROLLER_NAME, AlbSignIn, albControllerPolicy, GrafanaOAuth, grafanaRoleExpression, ingressClassParamsSpec, UI_INGRESS_CLASS, UiIngress, UiName, uiIngressAnnotations } from "../../lib/alb";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
+import { AccessLogs } from "../storage/access-logs";
 import { MONITORING_NAMESPACE } from "../observability/shared";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
@@ -123,6 +124,8 @@ export interface EdgeArgs {
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /** Days the access logs and the web ACL's logs are kept (network.flowLogRetentionDays). */
     readonly logRetentionDays: number;
+    /** Where the buckets' own S3 server access logs go (the access-log bucket's too). */
+    readonly accessLogs: AccessLogs;
     /** The OIDC client's secret (the Pulumi secret uiOidcClientSecret), for oidc sign-in. */
     readonly oidcClientSecret?: pulumi.Input<string>;
     readonly context: KubernetesContext;
@@ -232,6 +235,7 @@ export class Edge extends pulumi.ComponentResource {
         this.accessLogBucket = logs.bucket;
         new s3.BucketServerSideEncryptionConfiguration(`${ALB_LOGS}-sse`, { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, aws);
         const publicAccess = new s3.BucketPublicAccessBlock(`${ALB_LOGS}-public-access`, { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, aws);
+        new s3.BucketLogging(`${ALB_LOGS}-access-logs`, { bucket: logs.id, targetBucket: args.accessLogs.target(), targetPrefix: `${ALB_LOGS}/` }, aws);
         new s3.BucketOwnershipControls(`${ALB_LOGS}-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, aws);
         const versioning = new s3.BucketVersioning(`${ALB_LOGS}-versioning`, { bucket: logs.id, versioningConfiguration: { status: "Enabled" } }, aws);
         new s3.BucketLifecycleConfiguration(`${ALB_LOGS}-lifecycle`, {

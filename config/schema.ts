@@ -449,10 +449,10 @@ const ui = z.strictObject({
      */
     allowedCidrs: z.array(cidr),
     /** The TLS certificate: DNS-validated by the stack in this Route 53 hosted zone, or an existing ACM certificate. */
-    certificate: z.union([
-        z.strictObject({ route53ZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") }),
-        z.strictObject({ certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>") }),
-    ], { error: "{ route53ZoneId: <hosted zone id> } (the stack requests and DNS-validates a certificate) or { certificateArn: <ACM ARN> }" }),
+    certificate: z.strictObject({
+        route53ZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>").optional(),
+    }),
     /**
      * Sign-in at the load balancer: `oidc` (an existing identity provider; its client secret is the
      * Pulumi secret uiOidcClientSecret), `cognito` (a user pool the stack creates) or `none`
@@ -777,10 +777,8 @@ export const stackConfigSchema = z.strictObject({
         if (exposed() && new Set(hosts).size !== hosts.length) issue(["ui", "hosts"], "a different host name for each UI: the load balancer routes by host");
     });
     check(() => {
-        // Grafana's links (alerts, Kiali) use observability.grafana.url: where the ALB exposes Grafana, that is its address.
-        const host = `${c.ui.hosts.grafana}.${c.ui.domain}`;
-        if (exposed() && c.ui.domain !== undefined && !new RegExp(`^https://${host.replace(/\./g, "\\.")}/?$`).test(c.observability.grafana.url)) {
-            issue(["observability", "grafana", "url"], `https://${host} while ui.exposure is ${c.ui.exposure}: Grafana is opened at its host on the UIs' ALB`, ["ui.exposure", "ui.domain", "ui.hosts.grafana"]);
+        if ((c.ui.certificate.route53ZoneId === undefined) === (c.ui.certificate.certificateArn === undefined)) {
+            issue(["ui", "certificate"], "one of route53ZoneId (the stack requests and DNS-validates a certificate) or certificateArn (an ACM certificate of yours), not both or neither");
         }
     });
     check(() => { if (c.ui.signIn.type !== "none" && c.ui.roles.admin.length === 0) issue(["ui", "roles", "admin"], "at least one group when ui.signIn.type is oidc or cognito: someone must administer the UIs", ["ui.signIn"]); });

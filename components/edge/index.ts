@@ -214,7 +214,7 @@ export class Edge extends pulumi.ComponentResource {
         }, ctx, this);
 
         // The certificate: DNS-validated in the zone, or the one given.
-        if ("route53ZoneId" in config.certificate) {
+        if (config.certificate.route53ZoneId !== undefined) {
             const certificate = new acm.Certificate(`${name}-certificate`, { domainName: `*.${domain}`, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1" }, { ...aws, deleteBeforeReplace: false });
             const option = certificate.domainValidationOptions.apply((options) => options[0]);
             const record = new route53.Record(`${name}-certificate-validation`, {
@@ -227,7 +227,7 @@ export class Edge extends pulumi.ComponentResource {
             }, aws);
             this.certificateArn = new acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, aws).certificateArn;
         } else {
-            this.certificateArn = pulumi.output(config.certificate.certificateArn);
+            this.certificateArn = pulumi.output(config.certificate.certificateArn!);
         }
 
         // Access logs: SSE-S3, the only encryption ALB log delivery writes to (see the pack's waiver).

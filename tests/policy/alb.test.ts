@@ -105,8 +105,8 @@ describe("the ALB rules' anchors", () => {
     it("name the Security Hub and cdk-nag checks each rule enforces", () => {
         const anchors = Object.fromEntries(allPolicies.filter((p) => p.name.startsWith("alb-")).map((p) => [p.name, p.anchors]));
         expect(anchors).to.deep.equal({
-            "alb-listener-tls": ["SecurityHub:ELB.1", "SecurityHub:ELB.17", "cdk-nag:NIST.800.53.R5-ALBHttpToHttpsRedirection", "cdk-nag:NIST.800.53.R5-ELBTlsHttpsListenersOnly"],
-            "alb-internet-protected": ["SecurityHub:ELB.16", "cdk-nag:NIST.800.53.R5-ALBWAFEnabled"],
+            "alb-listener-tls": ["SecurityHub:ELB.1", "cdk-nag:NIST.800.53.R5-ALBHttpToHttpsRedirection", "cdk-nag:NIST.800.53.R5-ELBTlsHttpsListenersOnly"],
+            "alb-internet-protected": ["cdk-nag:NIST.800.53.R5-ALBWAFEnabled"],
             "alb-access-logs": ["SecurityHub:ELB.5", "cdk-nag:NIST.800.53.R5-ELBLoggingEnabled"],
         });
     });

@@ -8,7 +8,7 @@ export const albInternetProtected = defineStackPolicy({
     name: "alb-internet-protected",
     description: "An internet-facing ALB (IngressClassParams scheme internet-facing) has a WAFv2 web ACL in front of it, and every ALB Ingress the stack declares, as an Ingress or through a chart's ingress values, makes the ALB sign users in (auth-type cognito or oidc) before a request reaches an application.",
     nist: ["SC-7", "AC-3", "IA-2", "SI-4"],
-    anchors: ["SecurityHub:ELB.16", "cdk-nag:NIST.800.53.R5-ALBWAFEnabled"],
+    anchors: ["cdk-nag:NIST.800.53.R5-ALBWAFEnabled"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set ui.webAcl true and ui.signIn to cognito or oidc (config/schema.ts refuses internet exposure without them), or keep ui.exposure internal.",

@@ -13,7 +13,7 @@ export const albListenerTls = defineStackPolicy({
     name: "alb-listener-tls",
     description: "Every ALB the AWS Load Balancer Controller creates from the stack's IngressClassParams listens with a certificate, a TLS 1.2+ security policy with forward-secret ciphers, and redirects HTTP to HTTPS: no request or credential crosses the network in clear, and no client negotiates a deprecated protocol.",
     nist: ["SC-8", "SC-13", "SC-23"],
-    anchors: ["SecurityHub:ELB.1", "SecurityHub:ELB.17", "cdk-nag:NIST.800.53.R5-ALBHttpToHttpsRedirection", "cdk-nag:NIST.800.53.R5-ELBTlsHttpsListenersOnly"],
+    anchors: ["SecurityHub:ELB.1", "cdk-nag:NIST.800.53.R5-ALBHttpToHttpsRedirection", "cdk-nag:NIST.800.53.R5-ELBTlsHttpsListenersOnly"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Give the IngressClassParams a certificateArn, sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS13/FS-1-2 policy) and sslRedirectPort \"443\" (lib/alb.ts ingressClassParamsSpec does).",

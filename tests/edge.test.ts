@@ -364,7 +364,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(problem("dev", (c) => { c.ui.webAcl = false; })[0]).to.match(/^ui\.webAcl: got false; allowed: true when ui\.exposure is internet/);
             expect(problem("dev", (c) => { delete c.ui.domain; })[0]).to.match(/^ui\.domain: .*a DNS name such as ops\.example\.com when ui\.exposure is internet/);
             expect(problem("dev", (c) => { c.ui.hosts.kiali = "grafana"; })[0]).to.match(/^ui\.hosts: .*a different host name for each UI/);
-            expect(problem("dev", (c) => { c.ui.certificate = { route53ZoneId: "Z1", certificateArn: "arn" }; })[0]).to.match(/^ui\.certificate: .*route53ZoneId.*certificateArn/);
+            expect(problem("dev", (c) => { c.ui.certificate = { route53ZoneId: "Z0123456789EXAMPLEZONE", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" }; })[0]).to.match(/^ui\.certificate: .*route53ZoneId.*certificateArn/);
             expect(problem("dev", (c) => { c.ui.roles.admin = []; })[0]).to.match(/^ui\.roles\.admin: got \[\]; allowed: at least one group/);
             expect(problem("dev", (c) => { c.ui.roles.viewer = ["platform-admins"]; })[0]).to.match(/^ui\.roles: .*each group under one role only/);
         });

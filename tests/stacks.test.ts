@@ -44,6 +44,8 @@ const staging = (() => {
         .replace("nist-eks-platform:environment: prod", "nist-eks-platform:environment: staging")
         .replace("Environment: prod", "Environment: staging")
         .replace("name: nist-eks-prod", "name: nist-eks-staging")
+        // The UIs' host names under the stack's own domain, as the README's recipe for a new stack says.
+        .replace("domain: nist-eks-prod.example.com", "domain: nist-eks-staging.example.com")
         .replace("grafana.nist-eks-prod.", "grafana.nist-eks-staging."));
     doc.setIn(["config", "nist-eks-platform:observability", "loki", "resources"], { write: { memory: "1Gi" } });
     doc.setIn(["config", "nist-eks-platform:observability", "alloy"], { resources: { events: { cpu: "50m" } } });

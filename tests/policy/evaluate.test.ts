@@ -55,6 +55,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "alb-listener-tls": "mandatory",
     "alb-internet-protected": "mandatory",
     "alb-access-logs": "mandatory",
+    "pod-security-standards": "advisory",
     "amp-workspace-logging": "advisory",
     "managed-grafana": "advisory",
 };

@@ -25,7 +25,7 @@ describe("policy log-retention, telemetry log groups", () => {
     });
 
     it("names the anchor checks it stands for", () => {
-        // Not cdk-nag's retention-period check: an unset retention passes this rule (coverage exclusions say why).
+        // Not cdk-nag's retention-period check: an unset retention passes here (data/coverage-exclusions.ts says why).
         expect(logRetention.anchors).to.deep.equal(["SecurityHub:CloudWatch.16", "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupEncrypted"]);
     });
 });

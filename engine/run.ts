@@ -7,7 +7,7 @@ import * as path from "path";
 import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessPath } from "../config/access";
-import { loadStackConfig, readStackFileText } from "../config/load";
+import { loadStackConfig, loadStackSecrets, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -77,7 +77,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
 
     const config = loadStackConfig(readStackFileText(projectDir, stack));
     return withoutStackTraces(async () => {
-        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
+        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access, loadStackSecrets()));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
         return { stack, projectDir, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };

@@ -14,6 +14,7 @@ import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
+import { PlannedLoadBalancer, plannedLoadBalancers } from "./load-balancers";
 import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { NetworkLayout, networkLayout } from "./network";
 import { countPods, PodCount } from "./pods";
@@ -32,6 +33,8 @@ export interface StackPlan {
     /** The VPC, its subnets per zone, NAT gateways, endpoints, the control plane's endpoint and the bastion. */
     readonly network: NetworkLayout;
     readonly inventory: Inventory;
+    /** The ALBs the AWS Load Balancer Controller will create (not Pulumi resources), with the hosts behind each. */
+    readonly loadBalancers: readonly PlannedLoadBalancer[];
     readonly pods: PodCount;
     /** Every container image the stack runs, with its registry. */
     readonly images: readonly ImageUse[];
@@ -72,6 +75,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         clusters: clusterSummaries(run.resources),
         network: networkLayout(run.resources),
         inventory: buildInventory(run.resources),
+        loadBalancers: plannedLoadBalancers(run.resources, stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).renders.values()),
         pods: countPods(run.resources, workloads),
         images: imageInventory(workloads),
         cost: estimateCost(costInput, table),

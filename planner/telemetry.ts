@@ -16,9 +16,9 @@ import { TYPES } from "./resources";
 /** Where an end sits on the path a signal takes. */
 export type TelemetryRole = "producer" | "transport" | "store" | "grafana";
 
-/** The components (components/helm/catalog.ts) by role; any other end (Prometheus, Alloy, the mesh) produces telemetry. */
+/** The components (components/helm/catalog.ts) by role, the UIs with Grafana; any other end (Prometheus, Alloy, the mesh) produces telemetry. */
 const ROLE_OF_COMPONENT: Readonly<Record<string, TelemetryRole>> = {
-    kafka: "transport", mimir: "store", loki: "store", tempo: "store", grafana: "grafana", kiali: "grafana",
+    kafka: "transport", mimir: "store", loki: "store", tempo: "store", grafana: "grafana", kiali: "grafana", kubecost: "grafana", headlamp: "grafana",
 };
 
 /** Whether the in-cluster NetworkPolicies admit the edge: every client pod to every pod behind its Service. */
@@ -87,7 +87,8 @@ export function telemetryEdges(run: Pick<StackRun, "resources" | "outputs" | "de
         const toComponent = service?.release !== undefined ? componentOfRelease(service.release) : service?.namespace === "kafka" ? "kafka" : undefined;
         return {
             from: short(edge.client),
-            fromRole: roleOf(componentOfRelease(edge.client)),
+            // A client that runs no pods of the stack is the load balancer in front of the UIs: it sits with them.
+            fromRole: all.some((w) => w.source === edge.client) ? roleOf(componentOfRelease(edge.client)) : "grafana",
             to: `${service?.namespace ?? edge.host.split(".")[1]}/${service?.name ?? edge.host.split(".")[0]}`,
             toRelease: service?.release !== undefined ? short(service.release) : service?.name ?? edge.host.split(".")[0],
             toRole: roleOf(toComponent),

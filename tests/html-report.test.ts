@@ -177,7 +177,7 @@ describe("the HTML plan report, in headless Chromium", function () {
         });
     }
 
-    it("places each release on the telemetry path by what it does: Prometheus a producer where it writes to Mimir (prod), a store where Grafana reads it (dev)", () => {
+    it("places each release on the telemetry path by what it does: Prometheus a producer where it writes to Mimir (prod), a store where Grafana reads it (dev); the load balancer with the UIs it fronts", () => {
         const roles = (name: string) => {
             const edges = (reports.get(name)!.json as StackPlan).telemetry;
             return Object.fromEntries([...edges.map((e) => [e.from, e.fromRole]), ...edges.map((e) => [e.toRelease, e.toRole])].sort(([a], [b]) => a.localeCompare(b)));
@@ -185,11 +185,12 @@ describe("the HTML plan report, in headless Chromium", function () {
         expect(roles("dev")).to.deep.equal({
             "observability-alloy-events": "producer", "observability-alloy-logs": "producer", "observability-grafana": "grafana",
             "observability-loki": "store", "observability-prometheus": "store", "observability-tempo": "store",
+            "the load balancer of IngressClass platform-ui": "grafana",
         });
         expect(roles("prod")).to.deep.equal({
             "observability-alloy-events": "producer", "observability-alloy-logs": "producer", "observability-grafana": "grafana", "observability-kafka-bootstrap": "transport",
             "observability-kiali": "grafana", "observability-loki": "store", "observability-mimir": "store", "observability-prometheus": "producer", "observability-tempo": "store",
-            "security-istio-istiod": "producer",
+            "operations-headlamp": "grafana", "operations-kubecost": "grafana", "security-istio-istiod": "producer", "the load balancer of IngressClass platform-ui": "grafana",
         });
     });
 

@@ -54,19 +54,26 @@ export function canonicalImage(reference: string): string {
 }
 
 /**
+ * The platforms a rendered image's tag is published for, from the table; undefined when the
+ * table does not list it. A tag written <like this> in the table stands for every tag the program
+ * may set (the autoscaler's follows the Kubernetes version), all published alike.
+ */
+export function publishedPlatforms(image: string, table: ImageTable = PINNED_IMAGES): readonly string[] | undefined {
+    const entries = Object.values(table).flat().map((i) => ({ image: canonicalImage(i.image), platforms: i.platforms }));
+    const repository = (reference: string) => reference.slice(0, reference.lastIndexOf(":"));
+    const canonical = canonicalImage(image);
+    return (entries.find((e) => e.image === canonical)
+        ?? entries.find((e) => e.image.slice(e.image.lastIndexOf(":") + 1).startsWith("<") && repository(e.image) === repository(canonical)))?.platforms;
+}
+
+/**
  * The rendered images that cannot run on `architecture`, one line each: an image the table does
  * not list (its platforms are unknown) or one not published for the platform. Empty when all can.
  */
 export function renderedImagesBlocking(architecture: Architecture, images: readonly string[], table: ImageTable = PINNED_IMAGES): string[] {
-    const entries = Object.values(table).flat().map((i) => ({ image: canonicalImage(i.image), platforms: i.platforms }));
     const platform = `linux/${architecture}`;
-    const repository = (image: string) => image.slice(0, image.lastIndexOf(":"));
     return [...new Set(images)].sort().flatMap((image) => {
-        const canonical = canonicalImage(image);
-        // A tag written <like this> in the table stands for every tag the program may set (the
-        // autoscaler's follows the Kubernetes version), all published alike.
-        const known = (entries.find((e) => e.image === canonical)
-            ?? entries.find((e) => e.image.slice(e.image.lastIndexOf(":") + 1).startsWith("<") && repository(e.image) === repository(canonical)))?.platforms;
+        const known = publishedPlatforms(image, table);
         if (!known) return [`${image} is not in lib/data/images.json, so its platforms are unknown`];
         return known.includes(platform) ? [] : [`${image} is published for ${known.length > 0 ? known.join(", ") : "unknown platforms"}`];
     });

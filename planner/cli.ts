@@ -13,14 +13,16 @@ import { RunOptions, runStack, toShortKeys } from "../engine/run";
 import { findProjectDir, StackFile, stackFileFromText, StackFileError } from "../engine/stack-file";
 import { compareStacks } from "./compare";
 import { diffRuns, renderDiff } from "./diff";
+import { HtmlReportInput, renderHtmlReport } from "./html";
 import { planModes, renderModeComparison } from "./managed";
-import { planJson, planStack, StackPlan } from "./plan";
+import { planJson, planRun, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
+import { loadPriceTable } from "./pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
 
-const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
-       npm run plan -- --stack <name> --diff <ref|file> [--json]
-       npm run plan -- --compare <a> <b> [--markdown <file>] [--json] [--sarif <file>]
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>] [--html <file>]
+       npm run plan -- --stack <name> --diff <ref|file> [--json] [--html <file>]
+       npm run plan -- --compare <a> <b> [--markdown <file>] [--json] [--sarif <file>] [--html <file>]
        npm run plan -- --compare-managed [--json]
 
 Runs the Pulumi program offline (mocks, no AWS account, no Pulumi CLI) and prints what a stack
@@ -37,6 +39,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
                        amp-amg, hybrid): the original table's three-way cost and the other two options
   --json               print everything machine-readable, every resource with its inputs
   --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
+  --html <file>        also write the report as one self-contained HTML page (network and placement,
+                       cost, telemetry paths, compliance, images; with --diff, the changes too)
   --help               print this help
 
 Exit status: 0 fine, 1 a mandatory policy violation or a pod its namespace's Pod Security level
@@ -59,6 +63,8 @@ export interface CliArgs {
     readonly diff?: string;
     readonly markdown?: string;
     readonly sarif?: string;
+    /** Where to write the HTML report. */
+    readonly html?: string;
     readonly json: boolean;
 }
 
@@ -72,6 +78,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     let markdown: string | undefined;
     let sarif: string | undefined;
     let diff: string | undefined;
+    let html: string | undefined;
     let json = false;
     let help = false;
     let compareManaged = false;
@@ -89,6 +96,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
             case "--markdown": markdown = valueOf(++i, arg); break;
             case "--sarif": sarif = valueOf(++i, arg); break;
             case "--diff": diff = valueOf(++i, arg); break;
+            case "--html": html = valueOf(++i, arg); break;
             case "--compare": {
                 const [a, b] = [argv[i + 1], argv[i + 2]].map((v) => (v === undefined || v.startsWith("--") ? undefined : v));
                 if (a === undefined) throw new UsageError("--compare needs two stacks, <a> and <b>: both are missing");
@@ -103,11 +111,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     if (stack !== undefined && compare) throw new UsageError("--stack and --compare do not go together");
     if (markdown !== undefined && !compare) throw new UsageError("--markdown needs --compare");
-    if (compareManaged && (stack !== undefined || compare || sarif !== undefined)) throw new UsageError("--compare-managed compares prod and dev; it takes no --stack, --compare or --sarif");
+    if (compareManaged && (stack !== undefined || compare || sarif !== undefined || html !== undefined)) throw new UsageError("--compare-managed compares prod and dev; it takes no --stack, --compare, --sarif or --html");
     if (diff !== undefined && (compare || compareManaged || sarif !== undefined)) throw new UsageError("--diff compares one stack with another config of it; it takes no --compare, --compare-managed or --sarif");
     return {
         help, stack: stack ?? "dev", json, ...(compare ? { compare } : {}), ...(compareManaged ? { compareManaged } : {}), ...(diff !== undefined ? { diff } : {}),
-        ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}),
+        ...(markdown !== undefined ? { markdown } : {}), ...(sarif !== undefined ? { sarif } : {}), ...(html !== undefined ? { html } : {}),
     };
 }
 
@@ -135,6 +143,13 @@ function errorText(error: unknown, stack?: string): string {
 function writeSarif(file: string, plans: readonly StackPlan[], io: Io): void {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(policySarif(plans.map((p) => ({ stack: p.stack, report: p.policy }))), null, 2)}\n`);
+    io.stderr(`wrote ${file}\n`);
+}
+
+/** Writes the HTML report to `file`, saying so on stderr (stdout stays the report). */
+function writeHtml(file: string, input: HtmlReportInput, io: Io): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, renderHtmlReport(input));
     io.stderr(`wrote ${file}\n`);
 }
 
@@ -173,6 +188,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             // Volumes are read from the rendered releases of the config being left.
             await prerender(before.resources);
             const diff = diffRuns(args.stack, base.label, before.resources, after.resources);
+            if (args.html !== undefined) writeHtml(args.html, { plans: [planRun(after, loadPriceTable(after.config.region))], diff }, io);
             io.stdout(args.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
             // An up would stop at either: Pulumi refuses the protected, the provider the duplicate name.
             return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
@@ -180,6 +196,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
+            if (args.html !== undefined) writeHtml(args.html, { plans: [plan] }, io);
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
         }
@@ -192,6 +209,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const comparison = compareStacks(a, b);
         const plans = sides.map((s) => s.plan);
         if (args.sarif !== undefined) writeSarif(args.sarif, plans, io);
+        if (args.html !== undefined) writeHtml(args.html, { plans, comparison }, io);
         if (args.markdown !== undefined) {
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
             // Dev and prod also get the comparison of the observability modes (the original table's three-way one).

@@ -7,6 +7,7 @@ import { CapacityPlan } from "../lib/capacity";
 import { NodeConfig, planStackCapacity } from "../lib/fit";
 import { Workload } from "../lib/workloads";
 import { plural } from "./format";
+import { Placement, placePods } from "./placement";
 
 /**
  * The planner's capacity section: the plan at the desired size (zero nodes for node groups that
@@ -17,6 +18,8 @@ export interface CapacityReport extends CapacityPlan {
     readonly atMax: CapacityPlan;
     /** Empty when the stack fits at its desired size with free slots. */
     readonly warnings: readonly string[];
+    /** The pods on each node of each zone at the desired size. */
+    readonly placement: Placement;
 }
 
 /** Plans the workloads of a stack's graph against its node groups at their desired and maximum sizes. */
@@ -29,5 +32,5 @@ export function capacityReport(cluster: NodeConfig, workloads: readonly Workload
     } else if (plan.nodeCount > 0 && !plan.fits) {
         warnings.push(`does not fit at its desired ${plural(plan.nodeCount, "node")}; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
     }
-    return { ...plan, atMax, warnings };
+    return { ...plan, atMax, warnings, placement: placePods(cluster, workloads, plan) };
 }

@@ -1,7 +1,7 @@
 /**
  * A stack's plan: the program run offline, then what it creates (inventory, pods), what it costs
  * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
- * from the same run, rendered by one function in render.ts.
+ * from the same run, rendered as text by render.ts and as a page by html.ts.
  */
 import { numbersAsWritten, readStackFileText, validateStackConfig } from "../config/load";
 import { StackRun, runConfig, runStack, RunOptions } from "../engine/run";
@@ -16,10 +16,12 @@ import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { PlannedLoadBalancer, plannedLoadBalancers } from "./load-balancers";
 import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
+import { NetworkLayout, networkLayout } from "./network";
 import { countPods, PodCount } from "./pods";
 import { PodSecurityReport, podSecurityReport } from "./pod-security";
 import { PolicyReport, policyReport } from "./policy";
 import { loadPriceTable, PriceTable } from "./pricing";
+import { TelemetryEdge, telemetryEdges } from "./telemetry";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
@@ -28,6 +30,8 @@ export interface StackPlan {
     readonly environment: string;
     /** Each EKS cluster's version, support type and node groups per zone. */
     readonly clusters: readonly ClusterSummary[];
+    /** The VPC, its subnets per zone, NAT gateways, endpoints, the control plane's endpoint and the bastion. */
+    readonly network: NetworkLayout;
     readonly inventory: Inventory;
     /** The ALBs the AWS Load Balancer Controller will create (not Pulumi resources), with the hosts behind each. */
     readonly loadBalancers: readonly PlannedLoadBalancer[];
@@ -37,6 +41,8 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** Every edge of the wiring graph: its ends, how the hop is encrypted, whether the NetworkPolicies allow it. */
+    readonly telemetry: readonly TelemetryEdge[];
     /** Every pod the stack runs against its namespace's Pod Security level. */
     readonly podSecurity: PodSecurityReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
@@ -67,6 +73,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         project: run.project,
         environment: run.config.environment,
         clusters: clusterSummaries(run.resources),
+        network: networkLayout(run.resources),
         inventory: buildInventory(run.resources),
         loadBalancers: plannedLoadBalancers(run.resources, stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).renders.values()),
         pods: countPods(run.resources, workloads),
@@ -75,6 +82,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         // The burstable groups' baseline beside the capacity plan's warnings: a group can fit its requests and still not run them at full speed.
         capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
         policy: policyReport(run.resources, packConfig.name, undefined, configDir),
+        telemetry: telemetryEdges(run),
         podSecurity: podSecurityReport(run.resources, workloads),
         destroy: destroyLeftovers(run.resources, workloads),
         warnings: [

@@ -7,7 +7,7 @@
 import * as path from "path";
 import * as url from "url";
 import { PlannedResource, SourceLocation } from "../engine/types";
-import { evaluatePack, loadPackConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
+import { evaluatePack, loadPackConfig, resolvePolicyConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
 import { allPolicies, PACK_NAME, PACK_VERSION } from "../policy/policies";
 
 export interface PolicyReport {
@@ -24,6 +24,37 @@ export interface PolicyReport {
     readonly waivers: readonly WaiverStatus[];
     /** Where the program declares each resource a violation (waived or not) names, by URN. */
     readonly sources: Readonly<Record<string, SourceLocation>>;
+    /** Every rule of the pack and its outcome for the stack, in the pack's order. */
+    readonly rules: readonly RuleOutcome[];
+}
+
+/**
+ * A rule's outcome for a stack: fail when the pack reports a violation of it, waived when its
+ * only findings are exempted by waivers in force, disabled when the stack's pack config turns it
+ * off, else pass.
+ */
+export interface RuleOutcome {
+    readonly policy: string;
+    readonly nist: readonly string[];
+    readonly severity: string;
+    readonly enforcementLevel: string;
+    readonly status: "pass" | "fail" | "waived" | "disabled";
+    readonly violations: number;
+    readonly waived: number;
+}
+
+/** The control families of NIST SP 800-53 Rev. 5, by their two-letter identifiers. */
+export const NIST_FAMILIES: Readonly<Record<string, string>> = {
+    AC: "Access Control", AT: "Awareness and Training", AU: "Audit and Accountability", CA: "Assessment, Authorization, and Monitoring",
+    CM: "Configuration Management", CP: "Contingency Planning", IA: "Identification and Authentication", IR: "Incident Response",
+    MA: "Maintenance", MP: "Media Protection", PE: "Physical and Environmental Protection", PL: "Planning", PM: "Program Management",
+    PS: "Personnel Security", PT: "PII Processing and Transparency", RA: "Risk Assessment", SA: "System and Services Acquisition",
+    SC: "System and Communications Protection", SI: "System and Information Integrity", SR: "Supply Chain Risk Management",
+};
+
+/** A NIST SP 800-53 control's family: "SC" of "SC-7" or "SC-7(5)". */
+export function nistFamily(control: string): string {
+    return control.split("-")[0];
 }
 
 /**
@@ -31,11 +62,19 @@ export interface PolicyReport {
  * policy/config/ by default); `today` fixes the waiver date.
  */
 export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string, configDir?: string): PolicyReport {
-    const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack, configDir), allPolicies, today ? { today } : {});
+    const packConfig = loadPackConfig(stack, configDir);
+    const { violations, waived, waivers } = evaluatePack(resources, packConfig, allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const rules = allPolicies.map((policy): RuleOutcome => {
+        const enforcementLevel = resolvePolicyConfig(policy, packConfig).enforcementLevel;
+        const found = violations.filter((v) => v.policy === policy.name).length;
+        const exempted = waived.filter((v) => v.policy === policy.name).length;
+        const status = enforcementLevel === "disabled" ? "disabled" : found > 0 ? "fail" : exempted > 0 ? "waived" : "pass";
+        return { policy: policy.name, nist: [...policy.nist], severity: policy.severity, enforcementLevel, status, violations: found, waived: exempted };
+    });
     const named = new Set([...violations, ...waived].map((v) => v.resourceUrn));
     const sources = Object.fromEntries(resources.filter((r) => named.has(r.urn) && r.source).map((r) => [r.urn, r.source!]));
-    return { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers, sources };
+    return { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers, sources, rules };
 }
 
 /** What the plan says about waivers: each one, and a warning for those that match nothing. */

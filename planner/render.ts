@@ -28,11 +28,12 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
 }
 
 /** "3 gateways × 730 h × $0.045/h": the arithmetic of a line. */
-function lineArithmetic(line: CostLine): string {
+export function lineArithmetic(line: CostLine): string {
     return [...line.factors.map((f) => formatAmount(f.value, f.unit)), `${formatPrice(line.unitPrice)}/${line.priceUnit}`].join(" × ");
 }
 
-function itemLabel(line: CostLine): string {
+/** A line's item with what this stack has of it: "Node group general (t3a.xlarge, on demand)". */
+export function itemLabel(line: CostLine): string {
     return line.detail ? `${line.item} (${line.detail})` : line.item;
 }
 

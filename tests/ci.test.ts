@@ -63,6 +63,19 @@ describe("CI", () => {
         for (const { workflow, file } of workflows) expect(workflow.permissions, file).to.deep.equal({ contents: "read" });
     });
 
+    it("keeps each pull request's HTML plan reports (dev, prod, their comparison, dev's diff from the base) as an artifact, uploaded even when a plan fails", () => {
+        const plan = jobs.find((j) => j.id === "ci.yml:plan")!.job;
+        const runs = steps(plan).map((s) => String(s.run ?? ""));
+        const reports = runs.flatMap((run) => [...run.matchAll(/--html (\S+)/g)].map((m) => m[1]));
+        expect(reports).to.deep.equal(["plan-reports/dev.html", "plan-reports/prod.html", "plan-reports/dev-vs-prod.html", "plan-reports/dev-diff.html"]);
+        expect(runs.find((run) => run.includes("--diff"))).to.match(/--stack dev --diff "\$BASE_SHA" --html/);
+        expect(steps(plan).find((s) => /--diff/.test(String(s.run ?? ""))).env).to.deep.equal({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+        // The diff reads the base's stack file with git: the checkout needs the history.
+        expect(steps(plan)[0].with["fetch-depth"]).to.equal(0);
+        const upload = steps(plan).find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@"));
+        expect(upload).to.deep.include({ if: "always()", with: { name: "plan-reports", path: "plan-reports/", "if-no-files-found": "error" } });
+    });
+
     it("uploads the pack's findings on both stacks as SARIF for code scanning, even when a mandatory one fails the plan", () => {
         const uploads = jobs.filter(({ job }) => steps(job).some((s) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@")));
         expect(uploads.map((j) => j.id)).to.deep.equal(["ci.yml:plan"]);

@@ -3,11 +3,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseDocument } from "yaml";
 import { principalResourceKey } from "../components/cluster/access";
 import { findProjectDir } from "../engine/stack-file";
 import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, main, parseArgs, UsageError } from "../planner/cli";
 import { RunOptions } from "../engine/run";
+import { devWithViewer, stackFile, VIEWER } from "./support/stack-files";
 import { run } from "./support/stacks";
 
 /** Runs the CLI in-process and captures what it writes. */
@@ -26,7 +26,6 @@ function fixtureProject(stacks: Record<string, string>): string {
     return dir;
 }
 
-const stackFile = (name: string) => fs.readFileSync(path.join(findProjectDir(), `Pulumi.${name}.yaml`), "utf8");
 
 /** One line on stderr, starting "error:", and no stack trace. */
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -169,13 +168,6 @@ describe("planner CLI image inventory", () => {
 });
 
 describe("planner CLI --diff", () => {
-    const VIEWER = "arn:aws:iam::123456789012:role/platform-viewer";
-    /** Dev's stack file with one more access entry, as a team's earlier revision might have it. */
-    const devWithViewer = () => {
-        const doc = parseDocument(stackFile("dev"));
-        (doc.getIn(["config", "nist-eks-platform:cluster", "access", "entries"]) as any).add(doc.createNode({ principalArn: VIEWER, policy: "view", namespaces: ["monitoring"] }));
-        return doc.toString();
-    };
     const key = `nist-eks-dev-access-${principalResourceKey(VIEWER)}`;
 
     it("reads --diff's ref or file, alone or with --json, and not with --compare or --sarif", () => {

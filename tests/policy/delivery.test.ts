@@ -75,7 +75,7 @@ describe("policy waivers", () => {
             { resource: "legacy", reason, expires: "2020-01-01" },
         ]);
         expect(waivers.map((w) => [w.resource, w.status, w.matched])).to.deep.equal([["imported", "applied", 1], ["ok", "unmatched", 0], ["legacy", "expired", 1]]);
-        const lines = waiverLines({ pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "x", sources: {}, violations: [], mandatory: 0, advisory: 0, waived: [], waivers });
+        const lines = waiverLines({ pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "x", sources: {}, violations: [], mandatory: 0, advisory: 0, waived: [], waivers, rules: [] });
         expect(lines).to.deep.equal([
             `  waiver kms-key-rotation on imported until 2099-01-01 (${reason}): exempts 1 violation(s)`,
             `  waiver kms-key-rotation on ok until 2099-01-01 (${reason}): WARNING: matches no violation; remove it`,
@@ -121,7 +121,7 @@ describe("policy report as SARIF", () => {
         const keys = [planned(KEY, "imported", { enableKeyRotation: false }), planned(KEY, "legacy", { enableKeyRotation: false })];
         const reason = "imported key material cannot rotate automatically";
         const { violations, waived, waivers } = evaluatePack(keys, { "kms-key-rotation": { environment: "prod", enforcementLevel: "mandatory", waivers: [{ resource: "imported", reason, expires: "2099-01-01" }] } }, [kmsKeyRotation]);
-        const report = { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "policy/config/prod.json", violations, waived, waivers, mandatory: violations.length, advisory: 0, sources: {} };
+        const report = { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "policy/config/prod.json", violations, waived, waivers, mandatory: violations.length, advisory: 0, sources: {}, rules: [] };
         const sarif = policySarif([{ stack: "prod", report }]) as any;
         expect(sarif.version).to.equal("2.1.0");
         const run = sarif.runs[0];

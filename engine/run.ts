@@ -4,6 +4,8 @@
  * or provider plugin is needed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AccessPath } from "../config/access";
 import { loadStackConfig } from "../config/load";
 import { StackConfig } from "../config/schema";
@@ -135,44 +137,84 @@ interface MonitorRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
+    getImportid(): string;
 }
 
 /**
- * Wraps the mock monitor's registerResource so that each record keeps what the mocks alone do
- * not report: parent, provider, dependencies (also per input, as the engine hands them to policy
- * packs), protection and the options that steer an update.
+ * The mock monitor's registerResource, done once per resource and recorded: each record keeps what
+ * the mocks alone do not report (parent, provider, dependencies, also per input as the engine
+ * hands them to policy packs, protection and the options that steer an update).
+ *
+ * It answers as the SDK's MockMonitor does (the same mocks, URN, stored state and response), with
+ * one difference in form only: the response carries the resource's state as the plain value the
+ * SDK reads back (see PlainStruct) instead of encoding it to protobuf to be decoded at once, which
+ * with the inputs decoded once for both the mocks and the record was most of the engine's own time.
  */
 function recordRegistrations() {
     const monitor = pulumi.runtime.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
     const records: PlannedResource[] = [];
-    monitor.registerResource = (req: MonitorRequest, callback: (err: any, resp: any) => void) =>
-        register(req, (err: any, resp: any) => {
-            if (!err) {
-                const urn: string = resp.getUrn();
-                const provider = req.getProvider();
-                records.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn,
-                    parent: req.getParent() || undefined,
-                    provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
-                    custom: req.getCustom(),
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies: propertyDependenciesOf(req),
-                    protect: req.getProtect() === true,
-                    ignoreChanges: req.getIgnorechangesList(),
-                    deleteBeforeReplace: req.getDeletebeforereplace(),
-                    replaceOnChanges: req.getReplaceonchangesList(),
-                    retainOnDelete: req.getRetainondelete() === true,
-                    aliases: aliasesOf(req),
-                    inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
-                    outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
-                });
-            }
-            callback(err, resp);
-        });
+    monitor.registerResource = async (req: MonitorRequest, callback: (err: any, resp: any) => void) => {
+        let response: any;
+        try {
+            const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+            const result = await monitor.mocks.newResource({ type: req.getType(), name: req.getName(), inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() });
+            const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const state = await pulumi.runtime.serializeProperties("", result.state);
+            monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+            response = new RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(new PlainStruct(state));
+            const provider = req.getProvider();
+            records.push({
+                type: req.getType(),
+                name: req.getName(),
+                urn,
+                parent: req.getParent() || undefined,
+                provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
+                custom: req.getCustom(),
+                dependencies: req.getDependenciesList(),
+                propertyDependencies: propertyDependenciesOf(req),
+                protect: req.getProtect() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                retainOnDelete: req.getRetainondelete() === true,
+                aliases: aliasesOf(req),
+                inputs: redactSecrets(inputs),
+                outputs: redactSecrets(pulumi.runtime.deserializeProperties(response.getObject())),
+            });
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(null, response);
+    };
     return { resources: () => [...records] };
+}
+
+/**
+ * A protobuf Struct holding a plain value, for the in-process mock monitor's responses: what
+ * Struct.fromJavaScript then toJavaScript would give (a fresh copy, object keys sorted as the
+ * protobuf map hands them out) without the encoding, which never leaves this process.
+ */
+class PlainStruct extends Struct {
+    constructor(private readonly value: Record<string, unknown>) {
+        super();
+    }
+    override toJavaScript(): any {
+        return sortedCopy(this.value);
+    }
+}
+
+function sortedCopy(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(sortedCopy);
+    if (value !== null && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(value).sort()) out[key] = sortedCopy((value as Record<string, unknown>)[key]);
+        return out;
+    }
+    return value;
 }
 
 /** The former names and parents a resource answers to, as "<parent URN>::<name>" (or the alias URN). */

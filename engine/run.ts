@@ -195,15 +195,19 @@ function recordRegistrations() {
 
 /**
  * A protobuf Struct holding a plain value, for the in-process mock monitor's responses: what
- * Struct.fromJavaScript then toJavaScript would give (a fresh copy, object keys sorted as the
- * protobuf map hands them out) without the encoding, which never leaves this process.
+ * Struct.fromJavaScript then toJavaScript would give (a copy, object keys sorted as the protobuf
+ * map hands them out) without the encoding, which never leaves this process. The copy is made once:
+ * its only readers (the SDK resolving outputs, the record) go through deserializeProperties, which
+ * builds objects of its own.
  */
 class PlainStruct extends Struct {
-    constructor(private readonly value: Record<string, unknown>) {
+    private readonly value: Record<string, unknown>;
+    constructor(value: Record<string, unknown>) {
         super();
+        this.value = sortedCopy(value) as Record<string, unknown>;
     }
     override toJavaScript(): any {
-        return sortedCopy(this.value);
+        return this.value;
     }
 }
 

@@ -138,7 +138,12 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     const gaps: string[] = [];
     const pods = inputs.workloads.filter(selectable);
     const ofRelease = (release: string) => pods.filter((w) => w.source === release);
-    const behind = (s: ServiceEndpoint) => inputs.workloads.filter((w) => w.namespace === s.namespace && s.selector && selects({ matchLabels: s.selector }, w.podLabels));
+    const podsBehind = new Map<ServiceEndpoint, Workload[]>();
+    const behind = (s: ServiceEndpoint) => {
+        let found = podsBehind.get(s);
+        if (!found) podsBehind.set(s, (found = inputs.workloads.filter((w) => w.namespace === s.namespace && s.selector && selects({ matchLabels: s.selector }, w.podLabels))));
+        return found;
+    };
 
     const admit = (kind: EdgeKind, namespace: string, name: string, podSelector: LabelSelector, clients: readonly Workload[] | PolicyPeer, ports: PolicyPort[], why: string, label?: string) => {
         if (!platform.has(namespace)) return;

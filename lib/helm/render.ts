@@ -179,7 +179,7 @@ export function renderReleasesSync(requests: readonly ReleaseRequest[], concurre
         const failed = missing.findIndex((_, i) => "error" in results[i]);
         if (failed !== -1) throw new RenderError(missing[failed].request, helmMessage((results[failed] as { error: unknown }).error));
     }
-    return requests.map(renderRelease);
+    return requests.map((request, i) => fromCache(keys[i]) ?? renderRelease(request));
 }
 
 function helmAsync(request: ReleaseRequest): Promise<string> {

@@ -16,7 +16,7 @@ import { resolveAddonVersions } from "./components/cluster/addons";
 import { POSTGRES_PORT, PostgresDatabase } from "./components/database";
 import { databaseClients } from "./components/database/client-user";
 import { Network } from "./components/network";
-import { Observability } from "./components/observability";
+import { Observability, observabilityBuckets } from "./components/observability";
 import { unsizedMimirContainers } from "./components/observability/mimir";
 import { Operations } from "./components/operations";
 import { createAwsProvider } from "./components/provider";
@@ -36,6 +36,11 @@ export function checkAvailabilityZones(configured: readonly string[], offered: r
                 (unknown.length > 0 ? `; not offered: ${unknown.join(", ")}` : ""),
         ]);
     }
+}
+
+/** Whether the stack declares an S3 bucket (the LGTM stack's or Velero's), and so needs the S3 key. */
+export function stackHasBuckets(config: StackConfig): boolean {
+    return observabilityBuckets(config.observability).length > 0 || config.backup.velero.enabled;
 }
 
 /** What the program declared: the stack outputs, and every workload it runs (for the capacity plan). */
@@ -66,6 +71,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         accountId: identity.accountId,
         partition: partition.partition,
         region: config.region,
+        s3: stackHasBuckets(config),
     }, opts);
 
     const network = new Network(config.cluster.name, {
@@ -82,7 +88,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         config: config.cluster,
         mesh: config.security.istio.enabled,
         network,
-        kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, s3: kms.keys.s3.arn, logs: kms.keys.logs.arn },
+        kmsKeyArns: { eks: kms.keys.eks.arn, ebs: kms.keys.ebs.arn, ...(kms.keys.s3 ? { s3: kms.keys.s3.arn } : {}), logs: kms.keys.logs.arn },
         region: config.region,
         accountId: identity.accountId,
         partition: partition.partition,

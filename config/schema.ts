@@ -14,6 +14,8 @@ import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
+import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, regionZones } from "../lib/regions";
+import { BURSTABLE, burstableFacts, CPU_CREDIT_MODES } from "../lib/burstable";
 
 /**
  * The profiles a stack's defaults and sizes come from: dev-like (small, cheap, disposable) or
@@ -42,6 +44,8 @@ const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine
 const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
+/** A commercial AWS region the pinned @pulumi/aws knows (lib/regions.ts). */
+const region = z.string({ error: "an AWS region such as us-east-1" }).refine((r) => COMMERCIAL_REGIONS.includes(r), `one of the commercial regions @pulumi/aws knows: ${COMMERCIAL_REGIONS.join(", ")}`);
 
 const positiveQuantity = (parse: (text: string) => number) => (text: string) => {
     try {
@@ -135,6 +139,12 @@ const nodeGroup = z.strictObject({
      */
     releaseVersion: z.string({ error: "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118" })
         .refine((v) => v === "latest-at-creation" || NODE_RELEASE_VERSION.test(v), "latest-at-creation or an EKS-optimised AMI release such as 1.35.5-20261118"),
+    /**
+     * How burstable nodes (T2, T3, T3a, T4g) run above their baseline CPU: `unlimited` (AWS bills the
+     * surplus credits, see the plan) or `standard` (throttled to the baseline once the credits run
+     * out). Absent: the family's launch default (unlimited, T2 standard), set on no launch template.
+     */
+    cpuCredits: oneOf(CPU_CREDIT_MODES).optional(),
 });
 
 /** An EKS add-on build, such as v1.20.4-eksbuild.2. */
@@ -346,7 +356,7 @@ const backup = z.strictObject({
         /** The server, the node agent, the AWS plugin's init container, the CRD upgrade job and Kopia's maintenance jobs. */
         resources: resources(["server", "nodeAgent", "plugin", "crdJob", "maintenance"]),
     }),
-    crossRegionReplication: z.strictObject({ enabled: bool, region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-west-2") }),
+    crossRegionReplication: z.strictObject({ enabled: bool, region }),
     /**
      * Object Lock on the backup bucket and its replica: every version Velero writes is kept this
      * many days whoever deletes it, in GOVERNANCE mode (a principal allowed to bypass may lift it)
@@ -375,13 +385,18 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /**
+     * The CPU the pods use on average over a day, in percent of what they request: what burstable
+     * nodes in unlimited mode are billed surplus credits on above their baseline.
+     */
+    burstableCpuUsePercentOfRequests: int(0, 100),
     /** What Spot capacity saves against on-demand, in percent: an assumption, dated by spotDiscountAsOf. */
     spotDiscountPercent: int(0, 90),
     spotDiscountAsOf: z.string({ error: "the month the Spot discount was read, such as 2026-11" }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, "the month the Spot discount was read, such as 2026-11"),
 });
 
 export const stackConfigSchema = z.strictObject({
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region such as us-east-1"),
+    region,
     /** The stack's environment name: dev, staging, qa, prod-eu... It names resources and the Environment tag. */
     environment: z.string({ error: "a lower-case environment name such as dev, staging, qa or prod-eu" })
         .regex(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case environment name such as dev, staging, qa or prod-eu (letters, digits and dashes, at most 20)"),
@@ -418,6 +433,15 @@ export const stackConfigSchema = z.strictObject({
         const parentLength = Number(n[parent].split("/")[1]);
         if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from (network.${parent})`, [`network.${parent}`]);
     }
+    const zones = regionZones(c.region);
+    const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
+    if (!zones) {
+        issue(["network", "availabilityZones"], `zones of a region the zone table lists (${zoneTable}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
+    } else {
+        n.availabilityZones.forEach((zone, j) => {
+            if (!zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${zoneTable})`, ["region"]);
+        });
+    }
     if (cidrsValid) {
         try {
             planSubnets(n);
@@ -430,6 +454,12 @@ export const stackConfigSchema = z.strictObject({
         const [longest] = nodeGroupsByZone([g]).map((eks) => nodeGroupNamePrefix(c.cluster.name, eks.name)).sort((a, b) => b.length - a.length);
         if (longest.length > NODE_GROUP_NAME_PREFIX_MAX) {
             issue(["cluster", "nodeGroups", i, "name"], `a name that with cluster.name${g.groupPerZone ? " and the zone" : ""} makes a node group name prefix of at most ${NODE_GROUP_NAME_PREFIX_MAX} characters ("${longest}" has ${longest.length})`, ["cluster.name"]);
+        }
+    });
+    c.cluster.nodeGroups.forEach((g, i) => {
+        const steady = g.instanceTypes.filter((type) => findInstanceType(type) && !burstableFacts(type));
+        if (g.cpuCredits !== undefined && steady.length > 0) {
+            issue(["cluster", "nodeGroups", i, "cpuCredits"], `absent unless every instance type of the group is burstable (${Object.keys(BURSTABLE.defaultModes).join(", ")}): ${steady.join(", ")} ${steady.length === 1 ? "has" : "have"} no CPU credits`, [`cluster.nodeGroups.${i}.instanceTypes`]);
         }
     });
     c.cluster.nodeGroups.forEach((g, i) => {

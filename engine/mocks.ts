@@ -4,16 +4,23 @@
  * makes. An invoke nobody taught the engine fails loudly rather than returning nothing.
  */
 import { createHash, generateKeyPairSync } from "crypto";
+import { AvailabilityZone, regionZones } from "../lib/regions";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
 /** Who runs the program under mocks: a session of the deploy role the stack files name, as CI runs it. */
 export const MOCK_CALLER_ARN = `arn:${MOCK_PARTITION}:sts::${MOCK_ACCOUNT_ID}:assumed-role/platform-deploy/planner`;
 
-/** The zones the mocked region offers, as AWS lists them for us-east-1 and a generic region. */
-export function mockAvailabilityZones(region: string): string[] {
-    const letters = region === "us-east-1" ? ["a", "b", "c", "d", "e", "f"] : ["a", "b", "c"];
-    return letters.map((l) => `${region}${l}`);
+/** The zones the mocked region offers: the zone table's (lib/data/availability-zones.json); none for a region it does not list, as EC2 answers for a region the account cannot use. */
+export function mockAvailabilityZones(region: string): readonly AvailabilityZone[] {
+    return regionZones(region) ?? [];
+}
+
+/** A zone's ID as EC2 reports it on a subnet; a zone the table does not list has none, as EC2 would refuse the subnet. */
+function zoneId(region: string, zone: string): string {
+    const id = mockAvailabilityZones(region).find((z) => z.name === zone)?.id;
+    if (!id) throw invokeError(`creating EC2 Subnet: InvalidParameterValue: Value (${zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${mockAvailabilityZones(region).map((z) => z.name).join(", ")}`);
+    return id;
 }
 
 /** A stable hex suffix for a resource, so that ids do not change between runs. */
@@ -34,7 +41,7 @@ const arn = (ctx: MockContext, service: string, resource: string, regional = tru
 /** Outputs per AWS type; each returns the id and the computed attributes AWS would fill in. */
 const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext) => { id: string; state: State }> = {
     "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
-    "aws:ec2/subnet:Subnet": (n, i, c) => { const id = `subnet-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `subnet/${id}`), availabilityZoneId: `use1-az${(i.availabilityZone ?? "a").slice(-1).charCodeAt(0) - 96}` } }; },
+    "aws:ec2/subnet:Subnet": (n, i, c) => { const id = `subnet-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `subnet/${id}`), availabilityZoneId: zoneId(c.region, String(i.availabilityZone)) } }; },
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": (n) => ({ id: `vpc-cidr-assoc-${hexId(n)}`, state: {} }),
     "aws:ec2/internetGateway:InternetGateway": (n, i, c) => { const id = `igw-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `internet-gateway/${id}`) } }; },
     "aws:ec2/eip:Eip": (n) => ({ id: `eipalloc-${hexId(n)}`, state: { allocationId: `eipalloc-${hexId(n)}`, publicIp: `3.${parseInt(hexId(n, 2), 16)}.${parseInt(hexId(n + "x", 2), 16)}.10` } }),
@@ -212,8 +219,8 @@ function invokeError(message: string): Error {
 export function mockInvoke(token: string, inputs: State, ctx: MockContext): State {
     switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const names = mockAvailabilityZones(ctx.region);
-            return { id: ctx.region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: names.map(() => ctx.region) };
+            const zones = mockAvailabilityZones(ctx.region);
+            return { id: ctx.region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.id), groupNames: zones.map(() => ctx.region) };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: MOCK_CALLER_ARN, userId: "AROAPLATFORMDEPLOY:planner" };

@@ -16,7 +16,6 @@ import { diffRuns, renderDiff } from "./diff";
 import { compareManaged, renderManagedComparison } from "./managed";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
-import { loadPriceTable } from "./pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--json] [--sarif <file>]
@@ -158,14 +157,14 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     }
     let current = args.stack;
     try {
-        const table = loadPriceTable();
         if (args.compareManaged) {
             current = "prod";
-            const prod = await planStack("prod", table, runOptions, engine);
+            const prod = await planStack("prod", runOptions, engine);
             current = "dev";
-            const dev = await planStack("dev", table, runOptions, engine);
-            const managed = compareManaged({ plan: prod.plan, config: prod.run.config }, { plan: dev.plan }, table);
-            io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, table));
+            const dev = await planStack("dev", runOptions, engine);
+            // The managed alternative would run where prod runs, at that region's prices.
+            const managed = compareManaged({ plan: prod.plan, config: prod.run.config }, { plan: dev.plan }, prod.table);
+            io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, prod.table));
             return EXIT_OK;
         }
         if (args.diff !== undefined) {
@@ -181,7 +180,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
         }
         if (!args.compare) {
-            const { run, plan } = await planStack(args.stack, table, runOptions, engine);
+            const { run, plan } = await planStack(args.stack, runOptions, engine);
             if (args.sarif !== undefined) writeSarif(args.sarif, [plan], io);
             io.stdout(args.json ? `${JSON.stringify(planJson(run, plan), null, 2)}\n` : renderPlan(plan));
             return exitFor([plan]);
@@ -189,7 +188,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         const sides: Awaited<ReturnType<typeof planStack>>[] = [];
         for (const stack of args.compare) {
             current = stack;
-            sides.push(await planStack(stack, table, runOptions, engine));
+            sides.push(await planStack(stack, runOptions, engine));
         }
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const comparison = compareStacks(a, b);
@@ -199,7 +198,7 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
             // A dev and a prod stack also get the three-way comparison with the AWS-managed alternative.
             const [prodSide, devSide] = ["prod", "dev"].map((env) => sides.find((side) => side.run.config.environment === env));
-            const managed = prodSide && devSide ? compareManaged({ plan: prodSide.plan, config: prodSide.run.config }, { plan: devSide.plan }, table) : undefined;
+            const managed = prodSide && devSide ? compareManaged({ plan: prodSide.plan, config: prodSide.run.config }, { plan: devSide.plan }, prodSide.table) : undefined;
             fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans, managed));
             // stderr, so that --json keeps stdout to the JSON document alone.
             io.stderr(`wrote ${args.markdown}\n`);

@@ -1,14 +1,16 @@
 /**
  * The monthly cost estimate: one line per priced item, each computed from the resources the stack
- * declares and the dated unit prices (data/pricing-us-east-1.json), with the usage assumptions
+ * declares and the dated unit prices of its region (pricing.ts), with the usage assumptions
  * (config costAssumptions) printed beside the lines they drive. No figure is typed per stack.
  */
 import { compareMinor, CostAssumptions, MINIMUM_KUBERNETES_VERSION } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { Workload } from "../lib/workloads";
+import { baselineMillicores, burstableFacts, CpuCreditMode, creditMode } from "../lib/burstable";
 import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
 import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
+import { findInstanceType } from "../lib/instance-types";
 import { sum } from "./pods";
 import { BUCKET_TYPES, distinct, nodeGroups, NodeGroupView, ofType, TYPES } from "./resources";
 import { volumeClaims, VolumeClaim } from "./volumes";
@@ -62,6 +64,8 @@ export interface CostInput {
     readonly assumptions: CostAssumptions;
     /** What the stack runs, when the caller has it already (see planRun); else rendered from the resources' values. */
     readonly workloads?: readonly Workload[];
+    /** The CPU the pods request at the node groups' desired sizes (the capacity plan's), in millicores. */
+    readonly cpuRequestedMillicores: number;
 }
 
 type LineSpec = Omit<CostLine, "monthly">;
@@ -185,6 +189,82 @@ function nodeGroupLines(input: CostInput, table: PriceTable): CostLine[] {
             }));
         }
         return lines;
+    });
+}
+
+/** A burstable node group's CPU against its baseline at its desired size. */
+export interface BurstableUse {
+    readonly group: NodeGroupView;
+    /** The group's first type, the one it is sized and priced as. */
+    readonly instanceType: string;
+    readonly mode: CpuCreditMode;
+    /** The baseline of all the group's nodes, in millicores. */
+    readonly baselineMillicores: number;
+    /** The group's share of the requests: all requests, split over the groups by their nodes' vCPUs. */
+    readonly requestedMillicores: number;
+    /** What the pods use on average: the requests at costAssumptions.burstableCpuUsePercentOfRequests. */
+    readonly usedMillicores: number;
+}
+
+/**
+ * Every node group of a burstable first type with desired nodes, against its baseline. The model
+ * is aggregate like the capacity plan's: the pods' requests are shared out over the groups in
+ * proportion to their vCPUs, as the scheduler spreads them, and the groups' credit mode is the
+ * launch template's, else the family's launch default.
+ */
+export function burstableUse(input: CostInput): BurstableUse[] {
+    const groups = nodeGroups(input.resources).filter((g) => g.desired > 0 && g.instanceTypes.length > 0);
+    const vcpus = (g: NodeGroupView) => g.desired * (findInstanceType(g.instanceTypes[0])?.vcpus ?? 0);
+    const total = sum(groups.map(vcpus));
+    return groups.flatMap((group) => {
+        const instanceType = group.instanceTypes[0];
+        const facts = burstableFacts(instanceType);
+        if (!facts || total === 0) return [];
+        const requestedMillicores = Math.round((input.cpuRequestedMillicores * vcpus(group)) / total);
+        return [{
+            group,
+            instanceType,
+            mode: creditMode(instanceType, group.cpuCredits as CpuCreditMode | undefined),
+            baselineMillicores: group.desired * baselineMillicores(facts),
+            requestedMillicores,
+            usedMillicores: Math.round((requestedMillicores * input.assumptions.burstableCpuUsePercentOfRequests) / 100),
+        }];
+    });
+}
+
+/** The plan's warning for each burstable group whose pods request more CPU than its nodes' baseline. */
+export function burstableWarnings(input: CostInput): string[] {
+    return burstableUse(input).filter((u) => u.requestedMillicores > u.baselineMillicores).map((u) =>
+        `node group ${u.group.name}: its pods request ${u.requestedMillicores}m CPU, above the ${u.baselineMillicores}m baseline of its ${plural(u.group.desired, `${u.instanceType} node`)} (${u.mode} credits): ` +
+        (u.mode === "unlimited"
+            ? "sustained use above the baseline is billed as surplus CPU credits (the cost estimate prices it at costAssumptions.burstableCpuUsePercentOfRequests); cpuCredits: standard throttles instead"
+            : "sustained use above the baseline is throttled to it once the node's credits run out; cpuCredits: unlimited bills the surplus instead"));
+}
+
+/**
+ * Surplus CPU credits of each burstable group in unlimited mode: the assumed use above the nodes'
+ * baseline, for the hours the group runs, at the family's surplus price per vCPU-hour.
+ */
+function cpuCreditLines(input: CostInput, table: PriceTable): CostLine[] {
+    const prices = table.cpuCredits.surplusPerVcpuHour;
+    return burstableUse(input).filter((u) => u.mode === "unlimited" && u.usedMillicores > u.baselineMillicores).map((u) => {
+        const family = u.instanceType.split(".")[0];
+        if (!Object.hasOwn(prices, family)) {
+            throw new Error(`No surplus CPU credit price for ${family} in the ${table.region} list (as of ${table.asOf}); priced families: ${Object.keys(prices).join(", ")}`);
+        }
+        const hours = workingHours(u.group);
+        const percent = input.assumptions.burstableCpuUsePercentOfRequests;
+        return line({
+            id: `cpu-credits:${u.group.name}`,
+            category: "compute",
+            item: `Surplus CPU credits, node group ${u.group.name}`,
+            detail: `${u.instanceType}, unlimited`,
+            factors: [{ value: (u.usedMillicores - u.baselineMillicores) / 1000, unit: "vCPU" }, { value: hours ? (hours.hoursPerWeek * table.hoursPerMonth) / HOURS_PER_WEEK : table.hoursPerMonth, unit: "h" }],
+            unitPrice: prices[family],
+            priceUnit: "vCPU-h",
+            assumption: `costAssumptions.burstableCpuUsePercentOfRequests = ${percent} (${u.usedMillicores}m used of ${u.requestedMillicores}m requested)`,
+            note: `use above the ${u.baselineMillicores}m baseline of ${plural(u.group.desired, "node")}; cpuCredits: standard throttles instead of billing it`,
+        });
     });
 }
 
@@ -478,6 +558,7 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
     const lines = [
         ...controlPlaneLines(input, table),
         ...nodeGroupLines(input, table),
+        ...cpuCreditLines(input, table),
         ...instanceLines(input, table),
         ...natLines(input, table),
         ...publicIpv4Lines(input, table),

@@ -57,7 +57,8 @@ function priced(id: string, item: string, factors: Factor[], unitPrice: number, 
 const isDatabaseLine = (line: CostLine) => line.id.startsWith("rds-");
 
 /** Cost lines of a plan that are the nodes: instance hours and root volumes. */
-const isNodeLine = (line: CostLine) => line.id.startsWith("node-group:") || line.id.startsWith("node-group-volumes:");
+/** The nodes' own lines: their hours, root volumes and surplus CPU credits, which scale with the nodes. */
+const isNodeLine = (line: CostLine) => ["node-group:", "node-group-volumes:", "cpu-credits:"].some((prefix) => line.id.startsWith(prefix));
 
 /** What a stack's persistent volumes of the replaced components cost: their claims, by the release that declares them. */
 function replacedVolumes(plan: StackPlan, replaces: readonly string[]): number {
@@ -124,7 +125,7 @@ export function compareManaged(prod: { plan: StackPlan; config: StackConfig }, d
     const [p, d] = [split(prod.plan), split(dev.plan)];
     const managedServices = lines.reduce((t, l) => t + l.monthly, 0);
     const rows: ThreeWayRow[] = [
-        { label: "Nodes and their root volumes", values: [managedNodeCost, p.nodes, d.nodes], note: `managed: ${count} x ${pool.instanceType} hold what stays (prod runs ${nodesNow})` },
+        { label: "Nodes, their root volumes and CPU credits", values: [managedNodeCost, p.nodes, d.nodes], note: `managed: ${count} x ${pool.instanceType} hold what stays (prod runs ${nodesNow})` },
         { label: "Volumes of the self-managed telemetry stack", values: [0, p.volumes, d.volumes], note: `persistent volumes of ${replaces.join(", ")}` },
         { label: "Grafana's database", values: [0, p.database, d.database], note: "managed: none, CloudWatch dashboards keep no database of ours" },
         { label: "Control plane, network, keys, S3, bastion, platform logs", values: [p.rest, p.rest, d.rest], note: "managed: as prod (the S3 assumption kept whole, an upper bound)" },

@@ -3,19 +3,20 @@
  * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
  * from the same run, rendered by one function in render.ts.
  */
-import { StackRun, runStack, RunOptions } from "../engine/run";
+import { validateStackConfig } from "../config/load";
+import { StackRun, runConfig, runStack, RunOptions } from "../engine/run";
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload } from "../lib/workloads";
 import { hasPackConfig } from "../policy/evaluate";
-import { CostEstimate, estimateCost } from "./cost";
+import { burstableWarnings, CostEstimate, estimateCost } from "./cost";
 import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
-import { PriceTable } from "./pricing";
+import { loadPriceTable, PriceTable } from "./pricing";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
 
 export interface StackPlan {
@@ -48,6 +49,8 @@ export function runWorkloads(run: StackRun): readonly Workload[] {
 /** The plan of a run that has already happened. */
 export function planRun(run: StackRun, table: PriceTable): StackPlan {
     const workloads = runWorkloads(run);
+    const capacity = capacityReport(run.config.cluster, workloads);
+    const costInput = { resources: run.resources, assumptions: run.config.costAssumptions, workloads, cpuRequestedMillicores: capacity.cpuMillicores.requested };
     return {
         stack: run.stack,
         project: run.project,
@@ -56,18 +59,24 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         inventory: buildInventory(run.resources),
         pods: countPods(run.resources, workloads),
         images: imageInventory(workloads),
-        cost: estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions, workloads }, table),
-        capacity: capacityReport(run.config.cluster, workloads),
+        cost: estimateCost(costInput, table),
+        // The burstable groups' baseline beside the capacity plan's warnings: a group can fit its requests and still not run them at full speed.
+        capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
         // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
         policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
         destroy: destroyLeftovers(run.resources, workloads),
     };
 }
 
-/** Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it. */
-export async function planStack(stack: string, table: PriceTable, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan }> {
+/**
+ * Runs the program for `stack` under mocks (through `engine`: tests share runs) and plans it at its
+ * region's prices. The config and its region's prices are checked first: a region the planner cannot
+ * price is refused at once, not after the program ran.
+ */
+export async function planStack(stack: string, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan; table: PriceTable }> {
+    const table = loadPriceTable(validateStackConfig(runConfig(stack, options).config).region);
     const run = await engine(stack, options);
-    return { run, plan: planRun(run, table) };
+    return { run, plan: planRun(run, table), table };
 }
 
 /** A resource as --json shows it: everything but the mocks' invented outputs. */

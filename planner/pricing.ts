@@ -1,12 +1,21 @@
 /**
- * Unit prices the cost estimate multiplies usage by. The prices are dated list prices for one region,
- * kept as data (data/pricing-us-east-1.json, and the EC2 on-demand prices of every instance type in
- * lib/data/instance-types.json) so that a price change is a data edit with its date, not a code
- * change; any single price can be overridden by a user who pays a different rate.
+ * Unit prices the cost estimate multiplies usage by: dated list prices kept as data, one entry per
+ * region, so that a price change is a data edit with its date, not a code change; any single price
+ * can be overridden by a user who pays a different rate. Every price is looked up by the stack's
+ * region, and a region without prices is refused, naming the regions that have them: a plan never
+ * prices one region at another's rates.
+ *
+ * Where prices live: data/pricing-<region>.json (every service below but EC2, one file per region)
+ * and the EC2 on-demand prices of every instance type (lib/data/instance-types.json, us-east-1's,
+ * generated upstream). A service with prices of its own (a load balancer, a managed service) keeps
+ * them in its own data file keyed by region, `{ "<region>": { "date": ..., "source": ..., ... } }`,
+ * and reads its region's entry with `pricesInRegion(file, region, "<service>")`, which refuses a
+ * region the file does not cover the same way.
  */
-// A JSON import (resolveJsonModule) rather than a file read: ts-node resolves it next to this file, and
-// tsc copies the JSON into dist/planner/data, so the same line works from source and from the build.
-import listPrices from "./data/pricing-us-east-1.json";
+// JSON imports (resolveJsonModule) rather than file reads: ts-node resolves them next to this file, and
+// tsc copies the JSON into dist/planner/data, so the same lines work from source and from the build.
+// A region's list is added here, beside its file.
+import usEast1 from "./data/pricing-us-east-1.json";
 import { INSTANCE_PRICES_AS_OF, INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
 import { isJsonObject } from "../lib/json";
 
@@ -25,6 +34,8 @@ export interface Prices {
         /** On-demand Linux price per instance-hour, by instance type: every type with a list price. */
         readonly onDemandPerHour: PriceByName;
     };
+    /** What a burstable node in unlimited mode pays per vCPU-hour of surplus credits (use above its baseline), by family. */
+    readonly cpuCredits: { readonly surplusPerVcpuHour: PriceByName };
     readonly natGateway: { readonly perHour: number; readonly perGbProcessed: number };
     /** Every public IPv4 address is charged, an Elastic IP in use or not. */
     readonly publicIpv4: { readonly perAddressPerHour: number };
@@ -85,25 +96,57 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends number ? number : DeepPart
 /** Prices a user may replace; the table's date, region, currency and month length are not prices. */
 export type PriceOverrides = DeepPartial<Prices>;
 
-const EC2_ON_DEMAND: PriceByName = Object.fromEntries(INSTANCE_TYPE_NAMES.flatMap((type) => {
-    const price = findInstanceType(type)?.onDemandUsdPerHour;
-    return price === null || price === undefined ? [] : [[type, price]];
-}));
+/** Prices of one kind keyed by region: `{ "us-east-1": {...}, "eu-west-1": {...} }`. */
+export type ByRegion<T> = Readonly<Record<string, T>>;
 
-// Typed assignment: tsc rejects the build if the JSON loses a price or a price stops being a number.
-const LIST_PRICES: PriceTable = { ...listPrices, ec2PricesAsOf: INSTANCE_PRICES_AS_OF, ec2: { onDemandPerHour: EC2_ON_DEMAND } };
+/**
+ * The entry of `region` in prices keyed by region. Throws for a region they do not cover, naming the
+ * regions they do: pricing it at another region's rates would be a silent error.
+ */
+export function pricesInRegion<T>(byRegion: ByRegion<T>, region: string, what: string): T {
+    if (!Object.hasOwn(byRegion, region)) {
+        throw new Error(`region: got "${region}"; the planner has ${what} prices only for ${Object.keys(byRegion).sort().join(", ")}, and does not price one region at another's rates (add the region's list prices as data to plan there)`);
+    }
+    return byRegion[region];
+}
+
+type ListPrices = Omit<PriceTable, "ec2" | "ec2PricesAsOf">;
+
+// Typed assignment: tsc rejects the build if a region's JSON loses a price or a price stops being a number.
+const LIST_PRICES: ByRegion<ListPrices> = { "us-east-1": usEast1 };
+
+/** EC2 on-demand prices by region, with their date: the instance facts carry us-east-1's. */
+const EC2_ON_DEMAND: ByRegion<{ readonly asOf: string; readonly onDemandPerHour: PriceByName }> = {
+    "us-east-1": {
+        asOf: INSTANCE_PRICES_AS_OF,
+        onDemandPerHour: Object.fromEntries(INSTANCE_TYPE_NAMES.flatMap((type) => {
+            const price = findInstanceType(type)?.onDemandUsdPerHour;
+            return price === null || price === undefined ? [] : [[type, price]];
+        })),
+    },
+};
+
+/** The regions the planner can price: those with both the list prices and EC2's. */
+export const PRICED_REGIONS: readonly string[] = Object.keys(LIST_PRICES).filter((r) => Object.hasOwn(EC2_ON_DEMAND, r)).sort();
+
+/** The full price table of `region`; throws, naming the priced regions, for a region without prices. */
+function listPricesOf(region: string): PriceTable {
+    const list = pricesInRegion(LIST_PRICES, region, "list");
+    const ec2 = pricesInRegion(EC2_ON_DEMAND, region, "EC2 on-demand");
+    return { ...list, ec2PricesAsOf: ec2.asOf, ec2: { onDemandPerHour: ec2.onDemandPerHour } };
+}
 
 const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "ec2PricesAsOf", "region", "currency", "hoursPerMonth", "source"]);
 
 /**
- * The price table, with `overrides` replacing individual list prices. Overrides usually come from
+ * The price table of `region`, with `overrides` replacing individual list prices. Overrides usually come from
  * untyped config, so they are checked at run time: each key must name an existing price (a typo must
  * not silently leave the list price in place) and each value must be a finite number >= 0. The error
  * names the offending key as a path such as `ec2.onDemandPerHour["t3a.medium"]`.
  */
-export function loadPriceTable(overrides: PriceOverrides = {}): PriceTable {
+export function loadPriceTable(region: string, overrides: PriceOverrides = {}): PriceTable {
     // A copy, so that neither overrides nor a caller's edits leak into the module-cached list prices.
-    const table = structuredClone(LIST_PRICES);
+    const table = structuredClone(listPricesOf(region));
     applyOverrides(table as unknown as Record<string, unknown>, overrides, "");
     return table;
 }

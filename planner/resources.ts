@@ -53,6 +53,8 @@ export interface NodeGroupView {
     readonly publicIpv4: boolean;
     /** ON_DEMAND (EKS's default when unset) or SPOT. */
     readonly capacityType: string;
+    /** The launch template's CPU credit mode for burstable nodes; undefined where it sets none (the family's default). */
+    readonly cpuCredits?: string;
     /** The scheduled actions on the group's Auto Scaling group (working hours), in declared order. */
     readonly schedules: readonly PlannedResource[];
 }
@@ -81,6 +83,7 @@ export function nodeGroups(resources: readonly PlannedResource[]): NodeGroupView
             // The provider takes this boolean as a string in launch templates.
             publicIpv4: (template?.inputs.networkInterfaces ?? []).some((ni: any) => String(ni.associatePublicIpAddress) === "true"),
             capacityType: String(inputs.capacityType ?? "ON_DEMAND"),
+            ...(template?.inputs.creditSpecification?.cpuCredits !== undefined ? { cpuCredits: String(template.inputs.creditSpecification.cpuCredits) } : {}),
             schedules: schedules.filter((s) => (resource.outputs.resources ?? []).some((r: any) => (r.autoscalingGroups ?? []).some((g: any) => g.name === s.inputs.autoscalingGroupName))),
         };
     });

@@ -41,8 +41,8 @@ describe("deploy readiness", () => {
             it(`${name}: name no principal that may not exist yet, and grant only for AWS resources`, async () => {
                 const run = await stack(name);
                 const keys = ofType(run, "aws:kms/key:Key");
-                // Prod adds the key of Grafana's database.
-                expect(keys).to.have.length(name === "prod" ? 5 : 4);
+                // Prod adds the S3 key (dev has no bucket) and the key of Grafana's database.
+                expect(keys).to.have.length(name === "prod" ? 5 : 3);
                 for (const key of keys) {
                     for (const statement of statementsOf(key.inputs.policy)) {
                         const principals = asList(statement.Principal?.AWS).map(String);
@@ -205,7 +205,7 @@ describe("deploy readiness", () => {
 
         it("the cost comparison pairs prod's zonal groups with dev's one group, their lines adding up", async () => {
             const [dev, prod] = [await stack("dev"), await stack("prod")];
-            const [devPlan, prodPlan] = [planRun(dev, loadPriceTable()), planRun(prod, loadPriceTable())];
+            const [devPlan, prodPlan] = [planRun(dev, loadPriceTable("us-east-1")), planRun(prod, loadPriceTable("us-east-1"))];
             const comparison = compareStacks({ ...dev, stack: "dev", cost: devPlan.cost, pods: devPlan.pods, capacity: devPlan.capacity }, { ...prod, stack: "prod", cost: prodPlan.cost, pods: prodPlan.pods, capacity: prodPlan.capacity });
             const zonal = prodPlan.cost.lines.filter((l) => /^node-group:general-us-east-1[abc]$/.test(l.id));
             expect(zonal).to.have.length(3);
@@ -325,14 +325,14 @@ describe("deploy readiness", () => {
         }
 
         it("the plan prints the support type and the node groups per zone", async () => {
-            const prod = renderPlan(planRun(await stack("prod"), loadPriceTable()));
+            const prod = renderPlan(planRun(await stack("prod"), loadPriceTable("us-east-1")));
             expect(prod).to.include([
                 "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support until 2027-03-27 (README, \"A Kubernetes minor upgrade\")",
                 "  us-east-1a: 1 node group (general-us-east-1a)",
                 "  us-east-1b: 1 node group (general-us-east-1b)",
                 "  us-east-1c: 1 node group (general-us-east-1c)",
             ].join("\n"));
-            const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable());
+            const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable("us-east-1"));
             expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] }, networkPolicies: { enforced: true, policies: 37, namespaces: 1 } }]);
         });
     });

@@ -52,7 +52,7 @@ describe("a destroy and what it leaves", () => {
 
     describe("volumes that outlive their releases", () => {
         it("are listed by the plan: dev's go with their claims, which a clean destroy deletes first; prod keeps its volumes on purpose", async () => {
-            const table = loadPriceTable();
+            const table = loadPriceTable("us-east-1");
             const [dev, prod] = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
             expect(dev.destroy.claims.map((c) => c.path).sort()).to.deep.equal([
                 "StatefulSet grafana, claim template storage",

@@ -23,7 +23,7 @@ function projectFiles(dir = root): string[] {
 
 describe("docs", () => {
     it("docs/decisions.md is what the planner generates for dev and prod today", async () => {
-        const table = loadPriceTable();
+        const table = loadPriceTable("us-east-1");
         const sides = await Promise.all(["dev", "prod"].map(async (name) => {
             const run = await stack(name);
             return { run, plan: planRun(run, table) };
@@ -36,7 +36,7 @@ describe("docs", () => {
     });
 
     it("explains each departure under a decision row that exists", async () => {
-        const table = loadPriceTable();
+        const table = loadPriceTable("us-east-1");
         const [dev, prod] = await Promise.all([stack("dev"), stack("prod")]);
         const [pd, pp] = [planRun(dev, table), planRun(prod, table)];
         const names = compareStacks({ ...dev, cost: pd.cost, pods: pd.pods, capacity: pd.capacity }, { ...prod, cost: pp.cost, pods: pp.pods, capacity: pp.capacity }).decisions.map((d) => d.decision);

@@ -41,7 +41,7 @@ describe("will it fit", () => {
 
     it("the planner renders nothing the program has not: a plan reads the program's renders, not the engine's recorded values", async () => {
         const run = await stack("prod");
-        const table = loadPriceTable();
+        const table = loadPriceTable("us-east-1");
         // Values Helm would refuse on every release the engine recorded: planning must not render them.
         const unrenderable = { ...run, resources: run.resources.map((r) => (r.type === WORKLOAD_TYPES.release ? { ...r, inputs: { ...r.inputs, values: { fullnameOverride: { not: "a string" } } } } : r)) };
         const plan = planRun(unrenderable, table);

@@ -5,7 +5,7 @@ import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { run, stack } from "./support/stacks";
 
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 
 describe("the AWS-managed alternative (three-way comparison)", () => {
     let managed: ManagedComparison;

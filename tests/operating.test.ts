@@ -148,7 +148,7 @@ describe("README: Operating the platform", () => {
         expect(text).to.include(`--target '${provider.urn}'`);
         const tag = clusterVolumeTag(run.config.cluster.name);
         expect(text).to.include(`Name=tag:${tag.key},Values=${tag.value}`);
-        const plan = planRun(run, loadPriceTable());
+        const plan = planRun(run, loadPriceTable("us-east-1"));
         expect(text).to.include(`(dev: ${plan.destroy.volumes} volumes, ${plan.destroy.sizeGb} GB)`);
         expect(text).to.include("`nist-eks-platform:protect: false`");
         expect(validateStackConfig({ ...rawConfig("prod"), protect: false }).protect).to.equal(false);

@@ -65,9 +65,9 @@ describe("planner properties (min, desired and max told apart)", () => {
 
     it("prints min and max where they belong in the comparison and the cost notes", async () => {
         const run = await stackWith("dev", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 2, maxSize: 5 }); });
-        const plan = planRun(run, loadPriceTable());
+        const plan = planRun(run, loadPriceTable("us-east-1"));
         const other = await stack("prod");
-        const otherPlan = planRun(other, loadPriceTable());
+        const otherPlan = planRun(other, loadPriceTable("us-east-1"));
         const comparison = compareStacks({ ...run, stack: "dev", cost: plan.cost, pods: plan.pods, capacity: plan.capacity }, { ...other, stack: "prod", cost: otherPlan.cost, pods: otherPlan.pods, capacity: otherPlan.capacity });
         const row = (decision: string) => comparison.decisions.find((d) => d.decision === decision)!.values[0];
         expect([row("Node Min Size"), row("Node Count"), row("Node Max Size")]).to.deep.equal(["1", "2", "5"]);

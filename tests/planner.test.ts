@@ -14,10 +14,10 @@ import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 
 function estimate(run: StackRun): CostEstimate {
-    return estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
+    return planRun(run, table).cost;
 }
 
 function lineOf(cost: CostEstimate, id: string): CostLine {
@@ -76,8 +76,8 @@ describe("planner cost estimate", () => {
     it("refuses to guess the running hours of scheduled actions it cannot read as working hours", () => {
         const group = { ...resource("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["t3a.medium"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }), outputs: { id: "ng", resources: [{ autoscalingGroups: [{ name: "asg-1" }] }] } };
         const action = (name: string, recurrence: string, maxSize: number) => resource("aws:autoscaling/schedule:Schedule", name, { autoscalingGroupName: "asg-1", recurrence, minSize: 0, maxSize, desiredCapacity: 0, timeZone: "Etc/UTC" });
-        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
-        const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions }, table);
+        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
+        const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions, cpuRequestedMillicores: 0 }, table);
         expect(lineOf(cost("0 9 * * 1-5", "0 17 * * 1-5"), "node-group:general".replace("general", "ng")).factors[1].value).to.be.closeTo((40 * 730) / 168, 1e-9);
         expect(() => cost("0 9 * * 1-5", "0 17 * * 1-4")).to.throw(/Node group ng: its scheduled actions .*"0 9 \* \* 1-5".*cannot tell its running hours/);
         expect(() => cost("0 9 1 * *", "0 17 1 * *")).to.throw(/cannot tell its running hours/);
@@ -93,7 +93,8 @@ describe("planner cost estimate", () => {
     it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
         const cost = estimateCost({
             resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
-            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
+            cpuRequestedMillicores: 0,
         }, table);
         expect(cost.lines).to.have.length(1);
         expect(cost.lines[0].detail).to.contain("extended support");
@@ -169,9 +170,9 @@ describe("planner cost estimate", () => {
 
     it("fails with the type named when an instance type has no price", async () => {
         const run = await stack("dev");
-        const noMedium = loadPriceTable();
+        const noMedium = loadPriceTable("us-east-1");
         delete (noMedium.ec2.onDemandPerHour as Record<string, number>)["t3a.medium"];
-        expect(() => estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions }, noMedium)).to.throw(/No EC2 price for instance type "t3a\.medium"/);
+        expect(() => estimateCost({ resources: run.resources, assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, noMedium)).to.throw(/No EC2 price for instance type "t3a\.medium"/);
     });
 });
 

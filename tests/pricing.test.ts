@@ -9,7 +9,7 @@ const pick = (prices: Readonly<Record<string, number>>, keys: readonly string[])
 
 describe("pricing", () => {
     describe("the list prices", () => {
-        const table = loadPriceTable();
+        const table = loadPriceTable("us-east-1");
 
         it("price every instance type that has an upstream list price, dated", () => {
             const priced = INSTANCE_TYPE_NAMES.filter((type) => findInstanceType(type)!.onDemandUsdPerHour !== null);
@@ -48,7 +48,7 @@ describe("pricing", () => {
     });
 
     describe("monthly", () => {
-        const table = loadPriceTable();
+        const table = loadPriceTable("us-east-1");
 
         it("bills 730 hours: three NAT gateways are 3 x 0.045 x 730 = 98.55", () => {
             expect(monthly(3 * table.natGateway.perHour, table)).to.be.closeTo(98.55, 1e-9);
@@ -70,44 +70,44 @@ describe("pricing", () => {
 
     describe("instanceHourlyPrice", () => {
         it("returns the on-demand price of a listed type", () => {
-            expect(instanceHourlyPrice(loadPriceTable(), "m6i.large")).to.equal(0.096);
+            expect(instanceHourlyPrice(loadPriceTable("us-east-1"), "m6i.large")).to.equal(0.096);
         });
 
         it("names a type that does not exist, and one without a list price", () => {
-            expect(() => instanceHourlyPrice(loadPriceTable(), "m9z.large")).to.throw(Error, /"m9z\.large".*as of 2026-07-20.*not a current EC2 type/);
-            expect(() => instanceHourlyPrice(loadPriceTable(), "trn2.48xlarge")).to.throw(Error, /"trn2\.48xlarge".*no on-demand price/);
+            expect(() => instanceHourlyPrice(loadPriceTable("us-east-1"), "m9z.large")).to.throw(Error, /"m9z\.large".*as of 2026-07-20.*not a current EC2 type/);
+            expect(() => instanceHourlyPrice(loadPriceTable("us-east-1"), "trn2.48xlarge")).to.throw(Error, /"trn2\.48xlarge".*no on-demand price/);
         });
 
         it("does not mistake an inherited property for a price", () => {
-            expect(() => instanceHourlyPrice(loadPriceTable(), "toString")).to.throw(Error, /"toString"/);
+            expect(() => instanceHourlyPrice(loadPriceTable("us-east-1"), "toString")).to.throw(Error, /"toString"/);
         });
     });
 
     describe("loadPriceTable overrides", () => {
         it("replace only the prices given", () => {
-            const table = loadPriceTable({ natGateway: { perHour: 0.05 }, ec2: { onDemandPerHour: { "t3a.medium": 0.03 } } });
+            const table = loadPriceTable("us-east-1", { natGateway: { perHour: 0.05 }, ec2: { onDemandPerHour: { "t3a.medium": 0.03 } } });
             expect(table.natGateway).to.deep.equal({ perHour: 0.05, perGbProcessed: 0.045 });
             expect(table.ec2.onDemandPerHour["t3a.medium"]).to.equal(0.03);
             expect(table.ec2.onDemandPerHour["t3a.large"]).to.equal(0.0752);
         });
 
         it("accept 0, for a price the user does not pay", () => {
-            expect(loadPriceTable({ kms: { perKeyMonth: 0 } }).kms.perKeyMonth).to.equal(0);
+            expect(loadPriceTable("us-east-1", { kms: { perKeyMonth: 0 } }).kms.perKeyMonth).to.equal(0);
         });
 
         it("treat an explicit undefined as not overridden", () => {
-            expect(loadPriceTable({ alb: { perHour: undefined } }).alb.perHour).to.equal(0.0225);
+            expect(loadPriceTable("us-east-1", { alb: { perHour: undefined } }).alb.perHour).to.equal(0.0225);
         });
 
         it("do not leak into later tables", () => {
-            const overridden = loadPriceTable({ s3: { standardPerGbMonth: 1 } });
+            const overridden = loadPriceTable("us-east-1", { s3: { standardPerGbMonth: 1 } });
             (overridden.ec2.onDemandPerHour as Record<string, number>)["t3a.medium"] = 99;
-            const fresh = loadPriceTable();
+            const fresh = loadPriceTable("us-east-1");
             expect(fresh.s3.standardPerGbMonth).to.equal(0.023);
             expect(fresh.ec2.onDemandPerHour["t3a.medium"]).to.equal(0.0376);
         });
 
-        const rejects = (overrides: unknown, message: RegExp) => expect(() => loadPriceTable(overrides as PriceOverrides)).to.throw(Error, message);
+        const rejects = (overrides: unknown, message: RegExp) => expect(() => loadPriceTable("us-east-1", overrides as PriceOverrides)).to.throw(Error, message);
 
         it("reject a negative price, naming the key", () => {
             rejects({ natGateway: { perHour: -0.01 } }, /natGateway\.perHour must be a non-negative number, got -0\.01/);
@@ -139,14 +139,14 @@ describe("pricing", () => {
         /** Every price in the table as a path of keys, found from the data so new prices are covered too. */
         const pricePaths = (node: unknown, path: string[] = []): string[][] =>
             typeof node === "number" ? [path] : Object.entries(node as object).flatMap(([key, child]) => pricePaths(child, [...path, key]));
-        const { asOf: _a, ec2PricesAsOf: _e, region: _r, currency: _c, hoursPerMonth: _h, source: _s, ...prices } = loadPriceTable();
+        const { asOf: _a, ec2PricesAsOf: _e, region: _r, currency: _c, hoursPerMonth: _h, source: _s, ...prices } = loadPriceTable("us-east-1");
         const allPaths = pricePaths(prices);
         const nest = (path: string[], value: unknown): unknown => path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
         const at = (root: unknown, path: string[]): unknown => path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
 
         it("can replace any single price, leaving all the others", () => {
             fc.assert(fc.property(fc.constantFrom(...allPaths), fc.double({ min: 0, max: 1e6, noNaN: true }), (path, price) => {
-                const table = loadPriceTable(nest(path, price) as PriceOverrides);
+                const table = loadPriceTable("us-east-1", nest(path, price) as PriceOverrides);
                 for (const other of allPaths) {
                     expect(at(table, other)).to.equal(other === path ? price : at(prices, other));
                 }
@@ -155,7 +155,7 @@ describe("pricing", () => {
 
         it("refuse a negative value for any price, naming its key", () => {
             fc.assert(fc.property(fc.constantFrom(...allPaths), fc.double({ max: -Number.MIN_VALUE, noNaN: true }), (path, price) => {
-                expect(() => loadPriceTable(nest(path, price) as PriceOverrides)).to.throw(Error, path[path.length - 1]);
+                expect(() => loadPriceTable("us-east-1", nest(path, price) as PriceOverrides)).to.throw(Error, path[path.length - 1]);
             }));
         });
     });

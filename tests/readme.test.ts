@@ -12,7 +12,7 @@ import { StackRun } from "../engine/run";
 const root = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const usd = (n: number) => `$${n.toFixed(2)}`;
-const table = loadPriceTable();
+const table = loadPriceTable("us-east-1");
 
 describe("README figures", () => {
     let runs: { dev: StackRun; prod: StackRun };

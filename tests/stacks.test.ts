@@ -161,7 +161,7 @@ describe("any stack from a stack file", () => {
             ]);
             expect(sessionPolicy(staged)).to.deep.equal(sessionPolicy(prod));
             // The log estimate spreads the assumed ingestion over the groups the stack has: one fewer, the same dollars.
-            const table = loadPriceTable();
+            const table = loadPriceTable("us-east-1");
             const logLines = (r: StackRun) => planRun(r, table).cost.lines.filter((l) => l.category === "logging");
             expect(logLines(prod).map((l) => l.id)).to.deep.equal(["logs-ingestion", "logs-storage"]);
             expect(logLines(staged)).to.deep.equal(logLines(prod).map((l) => ({ ...l, assumption: l.assumption!.replace("(over 5 log groups)", "(over 4 log groups)") })));
@@ -218,7 +218,7 @@ describe("any stack from a stack file", () => {
             const kafkaConfig = (r: StackRun) => r.resources.find((x) => x.type === "kubernetes:kafka.strimzi.io/v1:Kafka")!.inputs.spec.kafka.config;
             expect(kafkaConfig(staged)).to.deep.equal({ ...kafkaConfig(prod), "log.retention.hours": 72 });
 
-            const table = loadPriceTable();
+            const table = loadPriceTable("us-east-1");
             const [a, b] = [planRun(staged, table), planRun(prod, table)];
             // 16 more pods. The sizes add 125m and 768 MiB (three writers +256 MiB each, one collector +25m,
             // two CoreDNS +50m each); the counts add 1,110m and 3,580 MiB: an EBS controller (20m, 64),

@@ -326,16 +326,16 @@ describe("telemetry paths", () => {
 
         it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
-            const table = loadPriceTable();
-            const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions }, table);
+            const table = loadPriceTable("us-east-1");
+            const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
                 ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
                 ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
-            const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions }, table);
+            const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);
             expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);
-            expect(() => rdsLines({ resources: [planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.x9.huge" })], assumptions: run.config.costAssumptions }, table)).to.throw(/No RDS price .*db.x9.huge/);
+            expect(() => rdsLines({ resources: [planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.x9.huge" })], assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table)).to.throw(/No RDS price .*db.x9.huge/);
         });
     });
 

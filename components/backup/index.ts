@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupConfig, Tags } from "../../config/schema";
 import { durationToDays } from "../../lib/duration";
-import { KubernetesContext } from "../cluster/context";
+import { KubernetesContext, s3KeyArn } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -45,10 +45,11 @@ export class Backup extends pulumi.ComponentResource {
             // Velero expires backups by their TTL; a deleted or overwritten object stays
             // recoverable for as long as the longest schedule keeps its backups.
             const noncurrentVersionDays = Math.max(...config.velero.schedules.map((s) => durationToDays(s.ttl)));
+            const s3Key = s3KeyArn(ctx);
             // No age-based expiry: Kopia's repository blobs are shared by backups of every age.
             // Object Lock keeps every version for its retention whoever deletes it, Velero included (CP-9).
             const bucket = new SecureBucket(`${name}-bucket`, {
-                kmsKeyArn: ctx.kmsKeyArns.s3,
+                kmsKeyArn: s3Key,
                 noncurrentVersionDays,
                 objectLock: config.objectLock,
                 protect: ctx.protect,
@@ -69,11 +70,11 @@ export class Backup extends pulumi.ComponentResource {
                 namespace,
                 irsa: {
                     serviceAccount: VELERO_SERVICE_ACCOUNT,
-                    policy: pulumi.all([bucket.arn, ctx.kmsKeyArns.s3, ctx.kmsKeyArns.ebs]).apply(([bucketArn, s3KeyArn, ebsKeyArn]) =>
+                    policy: pulumi.all([bucket.arn, s3Key, ctx.kmsKeyArns.ebs]).apply(([bucketArn, s3KeyArn, ebsKeyArn]) =>
                         veleroPolicy({ bucketArn, s3KeyArn, ebsKeyArn, clusterName: ctx.clusterName, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition })),
                 },
                 // The helper hands over the role's ARN whenever `irsa` is set, as it is here.
-                refs: { bucketName: bucket.name, kmsKeyArn: ctx.kmsKeyArns.s3 },
+                refs: { bucketName: bucket.name, kmsKeyArn: s3Key },
                 values: ({ bucketName, kmsKeyArn, irsaRoleArn }) => veleroValues({
                     config: config.velero,
                     bucketName,
@@ -94,7 +95,7 @@ export class Backup extends pulumi.ComponentResource {
                     context: ctx,
                     tags: args.tags,
                     source: bucket,
-                    sourceKeyArn: ctx.kmsKeyArns.s3,
+                    sourceKeyArn: s3Key,
                     keyDeletionWindowDays: args.kmsDeletionWindowDays,
                     noncurrentVersionDays,
                     objectLock: config.objectLock,

@@ -20,7 +20,8 @@ export interface KubernetesContext {
     readonly storageClassName: string;
     /** The encrypted gp3 StorageClass, for data that must be on gp3 whatever the default (Kafka). */
     readonly gp3StorageClassName: string;
-    readonly kmsKeyArns: { readonly ebs: pulumi.Output<string>; readonly s3: pulumi.Output<string> };
+    /** The S3 key exists only in a stack with buckets (see `s3KeyArn`). */
+    readonly kmsKeyArns: { readonly ebs: pulumi.Output<string>; readonly s3?: pulumi.Output<string> };
     /** Protect stateful resources (prod). */
     readonly protect: boolean;
     /**
@@ -37,4 +38,13 @@ export interface KubernetesContext {
     readonly namespaces: Map<string, pulumi.Resource>;
     /** Everything workloads need first: node groups, ENIConfigs, add-ons, storage classes. */
     readonly ready: pulumi.Resource[];
+}
+
+/**
+ * The S3 key's ARN, for a component that declares a bucket. The key is created only where the stack
+ * has buckets (platform.ts asks `stackHasBuckets`), so a bucket without it is a wiring mistake.
+ */
+export function s3KeyArn(ctx: Pick<KubernetesContext, "kmsKeyArns">): pulumi.Output<string> {
+    if (!ctx.kmsKeyArns.s3) throw new Error("A bucket is declared, but the stack created no S3 KMS key: stackHasBuckets (platform.ts) must count the component's buckets");
+    return ctx.kmsKeyArns.s3;
 }

@@ -38,7 +38,7 @@ export interface ClusterArgs {
         readonly podSubnetIds: SubnetIdsByZone;
     };
     /** Customer-managed keys: EKS secrets, EBS volumes, S3 (handed on to add-ons), CloudWatch Logs. */
-    readonly kmsKeyArns: { readonly eks: pulumi.Output<string>; readonly ebs: pulumi.Output<string>; readonly s3: pulumi.Output<string>; readonly logs: pulumi.Output<string> };
+    readonly kmsKeyArns: { readonly eks: pulumi.Output<string>; readonly ebs: pulumi.Output<string>; readonly s3?: pulumi.Output<string>; readonly logs: pulumi.Output<string> };
     readonly region: string;
     readonly accountId: string;
     readonly partition: string;
@@ -293,7 +293,7 @@ export class Cluster extends pulumi.ComponentResource {
             oidcIssuer,
             storageClassName: STORAGE_CLASS_NAMES[config.defaultStorageClass],
             gp3StorageClassName: STORAGE_CLASS_NAMES.gp3,
-            kmsKeyArns: { ebs: args.kmsKeyArns.ebs, s3: args.kmsKeyArns.s3 },
+            kmsKeyArns: { ebs: args.kmsKeyArns.ebs, ...(args.kmsKeyArns.s3 ? { s3: args.kmsKeyArns.s3 } : {}) },
             protect: args.protect,
             mesh: args.mesh,
             namespaces: new Map(),

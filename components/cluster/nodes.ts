@@ -137,7 +137,8 @@ export interface NodeLaunchTemplateArgs {
 
 /**
  * The nodes' launch template: an encrypted root volume of the configured type and size (SC-28),
- * IMDSv2 only (AC-6), no public address and no SSH key (access is through SSM).
+ * IMDSv2 only (AC-6), no public address and no SSH key (access is through SSM), and the configured
+ * CPU credit mode of burstable nodes.
  */
 export function createNodeLaunchTemplate(name: string, args: NodeLaunchTemplateArgs, opts: pulumi.CustomResourceOptions): ec2.LaunchTemplate {
     const { group } = args;
@@ -162,6 +163,8 @@ export function createNodeLaunchTemplate(name: string, args: NodeLaunchTemplateA
         },
         networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [args.nodeSecurityGroupId] }],
         userData: nodeUserData(nodeMaxPods(group, args.prefixDelegation)),
+        // Only where configured: the family's launch default otherwise (the schema allows it only for burstable types).
+        ...(group.cpuCredits !== undefined ? { creditSpecification: { cpuCredits: group.cpuCredits } } : {}),
         tagSpecifications: [
             { resourceType: "instance", tags: instanceTags },
             { resourceType: "volume", tags: instanceTags },

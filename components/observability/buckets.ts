@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { durationToDays } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
-import { KubernetesContext } from "../cluster/context";
+import { KubernetesContext, s3KeyArn } from "../cluster/context";
 import { SecureBucket } from "../storage/secure-bucket";
 
 /**
@@ -58,7 +58,7 @@ export function s3AccessPolicy(bucketArns: readonly string[], s3KmsKeyArn: strin
 
 /** The policy document for a set of buckets, once their ARNs and the key's ARN are known. */
 export function bucketAccessPolicy(buckets: readonly SecureBucket[], ctx: KubernetesContext): pulumi.Output<string> {
-    return pulumi.all([pulumi.all(buckets.map((b) => b.arn)), ctx.kmsKeyArns.s3])
+    return pulumi.all([pulumi.all(buckets.map((b) => b.arn)), s3KeyArn(ctx)])
         .apply(([arns, keyArn]) => s3AccessPolicy(arns, keyArn, ctx.region));
 }
 
@@ -69,7 +69,7 @@ export function bucketAccessPolicy(buckets: readonly SecureBucket[], ctx: Kubern
  */
 export function createBucket(name: string, retention: string | undefined, ctx: KubernetesContext, parent: pulumi.Resource): SecureBucket {
     return new SecureBucket(name, {
-        kmsKeyArn: ctx.kmsKeyArns.s3,
+        kmsKeyArn: s3KeyArn(ctx),
         expireAfterDays: retention === undefined ? undefined : expiryDays(retention),
         noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
         protect: ctx.protect,

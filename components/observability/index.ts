@@ -51,6 +51,18 @@ export interface ObservabilityArgs {
 }
 
 /**
+ * The buckets the LGTM stack keeps its data in, by purpose: Mimir's, Loki's on S3 and distributed
+ * Tempo's. Data expires with its retention; rules and Alertmanager state never expire.
+ */
+export function observabilityBuckets(config: ObservabilityConfig): { purpose: string; retention?: string }[] {
+    return [
+        ...(config.mimir.enabled ? [{ purpose: "mimir-blocks", retention: config.mimir.retention }, { purpose: "mimir-ruler" }, { purpose: "mimir-alertmanager" }] : []),
+        ...(config.loki.storage === "s3" ? [{ purpose: "loki-chunks", retention: config.loki.retention }, { purpose: "loki-ruler" }] : []),
+        ...(config.tempo.enabled && config.tempo.mode === "distributed" ? [{ purpose: "tempo-traces", retention: config.tempo.retention }] : []),
+    ];
+}
+
+/**
  * The observability stack (AU-2, AU-6, AU-11, SI-4): Prometheus, Mimir on Kafka (over TLS), Loki
  * fed by Alloy, and Tempo with its metrics generator, on encrypted S3 with IRSA roles scoped to their
  * own buckets; Grafana with linked datasources and the platform dashboards, sharing a database
@@ -85,21 +97,9 @@ export class Observability extends pulumi.ComponentResource {
             ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
         const monitoring = createNamespace(MONITORING_NAMESPACE, ctx, this);
 
-        // Buckets: data expires with its retention; rules and alertmanager state never expire.
-        const buckets: Record<string, SecureBucket> = {};
-        if (config.mimir.enabled) {
-            buckets["mimir-blocks"] = createBucket(`${name}-mimir-blocks`, config.mimir.retention, ctx, this);
-            buckets["mimir-ruler"] = createBucket(`${name}-mimir-ruler`, undefined, ctx, this);
-            buckets["mimir-alertmanager"] = createBucket(`${name}-mimir-alertmanager`, undefined, ctx, this);
-        }
-        if (config.loki.storage === "s3") {
-            buckets["loki-chunks"] = createBucket(`${name}-loki-chunks`, config.loki.retention, ctx, this);
-            buckets["loki-ruler"] = createBucket(`${name}-loki-ruler`, undefined, ctx, this);
-        }
-        if (config.tempo.enabled && config.tempo.mode === "distributed") {
-            if (config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
-            buckets["tempo-traces"] = createBucket(`${name}-tempo-traces`, config.tempo.retention, ctx, this);
-        }
+        if (config.tempo.enabled && config.tempo.mode === "distributed" && config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
+        const buckets: Record<string, SecureBucket> = Object.fromEntries(observabilityBuckets(config).map(({ purpose, retention }) =>
+            [purpose, createBucket(`${name}-${purpose}`, retention, ctx, this)]));
         this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
 
         // kube-prometheus-stack first: its CRDs (ServiceMonitor, PodMonitor) are what the other

@@ -15,7 +15,12 @@ export interface KmsKeysArgs {
     readonly accountId: string;
     readonly partition: string;
     readonly region: string;
+    /** Whether the stack declares a bucket: the S3 key exists only then, as a key no bucket uses is billed for nothing. */
+    readonly s3: boolean;
 }
+
+/** The keys of a stack: the S3 key only where it has buckets. */
+export type StackKeys = Record<Exclude<KeyPurpose, "s3">, kms.Key> & { readonly s3?: kms.Key };
 
 /** The services that use each key, and the encryption context they present. */
 const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[] }> = {
@@ -73,13 +78,13 @@ export function keyPolicy(purpose: KeyPurpose, args: Pick<KmsKeysArgs, "accountI
     return sortedJson({ Version: "2012-10-17", Statement: statements });
 }
 
-/** One customer-managed key per purpose, with rotation on and an alias that names it. */
+/** One customer-managed key per purpose the stack has, with rotation on and an alias that names it. */
 export class KmsKeys extends pulumi.ComponentResource {
-    public readonly keys: Record<KeyPurpose, kms.Key>;
+    public readonly keys: StackKeys;
 
     constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:KmsKeys", name, {}, opts);
-        const entries = KEY_PURPOSES.map((purpose) => {
+        const entries = KEY_PURPOSES.filter((purpose) => purpose !== "s3" || args.s3).map((purpose) => {
             const key = new kms.Key(`${name}-${purpose}`, {
                 description: `${name}: ${KEY_USERS[purpose].description}`,
                 enableKeyRotation: true,
@@ -89,7 +94,7 @@ export class KmsKeys extends pulumi.ComponentResource {
             new kms.Alias(`${name}-${purpose}-alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
             return [purpose, key] as const;
         });
-        this.keys = Object.fromEntries(entries) as Record<KeyPurpose, kms.Key>;
+        this.keys = Object.fromEntries(entries) as StackKeys;
         this.registerOutputs({ keyArns: Object.fromEntries(entries.map(([p, k]) => [p, k.arn])) });
     }
 }

@@ -26,6 +26,9 @@ import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
 import { nodeImageProblems } from "./components/cluster/nodes";
+import { CLOUDWATCH_ADDON } from "./components/observability/cloudwatch-addon";
+import { keeps, MODE_PARTS } from "./lib/observability-modes";
+import { getAddonVersion } from "@pulumi/aws/eks/getAddonVersion";
 
 /** Checks the configured zones against the zones the region offers, before any resource exists. */
 export function checkAvailabilityZones(configured: readonly string[], offered: readonly string[], region: string): void {
@@ -61,6 +64,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     ]);
 
     assertCallerHasAccess(identity.arn, config.cluster.access);
+    const mode = config.observability.mode;
+    const cloudwatchAddonVersion = mode === "self-managed" ? undefined : await resolveCloudwatchAddonVersion(config, provider);
 
     const protect = config.protect;
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
@@ -72,6 +77,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         partition: partition.partition,
         region: config.region,
         s3: stackHasBuckets(config),
+        // AMP and Amazon Managed Grafana encrypt with a key of their own, where the mode runs either.
+        telemetry: MODE_PARTS[mode].services.some((s) => s === "amp" || s === "amg"),
     }, opts);
 
     const network = new Network(config.cluster.name, {
@@ -101,7 +108,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
 
     // Grafana's shared database where it runs more than one replica (prod).
     const grafanaDb = config.observability.grafana.database;
-    const grafanaDatabase = grafanaDb.engine === "postgres"
+    const grafanaDatabase = grafanaDb.engine === "postgres" && keeps(mode, "grafana")
         ? new PostgresDatabase(`${config.cluster.name}-grafana-db`, {
             config: grafanaDb,
             databaseName: "grafana",
@@ -127,6 +134,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
+        managed: cloudwatchAddonVersion ? { addonVersion: cloudwatchAddonVersion, logsKmsKeyArn: kms.keys.logs.arn, telemetryKmsKeyArn: kms.keys.telemetry?.arn } : undefined,
         grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
             address: grafanaDatabase.address,
             name: grafanaDatabase.databaseName,
@@ -145,10 +153,11 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         config: config.security,
         context: cluster.context,
         monitoringCrds: observability.monitoringCrds,
-        tracingEndpoint: observability.tempoOtlpGrpcEndpoint,
+        tracingEndpoint: observability.tracingEndpoint,
     }, opts);
     const operations = new Operations(`${config.cluster.name}-operations`, {
-        config: config.operations,
+        // Kubecost where the mode keeps it (aws-managed leaves cost analysis to Cost Explorer).
+        config: { ...config.operations, kubecost: { ...config.operations.kubecost, enabled: config.operations.kubecost.enabled && keeps(mode, "kubecost") } },
         context: security.meshedContext(cluster.context),
     }, opts);
     const backup = new Backup(`${config.cluster.name}-backup`, {
@@ -180,7 +189,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     declareBoundaries(`${config.cluster.name}-boundaries`, {
         vpcCidr: config.network.vpcCidr,
         // Grafana, and the Job that sets up Grafana's own user as the master.
-        databases: grafanaDatabase ? databaseClients({ release: observability.grafanaRelease, username: grafanaDatabase.clientUsername, database: "Grafana's database" }, POSTGRES_PORT) : [],
+        databases: grafanaDatabase && observability.grafanaRelease ? databaseClients({ release: observability.grafanaRelease, username: grafanaDatabase.clientUsername, database: "Grafana's database" }, POSTGRES_PORT) : [],
     }, cluster.context, security);
 
     const outputs = {
@@ -214,9 +223,27 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         tempoQueryUrl: observability.tempoQueryUrl,
         tempoOtlpGrpcEndpoint: observability.tempoOtlpGrpcEndpoint,
         grafanaUrl: observability.grafanaUrl,
+        observabilityMode: mode,
+        ampWorkspaceEndpoint: observability.managed?.amp?.endpoint,
+        tracingEndpoint: observability.tracingEndpoint,
+        cloudwatchLogGroups: observability.managed?.logGroupNames,
         grafanaAdminPassword: observability.grafanaAdminPassword,
         grafanaDatabaseAddress: grafanaDatabase?.address,
         observabilityBuckets: observability.bucketNames,
     };
     return { outputs, declaredWorkloads };
+}
+
+/**
+ * The amazon-cloudwatch-observability add-on's version: pinned, or what EKS offers for the cluster's Kubernetes version
+ * (asked before any resource is declared, as for the cluster's own add-ons).
+ */
+async function resolveCloudwatchAddonVersion(config: StackConfig, provider: pulumi.ProviderResource): Promise<string> {
+    const selection = config.observability.managed.addonVersion;
+    if (selection !== "latest" && selection !== "default") return selection;
+    try {
+        return (await getAddonVersion({ addonName: CLOUDWATCH_ADDON, kubernetesVersion: config.cluster.kubernetesVersion, mostRecent: selection === "latest" }, { provider })).version;
+    } catch (e) {
+        throw new ConfigError([`observability.managed.addonVersion: got ${JSON.stringify(selection)}; allowed: a version EKS offers the ${CLOUDWATCH_ADDON} add-on for Kubernetes ${config.cluster.kubernetesVersion} (EKS answered: ${(e as Error).message})`]);
+    }
 }

@@ -14,6 +14,7 @@ import { findInstanceType, nearestInstanceTypes } from "../lib/instance-types";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { WEEKDAYS } from "../lib/schedule";
 import { RDS_CA, RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/rds-ca";
+import { OBSERVABILITY_MODES } from "../lib/observability-modes";
 import { AVAILABILITY_ZONES, COMMERCIAL_REGIONS, regionZones } from "../lib/regions";
 import { BURSTABLE, burstableFacts, CPU_CREDIT_MODES } from "../lib/burstable";
 
@@ -31,6 +32,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
 export const POD_CIDR_RANGE = "100.64.0.0/10";
 /** The oldest Kubernetes minor version still in EKS standard support (checked 2026-11). */
 export const MINIMUM_KUBERNETES_VERSION = "1.34";
+/** How people sign in to an Amazon Managed Grafana workspace (its authenticationProviders). */
+export const GRAFANA_AUTHENTICATION = ["iam-identity-center", "saml"] as const;
 
 const nonEmpty = (what: string) => z.string({ error: `a non-empty string (${what})` }).trim().min(1, `a non-empty string (${what})`);
 const cidr = z.string({ error: "an IPv4 CIDR such as 10.0.0.0/16" }).refine(isValidCidr, "an IPv4 CIDR such as 10.0.0.0/16, with no host bits set");
@@ -41,7 +44,8 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(va
 /** A retention or window such as 90d, 720h or 2w: a positive whole number and a unit h, d or w. */
 const duration = z.string({ error: "a duration such as 72h, 15d or 2w" }).refine((v) => durationToHours(v) !== undefined, "a duration such as 72h, 15d or 2w");
 /** A Kubernetes storage quantity in Gi, such as 10Gi. */
-const gibibytes = z.string({ error: "a size in Gi such as 10Gi" }).regex(/^[1-9]\d*Gi$/, "a size in Gi such as 10Gi");
+const GIBIBYTES = "a size above zero in whole Gi, such as 10Gi";
+const gibibytes = z.string({ error: GIBIBYTES }).regex(/^[1-9]\d*Gi$/, GIBIBYTES);
 const kubernetesVersion = z.string({ error: "a Kubernetes minor version such as 1.35" }).regex(/^1\.\d+$/, "a Kubernetes minor version such as 1.35");
 const replicas = (min: number) => int(min, 20);
 /** A commercial AWS region the pinned @pulumi/aws knows (lib/regions.ts). */
@@ -216,7 +220,45 @@ const cluster = z.strictObject({
     }),
 });
 
+/** A pinned EKS add-on version, or what EKS offers for the cluster's Kubernetes version (its latest build or its default). */
+const addonSelection = z.union([z.literal("latest"), z.literal("default"), addonVersion], {
+    error: 'latest, default, or an EKS add-on version such as v4.7.0-eksbuild.1',
+});
+const snsTopicArn = z.string({ error: "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms" })
+    .regex(/^arn:aws[a-z-]*:sns:[a-z]{2}-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:platform-alarms");
+const samlValues = z.array(nonEmpty("a value of the SAML role attribute"), { error: "a list of values of the SAML role attribute" }).min(1, "at least one value of the SAML role attribute");
+
+/**
+ * The AWS services the aws-managed, amp-amg and hybrid modes use; read in those modes only, so a
+ * stack switches by changing observability.mode alone.
+ */
+const managedObservability = z.strictObject({
+    /** The amazon-cloudwatch-observability add-on (Container Insights, the CloudWatch agent, Fluent Bit): pinned, or EKS's latest or default for the cluster's version. */
+    addonVersion: addonSelection,
+    /** Days CloudWatch Logs keeps the containers' logs and the workspaces' logs (AU-11). */
+    logRetentionDays,
+    /** Where CloudWatch alarms and AMP's alert manager send notifications (SNS topics, IR-6). */
+    alarmTopicArns: z.array(snsTopicArn).min(1, "at least one SNS topic ARN: an alarm nobody receives protects nothing"),
+    /** Amazon Managed Grafana's sign-in (amp-amg): IAM Identity Center, or a SAML identity provider with the attribute values that make admins and editors. */
+    grafana: z.discriminatedUnion("authentication", [
+        z.strictObject({ authentication: z.literal("iam-identity-center") }),
+        z.strictObject({
+            authentication: z.literal("saml"),
+            /** The identity provider's metadata URL. */
+            idpMetadataUrl: z.url({ error: "an https URL of the identity provider's SAML metadata" }).refine((u) => u.startsWith("https://"), "an https URL of the identity provider's SAML metadata"),
+            /** The SAML assertion attribute that carries a user's roles. */
+            roleAttribute: nonEmpty("the SAML assertion attribute holding roles, such as role"),
+            adminRoleValues: samlValues,
+            editorRoleValues: samlValues,
+            /** How long a sign-in lasts, in minutes. */
+            loginValidityMinutes: int(5, 1440),
+        }),
+    ], { error: `an object with authentication ${GRAFANA_AUTHENTICATION.join(" or ")}` }),
+});
+
 const observability = z.strictObject({
+    mode: oneOf(OBSERVABILITY_MODES),
+    managed: managedObservability,
     prometheus: z.strictObject({
         retention: duration,
         storageSize: gibibytes,
@@ -385,6 +427,20 @@ const costAssumptions = z.strictObject({
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /** The observability modes' managed services (README, "Observability modes"): samples written to AMP, in millions. */
+    ampSamplesMillionsPerMonth: int(0, 10_000_000),
+    /** Workload logs shipped to CloudWatch Logs (aws-managed, amp-amg, hybrid), on top of logIngestionGbPerMonth's platform logs. */
+    workloadLogGbPerMonth: int(0, 1_000_000),
+    /** GB CloudWatch Logs Insights queries scan. */
+    logsInsightsGbScannedPerMonth: int(0, 10_000_000),
+    /** Traces X-Ray records and retrieves, in millions. */
+    xrayTracesMillionsPerMonth: int(0, 1_000_000),
+    /** Container Insights metrics per node and per pod (standard Container Insights, priced per metric). */
+    containerInsightsMetricsPerNode: int(0, 10_000),
+    containerInsightsMetricsPerPod: int(0, 10_000),
+    /** Amazon Managed Grafana's active users: editors and admins, and viewers. */
+    grafanaEditors: int(0, 10_000),
+    grafanaViewers: int(0, 100_000),
     /**
      * The CPU the pods use on average over a day, in percent of what they request: what burstable
      * nodes in unlimited mode are billed surplus credits on above their baseline.
@@ -412,170 +468,275 @@ export const stackConfigSchema = z.strictObject({
     backup,
     operations,
     costAssumptions,
-}).superRefine((c, ctx) => {
-    // One error per mistake. A check is skipped when its own key already has an error, or when a
-    // key it reads has one: it would only restate that error in other words.
+}).superRefine((config, ctx) => {
+    // Every independent mistake in one run: these checks across keys run even where keys have
+    // errors of their own. One error per mistake: a check is skipped when its own key already has
+    // an error, or when a value it reads has one (each read is recorded as it happens), since it
+    // would only restate that error in other words; a check whose input is too broken to evaluate
+    // (a section missing) reports nothing for the same reason.
+    if (config === null || typeof config !== "object") return;
     const dotted = (path: readonly PropertyKey[] = []) => path.map(String).join(".");
-    const hasIssue = (key: string, nested: boolean) => ctx.issues.some((i) => {
-        const at = dotted(i.path);
-        return at === key || key.startsWith(`${at}.`) || (nested && at.startsWith(`${key}.`));
-    });
+    // An unknown key is an error at that key, not at the object that holds it.
+    const brokenKeys = () => ctx.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((key) => dotted([...(i.path ?? []), key])) : [dotted(i.path)]));
+    const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+    const hasIssue = (key: string, nested: boolean) => brokenKeys().some((at) => at === key || key.startsWith(`${at}.`) || (nested && at.startsWith(`${key}.`)));
+    let reads: string[] = [];
+    const readBroken = () => reads.some((read) => brokenKeys().some((at) => related(read, at)));
+    const c = recordingReads(config, (path) => reads.push(path));
     const issue = (path: (string | number)[], message: string, reads: readonly string[] = [], got?: string) => {
-        if (hasIssue(dotted(path), false) || reads.some((key) => hasIssue(key, true))) return;
+        if (hasIssue(dotted(path), false) || reads.some((key) => hasIssue(key, true)) || readBroken()) return;
         ctx.addIssue({ code: "custom", path, message, ...(got !== undefined ? { params: { got } } : {}) });
     };
-    const n = c.network;
-    const cidrsValid = isValidCidr(n.vpcCidr) && isValidCidr(n.podCidr);
-    if (cidrsValid && !cidrContains(POD_CIDR_RANGE, n.podCidr)) issue(["network", "podCidr"], `a CIDR inside ${POD_CIDR_RANGE} (the range VPC CNI custom networking uses)`);
-    if (cidrsValid && cidrsOverlap(n.vpcCidr, n.podCidr)) issue(["network", "podCidr"], `a CIDR that does not overlap network.vpcCidr (${n.vpcCidr})`, ["network.vpcCidr"]);
-    if (c.tags.Environment !== c.environment) issue(["tags", "Environment"], `the stack's environment (${c.environment})`, ["environment"]);
+    /** Runs one check on its own: what it reads is recorded from its start. */
+    const check = (body: () => void) => {
+        reads = [];
+        try {
+            body();
+        } catch (error) {
+            if (!readBroken()) throw error;
+        }
+    };
+    /** Each item of a list that may itself be broken or missing. */
+    const each = <T>(list: readonly T[] | undefined, body: (item: T, i: number) => void) => (Array.isArray(list) ? list.forEach(body) : undefined);
+    const cidrsValid = () => isValidCidr(c.network.vpcCidr) && isValidCidr(c.network.podCidr);
+    check(() => { if (cidrsValid() && !cidrContains(POD_CIDR_RANGE, c.network.podCidr)) issue(["network", "podCidr"], `a CIDR inside ${POD_CIDR_RANGE} (the range VPC CNI custom networking uses)`); });
+    check(() => { if (cidrsValid() && cidrsOverlap(c.network.vpcCidr, c.network.podCidr)) issue(["network", "podCidr"], `a CIDR that does not overlap network.vpcCidr (${c.network.vpcCidr})`, ["network.vpcCidr"]); });
+    check(() => { if (c.tags.Environment !== c.environment) issue(["tags", "Environment"], `the stack's environment (${c.environment})`, ["environment"]); });
     for (const [key, parent] of [["publicSubnetPrefixLength", "vpcCidr"], ["privateSubnetPrefixLength", "vpcCidr"], ["podSubnetPrefixLength", "podCidr"]] as const) {
-        const parentLength = Number(n[parent].split("/")[1]);
-        if (n[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from (network.${parent})`, [`network.${parent}`]);
-    }
-    const zones = regionZones(c.region);
-    const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
-    if (!zones) {
-        issue(["network", "availabilityZones"], `zones of a region the zone table lists (${zoneTable}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
-    } else {
-        n.availabilityZones.forEach((zone, j) => {
-            if (!zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${zoneTable})`, ["region"]);
+        check(() => {
+            const parentLength = Number(c.network[parent].split("/")[1]);
+            if (c.network[key] <= parentLength) issue(["network", key], `a prefix length longer than the /${parentLength} it is carved from (network.${parent})`, [`network.${parent}`]);
         });
     }
-    if (cidrsValid) {
-        try {
-            planSubnets(n);
-        } catch (e) {
-            issue(["network", "availabilityZones"], `as many zones as the subnets fit: ${(e as Error).message}`,
-                ["network.vpcCidr", "network.podCidr", "network.publicSubnetPrefixLength", "network.privateSubnetPrefixLength", "network.podSubnetPrefixLength"]);
-        }
-    }
-    c.cluster.nodeGroups.forEach((g, i) => {
-        const [longest] = nodeGroupsByZone([g]).map((eks) => nodeGroupNamePrefix(c.cluster.name, eks.name)).sort((a, b) => b.length - a.length);
-        if (longest.length > NODE_GROUP_NAME_PREFIX_MAX) {
-            issue(["cluster", "nodeGroups", i, "name"], `a name that with cluster.name${g.groupPerZone ? " and the zone" : ""} makes a node group name prefix of at most ${NODE_GROUP_NAME_PREFIX_MAX} characters ("${longest}" has ${longest.length})`, ["cluster.name"]);
+    check(() => {
+        if (!regionZones(c.region)) {
+            const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
+            issue(["network", "availabilityZones"], `zones of a region the zone table lists (${zoneTable}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
         }
     });
-    c.cluster.nodeGroups.forEach((g, i) => {
+    each(c.network?.availabilityZones, (zone, j) => check(() => {
+        const zones = regionZones(c.region);
+        const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
+        if (zones && !zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${zoneTable})`, ["region"]);
+    }));
+    check(() => {
+        if (cidrsValid()) {
+            try {
+                planSubnets(c.network);
+            } catch (e) {
+                issue(["network", "availabilityZones"], `as many zones as the subnets fit: ${(e as Error).message}`,
+                    ["network.vpcCidr", "network.podCidr", "network.publicSubnetPrefixLength", "network.privateSubnetPrefixLength", "network.podSubnetPrefixLength"]);
+            }
+        }
+    });
+    each(c.cluster?.nodeGroups, (g, i) => check(() => {
         const steady = g.instanceTypes.filter((type) => findInstanceType(type) && !burstableFacts(type));
         if (g.cpuCredits !== undefined && steady.length > 0) {
             issue(["cluster", "nodeGroups", i, "cpuCredits"], `absent unless every instance type of the group is burstable (${Object.keys(BURSTABLE.defaultModes).join(", ")}): ${steady.join(", ")} ${steady.length === 1 ? "has" : "have"} no CPU credits`, [`cluster.nodeGroups.${i}.instanceTypes`]);
         }
-    });
-    c.cluster.nodeGroups.forEach((g, i) => {
+    }));
+    each(c.cluster?.nodeGroups, (g, i) => {
         const group = `cluster.nodeGroups.${i}`;
-        g.instanceTypes.forEach((type, j) => {
+        check(() => {
+            const [longest] = nodeGroupsByZone([g]).map((eks) => nodeGroupNamePrefix(c.cluster.name, eks.name)).sort((a, b) => b.length - a.length);
+            if (longest.length > NODE_GROUP_NAME_PREFIX_MAX) {
+                issue(["cluster", "nodeGroups", i, "name"], `a name that with cluster.name${g.groupPerZone ? " and the zone" : ""} makes a node group name prefix of at most ${NODE_GROUP_NAME_PREFIX_MAX} characters ("${longest}" has ${longest.length})`, ["cluster.name"]);
+            }
+        });
+        each(g.instanceTypes, (type, j) => check(() => {
             const facts = findInstanceType(type);
             if (!facts) issue(["cluster", "nodeGroups", i, "instanceTypes", j], `a current EC2 instance type; nearest: ${nearestInstanceTypes(type).join(", ")}`);
             else if (facts.maxEnis === null) issue(["cluster", "nodeGroups", i, "instanceTypes", j], "an instance type with known network interfaces (upstream lists none for this one, so its pods cannot be planned)");
+        }));
+        check(() => {
+            const architectures = distinctArchitectures(g.instanceTypes);
+            if (architectures.length > 1) issue(["cluster", "nodeGroups", i, "instanceTypes"], `instance types of one architecture, as a node group runs one AMI (got ${architectures.join("; ")})`);
         });
-        const architectures = distinctArchitectures(g.instanceTypes);
-        if (architectures.length > 1) issue(["cluster", "nodeGroups", i, "instanceTypes"], `instance types of one architecture, as a node group runs one AMI (got ${architectures.join("; ")})`);
-        if (findInstanceType(g.instanceTypes[0])?.architecture === "arm64") {
-            const blocking = imagesBlocking("arm64", PLATFORM_INSTALLS);
-            if (blocking.length > 0) issue(["cluster", "nodeGroups", i, "instanceTypes"], `amd64 instance types: arm64 nodes need every image the platform runs published for linux/arm64, and ${blocking.join("; ")}`);
-        }
-        if (g.releaseVersion !== "latest-at-creation" && minorOf(g.releaseVersion) !== c.cluster.kubernetesVersion) {
-            issue(["cluster", "nodeGroups", i, "releaseVersion"], `latest-at-creation or a release of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as ${c.cluster.kubernetesVersion}.x-YYYYMMDD: node groups follow the control plane's version`, ["cluster.kubernetesVersion"]);
-        }
-        if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`);
-        if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
-            issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
-                `min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}`);
-        }
-        if (g.groupPerZone && g.maxSize < g.availabilityZones.length) {
-            issue(["cluster", "nodeGroups", i, "maxSize"], `at least the group's ${g.availabilityZones.length} zones when groupPerZone is true (every zone's group needs a maximum of 1 or more)`);
-        }
-        g.availabilityZones.forEach((zone, j) => {
-            if (!n.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${n.availabilityZones.join(", ")})`, ["network.availabilityZones"]);
+        check(() => {
+            if (findInstanceType(g.instanceTypes[0])?.architecture === "arm64") {
+                const blocking = imagesBlocking("arm64", PLATFORM_INSTALLS);
+                if (blocking.length > 0) issue(["cluster", "nodeGroups", i, "instanceTypes"], `amd64 instance types: arm64 nodes need every image the platform runs published for linux/arm64, and ${blocking.join("; ")}`);
+            }
         });
+        check(() => {
+            if (g.releaseVersion !== "latest-at-creation" && minorOf(g.releaseVersion) !== c.cluster.kubernetesVersion) {
+                issue(["cluster", "nodeGroups", i, "releaseVersion"], `latest-at-creation or a release of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as ${c.cluster.kubernetesVersion}.x-YYYYMMDD: node groups follow the control plane's version`, ["cluster.kubernetesVersion"]);
+            }
+        });
+        check(() => { if (g.schedule && g.schedule.start >= g.schedule.stop) issue(["cluster", "nodeGroups", i, "schedule", "stop"], `a time after schedule.start (${g.schedule.start}) on the same day`); });
+        check(() => {
+            if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
+                issue(["cluster", "nodeGroups", i], "sizes with minSize <= desiredSize <= maxSize", [`${group}.minSize`, `${group}.desiredSize`, `${group}.maxSize`],
+                    `min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}`);
+            }
+        });
+        check(() => {
+            if (g.groupPerZone && g.maxSize < g.availabilityZones.length) {
+                issue(["cluster", "nodeGroups", i, "maxSize"], `at least the group's ${g.availabilityZones.length} zones when groupPerZone is true (every zone's group needs a maximum of 1 or more)`);
+            }
+        });
+        each(g.availabilityZones, (zone, j) => check(() => {
+            if (!c.network.availabilityZones.includes(zone)) issue(["cluster", "nodeGroups", i, "availabilityZones", j], `one of network.availabilityZones (${c.network.availabilityZones.join(", ")})`, ["network.availabilityZones"]);
+        }));
     });
-    if (c.cluster.bastion.enabled && !findInstanceType(c.cluster.bastion.instanceType)) {
-        issue(["cluster", "bastion", "instanceType"], `a current EC2 instance type; nearest: ${nearestInstanceTypes(c.cluster.bastion.instanceType).join(", ")}`);
+    // A name keys its list: two items of one name would declare two resources of one name, which a
+    // real preview refuses (and the plan would price the second as the first).
+    for (const [list, noun] of [[["cluster", "nodeGroups"], "node group"], [["backup", "velero", "schedules"], "schedule"]] as const) {
+        const items = () => list.reduce<any>((node, key) => node?.[key], c) as { name: string }[];
+        each(items(), (item, i) => check(() => {
+            const first = items().findIndex((other) => other.name === item.name);
+            if (first < i) issue([...list, i, "name"], `a name no other ${noun} has (${list.join(".")}[${first}] is ${JSON.stringify(item.name)} too)`);
+        }));
     }
-    const bastion = c.cluster.bastion;
-    if (bastion.sessionPreferences === "existing" && bastion.sessionLogGroupName === undefined) {
-        issue(["cluster", "bastion", "sessionLogGroupName"], "the log group the account's Session Manager preferences send sessions to, when cluster.bastion.sessionPreferences is existing", ["cluster.bastion.sessionPreferences"]);
-    }
-    if (bastion.sessionPreferences === "create" && bastion.sessionLogGroupName !== undefined) {
-        issue(["cluster", "bastion", "sessionLogGroupName"], `absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/${c.cluster.name}/sessions`, ["cluster.bastion.sessionPreferences"]);
-    }
-    const addons = c.cluster.addonVersions;
-    if (typeof addons === "object" && minorOf(addons["kube-proxy"]) !== c.cluster.kubernetesVersion) {
-        issue(["cluster", "addonVersions", "kube-proxy"], `a kube-proxy build of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as v${c.cluster.kubernetesVersion}.0-eksbuild.2: kube-proxy follows the control plane's version; pin the others to builds EKS offers for it (aws eks describe-addon-versions --kubernetes-version ${c.cluster.kubernetesVersion})`, ["cluster.kubernetesVersion"]);
-    }
-    if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
-        issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
-    }
-    if (c.cluster.publicAccessCidrs.some((block) => block.endsWith("/0"))) issue(["cluster", "publicAccessCidrs"], "specific CIDRs; 0.0.0.0/0 would open the API server to the internet");
-    if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true", ["cluster.endpointPublicAccess"]);
-    c.cluster.access.entries.forEach((entry, i) => {
+    // A group per zone is named after its zone: those names must not meet another group's.
+    each(c.cluster?.nodeGroups, (g, i) => check(() => {
+        const own = nodeGroupsByZone([g]).map((eks) => eks.name);
+        const earlier = c.cluster.nodeGroups.slice(0, i).findIndex((other) => other.name !== g.name && nodeGroupsByZone([other]).some((eks) => own.includes(eks.name)));
+        if (earlier >= 0) {
+            const clash = nodeGroupsByZone([c.cluster.nodeGroups[earlier]]).map((eks) => eks.name).filter((name) => own.includes(name));
+            issue(["cluster", "nodeGroups", i, "name"], `a name whose EKS node groups no other group's share (cluster.nodeGroups[${earlier}] makes ${clash.join(", ")} too)`);
+        }
+    }));
+    check(() => {
+        if (c.cluster.bastion.enabled && !findInstanceType(c.cluster.bastion.instanceType)) {
+            issue(["cluster", "bastion", "instanceType"], `a current EC2 instance type; nearest: ${nearestInstanceTypes(c.cluster.bastion.instanceType).join(", ")}`);
+        }
+    });
+    const bastion = () => c.cluster.bastion;
+    check(() => {
+        if (bastion().sessionPreferences === "existing" && bastion().sessionLogGroupName === undefined) {
+            issue(["cluster", "bastion", "sessionLogGroupName"], "the log group the account's Session Manager preferences send sessions to, when cluster.bastion.sessionPreferences is existing", ["cluster.bastion.sessionPreferences"]);
+        }
+    });
+    check(() => {
+        if (bastion().sessionPreferences === "create" && bastion().sessionLogGroupName !== undefined) {
+            issue(["cluster", "bastion", "sessionLogGroupName"], `absent when cluster.bastion.sessionPreferences is create: the stack creates its own sessions log group, /aws/ssm/${c.cluster.name}/sessions`, ["cluster.bastion.sessionPreferences"]);
+        }
+    });
+    check(() => {
+        const addons = c.cluster.addonVersions;
+        if (typeof addons === "object" && minorOf(addons["kube-proxy"]) !== c.cluster.kubernetesVersion) {
+            issue(["cluster", "addonVersions", "kube-proxy"], `a kube-proxy build of Kubernetes ${c.cluster.kubernetesVersion} (cluster.kubernetesVersion), such as v${c.cluster.kubernetesVersion}.0-eksbuild.2: kube-proxy follows the control plane's version; pin the others to builds EKS offers for it (aws eks describe-addon-versions --kubernetes-version ${c.cluster.kubernetesVersion})`, ["cluster.kubernetesVersion"]);
+        }
+    });
+    check(() => {
+        if (compareMinor(c.cluster.kubernetesVersion, MINIMUM_KUBERNETES_VERSION) < 0) {
+            issue(["cluster", "kubernetesVersion"], `${MINIMUM_KUBERNETES_VERSION} or newer (older versions are in extended support at six times the price)`);
+        }
+    });
+    check(() => { if (c.cluster.publicAccessCidrs.some((block) => block.endsWith("/0"))) issue(["cluster", "publicAccessCidrs"], "specific CIDRs; 0.0.0.0/0 would open the API server to the internet"); });
+    check(() => { if (c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0) issue(["cluster", "publicAccessCidrs"], "at least one CIDR when cluster.endpointPublicAccess is true", ["cluster.endpointPublicAccess"]); });
+    each(c.cluster?.access?.entries, (entry, i) => check(() => {
         if (entry.policy === "cluster-admin" && entry.namespaces.length > 0) issue(["cluster", "access", "entries", i, "namespaces"], "[] for the cluster-admin policy, which applies to the whole cluster");
+    }));
+    check(() => {
+        const duplicates = duplicatePrincipals(c.cluster.access);
+        if (duplicates.length > 0) {
+            issue(["cluster", "access"], "each principal once: EKS takes one access entry per principal, and IAM compares names without case", [], `principals listed more than once: ${duplicates.join("; ")}`);
+        }
     });
-    const duplicates = duplicatePrincipals(c.cluster.access);
-    if (duplicates.length > 0) {
-        issue(["cluster", "access"], "each principal once: EKS takes one access entry per principal, and IAM compares names without case", [], `principals listed more than once: ${duplicates.join("; ")}`);
-    }
-    if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]);
-    const o = c.observability;
-    if (o.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]);
-    const kafkaUsers = [o.mimir.enabled && o.mimir.architecture === "ingest-storage" && "observability.mimir (ingest-storage)", o.tempo.enabled && o.tempo.mode === "distributed" && "observability.tempo (distributed)"].filter(Boolean);
-    if (kafkaUsers.length > 0 && !o.kafka.enabled) {
-        issue(["observability", "kafka", "enabled"], `true: ${kafkaUsers.join(" and ")} write through Kafka`, ["observability.mimir.enabled", "observability.mimir.architecture", "observability.tempo.enabled", "observability.tempo.mode"]);
-    }
-    if (o.kafka.replicationFactor > o.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${o.kafka.brokers})`, ["observability.kafka.brokers"]);
-    if (o.kafka.minInsyncReplicas > o.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${o.kafka.replicationFactor})`, ["observability.kafka.replicationFactor"]);
-    if (o.mimir.ingesterZones > n.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${n.availabilityZones.length})`, ["network.availabilityZones"]);
-    const nodeZones = n.availabilityZones.filter((zone) => c.cluster.nodeGroups.some((g) => g.availabilityZones.includes(zone)));
-    if (o.mimir.enabled && o.mimir.ingesterZones > nodeZones.length) {
-        issue(["observability", "mimir", "ingesterZones"], `at most the zones nodes run in (${nodeZones.join(", ")}): ingesters pinned to a zone without nodes never schedule`,
-            ["network.availabilityZones", "cluster.nodeGroups", "observability.mimir.enabled"]);
-    }
-    if (o.tempo.enabled && o.tempo.mode === "distributed" && o.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed", ["observability.tempo.enabled", "observability.tempo.mode"]);
-    if (o.tempo.enabled && o.tempo.mode === "single-binary" && o.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary", ["observability.tempo.enabled", "observability.tempo.mode"]);
-    const sqlite = o.grafana.database.engine === "sqlite";
-    if (sqlite && o.grafana.replicas > 1) issue(["observability", "grafana", "database", "engine"], "postgres when observability.grafana.replicas is more than 1: replicas on SQLite keep separate users, dashboards and alert rules, and each sends every alert", ["observability.grafana.replicas"]);
-    for (const key of ["storageSize", "storageClass"] as const) {
-        if (sqlite && o.grafana[key] === undefined) issue(["observability", "grafana", key], "set when observability.grafana.database.engine is sqlite (the SQLite file's volume)", ["observability.grafana.database.engine"]);
-        if (!sqlite && o.grafana[key] !== undefined) issue(["observability", "grafana", key], "absent when observability.grafana.database.engine is postgres: Grafana keeps its state in the database and has no volume", ["observability.grafana.database.engine"]);
-    }
-    if (!sqlite && rdsCaBundle(c.region) === undefined) {
-        issue(["region"], `a region whose ${RDS_CA_IDENTIFIER} root certificate is in lib/data/rds-ca.json (${RDS_CA.certificates.map((ca) => ca.region).join(", ")}) while observability.grafana.database.engine is postgres: Grafana verifies its database's certificate with it (npm run rds-ca refreshes the table)`, ["observability.grafana.database.engine"]);
-    }
-    if (o.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)", ["cluster.defaultStorageClass"]);
-    if (o.mimir.enabled && o.mimir.architecture === "classic" && o.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones", ["observability.mimir.enabled", "observability.mimir.architecture"]);
-    if (o.loki.storage === "filesystem" && o.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)", ["observability.loki.deploymentMode"]);
-    if (o.loki.deploymentMode === "SingleBinary" && o.loki.readReplicas + o.loki.writeReplicas + o.loki.backendReplicas > 0) {
-        issue(["observability", "loki", "readReplicas"], "0 for read, write and backend in SingleBinary mode", ["observability.loki.deploymentMode", "observability.loki.writeReplicas", "observability.loki.backendReplicas"]);
-    }
-    if (o.tempo.mode === "single-binary" && o.tempo.replicas !== 1 && o.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume", ["observability.tempo.mode", "observability.tempo.storage"]);
-    if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]);
-    if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]);
-    const longestTtlDays = Math.max(0, ...c.backup.velero.schedules.map((schedule) => durationToHours(schedule.ttl) ?? 0)) / 24;
-    if (c.backup.velero.enabled && c.backup.objectLock.retentionDays < longestTtlDays) {
-        issue(["backup", "objectLock", "retentionDays"], `at least the longest schedule's ttl (${Math.ceil(longestTtlDays)} days): a backup must stay undeletable for as long as it is kept`, ["backup.velero.schedules"]);
-    }
-    if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]);
+    check(() => { if (!c.cluster.endpointPublicAccess && !c.cluster.endpointPrivateAccess) issue(["cluster", "endpointPrivateAccess"], "true when cluster.endpointPublicAccess is false", ["cluster.endpointPublicAccess"]); });
+    // Read only where the mode has alarms or AMP's alert manager, so that a region change needs no topic until then.
+    each(c.observability?.mode !== "self-managed" ? c.observability?.managed?.alarmTopicArns : undefined, (_, i) => check(() => {
+        // CloudWatch alarms notify only topics in their own region.
+        const topic = c.observability.managed.alarmTopicArns[i];
+        if (topic.split(":")[3] !== c.region) issue(["observability", "managed", "alarmTopicArns", i], `an SNS topic in the stack's region (${c.region}): CloudWatch alarms notify only topics of their own region`, ["region"]);
+    }));
+    check(() => { if (c.observability.kiali.enabled && !c.security.istio.enabled) issue(["observability", "kiali", "enabled"], "false while security.istio.enabled is false: Kiali only shows Istio mesh traffic", ["security.istio.enabled"]); });
+    check(() => {
+        const kafkaUsers = [c.observability.mimir.enabled && c.observability.mimir.architecture === "ingest-storage" && "observability.mimir (ingest-storage)", c.observability.tempo.enabled && c.observability.tempo.mode === "distributed" && "observability.tempo (distributed)"].filter(Boolean);
+        if (kafkaUsers.length > 0 && !c.observability.kafka.enabled) {
+            issue(["observability", "kafka", "enabled"], `true: ${kafkaUsers.join(" and ")} write through Kafka`, ["observability.mimir.enabled", "observability.mimir.architecture", "observability.tempo.enabled", "observability.tempo.mode"]);
+        }
+    });
+    check(() => { if (c.observability.kafka.replicationFactor > c.observability.kafka.brokers) issue(["observability", "kafka", "replicationFactor"], `at most observability.kafka.brokers (${c.observability.kafka.brokers})`, ["observability.kafka.brokers"]); });
+    check(() => { if (c.observability.kafka.minInsyncReplicas > c.observability.kafka.replicationFactor) issue(["observability", "kafka", "minInsyncReplicas"], `at most observability.kafka.replicationFactor (${c.observability.kafka.replicationFactor})`, ["observability.kafka.replicationFactor"]); });
+    check(() => { if (c.observability.mimir.ingesterZones > c.network.availabilityZones.length) issue(["observability", "mimir", "ingesterZones"], `at most the number of network.availabilityZones (${c.network.availabilityZones.length})`, ["network.availabilityZones"]); });
+    check(() => {
+        const nodeZones = c.network.availabilityZones.filter((zone) => c.cluster.nodeGroups.some((g) => g.availabilityZones.includes(zone)));
+        if (c.observability.mimir.enabled && c.observability.mimir.ingesterZones > nodeZones.length) {
+            issue(["observability", "mimir", "ingesterZones"], `at most the zones nodes run in (${nodeZones.join(", ")}): ingesters pinned to a zone without nodes never schedule`,
+                ["network.availabilityZones", "cluster.nodeGroups", "observability.mimir.enabled"]);
+        }
+    });
+    check(() => { if (c.observability.tempo.enabled && c.observability.tempo.mode === "distributed" && c.observability.tempo.storage !== "s3") issue(["observability", "tempo", "storage"], "s3 when observability.tempo.mode is distributed", ["observability.tempo.enabled", "observability.tempo.mode"]); });
+    check(() => { if (c.observability.tempo.enabled && c.observability.tempo.mode === "single-binary" && c.observability.tempo.storage !== "local") issue(["observability", "tempo", "storage"], "local when observability.tempo.mode is single-binary", ["observability.tempo.enabled", "observability.tempo.mode"]); });
+    const sqlite = () => c.observability.grafana.database.engine === "sqlite";
+    check(() => { if (sqlite() && c.observability.grafana.replicas > 1) issue(["observability", "grafana", "database", "engine"], "postgres when observability.grafana.replicas is more than 1: replicas on SQLite keep separate users, dashboards and alert rules, and each sends every alert", ["observability.grafana.replicas"]); });
+    check(() => {
+        for (const key of ["storageSize", "storageClass"] as const) {
+            if (sqlite() && c.observability.grafana[key] === undefined) issue(["observability", "grafana", key], "set when observability.grafana.database.engine is sqlite (the SQLite file's volume)", ["observability.grafana.database.engine"]);
+            if (!sqlite() && c.observability.grafana[key] !== undefined) issue(["observability", "grafana", key], "absent when observability.grafana.database.engine is postgres: Grafana keeps its state in the database and has no volume", ["observability.grafana.database.engine"]);
+        }
+    });
+    check(() => {
+        if (!sqlite() && rdsCaBundle(c.region) === undefined) {
+            issue(["region"], `a region whose ${RDS_CA_IDENTIFIER} root certificate is in lib/data/rds-ca.json (${RDS_CA.certificates.map((ca) => ca.region).join(", ")}) while observability.grafana.database.engine is postgres: Grafana verifies its database's certificate with it (npm run rds-ca refreshes the table)`, ["observability.grafana.database.engine"]);
+        }
+    });
+    check(() => { if (c.observability.grafana.storageClass === "gp2" && c.cluster.defaultStorageClass !== "gp2") issue(["observability", "grafana", "storageClass"], "gp3 unless cluster.defaultStorageClass is gp2 (the encrypted gp2 class exists only there)", ["cluster.defaultStorageClass"]); });
+    check(() => { if (c.observability.mimir.enabled && c.observability.mimir.architecture === "classic" && c.observability.mimir.ingesterZones !== 3) issue(["observability", "mimir", "ingesterZones"], "3: Mimir's classic architecture needs 3 ingester zones", ["observability.mimir.enabled", "observability.mimir.architecture"]); });
+    check(() => { if (c.observability.loki.storage === "filesystem" && c.observability.loki.deploymentMode !== "SingleBinary") issue(["observability", "loki", "storage"], "s3 unless observability.loki.deploymentMode is SingleBinary (a filesystem allows one replica)", ["observability.loki.deploymentMode"]); });
+    check(() => {
+        if (c.observability.loki.deploymentMode === "SingleBinary" && c.observability.loki.readReplicas + c.observability.loki.writeReplicas + c.observability.loki.backendReplicas > 0) {
+            issue(["observability", "loki", "readReplicas"], "0 for read, write and backend in SingleBinary mode", ["observability.loki.deploymentMode", "observability.loki.writeReplicas", "observability.loki.backendReplicas"]);
+        }
+    });
+    check(() => { if (c.observability.tempo.mode === "single-binary" && c.observability.tempo.replicas !== 1 && c.observability.tempo.storage === "local") issue(["observability", "tempo", "replicas"], "1 for a single binary on a local volume", ["observability.tempo.mode", "observability.tempo.storage"]); });
+    check(() => { if (c.backup.velero.enabled && c.backup.velero.schedules.length === 0) issue(["backup", "velero", "schedules"], "at least one schedule when Velero is enabled", ["backup.velero.enabled"]); });
+    check(() => { if (c.backup.crossRegionReplication.enabled && !c.backup.velero.enabled) issue(["backup", "crossRegionReplication", "enabled"], "false while backup.velero.enabled is false: there is no backup bucket to replicate", ["backup.velero.enabled"]); });
+    check(() => {
+        const longestTtlDays = Math.max(0, ...c.backup.velero.schedules.map((schedule) => durationToHours(schedule.ttl) ?? 0)) / 24;
+        if (c.backup.velero.enabled && c.backup.objectLock.retentionDays < longestTtlDays) {
+            issue(["backup", "objectLock", "retentionDays"], `at least the longest schedule's ttl (${Math.ceil(longestTtlDays)} days): a backup must stay undeletable for as long as it is kept`, ["backup.velero.schedules"]);
+        }
+    });
+    check(() => { if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]); });
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
     const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
-    for (const { path, size } of workloadSizes(c)) {
-        const key = dotted(path);
-        if (mebibytes(size.memoryLimit) < mebibytes(size.memory)) {
-            issue([...path, "memoryLimit"], `at least ${key}.memory (${size.memory}): a container's memory limit is never below its request`, [`${key}.memory`]);
+    // Listed from the config as given, read through the recorder one workload at a time.
+    for (const { path } of workloadSizes(config)) {
+        check(() => {
+            const size = path.reduce<any>((node, key) => node[key], c) as WorkloadSize;
+            const key = dotted(path);
+            if (mebibytes(size.memoryLimit) < mebibytes(size.memory)) {
+                issue([...path, "memoryLimit"], `at least ${key}.memory (${size.memory}): a container's memory limit is never below its request`, [`${key}.memory`]);
+            }
+        });
+    }
+    check(() => {
+        const heapMiB = Number(c.observability.kafka.brokerHeap.slice(0, -1)) * (c.observability.kafka.brokerHeap.endsWith("g") ? 1024 : 1);
+        if (heapMiB > mebibytes(c.observability.kafka.resources.broker.memory)) {
+            issue(["observability", "kafka", "brokerHeap"], `at most observability.kafka.resources.broker.memory (${c.observability.kafka.resources.broker.memory}): the heap lives inside the broker's memory`, ["observability.kafka.resources.broker.memory"]);
         }
-    }
-    const heapMiB = Number(o.kafka.brokerHeap.slice(0, -1)) * (o.kafka.brokerHeap.endsWith("g") ? 1024 : 1);
-    if (heapMiB > mebibytes(o.kafka.resources.broker.memory)) {
-        issue(["observability", "kafka", "brokerHeap"], `at most observability.kafka.resources.broker.memory (${o.kafka.resources.broker.memory}): the heap lives inside the broker's memory`, ["observability.kafka.resources.broker.memory"]);
-    }
+    });
     for (const [component, cache, workload] of [["loki", "chunks", "chunksCache"], ["loki", "results", "resultsCache"], ["mimir", "chunks", "chunksCache"], ["mimir", "results", "resultsCache"]] as const) {
-        const memory = o[component].resources[workload].memory;
-        if (o[component].cacheMiB[cache] >= mebibytes(memory)) {
-            const key = `observability.${component}.resources.${workload}.memory`;
-            issue(["observability", component, "cacheMiB", cache], `less than ${key} (${memory}): memcached needs its cache plus room for connections`, [key]);
-        }
+        check(() => {
+            const memory = c.observability[component].resources[workload].memory;
+            if (c.observability[component].cacheMiB[cache] >= mebibytes(memory)) {
+                const key = `observability.${component}.resources.${workload}.memory`;
+                issue(["observability", component, "cacheMiB", cache], `less than ${key} (${memory}): memcached needs its cache plus room for connections`, [key]);
+            }
+        });
     }
-});
+}, { when: () => true });
+
+/**
+ * `root` seen through a proxy that reports the path of every value read below it that is not an
+ * object: a leaf, or a key that is absent. Objects on the way are not reads of their own.
+ */
+function recordingReads<T extends object>(root: T, read: (path: string) => void): T {
+    const wrap = (node: object, path: readonly string[]): object => new Proxy(node, {
+        get(target, key, receiver) {
+            const value: unknown = Reflect.get(target, key, receiver);
+            if (typeof key !== "string" || typeof value === "function") return value;
+            if (value !== null && typeof value === "object") return wrap(value, [...path, key]);
+            read([...path, key].join("."));
+            return value;
+        },
+    });
+    return wrap(root, []) as T;
+}
 
 /** One container's requests and memory limit, as the config holds them. */
 export type WorkloadSize = z.infer<typeof workloadSize>;

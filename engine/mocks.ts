@@ -98,6 +98,19 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     },
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
+    "aws:amp/workspace:Workspace": (n, i, c) => {
+        const id = `ws-${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`;
+        return { id, state: { arn: arn(c, "aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${c.region}.amazonaws.com/workspaces/${id}/` } };
+    },
+    "aws:amp/ruleGroupNamespace:RuleGroupNamespace": (n, i, c) => { const a = arn(c, "aps", `rulegroupsnamespace/${i.workspaceId}/${i.name ?? n}`); return { id: a, state: { arn: a, name: i.name ?? n } }; },
+    "aws:amp/alertManagerDefinition:AlertManagerDefinition": (n, i) => ({ id: String(i.workspaceId), state: {} }),
+    "aws:grafana/workspace:Workspace": (n, i, c) => {
+        const id = `g-${hexId(n, 10)}`;
+        return { id, state: { arn: arn(c, "grafana", `/workspaces/${id}`), endpoint: `${id}.grafana-workspace.${c.region}.amazonaws.com`, grafanaVersion: i.grafanaVersion ?? "10.4", samlConfigurationStatus: (i.authenticationProviders ?? []).includes("SAML") ? "NOT_CONFIGURED" : undefined } };
+    },
+    "aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration": (n, i) => ({ id: String(i.workspaceId), state: { status: "CONFIGURED" } }),
+    "aws:cloudwatch/dashboard:Dashboard": (n, i) => ({ id: String(i.dashboardName), state: { dashboardArn: `arn:${MOCK_PARTITION}:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${i.dashboardName}` } }),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "cloudwatch", `alarm:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
 };
 
@@ -181,6 +194,11 @@ const ADDON_VERSIONS: Record<string, Record<string, { default: string; latest: s
         "1.34": { default: "v1.12.4-eksbuild.1", latest: "v1.12.4-eksbuild.1" },
         "1.35": { default: "v1.13.1-eksbuild.1", latest: "v1.13.1-eksbuild.2" },
     },
+    "amazon-cloudwatch-observability": {
+        "1.33": { default: "v4.4.0-eksbuild.1", latest: "v4.7.0-eksbuild.1" },
+        "1.34": { default: "v4.5.0-eksbuild.1", latest: "v4.7.0-eksbuild.1" },
+        "1.35": { default: "v4.7.0-eksbuild.1", latest: "v4.7.0-eksbuild.1" },
+    },
     "aws-ebs-csi-driver": {
         "1.33": { default: "v1.48.0-eksbuild.2", latest: "v1.53.0-eksbuild.1" },
         "1.34": { default: "v1.53.0-eksbuild.1", latest: "v1.54.0-eksbuild.1" },
@@ -191,7 +209,8 @@ const ADDON_VERSIONS: Record<string, Record<string, { default: string; latest: s
 /** The version EKS offers for an add-on on a Kubernetes version (default or most recent). */
 export function mockAddonVersion(addonName: string, kubernetesVersion: string, mostRecent: boolean): string {
     const offered = ADDON_VERSIONS[addonName]?.[kubernetesVersion];
-    if (!offered) throw invokeError(`reading EKS Add-On version info (${addonName}, ${kubernetesVersion}): empty result`);
+    // The provider's own words, and where this answer comes from: not EKS, a table of the engine's.
+    if (!offered) throw invokeError(`reading EKS Add-On version info (${addonName}, ${kubernetesVersion}): empty result (offline: engine/mocks.ts lists no such build)`);
     return mostRecent ? offered.latest : offered.default;
 }
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AccessPath } from "../config/access";
-import { loadStackConfig } from "../config/load";
+import { loadStackConfig, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -31,6 +31,8 @@ export interface RunOptions {
 
 export interface StackRun {
     readonly stack: string;
+    /** The folder of the stack file (Pulumi.yaml beside it): where its pack config and the other stacks are. */
+    readonly projectDir: string;
     readonly project: string;
     readonly config: StackConfig;
     readonly resources: PlannedResource[];
@@ -62,6 +64,7 @@ export function runConfig(stack: string, options: RunOptions = {}): { project: s
 
 async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     const { project, config: shortConfig } = runConfig(stack, options);
+    const projectDir = options.projectDir ?? findProjectDir();
 
     const ctx: MockContext = { region: String(shortConfig.region ?? "us-east-1"), stack };
     await pulumi.runtime.setMocks({
@@ -71,12 +74,12 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, project));
     const recorder = recordRegistrations();
 
-    const config = loadStackConfig();
+    const config = loadStackConfig(readStackFileText(projectDir, stack));
     return withoutStackTraces(async () => {
         const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
-        return { stack, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
+        return { stack, projectDir, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };
     });
 }
 

@@ -13,7 +13,7 @@ import { RunOptions, runStack, toShortKeys } from "../engine/run";
 import { findProjectDir, StackFile, stackFileFromText, StackFileError } from "../engine/stack-file";
 import { compareStacks } from "./compare";
 import { diffRuns, renderDiff } from "./diff";
-import { compareManaged, renderManagedComparison } from "./managed";
+import { planModes, renderModeComparison } from "./managed";
 import { planJson, planStack, StackPlan } from "./plan";
 import { policySarif } from "./policy";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "./render";
@@ -33,8 +33,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
                        inputs that force it) or delete, flagging data and access replaced or deleted
   --compare <a> <b>    two stacks side by side: a row per dev-vs-prod decision, cost and pod deltas
   --markdown <file>    with --compare: also write the comparison as Markdown to <file>
-  --compare-managed    the spec's three-way cost: the AWS-managed alternative (CloudWatch Container
-                       Insights, Logs, X-Ray, dashboards, alarms) next to self-managed prod and dev
+  --compare-managed    prod and dev planned in each observability mode (self-managed, aws-managed,
+                       amp-amg, hybrid): the original table's three-way cost and the other two options
   --json               print everything machine-readable, every resource with its inputs
   --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
   --help               print this help
@@ -120,11 +120,11 @@ const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => p
 
 /**
  * The error for stderr, without a stack trace: every expected failure says what to fix. A config
- * error lists its problems separated by semicolons; a stack file error keeps its code frame; others
- * lose their line breaks.
+ * error lists its problems one a line; a stack file error keeps its code frame; others lose their
+ * line breaks.
  */
 function errorText(error: unknown, stack?: string): string {
-    if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}: ${error.problems.join("; ")}`;
+    if (error instanceof ConfigError) return `invalid config${stack ? ` in Pulumi.${stack}.yaml` : ""}, ${error.problems.length === 1 ? "1 mistake" : `${error.problems.length} mistakes`}:\n${error.problems.map((p) => `  - ${p}`).join("\n")}`;
     if (error instanceof StackFileError) return error.message;
     const message = error instanceof Error ? error.message : String(error);
     return message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
@@ -158,13 +158,9 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
     let current = args.stack;
     try {
         if (args.compareManaged) {
-            current = "prod";
-            const prod = await planStack("prod", runOptions, engine);
-            current = "dev";
-            const dev = await planStack("dev", runOptions, engine);
-            // The managed alternative would run where prod runs, at that region's prices.
-            const managed = compareManaged({ plan: prod.plan, config: prod.run.config }, { plan: dev.plan }, prod.table);
-            io.stdout(args.json ? `${JSON.stringify(managed, null, 2)}\n` : renderManagedComparison(managed, prod.table));
+            current = "prod and dev in each observability mode";
+            const modes = await planModes(runOptions, engine);
+            io.stdout(args.json ? `${JSON.stringify(modes, null, 2)}\n` : renderModeComparison(modes));
             return EXIT_OK;
         }
         if (args.diff !== undefined) {
@@ -196,10 +192,10 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
         if (args.sarif !== undefined) writeSarif(args.sarif, plans, io);
         if (args.markdown !== undefined) {
             fs.mkdirSync(path.dirname(path.resolve(args.markdown)), { recursive: true });
-            // A dev and a prod stack also get the three-way comparison with the AWS-managed alternative.
-            const [prodSide, devSide] = ["prod", "dev"].map((env) => sides.find((side) => side.run.config.environment === env));
-            const managed = prodSide && devSide ? compareManaged({ plan: prodSide.plan, config: prodSide.run.config }, { plan: devSide.plan }, prodSide.table) : undefined;
-            fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans, managed));
+            // Dev and prod also get the comparison of the observability modes (the original table's three-way one).
+            const both = ["prod", "dev"].every((name) => args.compare!.includes(name));
+            const modes = both ? await planModes(runOptions, engine) : undefined;
+            fs.writeFileSync(args.markdown, renderComparisonMarkdown(comparison, plans, modes));
             // stderr, so that --json keeps stdout to the JSON document alone.
             io.stderr(`wrote ${args.markdown}\n`);
         }

@@ -3,6 +3,7 @@
  * from the run (the declared resources where they show it, the validated config for chart
  * settings), then the cost and pod deltas. The comparison is computed from the code itself.
  */
+import { MODE_PARTS } from "../lib/observability-modes";
 import { StackConfig } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import { VELERO_FS_BACKUP_ANNOTATION } from "../components/backup/velero";
@@ -14,6 +15,7 @@ import { clusterSummaries } from "./cluster";
 import { findInstanceType } from "../lib/instance-types";
 import { CostEstimate, isExtendedSupport, workingHours } from "./cost";
 import { CapacityReport } from "./fit";
+import { toCents } from "./format";
 import { PodCount } from "./pods";
 import { distinct, nodeGroups, NodeGroupView, ofType, subnetsById, TYPES } from "./resources";
 
@@ -227,6 +229,10 @@ export const DECISIONS: readonly Decision[] = [
         { decision: "Multi-AZ Nodes", nist: "CP-10", source: "resources: NodeGroup, Subnet", read: nodeZones },
     ]),
     ...section("Observability - Metrics", [
+        {
+            decision: "Observability Mode", nist: "AU-2, AU-11", source: "config: observability.mode; resources: amp Workspace, grafana Workspace, eks Addon",
+            read: (r) => `${o(r).mode}${MODE_PARTS[o(r).mode].services.length > 0 ? ` (${MODE_PARTS[o(r).mode].services.join(", ")})` : " (the LGTM stack in the cluster)"}`,
+        },
         { decision: "Prometheus", nist: "AU-2", source: "config: observability.prometheus; resources: Release", read: (r) => `${deployment(r, [CHARTS.kubePrometheusStack.chart], true)}, ${count(o(r).prometheus.replicas, "replica")}${o(r).prometheus.replicas > 1 && mimirOn(r) ? " deduplicated by Mimir's HA tracker" : ""}, ${count(o(r).prometheus.alertmanagerReplicas, "Alertmanager")}` },
         { decision: "Mimir", nist: "AU-11", source: "config: observability.mimir.enabled; resources: Release", read: (r) => deployment(r, [CHARTS.mimir.chart], mimirOn(r)) },
         { decision: "Mimir Mode", nist: "AU-9", source: "config: observability.mimir.architecture", read: (r) => whenOn(mimirOn(r), "Mimir off", () => o(r).mimir.architecture) },
@@ -315,6 +321,12 @@ function withoutZone(text: string): string {
     return text.replace(/-[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, "");
 }
 
+/** A row of dollars: its lines are in cents, so are their sums and difference (without float residue). */
+function inCents(row: DeltaRow): DeltaRow {
+    const values = row.values.map(toCents);
+    return { ...row, values, delta: toCents(values[1] - values[0]) };
+}
+
 function totalRow(id: string, label: string, values: readonly number[]): DeltaRow {
     return { id, label, values, delta: values[1] - values[0] };
 }
@@ -346,8 +358,8 @@ export function compareStacks(a: ComparedStack, b: ComparedStack): Comparison {
     return {
         stacks: [a.stack, b.stack],
         decisions: DECISIONS.map((d) => ({ section: d.section, decision: d.decision, nist: d.nist, source: d.source, values: [d.read(a), d.read(b)] })),
-        cost: deltas(a.cost.lines, b.cost.lines, (l) => withoutZone(l.id), (l) => withoutZone(l.item), (l) => l.monthly),
-        costTotal: totalRow("total", "Total per month", [a.cost.total, b.cost.total]),
+        cost: deltas(a.cost.lines, b.cost.lines, (l) => withoutZone(l.id), (l) => withoutZone(l.item), (l) => l.monthly).map(inCents),
+        costTotal: inCents(totalRow("total", "Total per month", [a.cost.total, b.cost.total])),
         pods: deltas(podsByComponent(a.pods), podsByComponent(b.pods), (c) => c.component, (c) => c.component, (c) => c.pods),
         podTotal: totalRow("total", "Total pods", [a.pods.total, b.pods.total]),
         capacity: CAPACITY_ROWS.map(([id, label, read]) => totalRow(id, label, [read(a.capacity), read(b.capacity)])),

@@ -8,10 +8,11 @@ import { PlannedResource } from "../engine/types";
 import { Workload } from "../lib/workloads";
 import { baselineMillicores, burstableFacts, CpuCreditMode, creditMode } from "../lib/burstable";
 import { parseRecurrence, weeklyRunningHours, WEEKDAYS } from "../lib/schedule";
-import { formatPrice, formatQuantity, formatUsd, plural } from "./format";
+import { formatPrice, formatQuantity, formatUsd, plural, toCents } from "./format";
 import { instanceHourlyPrice, PriceTable } from "./pricing";
 import { findInstanceType } from "../lib/instance-types";
-import { sum } from "./pods";
+import { countPods, sum } from "./pods";
+import { managedObservabilityLines } from "./managed-cost";
 import { BUCKET_TYPES, distinct, nodeGroups, NodeGroupView, ofType, TYPES } from "./resources";
 import { volumeClaims, VolumeClaim } from "./volumes";
 
@@ -36,7 +37,7 @@ export interface CostLine {
     readonly unitPrice: number;
     /** What the unit price is per: "h", "GB", "GB-month", "key-month". */
     readonly priceUnit: string;
-    /** Unrounded; rounding happens once, when shown. */
+    /** To the cent (toCents), as a bill prices it: the total is the sum of the lines as shown. */
     readonly monthly: number;
     /** The usage assumption the line rests on: "costAssumptions.natGatewayGbPerMonth = 200". */
     readonly assumption?: string;
@@ -54,7 +55,7 @@ export interface CostEstimate {
     readonly ec2PricesAsOf: string;
     readonly hoursPerMonth: number;
     readonly lines: readonly CostLine[];
-    /** The sum of the lines' monthly figures. */
+    /** The sum of the lines' monthly figures, to the cent. */
     readonly total: number;
 }
 
@@ -71,7 +72,7 @@ export interface CostInput {
 type LineSpec = Omit<CostLine, "monthly">;
 
 function line(spec: LineSpec): CostLine {
-    return { ...spec, monthly: spec.factors.reduce((product, f) => product * f.value, spec.unitPrice) };
+    return { ...spec, monthly: toCents(spec.factors.reduce((product, f) => product * f.value, spec.unitPrice)) };
 }
 
 /** Whether a Kubernetes version is past standard support: older than the schema's minimum. */
@@ -553,6 +554,13 @@ function ebsPrice(table: PriceTable, volumeType: string): number {
     return table.ebs[EBS_PRICE_KEYS[volumeType]];
 }
 
+/** The observability modes' AWS services; Container Insights counts the stack's pods and nodes. */
+function observabilityServiceLines(input: CostInput, table: PriceTable): CostLine[] {
+    const managed = input.resources.some((r) => r.type === TYPES.eksAddon && r.inputs.addonName === "amazon-cloudwatch-observability");
+    const pods = managed ? countPods(input.resources, input.workloads) : undefined;
+    return managedObservabilityLines(input.resources, input.assumptions, table, pods?.total ?? 0, pods?.nodeCount ?? 0);
+}
+
 /** The estimate for a stack: every line, in the order above, and their sum. */
 export function estimateCost(input: CostInput, table: PriceTable): CostEstimate {
     const lines = [
@@ -568,6 +576,7 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ...kmsLines(input, table),
         ...logLines(input, table),
         ...rdsLines(input, table),
+        ...observabilityServiceLines(input, table),
     ];
     return {
         currency: table.currency,
@@ -576,6 +585,6 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ec2PricesAsOf: table.ec2PricesAsOf,
         hoursPerMonth: table.hoursPerMonth,
         lines,
-        total: sum(lines.map((l) => l.monthly)),
+        total: toCents(sum(lines.map((l) => l.monthly))),
     };
 }

@@ -6,6 +6,7 @@
 import { CapacityPlan } from "../lib/capacity";
 import { NodeConfig, planStackCapacity } from "../lib/fit";
 import { Workload } from "../lib/workloads";
+import { plural } from "./format";
 
 /**
  * The planner's capacity section: the plan at the desired size (zero nodes for node groups that
@@ -24,9 +25,9 @@ export function capacityReport(cluster: NodeConfig, workloads: readonly Workload
     const atMax = planStackCapacity(cluster, workloads, cluster.nodeGroups.reduce((total, g) => total + g.maxSize, 0));
     const warnings: string[] = [];
     if (!atMax.fits) {
-        warnings.push(`does not fit even at the node groups' maximum ${atMax.nodeCount} nodes: raise maxSize or use larger instance types`);
+        warnings.push(`does not fit even at the node groups' maximum ${plural(atMax.nodeCount, "node")}: raise maxSize or use larger instance types`);
     } else if (plan.nodeCount > 0 && !plan.fits) {
-        warnings.push(`does not fit at its desired ${plan.nodeCount} nodes; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
+        warnings.push(`does not fit at its desired ${plural(plan.nodeCount, "node")}; it fits at ${plan.nodesNeededToFit}: raise desiredSize`);
     }
     return { ...plan, atMax, warnings };
 }

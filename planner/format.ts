@@ -10,6 +10,14 @@ export function plural(count: number, word: string): string {
     return `${count} ${count === 1 ? word : pluralWord(word)}`;
 }
 
+/**
+ * An amount of dollars to the cent, half a cent up: how every cost line is priced, as a bill
+ * prices it, so that totals and deltas (sums and differences of cents) agree with the lines shown.
+ */
+export function toCents(amount: number): number {
+    return Math.sign(amount) * Math.round(Math.abs(amount) * 100 + 1e-9) / 100;
+}
+
 /** Dollars with cents and thousands separators: $1,097.92. */
 export function formatUsd(amount: number): string {
     return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -28,7 +36,8 @@ export function formatQuantity(value: number): string {
 /** Units that read the same in the plural: hours and gigabytes. */
 const UNCOUNTED_UNITS: ReadonlySet<string> = new Set(["h", "GB"]);
 
-/** A quantity with its unit: "3 gateways", "730 h", "4.93 GB". */
+/** A quantity with its unit: "3 gateways", "730 h", "4.93 GB", "1 million traces" (a million of them is many). */
 export function formatAmount(value: number, unit: string): string {
-    return `${formatQuantity(value)} ${UNCOUNTED_UNITS.has(unit) || value === 1 ? unit : pluralWord(unit)}`;
+    const singular = UNCOUNTED_UNITS.has(unit) || (value === 1 && !unit.startsWith("million "));
+    return `${formatQuantity(value)} ${singular ? unit : pluralWord(unit)}`;
 }

@@ -3,17 +3,18 @@
  * whether it fits its nodes, and what the policy pack says of it. Each section is a field computed
  * from the same run, rendered by one function in render.ts.
  */
-import { validateStackConfig } from "../config/load";
+import { numbersAsWritten, readStackFileText, validateStackConfig } from "../config/load";
 import { StackRun, runConfig, runStack, RunOptions } from "../engine/run";
+import { findProjectDir } from "../engine/stack-file";
 import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload } from "../lib/workloads";
-import { hasPackConfig } from "../policy/evaluate";
 import { burstableWarnings, CostEstimate, estimateCost } from "./cost";
 import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
+import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { countPods, PodCount } from "./pods";
 import { PolicyReport, policyReport } from "./policy";
 import { loadPriceTable, PriceTable } from "./pricing";
@@ -34,6 +35,8 @@ export interface StackPlan {
     readonly policy: PolicyReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
+    /** What the stack cannot keep as it is: settings another stack of its account holds, a pack config it lacks. */
+    readonly warnings: readonly string[];
 }
 
 /**
@@ -49,6 +52,8 @@ export function runWorkloads(run: StackRun): readonly Workload[] {
 /** The plan of a run that has already happened. */
 export function planRun(run: StackRun, table: PriceTable): StackPlan {
     const workloads = runWorkloads(run);
+    const configDir = packConfigDir(run.projectDir);
+    const packConfig = packConfigFor(run.stack, run.config.profile, configDir);
     const capacity = capacityReport(run.config.cluster, workloads);
     const costInput = { resources: run.resources, assumptions: run.config.costAssumptions, workloads, cpuRequestedMillicores: capacity.cpuMillicores.requested };
     return {
@@ -62,9 +67,12 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         cost: estimateCost(costInput, table),
         // The burstable groups' baseline beside the capacity plan's warnings: a group can fit its requests and still not run them at full speed.
         capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
-        // A stack's own pack config (policy/config/<stack>.json), or its profile's until it has one.
-        policy: policyReport(run.resources, hasPackConfig(run.stack) ? run.stack : run.config.profile),
+        policy: policyReport(run.resources, packConfig.name, undefined, configDir),
         destroy: destroyLeftovers(run.resources, workloads),
+        warnings: [
+            ...(packConfig.warning ? [packConfig.warning] : []),
+            ...neighbourWarnings({ stack: run.stack, config: run.config }, otherStacks(run.projectDir, run.stack)),
+        ],
     };
 }
 
@@ -74,7 +82,9 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
  * price is refused at once, not after the program ran.
  */
 export async function planStack(stack: string, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan; table: PriceTable }> {
-    const table = loadPriceTable(validateStackConfig(runConfig(stack, options).config).region);
+    const { project, config } = runConfig(stack, options);
+    const text = readStackFileText(options.projectDir ?? findProjectDir(), stack);
+    const table = loadPriceTable(validateStackConfig(config, new Date(), text === undefined ? new Map() : numbersAsWritten(text, project)).region);
     const run = await engine(stack, options);
     return { run, plan: planRun(run, table), table };
 }

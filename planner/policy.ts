@@ -20,9 +20,12 @@ export interface PolicyReport {
     readonly waivers: readonly WaiverStatus[];
 }
 
-/** Evaluates the pack over a stack's resources with the stack's pack config; `today` fixes the waiver date. */
-export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string): PolicyReport {
-    const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack), allPolicies, today ? { today } : {});
+/**
+ * Evaluates the pack over a stack's resources with the pack config named `stack` (in `configDir`,
+ * policy/config/ by default); `today` fixes the waiver date.
+ */
+export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string, configDir?: string): PolicyReport {
+    const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack, configDir), allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     return { packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers };
 }

@@ -56,10 +56,7 @@ export interface Prices {
     /** S3 Standard's first-50-TB tier; the platform stays far below the point where tiers matter. */
     readonly s3: { readonly standardPerGbMonth: number };
     readonly kms: { readonly perKeyMonth: number; readonly per10kRequests: number };
-    readonly cloudwatchLogs: { readonly ingestedPerGb: number; readonly storedPerGbMonth: number; readonly insightsPerGbScanned: number };
-    /** Custom metrics (Container Insights publishes its metrics as custom metrics), first pricing tier. */
-    readonly cloudwatch: { readonly metricPerMonth: number; readonly dashboardPerMonth: number; readonly alarmPerMonth: number };
-    readonly xray: { readonly perMillionTracesRecorded: number; readonly perMillionTracesRetrieved: number };
+    readonly cloudwatchLogs: { readonly ingestedPerGb: number; readonly storedPerGbMonth: number };
     readonly alb: { readonly perHour: number; readonly perLcuHour: number };
     readonly msk: {
         /** Price per broker-hour, by MSK broker instance type. */

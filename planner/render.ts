@@ -8,7 +8,8 @@ import { Comparison, DeltaRow } from "./compare";
 import { CostEstimate, CostLine } from "./cost";
 import { DEPARTURES } from "./departures";
 import { formatAmount, formatPrice, formatQuantity, formatUsd, plural } from "./format";
-import { ManagedComparison } from "./managed";
+import { CAPABILITIES, MODE_PARTS, OBSERVABILITY_MODES, ObservabilityMode } from "../lib/observability-modes";
+import { ModeComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
 import { waiverLines } from "./policy";
@@ -67,7 +68,7 @@ function clustersText(plan: StackPlan): string[] {
 function inventoryText(plan: StackPlan): string[] {
     const { inventory } = plan;
     const rows = inventory.byComponent.flatMap((c) => [[c.component, String(c.total)], ...c.types.map((t) => [`  ${t.type}`, String(t.count)])]);
-    return [`Inventory: ${inventory.total} resources`, ...textTable(rows)];
+    return [`Inventory: ${plural(inventory.total, "resource")}`, ...textTable(rows)];
 }
 
 function podsText(plan: StackPlan): string[] {
@@ -75,7 +76,7 @@ function podsText(plan: StackPlan): string[] {
     const note = (w: PodCount["sources"][number]["workloads"][number]) => [w.kind === "DaemonSet" ? "DaemonSet" : w.kind === "Job" ? "Job, at peak" : "", w.origin === "model" ? "model" : ""].filter(Boolean);
     const rows = pods.sources.map((s) => [s.name, s.component, String(s.pods), s.workloads.map((w) => `${w.name} ${w.pods}${note(w).length ? ` (${note(w).join(", ")})` : ""}`).join(", ")]);
     return [
-        `Pods: ${pods.total} at ${pods.nodeCount} nodes (rendered charts and operators; DaemonSets run one pod per node; "model" where no chart source exists)`,
+        `Pods: ${pods.total} at ${plural(pods.nodeCount, "node")} (rendered charts and operators; DaemonSets run one pod per node; "model" where no chart source exists)`,
         ...textTable([["release / resource", "component", "pods", "workloads"], ...rows]),
     ];
 }
@@ -104,7 +105,7 @@ const percent = (value: number) => `${Math.round(value)}%`;
 /** The pools and the requested/allocatable table of one capacity plan. */
 function capacityTable(capacity: CapacityPlan): string[] {
     const pools = capacity.pools.map((p) =>
-        `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${p.podSlotsPerNode} pod slots, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
+        `  ${p.name ?? "pool"}: ${p.nodes} x ${p.instanceType}, ${plural(p.podSlotsPerNode, "pod slot")}, ${p.allocatableCpuMillicoresPerNode}m CPU and ${p.allocatableMemoryMiBPerNode}Mi memory allocatable per node`);
     const rows = [
         ["", "requested", "allocatable", "free", "headroom"],
         ...([["pod slots", capacity.pods, ""], ["CPU", capacity.cpuMillicores, "m"], ["memory", capacity.memoryMiB, "Mi"]] as const).map(([label, use, unit]) =>
@@ -121,7 +122,7 @@ function capacityTable(capacity: CapacityPlan): string[] {
 function capacityText(plan: StackPlan): string[] {
     const { capacity } = plan;
     const { atMax } = capacity;
-    const maxVerdict = `${atMax.fits ? "fits" : "DOES NOT FIT"} at the maximum ${atMax.nodeCount} nodes`;
+    const maxVerdict = `${atMax.fits ? "fits" : "DOES NOT FIT"} at the maximum ${plural(atMax.nodeCount, "node")}`;
     const daemonSets = `${capacity.daemonSetPodsPerNode} DaemonSet pods on every node`;
     const warnings = capacity.warnings.map((w) => `  WARNING: ${w}`);
     if (capacity.nodeCount === 0) {
@@ -131,7 +132,7 @@ function capacityText(plan: StackPlan): string[] {
             ...warnings,
         ];
     }
-    const verdict = capacity.fits ? `fits at ${capacity.nodeCount} nodes (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
+    const verdict = capacity.fits ? `fits at ${plural(capacity.nodeCount, "node")} (the fewest that fit: ${capacity.nodesNeededToFit})` : "DOES NOT FIT";
     const headroom = (["pods", "cpuMillicores", "memoryMiB"] as const).map((key) => percent(atMax[key].headroomPercent));
     return [
         `Capacity: ${verdict}; ${daemonSets}`,
@@ -166,7 +167,8 @@ const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inve
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
     const title = `Plan for stack ${plan.stack} (${plan.project}, ${plan.environment})`;
-    return [title, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
+    const warnings = plan.warnings.length === 0 ? [] : ["", "Before the first pulumi up", ...plan.warnings.map((w) => `  WARNING: ${w}`)];
+    return [title, ...warnings, ...SECTIONS.flatMap((section) => ["", ...section(plan)])].join("\n") + "\n";
 }
 
 const signedUsd = (amount: number) => (amount < 0 ? `-${formatUsd(-amount)}` : `+${formatUsd(amount)}`);
@@ -191,19 +193,44 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     return out.join("\n") + "\n";
 }
 
-/** The three-way section: the managed services with their assumptions, then the three columns. */
-function managedMarkdown(managed: ManagedComparison): string[] {
+/** What each mode serves each capability with (the original document's comparison, as the modes declare it). */
+export function modeCapabilityTable(): string[] {
+    return markdownTable(["Capability", ...OBSERVABILITY_MODES], CAPABILITIES.map((capability) => [capability, ...OBSERVABILITY_MODES.map((mode) => MODE_PARTS[mode].capabilities[capability])]));
+}
+
+/** What each mode runs in the cluster and declares in AWS. */
+export function modePartsTable(): string[] {
+    return markdownTable(["Mode", "Runs in the cluster (where the stack turns it on)", "Declares in AWS"],
+        OBSERVABILITY_MODES.map((mode) => [`\`${mode}\``, MODE_PARTS[mode].keeps.join(", "), MODE_PARTS[mode].services.join(", ") || "none"]));
+}
+
+/** Each mode's monthly total and pods, prod and dev side by side. */
+export function modeCostTable(c: ModeComparison): string[] {
+    const column = (mode: ObservabilityMode, stack: string) => c.columns.find((col) => col.mode === mode && col.stack === stack);
+    return markdownTable(["Mode", "prod per month", "dev per month", "prod pods", "dev pods"], OBSERVABILITY_MODES.map((mode) => {
+        const [prod, dev] = [column(mode, "prod"), column(mode, "dev")];
+        return [`\`${mode}\``, prod ? formatUsd(prod.total) : "-", dev ? formatUsd(dev.total) : "-", prod ? String(prod.pods) : "-", dev ? String(dev.pods) : "-"];
+    }));
+}
+
+/** The observability modes' section: what each keeps and declares, every column of the mode comparison, then the managed services' assumptions. */
+function modesMarkdown(modes: ModeComparison): string[] {
     return [
-        "## The AWS-managed alternative (three-way)",
+        "## Observability modes (the original decision table's three-way comparison, and AMP + AMG and hybrid)",
         "",
-        `From \`npm run plan -- --compare-managed\`: the original decision table's Option B (AWS-managed) priced from unit prices and the usage assumptions (as of ${managed.assumptionsAsOf}) in \`planner/data/managed-alternative.json\`. It replaces ${managed.replaces.join(", ")}; nodes: ${managed.nodes.count} x ${managed.nodes.instanceType} (${managed.nodes.basis}).`,
+        ...modeCapabilityTable(),
         "",
-        ...markdownTable(["Item", "AWS managed", "prod", "dev", "Note"], [
-            ...managed.rows.map((r) => [r.label, ...r.values.map(formatUsd), r.note ?? ""]),
-            ["**Total per month**", ...managed.totals.map((t) => `**${formatUsd(t)}**`), ""],
+        ...modePartsTable(),
+        "",
+        `From \`npm run plan -- --compare-managed\`: prod and dev planned in each \`observability.mode\` from their stack files, priced from ${modes.region} list prices as of ${modes.pricesAsOf} and the managed services' as of ${modes.managedPricesAsOf} (\`planner/data/managed-observability-prices.json\`), with the usage assumptions below (each stack file's \`costAssumptions\`). The first three columns are the original table's three-way comparison.`,
+        "",
+        ...markdownTable(["Item", ...modes.columns.map((c) => `${c.mode} ${c.stack}`)], [
+            ...modes.rows.map((r) => [r.label, ...r.values.map(formatUsd)]),
+            ["**Total per month**", ...modes.columns.map((c) => `**${formatUsd(c.total)}**`)],
+            ["Pods", ...modes.columns.map((c) => String(c.pods))],
         ]),
         "",
-        ...markdownTable(["Managed service", "Assumption"], managed.lines.map((l) => [l.item, l.assumption ?? ""])),
+        ...markdownTable(["Managed service", "Assumption (prod)"], modes.assumptions.map((a) => [a.item, a.assumption])),
         "",
     ];
 }
@@ -212,7 +239,7 @@ function managedMarkdown(managed: ManagedComparison): string[] {
  * The comparison as a Markdown document (docs/decisions.md for dev and prod): a table per section
  * of decisions, each followed by where the platform departs from the original decision table and why.
  */
-export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], managed?: ManagedComparison): string {
+export function renderComparisonMarkdown(comparison: Comparison, plans: readonly StackPlan[], modes?: ModeComparison): string {
     const [a, b] = comparison.stacks;
     const out = [
         `# ${a} vs ${b}: every decision, and its value in each stack`,
@@ -236,6 +263,6 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
     out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
-    if (managed) out.push(...managedMarkdown(managed));
+    if (modes) out.push(...modesMarkdown(modes));
     return out.join("\n");
 }

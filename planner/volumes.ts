@@ -10,6 +10,7 @@ import { PlannedResource } from "../engine/types";
 import { stackWorkloads } from "../components/helm/workloads";
 import { Workload, readClaim } from "../lib/workloads";
 import { ofType, TYPES } from "./resources";
+import { plural } from "./format";
 
 /** One claim and the volumes it makes. */
 export interface VolumeClaim {
@@ -78,7 +79,7 @@ export function volumeClaims(resources: readonly PlannedResource[], workloads: r
                 path: `${w.kind} ${w.name}, ${claim.perPod ? "claim template" : "claim"} ${claim.name}`,
                 sizeGb: claim.sizeMiB / 1024,
                 count: perReplica ? w.replicas : 1,
-                countBasis: perReplica ? `one per replica, ${w.replicas} replicas${w.origin === "model" ? " (model)" : ""}` : "one claim",
+                countBasis: perReplica ? `one per replica, ${plural(w.replicas, "replica")}${w.origin === "model" ? " (model)" : ""}` : "one claim",
                 outlivesRelease: claim.perPod && claim.deletedWithOwner !== true,
                 ...volumeTypeOf(claim.storageClass, classes),
             });

@@ -357,21 +357,21 @@ function findConfigDir(): string {
     }
 }
 
-/** Whether policy/config/<name>.json exists. */
-export function hasPackConfig(name: string): boolean {
-    return /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(findConfigDir(), `${name}.json`));
+/** Whether <configDir>/<name>.json exists (policy/config/ by default). */
+export function hasPackConfig(name: string, configDir: string = findConfigDir()): boolean {
+    return /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(configDir, `${name}.json`));
 }
 
-/** Reads and checks policy/config/<env>.json, the file CI passes to --policy-pack-config. */
-export function loadPackConfig(env: string): PolicyPackConfig {
+/** Reads and checks policy/config/<env>.json (or <configDir>/<env>.json), the file CI passes to --policy-pack-config. */
+export function loadPackConfig(env: string, configDir: string = findConfigDir()): PolicyPackConfig {
     if (!/^[a-z0-9-]+$/.test(env)) throw new Error(`"${env}" is not a stack name such as dev or prod`);
-    const file = path.join(findConfigDir(), `${env}.json`);
+    const file = path.join(configDir, `${env}.json`);
     if (!fs.existsSync(file)) throw new Error(`no policy config for ${env}: ${file} does not exist`);
     return loadPackConfigFile(file);
 }
 
-/** Reads and checks one pack config file: levels, and every waiver's resource, reason and expiry. */
-export function loadPackConfigFile(file: string): PolicyPackConfig {
+/** Reads and checks one pack config file: levels, and every waiver's resource, reason and expiry (at most a year after `on`). */
+export function loadPackConfigFile(file: string, on: string = today()): PolicyPackConfig {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${file}: expected an object keyed by policy name`);
     for (const [name, entry] of Object.entries(parsed)) {
@@ -384,7 +384,7 @@ export function loadPackConfigFile(file: string): PolicyPackConfig {
         const given = typeof entry === "object" ? (entry as { waivers?: unknown }).waivers : undefined;
         if (given === undefined) return [];
         if (!Array.isArray(given)) return [`${name}.waivers: expected a list of { resource, reason, expires }`];
-        return given.flatMap((waiver, i) => waiverProblems(waiver, `${name}.waivers[${i}]`));
+        return given.flatMap((waiver, i) => waiverProblems(waiver, `${name}.waivers[${i}]`, on));
     });
     if (problems.length > 0) throw new Error(`${file}: ${problems.length} bad waiver setting(s):\n  ${problems.join("\n  ")}`);
     return parsed as PolicyPackConfig;

@@ -4,7 +4,9 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { NistPolicy } from "./lib/policy";
+import { ampWorkspaceLogging } from "./rules/amp/amp-workspace-logging";
 import { logRetention } from "./rules/cloudwatch/log-retention";
+import { managedGrafana } from "./rules/grafana/managed-grafana";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
 import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
 import { imdsv2Required } from "./rules/ec2/imdsv2-required";
@@ -73,4 +75,6 @@ export const allPolicies: NistPolicy[] = [
     kafkaAuthentication,
     namespaceDefaultDeny,
     namespacePodSecurity,
+    ampWorkspaceLogging,
+    managedGrafana,
 ];

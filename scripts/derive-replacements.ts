@@ -65,8 +65,13 @@ export interface Replacements {
  * new type needs its line here.
  */
 export const AWS_TERRAFORM_TYPES: Record<string, string> = {
+    "aws:amp/alertManagerDefinition:AlertManagerDefinition": "aws_prometheus_alert_manager_definition",
+    "aws:amp/ruleGroupNamespace:RuleGroupNamespace": "aws_prometheus_rule_group_namespace",
+    "aws:amp/workspace:Workspace": "aws_prometheus_workspace",
     "aws:autoscaling/schedule:Schedule": "aws_autoscaling_schedule",
+    "aws:cloudwatch/dashboard:Dashboard": "aws_cloudwatch_dashboard",
     "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "aws_cloudwatch_metric_alarm",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",
     "aws:ec2/eip:Eip": "aws_eip",
     "aws:ec2/flowLog:FlowLog": "aws_flow_log",
@@ -86,6 +91,8 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:eks/addon:Addon": "aws_eks_addon",
     "aws:eks/cluster:Cluster": "aws_eks_cluster",
     "aws:eks/nodeGroup:NodeGroup": "aws_eks_node_group",
+    "aws:grafana/workspace:Workspace": "aws_grafana_workspace",
+    "aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration": "aws_grafana_workspace_saml_configuration",
     "aws:iam/instanceProfile:InstanceProfile": "aws_iam_instance_profile",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "aws_iam_openid_connect_provider",
     "aws:iam/policy:Policy": "aws_iam_policy",

@@ -11,6 +11,7 @@ import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { rawConfig, rejectionOf } from "./support/config";
 import { ofType, stack } from "./support/stacks";
+import { toCents } from "../planner/format";
 
 const table = loadPriceTable("us-east-1");
 const problems = (message: string) => message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
@@ -75,12 +76,12 @@ describe("burstable nodes", () => {
                 factors: [{ value: (used - 1600) / 1000, unit: "vCPU" }, { value: 730, unit: "h" }],
                 assumption: `costAssumptions.burstableCpuUsePercentOfRequests = 50 (${used}m used of ${share}m requested)`,
             });
-            expect(lines[0].monthly).to.be.closeTo(((used - 1600) / 1000) * 730 * 0.04, 1e-9);
+            expect(lines[0].monthly).to.equal(toCents(((used - 1600) / 1000) * 730 * 0.04));
             // The README's "at full use": every requested millicore used, above the 3 x 1,600m baseline.
             const run = await stack("prod");
             const full = estimateCost({ resources: run.resources, assumptions: { ...run.config.costAssumptions, burstableCpuUsePercentOfRequests: 100 }, cpuRequestedMillicores: requested }, table);
             expect(requested).to.equal(10360);
-            expect(full.lines.filter((l) => l.id.startsWith("cpu-credits:")).reduce((t, l) => t + l.monthly, 0)).to.be.closeTo((3 * (3453 - 1600) / 1000) * 730 * 0.04, 1e-9).and.closeTo(162, 0.5);
+            expect(full.lines.filter((l) => l.id.startsWith("cpu-credits:")).reduce((t, l) => t + l.monthly, 0)).to.be.closeTo(3 * toCents(((3453 - 1600) / 1000) * 730 * 0.04), 1e-9).and.closeTo(162, 0.5);
             expect(plan.capacity.warnings.filter((w) => w.includes("baseline"))).to.deep.equal(["us-east-1a", "us-east-1b", "us-east-1c"].map((zone) =>
                 `node group general-${zone}: its pods request ${share}m CPU, above the 1600m baseline of its 1 t4g.xlarge node (unlimited credits): sustained use above the baseline is billed as surplus CPU credits (the cost estimate prices it at costAssumptions.burstableCpuUsePercentOfRequests); cpuCredits: standard throttles instead`));
         });

@@ -13,7 +13,7 @@ import * as path from "path";
 import { ConfigKeyFile, checkAlloy, checkConfig, checkIni, configKeys, describeProblems, parseAlloy, parseIni } from "../lib/config-keys";
 import { GitTree, GoConfigReader, USER_SECTION, droppedKeys, fromAlloyPage, fromDescriptor, fromIni, fromOpenApi, fromReference, goStructFields, mergeNodes, stripGoComments, supportedValues } from "../scripts/derive-config-keys";
 import { RenderedConfig, parseYamlConfig, renderedConfigs } from "./support/configs";
-import { stack } from "./support/stacks";
+import { inMode, stack } from "./support/stacks";
 
 /** The problems of one rendered config, each "<release> <from> (<program> <version>) <path>: <problem>". */
 function problemsOf(config: RenderedConfig, keys: ConfigKeyFile): string[] {
@@ -34,6 +34,17 @@ describe("rendered application configs against their version's own keys", () => 
             const problems = configs.flatMap((c) => problemsOf(c, configKeys(c.program, c.version)));
             expect(problems, `keys the pinned versions do not accept:\n  ${problems.join("\n  ")}\n`).to.deep.equal([]);
         });
+    }
+
+    // The releases each observability mode keeps, reconfigured by it (Grafana's datasources, Kiali without Grafana).
+    for (const mode of ["aws-managed", "amp-amg", "hybrid"] as const) {
+        for (const name of ["dev", "prod"] as const) {
+            it(`${name} in observability mode ${mode}: every config it still renders is one the reading version accepts`, async () => {
+                const configs = renderedConfigs(await inMode(name, mode)).filter((c) => !UNCHECKED[c.program]);
+                const problems = configs.flatMap((c) => problemsOf(c, configKeys(c.program, c.version)));
+                expect(problems, `keys the pinned versions do not accept:\n  ${problems.join("\n  ")}\n`).to.deep.equal([]);
+            });
+        }
     }
 
     it("cover every consumer of both stacks, at the versions the images pin", () => {

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { ConfigError, validateStackConfig } from "../config/load";
+import * as fs from "fs";
+import * as path from "path";
+import { allowedKeys, CONFIG_DOCS, ConfigError, nearestKeys, validateStackConfig } from "../config/load";
+import { STRUCTURED_KEYS } from "../config/load";
 import { checkAvailabilityZones } from "../platform";
 import { rawConfig, rejectionOf } from "./support/config";
 import { stackWith } from "./support/stacks";
@@ -163,7 +166,9 @@ describe("stack config", () => {
         });
 
         it("an unknown key, such as a typo", () => {
-            expect(rejection("prod", (c) => { c.network.natGateway = "single"; })).to.include("unknown: natGateway");
+            expect(problems(rejection("prod", (c) => { c.network.natGateway = "single"; }))).to.deep.equal([
+                `network.natGateway: got a key that does not exist here (did you mean network.natGateways?); allowed: the keys of network: ${allowedKeys(["network"]).join(", ")}`,
+            ]);
         });
 
         it("a node group in a zone the network does not have", () => {
@@ -229,6 +234,20 @@ describe("stack config", () => {
         });
 
         it("several problems at once, each on its own line", () => {
+            // Two mistakes of one key's own, three that only show beside other keys: all five in one run.
+            expect(problems(rejection("prod", (c) => {
+                c.network.vpcCidr = "nope";
+                c.cluster.nodeGroups[0].diskSizeGb = 1;
+                c.tags.Environment = "production";
+                c.security.istio.enabled = false;
+                c.observability.tempo.storage = "local";
+            }))).to.deep.equal([
+                'network.vpcCidr: got "nope"; allowed: an IPv4 CIDR such as 10.0.0.0/16, with no host bits set',
+                'cluster.nodeGroups[0].diskSizeGb: got 1 in node group "general"; allowed: a whole number from 20 to 16384',
+                'tags.Environment: got "production"; allowed: the stack\'s environment (prod)',
+                "observability.kiali.enabled: got true; allowed: false while security.istio.enabled is false: Kiali only shows Istio mesh traffic",
+                'observability.tempo.storage: got "local"; allowed: s3 when observability.tempo.mode is distributed',
+            ]);
             const message = rejection("dev", (c) => { c.network.vpcCidr = "nope"; c.cluster.nodeGroups[0].diskSizeGb = 1; });
             expect(message.split("\n").filter((l) => l.startsWith("  - "))).to.have.length.greaterThan(1);
         });
@@ -272,7 +291,7 @@ describe("stack config", () => {
         });
 
         it("a malformed log group name is one error at its key, whichever value names it", () => {
-            for (const bad of ["", "aws/ssm/sessions", "/aws/ssm/my sessions", "/aws/ssm/prod:sessions", `/${"x".repeat(512)}`, 42]) {
+            for (const bad of ["", "aws/ssm/sessions", "/aws/ssm/my sessions", "/aws/ssm/prod:sessions", `/${"x".repeat(512)}`, true]) {
                 const expected = [`cluster.bastion.sessionLogGroupName: got ${JSON.stringify(bad)}; allowed: ${NAME_ALLOWED}`];
                 expect(withBastion({ sessionPreferences: "existing", sessionLogGroupName: bad }), String(bad)).to.deep.equal(expected);
                 expect(withBastion({ sessionPreferences: "create", sessionLogGroupName: bad }), String(bad)).to.deep.equal(expected);
@@ -290,5 +309,162 @@ describe("stack config", () => {
             }), { numRuns: 25 });
             expect(withBastion({ sessionPreferences: "existing", sessionLogGroupName: `/${"x".repeat(511)}` })).to.deep.equal([]);
         });
+    });
+});
+
+describe("errors a new user can act on", () => {
+    /** Every object of the schema by its path (a list's items at index 0), with the keys it allows. */
+    const objects = (at: (string | number)[] = []): { at: (string | number)[]; keys: string[] }[] => {
+        const keys = allowedKeys(at);
+        if (keys.length === 0) return [];
+        return [{ at, keys }, ...keys.flatMap((key) => [...objects([...at, key]), ...objects([...at, key, 0])])];
+    };
+    /**
+     * Every string one edit from `key`: a character added, left out, changed, or two neighbours
+     * swapped. Keys are compared without case, and every character that none of `keys` has is as
+     * far from each of them as any other: the letters of `keys` and one such stranger stand for all.
+     */
+    const oneEditFrom = (key: string, keys: readonly string[]): string[] => {
+        const alphabet = [...new Set([...keys.join("").toLowerCase(), "#"])];
+        const out = new Set<string>();
+        for (let i = 0; i <= key.length; i++) {
+            for (const ch of alphabet) out.add(key.slice(0, i) + ch + key.slice(i));
+            if (i < key.length) {
+                out.add(key.slice(0, i) + key.slice(i + 1));
+                for (const ch of alphabet) out.add(key.slice(0, i) + ch + key.slice(i + 1));
+            }
+            if (i < key.length - 1) out.add(key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2));
+        }
+        return [...out];
+    };
+
+    it("suggests the key meant for every misspelling one edit away, at every object of the schema", () => {
+        const all = objects();
+        expect(all.map((o) => o.at.join("."))).to.include.members(["", "cluster.nodeGroups.0", "observability.loki.resources.write", "observability.grafana.database"]);
+        // Objects with the same keys (every workload's size) are one case.
+        const distinct = [...new Map(all.map((o) => [o.keys.join(","), o])).values()];
+        const misses: string[] = [];
+        for (const { at, keys } of distinct) {
+            for (const key of keys) {
+                for (const typo of oneEditFrom(key, keys).filter((t) => !keys.includes(t))) {
+                    if (!nearestKeys(typo, keys).includes(key)) misses.push(`${at.join(".")}: ${typo} -> ${nearestKeys(typo, keys).join(", ")} (meant ${key})`);
+                }
+            }
+        }
+        expect(misses.slice(0, 5)).to.deep.equal([]);
+        // A word far from every key gets no guess.
+        expect(nearestKeys("zzzzzz", allowedKeys(["network"]))).to.deep.equal([]);
+    });
+
+    it("reports a misspelt key with the key meant and the keys allowed there, not also the meant key as missing, through the whole validation", () => {
+        // A sample of the property above through validateStackConfig: one key of each object of prod's config, misspelt.
+        // Not the add-on versions (or a word) nor the database (sqlite or postgres): a union says what it takes as a whole.
+        const places = objects().filter(({ at }) => at.length > 0 && !["cluster.addonVersions", "observability.grafana.database"].includes(at.join(".")));
+        let checked = 0;
+        for (const { at, keys } of places) {
+            const raw = rawConfig("prod");
+            const parent = at.reduce<any>((node, key) => node?.[key], raw);
+            const key = keys.find((k) => parent?.[k] !== undefined);
+            if (parent === undefined || key === undefined) continue;
+            const typo = key.length > 3 ? key.slice(0, 2) + key[3] + key[2] + key.slice(4) : `${key}s`;
+            if (keys.includes(typo) || nearestKeys(typo, keys).length !== 1) continue;
+            parent[typo] = parent[key];
+            delete parent[key];
+            const name = (k: string) => [...at, k].map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("").replace(/^region$/, "aws:region");
+            let found: string[] = [];
+            try {
+                validateStackConfig(raw);
+            } catch (e) {
+                found = (e as ConfigError).problems;
+            }
+            expect(found, `${at.join(".")}.${typo}`).to.include(`${name(typo)}: got a key that does not exist here (did you mean ${name(key)}?); allowed: the keys of ${name("").replace(/\.$/, "")}: ${keys.join(", ")}`);
+            expect(found.filter((p) => p.startsWith(`${name(key)}:`)), `${at.join(".")}.${typo}`).to.deep.equal([]);
+            checked++;
+        }
+        expect(checked).to.be.greaterThan(25);
+    });
+
+    it("names a misspelt section and the one meant, with the sections allowed", () => {
+        expect(problems(rejection("prod", (c) => { c.netwrok = c.network; delete c.network; }))).to.deep.equal([
+            `netwrok: got a key that does not exist here (did you mean network?); allowed: the stack config's keys: ${allowedKeys([]).join(", ")}`,
+        ]);
+    });
+
+    it("says which section is missing, its keys, and where the README documents it; and nothing else follows from its absence", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        expect(CONFIG_DOCS).to.equal("README.md#stack-config");
+        expect(readme).to.match(/^## Stack config$/m);
+        for (const section of STRUCTURED_KEYS) {
+            expect(readme, section).to.include(`| \`${section}\` |`);
+            const found = problems(rejection("prod", (c) => { delete c[section]; }));
+            expect(found, section).to.deep.equal([
+                `${section}: got nothing (the section is missing from the stack file: nist-eks-platform:${section}); allowed: an object with the keys ${allowedKeys([section]).join(", ")}, as README.md#stack-config documents (the ${section} row of its table)`,
+            ]);
+        }
+        expect(problems(rejection("prod", (c) => { delete c.observability.kiali; }))).to.deep.equal([
+            `observability.kiali: got nothing (the section is missing); allowed: an object with the keys enabled, replicas, resources, as README.md#stack-config documents (the observability row of its table)`,
+        ]);
+    });
+
+    it("says to quote a version that YAML read as a number", () => {
+        expect(problems(rejection("prod", (c) => { c.cluster.kubernetesVersion = 1.3; }))).to.deep.equal([
+            "cluster.kubernetesVersion: got the number 1.3 (an unquoted value, which YAML reads as a number, without its trailing zeros (1.30 as 1.3)); allowed: a Kubernetes minor version such as 1.35, as text: write it in quotes",
+        ]);
+        // With the stack file's text at hand, the value as written.
+        const raw = rawConfig("prod");
+        raw.cluster.kubernetesVersion = 1.3;
+        raw.observability.grafana.database.engineVersion = 17;
+        expect(() => validateStackConfig(raw, new Date(), new Map([["cluster.kubernetesVersion", "1.30"], ["observability.grafana.database.engineVersion", "17"]]))).to.throw(ConfigError)
+            .with.property("problems").that.deep.equals([
+                'cluster.kubernetesVersion: got the number 1.3 (the stack file\'s unquoted 1.30, which YAML reads as a number); allowed: a Kubernetes minor version such as 1.35, as text: write it in quotes, "1.30"',
+                'observability.grafana.database.engineVersion: got the number 17 (the stack file\'s unquoted 17, which YAML reads as a number); allowed: a PostgreSQL major version such as 17, as text: write it in quotes, "17"',
+            ]);
+    });
+
+    it("lists the workloads a component has when a name is not one of them", () => {
+        expect(problems(rejection("prod", (c) => { c.observability.loki.resources = { wirte: { memory: "1Gi" } }; }))).to.deep.equal([
+            "observability.loki.resources.wirte: got a key that does not exist here (did you mean observability.loki.resources.write?); allowed: the keys of observability.loki.resources: singleBinary, read, write, backend, gateway, gatewayMetrics, rulesSidecar, chunksCache, resultsCache, memcachedExporter",
+        ]);
+    });
+
+    it("says a volume must be above zero", () => {
+        expect(problems(rejection("prod", (c) => { c.observability.kafka.storageSize = "0Gi"; }))).to.deep.equal([
+            'observability.kafka.storageSize: got "0Gi"; allowed: a size above zero in whole Gi, such as 10Gi',
+        ]);
+    });
+
+    it("checks the support window beside the other mistakes, not after them", () => {
+        expect(problems(rejection("prod", (c) => {
+            c.cluster.kubernetesVersion = "1.36";
+            c.cluster.addonVersions = "default";
+            c.cluster.nodeGroups[0].releaseVersion = "latest-at-creation";
+            c.network.natGateways = "sometimes";
+        }))).to.deep.equal([
+            'network.natGateways: got "sometimes"; allowed: one of single, one-per-az',
+            'cluster.kubernetesVersion: got "1.36"; allowed: a version whose support window lib/data/eks-kubernetes-versions.json lists (1.33, 1.34, 1.35); add a new version\'s dates from the EKS release calendar',
+        ]);
+    });
+});
+
+describe("names that key a list are unique", () => {
+    it("two node groups of one name: one error, at the second's name", () => {
+        expect(problems(rejection("prod", (c) => { c.cluster.nodeGroups.push(structuredClone(c.cluster.nodeGroups[0])); }))).to.deep.equal([
+            'cluster.nodeGroups[1].name: got "general" in node group "general"; allowed: a name no other node group has (cluster.nodeGroups[0] is "general" too)',
+        ]);
+    });
+
+    it("a group whose name is another's split per zone: the EKS node group names would meet", () => {
+        const solo = (c: Record<string, any>) => ({ ...structuredClone(c.cluster.nodeGroups[0]), name: "general-us-east-1a", groupPerZone: false, availabilityZones: ["us-east-1a"], minSize: 0, desiredSize: 0, maxSize: 1 });
+        expect(problems(rejection("prod", (c) => { c.cluster.nodeGroups.push(solo(c)); }))).to.deep.equal([
+            'cluster.nodeGroups[1].name: got "general-us-east-1a" in node group "general-us-east-1a"; allowed: a name whose EKS node groups no other group\'s share (cluster.nodeGroups[0] makes general-us-east-1a too)',
+        ]);
+        // Another name is accepted.
+        expect(rejectionOf("prod", (c) => { c.cluster.nodeGroups.push({ ...solo(c), name: "batch" }); })).to.equal(undefined);
+    });
+
+    it("two Velero schedules of one name", () => {
+        expect(problems(rejection("prod", (c) => { c.backup.velero.schedules.push({ ...c.backup.velero.schedules[0], cron: "0 4 * * *" }); }))).to.deep.equal([
+            `backup.velero.schedules[${rawConfig("prod").backup.velero.schedules.length}].name: got "${rawConfig("prod").backup.velero.schedules[0].name}" in schedule "${rawConfig("prod").backup.velero.schedules[0].name}"; allowed: a name no other schedule has (backup.velero.schedules[0] is "${rawConfig("prod").backup.velero.schedules[0].name}" too)`,
+        ]);
     });
 });

@@ -12,6 +12,8 @@ import { assertCallerHasAccess } from "../components/cluster/access";
 import { REPLACEMENTS } from "../planner/diff";
 import { accessPathFromEnvironment } from "../config/access";
 import { ConfigError, validateStackConfig } from "../config/load";
+import { Provider } from "@pulumi/aws/provider";
+import { resolveAddonVersions } from "../components/cluster/addons";
 import { mockAddonVersion, mockInvoke } from "../engine/mocks";
 import { StackRun } from "../engine/run";
 import { readStackFile } from "../engine/stack-file";
@@ -22,7 +24,7 @@ import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
 import { releaseChart, stackWorkloads } from "../components/helm/workloads";
-import { ofType, single, stack, stackReachedAt, stackWith } from "./support/stacks";
+import { ofType, run as engineRun, single, stack, stackReachedAt, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
 const statementsOf = (policy: string): any[] => [JSON.parse(policy).Statement].flat();
@@ -307,7 +309,7 @@ describe("deploy readiness", () => {
                 const raw = Object.fromEntries(Object.entries(readStackFile(path.join(__dirname, ".."), name).config).map(([k, v]) => [k.split(":")[1], structuredClone(v)]));
                 raw.region = "us-east-1";
                 (raw.cluster as any).apiServerTunnel = { serverUrl: "https://127.0.0.1:8443", tlsServerName: "x" };
-                expect(() => validateStackConfig(raw)).to.throw(ConfigError, "unknown: apiServerTunnel");
+                expect(() => validateStackConfig(raw)).to.throw(ConfigError, "cluster.apiServerTunnel: got a key that does not exist here");
             }
         });
     });
@@ -372,6 +374,22 @@ describe("deploy readiness", () => {
             expect(error).to.be.instanceOf(ConfigError);
             // Refused by its support window before EKS is asked for anything.
             expect((error as Error).message).to.include('cluster.kubernetesVersion: got "1.36"; allowed: a version whose support window lib/data/eks-kubernetes-versions.json lists (1.33, 1.34, 1.35)');
+        });
+
+        it("a version the add-on lookup finds nothing for is refused without claiming who answered: offline, the engine's own table does", async () => {
+            let error: unknown;
+            try {
+                await engineRun("dev", { program: async () => {
+                    await resolveAddonVersions("1.29", "latest", new Provider("lookup", { region: "us-east-1" }));
+                    throw new Error("the lookup found versions for 1.29");
+                } });
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(ConfigError);
+            expect((error as ConfigError).problems).to.have.length(1);
+            expect((error as ConfigError).problems[0]).to.match(/^cluster\.kubernetesVersion: got "1\.29"; allowed: a version the (vpc-cni|kube-proxy|coredns|aws-ebs-csi-driver) add-on is offered for \(the add-on version lookup, aws\.eks\.getAddonVersion, failed: .*empty result \(offline: engine\/mocks\.ts lists no such build\)\)$/)
+                .and.not.include("EKS answered");
         });
 
         for (const name of STACKS) {

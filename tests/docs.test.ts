@@ -2,12 +2,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { compareStacks } from "../planner/compare";
-import { compareManaged } from "../planner/managed";
+import { planModes } from "../planner/managed";
 import { DEPARTURES } from "../planner/departures";
 import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown } from "../planner/render";
-import { stack } from "./support/stacks";
+import { run, stack } from "./support/stacks";
 
 const root = path.join(__dirname, "..");
 const SKIPPED = new Set(["node_modules", "dist", ".git", ".cache", "vendor"]);
@@ -29,8 +29,8 @@ describe("docs", () => {
             return { run, plan: planRun(run, table) };
         }));
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
-        const managed = compareManaged({ plan: sides[1].plan, config: sides[1].run.config }, { plan: sides[0].plan }, table);
-        const expected = renderComparisonMarkdown(compareStacks(a, b), sides.map((s) => s.plan), managed);
+        const modes = await planModes({}, run);
+        const expected = renderComparisonMarkdown(compareStacks(a, b), sides.map((s) => s.plan), modes);
         const committed = fs.readFileSync(path.join(root, "docs", "decisions.md"), "utf8");
         expect(committed === expected, "docs/decisions.md is stale: npm run plan -- --compare dev prod --markdown docs/decisions.md").to.equal(true);
     });

@@ -1,55 +1,72 @@
 import { expect } from "chai";
 import { main, parseArgs, UsageError } from "../planner/cli";
-import { compareManaged, ManagedComparison } from "../planner/managed";
-import { planRun } from "../planner/plan";
+import { CostLine } from "../planner/cost";
+import { compareModes, MODE_COLUMNS, ModeComparison, planModes, rowOf } from "../planner/managed";
+import { ampIngestionCost, managedPrices } from "../planner/managed-cost";
+import { planRun, StackPlan } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
-import { run, stack } from "./support/stacks";
+import { inMode, run } from "./support/stacks";
 
 const table = loadPriceTable("us-east-1");
+const lineOf = (plan: StackPlan, id: string): CostLine => {
+    const found = plan.cost.lines.find((l) => l.id === id);
+    if (!found) throw new Error(`no cost line ${id}`);
+    return found;
+};
 
-describe("the AWS-managed alternative (three-way comparison)", () => {
-    let managed: ManagedComparison;
-    let totals: { prod: number; dev: number };
+describe("observability modes, priced and compared", function () {
+    this.timeout(300_000);
+    let modes: ModeComparison;
+    let plans: StackPlan[];
     before(async () => {
-        const [prodRun, devRun] = [await stack("prod"), await stack("dev")];
-        const [prod, dev] = [planRun(prodRun, table), planRun(devRun, table)];
-        totals = { prod: prod.cost.total, dev: dev.cost.total };
-        managed = compareManaged({ plan: prod, config: prodRun.config }, { plan: dev }, table);
+        plans = [];
+        for (const { mode, stack } of MODE_COLUMNS) plans.push(planRun(await inMode(stack, mode), table));
+        modes = await planModes({}, run);
     });
 
-    it("puts self-managed prod and dev at their own totals, and every column's rows add up to its total", () => {
-        expect(managed.totals.slice(1)).to.deep.equal([totals.prod, totals.dev]);
-        for (const column of [0, 1, 2]) {
-            expect(managed.rows.reduce((t, r) => t + r.values[column], 0), `column ${column}`).to.be.closeTo(managed.totals[column], 1e-9);
-        }
+    it("plans every column from a real engine run of its stack in its mode, and each column's rows add up to its total", () => {
+        expect(modes.columns.map((c) => [c.mode, c.stack, c.total, c.pods])).to.deep.equal(MODE_COLUMNS.map((c, i) => [c.mode, c.stack, plans[i].cost.total, plans[i].pods.total]));
+        modes.columns.forEach((column, i) => expect(modes.rows.reduce((t, r) => t + r.values[i], 0), `${column.mode} ${column.stack}`).to.be.closeTo(column.total, 1e-9));
+        // The managed services appear only where a mode declares them.
+        const row = (label: string) => modes.rows.find((r) => r.label === label)!.values;
+        expect(row("AMP samples ingested").map((v) => v > 0)).to.deep.equal(MODE_COLUMNS.map((c) => c.mode === "amp-amg" || c.mode === "hybrid"));
+        expect(row("CloudWatch dashboards").map((v) => v > 0)).to.deep.equal(MODE_COLUMNS.map((c) => c.mode === "aws-managed"));
+        expect(row("Grafana's database (RDS)").map((v) => v > 0)).to.deep.equal(MODE_COLUMNS.map((c) => c.mode !== "aws-managed" && c.mode !== "amp-amg" && c.stack === "prod"));
     });
 
-    it("prices each managed service from a unit price and a stated usage assumption", () => {
-        const line = (id: string) => managed.lines.find((l) => l.id === id)!;
-        expect(line("managed-logs-ingestion")).to.deep.include({ factors: [{ value: 150, unit: "GB" }], unitPrice: 0.5, priceUnit: "GB", monthly: 75 });
-        expect(line("managed-logs-ingestion").assumption).to.match(/^managed\.logIngestionGbPerMonth = 150 \(the original decision table puts/);
-        // Prod keeps logs 90 days: 150 GB a month x 2,160 h / 730 h.
-        expect(line("managed-logs-storage").monthly).to.be.closeTo(150 * (2160 / 730) * 0.03, 1e-9);
-        expect(line("managed-xray-recorded").monthly).to.equal(10);
-        expect(line("managed-dashboards").monthly).to.equal(15);
-        expect(line("managed-alarms").monthly).to.be.closeTo(5, 1e-9);
-        for (const l of managed.lines) expect(l.assumption, l.id).to.match(/^managed\.\w+ = \d+ \(/);
+    it("prices aws-managed prod's services from the declared resources, the dated prices and the stack's assumptions", () => {
+        const plan = plans[0];
+        const prices = managedPrices("us-east-1");
+        const a = { nodes: plan.pods.nodeCount, pods: plan.pods.total };
+        const metrics = lineOf(plan, "container-insights-metrics");
+        expect(metrics.factors).to.deep.equal([{ value: 10 * a.nodes + 10 * a.pods, unit: "metric" }]);
+        expect(metrics.assumption).to.equal(`costAssumptions.containerInsightsMetricsPerNode = 10 x ${a.nodes} nodes; costAssumptions.containerInsightsMetricsPerPod = 10 x ${a.pods} pods`);
+        expect(lineOf(plan, "workload-logs-ingestion")).to.deep.include({ factors: [{ value: 150, unit: "GB" }], unitPrice: 0.5, monthly: 75, assumption: "costAssumptions.workloadLogGbPerMonth = 150" });
+        // 90 days kept (observability.managed.logRetentionDays): 150 GB x 90 / (730 / 24) days.
+        expect(lineOf(plan, "workload-logs-storage").monthly).to.be.closeTo(150 * 90 / (730 / 24) * 0.03, 1e-9);
+        expect(lineOf(plan, "logs-insights").monthly).to.be.closeTo(1000 * prices.cloudwatch.insightsPerGbScanned, 1e-9);
+        expect(lineOf(plan, "xray-recorded").monthly).to.equal(2 * 5);
+        expect(lineOf(plan, "cloudwatch-dashboards")).to.deep.include({ factors: [{ value: 2, unit: "dashboard" }], monthly: 6 });
+        expect(lineOf(plan, "cloudwatch-alarms").monthly).to.be.closeTo(4 * 0.1, 1e-9);
+        expect(plan.cost.lines.filter((l) => l.id.startsWith("amp-") || l.id.startsWith("amg-"))).to.deep.equal([]);
     });
 
-    it("counts Container Insights metrics from the nodes and pods the managed stack keeps", () => {
-        const metrics = managed.lines.find((l) => l.id === "managed-metrics")!;
-        const [pods] = /x (\d+) pods/.exec(metrics.note!)!.slice(1).map(Number);
-        expect(metrics.factors[0].value).to.equal(30 + 10 * managed.nodes.count + 10 * pods);
-        expect(metrics.unitPrice).to.equal(0.3);
+    it("prices AMP's ingestion over its tiers and Managed Grafana per user, in amp-amg prod", () => {
+        const tiers = managedPrices("us-east-1").amp.ingestionTiers;
+        expect(ampIngestionCost(2000, tiers)).to.be.closeTo(180, 1e-9);
+        expect(ampIngestionCost(3000, tiers)).to.be.closeTo(180 + 1000 * 0.035, 1e-9);
+        expect(ampIngestionCost(300_000, tiers)).to.be.closeTo(180 + 250_000 * 0.035 + 48_000 * 0.016, 1e-6);
+        const plan = plans[3];
+        expect(lineOf(plan, "amp-ingestion").monthly).to.be.closeTo(180, 1e-9);
+        expect(lineOf(plan, "amg-editors").monthly).to.equal(27);
+        expect(lineOf(plan, "amg-viewers").monthly).to.equal(25);
+        expect(plan.cost.lines.some((l) => l.id === "container-insights-metrics"), "amp-amg collects no Container Insights metrics").to.equal(false);
+        expect(() => managedPrices("eu-west-9")).to.throw(/region: got "eu-west-9"; the planner has observability-service .*prices only for us-east-1/);
     });
 
-    it("sizes the managed nodes as the fewest of prod's type that hold what stays, never below prod's minimum", () => {
-        // Prod's minimum is 3 (a node in each zone), which already holds what stays.
-        expect(managed.nodes).to.deep.include({ count: 3, instanceType: "t4g.xlarge" });
-        expect(managed.rows[0].values[0]).to.be.closeTo((managed.rows[0].values[1] / 3) * managed.nodes.count, 1e-9);
-        expect(managed.rows[1]).to.deep.include({ label: "Volumes of the self-managed telemetry stack" });
-        expect(managed.rows[1].values[0]).to.equal(0);
-        expect(managed.rows[1].values[1]).to.be.greaterThan(0);
+    it("groups every line of every plan into a row, the managed services each on their own", () => {
+        for (const plan of plans) for (const line of plan.cost.lines) expect(rowOf(line), line.id).to.be.a("string").and.not.equal("");
+        expect(modes.assumptions.map((a) => a.item)).to.include.members(["Container Insights metrics", "AMP samples ingested", "Managed Grafana editors", "X-Ray traces recorded"]);
     });
 
     it("prints from the CLI through the engine it is given, and refuses to be combined with another stack choice", async () => {
@@ -57,8 +74,13 @@ describe("the AWS-managed alternative (three-way comparison)", () => {
         const planned: string[] = [];
         const code = await main(["--compare-managed"], { stdout: (t) => { stdout += t; }, stderr: () => undefined }, {}, (name, options) => (planned.push(name), run(name, options)));
         expect(code).to.equal(0);
-        expect(planned).to.deep.equal(["prod", "dev"]);
-        expect(stdout).to.include("AWS-managed alternative").and.include("Three-way monthly cost").and.include("assumption: managed.alarms = 50");
+        expect(planned).to.deep.equal(MODE_COLUMNS.map((c) => c.stack));
+        expect(stdout).to.include("aws-managed prod").and.include("hybrid dev").and.include("AMP samples ingested: costAssumptions.ampSamplesMillionsPerMonth = 2000");
         expect(() => parseArgs(["--compare-managed", "--stack", "dev"])).to.throw(UsageError, /takes no --stack/);
+    });
+
+    it("compares what it is given, in the order given", () => {
+        const two = compareModes([{ mode: "self-managed", stack: "prod", plan: plans[1] }, { mode: "self-managed", stack: "dev", plan: plans[2] }], table);
+        expect(two.columns.map((c) => c.total)).to.deep.equal([plans[1].cost.total, plans[2].cost.total]);
     });
 });

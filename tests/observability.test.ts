@@ -79,7 +79,7 @@ describe("observability", () => {
     describe("value builders", () => {
         it("keep Prometheus' retention, volume and selectors, and write to Mimir only when asked", async () => {
             const config = await configOf("prod");
-            const values = prometheusValues(config, { clusterName: "c", storageClassName: "gp3", remoteWriteUrl: URLS.mimirPush, remoteWriteReceiver: false }) as any;
+            const values = prometheusValues(config, { clusterName: "c", storageClassName: "gp3", remoteWrite: { url: URLS.mimirPush }, remoteWriteReceiver: false }) as any;
             const spec = values.prometheus.prometheusSpec;
             expect(spec.retention).to.equal("15d");
             expect(spec.retentionSize).to.equal("42GB");
@@ -235,7 +235,7 @@ describe("observability", () => {
         });
 
         it("wire Kiali to Prometheus and Tempo, read-only", async () => {
-            const values = kialiValues(await configOf("prod"), { prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000" }) as any;
+            const values = kialiValues(await configOf("prod"), { prometheusUrl: URLS.prometheus, tempoUrl: URLS.tempoDistributedQuery, grafanaExternalUrl: "http://localhost:3000", grafanaInCluster: true }) as any;
             expect(values.external_services.prometheus).to.deep.equal({ url: URLS.prometheus });
             expect(values.external_services.tracing).to.include({ enabled: true, provider: "tempo", internal_url: URLS.tempoDistributedQuery });
             expect(values.deployment).to.include({ replicas: 2, view_only_mode: true });
@@ -365,6 +365,15 @@ describe("observability", () => {
     });
 
     describe("prod", () => {
+        it("links alerts and Kiali to Grafana's UI host, not to a port-forward on the reader's own machine", async () => {
+            const run = await stack("prod");
+            const grafana = JSON.parse(JSON.stringify(releaseOf(run, "grafana").inputs.values));
+            const kiali = releaseOf(run, "kiali-server").inputs.values;
+            const url = new URL(run.config.observability.grafana.url);
+            expect([url.protocol, url.hostname]).to.deep.equal(["https:", `grafana.${run.config.cluster.name}.example.com`]);
+            expect([grafana["grafana.ini"].server.root_url, kiali.external_services.grafana.external_url]).to.deep.equal([run.config.observability.grafana.url, run.config.observability.grafana.url]);
+        });
+
         it("runs every add-on, each at its catalog version", async () => {
             const run = await stack("prod");
             const mine = observabilityChildren(run);

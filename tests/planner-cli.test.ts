@@ -63,7 +63,8 @@ describe("planner CLI bad input", () => {
     const project = fixtureProject({
         // Every other key as prod has it, so the bastion's type is the only problem.
         pricey: stackFile("prod").replace(/instanceType: t4g\.micro/, "instanceType: trn2.48xlarge"),
-        invalid: stackFile("dev").replace("natGateways: single", "natGateways: sometimes"),
+        invalid: stackFile("dev").replace("natGateways: single", "natGateways: sometimes").replace('kubernetesVersion: "1.35"', "kubernetesVersion: 1.30")
+            .replace("flowLogRetentionDays:", "flowLogRetentionDay:"),
         malformed: "config:\n  network: [unclosed\n",
         empty: "# no config block\n",
     });
@@ -91,10 +92,18 @@ describe("planner CLI bad input", () => {
         expectOneLineError(empty.stderr, /has no config: block/);
     });
 
-    it("reports invalid config with the key, the value and what is allowed", async () => {
+    it("reports every config mistake on a line of its own, with the key, the value and what is allowed", async () => {
         const { code, stderr } = await cli(["--stack", "invalid"], { projectDir: project });
         expect(code).to.equal(EXIT_BAD_INPUT);
-        expectOneLineError(stderr, /invalid config in Pulumi\.invalid\.yaml: network\.natGateways: got "sometimes"; allowed: one of single, one-per-az/);
+        expect(stderr).to.equal([
+            "error: invalid config in Pulumi.invalid.yaml, 3 mistakes:",
+            '  - network.natGateways: got "sometimes"; allowed: one of single, one-per-az',
+            "  - network.flowLogRetentionDay: got a key that does not exist here (did you mean network.flowLogRetentionDays?); allowed: the keys of network: vpcCidr, podCidr, availabilityZones, " +
+                "publicSubnetPrefixLength, privateSubnetPrefixLength, podSubnetPrefixLength, natGateways, interfaceEndpoints, flowLogRetentionDays",
+            // The stack file's own text, which YAML read as the number 1.3.
+            '  - cluster.kubernetesVersion: got the number 1.3 (the stack file\'s unquoted 1.30, which YAML reads as a number); allowed: a Kubernetes minor version such as 1.35, as text: write it in quotes, "1.30"',
+            "",
+        ].join("\n"));
     });
 
     it("reports an instance type without a price", async () => {

@@ -9,9 +9,9 @@ import { planJson, planRun, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
-import { plural } from "../planner/format";
+import { formatAmount, plural, toCents } from "../planner/format";
 import { loadPriceTable } from "../planner/pricing";
-import { renderComparisonMarkdown, renderPlan } from "../planner/render";
+import { renderComparison, renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
 const table = loadPriceTable("us-east-1");
@@ -51,14 +51,14 @@ describe("planner cost estimate", () => {
             priceUnit: "h",
             assumption: "costAssumptions.spotDiscountPercent = 60 (as of 2026-11; Spot prices move with spare capacity)",
             note: "desired size; min 0 = $0.00, max 3 = $11.76; runs 60 h a week: MON,TUE,WED,THU,FRI 08:00-20:00 America/New_York (scheduled actions); priced as t3a.medium, the first of t3a.medium, t3.medium, c5a.large, c6a.large",
-            monthly: 2 * hours * 0.01504,
+            monthly: toCents(2 * hours * 0.01504),
         });
-        expect(nodes.monthly).to.be.closeTo(7.8423, 1e-4);
+        expect(nodes.monthly).to.equal(7.84);
     });
 
     it("follows the Spot assumption and the schedule: no discount and no schedule is the on-demand month", async () => {
         const cost = estimate(await stackWith("dev", (c) => { c.costAssumptions.spotDiscountPercent = 0; delete c.cluster.nodeGroups[0].schedule; }));
-        expect(lineOf(cost, "node-group:general").monthly).to.be.closeTo(2 * 0.0376 * 730, 1e-9);
+        expect(lineOf(cost, "node-group:general").monthly).to.equal(toCents(2 * 0.0376 * 730));
         expect(lineOf(cost, "node-group-volumes:general").factors).to.deep.equal([{ value: 2, unit: "node" }, { value: 20, unit: "GB" }]);
         const onDemand = estimate(await stackWith("dev", (c) => { c.cluster.nodeGroups[0].capacityType = "ON_DEMAND"; }));
         expect(lineOf(onDemand, "node-group:general")).to.include({ unitPrice: 0.0376, detail: "t3a.medium, on demand" }).and.not.have.property("assumption");
@@ -69,14 +69,14 @@ describe("planner cost estimate", () => {
             const run = await stackWith("dev", (c) => { Object.assign(c.cluster.nodeGroups[0], { instanceTypes: [type], capacityType: "ON_DEMAND" }); delete c.cluster.nodeGroups[0].schedule; });
             const nodes = lineOf(estimate(run), "node-group:general");
             expect(nodes, type).to.include({ unitPrice: price, detail: `${type}, on demand` });
-            expect(nodes.monthly, type).to.be.closeTo(2 * 730 * price, 1e-9);
+            expect(nodes.monthly, type).to.equal(toCents(2 * 730 * price));
         }
     });
 
     it("refuses to guess the running hours of scheduled actions it cannot read as working hours", () => {
         const group = { ...resource("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["t3a.medium"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }), outputs: { id: "ng", resources: [{ autoscalingGroups: [{ name: "asg-1" }] }] } };
         const action = (name: string, recurrence: string, maxSize: number) => resource("aws:autoscaling/schedule:Schedule", name, { autoscalingGroupName: "asg-1", recurrence, minSize: 0, maxSize, desiredCapacity: 0, timeZone: "Etc/UTC" });
-        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
+        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
         const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions, cpuRequestedMillicores: 0 }, table);
         expect(lineOf(cost("0 9 * * 1-5", "0 17 * * 1-5"), "node-group:general".replace("general", "ng")).factors[1].value).to.be.closeTo((40 * 730) / 168, 1e-9);
         expect(() => cost("0 9 * * 1-5", "0 17 * * 1-4")).to.throw(/Node group ng: its scheduled actions .*"0 9 \* \* 1-5".*cannot tell its running hours/);
@@ -93,7 +93,7 @@ describe("planner cost estimate", () => {
     it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
         const cost = estimateCost({
             resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
-            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
             cpuRequestedMillicores: 0,
         }, table);
         expect(cost.lines).to.have.length(1);
@@ -118,14 +118,14 @@ describe("planner cost estimate", () => {
     it("prices root volumes from the launch template for the hours their nodes exist: dev 2 x 20 GB gp2 x 60/168, prod 3 x 40 GB gp3", async () => {
         const dev = lineOf(estimate(await stack("dev")), "node-group-volumes:general");
         expect(dev.factors).to.deep.equal([{ value: 2, unit: "node" }, { value: 20, unit: "GB" }, { value: 60 / 168, unit: "month" }]);
-        expect(dev.monthly).to.be.closeTo(2 * 20 * 0.1 * (60 / 168), 1e-9);
+        expect(dev.monthly).to.equal(toCents(2 * 20 * 0.1 * (60 / 168)));
         // One group per zone in prod: three lines of one node each.
         expect(estimate(await stack("prod")).lines.filter((l) => l.id.startsWith("node-group-volumes:")).map((l) => l.monthly)).to.deep.equal([3.2, 3.2, 3.2]);
     });
 
     it("prices the bastion and its root volume in prod only", async () => {
         const prod = estimate(await stack("prod"));
-        expect(prod.lines.filter((l) => l.id.startsWith("instance")).map((l) => [l.detail, l.monthly])).to.deep.equal([["t4g.micro, on demand", 0.0084 * 730], ["gp3", 8 * 0.08]]);
+        expect(prod.lines.filter((l) => l.id.startsWith("instance")).map((l) => [l.detail, l.monthly])).to.deep.equal([["t4g.micro, on demand", toCents(0.0084 * 730)], ["gp3", toCents(8 * 0.08)]]);
         expect(estimate(await stack("dev")).lines.some((l) => l.id.startsWith("instance"))).to.equal(false);
     });
 
@@ -144,7 +144,7 @@ describe("planner cost estimate", () => {
     it("makes each line its factors times its unit price, and each total the sum of its lines", async () => {
         for (const name of ["dev", "prod"] as const) {
             const cost = estimate(await stack(name));
-            for (const l of cost.lines) expect(l.monthly, l.id).to.be.closeTo(l.factors.reduce((p, f) => p * f.value, l.unitPrice), 1e-9);
+            for (const l of cost.lines) expect(l.monthly, l.id).to.equal(toCents(l.factors.reduce((p, f) => p * f.value, l.unitPrice)));
             expect(cost.total, name).to.be.closeTo(cost.lines.reduce((t, l) => t + l.monthly, 0), 1e-9);
             expect(new Set(cost.lines.map((l) => l.id)).size, `${name} line ids are unique`).to.equal(cost.lines.length);
         }
@@ -264,7 +264,7 @@ describe("planner comparison and reports", () => {
         const shrunk = planRun(await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1 }); }), table);
         const text = renderPlan(shrunk);
         expect(text).to.include("Capacity: DOES NOT FIT");
-        expect(text).to.include("WARNING: does not fit at its desired 1 nodes; it fits at 3: raise desiredSize");
+        expect(text).to.include("WARNING: does not fit at its desired 1 node; it fits at 3: raise desiredSize");
         expect(planJson(await stack("prod"), plans[1]).capacity.pods.allocatable).to.equal(plans[1].capacity.pods.allocatable);
     });
 
@@ -301,8 +301,8 @@ describe("planner comparison and reports", () => {
         const comparison = compare();
         expect(comparison.costTotal.values).to.deep.equal([plans[0].cost.total, plans[1].cost.total]);
         expect(comparison.cost.reduce((t, r) => t + r.delta, 0)).to.be.closeTo(comparison.costTotal.delta, 1e-9);
-        expect(comparison.cost.find((r) => r.id === "nat-gateway-hours")?.values).to.deep.equal([0.045 * 730, 3 * 0.045 * 730]);
-        expect(comparison.cost.find((r) => r.id === "instance:Bastion")?.values).to.deep.equal([0, 0.0084 * 730]);
+        expect(comparison.cost.find((r) => r.id === "nat-gateway-hours")?.values).to.deep.equal([toCents(0.045 * 730), toCents(3 * 0.045 * 730)]);
+        expect(comparison.cost.find((r) => r.id === "instance:Bastion")?.values).to.deep.equal([0, toCents(0.0084 * 730)]);
         expect(comparison.podTotal.delta).to.equal(plans[1].pods.total - plans[0].pods.total);
         expect(comparison.pods.reduce((t, r) => t + r.delta, 0)).to.equal(comparison.podTotal.delta);
     });
@@ -340,5 +340,56 @@ describe("counts in the plan's words", () => {
     it("say one of a thing, and the plural of more: -s, -es after s, -ies after a consonant's y", () => {
         expect([plural(1, "policy"), plural(2, "policy"), plural(0, "namespace"), plural(1, "namespace"), plural(3, "address"), plural(2, "key"), plural(2, "node group")])
             .to.deep.equal(["1 policy", "2 policies", "0 namespaces", "1 namespace", "3 addresses", "2 keys", "2 node groups"]);
+    });
+});
+
+describe("the plan's figures and words", () => {
+    let plans: StackPlan[];
+    before(async () => {
+        plans = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
+    });
+    const isCents = (amount: number) => Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6;
+
+    it("prices every line to the cent, and totals the lines as shown: --json carries cents, not float residue", async () => {
+        for (const plan of plans) {
+            const json = JSON.parse(JSON.stringify(planJson(await stack(plan.stack), plan)));
+            const amounts = [json.cost.total, ...json.cost.lines.map((l: CostLine) => l.monthly)];
+            expect(amounts.filter((a) => !isCents(a) || String(a).split(".")[1]?.length > 2), plan.stack).to.deep.equal([]);
+            expect(json.cost.total, plan.stack).to.equal(toCents(json.cost.lines.reduce((t: number, l: CostLine) => t + l.monthly * 100, 0) / 100));
+        }
+    });
+
+    it("compares in cents: every delta is the difference of the two amounts its row shows, the node groups' included", async () => {
+        const [dev, prod] = [await stack("dev"), await stack("prod")];
+        const side = (run: StackRun, plan: StackPlan) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity });
+        const text = renderComparison(compareStacks(side(dev, plans[0]), side(prod, plans[1])), plans);
+        const cents = (usd: string) => (usd.startsWith("-") ? -1 : 1) * Math.round(Number(usd.replace(/[^\d.]/g, "")) * 100);
+        const rows = [...text.matchAll(/^ {2}(.+?) {2,}(\$[\d,.]+) {2,}(\$[\d,.]+) {2,}([+-]\$[\d,.]+)$/gm)].map(([, label, a, b, delta]) => ({ label, a, b, delta }));
+        expect(rows.map((r) => r.label)).to.include.members(["Node group general", "Total per month"]);
+        expect(rows.filter((r) => cents(r.b) - cents(r.a) !== cents(r.delta))).to.deep.equal([]);
+    });
+
+    it("lists every image a chart runs by its real reference, as the render has it; only the EKS add-ons' are EKS's to pick", () => {
+        for (const plan of plans) {
+            const described = plan.images.filter((i) => !/^[a-z0-9._-]+(:\d+)?(\/[a-z0-9._-]+)*:[\w.-]+(@sha256:[0-9a-f]{64})?$/.test(i.image));
+            expect(described.filter((i) => !i.usedBy.every((u) => u.startsWith("eks-addon "))).map((i) => i.image), plan.stack).to.deep.equal([]);
+        }
+        expect(plans[1].images.map((i) => i.image)).to.include("docker.io/grafana/rollout-operator:v0.38.1");
+    });
+
+    it("counts in words that agree with their numbers, in both plans and in a plan where every count is 1", () => {
+        const PLURALS = /\b1 (?:pod )?(nodes|pods|replicas|resources|slots|traces|volumes|policies|namespaces|addresses|gateways|endpoints|keys|clusters|instances|secrets|groups|zones|claims|violations|waivers|buckets|days|hours)\b/g;
+        // Every whole number above 1 set to 1: each count the text prints meets "1".
+        const ones = (value: unknown): unknown => (typeof value === "number" ? (Number.isInteger(value) && value > 1 ? 1 : value)
+            : Array.isArray(value) ? value.map(ones)
+            : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ones(v)])) : value);
+        for (const plan of plans) {
+            for (const text of [renderPlan(plan), renderPlan(ones(plan) as StackPlan)]) {
+                expect([...text.matchAll(PLURALS)].map((m) => m[0]), plan.stack).to.deep.equal([]);
+            }
+        }
+        expect(renderPlan(plans[0])).to.include(`Pods: ${plans[0].pods.total} at ${plans[0].pods.nodeCount} nodes`);
+        expect(renderPlan(ones(plans[0]) as StackPlan)).to.include("Pods: 1 at 1 node (").and.include(", 1 pod slot,").and.include("Inventory: 1 resource\n");
+        expect([formatAmount(1, "million trace"), formatAmount(2, "million trace"), formatAmount(1, "address"), formatAmount(1, "h")]).to.deep.equal(["1 million traces", "2 million traces", "1 address", "1 h"]);
     });
 });

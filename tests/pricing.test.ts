@@ -38,9 +38,7 @@ describe("pricing", () => {
             expect(table.ebs).to.deep.equal({ gp3PerGbMonth: 0.08, gp2PerGbMonth: 0.1, snapshotPerGbMonth: 0.05 });
             expect(table.s3.standardPerGbMonth).to.equal(0.023);
             expect(table.kms).to.deep.equal({ perKeyMonth: 1, per10kRequests: 0.03 });
-            expect(table.cloudwatchLogs).to.deep.equal({ ingestedPerGb: 0.5, storedPerGbMonth: 0.03, insightsPerGbScanned: 0.005 });
-            expect(table.cloudwatch).to.deep.equal({ metricPerMonth: 0.3, dashboardPerMonth: 3, alarmPerMonth: 0.1 });
-            expect(table.xray).to.deep.equal({ perMillionTracesRecorded: 5, perMillionTracesRetrieved: 0.5 });
+            expect(table.cloudwatchLogs).to.deep.equal({ ingestedPerGb: 0.5, storedPerGbMonth: 0.03 });
             expect(table.alb).to.deep.equal({ perHour: 0.0225, perLcuHour: 0.008 });
             expect(table.msk).to.deep.equal({ brokerPerHour: { "kafka.t3.small": 0.0456, "kafka.m5.large": 0.21 }, storagePerGbMonth: 0.1 });
             expect(table.dataTransfer.interAzPerGbEachDirection).to.equal(0.01);

@@ -1,18 +1,58 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { bastionAmiParameter } from "../components/cluster/bastion";
+import { validateStackConfig } from "../config/load";
 import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { CostLine } from "../planner/cost";
-import { compareManaged } from "../planner/managed";
+import { planModes } from "../planner/managed";
+import { modeCapabilityTable, modeCostTable, modePartsTable } from "../planner/render";
 import { planRun, StackPlan } from "../planner/plan";
 import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
-import { stack, stackWith } from "./support/stacks";
+import { rawConfig } from "./support/config";
+import { run, stack, stackWith } from "./support/stacks";
 import { StackRun } from "../engine/run";
 
 const root = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const table = loadPriceTable("us-east-1");
+
+describe("README: rolling the bastion", () => {
+    it("reads the AMI parameter of the architecture of the bastion it rolls, the one the program reads", async () => {
+        const start = readme.indexOf("\n### Rolling the bastion\n");
+        const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+        const parameters = [...section.matchAll(/aws ssm get-parameter --name (\S+)/g)].map((m) => m[1]);
+        const stacks = [...section.matchAll(/--stack (\w+)/g)].map((m) => m[1]);
+        expect(new Set(stacks)).to.deep.equal(new Set(["prod"]));
+        const prod = await stack("prod");
+        expect(parameters).to.deep.equal([bastionAmiParameter(prod.config.cluster.bastion.instanceType)]);
+        expect(parameters[0]).to.match(/-arm64$/);
+    });
+});
+
+describe("README: its commands", () => {
+    it("name npm scripts that exist", () => {
+        const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts);
+        const named = [...new Set([...readme.matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]))];
+        expect(named).to.include.members(["plan", "preview", "up"]);
+        expect(named.filter((name) => !scripts.includes(name))).to.deep.equal([]);
+    });
+
+    it("set config paths that, applied to the stack file they name, validate", () => {
+        const commands = [...readme.matchAll(/pulumi config set --path '([\w-]+):([^']+)' ("[^"]*"|\S+) --stack (\w+)/g)];
+        expect(commands.map((m) => m[2])).to.include.members(["cluster.bastion.ami", "cluster.publicAccessCidrs[0]"]);
+        for (const [command, namespace, key, value, name] of commands) {
+            expect(namespace, command).to.equal("nist-eks-platform");
+            const raw = rawConfig(name);
+            // The shell's own substitution stands for an address: $(curl -s https://checkip.amazonaws.com)/32.
+            const text = value.replace(/^"\$\(curl [^)]*\)\/32"$/, "198.51.100.7/32");
+            const keys = key.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== "").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+            keys.slice(0, -1).reduce<any>((node, k) => node[k], raw)[keys[keys.length - 1]] = text;
+            expect(() => validateStackConfig(raw), command).not.to.throw();
+        }
+    });
+});
 
 describe("README figures", () => {
     let runs: { dev: StackRun; prod: StackRun };
@@ -78,15 +118,19 @@ describe("README figures", () => {
         expect(readme).to.include(`dev costs ${share}% of prod, a reduction of ${100 - share}%`);
     });
 
-    it("quote the three-way comparison --compare-managed computes", () => {
-        const managed = compareManaged({ plan: prod, config: runs.prod.config }, { plan: dev }, table);
-        expect(readme).to.include(`| **Total per month** | **${usd(managed.totals[0])}** | **${usd(managed.totals[1])}** | **${usd(managed.totals[2])}** |`);
-        expect(readme).to.include(`fewest of prod's type that hold what stays, never below prod's minimum (${managed.nodes.count} x ${managed.nodes.instanceType})`);
+    it("quote what each observability mode keeps, declares and costs in prod and dev, as --compare-managed plans them", async () => {
+        const modes = await planModes({}, run);
+        for (const markdown of [modeCapabilityTable(), modePartsTable(), modeCostTable(modes)]) expect(readme).to.include(markdown.join("\n"));
+        const column = (mode: string) => modes.columns.find((c) => c.mode === mode && c.stack === "prod")!;
+        expect(readme).to.include(`leave emptier (${column("aws-managed").pods} pods instead of ${column("self-managed").pods})`);
     });
 
-
-    it("gives the two quick-start commands", () => {
-        expect(readme).to.include("npm ci && npm run plan");
-        expect(readme).to.include("npm ci && npm test");
+    it("gives the quick start's commands, installing once", () => {
+        const start = readme.indexOf("\n## Quick start");
+        const block = readme.slice(readme.indexOf("```bash\n", start) + 8, readme.indexOf("\n```", readme.indexOf("```bash\n", start) + 8));
+        const commands = block.split("\n").map((line) => line.split("#")[0].trim());
+        expect(commands).to.deep.equal(["npm ci", "npm run plan", "npm test"]);
+        // npm ci installs the pack too (its postinstall), so nothing else is needed before either command.
+        expect(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.postinstall).to.include("policy");
     });
 });

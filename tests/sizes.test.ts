@@ -255,10 +255,11 @@ describe("sizes, counts and retentions as stack config", () => {
                 'security.istio.resources.proxy.memory: got "64MB"; allowed: a memory quantity above zero such as "512Mi" or "2Gi" (units Ki, Mi, Gi, Ti or k, M, G, T)',
             ]);
             expect(problems("prod", (c) => { c.backup.velero.resources = { nodeAgent: { cpu: 1 } }; })).to.deep.equal([
-                'backup.velero.resources.nodeAgent.cpu: got 1; allowed: a CPU quantity above zero such as "250m" or "1" (whole millicores, or cores with at most three decimals)',
+                // YAML reads an unquoted 1 as a number; in quotes it is one core.
+                'backup.velero.resources.nodeAgent.cpu: got the number 1 (an unquoted value, which YAML reads as a number); allowed: a CPU quantity above zero such as "250m" or "1" (whole millicores, or cores with at most three decimals), as text: write it in quotes',
             ]);
             expect(problems("prod", (c) => { c.operations.kubecost.volumes = { localStore: "16G" }; })).to.deep.equal([
-                'operations.kubecost.volumes.localStore: got "16G"; allowed: a size in Gi such as 10Gi',
+                'operations.kubecost.volumes.localStore: got "16G"; allowed: a size above zero in whole Gi, such as 10Gi',
             ]);
         });
 
@@ -270,7 +271,7 @@ describe("sizes, counts and retentions as stack config", () => {
 
         it("refuses a workload the component does not have, and sizes that are not an object", () => {
             expect(problems("prod", (c) => { c.observability.loki.resources = { writer: { memory: "1Gi" } }; })).to.deep.equal([
-                "observability.loki.resources: got an object with keys it does not have; allowed: no keys other than the documented ones (unknown: writer)",
+                "observability.loki.resources.writer: got a key that does not exist here (did you mean observability.loki.resources.write?); allowed: the keys of observability.loki.resources: singleBinary, read, write, backend, gateway, gatewayMetrics, rulesSidecar, chunksCache, resultsCache, memcachedExporter",
             ]);
             expect(problems("prod", (c) => { c.observability.loki.resources = "large"; })).to.have.length(1);
         });

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { execFileSync } from "child_process";
+import YAML, { parseDocument } from "yaml";
 import { validateStackConfig } from "../config/load";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { StackRun } from "../engine/run";
@@ -11,6 +12,9 @@ import { stackWorkloads } from "../components/helm/workloads";
 import { main } from "../planner/cli";
 import { loadPriceTable } from "../planner/pricing";
 import { planRun } from "../planner/plan";
+import { runConfig } from "../engine/run";
+import { neighbourWarnings, otherStacks } from "../planner/neighbours";
+import { pulumiArgs } from "../scripts/pulumi-with-policy";
 import { rawConfig, rejectionOf } from "./support/config";
 import { ofType, run, single, stack } from "./support/stacks";
 
@@ -39,7 +43,8 @@ const staging = (() => {
     const doc = parseDocument(stackFile("prod")
         .replace("nist-eks-platform:environment: prod", "nist-eks-platform:environment: staging")
         .replace("Environment: prod", "Environment: staging")
-        .replace("name: nist-eks-prod", "name: nist-eks-staging"));
+        .replace("name: nist-eks-prod", "name: nist-eks-staging")
+        .replace("grafana.nist-eks-prod.", "grafana.nist-eks-staging."));
     doc.setIn(["config", "nist-eks-platform:observability", "loki", "resources"], { write: { memory: "1Gi" } });
     doc.setIn(["config", "nist-eks-platform:observability", "alloy"], { resources: { events: { cpu: "50m" } } });
     doc.setIn(["config", "nist-eks-platform:operations", "kubecost", "volumes"], { aggregatorDb: "64Gi" });
@@ -121,7 +126,9 @@ describe("any stack from a stack file", () => {
             const { code, stdout, stderr } = await cli(["--stack", "staging"]);
             expect(stderr).to.equal("");
             expect(code).to.equal(0);
-            expect(stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)/).and.include("Policy (policy/config/prod.json): 0 mandatory");
+            // Without a pack config of its own, the plan says whose it applies, and that a preview would need one.
+            expect(stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)\n\nBefore the first pulumi up\n {2}WARNING: no policy\/config\/staging\.json: this plan applies the prod profile's policy\/config\/prod\.json, and npm run preview -- --stack staging refuses to run without a config of its own: cp policy\/config\/prod\.json policy\/config\/staging\.json\n\n/)
+                .and.include("Policy (policy/config/prod.json): 0 mandatory");
             const staged = await run("staging", { projectDir: dir });
             expect(staged.config).to.deep.include({ environment: "staging", profile: "prod", protect: true });
             const cluster = staged.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
@@ -236,5 +243,83 @@ describe("any stack from a stack file", () => {
             expect(code).to.equal(0);
             expect(stdout).to.match(/^staging vs prod\n/).and.match(/Instance Type\s+t4g\.xlarge \(arm64, on demand\)\s+t4g\.xlarge \(arm64, on demand\)/);
         });
+    });
+});
+
+describe("the README's recipe for a third stack", () => {
+    const readme = fs.readFileSync(path.join(projectDir, "README.md"), "utf8");
+    const start = readme.indexOf("\n### Adding a stack\n");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const fenced = (language: string) => [...section.matchAll(new RegExp("^```" + language + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
+    /** A block's commands, continued lines joined. */
+    const commands = (block: string) => block.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.trim()).filter(Boolean);
+    let dir: string;
+    const cli = async (argv: string[]) => {
+        let [stdout, stderr] = ["", ""];
+        const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, { projectDir: dir }, run);
+        return { code, stdout, stderr };
+    };
+    const configOf = (stack: string) => ({ stack, config: validateStackConfig(runConfig(stack, { projectDir: dir }).config) });
+
+    before(() => {
+        // A clone's files that the recipe reads, with the pack installed as in the project.
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "add-stack-"));
+        fs.mkdirSync(path.join(dir, "policy", "config"), { recursive: true });
+        for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "README.md", "policy/config/dev.json", "policy/config/prod.json"]) fs.copyFileSync(path.join(projectDir, file), path.join(dir, file));
+        fs.symlinkSync(path.join(projectDir, "policy", "node_modules"), path.join(dir, "policy", "node_modules"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("is two blocks of commands and a stack-file change", () => {
+        expect([fenced("bash").length, fenced("yaml").length]).to.deep.equal([2, 1]);
+        expect(commands(fenced("bash")[1]).every((c) => c.startsWith("npm run plan -- "))).to.equal(true);
+    });
+
+    it("makes a stack file and a pack config; the plan warns about what the copy keeps of prod's until the change below it", () => {
+        for (const command of commands(fenced("bash")[0])) execFileSync("bash", ["-c", command], { cwd: dir, stdio: "pipe" });
+        expect(fs.readFileSync(path.join(dir, "policy", "config", "staging.json"), "utf8")).to.equal(fs.readFileSync(path.join(projectDir, "policy", "config", "prod.json"), "utf8"));
+        const staging = configOf("staging");
+        expect(staging.config).to.deep.include({ environment: "staging", profile: "prod" });
+        expect(staging.config.cluster.name).to.equal("nist-eks-staging");
+        expect(neighbourWarnings(staging, otherStacks(dir, "staging"))).to.deep.equal([
+            "cluster.bastion.sessionPreferences is create, as prod says, in account 123456789012 and us-east-1: one stack per account and region owns the Session Manager preferences, " +
+                "and whichever runs pulumi up second fails with DocumentAlreadyExists; all but the owner say existing, with the owner's sessionLogGroupName " +
+                "(prod's: /aws/ssm/nist-eks-prod/sessions; README: \"Session Manager preferences\")",
+        ]);
+        // Had the name stayed prod's, every name the platform gives would meet prod's.
+        expect(neighbourWarnings({ stack: "staging", config: configOf("prod").config }, otherStacks(dir, "staging"))).to.include(
+            "cluster.name is nist-eks-prod, as prod has in account 123456789012: the EKS cluster, its IAM roles, log groups, KMS aliases and node groups are named from it, " +
+                "so the first pulumi up fails on names prod already holds; give this stack a cluster name of its own",
+        );
+    });
+
+    it("with the change, plans with its own pack config and no warning, compares with prod, and previews with its own pack config", async () => {
+        const file = path.join(dir, "Pulumi.staging.yaml");
+        const doc = parseDocument(fs.readFileSync(file, "utf8"));
+        const leaves = (node: any, at: string[]): [string[], unknown][] => (node !== null && typeof node === "object" ? Object.entries(node).flatMap(([k, v]) => leaves(v, [...at, k])) : [[at, node]]);
+        for (const [at, value] of leaves(YAML.parse(fenced("yaml")[0]), ["config"])) doc.setIn(at, value);
+        fs.writeFileSync(file, doc.toString());
+        expect(configOf("staging").config.cluster.bastion).to.deep.include({ sessionPreferences: "existing", sessionLogGroupName: "/aws/ssm/nist-eks-prod/sessions" });
+        // Nothing left to warn about, for staging or the shipped stacks beside it.
+        for (const name of ["staging", "dev", "prod"]) expect(neighbourWarnings(configOf(name), otherStacks(dir, name)), name).to.deep.equal([]);
+
+        // Its own pack config is the one applied: a waiver only staging's file has shows in its plan.
+        const packConfig = path.join(dir, "policy", "config", "staging.json");
+        const own = JSON.parse(fs.readFileSync(packConfig, "utf8"));
+        const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+        own["s3-versioning"] = { ...(typeof own["s3-versioning"] === "object" ? own["s3-versioning"] : {}), waivers: [{ resource: "staging-only", reason: "a waiver that only staging's pack config holds", expires }] };
+        fs.writeFileSync(packConfig, JSON.stringify(own, null, 2));
+
+        const [plan, compare] = commands(fenced("bash")[1]).map((c) => c.replace(/^npm run plan -- /, "").split(/\s+/));
+        const planned = await cli(plan);
+        expect([planned.code, planned.stderr]).to.deep.equal([0, ""]);
+        expect(planned.stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)\n\n(?!Before the first pulumi up)/)
+            .and.include("Policy (policy/config/staging.json): 0 mandatory")
+            .and.include(`waiver s3-versioning on staging-only until ${expires} (a waiver that only staging's pack config holds): WARNING: matches no violation; remove it`)
+            .and.not.include("WARNING: no policy/config");
+        const compared = await cli(compare);
+        expect([compared.code, compared.stderr]).to.deep.equal([0, ""]);
+        expect(compared.stdout).to.match(/^staging vs prod\n/);
+        expect(pulumiArgs("preview", ["--stack", "staging"], dir)).to.deep.equal(["preview", "--stack", "staging", "--policy-pack", path.join(dir, "policy"), "--policy-pack-config", packConfig]);
     });
 });

@@ -26,6 +26,7 @@ import { ACCEPTED_PLAINTEXT_NAMESPACES, inClusterEncryption } from "../policy/ru
 import { rdsDatabase } from "../policy/rules/rds/rds-database";
 import { check, planned } from "./policy/helpers";
 import { ofType, single, stack, stackWith } from "./support/stacks";
+import { toCents } from "../planner/format";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -329,12 +330,12 @@ describe("telemetry paths", () => {
             const table = loadPriceTable("us-east-1");
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
-                ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", 730 * 0.032],
-                ["RDS gp3 storage", "Multi-AZ", 20 * 0.23],
+                ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", toCents(730 * 0.032)],
+                ["RDS gp3 storage", "Multi-AZ", toCents(20 * 0.23)],
                 ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
             const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);
-            expect(single.map((l) => l.monthly)).to.deep.equal([730 * 0.032, 50 * 0.115]);
+            expect(single.map((l) => l.monthly)).to.deep.equal([toCents(730 * 0.032), toCents(50 * 0.115)]);
             expect(() => rdsLines({ resources: [planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.x9.huge" })], assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table)).to.throw(/No RDS price .*db.x9.huge/);
         });
     });

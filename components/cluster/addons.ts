@@ -33,7 +33,7 @@ export async function resolveAddonVersions(kubernetesVersion: string, selection:
             const offered = await eks.getAddonVersion({ addonName, kubernetesVersion, mostRecent: selection === "latest" }, { provider });
             return [addonName, offered.version] as const;
         } catch (e) {
-            throw new ConfigError([`cluster.kubernetesVersion: got ${JSON.stringify(kubernetesVersion)}; allowed: a version EKS offers the ${addonName} add-on for (EKS answered: ${(e as Error).message})`]);
+            throw new ConfigError([`cluster.kubernetesVersion: got ${JSON.stringify(kubernetesVersion)}; allowed: a version the ${addonName} add-on is offered for (the add-on version lookup, aws.eks.getAddonVersion, failed: ${(e as Error).message})`]);
         }
     }));
     return Object.fromEntries(entries) as Record<AddonName, string>;

@@ -11,6 +11,7 @@ import { lockedChart } from "../../lib/helm/vendor";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
+import { CLOUDWATCH_ADDON, CLOUDWATCH_AGENT_SERVICE, CLOUDWATCH_NAMESPACE, cloudwatchAddonWorkloads } from "../observability/cloudwatch-addon";
 import { Address, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
 import { CHARTS } from "./catalog";
 
@@ -96,7 +97,10 @@ export function stackWorkloads(resources: readonly DeclaredResource[], kubeVersi
             if (render) workloads.push(...manifestWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests), ...operatorWorkloads(render.request.name, componentOf(render.request.chart), render.rendered.manifests));
             else throw new Error(`Release ${resource.inputs.name}: chart ${releaseChart(resource.inputs)} ${resource.inputs.version} is not vendored (npm run charts:sync)`);
         } else if (resource.type === WORKLOAD_TYPES.addon) {
-            workloads.push(...addonWorkloads(resource.inputs).map((m) => modelledWorkload(`eks-addon ${resource.inputs.addonName}`, "eks-addons", "kube-system", m)));
+            // The CloudWatch add-on runs in its own namespace; the cluster's add-ons in kube-system.
+            const cloudwatch = resource.inputs.addonName === CLOUDWATCH_ADDON;
+            const modelled = cloudwatch ? cloudwatchAddonWorkloads(resource.inputs) : addonWorkloads(resource.inputs);
+            workloads.push(...modelled.map((m) => modelledWorkload(`eks-addon ${resource.inputs.addonName}`, "eks-addons", cloudwatch ? CLOUDWATCH_NAMESPACE : "kube-system", m)));
         } else if (resource.type === WORKLOAD_TYPES.kafkaNodePool) {
             workloads.push(kafkaBrokers(resource, resources, renders));
         } else if (resource.type === WORKLOAD_TYPES.kafka && resource.inputs.spec?.entityOperator) {
@@ -381,7 +385,18 @@ function withSidecars(workloads: readonly Workload[], resources: readonly Declar
 }
 /** The Services a stack will have (rendered, or made by operators from its custom resources). */
 export function stackServices(resources: readonly DeclaredResource[]): ServiceEndpoint[] {
-    return serviceEndpoints(stackWorkloads(resources).renders.values(), resources.filter((r) => r.type === WORKLOAD_TYPES.kafka));
+    // The CloudWatch add-on's operator serves the agent's receivers (OTLP for X-Ray, the X-Ray daemon protocol) on one Service.
+    const cloudwatchAgent = resources.some((r) => r.type === WORKLOAD_TYPES.addon && r.inputs.addonName === CLOUDWATCH_ADDON) ? [{
+        namespace: CLOUDWATCH_NAMESPACE,
+        name: CLOUDWATCH_AGENT_SERVICE.name,
+        ports: [
+            { name: "otlp-grpc", port: CLOUDWATCH_AGENT_SERVICE.otlpGrpcPort, targetPort: CLOUDWATCH_AGENT_SERVICE.otlpGrpcPort, protocol: "TCP" as const },
+            { name: "otlp-http", port: CLOUDWATCH_AGENT_SERVICE.otlpHttpPort, targetPort: CLOUDWATCH_AGENT_SERVICE.otlpHttpPort, protocol: "TCP" as const },
+            { name: "xray", port: CLOUDWATCH_AGENT_SERVICE.xrayPort, targetPort: CLOUDWATCH_AGENT_SERVICE.xrayPort, protocol: "UDP" as const },
+        ],
+        madeBy: `the EKS add-on ${CLOUDWATCH_ADDON}`,
+    }] : [];
+    return [...serviceEndpoints(stackWorkloads(resources).renders.values(), resources.filter((r) => r.type === WORKLOAD_TYPES.kafka)), ...cloudwatchAgent];
 }
 
 /** The wiring graph of a stack (lib/wiring.ts): every address its values and custom resources name, resolved. */

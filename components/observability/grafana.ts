@@ -80,7 +80,9 @@ export const DATASOURCE_UIDS = { metrics: "metrics", loki: "loki", tempo: "tempo
 export interface DatasourceOptions {
     /** Where PromQL queries go: Mimir when it runs (long-term history), Prometheus otherwise. */
     readonly metricsUrl: string;
-    readonly metricsName: "Mimir" | "Prometheus";
+    readonly metricsName: "Mimir" | "Prometheus" | "Amazon Managed Prometheus";
+    /** Where the metrics are AMP's (hybrid): queries are signed with SigV4 for this region, and CloudWatch is a datasource too. */
+    readonly aws?: { readonly region: string };
     /** Tempo's query endpoint; undefined where Tempo is off. */
     readonly tempoUrl?: string;
     /** With Istio, trace-to-metrics links open the mesh's request metrics for the span's service. */
@@ -101,6 +103,8 @@ export function grafanaDatasources(opts: DatasourceOptions): Record<string, unkn
         isDefault: true,
         jsonData: {
             httpMethod: "POST",
+            // The default credential chain: the IRSA role of Grafana's service account.
+            ...(opts.aws ? { sigV4Auth: true, sigV4AuthType: "default", sigV4Region: opts.aws.region } : {}),
             ...(opts.tempoUrl ? { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.tempo }] } : {}),
         },
     };
@@ -118,7 +122,8 @@ export function grafanaDatasources(opts: DatasourceOptions): Record<string, unkn
             } : {}),
         },
     };
-    if (!opts.tempoUrl) return [metrics, loki];
+    const cloudwatch = opts.aws ? [{ name: "CloudWatch", uid: "cloudwatch", type: "cloudwatch", access: "proxy", jsonData: { authType: "default", defaultRegion: opts.aws.region } }] : [];
+    if (!opts.tempoUrl) return [metrics, loki, ...cloudwatch];
     const spanMetrics = opts.istioEnabled
         ? {
             tags: [{ key: "istio.canonical_service", value: "destination_canonical_service" }, { key: "istio.namespace", value: "destination_service_namespace" }],
@@ -155,10 +160,15 @@ export function grafanaDatasources(opts: DatasourceOptions): Record<string, unkn
             lokiSearch: { datasourceUid: DATASOURCE_UIDS.loki },
         },
     };
-    return [metrics, loki, tempo];
+    return [metrics, loki, tempo, ...cloudwatch];
 }
 
+/** The service account Grafana runs as (the chart's, named after fullnameOverride): hybrid's IRSA role is for it. */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
+
 export interface GrafanaValuesOptions {
+    /** The IRSA role Grafana signs AMP and CloudWatch queries as (hybrid). */
+    readonly roleArn?: string;
     /** The StorageClass for the SQLite volume; undefined with a shared database. */
     readonly storageClassName?: string;
     readonly datasources: Record<string, unknown>[];
@@ -215,6 +225,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
     return {
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
+        ...(opts.roleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } } } : {}),
         // Replicas on a shared database: one in each zone, and a drain takes one at a time.
         ...(grafana.replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 }, topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "grafana" }) } : {}),
         ...(shared?.values ?? {
@@ -242,6 +253,8 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
             users: { allow_sign_up: false },
             // Links in alert notifications and Kiali's trace links use the address operators open.
             server: { root_url: grafana.url },
+            // SigV4 signing of datasource requests (AMP in hybrid) is off unless turned on.
+            ...(opts.roleArn ? { auth: { sigv4_auth_enabled: true } } : {}),
             ...(shared?.ini ?? {}),
         },
     };

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { ObservabilityConfig } from "../../config/schema";
+import { keeps } from "../../lib/observability-modes";
 import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
@@ -18,10 +19,12 @@ import {
     kafkaSpec, kafkaTopicSpec, kafkaUserSpec, strimziValues,
 } from "./kafka";
 import { KIALI_SIGNING_KEY_SECRET, kialiValues } from "./kiali";
+import { ampRemoteWritePolicy, ampUrls, grafanaReadPolicy, ManagedObservability } from "./managed";
 import { LOKI_SERVICE_ACCOUNT, lokiValues } from "./loki";
 import { MIMIR_SERVICE_ACCOUNT, mimirValues } from "./mimir";
-import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, prometheusValues } from "./prometheus";
+import { istioProxyPodMonitorSpec, istiodServiceMonitorSpec, PROMETHEUS_SERVICE_ACCOUNT, prometheusValues } from "./prometheus";
 import { KAFKA_NAMESPACE, MONITORING_NAMESPACE, URLS, storageClassFor } from "./shared";
+import { GRAFANA_SERVICE_ACCOUNT } from "./grafana";
 import { TEMPO_SERVICE_ACCOUNT, metricsGeneratorRemoteWrite, tempoDistributedValues, tempoSingleValues } from "./tempo";
 
 export interface ObservabilityArgs {
@@ -33,7 +36,13 @@ export interface ObservabilityArgs {
     readonly ctx: KubernetesContext;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
-    /** Grafana's shared PostgreSQL database, where config.grafana.database.engine is postgres. */
+    /** What the AWS services of a mode other than self-managed need: the add-on's version and the keys. */
+    readonly managed?: {
+        readonly addonVersion: string;
+        readonly logsKmsKeyArn: pulumi.Input<string>;
+        readonly telemetryKmsKeyArn?: pulumi.Input<string>;
+    };
+    /** Grafana's shared PostgreSQL database, where the mode keeps Grafana and config.grafana.database.engine is postgres. */
     readonly grafanaDatabase?: {
         readonly address: pulumi.Input<string>;
         readonly name: string;
@@ -51,13 +60,28 @@ export interface ObservabilityArgs {
 }
 
 /**
- * The buckets the LGTM stack keeps its data in, by purpose: Mimir's, Loki's on S3 and distributed
+ * The config as the mode runs it: a component the mode does not keep is off, whatever its own `enabled` says, so
+ * that a stack switches mode by one key and back without losing its settings. Kafka follows its users (kafkaNeeded).
+ */
+export function effectiveObservability(config: ObservabilityConfig): ObservabilityConfig {
+    const mode = config.mode;
+    return {
+        ...config,
+        mimir: { ...config.mimir, enabled: config.mimir.enabled && keeps(mode, "mimir") },
+        tempo: { ...config.tempo, enabled: config.tempo.enabled && keeps(mode, "tempo") },
+        kiali: { ...config.kiali, enabled: config.kiali.enabled && keeps(mode, "kiali") },
+    };
+}
+
+/**
+ * The buckets the LGTM stack keeps its data in, by purpose, as the mode runs it: Mimir's, Loki's on S3 and distributed
  * Tempo's. Data expires with its retention; rules and Alertmanager state never expire.
  */
-export function observabilityBuckets(config: ObservabilityConfig): { purpose: string; retention?: string }[] {
+export function observabilityBuckets(given: ObservabilityConfig): { purpose: string; retention?: string }[] {
+    const config = effectiveObservability(given);
     return [
         ...(config.mimir.enabled ? [{ purpose: "mimir-blocks", retention: config.mimir.retention }, { purpose: "mimir-ruler" }, { purpose: "mimir-alertmanager" }] : []),
-        ...(config.loki.storage === "s3" ? [{ purpose: "loki-chunks", retention: config.loki.retention }, { purpose: "loki-ruler" }] : []),
+        ...(keeps(config.mode, "loki") && config.loki.storage === "s3" ? [{ purpose: "loki-chunks", retention: config.loki.retention }, { purpose: "loki-ruler" }] : []),
         ...(config.tempo.enabled && config.tempo.mode === "distributed" ? [{ purpose: "tempo-traces", retention: config.tempo.retention }] : []),
     ];
 }
@@ -72,27 +96,34 @@ export class Observability extends pulumi.ComponentResource {
     /** Prometheus' in-cluster URL (live metrics, short retention). */
     public readonly prometheusUrl: string;
     /** Where PromQL queries with the longest history go: Mimir where it runs, Prometheus otherwise. */
-    public readonly metricsQueryUrl: string;
-    /** Loki's push and query URL. */
-    public readonly lokiUrl: string;
+    public readonly metricsQueryUrl: pulumi.Input<string>;
+    /** Loki's push and query URL, where the mode keeps Loki. */
+    public readonly lokiUrl?: string;
+    /** Where the mesh sends its traces (OTLP gRPC): Tempo, or the CloudWatch agent's receiver for X-Ray. */
+    public readonly tracingEndpoint?: string;
+    /** The mode's AWS services, where it has any. */
+    public readonly managed?: ManagedObservability;
     /** Tempo's query URL and its OTLP gRPC receiver (for the mesh's tracing provider); undefined without Tempo. */
     public readonly tempoQueryUrl?: string;
     public readonly tempoOtlpGrpcEndpoint?: string;
-    public readonly grafanaUrl: string;
-    /** Grafana's admin password, a Pulumi secret. */
-    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** The in-cluster Grafana's URL, or Amazon Managed Grafana's. */
+    public readonly grafanaUrl?: pulumi.Input<string>;
+    /** The in-cluster Grafana's admin password, a Pulumi secret. */
+    public readonly grafanaAdminPassword?: pulumi.Output<string>;
     /** The Kafka bootstrap address; undefined where no Kafka runs. */
     public readonly kafkaBootstrap?: string;
     /** Bucket names by purpose (mimir-blocks, loki-chunks, ...). */
     public readonly bucketNames: Record<string, pulumi.Output<string>>;
-    /** The Grafana release's name: its pods alone reach Grafana's database. */
-    public readonly grafanaRelease: string;
+    /** The Grafana release's name (its pods alone reach Grafana's database), where the mode keeps Grafana. */
+    public readonly grafanaRelease?: string;
     /** What installs the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack): other components' monitors wait for it. */
     public readonly monitoringCrds: pulumi.Resource[];
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:observability:Observability", name, {}, opts);
-        const { config, ctx } = args;
+        const { ctx } = args;
+        const mode = args.config.mode;
+        const config = effectiveObservability(args.config);
         const inCluster = (dependsOn: pulumi.Input<pulumi.Resource>[], protect = false): pulumi.CustomResourceOptions =>
             ({ parent: this, provider: ctx.kubernetesProvider, dependsOn, protect });
         const monitoring = createNamespace(MONITORING_NAMESPACE, ctx, this);
@@ -102,15 +133,25 @@ export class Observability extends pulumi.ComponentResource {
             [purpose, createBucket(`${name}-${purpose}`, retention, ctx, this)]));
         this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
 
+        if (mode !== "self-managed") {
+            if (!args.managed) throw new Error(`observability.mode ${mode}: the platform passed no add-on version or keys for the AWS services`);
+            this.managed = new ManagedObservability(`${name}-managed`, { mode, config: config.managed, ctx, ...args.managed }, { parent: this });
+        }
+        const amp = this.managed?.amp;
+
         // kube-prometheus-stack first: its CRDs (ServiceMonitor, PodMonitor) are what the other
         // releases' monitors are made of.
+        // Where AMP stores the metrics, Prometheus signs its remote writes (SigV4) as its own IRSA role.
         const prometheus = installHelmChart(`${name}-prometheus`, {
             source: CHARTS.kubePrometheusStack,
             namespace: monitoring,
-            values: () => prometheusValues(config, {
+            irsa: amp ? { serviceAccount: PROMETHEUS_SERVICE_ACCOUNT, policy: amp.arn.apply(ampRemoteWritePolicy) } : undefined,
+            refs: amp ? { ampRemoteWrite: amp.remoteWriteUrl } : undefined,
+            values: (refs) => prometheusValues(config, {
                 clusterName: ctx.clusterName,
                 storageClassName: ctx.storageClassName,
-                remoteWriteUrl: config.mimir.enabled ? URLS.mimirPush : undefined,
+                remoteWrite: config.mimir.enabled ? { url: URLS.mimirPush }
+                    : amp ? { url: refs.ampRemoteWrite, sigv4Region: ctx.region, roleArn: refs.irsaRoleArn! } : undefined,
                 // Without Mimir, Tempo's metrics generator writes its series to Prometheus itself.
                 remoteWriteReceiver: config.tempo.enabled && !config.mimir.enabled,
             }),
@@ -209,28 +250,31 @@ export class Observability extends pulumi.ComponentResource {
             }, ctx, this);
         }
 
-        const lokiOnS3 = config.loki.storage === "s3";
-        const lokiBuckets = lokiOnS3 ? [buckets["loki-chunks"], buckets["loki-ruler"]] : [];
-        const loki = installHelmChart(`${name}-loki`, {
-            source: CHARTS.loki,
-            namespace: monitoring,
-            irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
-            refs: lokiOnS3 ? { chunks: lokiBuckets[0].name, ruler: lokiBuckets[1].name } : undefined,
-            values: (refs) => {
-                const base = { region: ctx.region, storageClassName: ctx.storageClassName };
-                return lokiOnS3 ? lokiValues(config, { ...base, roleArn: refs.irsaRoleArn, buckets: { chunks: refs.chunks, ruler: refs.ruler } }) : lokiValues(config, base);
-            },
-            dependsOn: monitorCrds,
-        }, ctx, this);
-
-        // Collectors after Loki's release, so that their first pushes find the gateway.
-        for (const role of ["logs", "events"] as AlloyRole[]) {
-            installHelmChart(`${name}-${ALLOY_RELEASES[role]}`, {
-                source: CHARTS.alloy,
+        if (keeps(mode, "loki")) {
+            const lokiOnS3 = config.loki.storage === "s3";
+            const lokiBuckets = lokiOnS3 ? [buckets["loki-chunks"], buckets["loki-ruler"]] : [];
+            const loki = installHelmChart(`${name}-loki`, {
+                source: CHARTS.loki,
                 namespace: monitoring,
-                values: () => alloyValues(role, { config: config.alloy, clusterName: ctx.clusterName }),
-                dependsOn: [...monitorCrds, loki.release],
+                irsa: lokiOnS3 ? { serviceAccount: LOKI_SERVICE_ACCOUNT, policy: bucketAccessPolicy(lokiBuckets, ctx) } : undefined,
+                refs: lokiOnS3 ? { chunks: lokiBuckets[0].name, ruler: lokiBuckets[1].name } : undefined,
+                values: (refs) => {
+                    const base = { region: ctx.region, storageClassName: ctx.storageClassName };
+                    return lokiOnS3 ? lokiValues(config, { ...base, roleArn: refs.irsaRoleArn, buckets: { chunks: refs.chunks, ruler: refs.ruler } }) : lokiValues(config, base);
+                },
+                dependsOn: monitorCrds,
             }, ctx, this);
+
+            // Collectors after Loki's release, so that their first pushes find the gateway.
+            for (const role of ["logs", "events"] as AlloyRole[]) {
+                installHelmChart(`${name}-${ALLOY_RELEASES[role]}`, {
+                    source: CHARTS.alloy,
+                    namespace: monitoring,
+                    values: () => alloyValues(role, { config: config.alloy, clusterName: ctx.clusterName }),
+                    dependsOn: [...monitorCrds, loki.release],
+                }, ctx, this);
+            }
+            this.lokiUrl = URLS.loki;
         }
 
         if (config.tempo.enabled && config.tempo.mode === "distributed") {
@@ -259,81 +303,91 @@ export class Observability extends pulumi.ComponentResource {
             this.tempoOtlpGrpcEndpoint = URLS.tempoSingleOtlpGrpc;
         }
 
-        // The admin password lives only in a Secret the chart points at, never in release values.
-        // Grafana reads it when it first creates its database, so it is protected in prod: a new
-        // password would not reach an existing Grafana.
-        const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: ctx.protect });
-        // RandomPassword marks its result secret; saying so here keeps it secret whatever the provider does.
-        this.grafanaAdminPassword = pulumi.secret(adminPassword.result);
-        const adminSecret = new corev1.Secret(`${name}-grafana-admin`, {
-            metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace: monitoring.metadata.name },
-            type: "Opaque",
-            stringData: { [GRAFANA_ADMIN_SECRET.userKey]: "admin", [GRAFANA_ADMIN_SECRET.passwordKey]: this.grafanaAdminPassword },
-        }, inCluster([monitoring], ctx.protect));
-        for (const dashboard of dashboardsFor(config, args.istioEnabled)) {
-            const stem = dashboard.file.replace(/\.json$/, "");
-            new corev1.ConfigMap(`${name}-dashboard-${stem}`, {
-                metadata: {
-                    name: `dashboard-${stem}`,
-                    namespace: monitoring.metadata.name,
-                    labels: { [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value },
-                    annotations: { [DASHBOARD_FOLDER_ANNOTATION]: "Platform" },
-                },
-                data: { [dashboard.file]: JSON.stringify(dashboard.json) },
-            }, inCluster([monitoring]));
-        }
-        this.metricsQueryUrl = config.mimir.enabled ? URLS.mimirQuery : URLS.prometheus;
-        const database = args.grafanaDatabase;
-        if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
-            throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
-        }
-        const grafanaInputs: pulumi.Resource[] = [adminSecret];
-        let databaseUserJob: pulumi.Output<string> | undefined;
-        if (database) {
-            const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
-                metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
+        this.metricsQueryUrl = config.mimir.enabled ? URLS.mimirQuery : amp ? amp.endpoint.apply((e) => ampUrls(e).query) : URLS.prometheus;
+        if (keeps(mode, "grafana")) {
+            // The admin password lives only in a Secret the chart points at, never in release values.
+            // Grafana reads it when it first creates its database, so it is protected in prod: a new
+            // password would not reach an existing Grafana.
+            const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: ctx.protect });
+            // RandomPassword marks its result secret; saying so here keeps it secret whatever the provider does.
+            this.grafanaAdminPassword = pulumi.secret(adminPassword.result);
+            const adminSecret = new corev1.Secret(`${name}-grafana-admin`, {
+                metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace: monitoring.metadata.name },
                 type: "Opaque",
-                stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
-            }, inCluster([monitoring]));
-            const caConfigMap = new corev1.ConfigMap(`${name}-grafana-database-ca`, {
-                metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
-                data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
-            }, inCluster([monitoring]));
-            // Grafana starts only once its own user exists with this password.
-            const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
-                address: database.address,
-                databaseName: database.name,
-                engineVersion: database.engineVersion,
-                username: database.user,
-                passwordSecret: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey },
-                password: database.password,
-                masterSecretArn: database.masterSecretArn,
-                kmsKeyArn: database.kmsKeyArn,
-                serverCa: { configMap: GRAFANA_DATABASE_CA.configMap, key: GRAFANA_DATABASE_CA.key },
-                namespace: MONITORING_NAMESPACE,
-                dependsOn: [monitoring, passwordSecret, caConfigMap],
-            }, ctx, this);
-            grafanaInputs.push(passwordSecret, caConfigMap, userJob);
-            databaseUserJob = userJob.metadata.name;
-        }
-        this.grafanaRelease = `${name}-grafana`;
-        installHelmChart(this.grafanaRelease, {
-            source: CHARTS.grafana,
-            namespace: monitoring,
-            refs: database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : undefined,
-            values: (refs) => grafanaValues(config, {
-                storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
-                database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
-                datasources: grafanaDatasources({
-                    metricsUrl: this.metricsQueryUrl,
-                    metricsName: config.mimir.enabled ? "Mimir" : "Prometheus",
-                    tempoUrl: this.tempoQueryUrl,
-                    istioEnabled: args.istioEnabled,
+                stringData: { [GRAFANA_ADMIN_SECRET.userKey]: "admin", [GRAFANA_ADMIN_SECRET.passwordKey]: this.grafanaAdminPassword },
+            }, inCluster([monitoring], ctx.protect));
+            for (const dashboard of dashboardsFor(config, args.istioEnabled)) {
+                const stem = dashboard.file.replace(/\.json$/, "");
+                new corev1.ConfigMap(`${name}-dashboard-${stem}`, {
+                    metadata: {
+                        name: `dashboard-${stem}`,
+                        namespace: monitoring.metadata.name,
+                        labels: { [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value },
+                        annotations: { [DASHBOARD_FOLDER_ANNOTATION]: "Platform" },
+                    },
+                    data: { [dashboard.file]: JSON.stringify(dashboard.json) },
+                }, inCluster([monitoring]));
+            }
+            const database = args.grafanaDatabase;
+            if ((config.grafana.database.engine === "postgres") !== (database !== undefined)) {
+                throw new Error(`observability.grafana.database.engine is ${config.grafana.database.engine}, but the platform ${database ? "passed" : "did not pass"} a database`);
+            }
+            const grafanaInputs: pulumi.Resource[] = [adminSecret];
+            let databaseUserJob: pulumi.Output<string> | undefined;
+            if (database) {
+                const passwordSecret = new corev1.Secret(`${name}-grafana-database`, {
+                    metadata: { name: GRAFANA_DATABASE_SECRET.name, namespace: monitoring.metadata.name },
+                    type: "Opaque",
+                    stringData: { [GRAFANA_DATABASE_SECRET.passwordKey]: pulumi.secret(database.password) },
+                }, inCluster([monitoring]));
+                const caConfigMap = new corev1.ConfigMap(`${name}-grafana-database-ca`, {
+                    metadata: { name: GRAFANA_DATABASE_CA.configMap, namespace: monitoring.metadata.name },
+                    data: { [GRAFANA_DATABASE_CA.key]: database.caBundle },
+                }, inCluster([monitoring]));
+                // Grafana starts only once its own user exists with this password.
+                const userJob = createDatabaseClientUser(`${name}-grafana-db`, {
+                    address: database.address,
+                    databaseName: database.name,
+                    engineVersion: database.engineVersion,
+                    username: database.user,
+                    passwordSecret: { name: GRAFANA_DATABASE_SECRET.name, key: GRAFANA_DATABASE_SECRET.passwordKey },
+                    password: database.password,
+                    masterSecretArn: database.masterSecretArn,
+                    kmsKeyArn: database.kmsKeyArn,
+                    serverCa: { configMap: GRAFANA_DATABASE_CA.configMap, key: GRAFANA_DATABASE_CA.key },
+                    namespace: MONITORING_NAMESPACE,
+                    dependsOn: [monitoring, passwordSecret, caConfigMap],
+                }, ctx, this);
+                grafanaInputs.push(passwordSecret, caConfigMap, userJob);
+                databaseUserJob = userJob.metadata.name;
+            }
+            this.grafanaRelease = `${name}-grafana`;
+            // In hybrid, Grafana queries AMP (SigV4) and CloudWatch as its own IRSA role.
+            const grafanaReads = amp ? pulumi.all([amp.arn, pulumi.all(this.managed!.logGroupArns)]).apply(([workspaceArn, logGroupArns]) => grafanaReadPolicy({ workspaceArn, logGroupArns, xray: false })) : undefined;
+            installHelmChart(this.grafanaRelease, {
+                source: CHARTS.grafana,
+                namespace: monitoring,
+                irsa: grafanaReads ? { serviceAccount: GRAFANA_SERVICE_ACCOUNT, policy: grafanaReads } : undefined,
+                refs: {
+                ...(database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : {}),
+                ...(amp ? { ampEndpoint: amp.endpoint } : {}),
+            } as Record<"databaseAddress" | "databaseUserJob" | "ampEndpoint", pulumi.Input<string>>,
+                values: (refs) => grafanaValues(config, {
+                    roleArn: refs.irsaRoleArn,
+                    storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
+                    database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
+                    datasources: grafanaDatasources({
+                        metricsUrl: amp ? ampUrls(refs.ampEndpoint).query : config.mimir.enabled ? URLS.mimirQuery : URLS.prometheus,
+                        metricsName: config.mimir.enabled ? "Mimir" : amp ? "Amazon Managed Prometheus" : "Prometheus",
+                        aws: amp ? { region: ctx.region } : undefined,
+                        tempoUrl: this.tempoQueryUrl,
+                        istioEnabled: args.istioEnabled,
+                    }),
                 }),
-            }),
-            dependsOn: [...monitorCrds, ...grafanaInputs],
-        }, ctx, this);
+                dependsOn: [...monitorCrds, ...grafanaInputs],
+            }, ctx, this);
 
+        }
         if (args.istioEnabled) {
             new apiextensions.CustomResource(`${name}-istio-proxies`, {
                 apiVersion: "monitoring.coreos.com/v1",
@@ -362,15 +416,15 @@ export class Observability extends pulumi.ComponentResource {
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url }),
+                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url, grafanaInCluster: keeps(mode, "grafana") }),
                     dependsOn: [signingKeySecret],
                 }, ctx, this);
             }
         }
 
         this.prometheusUrl = URLS.prometheus;
-        this.lokiUrl = URLS.loki;
-        this.grafanaUrl = URLS.grafana;
+        this.grafanaUrl = keeps(mode, "grafana") ? URLS.grafana : this.managed?.grafanaWorkspaceUrl;
+        this.tracingEndpoint = this.tempoOtlpGrpcEndpoint ?? this.managed?.otlpGrpcEndpoint;
         this.registerOutputs({
             prometheusUrl: this.prometheusUrl,
             metricsQueryUrl: this.metricsQueryUrl,

@@ -21,6 +21,8 @@ export interface KialiValuesOptions {
     readonly tempoUrl?: string;
     /** The address operators open Grafana at: Kiali's dashboard and trace links point there. */
     readonly grafanaExternalUrl: string;
+    /** Whether Grafana runs in the cluster (not in amp-amg, whose Amazon Managed Grafana Kiali cannot sign in to). */
+    readonly grafanaInCluster: boolean;
 }
 
 /** The kiali-server values. */
@@ -66,7 +68,7 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
                     tempo_config: { url_format: "grafana", datasource_uid: DATASOURCE_UIDS.tempo, org_id: "1" },
                 }
                 : { enabled: false },
-            grafana: {
+            grafana: !opts.grafanaInCluster ? { enabled: false } : {
                 enabled: true,
                 internal_url: URLS.grafana,
                 external_url: opts.grafanaExternalUrl,

@@ -11,11 +11,17 @@ export interface PrometheusValuesOptions {
     readonly clusterName: string;
     /** The StorageClass of the TSDB volume. */
     readonly storageClassName: string;
-    /** Where samples are remote-written for long-term storage; undefined keeps them local only. */
-    readonly remoteWriteUrl?: string;
+    /**
+     * Where samples are remote-written for long-term storage (undefined keeps them local only): Mimir's push URL, or
+     * AMP's, signed with SigV4 for its region as the IRSA role of Prometheus' service account.
+     */
+    readonly remoteWrite?: { readonly url: string; readonly sigv4Region?: string; readonly roleArn?: string };
     /** Accept remote writes (Tempo's metrics generator where no Mimir runs). */
     readonly remoteWriteReceiver: boolean;
 }
+
+/** The service account Prometheus runs as (the chart's, named after fullnameOverride): AMP's IRSA role is for it. */
+export const PROMETHEUS_SERVICE_ACCOUNT = "kube-prometheus-stack-prometheus";
 
 /** Keeps the TSDB under 85% of its volume: size-based retention stops a burst of series from filling the disk before time-based retention catches up. */
 export function retentionSize(storageSize: string): string {
@@ -60,6 +66,7 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
             admissionWebhooks: { patch: { resources: podResourcesOf(size.webhookPatch) } },
         },
         prometheus: {
+            ...(opts.remoteWrite?.roleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": opts.remoteWrite.roleArn } } } : {}),
             podDisruptionBudget: prometheusHa.podDisruptionBudget,
             prometheusSpec: {
                 replicas: prometheus.replicas,
@@ -85,7 +92,7 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
                         },
                     },
                 },
-                remoteWrite: opts.remoteWriteUrl === undefined ? [] : [{ url: opts.remoteWriteUrl }],
+                remoteWrite: opts.remoteWrite === undefined ? [] : [{ url: opts.remoteWrite.url, ...(opts.remoteWrite.sigv4Region ? { sigv4: { region: opts.remoteWrite.sigv4Region } } : {}) }],
                 enableRemoteWriteReceiver: opts.remoteWriteReceiver,
             },
         },

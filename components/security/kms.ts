@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
 /** What each customer-managed key protects (SC-28, SC-12). */
-export type KeyPurpose = "eks" | "ebs" | "s3" | "logs";
-export const KEY_PURPOSES: readonly KeyPurpose[] = ["eks", "ebs", "s3", "logs"];
+export type KeyPurpose = "eks" | "ebs" | "s3" | "logs" | "telemetry";
+export const KEY_PURPOSES: readonly KeyPurpose[] = ["eks", "ebs", "s3", "logs", "telemetry"];
 
 export interface KmsKeysArgs {
     /** Days AWS waits before deleting a scheduled key: 30 in prod, 7 in dev. */
@@ -17,10 +17,12 @@ export interface KmsKeysArgs {
     readonly region: string;
     /** Whether the stack declares a bucket: the S3 key exists only then, as a key no bucket uses is billed for nothing. */
     readonly s3: boolean;
+    /** Whether the observability mode runs AMP or Amazon Managed Grafana: the telemetry key exists only then. */
+    readonly telemetry: boolean;
 }
 
-/** The keys of a stack: the S3 key only where it has buckets. */
-export type StackKeys = Record<Exclude<KeyPurpose, "s3">, kms.Key> & { readonly s3?: kms.Key };
+/** The keys of a stack: the S3 key only where it has buckets, the telemetry key only where AMP or Managed Grafana runs. */
+export type StackKeys = Record<Exclude<KeyPurpose, "s3" | "telemetry">, kms.Key> & { readonly s3?: kms.Key; readonly telemetry?: kms.Key };
 
 /** The services that use each key, and the encryption context they present. */
 const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[] }> = {
@@ -28,6 +30,7 @@ const KEY_USERS: Record<KeyPurpose, { description: string; viaServices: string[]
     ebs: { description: "EBS volumes of nodes, the bastion and persistent volume claims", viaServices: ["ec2"] },
     s3: { description: "S3 buckets for logs, metrics, traces and backups", viaServices: ["s3"] },
     logs: { description: "CloudWatch Logs: VPC flow logs and EKS control-plane logs", viaServices: [] },
+    telemetry: { description: "Amazon Managed Service for Prometheus and Amazon Managed Grafana workspaces", viaServices: ["aps", "grafana"] },
 };
 
 /**
@@ -84,7 +87,7 @@ export class KmsKeys extends pulumi.ComponentResource {
 
     constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:KmsKeys", name, {}, opts);
-        const entries = KEY_PURPOSES.filter((purpose) => purpose !== "s3" || args.s3).map((purpose) => {
+        const entries = KEY_PURPOSES.filter((purpose) => (purpose !== "s3" || args.s3) && (purpose !== "telemetry" || args.telemetry)).map((purpose) => {
             const key = new kms.Key(`${name}-${purpose}`, {
                 description: `${name}: ${KEY_USERS[purpose].description}`,
                 enableKeyRotation: true,

@@ -29,6 +29,8 @@ export type ConfigProperty = PolicyConfigSchema["properties"][string];
 export interface NistMetadata {
     /** NIST SP 800-53 Rev. 5 controls the rule enforces, e.g. ["SC-28", "SC-12"]. */
     readonly nist: readonly string[];
+    /** The anchor tools' checks this rule enforces, e.g. "SecurityHub:S3.9", "cdk-nag:NIST.800.53.R5-S3BucketLoggingEnabled", "PSS:runAsNonRoot". */
+    readonly anchors?: readonly string[];
     readonly severity: Severity;
     readonly remediationSteps: string;
     /** The controls again in the SDK's own field, so that Pulumi Cloud shows them per policy. */
@@ -83,6 +85,8 @@ interface RuleSpec<C> {
     /** What the rule checks and why, in a sentence or two. */
     readonly description: string;
     readonly nist: readonly string[];
+    /** The anchor tools' checks the rule enforces (NistMetadata.anchors). */
+    readonly anchors?: readonly string[];
     readonly severity: Severity;
     readonly remediationSteps: string;
     /** The dev enforcement level. */
@@ -117,6 +121,7 @@ function metadata<C>(spec: RuleSpec<C>): NistMetadata & { name: string; descript
         // The CLI prints the description above every violation, so the controls and the fix go there too.
         description: `${spec.description} [NIST SP 800-53 Rev. 5: ${controls}; severity: ${spec.severity}] Remediation: ${spec.remediationSteps}`,
         nist: spec.nist,
+        ...(spec.anchors ? { anchors: spec.anchors } : {}),
         severity: spec.severity,
         remediationSteps: spec.remediationSteps,
         framework: { name: "NIST SP 800-53", version: "Rev. 5", reference: controls, specification: spec.description },

@@ -23,6 +23,8 @@ export const T = {
     eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    ampWorkspace: "aws:amp/workspace:Workspace",
+    grafanaWorkspace: "aws:grafana/workspace:Workspace",
     iamUser: "aws:iam/user:User",
     iamAccessKey: "aws:iam/accessKey:AccessKey",
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",

@@ -48,10 +48,22 @@ function isDate(text: string): boolean {
 }
 
 /**
- * What is wrong with one waiver as given, one message per mistake; `where` names it
- * (e.g. `s3-versioning.waivers[0]`).
+ * The last day a waiver written on `on` may run to: one year ahead. A waiver is a risk accepted,
+ * and a risk acceptance is decided again at least at each yearly assessment (NIST SP 800-53 CA-2,
+ * CA-5's plan of action): a later date would let it outlive the review that must renew it.
  */
-export function waiverProblems(value: unknown, where: string): string[] {
+export function latestExpiry(on: string): string {
+    const date = new Date(`${on}T00:00:00Z`);
+    date.setUTCFullYear(date.getUTCFullYear() + 1);
+    return date.toISOString().slice(0, 10);
+}
+
+/**
+ * What is wrong with one waiver as given, one message per mistake; `where` names it
+ * (e.g. `s3-versioning.waivers[0]`). With `on`, the day a config file is checked, an expiry more
+ * than a year after it is one too.
+ */
+export function waiverProblems(value: unknown, where: string, on?: string): string[] {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return [`${where}: expected an object { resource, reason, expires }, got ${JSON.stringify(value)}`];
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
@@ -63,6 +75,9 @@ export function waiverProblems(value: unknown, where: string): string[] {
         problems.push(`${where}.reason: got ${JSON.stringify(given.reason)}; expected a written reason of at least ${MINIMUM_REASON_LENGTH} characters`);
     }
     if (typeof given.expires !== "string" || !isDate(given.expires)) problems.push(`${where}.expires: got ${JSON.stringify(given.expires)}; expected a date YYYY-MM-DD`);
+    else if (on !== undefined && given.expires > latestExpiry(on)) {
+        problems.push(`${where}.expires: got ${JSON.stringify(given.expires)}; expected a date at most one year ahead, by ${latestExpiry(on)}: a waiver is a risk accepted until the next yearly assessment (CA-2, CA-5) renews it`);
+    }
     return problems;
 }
 

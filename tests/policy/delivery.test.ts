@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { evaluatePack, loadPackConfigFile, PolicyPackConfig } from "../../policy/evaluate";
-import { waiverProblems } from "../../policy/lib/waivers";
+import { latestExpiry, waiverProblems } from "../../policy/lib/waivers";
 import { allPolicies } from "../../policy/policies";
 import { kmsKeyRotation } from "../../policy/rules/kms/kms-key-rotation";
 import { parseArgs } from "../../planner/cli";
@@ -81,6 +81,20 @@ describe("policy waivers", () => {
         expect(() => loadPackConfigFile(file)).to.throw(/2 bad waiver setting\(s\):\n {2}kms-key-rotation\.waivers\[0\]\.resource: got ""; expected the resource's name or URN\n {2}s3-versioning\.waivers: expected a list/);
     });
 
+    it("refuses a waiver that runs more than a year past the day its config is checked, saying until when it may run", () => {
+        const waiver = (expires: string) => ({ resource: "imported", reason: "imported key material cannot rotate automatically", expires });
+        expect(latestExpiry("2026-12-07")).to.equal("2027-12-07");
+        expect(latestExpiry("2028-02-29")).to.equal("2029-03-01");
+        expect(waiverProblems(waiver("2027-12-07"), "w", "2026-12-07")).to.deep.equal([]);
+        expect(waiverProblems(waiver("2027-12-08"), "w", "2026-12-07")).to.deep.equal([
+            'w.expires: got "2027-12-08"; expected a date at most one year ahead, by 2027-12-07: a waiver is a risk accepted until the next yearly assessment (CA-2, CA-5) renews it',
+        ]);
+        const file = path.join(tempDir(), "prod.json");
+        fs.writeFileSync(file, JSON.stringify({ "kms-key-rotation": { waivers: [waiver("2099-12-31")] } }));
+        expect(() => loadPackConfigFile(file, "2026-12-07")).to.throw('kms-key-rotation.waivers[0].expires: got "2099-12-31"; expected a date at most one year ahead, by 2027-12-07');
+        expect(loadPackConfigFile(file, "2099-06-01")).to.have.property("kms-key-rotation");
+    });
+
     it("is part of every rule's config schema, so the Pulumi CLI validates waivers too", () => {
         for (const policy of allPolicies) {
             const schema = policy.configSchema.properties.waivers as { items: { required: string[] } };
@@ -126,10 +140,12 @@ describe("npm run preview / up", () => {
     });
 
     it("refuses a missing or unknown stack, a swapped pack or config, and a stack without pack config", () => {
-        expect(() => pulumiArgs("up", ["--yes"], ROOT)).to.throw(UsageError, "name the stack: npm run up -- --stack <name> (stacks here: dev, prod)");
-        expect(() => pulumiArgs("preview", ["--stack=qa"], ROOT)).to.throw(UsageError, "--stack qa: no Pulumi.qa.yaml");
-        expect(() => pulumiArgs("preview", ["--stack", "dev", "--policy-pack-config=other.json"], ROOT)).to.throw(UsageError, "--policy-pack-config=other.json: npm run preview always passes policy/ and policy/config/dev.json");
+        // A folder of its own, whatever stacks a user has added beside the shipped two.
         const project = tempDir();
+        for (const name of ["dev", "prod"]) fs.writeFileSync(path.join(project, `Pulumi.${name}.yaml`), "config: {}\n");
+        expect(() => pulumiArgs("up", ["--yes"], project)).to.throw(UsageError, "name the stack: npm run up -- --stack <name> (stacks here: dev, prod)");
+        expect(() => pulumiArgs("preview", ["--stack=qa"], project)).to.throw(UsageError, "--stack qa: no Pulumi.qa.yaml");
+        expect(() => pulumiArgs("preview", ["--stack", "dev", "--policy-pack-config=other.json"], ROOT)).to.throw(UsageError, "--policy-pack-config=other.json: npm run preview always passes policy/ and policy/config/dev.json");
         fs.writeFileSync(path.join(project, "Pulumi.qa.yaml"), "config: {}\n");
         expect(() => pulumiArgs("preview", ["--stack", "qa"], project)).to.throw(UsageError, "no policy config policy/config/qa.json");
     });

@@ -8,6 +8,7 @@
 import { prerender } from "../../components/helm/workloads";
 import { RunOptions, StackRun, runConfig, runStack } from "../../engine/run";
 import { PlannedResource } from "../../engine/types";
+import { ObservabilityMode } from "../../lib/observability-modes";
 
 const runs = new Map<string, Promise<StackRun>>();
 
@@ -38,6 +39,11 @@ export function stack(name: string): Promise<StackRun> {
 /** The stack as a run that reaches the API server by another path (`PLATFORM_API_SERVER_URL`). */
 export function stackReachedAt(name: string, access: NonNullable<RunOptions["access"]>): Promise<StackRun> {
     return run(name, { access });
+}
+
+/** A shipped stack with only its observability mode changed: one shared run per stack and mode. */
+export function inMode(name: string, mode: ObservabilityMode): Promise<StackRun> {
+    return mode === "self-managed" ? stack(name) : stackWith(name, (c) => { c.observability.mode = mode; });
 }
 
 /** The stack with its config changed by `override`. */

@@ -10,6 +10,7 @@ import { AccessPath } from "./config/access";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
+import { AccessLogs } from "./components/storage/access-logs";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
 import { resolveAddonVersions } from "./components/cluster/addons";
@@ -91,6 +92,13 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         region: config.region,
     }, opts);
 
+    // The buckets' server access logs, kept as long as the VPC's flow logs; declared with the first bucket.
+    const accessLogs = new AccessLogs(`${config.cluster.name}-access-logs`, {
+        accountId: identity.accountId,
+        retentionDays: config.network.flowLogRetentionDays,
+        protect,
+    }, opts);
+
     const cluster = new Cluster(config.cluster.name, {
         config: config.cluster,
         mesh: config.security.istio.enabled,
@@ -133,6 +141,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         config: config.observability,
         istioEnabled: config.security.istio.enabled,
         ctx: cluster.context,
+        accessLogs,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
         managed: cloudwatchAddonVersion ? { addonVersion: cloudwatchAddonVersion, logsKmsKeyArn: kms.keys.logs.arn, telemetryKmsKeyArn: kms.keys.telemetry?.arn } : undefined,
         grafanaDatabase: grafanaDb.engine === "postgres" && grafanaDatabase ? {
@@ -163,6 +172,8 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
         context: cluster.context,
+        accessLogs,
+        accessLogRetentionDays: config.network.flowLogRetentionDays,
         tags: config.tags,
         kmsDeletionWindowDays: config.security.kmsDeletionWindowDays,
         monitoringCrds: observability.monitoringCrds,

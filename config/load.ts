@@ -73,16 +73,27 @@ export const CONFIG_DOCS = "README.md#stack-config";
  * allowed keys and all of them; the key it was probably meant to be is then not reported missing.
  */
 export function formatConfigIssues(error: z.ZodError, raw: Record<string, unknown>, stackFile: Record<string, unknown> = raw, written: ReadonlyMap<string, string> = new Map()): string[] {
-    const unknownKeys = error.issues.flatMap((issue) => (issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => ({ parent: issue.path as (string | number)[], key, nearest: nearestKeys(key, allowedKeys(issue.path as (string | number)[])) }))
-        : []));
+    // A discriminated union stops at a missing discriminator and never reports its object's unknown
+    // keys, of which the misspelt discriminator is one: they are looked up here instead.
+    const missingDiscriminator = (issue: z.core.$ZodIssue) => issue.code === "invalid_union" && "discriminator" in issue && valueAt(raw, issue.path as (string | number)[]) === undefined;
+    const unknownAt = (parent: (string | number)[], keys: readonly string[]) => keys.map((key) => ({ parent, key, nearest: nearestKeys(key, allowedKeys(parent)) }));
+    const unknownKeysOf = (issue: z.core.$ZodIssue) => {
+        if (issue.code === "unrecognized_keys") return unknownAt(issue.path as (string | number)[], issue.keys);
+        if (!missingDiscriminator(issue)) return [];
+        const parent = (issue.path as (string | number)[]).slice(0, -1);
+        const object = valueAt(raw, parent);
+        const allowed = allowedKeys(parent);
+        return object !== null && typeof object === "object" ? unknownAt(parent, Object.keys(object).filter((k) => !allowed.includes(k))) : [];
+    };
+    const unknownKeys = error.issues.flatMap(unknownKeysOf);
     const meant = new Set(unknownKeys.flatMap(({ parent, nearest }) => nearest.map((key) => configKeyName([...parent, key]))));
     return error.issues.flatMap((issue) => {
         const path = issue.path as (string | number)[];
         const key = path.length === 0 ? "(config)" : configKeyName(path);
         const value = valueAt(raw, path);
-        if (issue.code === "unrecognized_keys") {
-            return unknownKeys.filter((u) => u.parent === issue.path).map((u) => {
+        const unknown = unknownKeysOf(issue);
+        if (issue.code === "unrecognized_keys" || unknown.length > 0) {
+            return unknown.map((u) => {
                 const allowed = allowedKeys(u.parent);
                 const where = u.parent.length === 0 ? "the stack config's keys" : `the keys of ${configKeyName(u.parent)}`;
                 const guess = u.nearest.length > 0 ? ` (did you mean ${u.nearest.map((k) => configKeyName([...u.parent, k])).join(" or ")}?)` : "";

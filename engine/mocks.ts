@@ -40,7 +40,7 @@ const arn = (ctx: MockContext, service: string, resource: string, regional = tru
 
 /** Outputs per AWS type; each returns the id and the computed attributes AWS would fill in. */
 const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext) => { id: string; state: State }> = {
-    "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
+    "aws:ec2/vpc:Vpc": (n, i, c) => { const id = `vpc-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hexId(n + "default")}`, defaultNetworkAclId: `acl-${hexId(n + "default")}`, mainRouteTableId: `rtb-${hexId(n + "main")}`, ownerId: MOCK_ACCOUNT_ID } }; },
     "aws:ec2/subnet:Subnet": (n, i, c) => { const id = `subnet-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `subnet/${id}`), availabilityZoneId: zoneId(c.region, String(i.availabilityZone)) } }; },
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": (n) => ({ id: `vpc-cidr-assoc-${hexId(n)}`, state: {} }),
     "aws:ec2/internetGateway:InternetGateway": (n, i, c) => { const id = `igw-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `internet-gateway/${id}`) } }; },
@@ -50,6 +50,8 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (n) => ({ id: `rtbassoc-${hexId(n)}`, state: {} }),
     "aws:ec2/vpcEndpoint:VpcEndpoint": (n, i, c) => { const id = `vpce-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-endpoint/${id}`), state: "available" } }; },
     "aws:ec2/securityGroup:SecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: i.name ?? n } }; },
+    "aws:ec2/networkAcl:NetworkAcl": (n, i, c) => { const id = `acl-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `network-acl/${id}`), ownerId: MOCK_ACCOUNT_ID } }; },
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": (n, i, c) => { const id = String(i.defaultNetworkAclId); return { id, state: { arn: arn(c, "ec2", `network-acl/${id}`), ownerId: MOCK_ACCOUNT_ID, vpcId: `vpc-${hexId(n)}` } }; },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (n, i, c) => { const id = `sg-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default" } }; },
     "aws:ec2/flowLog:FlowLog": (n, i, c) => { const id = `fl-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `vpc-flow-log/${id}`) } }; },
     "aws:ec2/launchTemplate:LaunchTemplate": (n, i, c) => { const id = `lt-${hexId(n)}`; return { id, state: { arn: arn(c, "ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } }; },
@@ -96,6 +98,9 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
             : [];
         return { id, state: { identifier: id, arn: arn(c, "rds", `db:${id}`), address, port, endpoint: `${address}:${port}`, resourceId, status: "available", masterUserSecrets } };
     },
+    "aws:backup/vault:Vault": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "backup", `backup-vault:${name}`), recoveryPoints: 0 } }; },
+    "aws:backup/plan:Plan": (n, i, c) => { const id = [8, 4, 4, 4, 12].map((l, k) => hexId(n + k, l)).join("-"); return { id, state: { arn: arn(c, "backup", `backup-plan:${id}`), version: hexId(n + "version", 32) } }; },
+    "aws:backup/selection:Selection": (n) => ({ id: [8, 4, 4, 4, 12].map((l, k) => hexId(n + k, l)).join("-"), state: {} }),
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
     "aws:amp/workspace:Workspace": (n, i, c) => {
@@ -112,6 +117,8 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:cloudwatch/dashboard:Dashboard": (n, i) => ({ id: String(i.dashboardName), state: { dashboardArn: `arn:${MOCK_PARTITION}:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${i.dashboardName}` } }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "cloudwatch", `alarm:${name}`) } }; },
     "aws:s3/bucket:Bucket": (n, i, c) => { const bucket = i.bucket ?? `${n}-${hexId(n, 7)}`; return { id: bucket, state: { bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`, region: i.region ?? c.region } }; },
+    // AWS names a bucket's logging configuration by the bucket.
+    "aws:s3/bucketLogging:BucketLogging": (n, i) => ({ id: String(i.bucket), state: {} }),
 };
 
 const privateKeys = new Map<string, State>();

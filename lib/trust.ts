@@ -3,8 +3,8 @@ import { sortedJson } from "./json";
 /** Whose resources may make a service assume a role: the account, and where known its resources' ARNs. */
 export interface SourceGuard {
     readonly accountId: string;
-    /** The ARN (wildcards allowed) of the resources on whose behalf the service acts. */
-    readonly sourceArn: string;
+    /** The ARN (wildcards allowed) of the resources on whose behalf the service acts, where the service documents one. */
+    readonly sourceArn?: string;
 }
 
 /**
@@ -20,7 +20,7 @@ export function serviceTrustPolicy(service: string, guard?: SourceGuard): string
             Effect: "Allow",
             Principal: { Service: service },
             Action: "sts:AssumeRole",
-            ...(guard ? { Condition: { StringEquals: { "aws:SourceAccount": guard.accountId }, ArnLike: { "aws:SourceArn": guard.sourceArn } } } : {}),
+            ...(guard ? { Condition: { StringEquals: { "aws:SourceAccount": guard.accountId }, ...(guard.sourceArn ? { ArnLike: { "aws:SourceArn": guard.sourceArn } } : {}) } } : {}),
         }],
     });
 }

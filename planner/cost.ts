@@ -502,6 +502,11 @@ const EBS_PRICE_KEYS: Readonly<Record<string, keyof PriceTable["ebs"]>> = { gp2:
 
 const RDS_INSTANCE = "aws:rds/instance:Instance";
 
+/** Whether an AWS Backup selection of the stack names the instance. */
+function inBackupPlan(resources: readonly PlannedResource[], db: PlannedResource): boolean {
+    return ofType(resources, "aws:backup/selection:Selection").some((selection) => (selection.inputs.resources ?? []).includes(db.outputs.arn));
+}
+
 /** RDS for PostgreSQL: the instance hours and its gp3 storage, both at the Multi-AZ price where a standby runs. */
 export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
     return ofType(input.resources, RDS_INSTANCE).flatMap((db) => {
@@ -532,6 +537,17 @@ export function rdsLines(input: CostInput, table: PriceTable): CostLine[] {
                 priceUnit: "GB-month",
                 note: "automated backups up to the database's size are free",
             }),
+            // AWS Backup's recovery points: the first is a full copy, the daily ones after it hold changed blocks only.
+            ...(inBackupPlan(input.resources, db) ? [line({
+                id: `rds-${db.name}-aws-backup`,
+                category: "storage",
+                item: "AWS Backup RDS snapshots",
+                detail: "a full copy of the allocated storage",
+                factors: [{ value: Number(db.inputs.allocatedStorage), unit: "GB" }],
+                unitPrice: table.rds.awsBackupSnapshotPerGbMonth,
+                priceUnit: "GB-month",
+                note: "the daily snapshots' changed blocks not estimated",
+            })] : []),
             // RDS keeps a managed master password in a Secrets Manager secret of its own.
             ...(db.inputs.manageMasterUserPassword === true ? [line({
                 id: `rds-${db.name}-master-secret`,

@@ -67,6 +67,8 @@ export interface Prices {
     readonly rds: {
         readonly postgresInstancePerHour: { readonly singleAz: PriceByName; readonly multiAz: PriceByName };
         readonly gp3PerGbMonth: { readonly singleAz: number; readonly multiAz: number };
+        /** A GB-month of the snapshots AWS Backup keeps of an RDS instance (warm storage). */
+        readonly awsBackupSnapshotPerGbMonth: number;
     };
     /** A secret a month, such as the one RDS keeps a managed master password in; API calls are not estimated. */
     readonly secretsManager: { readonly perSecretMonth: number };

@@ -11,6 +11,7 @@ import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
 import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
 import { imdsv2Required } from "./rules/ec2/imdsv2-required";
 import { multiAzHa } from "./rules/ec2/multi-az-ha";
+import { networkAcls } from "./rules/ec2/network-acls";
 import { noPublicIp } from "./rules/ec2/no-public-ip";
 import { sgNoOpenIngress } from "./rules/ec2/sg-no-open-ingress";
 import { vpcFlowLogs } from "./rules/ec2/vpc-flow-logs";
@@ -32,10 +33,18 @@ import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny"
 import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
 import { rdsDatabase } from "./rules/rds/rds-database";
+import { rdsBackupPlan } from "./rules/rds/rds-backup-plan";
+import { rdsHardening } from "./rules/rds/rds-hardening";
 import { s3KmsEncryption } from "./rules/s3/s3-kms-encryption";
 import { s3PublicAccessBlock } from "./rules/s3/s3-public-access-block";
 import { s3TlsOnly } from "./rules/s3/s3-tls-only";
+import { s3AccessLogging } from "./rules/s3/s3-access-logging";
+import { s3Lifecycle } from "./rules/s3/s3-lifecycle";
+import { s3NoAcls } from "./rules/s3/s3-no-acls";
+import { s3PolicyAdminActions } from "./rules/s3/s3-policy-admin-actions";
 import { s3Versioning } from "./rules/s3/s3-versioning";
+import { ssmDocumentsPrivate } from "./rules/ssm/ssm-documents-private";
+import { ssmManagedInstances } from "./rules/ssm/ssm-managed-instances";
 import { requiredTags } from "./rules/tags/required-tags";
 
 export const PACK_NAME = "nist-800-53-eks";
@@ -59,8 +68,13 @@ export const allPolicies: NistPolicy[] = [
     s3PublicAccessBlock,
     s3TlsOnly,
     s3Versioning,
+    s3Lifecycle,
+    s3AccessLogging,
+    s3NoAcls,
+    s3PolicyAdminActions,
     vpcFlowLogs,
     defaultSgClosed,
+    networkAcls,
     sgNoOpenIngress,
     logRetention,
     iamLeastPrivilege,
@@ -70,6 +84,10 @@ export const allPolicies: NistPolicy[] = [
     observabilityRetention,
     helmNoPlaintextSecrets,
     rdsDatabase,
+    rdsHardening,
+    rdsBackupPlan,
+    ssmManagedInstances,
+    ssmDocumentsPrivate,
     inClusterEncryption,
     meshDefaultDeny,
     kafkaAuthentication,

@@ -69,15 +69,20 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:amp/ruleGroupNamespace:RuleGroupNamespace": "aws_prometheus_rule_group_namespace",
     "aws:amp/workspace:Workspace": "aws_prometheus_workspace",
     "aws:autoscaling/schedule:Schedule": "aws_autoscaling_schedule",
+    "aws:backup/plan:Plan": "aws_backup_plan",
+    "aws:backup/selection:Selection": "aws_backup_selection",
+    "aws:backup/vault:Vault": "aws_backup_vault",
     "aws:cloudwatch/dashboard:Dashboard": "aws_cloudwatch_dashboard",
     "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "aws_cloudwatch_metric_alarm",
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "aws_default_network_acl",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",
     "aws:ec2/eip:Eip": "aws_eip",
     "aws:ec2/flowLog:FlowLog": "aws_flow_log",
     "aws:ec2/instance:Instance": "aws_instance",
     "aws:ec2/internetGateway:InternetGateway": "aws_internet_gateway",
     "aws:ec2/launchTemplate:LaunchTemplate": "aws_launch_template",
+    "aws:ec2/networkAcl:NetworkAcl": "aws_network_acl",
     "aws:ec2/natGateway:NatGateway": "aws_nat_gateway",
     "aws:ec2/routeTable:RouteTable": "aws_route_table",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "aws_route_table_association",
@@ -106,6 +111,7 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
     "aws:s3/bucket:Bucket": "aws_s3_bucket",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "aws_s3_bucket_lifecycle_configuration",
+    "aws:s3/bucketLogging:BucketLogging": "aws_s3_bucket_logging",
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "aws_s3_bucket_object_lock_configuration",
     "aws:s3/bucketPolicy:BucketPolicy": "aws_s3_bucket_policy",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "aws_s3_bucket_public_access_block",
@@ -375,10 +381,11 @@ function deriveAws(gitDir: string, tag: string, names: PulumiNames, tokens: read
             fields = frameworkFields(schemaLiteral, lookup);
         } else {
             // The index's schema_index misnames SDK schema functions; they are named after their CRUD
-            // functions (resourceXRead is resourceX's), which it names right.
+            // functions (resourceXRead is resourceX's), which it names right. Create first: sibling
+            // resources share a Read (aws_default_network_acl reads with aws_network_acl's).
             const candidates = [
                 /^func\.(\w+)\.goindex$/.exec(meta.schema_index ?? "")?.[1],
-                ...[meta.read_index, meta.create_index, meta.delete_index].map((index) => /^func\.(\w+?)(?:Read|Create|Put|Delete)\.goindex$/.exec(index ?? "")?.[1]),
+                ...[meta.create_index, meta.read_index, meta.delete_index].map((index) => /^func\.(\w+?)(?:Read|Create|Put|Delete)\.goindex$/.exec(index ?? "")?.[1]),
             ].filter((f): f is string => f !== undefined);
             const factory = candidates.find((name) => lookup(name)?.includes("&schema.Resource{"));
             if (!factory) throw new Error(`${terraformType}: no schema function among ${candidates.join(", ") || "none"}`);

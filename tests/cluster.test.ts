@@ -202,11 +202,11 @@ describe("EKS cluster", () => {
                 }
             });
 
-            it("gives nodes only the managed policies they need; the CNI's go to its own service account", async () => {
+            it("gives nodes only the managed policies they need, SSM's among them (SSM.1); the CNI's go to its own service account", async () => {
                 const run = await stack(name);
                 const nodeRole = ofType(run, "aws:iam/role:Role").find((r) => r.name.endsWith("-node-role"))!;
                 const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === nodeRole.outputs.name).map((a) => a.inputs.policyArn);
-                expect(attached.sort()).to.deep.equal(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]);
+                expect(attached.sort()).to.deep.equal(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
                 const cni = ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni")!;
                 expect(cni.inputs.serviceAccountRoleArn).to.match(/^arn:aws:iam::123456789012:role\//);
             });

@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXPORTED_LOGS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
+import { BACKUP_ROLE_POLICIES, BACKUP_SCHEDULE, EXPORTED_LOGS, MONITORING_INTERVAL_SECONDS, exportedLogGroupName, parameterGroupFamily, parameterGroupName } from "../components/database";
 import { AWS_CLI_IMAGE, CLIENT_USER_SCRIPT, CLIENT_USER_SQL, clientUserJobName, masterSecretReadPolicy } from "../components/database/client-user";
 import { DATABASE_USER_JOB_ANNOTATION, GRAFANA_DATABASE_CA, GRAFANA_DATABASE_SECRET } from "../components/observability/grafana";
 import { MONITORING_NAMESPACE } from "../components/observability/shared";
@@ -156,6 +156,48 @@ describe("Grafana's database", () => {
                 expect(group.protect).to.equal(true);
                 expect(db.dependencies).to.include(group.urn);
             }
+        });
+
+        it("accepts IAM authentication and sends enhanced monitoring through a role only RDS's monitoring service assumes", async () => {
+            const run = await stack("prod");
+            const db = single(run, INSTANCE);
+            const role = single(run, "aws:iam/role:Role", "-grafana-db-monitoring-role");
+            expect(db.inputs).to.deep.include({ iamDatabaseAuthenticationEnabled: true, monitoringInterval: MONITORING_INTERVAL_SECONDS, monitoringRoleArn: role.outputs.arn });
+            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({
+                Statement: [{
+                    Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" },
+                    Condition: { ArnLike: { "aws:SourceArn": `arn:aws:rds:us-east-1:123456789012:db:${DB}` }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+                }],
+                Version: "2012-10-17",
+            });
+            const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name);
+            expect(attached.map((a) => a.inputs.policyArn)).to.deep.equal(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
+            // The instance waits for the policy: without it RDS refuses the monitoring role.
+            expect(db.dependencies).to.include(attached[0].urn);
+        });
+
+        it("takes a daily AWS Backup recovery point into a vault under the database's key, kept as long as the automated backups (RDS.26)", async () => {
+            const run = await stack("prod");
+            const config = run.config.observability.grafana.database;
+            expect(config.engine === "postgres" && config.backupRetentionDays).to.equal(7);
+            const db = single(run, INSTANCE);
+            const key = single(run, "aws:kms/key:Key", "-grafana-db-key");
+            const vault = single(run, "aws:backup/vault:Vault");
+            expect(vault.inputs).to.deep.equal({ kmsKeyArn: key.outputs.arn, forceDestroy: false });
+            expect(vault.protect).to.equal(true);
+            expect(single(run, "aws:backup/plan:Plan").inputs).to.deep.equal({
+                name: `${DB}-daily`,
+                rules: [{ ruleName: "daily", targetVaultName: vault.outputs.name, schedule: BACKUP_SCHEDULE, startWindow: 60, completionWindow: 180, lifecycle: { deleteAfter: 7 } }],
+            });
+            const role = single(run, "aws:iam/role:Role", "-grafana-db-backup-role");
+            const selection = single(run, "aws:backup/selection:Selection");
+            expect(selection.inputs).to.deep.equal({ name: `${DB}-instance`, planId: single(run, "aws:backup/plan:Plan").outputs.id, iamRoleArn: role.outputs.arn, resources: [db.outputs.arn] });
+            expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).to.deep.equal([{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }]);
+            const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name);
+            expect(attached.map((a) => a.inputs.policyArn)).to.deep.equal(BACKUP_ROLE_POLICIES.map((p) => `arn:aws:iam::aws:policy/service-role/${p}`));
+            // The key lets AWS Backup use it for this account, as RDS and Secrets Manager do.
+            const through = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Sid === "UseThroughRDS").Condition.StringEquals["kms:ViaService"];
+            expect(through).to.deep.equal(["backup.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"]);
         });
 
         it("keeps the automated backups and a final snapshot whose name a later destroy cannot collide with", async () => {

@@ -98,6 +98,23 @@ for (const name of ["dev", "prod"] as const) {
             expect(sg.inputs.egress ?? []).to.deep.equal([]);
         });
 
+        it("puts every subnet on an ACL that refuses SSH and RDP from anywhere before allowing the rest, and closes the default ACL (EC2.21)", async () => {
+            const run = await stack(name);
+            const vpc = single(run, "aws:ec2/vpc:Vpc");
+            const acl = single(run, "aws:ec2/networkAcl:NetworkAcl");
+            const allowAll = { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" };
+            expect(acl.inputs.vpcId).to.equal(vpc.outputs.id);
+            expect([...acl.inputs.subnetIds].sort()).to.deep.equal(ofType(run, "aws:ec2/subnet:Subnet").map((s) => s.outputs.id).sort());
+            expect(acl.inputs.ingress).to.deep.equal([
+                { ruleNo: 10, action: "deny", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "0.0.0.0/0" },
+                { ruleNo: 20, action: "deny", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlock: "0.0.0.0/0" },
+                allowAll,
+            ]);
+            expect(acl.inputs.egress).to.deep.equal([allowAll]);
+            const closed = single(run, "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl");
+            expect(closed.inputs).to.deep.equal({ defaultNetworkAclId: vpc.outputs.defaultNetworkAclId, tags: { Name: `${run.config.cluster.name}-default-closed` } });
+        });
+
         it("logs all VPC traffic to a KMS-encrypted log group with the configured retention", async () => {
             const run = await stack(name);
             const flowLog = single(run, "aws:ec2/flowLog:FlowLog");
@@ -137,8 +154,8 @@ for (const name of ["dev", "prod"] as const) {
                 // Apart from the account's own administration, no statement lets any principal use the key unconditionally.
                 for (const statement of policy.Statement.filter((s: any) => s !== admin && s.Principal.AWS === "*")) {
                     expect(statement.Condition.StringEquals["kms:CallerAccount"]).to.equal("123456789012");
-                    // Grafana's database key serves RDS and the Secrets Manager secret RDS keeps its master password in.
-                    for (const service of [statement.Condition.StringEquals["kms:ViaService"]].flat()) expect(service).to.match(/^(eks|ec2|s3|rds|secretsmanager)\.us-east-1\.amazonaws\.com$/);
+                    // Grafana's database key serves RDS, AWS Backup's vault and the Secrets Manager secret RDS keeps its master password in.
+                    for (const service of [statement.Condition.StringEquals["kms:ViaService"]].flat()) expect(service).to.match(/^(eks|ec2|s3|rds|backup|secretsmanager)\.us-east-1\.amazonaws\.com$/);
                 }
             }
         });

@@ -92,7 +92,7 @@ describe("README figures", () => {
         row("S3", sum(dev, "s3"), sum(prod, "s3"));
         row("KMS keys", sum(dev, "kms"), sum(prod, "kms"));
         row("CloudWatch Logs (flow, control-plane, session and database logs)", sum(dev, "logs-"), sum(prod, "logs-"));
-        row("Grafana's database (RDS PostgreSQL db.t4g.micro Multi-AZ, 20 GB gp3, the master password's secret)", sum(dev, "rds-"), sum(prod, "rds-"));
+        row("Grafana's database (RDS PostgreSQL db.t4g.micro Multi-AZ, 20 GB gp3, AWS Backup's copy, the master password's secret)", sum(dev, "rds-"), sum(prod, "rds-"));
     });
 
     it("quote the levers' figures: endpoints, Grafana's database, Graviton, Spot hours and the dev/prod ratio", async () => {
@@ -105,9 +105,9 @@ describe("README figures", () => {
         expect(readme).to.include(`One endpoint\n  costs ${usd(oneEndpoint)} a month in prod's 3 zones and pays for itself above ${breakEven} GB a month`);
 
         const database = sum(prod, "rds-");
-        // The instance, its storage, and the Secrets Manager secret RDS keeps the master password in.
-        expect(database).to.be.closeTo(730 * 0.032 + 20 * 0.23 + 0.4, 1e-9);
-        expect(readme).to.include(`Prod's total\nincludes Grafana's HA database (a Multi-AZ db.t4g.micro with 20 GB of gp3, ${usd(database)}) and stays within\nthe original table's $593-608.`);
+        // The instance, its storage, AWS Backup's full copy, and the Secrets Manager secret RDS keeps the master password in.
+        expect(database).to.be.closeTo(730 * 0.032 + 20 * 0.23 + 20 * 0.095 + 0.4, 1e-9);
+        expect(readme).to.include(`Prod's total\nincludes Grafana's HA database (a Multi-AZ db.t4g.micro with 20 GB of gp3 and AWS Backup's copy of it, ${usd(database)}) and stays\nwithin the original table's $593-608.`);
 
         const saving = Math.round((1 - instanceHourlyPrice(table, "t4g.xlarge") / instanceHourlyPrice(table, "t3a.xlarge")) * 100);
         expect(readme).to.include(`t3a.xlarge's 4 vCPU and 16 GiB for ${saving}% less`);

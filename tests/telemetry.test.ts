@@ -221,7 +221,7 @@ describe("telemetry paths", () => {
             expect(db.dependencies).to.include(key.urn);
             expect(key.inputs.policy).to.equal(databaseKeyPolicy({ accountId: "123456789012", partition: "aws", region: "us-east-1" }));
             for (const statement of JSON.parse(key.inputs.policy).Statement.slice(1)) {
-                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
+                expect(statement.Condition.StringEquals).to.deep.equal({ "kms:CallerAccount": "123456789012", "kms:ViaService": ["backup.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] });
             }
             // The pod network only: no node, no host-network pod (tests/boundaries.test.ts: only Grafana's pods have egress to it).
             const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /grafana-db-from/.test(r.name));
@@ -325,13 +325,14 @@ describe("telemetry paths", () => {
             expect(volume).to.contain("observability.grafana.storageSize").and.contain("absent when observability.grafana.database.engine is postgres");
         });
 
-        it("prices the database: Multi-AZ instance hours and storage, and the secret of its RDS-managed master password", async () => {
+        it("prices the database: Multi-AZ instance hours and storage, AWS Backup's copy, and the secret of its RDS-managed master password", async () => {
             const run = await stack("prod");
             const table = loadPriceTable("us-east-1");
             const lines = rdsLines({ resources: run.resources, assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);
             expect(lines.map((l) => [l.item, l.detail, l.monthly])).to.deep.equal([
                 ["RDS PostgreSQL instance", "db.t4g.micro, Multi-AZ", toCents(730 * 0.032)],
                 ["RDS gp3 storage", "Multi-AZ", toCents(20 * 0.23)],
+                ["AWS Backup RDS snapshots", "a full copy of the allocated storage", toCents(20 * 0.095)],
                 ["Secrets Manager secret", "the RDS-managed master password", 0.4],
             ]);
             const single = rdsLines({ resources: [{ ...planned("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 50 }) }], assumptions: run.config.costAssumptions, cpuRequestedMillicores: 0 }, table);

@@ -6,6 +6,7 @@ import { durationToDays } from "../../lib/duration";
 import { KubernetesContext, s3KeyArn } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 import { BackupReplication } from "./replication";
 import { VELERO_NAMESPACE, VELERO_REPOSITORY_SECRET, VELERO_SERVICE_ACCOUNT, veleroPolicy, veleroValues } from "./velero";
@@ -15,10 +16,14 @@ export interface BackupArgs {
     readonly config: BackupConfig;
     /** The cluster to back up: its provider, OIDC issuer, keys and protection. */
     readonly context: KubernetesContext;
+    /** Where the backup bucket's server access logs go. */
+    readonly accessLogs: AccessLogs;
     /** The mandatory tags, for the replica region's provider (the cluster's provider serves one region). */
     readonly tags: Tags;
     /** Days AWS waits before deleting the replica key once scheduled (security.kmsDeletionWindowDays). */
     readonly kmsDeletionWindowDays: number;
+    /** Days the replica region's access logs are kept, as the source region's. */
+    readonly accessLogRetentionDays: number;
     /** What installs the ServiceMonitor CRD (kube-prometheus-stack): Velero's ServiceMonitor waits for it. */
     readonly monitoringCrds: pulumi.Resource[];
 }
@@ -49,7 +54,8 @@ export class Backup extends pulumi.ComponentResource {
             // No age-based expiry: Kopia's repository blobs are shared by backups of every age.
             // Object Lock keeps every version for its retention whoever deletes it, Velero included (CP-9).
             const bucket = new SecureBucket(`${name}-bucket`, {
-                kmsKeyArn: s3Key,
+                encryption: { kmsKeyArn: s3Key },
+                accessLogBucket: args.accessLogs.target(),
                 noncurrentVersionDays,
                 objectLock: config.objectLock,
                 protect: ctx.protect,
@@ -99,6 +105,7 @@ export class Backup extends pulumi.ComponentResource {
                     keyDeletionWindowDays: args.kmsDeletionWindowDays,
                     noncurrentVersionDays,
                     objectLock: config.objectLock,
+                    accessLogRetentionDays: args.accessLogRetentionDays,
                 }, { parent: this });
             }
         }

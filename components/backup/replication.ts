@@ -12,6 +12,7 @@ import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createAwsProvider } from "../provider";
 import { keyPolicy } from "../security/kms";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 
 /** The trust policy: only S3, acting for this account, may assume the replication role. */
@@ -81,6 +82,8 @@ export interface BackupReplicationArgs {
     readonly noncurrentVersionDays: number;
     /** The replica keeps its copies locked as the source does (CP-6, CP-9). */
     readonly objectLock: BackupConfig["objectLock"];
+    /** Days the replica region's server access logs are kept. */
+    readonly accessLogRetentionDays: number;
 }
 
 /** The replica side of the backup bucket and the rule that fills it. */
@@ -106,8 +109,11 @@ export class BackupReplication extends pulumi.ComponentResource {
         }, { ...inReplicaRegion, protect: ctx.protect });
         new kms.Alias(`${name}-key-alias`, { name: `alias/${ctx.clusterName}-s3-replica`, targetKeyId: key.keyId }, inReplicaRegion);
 
+        // S3 delivers access logs within a region only: the replica's go to a log bucket beside it.
+        const accessLogs = new AccessLogs(`${name}-access-logs`, { accountId: ctx.accountId, retentionDays: args.accessLogRetentionDays, protect: ctx.protect }, { parent: this, providers: [replicaProvider] });
         const replica = new SecureBucket(`${name}-bucket`, {
-            kmsKeyArn: key.arn,
+            encryption: { kmsKeyArn: key.arn },
+            accessLogBucket: accessLogs.target(),
             noncurrentVersionDays: args.noncurrentVersionDays,
             objectLock: args.objectLock,
             protect: ctx.protect,

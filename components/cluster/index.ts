@@ -221,7 +221,9 @@ export class Cluster extends pulumi.ComponentResource {
         }, { ...inCluster, dependsOn: [vpcCni] }));
 
         const nodeRole = new iam.Role(`${name}-node-role`, { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") }, child);
-        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((policy) =>
+        // SSM lets operators reach a node through Session Manager instead of SSH, and keeps it in
+        // Systems Manager's inventory and patch compliance (CM-8, SI-2).
+        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map((policy) =>
             new iam.RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
 
         const nodeGroups = nodeGroupsByZone(config.nodeGroups).map((group) => {

@@ -2,10 +2,13 @@
  * A private Amazon RDS for PostgreSQL database for one platform service (Grafana's shared state):
  * encrypted with its own customer-managed key (SC-28, SC-12), in the private subnets behind a
  * security group that admits only the nodes (SC-7), TLS enforced by the server (SC-8), automated
- * backups (CP-9), and deletion protection with `protect` in prod.
+ * backups (CP-9), exported logs, enhanced monitoring and IAM authentication (AU-12, SI-4, IA-2),
+ * and deletion protection with `protect` in prod.
  */
+import * as backup from "@pulumi/aws/backup";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as vpc from "@pulumi/aws/vpc";
@@ -13,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { sortedJson } from "../../lib/json";
 import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../../lib/rds-ca";
+import { serviceTrustPolicy } from "../../lib/trust";
 
 export const POSTGRES_PORT = 5432;
 
@@ -63,10 +67,14 @@ export interface PostgresDatabaseArgs {
 
 /**
  * The key policy: the account administers the key; principals of this account use it only through
- * RDS, and through Secrets Manager, which keeps the RDS-managed master password under this key.
+ * RDS, through AWS Backup, whose vault keeps the database's recovery points under this key, and
+ * through Secrets Manager, which keeps the RDS-managed master password under it.
  */
 export function databaseKeyPolicy(args: Pick<PostgresDatabaseArgs, "accountId" | "partition" | "region">): string {
-    const through = { "kms:CallerAccount": args.accountId, "kms:ViaService": [`rds.${args.region}.amazonaws.com`, `secretsmanager.${args.region}.amazonaws.com`] };
+    const through = {
+        "kms:CallerAccount": args.accountId,
+        "kms:ViaService": [`backup.${args.region}.amazonaws.com`, `rds.${args.region}.amazonaws.com`, `secretsmanager.${args.region}.amazonaws.com`],
+    };
     return sortedJson({
         Version: "2012-10-17",
         Statement: [
@@ -105,6 +113,15 @@ export function parameterGroupFamily(engineVersion: string): string {
 export function parameterGroupName(name: string, engineVersion: string): string {
     return `${name}-${parameterGroupFamily(engineVersion)}`;
 }
+
+/** When AWS Backup takes the daily recovery point: 05:00 UTC, after RDS's own backup window. */
+export const BACKUP_SCHEDULE = "cron(0 5 * * ? *)";
+
+/** AWS's managed policies for AWS Backup's service role: take recovery points, and restore them. */
+export const BACKUP_ROLE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"] as const;
+
+/** Seconds between the operating-system metrics enhanced monitoring sends (SI-4). */
+export const MONITORING_INTERVAL_SECONDS = 60;
 
 /** The logs RDS exports to CloudWatch: the server's log and, during a major upgrade, pg_upgrade's. */
 export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
@@ -180,6 +197,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             retentionInDays: config.logRetentionDays,
             kmsKeyId: args.logsKmsKeyArn,
         }, { ...child, protect }));
+        // Enhanced monitoring: RDS publishes the host's metrics through this role, which AWS's
+        // managed policy limits to the RDSOSMetrics log group.
+        const monitoringRole = new iam.Role(`${name}-monitoring-role`, {
+            assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", { accountId: args.accountId, sourceArn: `arn:${args.partition}:rds:${args.region}:${args.accountId}:db:${name}` }),
+        }, child);
+        const monitoringPolicy = new iam.RolePolicyAttachment(`${name}-monitoring-role-policy`, {
+            role: monitoringRole.name,
+            policyArn: `arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        }, child);
         // A new suffix with every new instance: a second destroy of a recreated stack cannot collide with the first one's snapshot.
         const snapshotSuffix = new random.RandomId(`${name}-final-snapshot-suffix`, { byteLength: 4 }, child);
 
@@ -209,6 +235,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+            // Connections may authenticate with IAM tokens as well as passwords (AC-2, IA-2).
+            iamDatabaseAuthenticationEnabled: true,
+            monitoringInterval: MONITORING_INTERVAL_SECONDS,
+            monitoringRoleArn: monitoringRole.arn,
             deletionProtection: protect,
             // A destroy in dev takes the data with it; in prod the last state is kept as a snapshot,
             // and the automated backups stay for their retention beside it (CP-9).
@@ -222,7 +252,36 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             applyImmediately: true,
             // Pinned, so that the server's certificate chains to the root clients are given (caBundle).
             caCertIdentifier: RDS_CA_IDENTIFIER,
-        }, { ...child, protect, dependsOn: logGroups });
+        }, { ...child, protect, dependsOn: [...logGroups, monitoringPolicy] });
+
+        // AWS Backup: a daily recovery point of the instance in a vault under the database's key,
+        // kept as long as the automated backups, and outliving the instance and its automated
+        // backups (CP-9, CP-10). Its role may back up and restore, nothing else.
+        const vault = new backup.Vault(`${name}-backup-vault`, { kmsKeyArn: key.arn, forceDestroy: !protect }, { ...child, protect });
+        const backupRole = new iam.Role(`${name}-backup-role`, {
+            assumeRolePolicy: serviceTrustPolicy("backup.amazonaws.com", { accountId: args.accountId }),
+        }, child);
+        const backupPolicies = BACKUP_ROLE_POLICIES.map((policy) => new iam.RolePolicyAttachment(`${name}-backup-role-${policy}`, {
+            role: backupRole.name,
+            policyArn: `arn:${args.partition}:iam::aws:policy/service-role/${policy}`,
+        }, child));
+        const plan = new backup.Plan(`${name}-backup-plan`, {
+            name: `${name}-daily`,
+            rules: [{
+                ruleName: "daily",
+                targetVaultName: vault.name,
+                schedule: BACKUP_SCHEDULE,
+                startWindow: 60,
+                completionWindow: 180,
+                lifecycle: { deleteAfter: config.backupRetentionDays },
+            }],
+        }, child);
+        new backup.Selection(`${name}-backup-selection`, {
+            name: `${name}-instance`,
+            planId: plan.id,
+            iamRoleArn: backupRole.arn,
+            resources: [instance.arn],
+        }, { ...child, dependsOn: backupPolicies });
 
         this.address = pulumi.interpolate`${instance.address}:${instance.port}`;
         this.databaseName = args.databaseName;

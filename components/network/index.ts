@@ -41,11 +41,22 @@ export function natZoneFor(zone: string, config: Pick<NetworkConfig, "natGateway
     return config.natGateways === "one-per-az" ? zone : config.availabilityZones[0];
 }
 
+/** Ports of remote administration no subnet accepts from anywhere: SSH and RDP. */
+export const ADMIN_PORTS = [22, 3389] as const;
+
+/** The subnets' ACL ingress: a deny of each administration port first, then everything else. */
+export function subnetAclIngress(): { ruleNo: number; action: "allow" | "deny"; protocol: string; fromPort: number; toPort: number; cidrBlock: string }[] {
+    return [
+        ...ADMIN_PORTS.map((port, i) => ({ ruleNo: 10 * (i + 1), action: "deny" as const, protocol: "tcp", fromPort: port, toPort: port, cidrBlock: "0.0.0.0/0" })),
+        { ruleNo: 100, action: "allow" as const, protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+    ];
+}
+
 /**
  * The VPC: a primary CIDR for nodes and load balancers, a secondary 100.64 CIDR for pods (VPC CNI
  * custom networking keeps pods off routable addresses, SC-7), NAT per zone or a single one, the S3
- * gateway endpoint and optional interface endpoints for a private cluster, flow logs (AU-2) and a
- * closed default security group.
+ * gateway endpoint and optional interface endpoints for a private cluster, flow logs (AU-2), a
+ * closed default security group, and a network ACL refusing SSH and RDP with the default one closed.
  */
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
@@ -91,6 +102,23 @@ export class Network extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: planned.tier === "pods" ? [podCidrAssociation] : [] });
             subnetIds[planned.tier][planned.availabilityZone] = subnet.id;
         }
+        // Every subnet leaves the default network ACL for the platform's own, which refuses remote
+        // administration from anywhere (SSH, RDP: nothing of the platform serves them; operators use
+        // SSM) and leaves the rest to the security groups. The default ACL, managed with no rules,
+        // then denies everything to a subnet associated with it later (SC-7).
+        const allSubnetIds = (Object.values(subnetIds) as SubnetIdsByZone[]).flatMap((byZone) => Object.values(byZone));
+        new ec2.NetworkAcl(`${name}-nacl`, {
+            vpcId: vpc.id,
+            subnetIds: allSubnetIds,
+            ingress: subnetAclIngress(),
+            egress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }],
+            tags: { Name: `${clusterName}-subnets` },
+        }, { parent: this });
+        new ec2.DefaultNetworkAcl(`${name}-default-nacl`, {
+            defaultNetworkAclId: vpc.defaultNetworkAclId,
+            tags: { Name: `${clusterName}-default-closed` },
+        }, { parent: this });
+
         this.publicSubnetIds = subnetIds.public;
         this.privateSubnetIds = subnetIds.private;
         this.podSubnetIds = subnetIds.pods;

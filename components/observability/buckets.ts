@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { durationToDays } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext, s3KeyArn } from "../cluster/context";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 
 /**
@@ -67,9 +68,10 @@ export function bucketAccessPolicy(buckets: readonly SecureBucket[], ctx: Kubern
  * never, for rules and alertmanager state that must outlive any sample), protected in prod and
  * emptied by `pulumi destroy` only in dev.
  */
-export function createBucket(name: string, retention: string | undefined, ctx: KubernetesContext, parent: pulumi.Resource): SecureBucket {
+export function createBucket(name: string, retention: string | undefined, ctx: KubernetesContext, accessLogs: AccessLogs, parent: pulumi.Resource): SecureBucket {
     return new SecureBucket(name, {
-        kmsKeyArn: s3KeyArn(ctx),
+        encryption: { kmsKeyArn: s3KeyArn(ctx) },
+        accessLogBucket: accessLogs.target(),
         expireAfterDays: retention === undefined ? undefined : expiryDays(retention),
         noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
         protect: ctx.protect,

@@ -9,6 +9,7 @@ import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, installHelmChart } from "../helm/release";
+import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
 import { ALLOY_RELEASES, AlloyRole, alloyValues } from "./alloy";
 import { bucketAccessPolicy, createBucket } from "./buckets";
@@ -34,6 +35,8 @@ export interface ObservabilityArgs {
     readonly istioEnabled: boolean;
     /** The cluster: providers, IRSA, storage classes, keys, and what workloads wait for. */
     readonly ctx: KubernetesContext;
+    /** Where the buckets' server access logs go. */
+    readonly accessLogs: AccessLogs;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
     /** What the AWS services of a mode other than self-managed need: the add-on's version and the keys. */
@@ -130,7 +133,7 @@ export class Observability extends pulumi.ComponentResource {
 
         if (config.tempo.enabled && config.tempo.mode === "distributed" && config.tempo.storage !== "s3") throw new Error("observability.tempo: distributed mode keeps traces in S3 (storage: s3)");
         const buckets: Record<string, SecureBucket> = Object.fromEntries(observabilityBuckets(config).map(({ purpose, retention }) =>
-            [purpose, createBucket(`${name}-${purpose}`, retention, ctx, this)]));
+            [purpose, createBucket(`${name}-${purpose}`, retention, ctx, args.accessLogs, this)]));
         this.bucketNames = Object.fromEntries(Object.entries(buckets).map(([purpose, bucket]) => [purpose, bucket.name]));
 
         if (mode !== "self-managed") {

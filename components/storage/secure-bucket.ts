@@ -3,8 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 
 export interface SecureBucketArgs {
-    /** The customer-managed key that encrypts every object (SC-28). */
-    readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * How objects are encrypted at rest (SC-28): under a customer-managed key; or, for the bucket
+     * that receives server access logs only, S3's own keys (S3 cannot deliver access logs to an
+     * SSE-KMS bucket), with S3's log delivery allowed to write from this account's buckets.
+     */
+    readonly encryption: { readonly kmsKeyArn: pulumi.Input<string> } | { readonly receivesAccessLogsFrom: string };
+    /** The bucket S3 writes this bucket's server access logs to (AU-2, AU-12), under the bucket's own prefix. */
+    readonly accessLogBucket?: pulumi.Input<string>;
     /** Days after which current objects expire; matches the data's retention. Omit to keep objects. */
     readonly expireAfterDays?: number;
     /** Days a noncurrent (overwritten or deleted) version is kept before it is removed. */
@@ -22,18 +28,31 @@ export interface SecureBucketArgs {
     readonly protect: boolean;
 }
 
-/** The bucket policy: refuse every request that does not use TLS (SC-8). */
-export function tlsOnlyPolicy(bucketArn: string): string {
+/**
+ * The bucket policy: refuse every request that does not use TLS (SC-8); for the access-log bucket,
+ * let S3's log delivery write objects for buckets of `logsFromAccount` only.
+ */
+export function tlsOnlyPolicy(bucketArn: string, logsFromAccount?: string): string {
     return sortedJson({
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+            ...(logsFromAccount === undefined ? [] : [{
+                Sid: "S3ServerAccessLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${bucketArn}/*`,
+                Condition: { StringEquals: { "aws:SourceAccount": logsFromAccount } },
+            }]),
+        ],
     });
 }
 
@@ -55,9 +74,14 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.arn = this.bucket.arn;
         const bucket = this.bucket.id;
 
+        const { encryption } = args;
+        const logsFromAccount = "receivesAccessLogsFrom" in encryption ? encryption.receivesAccessLogsFrom : undefined;
         new s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
             bucket,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+            rules: [{
+                applyServerSideEncryptionByDefault: "kmsKeyArn" in encryption ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: encryption.kmsKeyArn } : { sseAlgorithm: "AES256" },
+                bucketKeyEnabled: "kmsKeyArn" in encryption,
+            }],
         }, child);
         const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
             bucket,
@@ -66,7 +90,10 @@ export class SecureBucket extends pulumi.ComponentResource {
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         }, child);
-        new s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccessBlock] });
+        new s3.BucketPolicy(`${name}-tls-only`, { bucket, policy: this.bucket.arn.apply((arn) => tlsOnlyPolicy(arn, logsFromAccount)) }, { parent: this, dependsOn: [publicAccessBlock] });
+        if (args.accessLogBucket !== undefined) {
+            new s3.BucketLogging(`${name}-access-logs`, { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${name}/` }, child);
+        }
         const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
         if (args.objectLock) {
             // A resource of its own, which enables Object Lock on the existing versioned bucket

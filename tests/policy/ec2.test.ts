@@ -5,7 +5,7 @@ import { imdsv2Required } from "../../policy/rules/ec2/imdsv2-required";
 import { noPublicIp } from "../../policy/rules/ec2/no-public-ip";
 import { sgNoOpenIngress } from "../../policy/rules/ec2/sg-no-open-ingress";
 import { vpcFlowLogs } from "../../policy/rules/ec2/vpc-flow-logs";
-import { awsProvider, check, messages, planned, UNKNOWN } from "./helpers";
+import { check, messages, planned, UNKNOWN } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -87,32 +87,35 @@ describe("policy imdsv2-required", () => {
 describe("policy no-public-ip", () => {
     const SUBNET = "aws:ec2/subnet:Subnet";
 
-    it("passes private nodes and a public subnet that maps public addresses", () => {
+    it("passes private nodes, a bastion in a subnet of its own, and subnets that map no public addresses", () => {
         const template = planned(LAUNCH_TEMPLATE, "nodes", { networkInterfaces: [{ associatePublicIpAddress: "false", deviceIndex: 0 }] });
-        const bastion = planned(INSTANCE, "bastion", { associatePublicIpAddress: false });
-        const publicSubnet = planned(SUBNET, "public-a", { mapPublicIpOnLaunch: true, tags: { Tier: "public", "kubernetes.io/role/elb": "1" } });
-        expect(check(noPublicIp, [template, bastion, publicSubnet])).to.deep.equal([]);
+        const bastion = planned(INSTANCE, "bastion", { associatePublicIpAddress: false, subnetId: "subnet-private-a" });
+        const byInterface = planned(INSTANCE, "by-interface", { networkInterfaces: [{ networkInterfaceId: "eni-1", deviceIndex: 0 }] });
+        const publicSubnet = planned(SUBNET, "public-a", { mapPublicIpOnLaunch: false, tags: { Tier: "public", "kubernetes.io/role/elb": "1" } });
+        expect(check(noPublicIp, [template, bastion, byInterface, publicSubnet, planned(SUBNET, "unset", {})])).to.deep.equal([]);
     });
 
-    it("fails public addresses on nodes, the bastion and private subnets, however marked private", () => {
+    it("fails public addresses on nodes, the bastion and any subnet, public or private, and an instance in the default VPC", () => {
         const template = planned(LAUNCH_TEMPLATE, "nodes", { networkInterfaces: [{ associatePublicIpAddress: "true" }] });
-        const bastion = planned(INSTANCE, "bastion", { associatePublicIpAddress: true });
-        const byElbTag = planned(SUBNET, "a", { mapPublicIpOnLaunch: true, tags: { "kubernetes.io/role/internal-elb": "1" } });
-        const byTier = planned(SUBNET, "b", { mapPublicIpOnLaunch: "true", tags: { Tier: "pods" } });
-        const byName = planned(SUBNET, "c", { mapPublicIpOnLaunch: true, tags: { Name: "nist-eks-dev-private-us-east-1c" } });
-        const provider = awsProvider({ Tier: "private" });
-        const byDefaultTag = planned(SUBNET, "d", { mapPublicIpOnLaunch: true }, { provider });
-        const violations = check(noPublicIp, [template, bastion, byElbTag, byTier, byName, provider, byDefaultTag]);
-        expect(violations.map((v) => [v.resourceName, v.enforcementLevel])).to.deep.equal([
-            ["nodes", "advisory"], ["bastion", "advisory"], ["a", "advisory"], ["b", "advisory"], ["c", "advisory"], ["d", "advisory"],
+        const bastion = planned(INSTANCE, "bastion", { associatePublicIpAddress: true, subnetId: "subnet-a" });
+        const stray = planned(INSTANCE, "stray", { instanceType: "t4g.micro" });
+        const privateSubnet = planned(SUBNET, "a", { mapPublicIpOnLaunch: "true", tags: { Tier: "pods" } });
+        const publicSubnet = planned(SUBNET, "b", { mapPublicIpOnLaunch: true, tags: { Tier: "public", "kubernetes.io/role/elb": "1" } });
+        const violations = check(noPublicIp, [template, bastion, stray, privateSubnet, publicSubnet]);
+        expect(violations.map((v) => [v.resourceName, v.enforcementLevel, v.message])).to.deep.equal([
+            ["nodes", "advisory", "networkInterfaces[0].associatePublicIpAddress is \"true\""],
+            ["bastion", "advisory", "associatePublicIpAddress is true"],
+            ["stray", "advisory", "no subnetId: the instance launches in the account's default VPC, with a public address"],
+            ["a", "advisory", "mapPublicIpOnLaunch is true: every instance launched in the subnet gets a public address"],
+            ["b", "advisory", "mapPublicIpOnLaunch is true: every instance launched in the subnet gets a public address"],
         ]);
-        expect(violations[0].message).to.equal("networkInterfaces[0].associatePublicIpAddress is \"true\"");
     });
 
     it("skips unknown flags", () => {
         const template = planned(LAUNCH_TEMPLATE, "nodes", { networkInterfaces: [{ associatePublicIpAddress: UNKNOWN }] });
         const subnet = planned(SUBNET, "private-a", { mapPublicIpOnLaunch: UNKNOWN, tags: { Tier: "private" } });
-        expect(check(noPublicIp, [template, subnet])).to.deep.equal([]);
+        const instance = planned(INSTANCE, "bastion", { associatePublicIpAddress: UNKNOWN, subnetId: UNKNOWN });
+        expect(check(noPublicIp, [template, subnet, instance])).to.deep.equal([]);
     });
 });
 
@@ -146,14 +149,27 @@ describe("policy vpc-flow-logs", () => {
 
 describe("policy default-sg-closed", () => {
     const TYPE = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+    const VPC = "aws:ec2/vpc:Vpc";
 
-    it("passes a default security group without rules, and skips unknown rules", () => {
-        expect(check(defaultSgClosed, [planned(TYPE, "closed", { vpcId: "vpc-1" }), planned(TYPE, "pending", { vpcId: "vpc-1", ingress: UNKNOWN, egress: [] })])).to.deep.equal([]);
+    it("passes VPCs whose default security group is managed without rules, by id or a preview's dependency, and skips unknown rules", () => {
+        const preview = planned(VPC, "preview", {});
+        expect(check(defaultSgClosed, [
+            planned(VPC, "vpc", {}, { outputs: { id: "vpc-1" } }),
+            planned(TYPE, "closed", { vpcId: "vpc-1" }),
+            planned(TYPE, "pending", { vpcId: "vpc-1", ingress: UNKNOWN, egress: [] }),
+            preview,
+            planned(TYPE, "preview-closed", { vpcId: UNKNOWN }, { propertyDependencies: { vpcId: [preview] } }),
+        ])).to.deep.equal([]);
     });
 
-    it("fails a default security group with rules", () => {
-        const open = planned(TYPE, "open", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
-        expect(messages(check(defaultSgClosed, [open]))).to.deep.equal(["the default security group has 1 ingress rule(s)", "the default security group has 1 egress rule(s)"]);
+    it("fails a default security group with rules, and a VPC that leaves its own unmanaged", () => {
+        const open = planned(TYPE, "open", { vpcId: "vpc-1", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+        const violations = check(defaultSgClosed, [planned(VPC, "vpc-1", {}, { outputs: { id: "vpc-1" } }), open, planned(VPC, "unmanaged", {}, { outputs: { id: "vpc-2" } })]);
+        expect(violations.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["unmanaged", "unmanaged leaves its default security group unmanaged, with AWS's allow-all rules"],
+            ["open", "the default security group has 1 ingress rule(s)"],
+            ["open", "the default security group has 1 egress rule(s)"],
+        ]);
     });
 });
 

@@ -74,6 +74,7 @@ export const ebsKmsEncryption = defineResourcePolicy({
     name: "ebs-kms-encryption",
     description: "EBS volumes (launch template disks, volumes, instance disks, managed node group disks, and EBS StorageClasses for persistent volumes) are encrypted with a customer-managed KMS key.",
     nist: ["SC-28"],
+    anchors: ["SecurityHub:AutoScaling.9"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted \"true\" and kmsKeyId to the stack's EBS key ARN: on each launch template blockDeviceMappings[].ebs, on aws.ebs.Volume, on an instance's rootBlockDevice and ebsBlockDevices, a launch template on every managed node group, and as StorageClass parameters { encrypted: \"true\", kmsKeyId: <ARN> } for the ebs.csi.aws.com provisioner.",

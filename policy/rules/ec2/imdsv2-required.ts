@@ -6,6 +6,7 @@ export const imdsv2Required = defineResourcePolicy({
     name: "imdsv2-required",
     description: "Launch templates and instances require IMDSv2 (metadataOptions.httpTokens \"required\"), so that a server-side request forgery in a pod cannot read the node role's credentials from the metadata service.",
     nist: ["AC-6"],
+    anchors: ["SecurityHub:EC2.8", "cdk-nag:NIST.800.53.R5-EC2IMDSv2Enabled"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set metadataOptions { httpTokens: \"required\", httpPutResponseHopLimit: 2 } on the launch template or instance (a hop limit of 2 lets pods that need IMDS reach it through the node).",

@@ -74,6 +74,7 @@ export const multiAzHa = defineStackPolicy({
     name: "multi-az-ha",
     description: `Prod survives the loss of an availability zone: subnets in at least ${MINIMUM_ZONES} zones, every node group spread over at least ${MINIMUM_ZONES} (alone, or with its siblings of one zone each), and a NAT gateway per zone so that no zone's egress hangs on another.`,
     nist: ["CP-10"],
+    anchors: ["SecurityHub:AutoScaling.2"],
     severity: "medium",
     enforcementLevel: "advisory",
     prodOnly: true,

@@ -123,6 +123,7 @@ export const sgNoOpenIngress = defineStackPolicy<Config>({
     name: "sg-no-open-ingress",
     description: "No security group lets the whole internet in (any set of IPv4 or IPv6 blocks that together cover every public address, 0.0.0.0/0 and ::/0 being the plainest, across the group's own ingress list and every standalone rule attached to it), except on the allow-listed TCP ports of internet-facing load balancers.",
     nist: ["SC-7"],
+    anchors: ["SecurityHub:EC2.13", "SecurityHub:EC2.18", "SecurityHub:EC2.19", "cdk-nag:NIST.800.53.R5-EC2RestrictedSSH", "cdk-nag:NIST.800.53.R5-EC2RestrictedCommonPorts"],
     severity: "high",
     enforcementLevel: "advisory",
     remediationSteps: "Narrow the source to the VPC, a peer security group, or your office/VPN range; reach nodes and the bastion through SSM. Public traffic should enter only through a load balancer on a port listed in allowedPublicPorts.",

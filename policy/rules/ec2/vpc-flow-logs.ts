@@ -7,6 +7,7 @@ export const vpcFlowLogs = defineStackPolicy({
     name: "vpc-flow-logs",
     description: "Every VPC has a flow log capturing ALL traffic (accepted and rejected), the network record incident response and monitoring start from.",
     nist: ["AU-2", "SI-4"],
+    anchors: ["SecurityHub:EC2.6", "cdk-nag:NIST.800.53.R5-VPCFlowLogsEnabled"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Add an aws.ec2.FlowLog with vpcId set to the VPC, trafficType \"ALL\", and a KMS-encrypted CloudWatch log group (or S3 bucket) as destination.",

@@ -16,6 +16,7 @@ export const eksControlPlaneLogging = defineResourcePolicy({
     name: "eks-control-plane-logging",
     description: "The EKS control plane sends its api, audit and authenticator logs to CloudWatch (prod: all five log types), the record of every change to the cluster and who made it.",
     nist: ["AU-2", "AU-12"],
+    anchors: [],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "List the log types in cluster.controlPlaneLogTypes (enabledClusterLogTypes): api, audit, authenticator, and in prod controllerManager and scheduler too.",

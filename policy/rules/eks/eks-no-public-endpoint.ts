@@ -7,6 +7,7 @@ export const eksNoPublicEndpoint = defineResourcePolicy({
     name: "eks-no-public-endpoint",
     description: "The EKS API endpoint is private in prod; where a public endpoint is allowed (dev), it is limited to named CIDRs and never blocks that together cover the whole internet (0.0.0.0/0, which AWS uses when publicAccessCidrs is left empty).",
     nist: ["SC-7"],
+    anchors: [],
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "In prod set cluster.endpointPublicAccess false (with endpointPrivateAccess true and the interface endpoints, reached over VPN or the bastion). In dev list your office or VPN egress range in cluster.publicAccessCidrs.",

@@ -6,6 +6,7 @@ export const eksNodeRemoteAccess = defineResourcePolicy({
     name: "eks-node-remote-access",
     description: "EKS managed node groups take no SSH remote access: with remoteAccess EKS installs a key pair on every node, and without sourceSecurityGroupIds it opens port 22 to the whole internet. Nodes are reached through SSM Session Manager instead.",
     nist: ["AC-17", "SC-7"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Remove remoteAccess from the node group and reach nodes with SSM Session Manager (the node role has AmazonSSMManagedInstanceCore) or the bastion. If SSH is unavoidable, put the key in a launch template and allow port 22 from one named security group only.",

@@ -6,6 +6,7 @@ export const eksSecretsEncryption = defineResourcePolicy({
     name: "eks-secrets-encryption",
     description: "EKS envelope-encrypts Kubernetes Secrets in etcd with a customer-managed KMS key (encryptionConfig with resources [\"secrets\"] and provider.keyArn).",
     nist: ["SC-28", "SC-12"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set encryptionConfig { resources: [\"secrets\"], provider: { keyArn: <the stack's EKS KMS key ARN> } } on the cluster. It can be added to a running cluster but never removed.",

@@ -16,6 +16,7 @@ export const eksSupportedVersion = defineResourcePolicy<Config>({
     name: "eks-supported-version",
     description: "The EKS cluster runs a Kubernetes version at or above the configured minimum, the oldest still in EKS standard support, so that it keeps receiving security patches.",
     nist: ["SI-2"],
+    anchors: ["SecurityHub:EKS.2"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Upgrade cluster.kubernetesVersion one minor version at a time (with matching add-on versions) until it reaches the minimum; raise minimumKubernetesVersion in the policy config as EKS ends standard support for old versions.",

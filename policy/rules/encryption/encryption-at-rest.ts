@@ -98,6 +98,7 @@ export const encryptionAtRest = defineResourcePolicy({
     name: "encryption-at-rest",
     description: "Every AWS resource that stores data and takes an encryption setting (databases, caches, file systems, queues, topics, streams, secrets, registries, backups, ... : each type whose provider inputs include a KMS key, an encryption flag or an encryption mode) encrypts it at rest under a customer-managed KMS key.",
     nist: ["SC-28", "SC-12"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set the resource's KMS key input (kmsKeyId, kmsKeyArn, kmsMasterKeyId, ... as the provider names it) to a customer-managed key of the stack, turn its encryption flag on (storageEncrypted, encrypted, atRestEncryptionEnabled, encryptAtRest.enabled) and choose KMS where it takes an encryption type. Keys under alias/aws/* are AWS-managed and do not count.",

@@ -1,7 +1,7 @@
 import { AWS_TYPES } from "../../lib/aws-types";
 import {
     allowsAllActions, anyPrincipal, appliesToAllResources, describeSet, escalationActions, federatedProviders, isAllow,
-    isPolicyDocument, narrowedByCondition, ParsedStatement, parsePolicyDocument, setMatches, subjectPinned,
+    isPolicyDocument, narrowedByCondition, ParsedStatement, parsePolicyDocument, PatternSet, setMatches, subjectPinned,
 } from "../../lib/iam";
 import { defineResourcePolicy, ResourceView } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
@@ -34,7 +34,21 @@ function identityProblems(where: string, statement: ParsedStatement): string[] {
     if (escalation.length > 0 && everywhere) {
         return [`${where} ${statement.label} allows ${escalation.join(", ")} on every resource, which lets the holder grant itself more`];
     }
-    return [];
+    const problems: string[] = [];
+    const services = wholeServices(statement.actions);
+    if (services.length > 0) problems.push(`${where} ${statement.label} allows every action of ${services.join(", ")}: list the actions the holder needs`);
+    const decrypt = DECRYPT_ACTIONS.filter((action) => setMatches(statement.actions as PatternSet, action, true));
+    if (decrypt.length > 0 && everywhere) problems.push(`${where} ${statement.label} allows ${decrypt.join(", ")} on every resource, so every KMS key's data: name the keys`);
+    return problems;
+}
+
+/** Actions that read data under any KMS key the holder may use. */
+const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom"];
+
+/** The services a set of action patterns grants whole (`s3:*`, `kms:*`); a negated set grants all of them, which allowsAllActions reports. */
+function wholeServices(actions: PatternSet): string[] {
+    if (actions.negated) return [];
+    return actions.patterns.filter((p): p is string => typeof p === "string" && /^[a-z0-9-]+:\*+$/i.test(p));
 }
 
 /** What a trust policy lets assume the role. */
@@ -108,8 +122,9 @@ const POLICY_TYPES = [...new Set([...Object.keys(AWS_TYPES.policyDocuments), ...
 
 export const iamLeastPrivilege = defineResourcePolicy({
     name: "iam-least-privilege",
-    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
+    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource, every action of a service (s3:*), or kms:Decrypt on every key; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
     nist: ["AC-6", "IA-5"],
+    anchors: ["SecurityHub:KMS.2", "cdk-nag:NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess", "cdk-nag:NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess", "cdk-nag:NIST.800.53.R5-IAMUserNoPolicies"],
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "List the specific actions and resource ARNs the role needs (start from the service's managed policy or IAM Access Analyzer's generated policy); scope iam:PassRole to the roles it passes. Pin trust policies to a service, an account with aws:PrincipalOrgID or sts:ExternalId, or an OIDC subject (<issuer>:sub = system:serviceaccount:<ns>:<sa>). Give resource policies with Principal * a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID. Replace IAM users and access keys with roles: Pod Identity or IRSA for pods, IAM Identity Center for people, OIDC for CI.",

@@ -19,6 +19,7 @@ export const kmsKeyRotation = defineResourcePolicy({
     name: "kms-key-rotation",
     description: `Customer-managed KMS keys rotate their key material automatically; in prod a scheduled deletion waits at least ${PROD_MINIMUM_DELETION_WINDOW_DAYS} days, so a mistaken deletion can be cancelled before data becomes unreadable.`,
     nist: ["SC-12"],
+    anchors: ["SecurityHub:KMS.4", "cdk-nag:NIST.800.53.R5-KMSBackingKeyRotationEnabled"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: `Set enableKeyRotation true on every aws.kms.Key, and in prod deletionWindowInDays ${PROD_MINIMUM_DELETION_WINDOW_DAYS} (security.kmsDeletionWindowDays).`,

@@ -20,6 +20,7 @@ export const backupSchedules = defineStackPolicy({
     name: "backup-schedules",
     description: `Prod has Velero backing up the cluster daily, kept at least ${formatHours(DAILY_MINIMUM_TTL_HOURS)}, and at least weekly, kept at least ${formatHours(WEEKLY_MINIMUM_TTL_HOURS)}, so that a lost or corrupted namespace can be restored from a recent point and from one a month back.`,
     nist: ["CP-9"],
+    anchors: [],
     severity: "medium",
     enforcementLevel: "advisory",
     prodOnly: true,

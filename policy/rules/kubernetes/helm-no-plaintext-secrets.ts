@@ -45,6 +45,7 @@ export const helmNoPlaintextSecrets = defineResourcePolicy({
     name: "helm-no-plaintext-secrets",
     description: "Helm release values and ConfigMap data hold no password, token or key written in clear, found by the key's name or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret (or a ConfigMap anyone with read access sees) and every preview diff.",
     nist: ["IA-5"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Put the credential in a Kubernetes Secret (from a Pulumi secret or a random.RandomPassword) and point the chart at it (existingSecret, secretKeyRef, $__file{...} or ${ENV} expansion), or pass a Pulumi secret so that it stays encrypted in state.",

@@ -31,6 +31,7 @@ export const inClusterEncryption = defineStackPolicy<Config>({
     name: "in-cluster-encryption",
     description: "In-cluster traffic is encrypted (SC-8): every Strimzi Kafka listener uses TLS unless the mesh carries it (the Kafka's namespace is in the mesh), and, where the stack runs a mesh, every namespace it creates is in it (ambient or sidecar label) or a recorded exception with its reason and compensating control.",
     nist: ["SC-8"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     remediationSteps: "Set tls: true on every listener of the Kafka resource (components/observability/kafka.ts), or bring the Kafka's namespace into the mesh where a client cannot speak TLS; label a namespace istio-injection=enabled or istio.io/dataplane-mode=ambient, or record it with its reason and compensating control in this rule's plaintextNamespaces and in the README's section Encryption and identity on every hop (a listener in plaintextListeners).",

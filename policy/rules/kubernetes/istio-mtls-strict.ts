@@ -54,6 +54,7 @@ export const istioMtlsStrict = defineStackPolicy<Config>({
     name: "istio-mtls-strict",
     description: "Prod has a mesh-wide PeerAuthentication (in Istio's root namespace, without selector) in STRICT mode, and no other PeerAuthentication weakens it to PERMISSIVE or DISABLE, so all traffic between workloads is mutually authenticated and encrypted. The one exception: a port of selected, otherwise STRICT pods may be PERMISSIVE where the object records why (annotation nist-eks-platform/mtls-exception), for callers outside the mesh such as the API server calling a webhook.",
     nist: ["SC-8"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     prodOnly: true,

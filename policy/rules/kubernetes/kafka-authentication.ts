@@ -21,6 +21,7 @@ export const kafkaAuthentication = defineResourcePolicy({
     name: "kafka-authentication",
     description: "Every listener of a Strimzi Kafka authenticates its clients (TLS client certificates, SCRAM, OAuth or custom SASL), the cluster authorizes each request, and no KafkaUser's ACLs reach the cluster, every topic or group, or every operation, so that no pod that reaches a broker can produce to, consume from or delete another client's topics.",
     nist: ["IA-3", "AC-3", "AC-6"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     remediationSteps: "Give each listener of the Kafka resource an authentication (type tls for clients with a certificate, scram-sha-512, or custom with SASL for clients that have neither), set spec.kafka.authorization (type simple), and give each client a KafkaUser whose ACLs name its own topics and consumer groups with the operations it needs; see components/observability/kafka.ts.",

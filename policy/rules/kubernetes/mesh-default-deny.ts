@@ -31,6 +31,7 @@ export const meshDefaultDeny = defineStackPolicy({
     name: "mesh-default-deny",
     description: "Prod's mesh authorizes by exception (AC-3, AC-4): every namespace in the mesh (ambient or sidecar label) has an allow-nothing AuthorizationPolicy, so only the callers and ports an ALLOW policy names reach its pods.",
     nist: ["AC-3", "AC-4"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     prodOnly: true,

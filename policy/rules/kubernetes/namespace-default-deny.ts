@@ -32,6 +32,7 @@ export const namespaceDefaultDeny = defineStackPolicy({
     name: "namespace-default-deny",
     description: "Every namespace the stack creates has a NetworkPolicy that selects all its pods and allows nothing, for ingress and for egress, so that traffic is denied by default and allowed by exception (SC-7(5)); and the VPC CNI add-on runs its network-policy agent, without which no NetworkPolicy is enforced.",
     nist: ["SC-7", "AC-4"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     remediationSteps: "Declare the namespace with createNamespace so that components/security/boundaries.ts gives it its default-deny and generated allow rules (or declare a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules in it), and set enableNetworkPolicy: \"true\" in the vpc-cni add-on's configuration values.",

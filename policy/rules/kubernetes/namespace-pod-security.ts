@@ -10,6 +10,7 @@ export const namespacePodSecurity = defineStackPolicy({
     name: "namespace-pod-security",
     description: "Every namespace the stack creates carries a Pod Security Admission enforce level (pod-security.kubernetes.io/enforce: privileged, baseline or restricted), so that the API server refuses pods that ask for more privilege than the namespace allows (least functionality and least privilege).",
     nist: ["CM-7", "AC-6"],
+    anchors: [],
     severity: "high",
     enforcementLevel: "advisory",
     remediationSteps: "Create the namespace with createNamespace and give it an entry in POD_SECURITY (components/security/pod-security.ts): restricted, or a lower level with its reason and the workloads that need it.",

@@ -95,6 +95,7 @@ export const observabilityRetention = defineStackPolicy({
     name: "observability-retention",
     description: "Prod keeps logs at least 90 days (Loki, or the container log groups of CloudWatch Logs), traces at least 30 days (Tempo, or X-Ray) and local metrics at least 15 days (Prometheus), long enough to investigate an incident after the fact.",
     nist: ["AU-11"],
+    anchors: [],
     severity: "medium",
     enforcementLevel: "advisory",
     prodOnly: true,

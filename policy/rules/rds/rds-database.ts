@@ -11,6 +11,7 @@ export const rdsDatabase = defineResourcePolicy<Config>({
     name: "rds-database",
     description: "RDS instances are encrypted with a customer-managed KMS key, not publicly accessible, and keep automated backups; in prod backups are kept at least a week and deletion protection is on.",
     nist: ["SC-28", "SC-12", "SC-7", "CP-9"],
+    anchors: ["SecurityHub:RDS.2", "SecurityHub:RDS.3", "SecurityHub:RDS.8", "cdk-nag:NIST.800.53.R5-RDSInstancePublicAccess", "cdk-nag:NIST.800.53.R5-RDSStorageEncrypted", "cdk-nag:NIST.800.53.R5-RDSInstanceBackupEnabled", "cdk-nag:NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set storageEncrypted true with kmsKeyId a customer-managed key, publiclyAccessible false, backupRetentionPeriod of at least 1 (7 in prod, observability.grafana.database.backupRetentionDays) and, in prod, deletionProtection true (components/database).",

@@ -10,6 +10,7 @@ export const s3PublicAccessBlock = defineStackPolicy({
     name: "s3-public-access-block",
     description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags on, so that no ACL or bucket policy can make its data public.",
     nist: ["AC-3", "SC-7"],
+    anchors: ["SecurityHub:S3.2", "SecurityHub:S3.3", "SecurityHub:S3.8", "cdk-nag:NIST.800.53.R5-S3BucketLevelPublicAccessProhibited", "cdk-nag:NIST.800.53.R5-S3BucketPublicReadProhibited", "cdk-nag:NIST.800.53.R5-S3BucketPublicWriteProhibited"],
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",

@@ -45,6 +45,7 @@ export const s3TlsOnly = defineStackPolicy({
     name: "s3-tls-only",
     description: "Every S3 bucket has a bucket policy that denies requests not made over TLS: a Deny statement on aws:SecureTransport false that covers every principal, every S3 action and the bucket with all its objects, so data never crosses the network in clear text.",
     nist: ["SC-8"],
+    anchors: ["SecurityHub:S3.5", "cdk-nag:NIST.800.53.R5-S3BucketSSLRequestsOnly"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Add an aws.s3.BucketPolicy for the bucket with a statement { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [<bucket ARN>, <bucket ARN>/*], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",

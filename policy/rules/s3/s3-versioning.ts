@@ -7,6 +7,7 @@ export const s3Versioning = defineStackPolicy({
     name: "s3-versioning",
     description: "Every S3 bucket has versioning enabled (a BucketVersioning with status Enabled), so that an overwritten or deleted object can be recovered.",
     nist: ["CP-9"],
+    anchors: ["SecurityHub:S3.14", "cdk-nag:NIST.800.53.R5-S3BucketVersioningEnabled"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\", and a lifecycle rule expiring noncurrent versions to bound the cost.",

@@ -31,6 +31,7 @@ export const requiredTags = defineResourcePolicy({
     name: "required-tags",
     description: `Every taggable AWS resource carries non-empty ${REQUIRED_TAGS.join(", ")} tags (its own tags merged with the provider's default tags), so the component inventory can attribute it to a project, environment, owner and budget.`,
     nist: ["CM-8"],
+    anchors: [],
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps: "Set the four tags in the stack's `tags` config: the AWS provider's defaultTags put them on every resource that takes tags. For a resource on another provider, add the missing tags to its `tags`. Launch templates also need tagSpecifications for instances and volumes, which default tags do not reach.",

@@ -3,6 +3,8 @@
  * every resource it registers. Tests and the planner both stand on it; no AWS account, Pulumi CLI
  * or provider plugin is needed.
  */
+import * as path from "path";
+import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -13,7 +15,7 @@ import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
 import { findProjectDir, readStackFile } from "./stack-file";
 import { DeclaredResource } from "../components/helm/workloads";
-import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+import { PlannedResource, SECRET_PLACEHOLDER, SourceLocation } from "./types";
 
 export interface RunOptions {
     /** The folder holding Pulumi.yaml; found upward from this module when omitted. */
@@ -72,7 +74,8 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
         call: (args) => mockInvoke(args.token, args.inputs, ctx),
     }, project, stack, false);
     pulumi.runtime.setAllConfig(toPulumiConfig(shortConfig, project));
-    const recorder = recordRegistrations();
+    // The program's sources sit with the engine's, whichever project folder holds the stack files.
+    const recorder = recordRegistrations(findProjectDir());
 
     const config = loadStackConfig(readStackFileText(projectDir, stack));
     return withoutStackTraces(async () => {
@@ -83,18 +86,24 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     });
 }
 
+/** How many frames of a resource's construction are formatted: enough to get past the SDK's and the provider's constructors to ours. */
+const SOURCE_FRAMES = 12;
+
 /**
  * Runs `body` with JavaScript stack traces off. The SDK captures one for every promise it makes
- * (to report leaks) and a full one for every resource (its source position for the CLI); the
- * mock monitor reads neither, and formatting them was most of the program's evaluation time.
- * Errors thrown meanwhile keep their message. Only the offline engine does this: `pulumi up`
- * never comes through here.
+ * (to report leaks) and a full one for every resource (its source position for the CLI), and
+ * formatting them was most of the program's evaluation time. Only the resource's own capture
+ * (`Resource.callsites`) is formatted, and only its first frames, as plain positions: that is where
+ * the program declares the resource, which the record keeps. Errors thrown meanwhile keep their
+ * message. Only the offline engine does this: `pulumi up` never comes through here.
  */
 async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
     const { stackTraceLimit, prepareStackTrace } = Error;
     Error.stackTraceLimit = 0;
-    // Resource.callsites() raises the limit to Infinity for itself; this keeps the text empty.
-    Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+    // Resource.callsites() raises the limit to Infinity for itself; its frames are formatted in the
+    // form the SDK parses (`at <name> (<file>:<line>:<column>)`), every other stack stays empty.
+    Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => frames[0]?.getFunctionName() !== "callsites" ? `${error.name}: ${error.message}`
+        : ["Error", ...frames.slice(0, SOURCE_FRAMES).map((f) => `    at ${f.getFunctionName() ?? "<anonymous>"} (${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()})`)].join("\n");
     try {
         return await body();
     } finally {
@@ -141,6 +150,7 @@ interface MonitorRequest {
     getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
     getImportid(): string;
+    getStacktrace(): { getFramesList(): { getPc(): { getUri(): string; getLine(): number } | undefined }[] } | undefined;
 }
 
 /**
@@ -153,7 +163,7 @@ interface MonitorRequest {
  * SDK reads back (see PlainStruct) instead of encoding it to protobuf to be decoded at once, which
  * with the inputs decoded once for both the mocks and the record was most of the engine's own time.
  */
-function recordRegistrations() {
+function recordRegistrations(sourceRoot: string) {
     const monitor = pulumi.runtime.getMonitor() as any;
     const records: PlannedResource[] = [];
     monitor.registerResource = async (req: MonitorRequest, callback: (err: any, resp: any) => void) => {
@@ -186,6 +196,7 @@ function recordRegistrations() {
                 aliases: aliasesOf(req),
                 inputs: redactSecrets(inputs),
                 outputs: redactSecrets(pulumi.runtime.deserializeProperties(response.getObject())),
+                ...sourceOf(req, sourceRoot),
             });
         } catch (err) {
             callback(err, undefined);
@@ -224,6 +235,23 @@ function sortedCopy(value: unknown): unknown {
     return value;
 }
 
+/**
+ * Where the program declares the resource: the first frame of its construction in a source file of
+ * the project (not a package's, not the engine's). `npm run plan` runs the build in dist/, whose
+ * files keep their sources' line numbers, so a frame there names its source.
+ */
+function sourceOf(req: MonitorRequest, sourceRoot: string): { source?: SourceLocation } {
+    for (const frame of req.getStacktrace()?.getFramesList() ?? []) {
+        const position = frame.getPc();
+        if (!position?.getUri().startsWith("file:")) continue;
+        let file = path.relative(sourceRoot, url.fileURLToPath(position.getUri())).split(path.sep).join("/");
+        if (file.startsWith("dist/")) file = file.slice("dist/".length).replace(/\.js$/, ".ts");
+        if (file.startsWith("..") || file.split("/").includes("node_modules") || file.startsWith("engine/")) continue;
+        return { source: { file, line: position.getLine() } };
+    }
+    return {};
+}
+
 /** The former names and parents a resource answers to, as "<parent URN>::<name>" (or the alias URN). */
 function aliasesOf(req: MonitorRequest): string[] {
     return req.getAliasesList().map((alias) => {
@@ -232,13 +260,10 @@ function aliasesOf(req: MonitorRequest): string[] {
     });
 }
 
-/** The URNs feeding each input, without inputs that no resource feeds. */
+/** The URNs feeding each input, as the SDK sends them: every input, empty where no resource feeds it. */
 function propertyDependenciesOf(req: MonitorRequest): Record<string, string[]> {
     const result: Record<string, string[]> = {};
-    for (const [key, dependencies] of req.getPropertydependenciesMap()?.entries() ?? []) {
-        const urns = dependencies.getUrnsList();
-        if (urns.length > 0) result[key] = [...urns];
-    }
+    for (const [key, dependencies] of req.getPropertydependenciesMap()?.entries() ?? []) result[key] = [...dependencies.getUrnsList()];
     return result;
 }
 

@@ -1,23 +1,15 @@
-/** What the offline engine reports of one resource that the program registered. */
-export interface PlannedResource {
-    /** The Pulumi type token, e.g. aws:ec2/subnet:Subnet or kubernetes:helm.sh/v3:Release. */
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    /** The parent's URN; undefined for resources directly under the stack. */
-    readonly parent?: string;
-    /** The URN of the explicit provider the resource uses, if any. */
-    readonly provider?: string;
+import { RecordedResource, SECRET_PLACEHOLDER } from "../policy/record";
+
+export { SECRET_PLACEHOLDER };
+
+/**
+ * What the offline engine reports of one resource that the program registered: the record the
+ * policy pack's offline evaluator reads (type, name, URN, parent, provider, dependencies, inputs,
+ * outputs; here the state the mocks returned), plus the options the planner reads.
+ */
+export interface PlannedResource extends RecordedResource {
     /** True for provider-backed resources, false for components. */
     readonly custom: boolean;
-    /** URNs this resource depends on (dependsOn plus inputs from other resources). */
-    readonly dependencies: readonly string[];
-    /**
-     * URNs feeding each input property, as the program's registration reports them and a real
-     * preview hands them to policy packs; inputs fed by no resource are left out.
-     */
-    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-    readonly protect: boolean;
     /** Properties whose changes Pulumi ignores on update (the ignoreChanges option). */
     readonly ignoreChanges?: readonly string[];
     /** Whether a replacement deletes the old resource first (the deleteBeforeReplace option). */
@@ -28,11 +20,12 @@ export interface PlannedResource {
     readonly retainOnDelete?: boolean;
     /** The former parents and names the resource answers to (the aliases option), as "<parent URN>::<name>". */
     readonly aliases?: readonly string[];
-    /** Inputs as the provider receives them (Outputs resolved, secrets unwrapped). */
-    readonly inputs: Record<string, any>;
-    /** The state the mocks returned: inputs plus computed outputs (ids, ARNs, endpoints). */
-    readonly outputs: Record<string, any>;
+    /** Where the program declares it: the project's source file and line of its construction. */
+    readonly source?: SourceLocation;
 }
 
-/** What a Pulumi secret's value reads as in engine records, so that no report prints it. */
-export const SECRET_PLACEHOLDER = "[secret]";
+/** A line of a project source file, the path relative to the project's root. */
+export interface SourceLocation {
+    readonly file: string;
+    readonly line: number;
+}

@@ -39,7 +39,8 @@ creates (inventory, pods), what it costs a month, and what the NIST 800-53 polic
   --sarif <file>       also write the policy report as SARIF 2.1.0 (for code scanning) to <file>
   --help               print this help
 
-Exit status: 0 fine, 1 a mandatory policy violation (with --diff: a protected resource would be
+Exit status: 0 fine, 1 a mandatory policy violation or a pod its namespace's Pod Security level
+refuses (with --diff: a protected resource would be
 replaced or deleted, which Pulumi refuses, or a replacement created first under its fixed name),
 2 bad arguments or bad input
 (unknown stack, unreadable stack file, invalid config, an instance type without a price).
@@ -137,7 +138,8 @@ function writeSarif(file: string, plans: readonly StackPlan[], io: Io): void {
     io.stderr(`wrote ${file}\n`);
 }
 
-const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
+/** The exit status of plans: a mandatory violation fails them, and so does a pod its namespace's Pod Security level refuses, which blocks the update as surely. */
+export const exitFor = (plans: readonly StackPlan[]) => (plans.some((p) => p.policy.mandatory > 0 || p.podSecurity.findings.length > 0) ? EXIT_MANDATORY_VIOLATION : EXIT_OK);
 
 /**
  * Runs the CLI and returns its exit status. Tests pass `runOptions` (another project folder, an

@@ -16,6 +16,7 @@ import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
 import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { countPods, PodCount } from "./pods";
+import { PodSecurityReport, podSecurityReport } from "./pod-security";
 import { PolicyReport, policyReport } from "./policy";
 import { loadPriceTable, PriceTable } from "./pricing";
 import { DestroyLeftovers, destroyLeftovers } from "./volumes";
@@ -33,6 +34,8 @@ export interface StackPlan {
     readonly cost: CostEstimate;
     readonly capacity: CapacityReport;
     readonly policy: PolicyReport;
+    /** Every pod the stack runs against its namespace's Pod Security level. */
+    readonly podSecurity: PodSecurityReport;
     /** The volumes a destroy would leave behind the cluster unless deleted first. */
     readonly destroy: DestroyLeftovers;
     /** What the stack cannot keep as it is: settings another stack of its account holds, a pack config it lacks. */
@@ -68,6 +71,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         // The burstable groups' baseline beside the capacity plan's warnings: a group can fit its requests and still not run them at full speed.
         capacity: { ...capacity, warnings: [...capacity.warnings, ...burstableWarnings(costInput)] },
         policy: policyReport(run.resources, packConfig.name, undefined, configDir),
+        podSecurity: podSecurityReport(run.resources, workloads),
         destroy: destroyLeftovers(run.resources, workloads),
         warnings: [
             ...(packConfig.warning ? [packConfig.warning] : []),

@@ -4,11 +4,15 @@
  * the plan shows what `pulumi preview --policy-pack` would block before anything is deployed, which
  * waivers exempt what, and which waivers match nothing. It can be written as SARIF for code scanning.
  */
-import { PlannedResource } from "../engine/types";
+import * as path from "path";
+import * as url from "url";
+import { PlannedResource, SourceLocation } from "../engine/types";
 import { evaluatePack, loadPackConfig, Violation, WaivedViolation, WaiverStatus } from "../policy/evaluate";
-import { allPolicies, PACK_NAME } from "../policy/policies";
+import { allPolicies, PACK_NAME, PACK_VERSION } from "../policy/policies";
 
 export interface PolicyReport {
+    /** The pack that judged, as policy/package.json names and versions it. */
+    readonly pack: { readonly name: string; readonly version: string };
     /** The pack config the levels and waivers come from: policy/config/<stack>.json. */
     readonly packConfig: string;
     readonly violations: readonly Violation[];
@@ -18,6 +22,8 @@ export interface PolicyReport {
     readonly waived: readonly WaivedViolation[];
     /** Every waiver of the config, with what it matched. */
     readonly waivers: readonly WaiverStatus[];
+    /** Where the program declares each resource a violation (waived or not) names, by URN. */
+    readonly sources: Readonly<Record<string, SourceLocation>>;
 }
 
 /**
@@ -27,7 +33,9 @@ export interface PolicyReport {
 export function policyReport(resources: readonly PlannedResource[], stack: string, today?: string, configDir?: string): PolicyReport {
     const { violations, waived, waivers } = evaluatePack(resources, loadPackConfig(stack, configDir), allPolicies, today ? { today } : {});
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    return { packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers };
+    const named = new Set([...violations, ...waived].map((v) => v.resourceUrn));
+    const sources = Object.fromEntries(resources.filter((r) => named.has(r.urn) && r.source).map((r) => [r.urn, r.source!]));
+    return { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: `policy/config/${stack}.json`, violations, mandatory, advisory: violations.length - mandatory, waived, waivers, sources };
 }
 
 /** What the plan says about waivers: each one, and a warning for those that match nothing. */
@@ -46,11 +54,22 @@ const SARIF_LEVEL = { mandatory: "error", advisory: "warning" } as const;
 const SECURITY_SEVERITY = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" } as const;
 
 /**
- * The report as a SARIF 2.1.0 log for code scanning: one rule per policy of the pack, one result
- * per violation (waived ones included, marked suppressed with the waiver's reason), located at the
- * stack's config file since a resource of a Pulumi program has no single source line.
+ * Where the pack is documented: its README at the commit being scanned when the plan runs in
+ * GitHub Actions (so code scanning links to the version that judged), else the README on disk.
  */
-export function policySarif(reports: ReadonlyArray<{ readonly stack: string; readonly report: PolicyReport }>): object {
+export function packInformationUri(env: NodeJS.ProcessEnv = process.env): string {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+    if (server && repository && sha) return `${server}/${repository}/blob/${sha}/policy/README.md`;
+    return url.pathToFileURL(path.join(__dirname, "..", "policy", "README.md")).href;
+}
+
+/**
+ * The report as a SARIF 2.1.0 log for code scanning: one rule per policy of the pack, the pack's
+ * name and version as the tool, one result per violation (waived ones included, marked suppressed
+ * with the waiver's reason), located at the line of our source that declares the resource, or at
+ * the stack's config file for a finding about the whole stack.
+ */
+export function policySarif(reports: ReadonlyArray<{ readonly stack: string; readonly report: PolicyReport }>, env: NodeJS.ProcessEnv = process.env): object {
     const rules = allPolicies.map((policy) => ({
         id: policy.name,
         name: policy.name,
@@ -60,13 +79,17 @@ export function policySarif(reports: ReadonlyArray<{ readonly stack: string; rea
         properties: { tags: ["security", ...policy.nist.map((c) => `NIST-800-53/${c}`)], "security-severity": SECURITY_SEVERITY[policy.severity], nist: [...policy.nist] },
     }));
     const index = new Map(rules.map((r, i) => [r.id, i]));
-    const result = (stack: string, v: Violation, suppression?: WaivedViolation["waiver"]) => ({
+    const location = (stack: string, report: PolicyReport, v: Violation) => {
+        const source = v.resourceUrn === undefined ? undefined : report.sources[v.resourceUrn];
+        return source ? { artifactLocation: { uri: source.file }, region: { startLine: source.line } } : { artifactLocation: { uri: `Pulumi.${stack}.yaml` } };
+    };
+    const result = (stack: string, report: PolicyReport, v: Violation, suppression?: WaivedViolation["waiver"]) => ({
         ruleId: v.policy,
         ruleIndex: index.get(v.policy),
         level: SARIF_LEVEL[v.enforcementLevel],
         message: { text: `${stack}: ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}` },
         locations: [{
-            physicalLocation: { artifactLocation: { uri: `Pulumi.${stack}.yaml` } },
+            physicalLocation: location(stack, report, v),
             ...(v.resourceUrn ? { logicalLocations: [{ fullyQualifiedName: v.resourceUrn, name: v.resourceName, kind: "resource" }] } : {}),
         }],
         partialFingerprints: { "pulumiPolicy/v1": `${stack}|${v.policy}|${v.resourceUrn ?? "stack"}|${v.message}` },
@@ -77,10 +100,10 @@ export function policySarif(reports: ReadonlyArray<{ readonly stack: string; rea
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [{
-            tool: { driver: { name: PACK_NAME, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
+            tool: { driver: { name: PACK_NAME, version: PACK_VERSION, semanticVersion: PACK_VERSION, informationUri: packInformationUri(env), rules } },
             results: reports.flatMap(({ stack, report }) => [
-                ...report.violations.map((v) => result(stack, v)),
-                ...report.waived.map((v) => result(stack, v, v.waiver)),
+                ...report.violations.map((v) => result(stack, report, v)),
+                ...report.waived.map((v) => result(stack, report, v, v.waiver)),
             ]),
         }],
     };

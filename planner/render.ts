@@ -12,6 +12,7 @@ import { CAPABILITIES, MODE_PARTS, OBSERVABILITY_MODES, ObservabilityMode } from
 import { ModeComparison } from "./managed";
 import { StackPlan } from "./plan";
 import { PodCount } from "./pods";
+import { podSecurityLines } from "./pod-security";
 import { waiverLines } from "./policy";
 
 /** Pads the cells of each column to a common width; the last column is left ragged. */
@@ -144,7 +145,7 @@ function capacityText(plan: StackPlan): string[] {
 
 function policyText(plan: StackPlan): string[] {
     const { policy } = plan;
-    const heading = `Policy (${policy.packConfig}): ${policy.mandatory} mandatory, ${policy.advisory} advisory violations`;
+    const heading = `Policy (${policy.pack.name} ${policy.pack.version}, ${policy.packConfig}): ${policy.mandatory} mandatory, ${policy.advisory} advisory violations`;
     return [heading, ...policy.violations.map((v) =>
         `  [${v.enforcementLevel}] ${v.policy} (NIST ${v.nist.join(", ")}) ${v.resourceType ? `${v.resourceType} ${v.resourceName}` : "stack"}: ${v.message}`), ...waiverLines(policy)];
 }
@@ -162,7 +163,7 @@ function destroyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, destroyText];
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, (plan) => podSecurityLines(plan.podSecurity), destroyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {
@@ -189,7 +190,7 @@ export function renderComparison(comparison: Comparison, plans: readonly StackPl
     out.push(...textTable([["component", a, b, "delta"], ...[...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))]));
     out.push("", "Capacity at the desired size");
     out.push(...textTable([["", a, b, "delta"], ...comparison.capacity.map((r) => deltaCells(r, String, signed))]));
-    out.push("", "Policy", ...textTable(plans.map((p) => [p.stack, `${p.policy.mandatory} mandatory`, `${p.policy.advisory} advisory`])));
+    out.push("", `Policy (${plans[0].policy.pack.name} ${plans[0].policy.pack.version})`, ...textTable(plans.map((p) => [p.stack, `${p.policy.mandatory} mandatory`, `${p.policy.advisory} advisory`])));
     return out.join("\n") + "\n";
 }
 
@@ -262,7 +263,7 @@ export function renderComparisonMarkdown(comparison: Comparison, plans: readonly
     out.push(...markdownTable(["Component", a, b, "Delta"], [...comparison.pods, comparison.podTotal].map((r) => deltaCells(r, String, signed))), "");
     out.push("## Capacity", "", "At each stack's desired node count, each workload requesting the sizes its stack config gives (the profile's, config/profiles.ts, where the stack file sets none); DaemonSets count one pod per node, headroom is free capacity as a share of allocatable.", "");
     out.push(...markdownTable(["Measure", a, b, "Delta"], comparison.capacity.map((r) => deltaCells(r, String, signed))), "");
-    out.push("## Policy", "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
+    out.push("## Policy", "", `Judged by the pack ${plans[0].policy.pack.name} ${plans[0].policy.pack.version}.`, "", ...markdownTable(["Stack", "Pack config", "Mandatory", "Advisory"], plans.map((p) => [p.stack, p.policy.packConfig, String(p.policy.mandatory), String(p.policy.advisory)])), "");
     if (modes) out.push(...modesMarkdown(modes));
     return out.join("\n");
 }

@@ -3,9 +3,9 @@
  * with the same enforcement levels and config a `pulumi preview --policy-pack-config` would apply.
  * The planner reports its violations; tests use it to check rules against hand-made resources.
  *
- * Not part of the published pack (policy/tsconfig.json leaves it out): it reads the engine's types
- * and files on disk. It builds the SDK's validation arguments itself, because constructing a
- * PolicyPack would start the analyzer's gRPC server.
+ * It ships with the pack (a copy of policy/ alone runs it) but the CLI never loads it. It builds the
+ * SDK's validation arguments itself, because constructing a PolicyPack would start the analyzer's
+ * gRPC server.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,11 +20,11 @@ import type {
     Severity,
     StackValidationArgs,
 } from "@pulumi/policy";
-import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { ConfigProperty, isStackPolicy, judgedTypes, NistPolicy, PlannedPolicyResource } from "./lib/policy";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./lib/values";
 import { isExpired, lapsedMessage, readWaivers, today, Waiver, waiverFor, waiverProblems } from "./lib/waivers";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
+import { RecordedResource, SECRET_PLACEHOLDER } from "./record";
 
 export type { PolicyPackConfig } from "@pulumi/policy";
 
@@ -154,19 +154,19 @@ function notApplicable(reason?: string): never {
 
 /** The views of one run's resources that the validation arguments are built from. */
 class Graph {
-    private readonly byUrn: Map<string, PlannedResource>;
+    private readonly byUrn: Map<string, RecordedResource>;
     private readonly props = new Map<string, Record<string, unknown>>();
 
-    constructor(readonly resources: readonly PlannedResource[], private readonly wrap: (props: Record<string, unknown>) => Record<string, unknown>) {
+    constructor(readonly resources: readonly RecordedResource[], private readonly wrap: (props: Record<string, unknown>) => Record<string, unknown>) {
         this.byUrn = new Map(resources.map((r) => [r.urn, r]));
     }
 
-    get(urn: string | undefined): PlannedResource | undefined {
+    get(urn: string | undefined): RecordedResource | undefined {
         return urn === undefined ? undefined : this.byUrn.get(urn);
     }
 
     /** Inputs as a preview hands them over: secrets restored, wrapped once per resource. */
-    propsOf(resource: PlannedResource): Record<string, unknown> {
+    propsOf(resource: RecordedResource): Record<string, unknown> {
         let props = this.props.get(resource.urn);
         if (!props) {
             props = this.wrap(restoreSecrets(resource.inputs) as Record<string, unknown>);
@@ -176,7 +176,7 @@ class Graph {
     }
 
     /** The mocked outputs, which stack rules use to match ids; a real preview has none. */
-    outputsOf(resource: PlannedResource): Record<string, unknown> {
+    outputsOf(resource: RecordedResource): Record<string, unknown> {
         return this.wrap(restoreSecrets(resource.outputs) as Record<string, unknown>);
     }
 
@@ -184,7 +184,7 @@ class Graph {
      * The explicit provider's record. The engine keeps the provider's URN; a provider reference as
      * Pulumi writes it (`<urn>::<id>`) is resolved too.
      */
-    providerOf(resource: PlannedResource): PolicyProviderResource | undefined {
+    providerOf(resource: RecordedResource): PolicyProviderResource | undefined {
         const reference = resource.provider;
         if (reference === undefined) return undefined;
         const record = this.get(reference) ?? this.get(reference.slice(0, reference.lastIndexOf("::")));
@@ -192,7 +192,7 @@ class Graph {
     }
 }
 
-function optionsOf(resource: PlannedResource): PolicyResourceOptions {
+function optionsOf(resource: RecordedResource): PolicyResourceOptions {
     return {
         protect: resource.protect,
         ignoreChanges: [],
@@ -204,7 +204,7 @@ function optionsOf(resource: PlannedResource): PolicyResourceOptions {
 }
 
 /** What resource and stack policies both see of a resource: identity, props, options, provider and type checks. */
-function policyView(resource: PlannedResource, graph: Graph) {
+function policyView(resource: RecordedResource, graph: Graph) {
     const props = graph.propsOf(resource);
     const provider = graph.providerOf(resource);
     return {
@@ -256,7 +256,7 @@ function stackResources(graph: Graph): PlannedPolicyResource[] {
  * policy/config/<env>.json; {} for each policy's own defaults). Disabled policies are skipped.
  */
 export function evaluatePolicies(
-    resources: readonly PlannedResource[],
+    resources: readonly RecordedResource[],
     packConfig: PolicyPackConfig = {},
     policies: readonly NistPolicy[] = allPolicies,
     options: EvaluateOptions = {},
@@ -270,7 +270,7 @@ export function evaluatePolicies(
  * applied here, with the pack's own functions, so that what each waiver matched is known.
  */
 export function evaluatePack(
-    resources: readonly PlannedResource[],
+    resources: readonly RecordedResource[],
     packConfig: PolicyPackConfig = {},
     policies: readonly NistPolicy[] = allPolicies,
     options: EvaluateOptions = {},
@@ -282,8 +282,8 @@ export function evaluatePack(
     const waivers: WaiverStatus[] = [];
     let stack: PlannedPolicyResource[] | undefined;
     // Each resource's view, built once for every rule that judges it.
-    const built = new Map<PlannedResource, ReturnType<typeof policyView>>();
-    const views = { get: (resource: PlannedResource) => built.get(resource) ?? built.set(resource, policyView(resource, graph)).get(resource)! };
+    const built = new Map<RecordedResource, ReturnType<typeof policyView>>();
+    const views = { get: (resource: RecordedResource) => built.get(resource) ?? built.set(resource, policyView(resource, graph)).get(resource)! };
 
     for (const policy of policies) {
         const { enforcementLevel, properties: configured } = resolvePolicyConfig(policy, packConfig);
@@ -291,7 +291,7 @@ export function evaluatePack(
         const { waivers: givenWaivers, ...properties } = configured;
         const policyWaivers = readWaivers(givenWaivers);
         const matched = new Map<Waiver, number>(policyWaivers.map((w) => [w, 0]));
-        const record = (message: string, subject: PlannedResource | undefined, level = enforcementLevel) => {
+        const record = (message: string, subject: RecordedResource | undefined, level = enforcementLevel) => {
             const violation: Violation = {
                 policy: policy.name,
                 ...(subject ? { resourceUrn: subject.urn, resourceType: subject.type, resourceName: subject.name } : {}),
@@ -305,7 +305,7 @@ export function evaluatePack(
             if (waiver && !isExpired(waiver, on)) waived.push({ ...violation, waiver });
             else violations.push(waiver ? { ...violation, message: lapsedMessage(message, waiver) } : violation);
         };
-        const run = (validate: () => void, subject?: PlannedResource) => {
+        const run = (validate: () => void, subject?: RecordedResource) => {
             try {
                 validate();
             } catch (error) {

@@ -3,6 +3,7 @@
  * import them from here, which loads no policy SDK runtime and starts no server.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
+import packageJson from "./package.json";
 import { NistPolicy } from "./lib/policy";
 import { ampWorkspaceLogging } from "./rules/amp/amp-workspace-logging";
 import { logRetention } from "./rules/cloudwatch/log-retention";
@@ -32,6 +33,7 @@ import { kafkaAuthentication } from "./rules/kubernetes/kafka-authentication";
 import { namespaceDefaultDeny } from "./rules/kubernetes/namespace-default-deny";
 import { namespacePodSecurity } from "./rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "./rules/kubernetes/observability-retention";
+import { podSecurityStandards } from "./rules/kubernetes/pod-security-standards";
 import { rdsDatabase } from "./rules/rds/rds-database";
 import { rdsBackupPlan } from "./rules/rds/rds-backup-plan";
 import { rdsHardening } from "./rules/rds/rds-hardening";
@@ -47,7 +49,9 @@ import { ssmDocumentsPrivate } from "./rules/ssm/ssm-documents-private";
 import { ssmManagedInstances } from "./rules/ssm/ssm-managed-instances";
 import { requiredTags } from "./rules/tags/required-tags";
 
-export const PACK_NAME = "nist-800-53-eks";
+/** The pack's name and version as published: package.json's, which the SDK reads as the version too. */
+export const PACK_NAME: string = packageJson.name;
+export const PACK_VERSION: string = packageJson.version;
 
 /** The level of a policy that sets none; every policy here sets its own (its dev level). */
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
@@ -93,6 +97,7 @@ export const allPolicies: NistPolicy[] = [
     kafkaAuthentication,
     namespaceDefaultDeny,
     namespacePodSecurity,
+    podSecurityStandards,
     ampWorkspaceLogging,
     managedGrafana,
 ];

@@ -63,6 +63,22 @@ describe("CI", () => {
         for (const { workflow, file } of workflows) expect(workflow.permissions, file).to.deep.equal({ contents: "read" });
     });
 
+    it("uploads the pack's findings on both stacks as SARIF for code scanning, even when a mandatory one fails the plan", () => {
+        const uploads = jobs.filter(({ job }) => steps(job).some((s) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@")));
+        expect(uploads.map((j) => j.id)).to.deep.equal(["ci.yml:plan"]);
+        const job = uploads[0].job;
+        expect(job.permissions).to.deep.equal({ contents: "read", "security-events": "write" });
+        const runs = steps(job).filter((s) => s.run);
+        const writer = runs.find((s) => / --sarif /.test(s.run))!;
+        expect(writer.run).to.equal("npm run plan -- --compare dev prod --sarif policy.sarif");
+        // Written before any step that can fail on a finding, uploaded after all of them whatever they did.
+        expect(steps(job).indexOf(writer)).to.be.lessThan(Math.min(...runs.filter((s) => s !== writer && /npm run plan/.test(s.run)).map((s) => steps(job).indexOf(s))));
+        const upload = steps(job).find((s) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"))!;
+        expect(steps(job).indexOf(upload)).to.equal(steps(job).length - 1);
+        expect(upload.with.sarif_file).to.equal("policy.sarif");
+        expect(upload.if).to.include("always()").and.include("github.event.pull_request.head.repo.full_name == github.repository");
+    });
+
     it("deploys dev only while its nodes run, and again at their start", () => {
         const deploy = jobs.find((j) => j.id === "ci.yml:deploy-dev")!.job;
         const gate = steps(deploy).find((s) => s.id === "hours");

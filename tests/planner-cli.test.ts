@@ -131,7 +131,9 @@ describe("planner CLI comparison", () => {
 describe("planner CLI policy exit status", () => {
     it("exits 0 for dev, which has no mandatory violation", async () => {
         const { code, stdout } = await cli(["--stack", "dev"]);
-        expect(stdout).to.match(/Policy \(policy\/config\/dev\.json\): 0 mandatory/);
+        // The pack's name and version as policy/package.json gives them, then the config it ran with.
+        const { name, version } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "package.json"), "utf8"));
+        expect(stdout).to.include(`Policy (${name} ${version}, policy/config/dev.json): 0 mandatory`);
         expect(code).to.equal(EXIT_OK);
     });
 

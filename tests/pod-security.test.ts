@@ -1,12 +1,21 @@
 /**
- * Pod Security Admission: the PSS checks (lib/pod-security.ts), every platform namespace's level,
+ * Pod Security Admission: the PSS checks (policy/lib/pod-security-standards.ts), every platform namespace's level,
  * and every pod the stacks run (rendered, operator-made, with what injection adds) checked against
  * its namespace's level, and against restricted unless it is a named exception.
  */
 import { expect } from "chai";
 import { stackWorkloads } from "../components/helm/workloads";
 import { POD_SECURITY, podSecurityOf } from "../components/security/pod-security";
-import { podSecurityViolations } from "../lib/pod-security";
+import * as fs from "fs";
+import * as path from "path";
+import { PSS_DATA } from "../policy/data/pod-security-standards";
+import { IMPLEMENTED_CHECKS, podSecurityFindings, podSecurityViolations } from "../policy/lib/pod-security-standards";
+import { OUTPUT as PSS_OUTPUT, renderPss } from "../scripts/derive-pss-checks";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, exitFor } from "../planner/cli";
+import { planRun, runWorkloads } from "../planner/plan";
+import { podSecurityLines, podSecurityReport } from "../planner/pod-security";
+import { loadPriceTable } from "../planner/pricing";
+import { renderPlan } from "../planner/render";
 import { stack } from "./support/stacks";
 
 const restrictedPod = {
@@ -16,46 +25,72 @@ const restrictedPod = {
 };
 const withContainer = (patch: Record<string, unknown>) => ({ ...restrictedPod, containers: [{ ...restrictedPod.containers[0], ...patch }] });
 const withContext = (patch: Record<string, unknown>) => withContainer({ securityContext: { ...restrictedPod.containers[0].securityContext, ...patch } });
+const withPod = (patch: Record<string, unknown>) => ({ ...restrictedPod, ...patch });
+const withPodContext = (patch: Record<string, unknown>) => withPod({ securityContext: { ...restrictedPod.securityContext, ...patch } });
 
-describe("Pod Security Standards (lib/pod-security.ts)", () => {
-    it("admits a restricted pod at every level, and anything at privileged", () => {
-        for (const level of ["baseline", "restricted"] as const) expect(podSecurityViolations(restrictedPod, level)).to.deep.equal([]);
-        expect(podSecurityViolations({ hostNetwork: true, containers: [{ name: "x", securityContext: { privileged: true } }] }, "privileged")).to.deep.equal([]);
+/**
+ * Per check id of k8s.io/pod-security-admission: a pod that fails exactly that check (with the
+ * message naming what), and a look-alike that passes it.
+ */
+const CASES: Record<string, { fails: object; message: string; passes: object }> = {
+    windowsHostProcess: { fails: withPodContext({ windowsOptions: { hostProcess: true } }), message: "pod: windowsOptions.hostProcess", passes: withPodContext({ windowsOptions: { hostProcess: false } }) },
+    hostNamespaces: { fails: withPod({ hostPID: true }), message: "hostPID: true", passes: withPod({ hostNetwork: false }) },
+    privileged: { fails: withContext({ privileged: true }), message: "container app: privileged", passes: withContext({ privileged: false }) },
+    capabilities_baseline: { fails: withContext({ capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] } }), message: "container app: adds capability SYS_ADMIN", passes: withContext({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } }) },
+    hostPathVolumes: { fails: withPod({ volumes: [{ name: "root", hostPath: { path: "/" } }] }), message: "volume root is a hostPath (/)", passes: withPod({ volumes: [{ name: "tmp", emptyDir: {} }] }) },
+    hostPorts: { fails: withContainer({ ports: [{ containerPort: 80, hostPort: 80 }] }), message: "container app: hostPort 80", passes: withContainer({ ports: [{ containerPort: 80, hostPort: 0 }] }) },
+    hostProbesAndHostLifecycle: { fails: withContainer({ livenessProbe: { httpGet: { host: "10.0.0.1", port: 80 } } }), message: "container app: livenessProbe.httpGet.host 10.0.0.1", passes: withContainer({ livenessProbe: { httpGet: { port: 80 } } }) },
+    appArmorProfile: { fails: withPodContext({ appArmorProfile: { type: "Unconfined" } }), message: "pod: appArmorProfile Unconfined", passes: withPodContext({ appArmorProfile: { type: "RuntimeDefault" } }) },
+    seLinuxOptions: { fails: withContext({ seLinuxOptions: { type: "spc_t" } }), message: "container app: seLinuxOptions {\"type\":\"spc_t\"}", passes: withContext({ seLinuxOptions: { type: "container_engine_t", level: "s0:c1" } }) },
+    procMount: { fails: withContext({ procMount: "Unmasked" }), message: "container app: procMount Unmasked", passes: withContext({ procMount: "Default" }) },
+    seccompProfile_baseline: { fails: withContext({ seccompProfile: { type: "Unconfined" } }), message: "container app: seccompProfile Unconfined", passes: withContext({ seccompProfile: { type: "Localhost", localhostProfile: "p.json" } }) },
+    sysctls: { fails: withPodContext({ sysctls: [{ name: "net.ipv4.ip_forward", value: "1" }] }), message: "sysctl net.ipv4.ip_forward is not a safe sysctl", passes: withPodContext({ sysctls: [{ name: "net.ipv4.tcp_rmem", value: "4096 87380 6291456" }] }) },
+    restrictedVolumes: { fails: withPod({ volumes: [{ name: "nfs", nfs: { server: "x", path: "/" } }] }), message: "volume nfs is of type nfs", passes: withPod({ volumes: [{ name: "img", image: { reference: "registry/x:1" } }, { name: "c", csi: { driver: "d" } }] }) },
+    allowPrivilegeEscalation: { fails: withContext({ allowPrivilegeEscalation: true }), message: "container app: allowPrivilegeEscalation is not false", passes: { ...withContext({ allowPrivilegeEscalation: undefined }), os: { name: "windows" }, securityContext: { runAsNonRoot: true } } },
+    runAsNonRoot: { fails: withContext({ runAsNonRoot: false }), message: "container app: runAsNonRoot is not true", passes: withPod({ securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: [{ ...restrictedPod.containers[0], securityContext: { ...restrictedPod.containers[0].securityContext, runAsNonRoot: true } }] }) },
+    runAsUser: { fails: withPodContext({ runAsUser: 0 }), message: "pod: runAsUser 0", passes: withPod({ hostUsers: false, securityContext: { ...restrictedPod.securityContext, runAsUser: 0 } }) },
+    seccompProfile_restricted: { fails: withPodContext({ seccompProfile: undefined }), message: "container app: no RuntimeDefault or Localhost seccomp profile", passes: withPod({ securityContext: { runAsNonRoot: true }, containers: [{ ...restrictedPod.containers[0], securityContext: { ...restrictedPod.containers[0].securityContext, seccompProfile: { type: "RuntimeDefault" } } }] }) },
+    capabilities_restricted: { fails: withContext({ capabilities: { drop: ["NET_RAW"] } }), message: "container app: does not drop ALL capabilities", passes: withContext({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } }) },
+    procMount_restricted: { fails: withPod({ hostUsers: false, containers: [{ ...restrictedPod.containers[0], securityContext: { ...restrictedPod.containers[0].securityContext, procMount: "Unmasked" } }] }), message: "container app: procMount Unmasked", passes: withContext({ procMount: "Default" }) },
+};
+
+describe("Pod Security Standards (policy/lib/pod-security-standards.ts)", () => {
+    it("implements every check of k8s.io/pod-security-admission at the clusters' version, under its id, as derived from upstream", () => {
+        expect(PSS_DATA.source).to.deep.include({ tag: "v0.35.6", kubernetes: "1.35" });
+        expect([...IMPLEMENTED_CHECKS].sort()).to.deep.equal([...PSS_DATA.checks.baseline, ...PSS_DATA.checks.restricted].sort());
+        expect(PSS_DATA.checks.baseline).to.include.members(["windowsHostProcess", "hostNamespaces", "privileged", "capabilities_baseline", "hostPathVolumes", "hostPorts", "appArmorProfile", "seLinuxOptions", "procMount", "seccompProfile_baseline", "sysctls"]);
+        expect(PSS_DATA.checks.restricted).to.include.members(["restrictedVolumes", "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser", "seccompProfile_restricted", "capabilities_restricted"]);
+        // The anchors' own derivation (scripts/derive-anchors.ts, for the coverage table) reads the same ids and levels.
+        const anchors = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "data", "anchors.json"), "utf8")).podSecurity;
+        expect(anchors.source.commit).to.equal(PSS_DATA.source.commit);
+        expect(anchors.checks.map((c: { id: string; level: string }) => `${c.level}:${c.id}`).sort())
+            .to.deep.equal([...PSS_DATA.checks.baseline.map((id) => `baseline:${id}`), ...PSS_DATA.checks.restricted.map((id) => `restricted:${id}`)].sort());
+        // The committed file is as the script writes it (npm run pss-checks -- <clone> rewrites it from upstream).
+        expect(fs.readFileSync(PSS_OUTPUT, "utf8")).to.equal(renderPss(PSS_DATA));
     });
 
-    it("baseline refuses host namespaces, privileged containers, added capabilities beyond the default set, hostPath, host ports, unsafe sysctls, Unconfined seccomp, custom SELinux and proc mounts", () => {
-        const bad = {
-            hostNetwork: true, hostPID: true, hostIPC: true,
-            securityContext: { sysctls: [{ name: "net.ipv4.ip_forward", value: "1" }, { name: "net.ipv4.tcp_syncookies", value: "1" }], seccompProfile: { type: "Unconfined" } },
-            volumes: [{ name: "root", hostPath: { path: "/" } }],
-            initContainers: [{ name: "init", securityContext: { capabilities: { add: ["NET_ADMIN", "CHOWN"] } } }],
-            containers: [{ name: "app", ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { privileged: true, procMount: "Unmasked", seLinuxOptions: { type: "spc_t" } } }],
-        };
-        expect(podSecurityViolations(bad, "baseline")).to.deep.equal([
-            "hostNetwork: true", "hostPID: true", "hostIPC: true",
-            "volume root is a hostPath (/)",
-            "sysctl net.ipv4.ip_forward is not a safe sysctl",
-            "pod: seccompProfile Unconfined",
-            "container app: seLinuxOptions {\"type\":\"spc_t\"}",
-            "initContainer init: adds capability NET_ADMIN",
-            "container app: privileged",
-            "container app: procMount Unmasked",
-            "container app: hostPort 80",
-        ]);
+    it("gives every check a pod that fails it alone and a look-alike that passes", () => {
+        expect(Object.keys(CASES).sort()).to.deep.equal([...IMPLEMENTED_CHECKS].sort());
+        for (const [check, { fails, message, passes }] of Object.entries(CASES)) {
+            const baseline = PSS_DATA.checks.baseline.includes(check);
+            // Alone at its own level; restricted, which adds checks, finds it too.
+            expect(podSecurityFindings(fails, baseline ? "baseline" : "restricted"), check).to.deep.equal([{ check, message }]);
+            expect(podSecurityFindings(fails, "restricted"), check).to.deep.include({ check, message });
+            if (!baseline) expect(podSecurityFindings(fails, "baseline"), `${check} at baseline`).to.deep.equal([]);
+            expect(podSecurityFindings(fails, "privileged"), `${check} at privileged`).to.deep.equal([]);
+            expect(podSecurityFindings(passes, "restricted"), `${check} look-alike`).to.deep.equal([]);
+        }
     });
 
-    it("restricted also asks for no escalation, non-root, a seccomp profile, ALL capabilities dropped (NET_BIND_SERVICE may come back) and only safe volume types", () => {
-        expect(podSecurityViolations(withContext({ allowPrivilegeEscalation: true }), "restricted")).to.deep.equal(["container app: allowPrivilegeEscalation is not false"]);
-        expect(podSecurityViolations(withContext({ runAsNonRoot: false }), "restricted")).to.deep.equal(["container app: runAsNonRoot is not true"], "a container's own false beats the pod's true");
-        expect(podSecurityViolations(withContext({ runAsUser: 0 }), "restricted")).to.deep.equal(["container app: runAsUser 0"]);
-        expect(podSecurityViolations(withContext({ capabilities: { drop: ["NET_RAW"] } }), "restricted")).to.deep.equal(["container app: does not drop ALL capabilities"]);
-        expect(podSecurityViolations(withContext({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } }), "restricted")).to.deep.equal([]);
-        expect(podSecurityViolations(withContext({ capabilities: { drop: ["ALL"], add: ["CHOWN"] } }), "restricted")).to.deep.equal(["container app: adds capability CHOWN (restricted allows NET_BIND_SERVICE only)"]);
-        const noPodSeccomp = { ...restrictedPod, securityContext: { runAsNonRoot: true } };
-        expect(podSecurityViolations(noPodSeccomp, "restricted")).to.deep.equal(["container app: no RuntimeDefault or Localhost seccomp profile"]);
-        expect(podSecurityViolations({ ...noPodSeccomp, containers: [{ ...restrictedPod.containers[0], securityContext: { ...restrictedPod.containers[0].securityContext, seccompProfile: { type: "Localhost", localhostProfile: "p.json" } } }] }, "restricted")).to.deep.equal([]);
-        expect(podSecurityViolations({ ...restrictedPod, volumes: [{ name: "nfs", nfs: { server: "x", path: "/" } }] }, "restricted")).to.deep.equal(["volume nfs is of type nfs"]);
-        expect(podSecurityViolations({ ...restrictedPod, securityContext: { ...restrictedPod.securityContext, runAsUser: 0 } }, "restricted")).to.deep.equal(["pod: runAsUser 0"]);
+    it("reads the deprecated AppArmor annotation, and judges only what an operator's template writes when asked", () => {
+        expect(podSecurityFindings(restrictedPod, "baseline", { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } }))
+            .to.deep.equal([{ check: "appArmorProfile", message: "annotation container.apparmor.security.beta.kubernetes.io/app=unconfined" }]);
+        expect(podSecurityFindings(restrictedPod, "baseline", { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "localhost/p" } })).to.deep.equal([]);
+        const bare = { containers: [{ name: "kafka" }] };
+        expect(podSecurityFindings(bare, "restricted").map((f) => f.check)).to.deep.equal(["allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted"]);
+        expect(podSecurityFindings(bare, "restricted", undefined, { declaredOnly: true })).to.deep.equal([]);
+        expect(podSecurityFindings({ containers: [{ name: "kafka", securityContext: { allowPrivilegeEscalation: true, runAsNonRoot: false } }] }, "restricted", undefined, { declaredOnly: true }).map((f) => f.check))
+            .to.deep.equal(["allowPrivilegeEscalation", "runAsNonRoot"]);
     });
 });
 
@@ -128,5 +163,32 @@ describe("Pod Security Admission on the platform's namespaces", () => {
         expect(container("alloy-events", "alloy")).to.deep.equal(restrictedReadOnly);
         expect(spec("alloy-events").securityContext).to.deep.equal(nonroot(473));
         expect(container("operations-headlamp", "headlamp")).to.deep.equal({ ...restrictedReadOnly, privileged: false, runAsNonRoot: true, runAsUser: 100, runAsGroup: 101 });
+    });
+});
+
+describe("the plan's Pod Security section", () => {
+    it("checks every pod each stack runs against its namespace's level: prod and dev are all admitted", async () => {
+        for (const name of ["dev", "prod"]) {
+            const run = await stack(name);
+            const report = podSecurityReport(run.resources, runWorkloads(run));
+            expect(report.checks).to.equal("k8s.io/pod-security-admission v0.35.6");
+            expect(report.checked, name).to.be.greaterThan(10);
+            expect(report.findings, name).to.deep.equal([]);
+        }
+    });
+
+    it("refuses, check by check, a pod its namespace's level forbids, and fails the plan as a mandatory violation does", async () => {
+        const run = await stack("prod");
+        const workloads = runWorkloads(run);
+        const kafka = workloads.find((w) => w.namespace === "kafka" && w.podSpec)!;
+        const broken = { ...kafka, podSpec: { ...kafka.podSpec, hostNetwork: true } };
+        const report = podSecurityReport(run.resources, workloads.map((w) => (w === kafka ? broken : w)));
+        expect(report.findings).to.deep.equal([{ namespace: "kafka", workload: kafka.name, level: "restricted", check: "hostNamespaces", message: "hostNetwork: true" }]);
+        expect(podSecurityLines(report)[1]).to.equal(`  REFUSED kafka/${kafka.name} (restricted): PSS hostNamespaces: hostNetwork: true`);
+        const plan = planRun(run, loadPriceTable(run.config.region));
+        expect(plan.podSecurity.findings).to.deep.equal([]);
+        expect(exitFor([plan])).to.equal(EXIT_OK);
+        expect(exitFor([{ ...plan, podSecurity: report }])).to.equal(EXIT_MANDATORY_VIOLATION);
+        expect(renderPlan(plan)).to.match(/\nPod security \(k8s\.io\/pod-security-admission v0\.35\.6\): \d+ workloads checked against their namespace's enforced level, all admitted/);
     });
 });

@@ -128,7 +128,7 @@ describe("any stack from a stack file", () => {
             expect(code).to.equal(0);
             // Without a pack config of its own, the plan says whose it applies, and that a preview would need one.
             expect(stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)\n\nBefore the first pulumi up\n {2}WARNING: no policy\/config\/staging\.json: this plan applies the prod profile's policy\/config\/prod\.json, and npm run preview -- --stack staging refuses to run without a config of its own: cp policy\/config\/prod\.json policy\/config\/staging\.json\n\n/)
-                .and.include("Policy (policy/config/prod.json): 0 mandatory");
+                .and.include(`Policy (nist-800-53-eks ${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "package.json"), "utf8")).version}, policy/config/prod.json): 0 mandatory`);
             const staged = await run("staging", { projectDir: dir });
             expect(staged.config).to.deep.include({ environment: "staging", profile: "prod", protect: true });
             const cluster = staged.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
@@ -314,7 +314,7 @@ describe("the README's recipe for a third stack", () => {
         const planned = await cli(plan);
         expect([planned.code, planned.stderr]).to.deep.equal([0, ""]);
         expect(planned.stdout).to.match(/^Plan for stack staging \(nist-eks-platform, staging\)\n\n(?!Before the first pulumi up)/)
-            .and.include("Policy (policy/config/staging.json): 0 mandatory")
+            .and.include(`Policy (nist-800-53-eks ${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "package.json"), "utf8")).version}, policy/config/staging.json): 0 mandatory`)
             .and.include(`waiver s3-versioning on staging-only until ${expires} (a waiver that only staging's pack config holds): WARNING: matches no violation; remove it`)
             .and.not.include("WARNING: no policy/config");
         const compared = await cli(compare);

@@ -1,8 +1,8 @@
 /**
- * How often a Velero schedule fires. Schedules are read by lib/cron.ts, in Velero's own dialect;
+ * How often a Velero schedule fires. Schedules are read by velero-cron.ts (the program's lib/cron.ts, copied), in Velero's own dialect;
  * like cron, when both day-of-month and day-of-week are restricted a day matches if either does.
  */
-import { Field, MONTH, readSchedule } from "../../lib/cron";
+import { Field, MONTH, readSchedule } from "./velero-cron";
 
 export interface Cadence {
     /** Fires on every day of the year. */

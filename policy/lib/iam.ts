@@ -48,15 +48,47 @@ export function globMatches(pattern: string, value: string, caseInsensitive = fa
  * every action there is (`*`, `*:*`, `?*:*`), not one service's (`s3:*`) or a verb's (`*:Get*`).
  */
 const PROBE_ACTIONS = ["iam:PassRole", "s3:GetObject", "ec2:RunInstances", "sts:AssumeRole", "kms:Decrypt", "organizations:LeaveOrganization", "a4b:X", "lambda:InvokeFunction"];
-/** ARNs of unrelated services and partitions, and a bare `*`-style resource name. */
-const PROBE_RESOURCES = ["arn:aws:s3:::bucket/key", "arn:aws:iam::123456789012:role/admin", "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-1", "arn:aws-cn:kms:cn-north-1:123456789012:key/k", "arn:aws:sqs:us-east-1:123456789012:q"];
+/**
+ * An account lives in one partition, so a grant can only ever reach resources of its own: a pattern
+ * that matches every resource of one partition (`arn:aws:*`, `arn:aws:*:*:*:*`) grants what `*`
+ * grants. Each partition with two of its regions; two accounts, since a pattern that pins one
+ * account is scoped, not everything.
+ */
+const PARTITIONS: Readonly<Record<string, readonly string[]>> = { aws: ["us-east-1", "eu-west-1"], "aws-cn": ["cn-north-1", "cn-northwest-1"], "aws-us-gov": ["us-gov-west-1", "us-gov-east-1"] };
+const ACCOUNTS = ["123456789012", "210987654321"];
 
-/** IAM actions that let a principal grant itself more (privilege escalation paths). */
-export const ESCALATION_ACTIONS = [
-    "iam:AttachGroupPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile",
-    "iam:CreatePolicyVersion", "iam:PassRole", "iam:PutGroupPolicy", "iam:PutRolePolicy", "iam:PutUserPolicy",
-    "iam:SetDefaultPolicyVersion", "iam:UpdateAssumeRolePolicy", "iam:UpdateLoginProfile", "iam:AddUserToGroup",
-] as const;
+/**
+ * ARNs of every shape, per partition: global services without region or account (S3 buckets and
+ * objects), global with account (IAM), regional (EC2, KMS, SQS), in both regions and accounts, and a
+ * service no policy names, so that listing services one by one never adds up to "every resource".
+ */
+function resourceProbes(partition: string): string[] {
+    const [first, second] = PARTITIONS[partition];
+    const [mine, other] = ACCOUNTS;
+    return [
+        `arn:${partition}:s3:::bucket`, `arn:${partition}:s3:::bucket/key`,
+        `arn:${partition}:iam::${mine}:role/admin`, `arn:${partition}:iam::${other}:user/ops`,
+        `arn:${partition}:ec2:${first}:${mine}:instance/i-1`, `arn:${partition}:kms:${second}:${other}:key/k`,
+        `arn:${partition}:sqs:${first}:${other}:q`, `arn:${partition}:probe-service-z:${second}:${mine}:thing/x`,
+    ];
+}
+
+/** What each escalation action acts on: IAM roles, users, groups or managed policies. */
+type IamKind = "role" | "user" | "group" | "policy";
+
+/** The IAM resources of a kind in a partition, of both accounts, with and without a path. */
+function iamProbes(partition: string, kind: IamKind): string[] {
+    return ACCOUNTS.flatMap((account) => [`arn:${partition}:iam::${account}:${kind}/admin`, `arn:${partition}:iam::${account}:${kind}/team/app`]);
+}
+
+/** IAM actions that let a principal grant itself more (privilege escalation paths), with the kind of resource each acts on. */
+const ESCALATION_TARGETS: Readonly<Record<string, IamKind>> = {
+    "iam:AttachGroupPolicy": "group", "iam:AttachRolePolicy": "role", "iam:AttachUserPolicy": "user", "iam:CreateAccessKey": "user",
+    "iam:CreateLoginProfile": "user", "iam:CreatePolicyVersion": "policy", "iam:PassRole": "role", "iam:PutGroupPolicy": "group",
+    "iam:PutRolePolicy": "role", "iam:PutUserPolicy": "user", "iam:SetDefaultPolicyVersion": "policy",
+    "iam:UpdateAssumeRolePolicy": "role", "iam:UpdateLoginProfile": "user", "iam:AddUserToGroup": "group",
+};
+export const ESCALATION_ACTIONS = Object.keys(ESCALATION_TARGETS);
 
 /**
  * Condition keys that pin who may use a grant open to any principal: an organisation, an account,
@@ -150,8 +182,29 @@ export function allowsAllActions(statement: ParsedStatement): boolean {
     return typeof statement.actions === "object" && coversAll(statement.actions, PROBE_ACTIONS, true);
 }
 
+/** Whether the set, its patterns taken together, matches every probe of some partition. */
+function coversPartition(set: PatternSet, probes: (partition: string) => readonly string[]): boolean {
+    return Object.keys(PARTITIONS).some((partition) => probes(partition).every((arn) => setMatches(set, arn, false)));
+}
+
+/**
+ * Whether the statement's resources are every resource there is: `*`, `arn:*`, `NotResource`, or a
+ * pattern (or patterns together) matching every resource of a partition, such as `arn:aws:*:*:*:*`.
+ * A pattern scoped to a service, an account or a resource is not.
+ */
 export function appliesToAllResources(statement: ParsedStatement): boolean {
-    return typeof statement.resources === "object" && coversAll(statement.resources, PROBE_RESOURCES, false);
+    const resources = statement.resources;
+    return typeof resources === "object" && coversPartition(resources, resourceProbes);
+}
+
+/**
+ * Whether the statement reaches every resource `action` (an escalation action) can act on: for
+ * iam:PassRole every role, `arn:aws:iam::*:role/*` as much as `*`; every role of one account is scoped.
+ */
+export function appliesToAllTargetsOf(statement: ParsedStatement, action: string): boolean {
+    const resources = statement.resources;
+    const kind = ESCALATION_TARGETS[action];
+    return typeof resources === "object" && kind !== undefined && coversPartition(resources, (partition) => iamProbes(partition, kind));
 }
 
 export function isAllow(statement: ParsedStatement): boolean {

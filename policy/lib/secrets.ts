@@ -28,6 +28,12 @@ const DETECTORS: readonly Detector[] = [
     { kind: "a JSON web token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
     { kind: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/i, group: 1 },
     {
+        // An env list written as YAML text (extraEnvVars: |): a secret-named entry with a literal value.
+        kind: "a credential in an env list",
+        pattern: /^[ \t]*-?[ \t]*name:[ \t]*["']?[\w.-]*(?:password|passwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key)[\w.-]*["']?[ \t]*\n[ \t]*value:[ \t]*["']?([^\s"'#]+)["']?[ \t]*$/im,
+        group: 1,
+    },
+    {
         kind: "a credential in configuration text",
         pattern: /^[ \t]*["']?[\w.-]*(?:password|passwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key)["']?[ \t]*[:=][ \t]*["']?([^\s"'#]+)["']?[ \t]*$/im,
         group: 1,
@@ -47,8 +53,9 @@ export function credentialKind(value: string): string | undefined {
         if (group !== undefined) {
             const part = match[group] ?? "";
             if (REFERENCE_VALUE.test(part) || /^\$\{/.test(part) || /^\$__/.test(part) || PLACEHOLDER.test(part)) continue;
-            // A key that names a file, a secret or an env var holds no credential itself.
-            if (kind === "a credential in configuration text" && /(file|path|name|ref|key_?id|secret_?name|existing)\b/i.test(match[0].split(/[:=]/)[0])) continue;
+            // A key (or an env entry's name) that names a file, a secret or an env var holds no credential itself.
+            const key = kind === "a credential in an env list" ? /name:[ \t]*["']?([\w.-]+)/.exec(match[0])![1] : kind === "a credential in configuration text" ? match[0].split(/[:=]/)[0] : undefined;
+            if (key !== undefined && /(file|path|name|ref|key_?id|secret_?name|existing)\b/i.test(key)) continue;
         }
         return kind;
     }

@@ -2,8 +2,8 @@
  * Finding which resource a sub-resource belongs to in a stack policy. A bucket's encryption
  * configuration names its bucket by id; ids are known to the offline engine (mocked outputs) and
  * in `pulumi up`, but during a preview of a new stack they are unknown. Then the link is read from
- * the dependency graph instead: first the resources feeding that very input (a real preview's
- * propertyDependencies), then any dependency of the sub-resource.
+ * the dependency graph instead: the resources feeding that very input (propertyDependencies, which a
+ * real preview and the offline engine both carry), never a mere dependsOn.
  */
 import { StackResource } from "./policy";
 import { at, readString } from "./values";
@@ -19,6 +19,19 @@ export function knownIds(resource: StackResource, idProperties: readonly string[
 }
 
 /**
+ * The resources that feed the input `property` of `resource`, as the engine reports them per input:
+ * the SDK sends an entry for every input it registers, empty for one no resource feeds (a literal),
+ * so an input the map leaves out is fed by nothing. Undefined only when the record carries no
+ * per-input dependencies at all; then, and only then, `dependencies` is all there is to go by. A
+ * dependsOn is never a reference: a resource may wait for a neighbour it does not configure.
+ */
+export function feedingResources(resource: StackResource, property: string): readonly string[] | undefined {
+    const byInput = resource.propertyDependencies;
+    if (property in byInput) return byInput[property];
+    return Object.keys(byInput).length > 0 ? [] : undefined;
+}
+
+/**
  * Whether `sub` refers to `target` through its input `property` (a single reference such as
  * `bucket` or `vpcId`). `idProperties` are the target's properties that hold ids it is known by.
  */
@@ -28,9 +41,7 @@ export function refersTo(sub: StackResource, property: string, target: StackReso
         const ids = knownIds(target, idProperties);
         if (ids.length > 0) return ids.includes(reference);
     }
-    const feeding = sub.propertyDependencies[property];
-    if (feeding && feeding.length > 0) return feeding.includes(target.urn);
-    return sub.dependencies.has(target.urn);
+    return (feedingResources(sub, property) ?? [...sub.dependencies]).includes(target.urn);
 }
 
 /** How a kind of sub-resource is attached to its target, and what each one must satisfy. */

@@ -1,17 +1,17 @@
 /**
- * The pack as the Pulumi engine runs it: policy/index.ts started as its own process (the SDK's
- * PolicyPack serves the analyzer over gRPC and prints its port), configured, then asked to
+ * The pack as the Pulumi engine runs it: started as the CLI starts a pack, from a copy of policy/
+ * alone with its own dependencies (tests/support/pack.ts: the SDK's PolicyPack serves the analyzer
+ * over gRPC and prints its port), configured, then asked to
  * Analyze every resource and AnalyzeStack the whole graph, with props, providers, parents,
  * dependencies and propertyDependencies on the wire as the engine sends them. Its diagnostics must
  * equal what the offline evaluator reports for the same resources and pack config.
  */
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import type { PlannedResource } from "../../engine/types";
 import { SECRET_PLACEHOLDER } from "../../engine/types";
 import { evaluatePolicies, loadPackConfig, PolicyPackConfig, resolvePolicyConfig } from "../../policy/evaluate";
 import { allPolicies } from "../../policy/policies";
+import { servedPack } from "../support/pack";
 import { stack } from "../support/stacks";
 import { awsProvider, planned, TAGS, UNKNOWN } from "./helpers";
 
@@ -22,38 +22,13 @@ const messages = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 
-const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
 
 /** One finding, whichever path produced it. */
 type Finding = [policy: string, urn: string, level: string, message: string];
 
-/** Starts policy/index.ts as the CLI would (its own node_modules), and resolves with its port. */
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"], {
-            cwd: POLICY_DIR,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(POLICY_DIR, "tsconfig.json") },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout!.on("data", (chunk) => {
-            stdout += String(chunk);
-            const line = /^(\d+)\s*$/m.exec(stdout);
-            if (line) resolve({ child, port: Number(line[1]) });
-        });
-        child.stderr!.on("data", (chunk) => { stderr += String(chunk); });
-        child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving: ${stderr}`)));
-        // The pack must neither keep mocha waiting nor outlive it, even when a --grep skips its tests.
-        child.unref();
-        for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
-        process.once("exit", () => child.kill());
-    });
-}
-
 // Started when mocha loads this file: the pack loads its SDKs on the other core while the suite runs.
-const pack = startPack();
+const pack = servedPack();
 pack.catch(() => undefined);
 
 function call<T>(client: any, method: string, request: unknown): Promise<T> {
@@ -209,20 +184,18 @@ function configWithWaivers(): PolicyPackConfig {
 
 describe("policy pack over the SDK's gRPC analyzer", function () {
     this.timeout(180_000);
-    let child: ChildProcess | undefined;
     let client: any;
 
     before(async () => {
         const served = await pack;
-        child = served.child;
         client = new services.AnalyzerClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
         const info = await call<any>(client, "getAnalyzerInfo", new Empty());
         expect(info.getPoliciesList().map((p: any) => p.getName())).to.deep.equal(allPolicies.map((p) => p.name));
     });
 
     after(() => {
+        // The served pack stays up for tests/policy/standalone.test.ts; it ends with the test process.
         client?.close();
-        child?.kill();
     });
 
     it("agrees with the offline evaluator on fixtures that break rules by meaning, waivers included", async () => {

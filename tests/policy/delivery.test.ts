@@ -7,18 +7,31 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as url from "url";
 import { evaluatePack, loadPackConfigFile, PolicyPackConfig } from "../../policy/evaluate";
 import { latestExpiry, waiverProblems } from "../../policy/lib/waivers";
-import { allPolicies } from "../../policy/policies";
+import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policy/policies";
 import { kmsKeyRotation } from "../../policy/rules/kms/kms-key-rotation";
 import { parseArgs } from "../../planner/cli";
-import { policySarif, waiverLines } from "../../planner/policy";
+import { policyReport, policySarif, waiverLines } from "../../planner/policy";
 import { pulumiArgs, UsageError } from "../../scripts/pulumi-with-policy";
 import { stack } from "../support/stacks";
 import { planned } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const KEY = "aws:kms/key:Key";
+const PACK_MANIFEST = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8"));
+
+/**
+ * SARIF 2.1.0's own JSON schema (OASIS, as @microsoft/jest-sarif ships it: draft-04, which ajv 6
+ * reads with its draft-04 meta-schema).
+ */
+const validateSarif = (() => {
+    const Ajv = require("ajv");
+    const ajv = new Ajv({ schemaId: "auto", validateSchema: false, allErrors: true });
+    ajv.addMetaSchema(require("ajv/lib/refs/json-schema-draft-04.json"));
+    return ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
+})();
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "policy-delivery-"));
@@ -62,7 +75,7 @@ describe("policy waivers", () => {
             { resource: "legacy", reason, expires: "2020-01-01" },
         ]);
         expect(waivers.map((w) => [w.resource, w.status, w.matched])).to.deep.equal([["imported", "applied", 1], ["ok", "unmatched", 0], ["legacy", "expired", 1]]);
-        const lines = waiverLines({ packConfig: "x", violations: [], mandatory: 0, advisory: 0, waived: [], waivers });
+        const lines = waiverLines({ pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "x", sources: {}, violations: [], mandatory: 0, advisory: 0, waived: [], waivers });
         expect(lines).to.deep.equal([
             `  waiver kms-key-rotation on imported until 2099-01-01 (${reason}): exempts 1 violation(s)`,
             `  waiver kms-key-rotation on ok until 2099-01-01 (${reason}): WARNING: matches no violation; remove it`,
@@ -108,7 +121,7 @@ describe("policy report as SARIF", () => {
         const keys = [planned(KEY, "imported", { enableKeyRotation: false }), planned(KEY, "legacy", { enableKeyRotation: false })];
         const reason = "imported key material cannot rotate automatically";
         const { violations, waived, waivers } = evaluatePack(keys, { "kms-key-rotation": { environment: "prod", enforcementLevel: "mandatory", waivers: [{ resource: "imported", reason, expires: "2099-01-01" }] } }, [kmsKeyRotation]);
-        const report = { packConfig: "policy/config/prod.json", violations, waived, waivers, mandatory: violations.length, advisory: 0 };
+        const report = { pack: { name: PACK_NAME, version: PACK_VERSION }, packConfig: "policy/config/prod.json", violations, waived, waivers, mandatory: violations.length, advisory: 0, sources: {} };
         const sarif = policySarif([{ stack: "prod", report }]) as any;
         expect(sarif.version).to.equal("2.1.0");
         const run = sarif.runs[0];
@@ -121,6 +134,54 @@ describe("policy report as SARIF", () => {
                 { level: "error", text: "prod: aws:kms/key:Key legacy: enableKeyRotation is not true", urn: keys[1].urn, file: "Pulumi.prod.yaml", suppressed: undefined },
                 { level: "error", text: "prod: aws:kms/key:Key imported: enableKeyRotation is not true", urn: keys[0].urn, file: "Pulumi.prod.yaml", suppressed: `${reason} (until 2099-01-01)` },
             ]);
+    });
+
+    it("is valid SARIF 2.1.0, names the pack's version and locates each finding at the line of ours that declares the resource", async () => {
+        const run = await stack("prod");
+        // Prod with the provider's Owner default tag gone (a finding on every taggable resource,
+        // each declared somewhere else) and without its flow log (a finding about a VPC).
+        const resources = run.resources.filter((r) => r.type !== "aws:ec2/flowLog:FlowLog").map((r) => {
+            if (r.type !== "pulumi:providers:aws") return r;
+            const defaultTags = JSON.parse(r.inputs.defaultTags);
+            delete defaultTags.tags.Owner;
+            return { ...r, inputs: { ...r.inputs, defaultTags: JSON.stringify(defaultTags) } };
+        });
+        const report = policyReport(resources, "prod");
+        expect(report.pack).to.deep.equal({ name: "nist-800-53-eks", version: PACK_MANIFEST.version });
+        const sarif = policySarif([{ stack: "prod", report }], {}) as any;
+        expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).to.equal(true);
+        const driver = sarif.runs[0].tool.driver;
+        expect([driver.name, driver.version, driver.semanticVersion]).to.deep.equal([PACK_MANIFEST.name, PACK_MANIFEST.version, PACK_MANIFEST.version]);
+        expect(fs.existsSync(url.fileURLToPath(driver.informationUri))).to.equal(true);
+        expect(policySarif([{ stack: "prod", report }], { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "acme/platform", GITHUB_SHA: "abc123" }))
+            .to.have.nested.property("runs[0].tool.driver.informationUri", "https://github.com/acme/platform/blob/abc123/policy/README.md");
+        const results: any[] = sarif.runs[0].results;
+        expect(results.length).to.be.greaterThan(50);
+        const files = new Set<string>();
+        for (const result of results) {
+            const { artifactLocation, region } = result.locations[0].physicalLocation;
+            const urn = result.locations[0].logicalLocations?.[0].fullyQualifiedName;
+            const resource = resources.find((r) => r.urn === urn)!;
+            // Every finding on a resource points at the line of our program that constructs it.
+            const line = fs.readFileSync(path.join(ROOT, artifactLocation.uri), "utf8").split("\n")[region.startLine - 1];
+            expect(line, `${urn} at ${artifactLocation.uri}:${region.startLine}`).to.match(/\bnew [\w.]+\(/);
+            expect(artifactLocation.uri).to.equal(resource.source!.file);
+            files.add(artifactLocation.uri);
+        }
+        expect(files.size).to.be.greaterThan(5);
+        expect([...files].every((f) => /^(components\/.+|platform)\.ts$/.test(f))).to.equal(true);
+        // The schema check itself rejects what SARIF does not allow.
+        expect(validateSarif({ ...sarif, runs: [{ ...sarif.runs[0], results: [{ ...results[0], level: "fatal" }] }] })).to.equal(false);
+    });
+
+    it("locates a finding about the whole stack at the stack's config file", () => {
+        const report = policyReport([], "prod");
+        const stackFinding = report.violations.find((v) => v.resourceUrn === undefined);
+        expect(stackFinding, "prod with no resources misses stack-wide requirements").to.not.equal(undefined);
+        const sarif = policySarif([{ stack: "prod", report }], {}) as any;
+        const result = sarif.runs[0].results.find((r: any) => r.ruleId === stackFinding!.policy && r.message.text.includes("stack:"));
+        expect(result.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "Pulumi.prod.yaml" } });
+        expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).to.equal(true);
     });
 
     it("is asked for with --sarif <file>, on one stack or a comparison", () => {

@@ -52,6 +52,7 @@ const RULES_TABLE: Record<string, "mandatory" | "advisory"> = {
     "kafka-authentication": "advisory",
     "namespace-default-deny": "advisory",
     "namespace-pod-security": "advisory",
+    "pod-security-standards": "advisory",
     "amp-workspace-logging": "advisory",
     "managed-grafana": "advisory",
 };

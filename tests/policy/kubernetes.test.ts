@@ -7,6 +7,8 @@ import { meshDefaultDeny } from "../../policy/rules/kubernetes/mesh-default-deny
 import { namespaceDefaultDeny } from "../../policy/rules/kubernetes/namespace-default-deny";
 import { namespacePodSecurity } from "../../policy/rules/kubernetes/namespace-pod-security";
 import { observabilityRetention } from "../../policy/rules/kubernetes/observability-retention";
+import { podSecurityStandards } from "../../policy/rules/kubernetes/pod-security-standards";
+import { checksOf } from "../../policy/lib/pod-security-standards";
 import { SECRET_PLACEHOLDER } from "../../engine/types";
 import { check, messages, planned, UNKNOWN } from "./helpers";
 
@@ -328,5 +330,58 @@ describe("policy namespace-pod-security", () => {
             ["warned", "namespace warned has no Pod Security enforce level (label pod-security.kubernetes.io/enforce): any pod is admitted, privileged or not"],
             ["typo", "namespace typo: pod-security.kubernetes.io/enforce is \"strict\", not one of privileged, baseline, restricted: the API server rejects the label"],
         ]);
+    });
+});
+
+describe("policy pod-security-standards", () => {
+    const namespace = (name: string, level: string) => planned("kubernetes:core/v1:Namespace", name, { metadata: { name, labels: { "pod-security.kubernetes.io/enforce": level } } });
+    const restrictedSpec = {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [{ name: "app", image: "app:1", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+    };
+    const deployment = (name: string, ns: string, spec: object) => planned("kubernetes:apps/v1:Deployment", name, { metadata: { name, namespace: ns }, spec: { template: { metadata: { labels: { app: name } }, spec } } });
+    const hostPorted = { ...restrictedSpec, containers: [{ ...restrictedSpec.containers[0], ports: [{ containerPort: 53, hostPort: 53 }] }] };
+
+    it("carries an anchor for every Pod Security Standards check it enforces", () => {
+        expect(podSecurityStandards.anchors).to.deep.equal(checksOf("restricted").map((id) => `PSS:${id}`));
+        expect(podSecurityStandards.anchors).to.have.length(19);
+    });
+
+    it("passes pods that meet their namespace's level, and pods in namespaces the stack does not create", () => {
+        expect(check(podSecurityStandards, [
+            namespace("apps", "restricted"), namespace("agents", "privileged"), namespace("legacy", "baseline"),
+            deployment("web", "apps", restrictedSpec),
+            deployment("agent", "agents", { ...hostPorted, hostNetwork: true }),
+            deployment("old", "legacy", { containers: [{ name: "old", image: "old:1" }] }),
+            deployment("elsewhere", "team-a", hostPorted),
+        ], "prod")).to.deep.equal([]);
+    });
+
+    it("fails each check under its upstream id, on Deployments, CronJobs and Pods, at the namespace's level", () => {
+        const cron = planned("kubernetes:batch/v1:CronJob", "report", { metadata: { namespace: "apps" }, spec: { jobTemplate: { spec: { template: { spec: { ...restrictedSpec, volumes: [{ name: "host", hostPath: { path: "/var/run" } }] } } } } } });
+        const pod = planned("kubernetes:core/v1:Pod", "debug", { metadata: { namespace: "legacy" }, spec: { containers: [{ name: "sh", image: "busybox", securityContext: { privileged: true } }] } });
+        const found = check(podSecurityStandards, [namespace("apps", "restricted"), namespace("legacy", "baseline"), deployment("dns", "apps", hostPorted), cron, pod], "prod");
+        expect(found.map((v) => [v.resourceName, v.message])).to.deep.equal([
+            ["dns", "dns in namespace apps (restricted) fails PSS hostPorts: container app: hostPort 53"],
+            ["report", "report in namespace apps (restricted) fails PSS hostPathVolumes: volume host is a hostPath (/var/run)"],
+            ["report", "report in namespace apps (restricted) fails PSS restrictedVolumes: volume host is of type hostPath"],
+            ["debug", "debug in namespace legacy (baseline) fails PSS privileged: container sh: privileged"],
+        ]);
+    });
+
+    it("judges what Strimzi's templates write, leaving the rest to its pod security provider", () => {
+        const kafka = (template: object) => planned("kubernetes:kafka.strimzi.io/v1:Kafka", "kafka", { metadata: { name: "kafka", namespace: "kafka" }, spec: { kafka: { listeners: [], template }, entityOperator: { template: { topicOperatorContainer: {} } } } });
+        expect(check(podSecurityStandards, [namespace("kafka", "restricted"), kafka({ pod: { metadata: { labels: { a: "b" } } } })], "prod")).to.deep.equal([]);
+        const found = check(podSecurityStandards, [namespace("kafka", "restricted"), kafka({ pod: { securityContext: { runAsUser: 0 } }, kafkaContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: true } } })], "prod");
+        expect(messages(found)).to.deep.equal([
+            "kafka spec.kafka.template in namespace kafka (restricted) fails PSS privileged: container kafka: privileged",
+            "kafka spec.kafka.template in namespace kafka (restricted) fails PSS allowPrivilegeEscalation: container kafka: allowPrivilegeEscalation is not false",
+            "kafka spec.kafka.template in namespace kafka (restricted) fails PSS runAsUser: pod: runAsUser 0",
+        ]);
+    });
+
+    it("skips namespaces whose level is unknown during preview", () => {
+        const later = planned("kubernetes:core/v1:Namespace", "later", { metadata: { name: "later", labels: UNKNOWN } });
+        expect(check(podSecurityStandards, [later, deployment("dns", "later", hostPorted)], "prod")).to.deep.equal([]);
     });
 });

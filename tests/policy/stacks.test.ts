@@ -46,6 +46,28 @@ describe("policy pack over the stacks", () => {
         expect(violations.map((v) => [v.policy, v.enforcementLevel, v.resourceUrn])).to.deep.equal([["s3-kms-encryption", "mandatory", bucket.urn]]);
     });
 
+    it("a privileged container in the Kafka brokers' template: one pod-security-standards violation naming the check; in the stack's own Job, admitted by its privileged namespace", async () => {
+        const run = await stack("prod");
+        const job = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+        const kafka = run.resources.find((r) => r.type === "kubernetes:kafka.strimzi.io/v1:Kafka")!;
+        const privileged = (container: Record<string, any>) => ({ ...container, securityContext: { ...container.securityContext, privileged: true } });
+        let resources = mutate(run.resources, (r) => r.urn === job.urn, (r) => structuredClone(r));
+        const copy = resources.find((r) => r.urn === job.urn)!;
+        copy.inputs.spec.template.spec.containers = copy.inputs.spec.template.spec.containers.map(privileged);
+        resources = mutate(resources, (r) => r.urn === kafka.urn, (r) => {
+            const changed = structuredClone(r);
+            changed.inputs.spec.kafka.template = { ...changed.inputs.spec.kafka.template, kafkaContainer: { securityContext: { privileged: true } } };
+            return changed;
+        });
+        const violations = evaluate(run, resources);
+        // The Job runs in monitoring, which enforces privileged for its node agents: admitted, as Pod
+        // Security Admission would; the brokers' namespace enforces restricted.
+        expect(job.inputs.metadata.namespace).to.equal("monitoring");
+        expect(violations.map((v) => [v.policy, v.resourceUrn, v.message])).to.deep.equal([
+            ["pod-security-standards", kafka.urn, `${kafka.name} spec.kafka.template in namespace kafka (restricted) fails PSS privileged: container kafka: privileged`],
+        ]);
+    });
+
     it("a missing tag: config refuses it, and a provider without it gives required-tags violations only", async () => {
         let error: unknown;
         await stackWith("prod", (c) => { delete c.tags.Owner; }).catch((e) => { error = e; });

@@ -21,7 +21,7 @@ export const logRetention = defineResourcePolicy<Config>({
     name: "log-retention",
     description: "CloudWatch log groups keep their events at least the configured minimum (default 30 days in dev, 365 in prod; the telemetry groups of the observability modes, container logs and AMP's, 7 and 90 days, as Loki would) and are encrypted with a customer-managed KMS key.",
     nist: ["AU-11", "AU-9"],
-    anchors: ["SecurityHub:CloudWatch.16", "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupEncrypted", "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod"],
+    anchors: ["SecurityHub:CloudWatch.16", "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupEncrypted"],
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Set retentionInDays to at least the minimum (network.flowLogRetentionDays, cluster.controlPlaneLogRetentionDays, observability.managed.logRetentionDays for the telemetry groups) and kmsKeyId to the stack's logs KMS key ARN.",

@@ -1,6 +1,6 @@
 import { defineStackPolicy, StackResource } from "../../lib/policy";
 import { T } from "../../lib/resource-types";
-import { knownIds, ofType } from "../../lib/stack";
+import { feedingResources, knownIds, ofType } from "../../lib/stack";
 import { at, readList, readString, UNKNOWN, Unknown } from "../../lib/values";
 
 /** Three zones survive the loss of one with a majority left (etcd-style quorums, Kafka ISR). */
@@ -19,8 +19,8 @@ function zoneOf(subnet: StackResource): string | Unknown | undefined {
 
 /**
  * The subnets a node group's subnetIds point at: by id where ids are known (the offline engine,
- * `pulumi up`), else by the resources that feed subnetIds (a real preview's propertyDependencies),
- * else by the node group's dependencies on subnets.
+ * `pulumi up`), else by the resources that feed subnetIds (propertyDependencies; a record without
+ * per-input dependencies falls back on the node group's dependencies).
  */
 function nodeGroupSubnets(nodeGroup: StackResource, subnets: readonly StackResource[]): StackResource[] | undefined {
     const ids = readList(nodeGroup.props.subnetIds);
@@ -31,10 +31,8 @@ function nodeGroupSubnets(nodeGroup: StackResource, subnets: readonly StackResou
             if (matched.every((s): s is StackResource => s !== undefined)) return matched;
         }
     }
-    const feeding = nodeGroup.propertyDependencies.subnetIds;
-    const linked = feeding && feeding.length > 0
-        ? subnets.filter((s) => feeding.includes(s.urn))
-        : subnets.filter((s) => nodeGroup.dependencies.has(s.urn));
+    const feeding = feedingResources(nodeGroup, "subnetIds") ?? [...nodeGroup.dependencies];
+    const linked = subnets.filter((s) => feeding.includes(s.urn));
     return linked.length > 0 ? linked : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { AWS_TYPES } from "../../lib/aws-types";
 import {
-    allowsAllActions, anyPrincipal, appliesToAllResources, describeSet, escalationActions, federatedProviders, isAllow,
+    allowsAllActions, anyPrincipal, appliesToAllResources, appliesToAllTargetsOf, describeSet, escalationActions, federatedProviders, isAllow,
     isPolicyDocument, narrowedByCondition, ParsedStatement, parsePolicyDocument, PatternSet, setMatches, subjectPinned,
 } from "../../lib/iam";
 import { defineResourcePolicy, ResourceView } from "../../lib/policy";
@@ -30,8 +30,9 @@ function identityProblems(where: string, statement: ParsedStatement): string[] {
     if (!isAllow(statement) || typeof statement.actions !== "object") return [];
     const everywhere = appliesToAllResources(statement);
     if (allowsAllActions(statement) && everywhere) return [`${where} ${statement.label} allows every action (${describeSet(statement.actions)}) on every resource`];
-    const escalation = escalationActions(statement);
-    if (escalation.length > 0 && everywhere) {
+    // An escalation action on every role (user, group, policy) it can act on is as open as on `*`.
+    const escalation = escalationActions(statement).filter((action) => appliesToAllTargetsOf(statement, action));
+    if (escalation.length > 0) {
         return [`${where} ${statement.label} allows ${escalation.join(", ")} on every resource, which lets the holder grant itself more`];
     }
     const problems: string[] = [];
@@ -122,7 +123,7 @@ const POLICY_TYPES = [...new Set([...Object.keys(AWS_TYPES.policyDocuments), ...
 
 export const iamLeastPrivilege = defineResourcePolicy({
     name: "iam-least-privilege",
-    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) or a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource, every action of a service (s3:*), or kms:Decrypt on every key; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
+    description: "No IAM grant goes beyond least privilege, on every resource type that carries a policy: no identity policy allows every action (Action *, *:*, NotAction) on every resource (*, arn:*, NotResource, or a pattern matching a whole partition such as arn:aws:*:*:*:*), a privilege-escalation action (iam:PassRole, iam:Put*Policy, ...) on every resource it acts on (arn:aws:iam::*:role/* for PassRole), every action of a service (s3:*), or kms:Decrypt on every key; no trust policy lets any principal, or any identity of an OIDC/SAML provider, assume a role; no resource policy (or Lambda permission) opens to Principal * without a narrowing condition; no AdministratorAccess or IAMFullAccess attachment; no IAM users or access keys.",
     nist: ["AC-6", "IA-5"],
     anchors: ["SecurityHub:KMS.2", "cdk-nag:NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess", "cdk-nag:NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess", "cdk-nag:NIST.800.53.R5-IAMUserNoPolicies"],
     severity: "critical",

@@ -38,12 +38,18 @@ function plaintextSecrets(value: unknown, path: string, key?: string): string[] 
     }
     if (typeof v !== "object") return [];
     if (Array.isArray(v)) return v.flatMap((item, i) => plaintextSecrets(item, `${path}[${i}]`, key));
-    return Object.entries(v as Record<string, unknown>).flatMap(([childKey, child]) => plaintextSecrets(child, `${path}.${childKey}`, childKey));
+    const record = v as Record<string, unknown>;
+    // `value` says nothing of its own: in the env-list idiom of charts (env, extraEnv, extraEnvVars:
+    // [{ name: DB_PASSWORD, value: ... }]) the entry's name is its key, and in the env map idiom
+    // ({ DB_PASSWORD: { value: ... } }) the key above it. An entry with valueFrom has no value to judge.
+    const name = unwrapProxy(record.name);
+    const valueKey = typeof name === "string" ? name : key;
+    return Object.entries(record).flatMap(([childKey, child]) => plaintextSecrets(child, `${path}.${childKey}`, childKey === "value" ? valueKey : childKey));
 }
 
 export const helmNoPlaintextSecrets = defineResourcePolicy({
     name: "helm-no-plaintext-secrets",
-    description: "Helm release values and ConfigMap data hold no password, token or key written in clear, found by the key's name or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret (or a ConfigMap anyone with read access sees) and every preview diff.",
+    description: "Helm release values and ConfigMap data hold no password, token or key written in clear, found by the key's name (for an env entry { name, value }, its name) or by what the value is (private keys, cloud and SaaS tokens, JWTs, passwords in URLs or in embedded config text) under any key: such literals end up in the Pulumi state, the Helm release secret (or a ConfigMap anyone with read access sees) and every preview diff.",
     nist: ["IA-5"],
     anchors: [],
     severity: "high",

@@ -10,6 +10,10 @@ import { AccessPath } from "./config/access";
 import { ConfigError } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { Backup } from "./components/backup";
+import { Edge } from "./components/edge";
+import { MONITORING_NAMESPACE } from "./components/observability/shared";
+import { HEADLAMP_NAMESPACE } from "./components/operations/headlamp";
+import { KUBECOST_NAMESPACE } from "./components/operations/kubecost";
 import { AccessLogs } from "./components/storage/access-logs";
 import { Cluster } from "./components/cluster";
 import { assertCallerHasAccess } from "./components/cluster/access";
@@ -26,6 +30,7 @@ import { declareBoundaries } from "./components/security/boundaries";
 import { KmsKeys } from "./components/security/kms";
 import { DeclaredResource, stackWorkloads } from "./components/helm/workloads";
 import { maxSizeShortfall } from "./lib/fit";
+import { UI_NAMES } from "./lib/alb";
 import { nodeImageProblems } from "./components/cluster/nodes";
 import { CLOUDWATCH_ADDON } from "./components/observability/cloudwatch-addon";
 import { keeps, MODE_PARTS } from "./lib/observability-modes";
@@ -53,7 +58,22 @@ export interface Platform {
     readonly declaredWorkloads: readonly DeclaredResource[];
 }
 
-export async function createPlatform(config: StackConfig, access: AccessPath = {}): Promise<Platform> {
+/** Secrets the stack config names but does not hold: Pulumi secret config, read by index.ts. */
+export interface StackSecrets {
+    /** The OIDC client's secret for sign-in at the UIs' ALB (ui.signIn.type oidc). */
+    readonly uiOidcClientSecret?: pulumi.Output<string>;
+}
+
+/** The secrets the config calls for but the stack lacks, one problem each. */
+export function missingSecrets(config: Pick<StackConfig, "ui">, secrets: StackSecrets): string[] {
+    return config.ui.exposure !== "none" && config.ui.signIn.type === "oidc" && secrets.uiOidcClientSecret === undefined
+        ? ["uiOidcClientSecret: not set; allowed: the OIDC client's secret as a Pulumi secret (pulumi config set --secret uiOidcClientSecret <secret>) when ui.signIn.type is oidc"]
+        : [];
+}
+
+export async function createPlatform(config: StackConfig, access: AccessPath = {}, secrets: StackSecrets = {}): Promise<Platform> {
+    const missing = missingSecrets(config, secrets);
+    if (missing.length > 0) throw new ConfigError(missing);
     // The provider only configures the SDK; no AWS resource is declared before the zones are checked.
     const provider = createAwsProvider(`aws-${config.environment}`, config.region, config.tags);
     const offered = await getAvailabilityZones({ state: "available" }, { provider });
@@ -114,6 +134,26 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         addonVersions,
     }, opts);
 
+    // The UIs' front door first: the UIs' releases render Ingresses the controller's webhook admits.
+    const uiNamespaces = [
+        MONITORING_NAMESPACE,
+        ...(config.operations.headlamp.enabled ? [HEADLAMP_NAMESPACE] : []),
+        ...(config.operations.kubecost.enabled ? [KUBECOST_NAMESPACE] : []),
+    ];
+    const edge = config.ui.exposure === "none" ? undefined : new Edge(`${config.cluster.name}-edge`, {
+        config: config.ui,
+        vpcId: network.vpcId,
+        vpcCidr: config.network.vpcCidr,
+        namespaces: uiNamespaces,
+        tags: config.tags,
+        logsKmsKeyArn: kms.keys.logs.arn,
+        // The ALB's access logs and the web ACL's are network traffic records, kept like the flow logs.
+        logRetentionDays: config.network.flowLogRetentionDays,
+        oidcClientSecret: secrets.uiOidcClientSecret,
+        accessLogs,
+        context: cluster.context,
+    }, opts);
+
     // Grafana's shared database where it runs more than one replica (prod).
     const grafanaDb = config.observability.grafana.database;
     const grafanaDatabase = grafanaDb.engine === "postgres" && keeps(mode, "grafana")
@@ -140,6 +180,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     const observability = new Observability(`${config.cluster.name}-observability`, {
         config: config.observability,
         istioEnabled: config.security.istio.enabled,
+        edge,
         ctx: cluster.context,
         accessLogs,
         availabilityZones: config.network.availabilityZones.filter((zone) => config.cluster.nodeGroups.some((group) => group.availabilityZones.includes(zone))),
@@ -168,6 +209,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         // Kubecost where the mode keeps it (aws-managed leaves cost analysis to Cost Explorer).
         config: { ...config.operations, kubecost: { ...config.operations.kubecost, enabled: config.operations.kubecost.enabled && keeps(mode, "kubecost") } },
         context: security.meshedContext(cluster.context),
+        edge,
     }, opts);
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
@@ -194,7 +236,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
     if (problems.length > 0) throw new ConfigError(problems);
 
     // The mesh's authorization policies follow from the wiring of what was just rendered.
-    const mesh = security.authorize(declaredWorkloads, stack, cluster.context);
+    const mesh = security.authorize(declaredWorkloads, stack, cluster.context, config.network.vpcCidr);
 
     // Inside the cluster, deny by default: each namespace's policies, drawn from everything declared.
     declareBoundaries(`${config.cluster.name}-boundaries`, {
@@ -234,6 +276,12 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         tempoQueryUrl: observability.tempoQueryUrl,
         tempoOtlpGrpcEndpoint: observability.tempoOtlpGrpcEndpoint,
         grafanaUrl: observability.grafanaUrl,
+        // The UIs' addresses on the ALB, which the controller creates from their Ingresses.
+        uiUrls: edge ? Object.fromEntries(UI_NAMES.map((ui) => [ui, `https://${edge.exposure(ui).host}/`])) : undefined,
+        uiCertificateArn: edge?.certificateArn,
+        uiWebAclArn: edge?.webAclArn,
+        uiAccessLogBucket: edge?.accessLogBucket,
+        uiUserPoolId: edge?.userPoolId,
         observabilityMode: mode,
         ampWorkspaceEndpoint: observability.managed?.amp?.endpoint,
         tracingEndpoint: observability.tracingEndpoint,

@@ -12,7 +12,7 @@ import { isProfileDefault, withProfileValues } from "./profiles";
 import { PROFILES, Profile, StackConfig, stackConfigSchema } from "./schema";
 
 /** The structured keys of the project's namespace, in the order the stack files list them. */
-export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "costAssumptions"] as const;
+export const STRUCTURED_KEYS = ["tags", "network", "cluster", "observability", "security", "backup", "operations", "ui", "costAssumptions"] as const;
 
 /** Thrown for stack config that is missing or out of range; the message names every bad key. */
 export class ConfigError extends Error {
@@ -229,7 +229,8 @@ export function loadStackConfig(stackFileText: string | undefined = readStackFil
     const namespace = `${pulumi.getProject()}:`;
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
         const key = fullKey.slice(namespace.length);
-        if (fullKey.startsWith(namespace) && !(key in raw)) raw[key] = project.getObject(key) ?? project.get(key);
+        // Secret config (loadStackSecrets) is no key of the schema's.
+        if (fullKey.startsWith(namespace) && !(key in raw) && !SECRET_KEYS.includes(key)) raw[key] = project.getObject(key) ?? project.get(key);
     }
     return validateStackConfig(raw, new Date(), stackFileText === undefined ? new Map() : numbersAsWritten(stackFileText, pulumi.getProject()));
 }
@@ -263,6 +264,15 @@ export function numbersAsWritten(text: string, project: string): Map<string, str
         },
     });
     return found;
+}
+
+/** Keys of the namespace that hold secrets, read as Pulumi secrets by loadStackSecrets alone. */
+const SECRET_KEYS: readonly string[] = ["uiOidcClientSecret"];
+
+/** The secrets the config names (Pulumi secret config, never in the stack file's plain text). */
+export function loadStackSecrets(): { uiOidcClientSecret?: pulumi.Output<string> } {
+    const secret = new pulumi.Config().getSecret("uiOidcClientSecret");
+    return secret === undefined ? {} : { uiOidcClientSecret: secret };
 }
 
 function readBoolean(config: pulumi.Config, key: string): unknown {

@@ -7,7 +7,7 @@
  * keys; what it leaves out comes from here, key by key.
  */
 import { isJsonObject } from "../lib/json";
-import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, WorkloadSize } from "./schema";
+import { BackupConfig, ClusterConfig, ObservabilityConfig, OperationsConfig, Profile, SecurityConfig, UiConfig, WorkloadSize } from "./schema";
 
 /** The keys a profile fills in, section by section and component by component. */
 export interface ProfileDefaults {
@@ -34,6 +34,7 @@ export interface ProfileDefaults {
         readonly kubecost: Pick<OperationsConfig["kubecost"], "resources" | "volumes" | "savingsProfile" | "frontendReplicas">;
         readonly headlamp: Pick<OperationsConfig["headlamp"], "resources" | "replicas">;
     };
+    readonly ui: { readonly controller: UiConfig["controller"] };
 }
 
 const size = (cpu: string, memory: string, memoryLimit: string): WorkloadSize => ({ cpu, memory, memoryLimit });
@@ -182,6 +183,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             },
             headlamp: { resources: { server: size("20m", "64Mi", "128Mi") }, replicas: 1 },
         },
+        ui: { controller: { resources: { controller: size("50m", "128Mi", "256Mi") }, replicas: 1 } },
     },
     prod: {
         cluster: CLUSTER_DEFAULTS,
@@ -296,11 +298,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
             },
             headlamp: { resources: { server: size("50m", "128Mi", "256Mi") }, replicas: 1 },
         },
+        // One controller: the ALB serves on without it; only Ingress changes wait while it restarts.
+        ui: { controller: { resources: { controller: size("50m", "128Mi", "256Mi") }, replicas: 1 } },
     },
 };
 
 /** Components the profile fills in whole (no switch or other key of the stack's own): a stack file may leave them out. */
-const PROFILE_ONLY = new Set(["cluster.addons", "observability.alloy"]);
+const PROFILE_ONLY = new Set(["cluster.addons", "observability.alloy", "ui.controller"]);
 
 /**
  * The stack file's config with the profile's defaults filled in. Merging goes key by key down to

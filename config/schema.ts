@@ -421,12 +421,80 @@ const operations = z.strictObject({
     headlamp: z.strictObject({ enabled: bool, replicas: replicas(1), resources: resources(["server"]) }),
 });
 
+/** A DNS name such as ops.example.com: dot-separated labels of letters, digits and dashes. */
+const DOMAIN = "a DNS name such as ops.example.com (labels of letters, digits and dashes, separated by dots)";
+const domainName = z.string({ error: DOMAIN }).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, DOMAIN);
+const HOST_LABEL = "one DNS label such as grafana (lower-case letters, digits and dashes, at most 63)";
+const hostLabel = z.string({ error: HOST_LABEL }).regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, HOST_LABEL);
+const HTTPS_URL = "an https:// URL such as https://login.example.com/oauth2/token";
+const httpsUrl = z.string({ error: HTTPS_URL }).regex(/^https:\/\/[^\s/]+(\/\S*)?$/, HTTPS_URL);
+/** The exposures of the UIs' load balancer. */
+export const UI_EXPOSURES = ["internal", "internet", "none"] as const;
+
+const ui = z.strictObject({
+    /**
+     * Where the one ALB in front of Grafana, Kiali, Headlamp and Kubecost listens: `internal` (the
+     * private subnets, reached over the organisation's network or the SSM tunnel), `internet` (the
+     * public subnets, from allowedCidrs only, behind sign-in and a web ACL) or `none` (no ALB, no
+     * controller; port-forward only).
+     */
+    exposure: oneOf(UI_EXPOSURES),
+    /** The domain the UIs' host names sit under: <hosts.grafana>.<domain> and so on. */
+    domain: domainName.optional(),
+    /** Each UI's host name label under `domain`. */
+    hosts: z.strictObject({ grafana: hostLabel, kiali: hostLabel, headlamp: hostLabel, kubecost: hostLabel }),
+    /**
+     * The source ranges the ALB admits (its security group): required for `internet`; for
+     * `internal`, empty means the VPC alone (the bastion's tunnel and peered networks routed in).
+     */
+    allowedCidrs: z.array(cidr),
+    /** The TLS certificate: DNS-validated by the stack in this Route 53 hosted zone, or an existing ACM certificate. */
+    certificate: z.strictObject({
+        route53ZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>").optional(),
+    }),
+    /**
+     * Sign-in at the load balancer: `oidc` (an existing identity provider; its client secret is the
+     * Pulumi secret uiOidcClientSecret), `cognito` (a user pool the stack creates) or `none`
+     * (internal exposure only: each UI's own login).
+     */
+    signIn: z.discriminatedUnion("type", [
+        z.strictObject({ type: z.literal("none") }),
+        z.strictObject({
+            type: z.literal("oidc"),
+            issuer: httpsUrl,
+            authorizationEndpoint: httpsUrl,
+            tokenEndpoint: httpsUrl,
+            userInfoEndpoint: httpsUrl,
+            clientId: nonEmpty("the client id the identity provider issued"),
+        }),
+        z.strictObject({ type: z.literal("cognito") }),
+    ], { error: "an object whose type is none, oidc or cognito" }),
+    /** The identity provider's group names mapped to roles in the UIs (viewer, editor, admin), and the claim that carries them. */
+    roles: z.strictObject({
+        groupsClaim: nonEmpty("the ID token claim listing the user's groups, such as groups or cognito:groups"),
+        viewer: z.array(nonEmpty("a group name")),
+        editor: z.array(nonEmpty("a group name")),
+        admin: z.array(nonEmpty("a group name")),
+    }),
+    /** A WAFv2 web ACL with AWS's managed rule groups in front of the ALB: always on for internet exposure. */
+    webAcl: bool,
+    /** The AWS Load Balancer Controller, which turns the UIs' Ingresses into the ALB. */
+    controller: z.strictObject({ replicas: replicas(1), resources: resources(["controller"]) }),
+});
+
 /** Usage the cost estimate cannot read from resources; each is printed beside the line it drives. */
 const costAssumptions = z.strictObject({
     natGatewayGbPerMonth: int(0, 1_000_000),
     s3GbPerMonth: int(0, 10_000_000),
     logIngestionGbPerMonth: int(0, 1_000_000),
     interfaceEndpointGbPerMonth: int(0, 1_000_000),
+    /** The UIs' ALB's average load balancer capacity units (new connections, active connections, bytes, rule evaluations). */
+    albLcus: int(0, 10_000),
+    /** Millions of requests a month the UIs' web ACL inspects. */
+    uiRequestsMillionsPerMonth: int(0, 1_000_000),
+    /** Users who sign in to the UIs through the stack's Cognito user pool in a month. */
+    uiMonthlyActiveUsers: int(0, 10_000_000),
     /** The observability modes' managed services (README, "Observability modes"): samples written to AMP, in millions. */
     ampSamplesMillionsPerMonth: int(0, 10_000_000),
     /** Workload logs shipped to CloudWatch Logs (aws-managed, amp-amg, hybrid), on top of logIngestionGbPerMonth's platform logs. */
@@ -467,6 +535,7 @@ export const stackConfigSchema = z.strictObject({
     security,
     backup,
     operations,
+    ui,
     costAssumptions,
 }).superRefine((config, ctx) => {
     // Every independent mistake in one run: these checks across keys run even where keys have
@@ -692,6 +761,31 @@ export const stackConfigSchema = z.strictObject({
         }
     });
     check(() => { if (c.backup.crossRegionReplication.region === c.region) issue(["backup", "crossRegionReplication", "region"], `a region other than the stack's own (${c.region})`, ["region"]); });
+    const exposed = () => c.ui.exposure !== "none";
+    const internet = () => c.ui.exposure === "internet";
+    check(() => { if (exposed() && c.ui.domain === undefined) issue(["ui", "domain"], `a DNS name such as ops.example.com when ui.exposure is ${c.ui.exposure}: the UIs' host names sit under it`, ["ui.exposure"]); });
+    check(() => { if (internet() && c.ui.allowedCidrs.length === 0) issue(["ui", "allowedCidrs"], "at least one CIDR when ui.exposure is internet (your office or VPN egress ranges)", ["ui.exposure"]); });
+    check(() => { if (internet() && c.ui.signIn.type === "none") issue(["ui", "signIn", "type"], "oidc or cognito when ui.exposure is internet: nobody reaches a UI from the internet without signing in at the load balancer", ["ui.exposure"]); });
+    check(() => { if (internet() && !c.ui.webAcl) issue(["ui", "webAcl"], "true when ui.exposure is internet: AWS's managed rules filter requests before they reach a UI", ["ui.exposure"]); });
+    check(() => {
+        if (c.profile === "prod" && internet() && c.ui.allowedCidrs.some((block) => block.endsWith("/0"))) {
+            issue(["ui", "allowedCidrs"], "specific CIDRs in the prod profile; 0.0.0.0/0 would offer the operators' UIs to the whole internet", ["ui.exposure", "profile"]);
+        }
+    });
+    check(() => {
+        const hosts = Object.values(c.ui.hosts);
+        if (exposed() && new Set(hosts).size !== hosts.length) issue(["ui", "hosts"], "a different host name for each UI: the load balancer routes by host");
+    });
+    check(() => {
+        if ((c.ui.certificate.route53ZoneId === undefined) === (c.ui.certificate.certificateArn === undefined)) {
+            issue(["ui", "certificate"], "one of route53ZoneId (the stack requests and DNS-validates a certificate) or certificateArn (an ACM certificate of yours), not both or neither");
+        }
+    });
+    check(() => { if (c.ui.signIn.type !== "none" && c.ui.roles.admin.length === 0) issue(["ui", "roles", "admin"], "at least one group when ui.signIn.type is oidc or cognito: someone must administer the UIs", ["ui.signIn"]); });
+    check(() => {
+        const mapped = [...c.ui.roles.viewer, ...c.ui.roles.editor, ...c.ui.roles.admin];
+        if (new Set(mapped).size !== mapped.length) issue(["ui", "roles"], "each group under one role only (viewer, editor or admin)");
+    });
     // A quantity with an error of its own reads NaN here, and NaN compares false: no follow-on error.
     const mebibytes = (quantity: string) => (positiveQuantity(parseMemory)(quantity) ? parseMemory(quantity) : NaN);
     // Listed from the config as given, read through the recorder one workload at a time.
@@ -760,6 +854,7 @@ export type SecurityConfig = StackConfig["security"];
 export type BackupConfig = StackConfig["backup"];
 export type OperationsConfig = StackConfig["operations"];
 export type CostAssumptions = StackConfig["costAssumptions"];
+export type UiConfig = StackConfig["ui"];
 
 /**
  * What the platform installs, as the image table keys it: the EKS add-ons and every pinned chart

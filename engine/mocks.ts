@@ -103,6 +103,17 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:backup/selection:Selection": (n) => ({ id: [8, 4, 4, 4, 12].map((l, k) => hexId(n + k, l)).join("-"), state: {} }),
     "aws:rds/subnetGroup:SubnetGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `subgrp:${name}`) } }; },
     "aws:rds/parameterGroup:ParameterGroup": (n, i, c) => { const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id: name, state: { name, arn: arn(c, "rds", `pg:${name}`) } }; },
+    "aws:acm/certificate:Certificate": (n, i, c) => {
+        const id = `${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`;
+        const validation = { domainName: i.domainName, resourceRecordName: `_${hexId(n + "v", 32)}.${String(i.domainName).replace(/^\*\./, "")}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hexId(n + "w", 32)}.acm-validations.aws.` };
+        return { id, state: { arn: arn(c, "acm", `certificate/${id}`), domainValidationOptions: [validation], status: "PENDING_VALIDATION" } };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": (n, i) => ({ id: String(i.certificateArn), state: { certificateArn: i.certificateArn } }),
+    "aws:route53/record:Record": (n, i) => ({ id: `${i.zoneId}_${i.name}_${i.type}`, state: { fqdn: String(i.name).replace(/\.$/, "") } }),
+    "aws:wafv2/webAcl:WebAcl": (n, i, c) => { const id = `${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`; const name = i.name ?? `${n}-${hexId(n, 7)}`; return { id, state: { name, arn: arn(c, "wafv2", `regional/webacl/${name}/${id}`), capacity: 1400 } }; },
+    "aws:cognito/userPool:UserPool": (n, i, c) => { const id = `${c.region}_${hexId(n, 9)}`; return { id, state: { arn: arn(c, "cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${c.region}.amazonaws.com/${id}` } }; },
+    "aws:cognito/userPoolClient:UserPoolClient": (n) => ({ id: hexId(n, 26), state: { clientSecret: hexId(n + "secret", 51) } }),
+    "aws:cognito/userPoolDomain:UserPoolDomain": (n, i) => ({ id: String(i.domain), state: { cloudfrontDistribution: `d${hexId(n, 13)}.cloudfront.net` } }),
     "aws:amp/workspace:Workspace": (n, i, c) => {
         const id = `ws-${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`;
         return { id, state: { arn: arn(c, "aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${c.region}.amazonaws.com/workspaces/${id}/` } };
@@ -263,6 +274,9 @@ export function mockInvoke(token: string, inputs: State, ctx: MockContext): Stat
             const version = mockAddonVersion(String(inputs.addonName), String(inputs.kubernetesVersion), inputs.mostRecent === true);
             return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, region: ctx.region, version };
         }
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            // Elastic Load Balancing's log-delivery account in the region (us-east-1's; others alike in shape).
+            return { id: "127311923021", arn: "arn:aws:iam::127311923021:root", region: ctx.region };
         default:
             throw invokeError(`The offline engine has no answer for the invoke ${token}: teach engine/mocks.ts what AWS returns for it`);
     }

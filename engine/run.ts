@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AccessPath } from "../config/access";
-import { loadStackConfig, readStackFileText } from "../config/load";
+import { loadStackConfig, loadStackSecrets, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { createPlatform, Platform } from "../platform";
 import { MockContext, mockInvoke, mockResourceOutputs } from "./mocks";
@@ -79,7 +79,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
 
     const config = loadStackConfig(readStackFileText(projectDir, stack));
     return withoutStackTraces(async () => {
-        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access));
+        const platform = await (options.program ? options.program(config) : createPlatform(config, options.access, loadStackSecrets()));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
         return { stack, projectDir, project, config, resources: recorder.resources(), outputs, declaredWorkloads: platform.declaredWorkloads };

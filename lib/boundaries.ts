@@ -173,6 +173,11 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
         if (s.release && served.some((w) => !w.hostNetwork)) admit("own", ...target(), ofRelease(s.release), s.ports.map(portOf), `${s.release}'s own components talk to each other`);
         for (const edge of inputs.wiring.filter((a) => a.service?.namespace === s.namespace && a.service.name === s.name)) {
             const port = s.ports.find((p) => p.port === edge.port)!;
+            // A load balancer outside the cluster sends from its addresses in the VPC's subnets (ip targets).
+            if (edge.outside) {
+                admit("wiring", ...target(), { ipBlock: { cidr: inputs.vpcCidr } }, [portOf(port)], edge.usedBy, `${edge.client} (the VPC's subnets, ${inputs.vpcCidr})`);
+                continue;
+            }
             // The mesh's tracing provider is dialled by every proxy, not by istiod.
             const clients = /extensionProviders/.test(edge.usedBy) ? meshProxies : ofRelease(edge.client);
             if (clients.length === 0) gaps.push(`${edge.usedBy}: no pods of ${edge.client} with labels to admit`);

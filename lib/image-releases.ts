@@ -45,6 +45,7 @@ export const UPSTREAM_RULES: readonly UpstreamRule[] = [
     { repository: "quay.io/prometheus/node-exporter", upstream: "prometheus/node_exporter", gitTag: (t) => withV(strip(t, "-distroless")) },
     { repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics", upstream: "kubernetes/kube-state-metrics", gitTag: withV },
     { repository: "ghcr.io/jkroepke/kube-webhook-certgen", upstream: "jkroepke/kube-webhook-certgen", gitTag: withV },
+    { repository: "public.ecr.aws/eks/aws-load-balancer-controller", upstream: "kubernetes-sigs/aws-load-balancer-controller", gitTag: asIs },
     { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", upstream: "kubernetes/autoscaler", gitTag: (t) => ({ exact: `cluster-autoscaler-${t.replace(/^v/, "")}` }) },
     { repository: "quay.io/strimzi/operator", upstream: "strimzi/strimzi-kafka-operator", gitTag: asIs },
     // <operator version>-kafka-<Kafka version>: built by the operator's release.

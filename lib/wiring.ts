@@ -30,8 +30,13 @@ export interface ServiceEndpoint {
 export interface Address {
     /** The release or resource whose values or spec name it, and where: "grafana values datasources...url". */
     readonly usedBy: string;
-    /** The release or resource (its name) whose pods dial it. */
+    /** The release or resource (its name) whose pods dial it, or the caller outside the cluster (see `outside`). */
     readonly client: string;
+    /**
+     * Set where the caller has no pods in the cluster: a load balancer that an Ingress sends to
+     * the pods directly (the ALB's target type ip). It enters from the VPC's subnets, not the mesh.
+     */
+    readonly outside?: { readonly ingressClass: string };
     /** The dotted path in its values or spec ("meshConfig.extensionProviders.0.zipkin.service"). */
     readonly path: string;
     readonly host: string;
@@ -129,6 +134,44 @@ export function serviceEndpoints(renders: Iterable<{ readonly request: ReleaseRe
             selector: { ...kafkaBrokerLabels(name), "strimzi.io/name": `${name}-kafka`, "strimzi.io/broker-role": "true" },
             madeBy: `Strimzi, for Kafka ${name}`,
         });
+    }
+    return found;
+}
+
+/** The caller behind an Ingress class: the load balancer the class's controller makes for it. */
+export function loadBalancerOf(ingressClass: string): string {
+    return `the load balancer of IngressClass ${ingressClass}`;
+}
+
+/**
+ * Every backend the rendered Ingresses name, resolved: the load balancer their class stands for
+ * dials the Service's pods (a port given by number or by the Service port's name).
+ */
+export function ingressAddresses(renders: Iterable<{ readonly request: ReleaseRequest; readonly rendered: RenderedRelease }>, services: readonly ServiceEndpoint[]): Address[] {
+    const found: Address[] = [];
+    for (const { request, rendered } of renders) {
+        for (const m of rendered.manifests.filter((x) => x.kind === "Ingress")) {
+            const namespace = m.metadata.namespace ?? request.namespace;
+            const ingressClass = String(m.spec?.ingressClassName ?? "(no class)");
+            (m.spec?.rules ?? []).forEach((rule: any, i: number) => (rule.http?.paths ?? []).forEach((p: any, j: number) => {
+                const backend = p.backend?.service;
+                if (!backend) return;
+                const path = `spec.rules.${i}.http.paths.${j}.backend.service`;
+                const service = services.find((s) => s.namespace === namespace && s.name === backend.name);
+                const servicePort = service?.ports.find((sp) => (backend.port?.number !== undefined ? sp.port === backend.port.number : sp.name === backend.port?.name));
+                const base = {
+                    usedBy: `Ingress ${namespace}/${m.metadata.name} (rendered by ${request.name}) ${path}`,
+                    client: loadBalancerOf(ingressClass),
+                    outside: { ingressClass },
+                    path,
+                    host: `${backend.name}.${namespace}.svc`,
+                    port: servicePort?.port ?? Number(backend.port?.number ?? 0),
+                };
+                found.push(service && servicePort
+                    ? { ...base, service, targetPort: servicePort.targetPort, resolvesTo: `Service ${namespace}/${backend.name} port ${servicePort.port} (${service.madeBy})` }
+                    : { ...base, unresolved: service ? `Service ${namespace}/${backend.name} has no port ${backend.port?.number ?? backend.port?.name}` : `no Service ${namespace}/${backend.name}` });
+            }));
+        }
     }
     return found;
 }

@@ -416,6 +416,69 @@ function endpointLines(input: CostInput, table: PriceTable): CostLine[] {
     return lines;
 }
 
+/**
+ * The ALBs the AWS Load Balancer Controller creates, one per IngressGroup its IngressClassParams
+ * name: Pulumi never declares them, so the estimate counts them from what it declares, and prices
+ * their hours and their load balancer capacity units (costAssumptions.albLcus each).
+ */
+function loadBalancerLines(input: CostInput, table: PriceTable): CostLine[] {
+    const groups = distinct(ofType(input.resources, TYPES.ingressClassParams).map((p) => String(p.inputs.spec?.group?.name)));
+    if (groups.length === 0) return [];
+    const lcus = input.assumptions.albLcus;
+    const note = `created by the AWS Load Balancer Controller from the Ingresses of IngressGroup ${groups.join(", ")}, not by Pulumi`;
+    return [
+        line({ id: "alb-hours", category: "network", item: "Application Load Balancers", factors: [{ value: groups.length, unit: "load balancer" }, { value: table.hoursPerMonth, unit: "h" }], unitPrice: table.alb.perHour, priceUnit: "h", note }),
+        line({
+            id: "alb-lcus",
+            category: "network",
+            item: "ALB capacity units",
+            factors: [{ value: lcus * groups.length, unit: "LCU" }, { value: table.hoursPerMonth, unit: "h" }],
+            unitPrice: table.alb.perLcuHour,
+            priceUnit: "LCU-hour",
+            assumption: `costAssumptions.albLcus = ${lcus} (per load balancer, on average)`,
+        }),
+    ];
+}
+
+/** Each web ACL, its rules (a managed rule group is one), and the requests it inspects (costAssumptions.uiRequestsMillionsPerMonth). */
+function webAclLines(input: CostInput, table: PriceTable): CostLine[] {
+    const acls = ofType(input.resources, TYPES.webAcl);
+    if (acls.length === 0) return [];
+    const rules = sum(acls.map((a) => (a.inputs.rules ?? []).length));
+    const millions = input.assumptions.uiRequestsMillionsPerMonth;
+    return [
+        line({ id: "waf-web-acls", category: "security", item: "WAF web ACLs", factors: [{ value: acls.length, unit: "web ACL" }], unitPrice: table.waf.webAclPerMonth, priceUnit: "ACL-month" }),
+        line({ id: "waf-rules", category: "security", item: "WAF rules", factors: [{ value: rules, unit: "rule" }], unitPrice: table.waf.rulePerMonth, priceUnit: "rule-month", note: "each AWS managed rule group is one rule" }),
+        line({
+            id: "waf-requests",
+            category: "security",
+            item: "WAF requests inspected",
+            factors: [{ value: millions, unit: "million request" }],
+            unitPrice: table.waf.perMillionRequests,
+            priceUnit: "million requests",
+            assumption: `costAssumptions.uiRequestsMillionsPerMonth = ${millions}`,
+        }),
+    ];
+}
+
+/** Cognito user pools: the monthly active users above the free ones (costAssumptions.uiMonthlyActiveUsers, over all pools). */
+function cognitoLines(input: CostInput, table: PriceTable): CostLine[] {
+    const pools = ofType(input.resources, TYPES.cognitoUserPool);
+    if (pools.length === 0) return [];
+    const users = input.assumptions.uiMonthlyActiveUsers;
+    const billed = Math.max(0, users - table.cognito.freeMonthlyActiveUsers);
+    return [line({
+        id: "cognito-mau",
+        category: "security",
+        item: "Cognito monthly active users",
+        factors: [{ value: billed, unit: "MAU" }],
+        unitPrice: table.cognito.essentialsPerMonthlyActiveUser,
+        priceUnit: "MAU",
+        assumption: `costAssumptions.uiMonthlyActiveUsers = ${users}`,
+        note: `the first ${formatQuantity(table.cognito.freeMonthlyActiveUsers)} a month are free (Essentials tier)`,
+    })];
+}
+
 /** One line per EBS volume type of the persistent volume claims, with the claims behind it. */
 function claimLines(input: CostInput, table: PriceTable): CostLine[] {
     const claims = volumeClaims(input.resources, input.workloads);
@@ -587,6 +650,9 @@ export function estimateCost(input: CostInput, table: PriceTable): CostEstimate 
         ...natLines(input, table),
         ...publicIpv4Lines(input, table),
         ...endpointLines(input, table),
+        ...loadBalancerLines(input, table),
+        ...webAclLines(input, table),
+        ...cognitoLines(input, table),
         ...claimLines(input, table),
         ...s3Lines(input, table),
         ...kmsLines(input, table),

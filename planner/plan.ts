@@ -14,6 +14,7 @@ import { ClusterSummary, clusterSummaries } from "./cluster";
 import { CapacityReport, capacityReport } from "./fit";
 import { ImageUse, imageInventory } from "./images";
 import { buildInventory, Inventory } from "./inventory";
+import { PlannedLoadBalancer, plannedLoadBalancers } from "./load-balancers";
 import { neighbourWarnings, otherStacks, packConfigDir, packConfigFor } from "./neighbours";
 import { countPods, PodCount } from "./pods";
 import { PodSecurityReport, podSecurityReport } from "./pod-security";
@@ -28,6 +29,8 @@ export interface StackPlan {
     /** Each EKS cluster's version, support type and node groups per zone. */
     readonly clusters: readonly ClusterSummary[];
     readonly inventory: Inventory;
+    /** The ALBs the AWS Load Balancer Controller will create (not Pulumi resources), with the hosts behind each. */
+    readonly loadBalancers: readonly PlannedLoadBalancer[];
     readonly pods: PodCount;
     /** Every container image the stack runs, with its registry. */
     readonly images: readonly ImageUse[];
@@ -65,6 +68,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
         environment: run.config.environment,
         clusters: clusterSummaries(run.resources),
         inventory: buildInventory(run.resources),
+        loadBalancers: plannedLoadBalancers(run.resources, stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion).renders.values()),
         pods: countPods(run.resources, workloads),
         images: imageInventory(workloads),
         cost: estimateCost(costInput, table),

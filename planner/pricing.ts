@@ -16,6 +16,7 @@
 // tsc copies the JSON into dist/planner/data, so the same lines work from source and from the build.
 // A region's list is added here, beside its file.
 import usEast1 from "./data/pricing-us-east-1.json";
+import edgePrices from "./data/edge-prices.json";
 import { INSTANCE_PRICES_AS_OF, INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
 import { isJsonObject } from "../lib/json";
 
@@ -58,6 +59,10 @@ export interface Prices {
     readonly kms: { readonly perKeyMonth: number; readonly per10kRequests: number };
     readonly cloudwatchLogs: { readonly ingestedPerGb: number; readonly storedPerGbMonth: number };
     readonly alb: { readonly perHour: number; readonly perLcuHour: number };
+    /** AWS WAF (data/edge-prices.json): each web ACL and each rule or managed rule group a month, and requests inspected. */
+    readonly waf: { readonly webAclPerMonth: number; readonly rulePerMonth: number; readonly perMillionRequests: number };
+    /** Cognito user pools on the Essentials tier (data/edge-prices.json): MAUs above the free ones. */
+    readonly cognito: { readonly freeMonthlyActiveUsers: number; readonly essentialsPerMonthlyActiveUser: number };
     readonly msk: {
         /** Price per broker-hour, by MSK broker instance type. */
         readonly brokerPerHour: PriceByName;
@@ -109,7 +114,10 @@ export function pricesInRegion<T>(byRegion: ByRegion<T>, region: string, what: s
     return byRegion[region];
 }
 
-type ListPrices = Omit<PriceTable, "ec2" | "ec2PricesAsOf">;
+type ListPrices = Omit<PriceTable, "ec2" | "ec2PricesAsOf" | "waf" | "cognito">;
+
+/** WAF's and Cognito's prices by region (data/edge-prices.json), beside the list. */
+const EDGE_PRICES: ByRegion<Pick<PriceTable, "waf" | "cognito">> = { "us-east-1": edgePrices["us-east-1"] };
 
 // Typed assignment: tsc rejects the build if a region's JSON loses a price or a price stops being a number.
 const LIST_PRICES: ByRegion<ListPrices> = { "us-east-1": usEast1 };
@@ -126,13 +134,13 @@ const EC2_ON_DEMAND: ByRegion<{ readonly asOf: string; readonly onDemandPerHour:
 };
 
 /** The regions the planner can price: those with both the list prices and EC2's. */
-export const PRICED_REGIONS: readonly string[] = Object.keys(LIST_PRICES).filter((r) => Object.hasOwn(EC2_ON_DEMAND, r)).sort();
+export const PRICED_REGIONS: readonly string[] = Object.keys(LIST_PRICES).filter((r) => Object.hasOwn(EC2_ON_DEMAND, r) && Object.hasOwn(EDGE_PRICES, r)).sort();
 
 /** The full price table of `region`; throws, naming the priced regions, for a region without prices. */
 function listPricesOf(region: string): PriceTable {
     const list = pricesInRegion(LIST_PRICES, region, "list");
     const ec2 = pricesInRegion(EC2_ON_DEMAND, region, "EC2 on-demand");
-    return { ...list, ec2PricesAsOf: ec2.asOf, ec2: { onDemandPerHour: ec2.onDemandPerHour } };
+    return { ...list, ...pricesInRegion(EDGE_PRICES, region, "WAF and Cognito"), ec2PricesAsOf: ec2.asOf, ec2: { onDemandPerHour: ec2.onDemandPerHour } };
 }
 
 const METADATA_KEYS: ReadonlySet<string> = new Set(["asOf", "ec2PricesAsOf", "region", "currency", "hoursPerMonth", "source"]);

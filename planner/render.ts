@@ -163,7 +163,16 @@ function destroyText(plan: StackPlan): string[] {
 }
 
 /** The report's sections, in order; a section is a function of the plan. */
-const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, podsText, imagesText, costText, capacityText, policyText, (plan) => podSecurityLines(plan.podSecurity), destroyText];
+/** The ALBs the controller will create: Pulumi does not declare them, so the plan says what they will be. */
+function loadBalancersText(plan: StackPlan): string[] {
+    if (plan.loadBalancers.length === 0) return ["Load balancers: none (ui.exposure none)"];
+    return [`Load balancers (created by the AWS Load Balancer Controller from the Ingresses, not by Pulumi; priced below):`, ...plan.loadBalancers.flatMap((lb) => [
+        `  ${lb.group}: ${lb.scheme} ALB, HTTPS 443 (${lb.tlsPolicy}) and HTTP 80 redirecting to it, from ${lb.inboundCidrs.join(", ")}; web ACL ${lb.webAcl ? "on" : "OFF"}; access logs ${lb.accessLogs ? "on" : "OFF"}`,
+        ...lb.routes.map((r) => `    ${r.url} -> ${r.backend} (Ingress ${r.ingress}; sign-in at the ALB: ${r.signIn})`),
+    ])];
+}
+
+const SECTIONS: readonly ((plan: StackPlan) => string[])[] = [clustersText, inventoryText, loadBalancersText, podsText, imagesText, costText, capacityText, policyText, (plan) => podSecurityLines(plan.podSecurity), destroyText];
 
 /** The whole report for one stack. */
 export function renderPlan(plan: StackPlan): string {

@@ -28,6 +28,11 @@ export const TYPES = {
     helmRelease: "kubernetes:helm.sh/v3:Release",
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     persistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
+    /** The settings of an ALB the AWS Load Balancer Controller creates, one per IngressGroup: the ALB is the controller's, not Pulumi's. */
+    ingressClassParams: "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams",
+    ingressClass: "kubernetes:networking.k8s.io/v1:IngressClass",
+    webAcl: "aws:wafv2/webAcl:WebAcl",
+    cognitoUserPool: "aws:cognito/userPool:UserPool",
 } as const;
 
 /** Both bucket types of the AWS provider: the planner counts either. */

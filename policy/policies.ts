@@ -9,6 +9,9 @@ import { ampWorkspaceLogging } from "./rules/amp/amp-workspace-logging";
 import { logRetention } from "./rules/cloudwatch/log-retention";
 import { managedGrafana } from "./rules/grafana/managed-grafana";
 import { ebsKmsEncryption } from "./rules/ebs/ebs-kms-encryption";
+import { albAccessLogs } from "./rules/elb/alb-access-logs";
+import { albInternetProtected } from "./rules/elb/alb-internet-protected";
+import { albListenerTls } from "./rules/elb/alb-listener-tls";
 import { defaultSgClosed } from "./rules/ec2/default-sg-closed";
 import { imdsv2Required } from "./rules/ec2/imdsv2-required";
 import { multiAzHa } from "./rules/ec2/multi-az-ha";
@@ -97,6 +100,9 @@ export const allPolicies: NistPolicy[] = [
     kafkaAuthentication,
     namespaceDefaultDeny,
     namespacePodSecurity,
+    albListenerTls,
+    albInternetProtected,
+    albAccessLogs,
     podSecurityStandards,
     ampWorkspaceLogging,
     managedGrafana,

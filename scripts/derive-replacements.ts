@@ -65,6 +65,8 @@ export interface Replacements {
  * new type needs its line here.
  */
 export const AWS_TERRAFORM_TYPES: Record<string, string> = {
+    "aws:acm/certificate:Certificate": "aws_acm_certificate",
+    "aws:acm/certificateValidation:CertificateValidation": "aws_acm_certificate_validation",
     "aws:amp/alertManagerDefinition:AlertManagerDefinition": "aws_prometheus_alert_manager_definition",
     "aws:amp/ruleGroupNamespace:RuleGroupNamespace": "aws_prometheus_rule_group_namespace",
     "aws:amp/workspace:Workspace": "aws_prometheus_workspace",
@@ -74,6 +76,10 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:backup/vault:Vault": "aws_backup_vault",
     "aws:cloudwatch/dashboard:Dashboard": "aws_cloudwatch_dashboard",
     "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
+    "aws:cognito/userGroup:UserGroup": "aws_cognito_user_group",
+    "aws:cognito/userPool:UserPool": "aws_cognito_user_pool",
+    "aws:cognito/userPoolClient:UserPoolClient": "aws_cognito_user_pool_client",
+    "aws:cognito/userPoolDomain:UserPoolDomain": "aws_cognito_user_pool_domain",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "aws_cloudwatch_metric_alarm",
     "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "aws_default_network_acl",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",
@@ -111,6 +117,7 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
     "aws:s3/bucket:Bucket": "aws_s3_bucket",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "aws_s3_bucket_lifecycle_configuration",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "aws_s3_bucket_ownership_controls",
     "aws:s3/bucketLogging:BucketLogging": "aws_s3_bucket_logging",
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "aws_s3_bucket_object_lock_configuration",
     "aws:s3/bucketPolicy:BucketPolicy": "aws_s3_bucket_policy",
@@ -118,12 +125,15 @@ export const AWS_TERRAFORM_TYPES: Record<string, string> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "aws_s3_bucket_replication_configuration",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "aws_s3_bucket_server_side_encryption_configuration",
     "aws:s3/bucketVersioning:BucketVersioning": "aws_s3_bucket_versioning",
+    "aws:route53/record:Record": "aws_route53_record",
     "aws:secretsmanager/secret:Secret": "aws_secretsmanager_secret",
     "aws:secretsmanager/secretVersion:SecretVersion": "aws_secretsmanager_secret_version",
     "aws:ssm/document:Document": "aws_ssm_document",
     "aws:ssm/parameter:Parameter": "aws_ssm_parameter",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "aws_vpc_security_group_egress_rule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "aws_vpc_security_group_ingress_rule",
+    "aws:wafv2/webAcl:WebAcl": "aws_wafv2_web_acl",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "aws_wafv2_web_acl_logging_configuration",
 };
 
 /** The Terraform resources @pulumi/tls and @pulumi/random bridge, by token, with their source files. */

@@ -23,7 +23,7 @@ describe("S3 server access logs", () => {
         const run = await stack("prod");
         const [logBucket] = accessLogBuckets(run);
         const data = ofType(run, BUCKET).filter((b) => b !== logBucket);
-        expect(data).to.have.length(7);
+        expect(data).to.have.length(8);
         for (const bucket of data) {
             const loggings = ofBucket(run, bucket, LOGGING);
             expect(loggings.map((l) => l.inputs), bucket.name).to.deep.equal([{ bucket: bucket.outputs.id, targetBucket: logBucket.outputs.bucket, targetPrefix: `${bucket.name.replace(/-bucket$/, "")}/` }]);

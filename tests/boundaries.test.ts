@@ -27,6 +27,8 @@ const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const VPC = "10.0.0.0/16";
 /** A node's address, where host-network pods and the kubelet speak from. */
 const NODE = { ip: "10.0.10.20", name: "a node" };
+/** The UIs' ALB: an address in a public subnet, where it sends from to its ip targets. */
+const LOAD_BALANCER = { ip: "10.0.3.25", name: "the UIs' ALB" };
 /** An address in the private subnets where RDS puts Grafana's database. */
 const DATABASE = { ip: "10.0.20.30", name: "Grafana's database" };
 /** Who may reach Grafana's database, as platform.ts declares it: Grafana, and the Job that sets up Grafana's own user. */
@@ -70,6 +72,16 @@ function deniedEdges(c: Cluster, wiring: readonly Address[]): string[] {
     for (const edge of wiring.filter((a) => a.service?.selector)) {
         const service = edge.service!;
         const port = service.ports.find((p) => p.port === edge.port)!;
+        // A load balancer outside the cluster (an Ingress backend) dials from its address in the VPC's subnets.
+        if (edge.outside) {
+            const behind = c.workloads.filter((w) => w.namespace === service.namespace && selects({ matchLabels: service.selector }, w.podLabels));
+            expect(behind, `pods behind ${service.name}`).to.not.be.empty;
+            for (const server of behind) {
+                const number = podPort(c.pods.get(server)!, port.targetPort)!;
+                if (!allowed(c, { from: LOAD_BALANCER, to: { pod: c.pods.get(server)! }, port: number })) denied.push(`${edge.client} -> ${server.namespace}/${server.name}:${number} (${edge.usedBy})`);
+            }
+            continue;
+        }
         // The mesh's tracing provider is dialled by the proxies, not by istiod.
         // A model's pods (a chart not vendored yet) have no labels to admit: generateBoundaries reports them as gaps.
         // A release's host-network pods (the node exporter) dial nothing its values name, and no NetworkPolicy can select them.
@@ -298,9 +310,9 @@ describe("network-policy enforcement: the VPC CNI's agent", () => {
 
     it("the plan says whether policies are enforced, and says so loudly when they are not", async () => {
         const prod = await stack("prod");
-        expect(renderPlan(planRun(prod, loadPriceTable("us-east-1")))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 82 policies in 7 namespaces, default deny");
+        expect(renderPlan(planRun(prod, loadPriceTable("us-east-1")))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 85 policies in 8 namespaces, default deny");
         const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
-        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 82, namespaces: 7 });
+        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 85, namespaces: 8 });
     });
 });
 

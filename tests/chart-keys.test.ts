@@ -20,6 +20,22 @@ const CASES: Cases = {
         ],
         reject: [["serviceAccount", "annotations"], ["serviceAccount", "name"], ["aws", "region"]],
     },
+    "aws-load-balancer-controller": {
+        version: "3.5.0",
+        accept: [
+            ["clusterName"],
+            ["vpcId"],
+            ["keepTLSSecret"],
+            ["webhookTLS", "caCert"],
+            ["serviceAccount", "annotations", "eks.amazonaws.com/role-arn"],
+            ["ingressClassParams", "create"],
+            ["enableServiceMutatorWebhook"],
+            ["defaultTags", "Project"],
+            ["podDisruptionBudget", "maxUnavailable"],
+        ],
+        // The webhook's certificate is webhookTLS.cert, not .certificate; the class is ingressClass, not ingressClassName.
+        reject: [["webhookTLS", "certificate"], ["ingressClassName"], ["ingressClassParams", "enabled"]],
+    },
     "kube-prometheus-stack": {
         version: "88.5.3",
         accept: [

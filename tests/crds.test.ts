@@ -56,8 +56,8 @@ describe("custom resources against the CRDs the charts ship", () => {
 
     it("cover the chart-rendered and declared kinds of both stacks", () => {
         expect(kinds).to.deep.equal({
-            dev: ["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"],
-            prod: ["Alertmanager", "AuthorizationPolicy", "BackupStorageLocation", "ClusterComplianceReport", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
+            dev: ["Alertmanager", "IngressClassParams", "Prometheus", "PrometheusRule", "ServiceMonitor"],
+            prod: ["Alertmanager", "AuthorizationPolicy", "BackupStorageLocation", "ClusterComplianceReport", "IngressClassParams", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "PeerAuthentication", "PodMonitor", "Prometheus", "PrometheusRule", "Schedule", "ServiceMonitor", "VolumeSnapshotLocation"],
         });
     });
 

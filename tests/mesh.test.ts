@@ -43,6 +43,13 @@ function endpointsOf(edge: Address, workloads: readonly Workload[], namespaces: 
 }
 
 const OBS = "nist-eks-prod-observability";
+const OPS = "nist-eks-prod-operations";
+/** The UIs' ALB: it has no mesh identity, only its address in the VPC's subnets. */
+const LOAD_BALANCER = { ip: "10.0.3.25" };
+const ALB = "the load balancer of IngressClass platform-ui";
+const ALB_HOP = `${ALB} terminates TLS at the edge and sends HTTP to the pod inside the VPC (target type ip): a load balancer has no mesh identity, so`;
+const ingress = (namespace: string, name: string, release: string, service: string, port: number) =>
+    `plaintext: Ingress ${namespace}/${name} (rendered by ${release}) spec.rules.0.http.paths.0.backend.service -> ${service}.${namespace}.svc:${port}`;
 const MESH = (to: string, as: string) => `monitoring (ambient) to ${to} (ambient), as ${as}`;
 const KAFKA_TLS = "; inside it, Kafka's TLS listener tls, verified against the platform's Kafka CA";
 const PROMETHEUS_RELEASE_SAS = ["kube-prometheus-stack-admission", "kube-prometheus-stack-alertmanager", "kube-prometheus-stack-operator", "kube-prometheus-stack-prometheus", `${OBS}-prometheus-kube-state-metrics`]
@@ -70,7 +77,14 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 `mesh mTLS: nist-eks-prod-security-istio-istiod values meshConfig.extensionProviders.0.opentelemetry.service -> tempo-distributor.monitoring.svc.cluster.local:4317 | kubecost (sidecar) to monitoring (ambient), as ${["default", "nist-eks-prod-operations-kubecost", "nist-eks-prod-operations-kubecost-finopsagent"].map((sa) => principal("kubecost", sa)).join(", ")}`,
                 // istiod is the mesh itself (no dataplane in istio-system): its monitoring port answers Kiali's version query in plain HTTP.
                 `plaintext: ${OBS}-kiali values external_services.istio.url_service_version -> istiod.istio-system.svc.cluster.local:15014 | istio-system: ${MESH_MEMBERSHIP[ISTIO_NAMESPACE].reason}`,
-            ]);
+                // The UIs' ALB, outside the mesh, to each UI's port: named plaintext hops inside the VPC, admitted from its addresses alone.
+                ...[
+                    ingress("headlamp", `${OPS}-headlamp`, `${OPS}-headlamp`, `${OPS}-headlamp`, 80),
+                    ingress("kubecost", `${OPS}-kubecost`, `${OPS}-kubecost`, `${OPS}-kubecost-frontend`, 9090),
+                    ingress("monitoring", "grafana", `${OBS}-grafana`, "grafana", 80),
+                    ingress("monitoring", "kiali", `${OBS}-kiali`, "kiali", 20001),
+                ].map((hop) => `${hop} | ${ALB_HOP} the port is PERMISSIVE, and admitted (AuthorizationPolicy, NetworkPolicy) from the VPC's addresses alone`),
+            ].sort());
             // The list is the wiring graph itself: one entry per edge.
             expect((prod.outputs.meshHops as HopProtection[]).length).to.equal(stackWiring(prod.resources).length);
         });
@@ -95,6 +109,9 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 "plaintext: kubelet -> kubecost pods' probe ports",
                 "plaintext: kubelet -> headlamp pods' probe ports",
                 "plaintext: kubelet -> velero pods' probe ports",
+                "plaintext: kubelet -> aws-load-balancer-controller pods' probe ports",
+                ...["alb-target-control.namespace", "alb-target-control.object", "mpod", "mtargetgroupbinding", "quicid", "vingress", "vingressclassparams", "vtargetgroupbinding"]
+                    .map((w) => `application TLS: API server -> aws-load-balancer-controller/aws-load-balancer-webhook-service (webhook ${w}.elbv2.k8s.aws)`),
                 "plaintext: monitoring/tempo-distributor-discovery UDP 6831",
                 "plaintext: monitoring/tempo-distributor-discovery UDP 6832",
                 "plaintext: monitoring/tempo-distributor UDP 6831",
@@ -111,7 +128,10 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const dev = await stack("dev");
             const list = dev.outputs.meshHops as HopProtection[];
             expect(list.length).to.equal(stackWiring(dev.resources).length);
-            expect(new Set(list.map((h) => `${h.protection}: ${h.how}`))).to.deep.equal(new Set(["plaintext: monitoring: the stack runs no mesh (security.istio.enabled is false)"]));
+            expect(new Set(list.map((h) => `${h.protection}: ${h.how}`))).to.deep.equal(new Set([
+                "plaintext: monitoring: the stack runs no mesh (security.istio.enabled is false)",
+                `plaintext: ${ALB_HOP} the NetworkPolicy admits the VPC's addresses alone`,
+            ]));
             expect(dev.outputs.meshExceptions).to.deep.equal([]);
         });
 
@@ -179,6 +199,11 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             for (const edge of stackWiring(prod.resources).filter((e) => e.service)) {
                 const { targets, clients } = endpointsOf(edge, workloads, namespaces);
                 expect(targets, edge.usedBy).to.not.be.empty;
+                // The ALB has no identity: it is admitted by its address, on the backend's port.
+                if (edge.outside) {
+                    for (const { w, port } of targets) expect(allowed(policies, LOAD_BALANCER, callee(w, port)), `${ALB} -> ${w.name}:${port}`).to.equal(true);
+                    continue;
+                }
                 expect(clients, edge.usedBy).to.not.be.empty;
                 for (const client of clients.filter((c) => serviceAccountOf(c))) {
                     for (const { w, port } of targets) {
@@ -243,6 +268,14 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
                 allowed(policies, as(find(prod, "monitoring", "tempo-distributor")), callee(broker, 9094)),
                 allowed(policies, as(broker), callee(broker, 9091)),
             ]).to.deep.equal([true, true, true]);
+            // The ALB reaches a UI's port from the VPC, and nothing else: not another port, not another service, not from elsewhere.
+            expect([
+                allowed(policies, LOAD_BALANCER, callee(grafana, 3000)),
+                allowed(policies, LOAD_BALANCER, callee(grafana, 9094)),
+                allowed(policies, LOAD_BALANCER, callee(gateway, 8080)),
+                allowed(policies, { ip: "203.0.113.7" }, callee(grafana, 3000)),
+                allowed(policies, { ip: "100.64.12.9" }, callee(kubecost, 9090)),
+            ]).to.deep.equal([true, false, false, false, false]);
         });
 
         it("deny an edge the graph lacks: a new address without its policy is refused", async () => {
@@ -254,8 +287,8 @@ describe("the mesh: every hop encrypted and authenticated, who may call whom", (
             const alloyToLoki = edges.find((e) => e.client === `${OBS}-alloy-logs` && e.service?.name === "loki-gateway")!;
             const gateway = find(prod, "monitoring", "loki-gateway");
             const alloy = find(prod, "monitoring", "alloy-logs");
-            const without = meshPolicies({ namespaces, workloads, webhooks, edges: edges.filter((e) => e !== alloyToLoki) }).authorizationPolicies;
-            const withIt = meshPolicies({ namespaces, workloads, webhooks, edges }).authorizationPolicies;
+            const without = meshPolicies({ namespaces, workloads, webhooks, edges: edges.filter((e) => e !== alloyToLoki), vpcCidr: "10.0.0.0/16" }).authorizationPolicies;
+            const withIt = meshPolicies({ namespaces, workloads, webhooks, edges, vpcCidr: "10.0.0.0/16" }).authorizationPolicies;
             expect([allowed(without, as(alloy), callee(gateway, 8080)), allowed(withIt, as(alloy), callee(gateway, 8080))]).to.deep.equal([false, true]);
         });
 

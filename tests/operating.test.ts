@@ -71,8 +71,26 @@ describe("README: Operating the platform", () => {
         const titles = [...SECTION.matchAll(/^### (.+)$/gm)].map((m) => m[1]);
         expect(titles).to.include.members([
             "A Kubernetes minor upgrade", "A node AMI roll", "A Postgres major upgrade",
-            "Rotating the Grafana database credential and the Velero repository password", "Restoring from a locked backup", "A clean destroy",
+            "Rotating the Grafana database credential and the Velero repository password", "Restoring from a locked backup", "A clean destroy", "Opening the UIs",
         ]);
+    });
+
+    it("opening the UIs: the placeholders it replaces validate, and the outputs, groups and hosts it names are the stack's", async () => {
+        const text = procedure("Opening the UIs");
+        const config = validateStackConfig(applyFragments(rawConfig("dev"), text));
+        expect(config.ui.allowedCidrs).to.deep.equal(["198.51.100.0/24"]);
+        const dev = await stack("dev");
+        const outputs = [...text.matchAll(/pulumi stack output (\w+) --stack (\w+)/g)].map((m) => [m[1], m[2]]);
+        expect(outputs).to.deep.equal([["uiUrls", "dev"], ["uiUserPoolId", "dev"], ["bastionInstanceId", "prod"]]);
+        for (const [output, name] of outputs) expect((await stack(name)).outputs[output], output).to.not.equal(undefined);
+        expect(dev.outputs.uiUserPoolId).to.equal(single(dev, "aws:cognito/userPool:UserPool").outputs.id);
+        // The group it adds Alice to, and the role each named group gives, are dev's ui.roles.
+        const roles = dev.config.ui.roles;
+        expect(text).to.include(`--group-name ${roles.admin[0]}`);
+        expect(text).to.include(`\`${roles.viewer[0]}\` (viewer), \`${roles.editor[0]}\` (editor), \`${roles.admin[0]}\`\n(admin)`);
+        expect(text).to.include(`Opening \`${(dev.outputs.uiUrls as Record<string, string>).grafana}\``);
+        expect(text).to.include(`MFA is on`);
+        expect(single(dev, "aws:cognito/userPool:UserPool").inputs.mfaConfiguration).to.equal("ON");
     });
 
     it("a Kubernetes minor upgrade: the change it shows, applied to prod as it was on 1.34, validates and is prod's file today", () => {

@@ -80,14 +80,25 @@ describe("operations: Kubecost and Headlamp", () => {
             expect(values.global.clusterId).to.equal(prod.config.cluster.name);
         });
 
-        it("runs Headlamp read-only, on a ClusterIP service with no ingress", async () => {
+        it("runs Headlamp read-only, on a ClusterIP service reached through the UIs' ALB alone", async () => {
             const prod = await stack("prod");
             const headlamp = onlyRelease(prod, "headlamp");
             expect(headlamp.inputs.version).to.equal(CHARTS.headlamp.version);
             const values = headlamp.inputs.values;
             expect(values.clusterRoleBinding).to.deep.equal({ create: true, clusterRoleName: "view" });
             expect(values.service).to.deep.equal({ type: "ClusterIP" });
-            expect(values.ingress).to.deep.equal({ enabled: false });
+            // The one way in from outside: an Ingress of the platform's class, HTTPS on the internal ALB (prod).
+            expect(values.ingress).to.deep.equal({
+                enabled: true,
+                ingressClassName: "platform-ui",
+                hosts: [{ host: "headlamp.nist-eks-prod.example.com", paths: [{ path: "/", type: "Prefix" }] }],
+                annotations: {
+                    "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+                    "alb.ingress.kubernetes.io/healthcheck-path": "/",
+                    "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
+                    "alb.ingress.kubernetes.io/success-codes": "200-399",
+                },
+            });
             expect(prod.outputs.operationsTools).to.deep.equal(["kubecost", "headlamp"]);
         });
 

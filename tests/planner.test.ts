@@ -76,7 +76,7 @@ describe("planner cost estimate", () => {
     it("refuses to guess the running hours of scheduled actions it cannot read as working hours", () => {
         const group = { ...resource("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["t3a.medium"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }), outputs: { id: "ng", resources: [{ autoscalingGroups: [{ name: "asg-1" }] }] } };
         const action = (name: string, recurrence: string, maxSize: number) => resource("aws:autoscaling/schedule:Schedule", name, { autoscalingGroupName: "asg-1", recurrence, minSize: 0, maxSize, desiredCapacity: 0, timeZone: "Etc/UTC" });
-        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
+        const assumptions = { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, albLcus: 0, uiRequestsMillionsPerMonth: 0, uiMonthlyActiveUsers: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" };
         const cost = (start: string, stop: string) => estimateCost({ resources: [group, action("up", start, 1), action("down", stop, 0)], assumptions, cpuRequestedMillicores: 0 }, table);
         expect(lineOf(cost("0 9 * * 1-5", "0 17 * * 1-5"), "node-group:general".replace("general", "ng")).factors[1].value).to.be.closeTo((40 * 730) / 168, 1e-9);
         expect(() => cost("0 9 * * 1-5", "0 17 * * 1-4")).to.throw(/Node group ng: its scheduled actions .*"0 9 \* \* 1-5".*cannot tell its running hours/);
@@ -93,7 +93,7 @@ describe("planner cost estimate", () => {
     it("prices a cluster below the minimum version at extended support, $0.60 x 730 = $438", () => {
         const cost = estimateCost({
             resources: [resource("aws:eks/cluster:Cluster", "old", { name: "old", version: "1.30" })],
-            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
+            assumptions: { natGatewayGbPerMonth: 0, s3GbPerMonth: 0, logIngestionGbPerMonth: 0, interfaceEndpointGbPerMonth: 0, albLcus: 0, uiRequestsMillionsPerMonth: 0, uiMonthlyActiveUsers: 0, ampSamplesMillionsPerMonth: 0, workloadLogGbPerMonth: 0, logsInsightsGbScannedPerMonth: 0, xrayTracesMillionsPerMonth: 0, containerInsightsMetricsPerNode: 0, containerInsightsMetricsPerPod: 0, grafanaEditors: 0, grafanaViewers: 0, burstableCpuUsePercentOfRequests: 50, spotDiscountPercent: 60, spotDiscountAsOf: "2026-11" },
             cpuRequestedMillicores: 0,
         }, table);
         expect(cost.lines).to.have.length(1);
@@ -247,7 +247,7 @@ describe("planner comparison and reports", () => {
     });
 
     it("reads the mesh's dataplanes from the namespaces' labels, and Loki's replication factor beside its writers", () => {
-        expect(row("Istio mTLS").values).to.deep.equal(["- (Istio off)", "STRICT, on (cni, istiod, ztunnel); ambient: headlamp, kafka, monitoring, trivy-system, velero; sidecars: kubecost"]);
+        expect(row("Istio mTLS").values).to.deep.equal(["- (Istio off)", "STRICT, on (cni, istiod, ztunnel); ambient: aws-load-balancer-controller, headlamp, kafka, monitoring, trivy-system, velero; sidecars: kubecost"]);
         expect(row("Loki Write Replicas").values).to.deep.equal(["- (SingleBinary mode)", "3, replication factor 3"]);
     });
 

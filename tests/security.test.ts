@@ -43,6 +43,7 @@ describe("security: mesh and scanning", () => {
                 "trivy-system": "ambient",
                 kubecost: "sidecar",
                 headlamp: "ambient",
+                "aws-load-balancer-controller": "ambient",
             });
             for (const [namespace, membership] of Object.entries(MESH_MEMBERSHIP)) expect(membership.reason, namespace).to.have.length.greaterThan(60);
             expect(MESH_MEMBERSHIP["trivy-system"].reason).to.match(/scan jobs/);
@@ -143,7 +144,7 @@ describe("security: mesh and scanning", () => {
             expect(onlyRelease(withoutTempo, "istiod").inputs.values.meshConfig).to.equal(undefined);
         });
 
-        it("installs base, then istiod and istio-cni, then ztunnel, then a STRICT mesh-wide PeerAuthentication whose only exceptions are webhook ports", async () => {
+        it("installs base, then istiod and istio-cni, then ztunnel, then a STRICT mesh-wide PeerAuthentication whose only exceptions are webhook ports and the UIs' ports for the ALB", async () => {
             const prod = await stack("prod");
             const base = onlyRelease(prod, "base");
             const istiod = onlyRelease(prod, "istiod");
@@ -158,8 +159,24 @@ describe("security: mesh and scanning", () => {
             const meshWide = (r: PlannedResource) => r.inputs.metadata.namespace === ISTIO_NAMESPACE && r.inputs.metadata.name === "default";
             const policies = ofType(prod, PEER_AUTHENTICATION).filter(meshWide);
             expect(policies).to.have.length(1);
-            // Every other PeerAuthentication keeps STRICT on selected pods and opens only a webhook's port, saying why.
-            expect(ofType(prod, PEER_AUTHENTICATION).filter((r) => !meshWide(r)).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }))).to.deep.equal([{
+            // Every other PeerAuthentication keeps STRICT on selected pods and opens only a webhook's port, or a UI's port to the ALB, saying why.
+            const exceptions = ofType(prod, PEER_AUTHENTICATION).filter((r) => !meshWide(r)).map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
+            const alb = (port: number) => ({ [MTLS_EXCEPTION_ANNOTATION]: `the load balancer of IngressClass platform-ui, outside the mesh, forwards the HTTPS it terminates to port ${port} from the VPC's addresses (10.0.0.0/16) alone` });
+            const exception = (name: string, namespace: string, annotations: Record<string, string>, matchLabels: Record<string, string>, port: number) =>
+                ({ metadata: { name, namespace, annotations }, spec: { selector: { matchLabels }, mtls: { mode: "STRICT" }, portLevelMtls: { [port]: { mode: "PERMISSIVE" } } } });
+            expect(exceptions.filter((e) => e.metadata.name.endsWith("-load-balancer"))).to.have.deep.members([
+                exception("grafana-load-balancer", "monitoring", alb(3000), { "app.kubernetes.io/instance": "nist-eks-prod-observability-grafana", "app.kubernetes.io/name": "grafana" }, 3000),
+                exception("kiali-load-balancer", "monitoring", alb(20001), { "app.kubernetes.io/instance": "kiali", "app.kubernetes.io/name": "kiali" }, 20001),
+                exception("nist-eks-prod-operations-headlamp-load-balancer", "headlamp", alb(4466), { "app.kubernetes.io/instance": "nist-eks-prod-operations-headlamp", "app.kubernetes.io/name": "headlamp" }, 4466),
+                exception("nist-eks-prod-operations-kubecost-frontend-load-balancer", "kubecost", alb(9090), { app: "cost-analyzer", "app.kubernetes.io/instance": "nist-eks-prod-operations-kubecost", "app.kubernetes.io/name": "frontend" }, 9090),
+            ]);
+            expect(exceptions.filter((e) => !e.metadata.name.endsWith("-load-balancer"))).to.deep.equal([exception(
+                "aws-load-balancer-controller-webhook",
+                "aws-load-balancer-controller",
+                { [MTLS_EXCEPTION_ANNOTATION]: "the API server, outside the mesh, calls the admission webhooks alb-target-control.namespace.elbv2.k8s.aws, alb-target-control.object.elbv2.k8s.aws, mpod.elbv2.k8s.aws, mtargetgroupbinding.elbv2.k8s.aws, quicid.elbv2.k8s.aws, vingress.elbv2.k8s.aws, vingressclassparams.elbv2.k8s.aws, vtargetgroupbinding.elbv2.k8s.aws on port 9443; the webhook's own TLS protects the call" },
+                { "app.kubernetes.io/instance": "aws-load-balancer-controller", "app.kubernetes.io/name": "aws-load-balancer-controller" },
+                9443,
+            ), {
                 metadata: {
                     name: "kube-prometheus-stack-operator-webhook",
                     namespace: "monitoring",
@@ -209,9 +226,10 @@ describe("security: mesh and scanning", () => {
                 kubecost: { "istio-injection": "enabled" },
                 headlamp: { "istio.io/dataplane-mode": "ambient" },
                 velero: { "istio.io/dataplane-mode": "ambient" },
+                "aws-load-balancer-controller": { "istio.io/dataplane-mode": "ambient" },
             });
             expect(prod.outputs.mesh).to.deep.equal({
-                ambient: ["monitoring", "kafka", "velero", "trivy-system", "headlamp"],
+                ambient: ["monitoring", "kafka", "velero", "trivy-system", "headlamp", "aws-load-balancer-controller"],
                 sidecar: ["kubecost"],
                 excluded: [ISTIO_NAMESPACE, "kube-system"].map((namespace) => ({ namespace, reason: MESH_MEMBERSHIP[namespace].reason })),
             });

@@ -50,7 +50,7 @@ const COUNT_KEYS = [
     "observability.mimir.querySchedulerReplicas", "observability.mimir.rulerReplicas", "observability.mimir.compactorReplicas",
     "observability.mimir.alertmanagerReplicas", "observability.kafka.operatorReplicas", "observability.loki.cacheReplicas.chunks",
     "observability.loki.cacheReplicas.results", "observability.tempo.memcachedReplicas",
-    "security.trivy.operatorReplicas", "operations.kubecost.frontendReplicas", "operations.headlamp.replicas",
+    "security.trivy.operatorReplicas", "operations.kubecost.frontendReplicas", "operations.headlamp.replicas", "ui.controller.replicas",
 ];
 
 describe("sizes, counts and retentions as stack config", () => {
@@ -58,7 +58,7 @@ describe("sizes, counts and retentions as stack config", () => {
         for (const profile of PROFILES) {
             it(`${profile}: every workload has valid quantities above zero and a memory limit at least its request`, () => {
                 const sizes = workloadSizes(PROFILE_DEFAULTS[profile]);
-                expect(sizes.length).to.equal(73);
+                expect(sizes.length).to.equal(74);
                 for (const { path, size } of sizes) {
                     const key = path.join(".");
                     expect(parseCpu(size.cpu), key).to.be.greaterThan(0);
@@ -114,12 +114,12 @@ describe("sizes, counts and retentions as stack config", () => {
             expect(values("prod")).to.deep.equal({ ...values("dev"), "observability.prometheus.alertmanagerReplicas": 2 });
             expect(values("dev")["observability.prometheus.alertmanagerReplicas"]).to.equal(1);
             expect(readme).to.include("`observability.prometheus.alertmanagerReplicas` | 1 in dev, 2 in prod:");
-            const { cluster: c, observability: o, security: s, operations: p } = PROFILE_DEFAULTS.prod;
+            const { cluster: c, observability: o, security: s, operations: p, ui } = PROFILE_DEFAULTS.prod;
             expect(c.addons.ebsControllerReplicas).to.equal(c.addons.corednsReplicas);
             expect(readme).to.include(`\`corednsReplicas\` and \`ebsControllerReplicas\` (${c.addons.corednsReplicas} each)`);
-            const single = [c.clusterAutoscaler.replicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas];
+            const single = [c.clusterAutoscaler.replicas, o.kafka.operatorReplicas, s.trivy.operatorReplicas, p.headlamp.replicas, p.kubecost.frontendReplicas, ui.controller.replicas];
             expect(new Set(single).size).to.equal(1);
-            expect(readme).to.include(`\`operations.kubecost.frontendReplicas\` | ${single[0]} each;`);
+            expect(readme).to.include(`\`operations.kubecost.frontendReplicas\`, \`ui.controller.replicas\` | ${single[0]} each;`);
             const caches = [o.mimir.cacheReplicas.chunks, o.mimir.cacheReplicas.results, o.loki.cacheReplicas.chunks, o.loki.cacheReplicas.results, o.tempo.memcachedReplicas];
             expect(new Set(caches).size).to.equal(1);
             expect(readme).to.include(`\`observability.tempo.memcachedReplicas\` | ${caches[0]} each;`);

@@ -106,11 +106,11 @@ describe("telemetry paths", () => {
             const host = KAFKA_BOOTSTRAP.split(":")[0];
             expect(kafkaListenerDnsNames()).to.include(host);
             expect(kafkaListenerDnsNames()).to.include("*.observability-kafka-brokers.kafka.svc");
-            const csr = single(run, "tls:index/certRequest:CertRequest");
+            const csr = single(run, "tls:index/certRequest:CertRequest", "-kafka-listener-csr");
             expect(csr.inputs.dnsNames).to.deep.equal(kafkaListenerDnsNames());
-            const ca = single(run, "tls:index/selfSignedCert:SelfSignedCert");
+            const ca = single(run, "tls:index/selfSignedCert:SelfSignedCert", "-kafka-ca");
             expect(ca.inputs).to.deep.include({ isCaCertificate: true, validityPeriodHours: 87600, allowedUses: ["cert_signing", "crl_signing"] });
-            const certificate = single(run, "tls:index/locallySignedCert:LocallySignedCert");
+            const certificate = single(run, "tls:index/locallySignedCert:LocallySignedCert", "-kafka-listener");
             // A year's certificate, renewed by any pulumi up in its last 30 days, for serving only.
             expect(certificate.inputs).to.deep.include({ validityPeriodHours: 8760, earlyRenewalHours: 720, allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
             expect(certificate.dependencies).to.include(ca.urn);
@@ -171,6 +171,7 @@ describe("telemetry paths", () => {
             const run = await stack("prod");
             const kiali = releasesOf(run, "kiali-server")[0].inputs.values.external_services;
             expect(kiali.istio).to.deep.equal({ root_namespace: "istio-system", url_service_version: "http://istiod.istio-system.svc.cluster.local:15014/version" });
+            // Links go to Grafana where operators open it (its host on the UIs' ALB, which the config check requires).
             expect(kiali.grafana).to.deep.include({ enabled: true, internal_url: URLS.grafana, external_url: run.config.observability.grafana.url });
             expect(kiali.grafana.auth).to.deep.equal({ type: "basic", username: "admin", password: "secret:grafana-admin:admin-password" });
             const titles = DASHBOARDS.map((d) => d.json.title);

@@ -21,6 +21,8 @@ describe("wiring: in-cluster addresses", () => {
             `${dev}-grafana values datasources.datasources.yaml.datasources.2.url -> tempo.monitoring.svc.cluster.local:3200 => Service monitoring/tempo port 3200 (rendered by ${dev}-tempo)`,
             `${dev}-alloy-logs values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
             `${dev}-alloy-events values alloy.configMap.content -> loki-gateway.monitoring.svc.cluster.local:80 => Service monitoring/loki-gateway port 80 (rendered by ${dev}-loki)`,
+            // The UIs' ALB, from Grafana's chart-rendered Ingress to the Service it names.
+            `Ingress monitoring/grafana (rendered by ${dev}-grafana) spec.rules.0.http.paths.0.backend.service -> grafana.monitoring.svc:80 => Service monitoring/grafana port 80 (rendered by ${dev}-grafana)`,
         ] as string[]).sort());
     });
 
@@ -43,6 +45,11 @@ describe("wiring: in-cluster addresses", () => {
             `${obs}-tempo values ingest.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9094 => Service kafka/observability-kafka-bootstrap port 9094 (Strimzi, for Kafka observability)`,
             `${obs}-tempo values metricsGenerator.config.storage.remote_write.0.url -> mimir-gateway.monitoring.svc.cluster.local:80 => Service monitoring/mimir-gateway port 80 (rendered by ${obs}-mimir)`,
             `${obs}-mimir values mimir.structuredConfig.ingest_storage.kafka.address -> observability-kafka-bootstrap.kafka.svc.cluster.local:9093 => Service kafka/observability-kafka-bootstrap port 9093 (Strimzi, for Kafka observability)`,
+            // The UIs' ALB, from each chart's own Ingress to the Service and port it names (Kubecost's by the port's name, tcp-frontend).
+            `Ingress monitoring/grafana (rendered by ${obs}-grafana) spec.rules.0.http.paths.0.backend.service -> grafana.monitoring.svc:80 => Service monitoring/grafana port 80 (rendered by ${obs}-grafana)`,
+            `Ingress monitoring/kiali (rendered by ${obs}-kiali) spec.rules.0.http.paths.0.backend.service -> kiali.monitoring.svc:20001 => Service monitoring/kiali port 20001 (rendered by ${obs}-kiali)`,
+            "Ingress headlamp/nist-eks-prod-operations-headlamp (rendered by nist-eks-prod-operations-headlamp) spec.rules.0.http.paths.0.backend.service -> nist-eks-prod-operations-headlamp.headlamp.svc:80 => Service headlamp/nist-eks-prod-operations-headlamp port 80 (rendered by nist-eks-prod-operations-headlamp)",
+            "Ingress kubecost/nist-eks-prod-operations-kubecost (rendered by nist-eks-prod-operations-kubecost) spec.rules.0.http.paths.0.backend.service -> nist-eks-prod-operations-kubecost-frontend.kubecost.svc:9090 => Service kubecost/nist-eks-prod-operations-kubecost-frontend port 9090 (rendered by nist-eks-prod-operations-kubecost)",
         ]);
     });
 

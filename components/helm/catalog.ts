@@ -30,5 +30,6 @@ export const CHARTS = {
     velero: { chart: "velero", version: "12.1.0", repo: "https://vmware-tanzu.github.io/helm-charts", component: "velero" },
     kubecost: { chart: "kubecost", version: "3.2.1", repo: "https://kubecost.github.io/kubecost", component: "kubecost" },
     headlamp: { chart: "headlamp", version: "0.45.0", repo: "https://kubernetes-sigs.github.io/headlamp/", component: "headlamp" },
+    awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "3.5.0", repo: "https://aws.github.io/eks-charts", component: "aws-load-balancer-controller" },
     alloy: { chart: "alloy", version: "1.11.1", repo: "https://grafana.github.io/helm-charts", component: "alloy" },
 } as const satisfies Record<string, ChartSource>;

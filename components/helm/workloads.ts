@@ -12,7 +12,7 @@ import { parseCpu, parseMemory } from "../../lib/quantity";
 import { Claim, Container, Workload, manifestWorkloads, modelledWorkload, podWorkload, readContainer } from "../../lib/workloads";
 import { addonWorkloads } from "../cluster/addons";
 import { CLOUDWATCH_ADDON, CLOUDWATCH_AGENT_SERVICE, CLOUDWATCH_NAMESPACE, cloudwatchAddonWorkloads } from "../observability/cloudwatch-addon";
-import { Address, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
+import { Address, ingressAddresses, kafkaBrokerLabels, prometheusOperatorPodLabels, resolveAddresses, serviceEndpoints, ServiceEndpoint } from "../../lib/wiring";
 import { CHARTS } from "./catalog";
 
 /** A resource as the program declares it (or the engine records it): its type token and inputs. */
@@ -404,5 +404,7 @@ export function stackWiring(resources: readonly (DeclaredResource & { readonly n
     const sources = resources.flatMap((r) => r.type === WORKLOAD_TYPES.release
         ? [{ client: String(r.inputs.name), usedBy: `${r.inputs.name} values`, tree: r.inputs.values }]
         : r.type.startsWith("kubernetes:") && r.inputs.spec ? [{ client: String(r.name ?? r.inputs.metadata?.name), usedBy: `${r.name ?? r.inputs.metadata?.name} spec`, tree: r.inputs.spec }] : []);
-    return resolveAddresses(sources, stackServices(resources));
+    const services = stackServices(resources);
+    // The Ingresses the releases render: the load balancer their class stands for dials the backends.
+    return [...resolveAddresses(sources, services), ...ingressAddresses(stackWorkloads(resources).renders.values(), services)];
 }

@@ -2,6 +2,7 @@
  * Grafana: datasources for metrics (Prometheus or Mimir), logs and traces with the links between
  * them, the platform dashboards from ConfigMaps, and an admin password that never enters values.
  */
+import { GrafanaOAuth, UiIngress } from "../../lib/alb";
 import { ObservabilityConfig } from "../../config/schema";
 import { podResourcesOf, zoneSpread } from "../helm/values";
 import clusterOverview from "./dashboards/cluster-overview.json";
@@ -174,6 +175,10 @@ export interface GrafanaValuesOptions {
     readonly datasources: Record<string, unknown>[];
     /** The shared PostgreSQL database; undefined keeps each replica on SQLite. */
     readonly database?: GrafanaDatabase;
+    /** Grafana's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
+    readonly ingress?: UiIngress;
+    /** Sign-in with the ALB's identity provider, its groups giving the role (components/edge grafanaOAuth). */
+    readonly oauth?: GrafanaOAuth;
 }
 
 /**
@@ -212,6 +217,37 @@ function sharedDatabaseValues(database: GrafanaDatabase): { values: Record<strin
     };
 }
 
+/**
+ * Sign-in with the provider the ALB signs users in with: Grafana redirects there itself (the
+ * provider's session makes it silent), creates the user on first sign-in, and takes the role from
+ * the groups claim; a user in none of the role groups is refused (role_attribute_strict). The
+ * login form stays for the admin user (break-glass: /login?disableAutoLogin), whose password is a
+ * Secret. The client's secret reaches Grafana as an environment variable from its Secret.
+ */
+function oauthValues(oauth: GrafanaOAuth): { ini: Record<string, unknown>; envValueFrom: Record<string, unknown> } {
+    return {
+        ini: {
+            "auth.generic_oauth": {
+                enabled: true,
+                name: oauth.name,
+                client_id: oauth.clientId,
+                scopes: "openid email profile",
+                auth_url: oauth.authUrl,
+                token_url: oauth.tokenUrl,
+                api_url: oauth.apiUrl,
+                use_pkce: true,
+                allow_sign_up: true,
+                auto_login: true,
+                login_attribute_path: "email",
+                email_attribute_path: "email",
+                role_attribute_path: oauth.roleAttributePath,
+                role_attribute_strict: true,
+            },
+        },
+        envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: oauth.clientSecret.name, key: oauth.clientSecret.key } } },
+    };
+}
+
 /** The grafana chart values for one stack. */
 export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOptions): Record<string, unknown> {
     const grafana = config.grafana;
@@ -222,6 +258,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         throw new Error("observability.grafana: Grafana on SQLite needs storageSize and storageClass for its volume");
     }
     const shared = opts.database ? sharedDatabaseValues(opts.database) : undefined;
+    const oauth = opts.oauth ? oauthValues(opts.oauth) : undefined;
     return {
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
@@ -248,6 +285,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: opts.datasources } },
         serviceMonitor: { enabled: true },
+        ...(opts.ingress ? { ingress: { enabled: true, ingressClassName: opts.ingress.className, annotations: { ...opts.ingress.annotations }, hosts: [opts.ingress.host], path: "/", pathType: "Prefix" } } : {}),
         "grafana.ini": {
             analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
             users: { allow_sign_up: false },
@@ -256,6 +294,8 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
             // SigV4 signing of datasource requests (AMP in hybrid) is off unless turned on.
             ...(opts.roleArn ? { auth: { sigv4_auth_enabled: true } } : {}),
             ...(shared?.ini ?? {}),
+            ...(oauth?.ini ?? {}),
         },
+        ...(shared?.values.envValueFrom || oauth ? { envValueFrom: { ...(shared?.values.envValueFrom as object | undefined), ...oauth?.envValueFrom } } : {}),
     };
 }

@@ -8,6 +8,7 @@ import { keeps } from "../../lib/observability-modes";
 import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
+import { Edge, grafanaOAuth, uiIngress } from "../edge";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -39,6 +40,8 @@ export interface ObservabilityArgs {
     readonly accessLogs: AccessLogs;
     /** The availability zones nodes run in, in order; Mimir's ingester and store-gateway zones are pinned to them. */
     readonly availabilityZones: readonly string[];
+    /** The UIs' ALB, where the stack exposes Grafana and Kiali (ui.exposure internal or internet). */
+    readonly edge?: Edge;
     /** What the AWS services of a mode other than self-managed need: the add-on's version and the keys. */
     readonly managed?: {
         readonly addonVersion: string;
@@ -365,6 +368,7 @@ export class Observability extends pulumi.ComponentResource {
                 databaseUserJob = userJob.metadata.name;
             }
             this.grafanaRelease = `${name}-grafana`;
+            const grafanaExposure = args.edge?.exposure("grafana");
             // In hybrid, Grafana queries AMP (SigV4) and CloudWatch as its own IRSA role.
             const grafanaReads = amp ? pulumi.all([amp.arn, pulumi.all(this.managed!.logGroupArns)]).apply(([workspaceArn, logGroupArns]) => grafanaReadPolicy({ workspaceArn, logGroupArns, xray: false })) : undefined;
             installHelmChart(this.grafanaRelease, {
@@ -374,9 +378,12 @@ export class Observability extends pulumi.ComponentResource {
                 refs: {
                 ...(database && databaseUserJob ? { databaseAddress: database.address, databaseUserJob } : {}),
                 ...(amp ? { ampEndpoint: amp.endpoint } : {}),
-            } as Record<"databaseAddress" | "databaseUserJob" | "ampEndpoint", pulumi.Input<string>>,
-                values: (refs) => grafanaValues(config, {
+                ...(grafanaExposure?.refs ?? {}),
+            } as Record<string, pulumi.Input<string>>,
+                values: (refs: Record<string, string>) => grafanaValues(config, {
                     roleArn: refs.irsaRoleArn,
+                    ingress: grafanaExposure && uiIngress(grafanaExposure, "/api/health", refs),
+                    oauth: grafanaExposure && grafanaOAuth(grafanaExposure, refs),
                     storageClassName: config.grafana.storageClass ? storageClassFor(config.grafana.storageClass, ctx) : undefined,
                     database: database ? { address: refs.databaseAddress, name: database.name, user: database.user, userJob: refs.databaseUserJob } : undefined,
                     datasources: grafanaDatasources({
@@ -387,7 +394,7 @@ export class Observability extends pulumi.ComponentResource {
                         istioEnabled: args.istioEnabled,
                     }),
                 }),
-                dependsOn: [...monitorCrds, ...grafanaInputs],
+                dependsOn: [...monitorCrds, ...grafanaInputs, ...(grafanaExposure?.ready ?? []), ...(grafanaExposure?.clientSecretIn(MONITORING_NAMESPACE, monitoring) ?? [])],
             }, ctx, this);
 
         }
@@ -416,11 +423,19 @@ export class Observability extends pulumi.ComponentResource {
                     type: "Opaque",
                     stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
                 }, inCluster([monitoring]));
+                const kialiExposure = args.edge?.exposure("kiali");
                 installHelmChart(`${name}-kiali`, {
                     source: CHARTS.kialiServer,
                     namespace: monitoring,
-                    values: () => kialiValues(config, { prometheusUrl: URLS.prometheus, tempoUrl: this.tempoQueryUrl, grafanaExternalUrl: config.grafana.url, grafanaInCluster: keeps(mode, "grafana") }),
-                    dependsOn: [signingKeySecret],
+                    refs: kialiExposure?.refs,
+                    values: (refs) => kialiValues(config, {
+                        prometheusUrl: URLS.prometheus,
+                        tempoUrl: this.tempoQueryUrl,
+                        grafanaExternalUrl: config.grafana.url,
+                        grafanaInCluster: keeps(mode, "grafana"),
+                        ingress: kialiExposure && uiIngress(kialiExposure, "/kiali/healthz", refs),
+                    }),
+                    dependsOn: [signingKeySecret, ...(kialiExposure?.ready ?? []), ...(kialiExposure?.clientSecretIn(MONITORING_NAMESPACE, monitoring) ?? [])],
                 }, ctx, this);
             }
         }

@@ -2,6 +2,7 @@
  * Kiali (kiali-server): the mesh's traffic graph from Istio's metrics in Prometheus, with traces
  * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
  */
+import { UiIngress } from "../../lib/alb";
 import { ObservabilityConfig } from "../../config/schema";
 import { podResourcesOf, zoneSpread } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
@@ -21,6 +22,8 @@ export interface KialiValuesOptions {
     readonly tempoUrl?: string;
     /** The address operators open Grafana at: Kiali's dashboard and trace links point there. */
     readonly grafanaExternalUrl: string;
+    /** Kiali's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
+    readonly ingress?: UiIngress;
     /** Whether Grafana runs in the cluster (not in amp-amg, whose Amazon Managed Grafana Kiali cannot sign in to). */
     readonly grafanaInCluster: boolean;
 }
@@ -49,7 +52,11 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
             // The chart's policy admits every pod to the UI and metrics ports; the platform's
             // generated policies (lib/boundaries.ts) admit only the clients the wiring names.
             network_policy: { enabled: false },
+            // The chart's Ingress (to the kiali Service under the web root), on the UIs' ALB.
+            ...(opts.ingress ? { ingress: { enabled: true, class_name: opts.ingress.className, override_yaml: { metadata: { annotations: { ...opts.ingress.annotations } } } } } : {}),
         },
+        // Behind the ALB, Kiali builds its links for the address operators open, over HTTPS.
+        ...(opts.ingress ? { server: { web_fqdn: opts.ingress.host, web_schema: "https", web_port: "443" } } : {}),
         external_services: {
             // Mesh-wide policy (the STRICT default PeerAuthentication) lives in Istio's root
             // namespace, not in Kiali's own, which is the chart's default.

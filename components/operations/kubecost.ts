@@ -4,6 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OperationsConfig } from "../../config/schema";
+import { UiIngress } from "../../lib/alb";
+import { uiIngress, UiExposure } from "../edge";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
@@ -18,6 +20,8 @@ export interface KubecostValuesInput {
     readonly storageClassName: string;
     /** Kubecost's slice of the stack config: sizes, volumes, the savings profile and the frontend's replicas. */
     readonly config: OperationsConfig["kubecost"];
+    /** Kubecost's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
+    readonly ingress?: UiIngress;
 }
 
 /**
@@ -55,12 +59,17 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
         forecasting: { enabled: false },
         networkCosts: { enabled: false },
         kubecostProductConfigs: { clusterProfile: input.config.savingsProfile },
+        ingress: input.ingress
+            ? { enabled: true, className: input.ingress.className, annotations: { ...input.ingress.annotations }, hosts: [input.ingress.host], paths: ["/"], pathType: "Prefix" }
+            : { enabled: false },
     };
 }
 
 export interface KubecostArgs {
     /** Kubecost's slice of the stack config. */
     readonly config: OperationsConfig["kubecost"];
+    /** How the UI is exposed on the ALB; undefined keeps it port-forward only. */
+    readonly exposure?: UiExposure;
 }
 
 /** Installs Kubecost in its own meshed namespace. */
@@ -69,6 +78,8 @@ export function installKubecost(name: string, args: KubecostArgs, ctx: Kubernete
     return installHelmChart(name, {
         source: CHARTS.kubecost,
         namespace,
-        values: () => kubecostValues({ clusterName: ctx.clusterName, storageClassName: ctx.storageClassName, config: args.config }),
+        refs: args.exposure?.refs,
+        values: (refs) => kubecostValues({ clusterName: ctx.clusterName, storageClassName: ctx.storageClassName, config: args.config, ingress: args.exposure && uiIngress(args.exposure, "/", refs) }),
+        dependsOn: [...(args.exposure?.ready ?? []), ...(args.exposure?.clientSecretIn(KUBECOST_NAMESPACE, namespace) ?? [])],
     }, ctx, parent);
 }

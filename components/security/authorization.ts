@@ -81,7 +81,7 @@ function sourceOf(w: Workload): { principal?: string; namespace?: string } {
 }
 
 interface Rule {
-    readonly from?: { readonly principals?: string[]; readonly namespaces?: string[] };
+    readonly from?: { readonly principals?: string[]; readonly namespaces?: string[]; readonly ipBlocks?: string[] };
     readonly ports?: number[];
 }
 
@@ -110,6 +110,8 @@ export interface MeshPolicyInput {
     readonly edges: readonly Address[];
     /** The admission webhooks the releases register. */
     readonly webhooks: readonly WebhookTarget[];
+    /** The VPC's primary range: where a load balancer outside the cluster calls an Ingress backend from. */
+    readonly vpcCidr?: string;
 }
 
 /** An Istio security object in a namespace. */
@@ -164,11 +166,24 @@ export function meshPolicies(input: MeshPolicyInput): MeshPolicies {
             const own = input.workloads.filter((x) => x.containers.length > 0 && !x.hostNetwork && (x.source === w.source
                 || (w.origin === "operator" && x.origin === "render" && x.component === w.component && x.namespace === w.namespace)));
             rules.push({ from: fromSources(own) });
+            const fromOutside: { port: number; edge: Address }[] = [];
             for (const edge of input.edges) {
                 if (!edge.service?.selector || edge.service.namespace !== namespace.name || !selects(edge.service.selector, w.podLabels)) continue;
                 const port = resolvePort(edge.targetPort!, ports);
                 if (port === undefined) throw new Error(`${edge.usedBy}: Service ${edge.service.namespace}/${edge.service.name} targets port ${edge.targetPort}, which ${w.kind} ${w.namespace}/${w.name} does not declare`);
-                rules.push({ from: fromSources(clientsOf(edge, input.workloads, input.namespaces)), ports: [port] });
+                if (edge.outside) fromOutside.push({ port, edge });
+                else rules.push({ from: fromSources(clientsOf(edge, input.workloads, input.namespaces)), ports: [port] });
+            }
+            // A load balancer has no mesh identity: its port admits the VPC's addresses, in plaintext (see edgeProtection).
+            if (fromOutside.length > 0) {
+                if (!input.vpcCidr) throw new Error(`${fromOutside[0].edge.usedBy}: a caller outside the cluster, but no VPC range to admit it from`);
+                const outsidePorts = [...new Set(fromOutside.map((o) => o.port))].sort((a, b) => a - b);
+                rules.push({ from: { ipBlocks: [input.vpcCidr] }, ports: outsidePorts });
+                peerAuthentications.push(policy("PeerAuthentication", `${w.name}-load-balancer`, namespace.name, {
+                    selector: { matchLabels: { ...podSelector } },
+                    mtls: { mode: "STRICT" },
+                    portLevelMtls: Object.fromEntries(outsidePorts.map((p) => [String(p), { mode: "PERMISSIVE" }])),
+                }, { [MTLS_EXCEPTION_ANNOTATION]: `${[...new Set(fromOutside.map((o) => o.edge.client))].join(", ")}, outside the mesh, forwards the HTTPS it terminates to port ${outsidePorts.join(", ")} from the VPC's addresses (${input.vpcCidr}) alone` }));
             }
             // Strimzi's Entity Operator turns KafkaTopics and KafkaUsers into topics and ACLs over the brokers' replication listener, and nothing else.
             const cluster = w.podLabels["strimzi.io/cluster"];
@@ -301,6 +316,13 @@ export function edgeProtection(input: Pick<MeshPolicyInput, "namespaces" | "work
         const planes = [...from.map(dataplane), dataplane(to)];
         const [service, namespace] = edge.host.split(".");
         const listener = tlsListeners.find((l) => l.namespace === namespace && l.service === service && l.port === edge.port);
+        if (edge.outside) {
+            return {
+                hop,
+                protection: "plaintext",
+                how: `${edge.client} terminates TLS at the edge and sends HTTP to the pod inside the VPC (target type ip): a load balancer has no mesh identity, so ${meshOn && dataplane(to) !== "none" ? `the port is PERMISSIVE, and admitted (AuthorizationPolicy, NetworkPolicy) from the VPC's addresses alone` : "the NetworkPolicy admits the VPC's addresses alone"}`,
+            };
+        }
         if (from.length > 0 && planes.every((p) => p !== "none")) {
             const identities = fromSources(clients);
             const callers = [...(identities?.principals ?? []), ...(identities?.namespaces ?? []).map((ns) => `namespace ${ns}`)].join(", ");

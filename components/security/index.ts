@@ -87,12 +87,12 @@ export class MeshAndScanning extends pulumi.ComponentResource {
      * through a moment where nothing is allowed. Returns how every wiring edge is protected, and the
      * hops outside the graph the mesh does not protect.
      */
-    authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext): { hops: HopProtection[]; exceptions: HopProtection[] } {
+    authorize(declared: readonly DeclaredResource[], stack: StackWorkloads, context: KubernetesContext, vpcCidr: string): { hops: HopProtection[]; exceptions: HopProtection[] } {
         const namespaces: MeshNamespace[] = declared.filter((r) => r.type === WORKLOAD_TYPES.namespace)
             .map((r) => ({ name: String(r.inputs.metadata.name), dataplane: dataplaneOfLabels(r.inputs.metadata.labels) }));
         const edges = stackWiring(declared);
         const manifests = [...stack.renders.values()].flatMap(({ rendered }) => rendered.manifests);
-        const input = { namespaces, workloads: stack.workloads, edges, webhooks: admissionWebhooks(manifests) };
+        const input = { namespaces, workloads: stack.workloads, edges, webhooks: admissionWebhooks(manifests), vpcCidr };
         if (this.istio) {
             const { authorizationPolicies, peerAuthentications } = meshPolicies(input);
             const declare = (m: MeshPolicy, dependsOn: pulumi.Resource[]) => new apiextensions.CustomResource(

@@ -66,7 +66,11 @@ export const MESH_MEMBERSHIP: Readonly<Record<string, MeshMembership>> = {
     },
     headlamp: {
         dataplane: "ambient",
-        reason: "nothing in the cluster calls it (operators reach it by port-forward, which enters the pod directly) and it calls only the API server: ambient encrypts any in-cluster call to it at no per-pod cost, where a sidecar added requests and no telemetry worth having",
+        reason: "the UIs' ALB calls it from outside the mesh (a named plaintext hop on its port alone), and it calls only the API server: ambient encrypts any in-cluster call to it at no per-pod cost, where a sidecar added requests and no telemetry worth having",
+    },
+    "aws-load-balancer-controller": {
+        dataplane: "ambient",
+        reason: "the controller calls the AWS APIs and the API server (outside the mesh, HTTPS) and is called by the API server on its webhook (its own TLS, the port PERMISSIVE) and scraped by Prometheus: ambient authenticates the scrape at no per-pod cost",
     },
 };
 

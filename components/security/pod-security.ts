@@ -39,6 +39,7 @@ export const POD_SECURITY: Readonly<Record<string, NamespacePodSecurity>> = {
     },
     kubecost: { level: "restricted", reason: "its components need no privilege", exceptions: [] },
     headlamp: { level: "restricted", reason: "the UI needs no privilege", exceptions: [] },
+    "aws-load-balancer-controller": { level: "restricted", reason: "the controller only calls the AWS and Kubernetes APIs and serves its webhook", exceptions: [] },
 };
 
 /**

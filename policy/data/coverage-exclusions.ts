@@ -34,6 +34,10 @@ export const EXCLUSIONS: Readonly<Record<string, Exclusion>> = {
     "SecurityHub:S3.11": design("no process of the platform acts on bucket events: the buckets are written by its own services through their IRSA roles, and every request to them is recorded by server access logging (s3-access-logging), versioning keeps every overwritten or deleted object (s3-versioning)"),
     "SecurityHub:S3.7": design("only the backup bucket holds data that cannot be re-created: its cross-region replica is declared in full behind backup.crossRegionReplication (off as the decisions have it, a costed choice, CP-6), and in-region it is versioned with Object Lock; the observability buckets hold telemetry bounded by retention"),
     "cdk-nag:NIST.800.53.R5-S3BucketReplicationEnabled": design("as S3.7: the backup bucket's replica is declared behind backup.crossRegionReplication; the observability buckets hold telemetry bounded by retention"),
+    "SecurityHub:ACM.1": design("the UIs' certificate is ACM's, DNS-validated by the record the stack keeps in the zone, so ACM renews it by itself before it expires; a given certificateArn is the owner's to renew"),
+    "SecurityHub:WAF.10": design("the UIs' web ACL is declared with AWS's managed rule groups (components/edge MANAGED_RULE_GROUPS, tested whole), and alb-internet-protected requires a web ACL on every internet-facing ALB"),
+    "SecurityHub:WAF.11": design("the UIs' web ACL is declared with its logging configuration to an encrypted CloudWatch log group whose retention log-retention judges (tests/edge.test.ts)"),
+    "cdk-nag:NIST.800.53.R5-WAFv2LoggingEnabled": design("as WAF.11: the web ACL's logging configuration is declared with it"),
     "cdk-nag:NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod": design("an unset retention keeps logs forever, longer than any minimum: log-retention accepts it and requires at least 365 days of any group that sets one in prod"),
 };
 

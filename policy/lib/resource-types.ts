@@ -36,6 +36,9 @@ export const T = {
     peerAuthenticationBeta: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
     authorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
     authorizationPolicyBeta: "kubernetes:security.istio.io/v1beta1:AuthorizationPolicy",
+    /** An ALB's settings, which the AWS Load Balancer Controller applies to every Ingress of the class naming them. */
+    ingressClassParams: "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
 } as const;
 
 /**

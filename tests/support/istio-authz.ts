@@ -8,9 +8,13 @@
  * `to` entries match (a missing list matches anything); a source needs a peer identity to match
  * principals or namespaces, so a plaintext caller matches only rules without `from`.
  */
+import { cidrContains } from "../../lib/cidr";
+
 export interface Caller {
     /** The caller's SPIFFE identity without the scheme (cluster.local/ns/<ns>/sa/<sa>); undefined for a plaintext caller outside the mesh. */
     readonly principal?: string;
+    /** The caller's source address, which a rule's ipBlocks match (a load balancer outside the mesh has nothing else). */
+    readonly ip?: string;
 }
 
 export interface Callee {
@@ -29,6 +33,7 @@ const namespaceOf = (principal: string) => /\/ns\/([^/]+)\/sa\//.exec(principal)
 function matchesSource(source: any, caller: Caller): boolean {
     if (source.principals && !(caller.principal && source.principals.includes(caller.principal))) return false;
     if (source.namespaces && !(caller.principal && source.namespaces.includes(namespaceOf(caller.principal)))) return false;
+    if (source.ipBlocks && !(caller.ip && source.ipBlocks.some((block: string) => cidrContains(block, `${caller.ip}/32`)))) return false;
     return true;
 }
 

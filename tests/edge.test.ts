@@ -275,7 +275,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
                 c.ui.allowedCidrs = ["198.51.100.0/24"];
                 c.ui.certificate = { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" };
                 c.ui.signIn = { type: "oidc", issuer: "https://login.example.com", authorizationEndpoint: "https://login.example.com/authorize", tokenEndpoint: "https://login.example.com/token", userInfoEndpoint: "https://login.example.com/userinfo", clientId: "platform-ui" };
-                c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"] };
+                c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"], adminScope: "cluster" };
                 c.uiOidcClientSecret = "offline-stand-in";
             });
             for (const m of ingresses(run)) {
@@ -301,6 +301,92 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             const run = await stackWith("dev", (c) => { c.ui.exposure = "none"; });
             expect([controller(run), ofType(run, PARAMS), ingresses(run), run.outputs.uiUrls]).to.deep.equal([undefined, [], [], undefined]);
             expect(ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values.ingress).to.equal(undefined);
+        });
+    });
+
+    describe("one identity inside: the cluster trusts the ALB's identity provider", () => {
+        const IDP = "aws:eks/identityProviderConfig:IdentityProviderConfig";
+        const bindingsOf = (run: StackRun) => [
+            ...ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"),
+            ...ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+        ].filter((b) => b.inputs.metadata.name.startsWith("ui-")).map((b) => ({ name: b.inputs.metadata.name, namespace: b.inputs.metadata.namespace, role: b.inputs.roleRef.name, groups: b.inputs.subjects.map((x: any) => `${x.kind}:${x.name}`) }))
+            .sort((a, b) => `${a.name}/${a.namespace}`.localeCompare(`${b.name}/${b.namespace}`));
+        const oidcProd = () => stackWith("prod", (c) => {
+            c.ui.exposure = "internet";
+            c.ui.allowedCidrs = ["198.51.100.0/24"];
+            c.ui.signIn = { type: "oidc", issuer: "https://login.example.com", authorizationEndpoint: "https://login.example.com/authorize", tokenEndpoint: "https://login.example.com/token", userInfoEndpoint: "https://login.example.com/userinfo", clientId: "platform-ui" };
+            c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"], adminScope: "cluster" };
+            c.uiOidcClientSecret = "offline-stand-in";
+        });
+
+        it("dev: EKS accepts the Cognito pool's ID tokens for the ALB's client, names and groups prefixed apart from the system's", async () => {
+            const dev = await stack("dev");
+            const pool = single(dev, "aws:cognito/userPool:UserPool");
+            const client = single(dev, "aws:cognito/userPoolClient:UserPoolClient");
+            const idp = single(dev, IDP);
+            expect(idp.inputs).to.deep.equal({
+                clusterName: "nist-eks-dev",
+                oidc: {
+                    identityProviderConfigName: "ui-sign-in",
+                    issuerUrl: `https://cognito-idp.us-east-1.amazonaws.com/${pool.outputs.id}`,
+                    clientId: client.outputs.id,
+                    groupsClaim: "cognito:groups",
+                    groupsPrefix: "oidc:",
+                    usernameClaim: "email",
+                    usernamePrefix: "oidc:",
+                },
+            });
+            expect(idp.parent).to.match(/platform:cluster:Cluster::nist-eks-dev$/);
+        });
+
+        it("an existing OIDC provider: its issuer and client; prod's internal ALB without sign-in trusts no provider", async () => {
+            expect(single(await oidcProd(), IDP).inputs.oidc).to.deep.equal({
+                identityProviderConfigName: "ui-sign-in", issuerUrl: "https://login.example.com", clientId: "platform-ui", groupsClaim: "groups", groupsPrefix: "oidc:", usernameClaim: "email", usernamePrefix: "oidc:",
+            });
+            const prod = await stack("prod");
+            expect(ofType(prod, IDP)).to.deep.equal([]);
+            expect(bindingsOf(prod)).to.deep.equal([]);
+        });
+
+        it("dev: every role reads (view, no Secrets), editors scale and restart, admins administer the UIs' namespaces alone", async () => {
+            const dev = await stack("dev");
+            const readers = ["Group:oidc:platform-viewers", "Group:oidc:platform-editors", "Group:oidc:platform-admins"];
+            const uiNamespaces = ["monitoring", "headlamp", "kubecost"].filter((ns) => ofType(dev, "kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === ns)).sort();
+            expect(uiNamespaces).to.include("monitoring");
+            expect(bindingsOf(dev)).to.deep.equal([
+                ...uiNamespaces.map((namespace) => ({ name: "ui-admins-admin", namespace, role: "admin", groups: ["Group:oidc:platform-admins"] })),
+                { name: "ui-editors-operator", namespace: undefined, role: "platform-ui-operator", groups: ["Group:oidc:platform-editors", "Group:oidc:platform-admins"] },
+                { name: "ui-viewers-reader", namespace: undefined, role: "platform-ui-reader", groups: readers },
+                { name: "ui-viewers-view", namespace: undefined, role: "view", groups: readers },
+            ]);
+        });
+
+        it("the platform's roles: the reader only reads what view leaves out, the operator only scales and restarts, neither touches a Secret", async () => {
+            const roles = ofType(await stack("dev"), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.inputs.metadata.name.startsWith("platform-ui-"));
+            const read = ["get", "list", "watch"];
+            expect(Object.fromEntries(roles.map((r) => [r.inputs.metadata.name, r.inputs.rules]))).to.deep.equal({
+                "platform-ui-reader": [
+                    { apiGroups: [""], resources: ["nodes", "persistentvolumes"], verbs: read },
+                    { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: read },
+                    { apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"], verbs: read },
+                    { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: read },
+                    { apiGroups: ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io", "gateway.networking.k8s.io"], resources: ["*"], verbs: read },
+                ],
+                "platform-ui-operator": [
+                    { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale", "replicasets/scale"], verbs: ["get", "update", "patch"] },
+                    { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+                    { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
+                ],
+            });
+        });
+
+        it("adminScope cluster: admins are cluster-admin; a role without groups (editor here) binds nothing of its own", async () => {
+            expect(bindingsOf(await oidcProd())).to.deep.equal([
+                { name: "ui-admins-cluster-admin", namespace: undefined, role: "cluster-admin", groups: ["Group:oidc:ops-admins"] },
+                { name: "ui-editors-operator", namespace: undefined, role: "platform-ui-operator", groups: ["Group:oidc:ops-admins"] },
+                { name: "ui-viewers-reader", namespace: undefined, role: "platform-ui-reader", groups: ["Group:oidc:ops-viewers", "Group:oidc:ops-admins"] },
+                { name: "ui-viewers-view", namespace: undefined, role: "view", groups: ["Group:oidc:ops-viewers", "Group:oidc:ops-admins"] },
+            ]);
         });
     });
 

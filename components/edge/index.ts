@@ -20,6 +20,7 @@ import { UiConfig } from "../../config/schema";
 import { ALB_CONTROLLER_NAME, AlbSignIn, albControllerPolicy, GrafanaOAuth, grafanaRoleExpression, ingressClassParamsSpec, UI_INGRESS_CLASS, UiIngress, UiName, uiIngressAnnotations } from "../../lib/alb";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
+import { IdentityProvider } from "../cluster/identity";
 import { AccessLogs } from "../storage/access-logs";
 import { MONITORING_NAMESPACE } from "../observability/shared";
 import { CHARTS } from "../helm/catalog";
@@ -141,6 +142,8 @@ export class Edge extends pulumi.ComponentResource {
     public readonly accessLogBucket: pulumi.Output<string>;
     /** The Cognito user pool operators are added to, where sign-in is cognito. */
     public readonly userPoolId?: pulumi.Output<string>;
+    /** The identity provider the ALB signs users in with, and its client: what the cluster trusts, where sign-in is not none. */
+    public readonly identityProvider?: IdentityProvider;
     /** What the UIs' Ingresses are made from (host names, sign-in), for their charts' values. */
     private readonly signInRefs: Record<string, pulumi.Input<string>> = {};
     private readonly config: UiConfig;
@@ -290,12 +293,15 @@ export class Edge extends pulumi.ComponentResource {
             }, aws);
             const userPoolDomain = new cognito.UserPoolDomain(`${name}-domain`, { userPoolId: pool.id, domain: `${ctx.clusterName}-ui-${ctx.accountId}` }, aws);
             this.userPoolId = pool.id;
+            // Cognito's issuer is the pool's endpoint (cognito-idp.<region>.amazonaws.com/<pool id>).
+            this.identityProvider = { issuerUrl: pulumi.interpolate`https://${pool.endpoint}`, clientId: client.id };
             // Grafana alone reads the client's secret (its generic OAuth, see grafanaOAuth).
             this.client = { data: { clientID: client.id, clientSecret: pulumi.secret(client.clientSecret) }, namespaces: [MONITORING_NAMESPACE] };
             this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain };
         } else if (config.signIn.type === "oidc") {
             // The controller reads the client's id and secret from a Secret beside each Ingress (and Grafana from its own).
             this.client = { data: { clientID: config.signIn.clientId, clientSecret: pulumi.secret(args.oidcClientSecret!) }, namespaces: args.namespaces };
+            this.identityProvider = { issuerUrl: config.signIn.issuer, clientId: config.signIn.clientId };
         }
 
         // The ALB's settings, which the controller applies to every Ingress of the class.

@@ -466,6 +466,13 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             }
         });
 
+        it("Kubecost is read-only for everyone who reaches it: its aggregator runs with READ_ONLY", async () => {
+            for (const run of [await stack("prod"), await cognitoProd()]) {
+                const aggregator = rendered(run).find(({ release, m }) => release.endsWith("-kubecost") && m.kind === "StatefulSet" && m.metadata.name.endsWith("aggregator"))!.m as any;
+                expect(aggregator.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).filter((e: any) => e.name === "READ_ONLY")).to.deep.equal([{ name: "READ_ONLY", value: "true" }]);
+            }
+        });
+
         it("dev and a Cognito prod: editors add the operator role; admin in each UI namespace that runs", async () => {
             const run = await cognitoProd();
             expect(bindingsOf(run).filter((b) => b.name === "ui-admins-admin").map((b) => b.namespace)).to.deep.equal(["headlamp", "kubecost", "monitoring"]);

@@ -285,6 +285,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         uiWebAclArn: edge?.webAclArn,
         uiAccessLogBucket: edge?.accessLogBucket,
         uiUserPoolId: edge?.userPoolId,
+        uiCallbackUrls: edge?.callbackUrls,
         observabilityMode: mode,
         ampWorkspaceEndpoint: observability.managed?.amp?.endpoint,
         tracingEndpoint: observability.tracingEndpoint,

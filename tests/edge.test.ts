@@ -239,6 +239,8 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
                 "https://kiali.nist-eks-dev.example.com/kiali",
                 "https://headlamp.nist-eks-dev.example.com/oidc-callback",
             ]);
+            // The same three, as the output an existing provider's client is registered from.
+            expect(dev.outputs.uiCallbackUrls).to.deep.equal(client.inputs.callbackUrls.slice(4));
             expect(ofType(dev, "aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name).sort()).to.deep.equal(["platform-admins", "platform-editors", "platform-viewers"]);
         });
 

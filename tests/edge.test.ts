@@ -351,6 +351,8 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
                 },
             });
             expect(idp.parent).to.match(/platform:cluster:Cluster::nist-eks-dev$/);
+            // EKS takes one OIDC provider per cluster, and any change to it replaces it: the old one goes first.
+            expect(idp.deleteBeforeReplace).to.equal(true);
         });
 
         it("an existing OIDC provider: its issuer and client; prod's internal ALB without sign-in trusts no provider", async () => {

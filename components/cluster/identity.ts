@@ -111,10 +111,12 @@ export interface TrustIdentityProviderArgs {
 
 /** The EKS IdentityProviderConfig and the roles' RBAC. */
 export function trustIdentityProvider(name: string, args: TrustIdentityProviderArgs, ctx: KubernetesContext, parent: pulumi.Resource): void {
+    // Any change to the provider replaces the config (its oidc block forces it), and EKS takes one
+    // OIDC provider per cluster: the old one goes first.
     new eks.IdentityProviderConfig(`${name}-idp`, {
         clusterName: args.clusterName,
         oidc: { identityProviderConfigName: IDP_CONFIG_NAME, issuerUrl: args.provider.issuerUrl, clientId: args.provider.clientId, ...identityProviderClaims(args.roles) },
-    }, { parent, provider: ctx.awsProvider });
+    }, { parent, provider: ctx.awsProvider, deleteBeforeReplace: true });
     const k8s = { parent, provider: ctx.kubernetesProvider };
     const clusterRoles = new Map(uiClusterRoles().map((role) => [role.name, new rbacv1.ClusterRole(`${name}-${role.name}`, { metadata: { name: role.name }, rules: role.rules }, k8s)]));
     for (const binding of uiBindings(args.roles, args.adminNamespaces)) {

@@ -66,7 +66,7 @@ export interface HeadlampArgs {
 export function installHeadlamp(name: string, args: HeadlampArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
     const namespace = createNamespace(HEADLAMP_NAMESPACE, ctx, parent);
     const exposure = args.exposure;
-    const oidcSecret = exposure?.clientSecret && exposure.signIn.type !== "none"
+    const oidcSecret = exposure?.clientSecret
         ? [new corev1.Secret(`${name}-oidc`, {
             metadata: { name: HEADLAMP_OIDC_SECRET, namespace: HEADLAMP_NAMESPACE },
             type: "Opaque",

@@ -6,6 +6,8 @@
 import * as path from "path";
 import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
+import { RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AccessPath } from "../config/access";
 import { loadStackConfig, loadStackSecrets, readStackFileText } from "../config/load";
 import { StackConfig } from "../config/schema";
@@ -147,46 +149,90 @@ interface MonitorRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
     getObject(): any;
+    getImportid(): string;
     getStacktrace(): { getFramesList(): { getPc(): { getUri(): string; getLine(): number } | undefined }[] } | undefined;
 }
 
 /**
- * Wraps the mock monitor's registerResource so that each record keeps what the mocks alone do
- * not report: parent, provider, dependencies (also per input, as the engine hands them to policy
- * packs), protection and the options that steer an update.
+ * The mock monitor's registerResource, done once per resource and recorded: each record keeps what
+ * the mocks alone do not report (parent, provider, dependencies, also per input as the engine
+ * hands them to policy packs, protection and the options that steer an update).
+ *
+ * It answers as the SDK's MockMonitor does (the same mocks, URN, stored state and response), with
+ * one difference in form only: the response carries the resource's state as the plain value the
+ * SDK reads back (see PlainStruct) instead of encoding it to protobuf to be decoded at once, which
+ * with the inputs decoded once for both the mocks and the record was most of the engine's own time.
  */
 function recordRegistrations(sourceRoot: string) {
     const monitor = pulumi.runtime.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
     const records: PlannedResource[] = [];
-    monitor.registerResource = (req: MonitorRequest, callback: (err: any, resp: any) => void) =>
-        register(req, (err: any, resp: any) => {
-            if (!err) {
-                const urn: string = resp.getUrn();
-                const provider = req.getProvider();
-                records.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn,
-                    parent: req.getParent() || undefined,
-                    provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
-                    custom: req.getCustom(),
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies: propertyDependenciesOf(req),
-                    protect: req.getProtect() === true,
-                    ignoreChanges: req.getIgnorechangesList(),
-                    deleteBeforeReplace: req.getDeletebeforereplace(),
-                    replaceOnChanges: req.getReplaceonchangesList(),
-                    retainOnDelete: req.getRetainondelete() === true,
-                    aliases: aliasesOf(req),
-                    inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
-                    outputs: redactSecrets(pulumi.runtime.deserializeProperties(resp.getObject())),
-                    ...sourceOf(req, sourceRoot),
-                });
-            }
-            callback(err, resp);
-        });
+    monitor.registerResource = async (req: MonitorRequest, callback: (err: any, resp: any) => void) => {
+        let response: any;
+        try {
+            const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+            const result = await monitor.mocks.newResource({ type: req.getType(), name: req.getName(), inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() });
+            const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const state = await pulumi.runtime.serializeProperties("", result.state);
+            monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+            response = new RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(new PlainStruct(state));
+            const provider = req.getProvider();
+            records.push({
+                type: req.getType(),
+                name: req.getName(),
+                urn,
+                parent: req.getParent() || undefined,
+                provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
+                custom: req.getCustom(),
+                dependencies: req.getDependenciesList(),
+                propertyDependencies: propertyDependenciesOf(req),
+                protect: req.getProtect() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                retainOnDelete: req.getRetainondelete() === true,
+                aliases: aliasesOf(req),
+                inputs: redactSecrets(inputs),
+                outputs: redactSecrets(pulumi.runtime.deserializeProperties(response.getObject())),
+                ...sourceOf(req, sourceRoot),
+            });
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(null, response);
+    };
     return { resources: () => [...records] };
+}
+
+/**
+ * A protobuf Struct holding a plain value, for the in-process mock monitor's responses: what
+ * Struct.fromJavaScript then toJavaScript would give (a copy, object keys sorted as the protobuf
+ * map hands them out) without the encoding, which never leaves this process. The copy is made once:
+ * its only readers (the SDK resolving outputs, the record) go through deserializeProperties, which
+ * builds objects of its own.
+ */
+class PlainStruct extends Struct {
+    private readonly value: Record<string, unknown>;
+    constructor(value: Record<string, unknown>) {
+        super();
+        this.value = sortedCopy(value) as Record<string, unknown>;
+    }
+    override toJavaScript(): any {
+        return this.value;
+    }
+}
+
+function sortedCopy(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(sortedCopy);
+    if (value !== null && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(value).sort()) out[key] = sortedCopy((value as Record<string, unknown>)[key]);
+        return out;
+    }
+    return value;
 }
 
 /**

@@ -11,6 +11,7 @@
  * its database. Pure: the
  * program declares what this returns, and the tests evaluate it with lib/network-policy.ts.
  */
+import { sortedJson } from "./json";
 import { IngressRule, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, Protocol, selects } from "./network-policy";
 import { Address, kafkaBrokerLabels, ServiceEndpoint, ServicePort } from "./wiring";
 import { Workload } from "./workloads";
@@ -137,7 +138,12 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
     const gaps: string[] = [];
     const pods = inputs.workloads.filter(selectable);
     const ofRelease = (release: string) => pods.filter((w) => w.source === release);
-    const behind = (s: ServiceEndpoint) => inputs.workloads.filter((w) => w.namespace === s.namespace && s.selector && selects({ matchLabels: s.selector }, w.podLabels));
+    const podsBehind = new Map<ServiceEndpoint, Workload[]>();
+    const behind = (s: ServiceEndpoint) => {
+        let found = podsBehind.get(s);
+        if (!found) podsBehind.set(s, (found = inputs.workloads.filter((w) => w.namespace === s.namespace && s.selector && selects({ matchLabels: s.selector }, w.podLabels))));
+        return found;
+    };
 
     const admit = (kind: EdgeKind, namespace: string, name: string, podSelector: LabelSelector, clients: readonly Workload[] | PolicyPeer, ports: PolicyPort[], why: string, label?: string) => {
         if (!platform.has(namespace)) return;
@@ -263,6 +269,10 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
         });
         edges.push({ kind: "egress", to: "every pod, and anywhere on 443", from: `any pod in ${ns}`, ports: "any to pods, 443 elsewhere", why: "pods: their own ingress policy decides; 443: AWS APIs and registries through NAT, the VPC's endpoints, the API server" });
     }
+    // One policy per set of pods: the targets that select the same pods (a Service, its scrape and its
+    // probes) share one, holding all their rules. Policies add up, so this admits exactly what one
+    // policy per target would, with fewer objects to declare and for the agent to program.
+    const bySelector = new Map<string, { namespace: string; names: string[]; podSelector: LabelSelector; ingress: IngressRule[] }>();
     for (const t of [...targets.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
         const hbone = ambient.has(t.namespace);
         const rules = [...t.rules].sort((a, b) => JSON.stringify([a.from, a.ports]).localeCompare(JSON.stringify([b.from, b.ports])));
@@ -270,8 +280,16 @@ export function generateBoundaries(inputs: BoundaryInputs): Boundaries {
             from: r.from,
             ports: hbone && r.from.some((p) => !p.ipBlock) ? uniqueJson([...r.ports, { protocol: "TCP" as Protocol, port: HBONE_PORT }]) : r.ports,
         }));
-        policies.push({ metadata: { name: `allow-${t.name}`, namespace: t.namespace }, spec: { podSelector: t.podSelector, policyTypes: ["Ingress"], ingress } });
+        const key = `${t.namespace} ${sortedJson(t.podSelector)}`;
+        const group = bySelector.get(key) ?? { namespace: t.namespace, names: [], podSelector: t.podSelector, ingress: [] };
+        group.names.push(t.name);
+        group.ingress.push(...ingress);
+        bySelector.set(key, group);
         for (const [i, r] of rules.entries()) edges.push({ kind: r.kind, to: `${t.namespace}/${t.name}`, from: r.clients, ports: describePorts(ingress[i].ports ?? []), why: r.why });
+    }
+    // Named after the first of its targets by name: the Service where there is one (loki-read before loki-read-probes).
+    for (const g of [...bySelector.values()].map((x) => ({ ...x, name: `allow-${[...x.names].sort()[0]}` })).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
+        policies.push({ metadata: { name: g.name, namespace: g.namespace }, spec: { podSelector: g.podSelector, policyTypes: ["Ingress"], ingress: uniqueJson(g.ingress) } });
     }
     for (const e of [...egress.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
         const ports = uniqueJson(e.rules.flatMap((r) => r.ports));

@@ -5,6 +5,10 @@
  * component, argument or block: a key the version does not have stops the program, it is not ignored. The key
  * definitions are derived from each program's own source at the pinned tag by scripts/derive-config-keys.ts and
  * committed as charts/config-keys/<program>-<version>.json; this module reads only those files.
+ *
+ * Grafana is the exception that makes the check matter more, not less: it ignores a section or key of grafana.ini it
+ * does not define, so a misspelt setting (a database's ssl_mode, an alerting peer list) starts fine and is silently
+ * not applied.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -41,8 +45,8 @@ export interface Provenance {
 export interface ConfigKeyFile {
     readonly program: string;
     readonly version: string;
-    /** How the program reads the file: YAML or Alloy's configuration syntax. */
-    readonly format: "yaml" | "alloy";
+    /** How the program reads the file: YAML, Alloy's configuration syntax, or INI (Grafana). */
+    readonly format: "yaml" | "alloy" | "ini";
     readonly provenance: Provenance;
     /** Each config file the program reads, by its role ("config", "runtime"). */
     readonly files: Readonly<Record<string, KeyNode>>;
@@ -134,6 +138,36 @@ export function checkConfig(node: KeyNode, value: unknown, at = ""): ConfigProbl
     if (duration) problems.push({ path: here, problem: duration });
     if (node.enum && !node.enum.includes(String(value))) problems.push({ path: here, problem: `${JSON.stringify(value)} is not one of ${node.enum.map((e) => JSON.stringify(e)).join(", ")}` });
     return problems;
+}
+
+/** An INI file as go-ini reads it (Grafana): keys before the first `[section]` at the top, each section an object. */
+export function parseIni(text: string): Record<string, string | Record<string, string>> {
+    const out: Record<string, string | Record<string, string>> = {};
+    let section: Record<string, string> | undefined;
+    for (const [i, raw] of text.split("\n").entries()) {
+        const line = raw.trim();
+        if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+        const header = /^\[([^\]]+)\]$/.exec(line);
+        if (header) {
+            const known = out[header[1]];
+            section = typeof known === "object" ? known : (out[header[1]] = {});
+            continue;
+        }
+        const entry = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+        if (!entry) throw new Error(`INI config: line ${i + 1} is neither a section, a key = value nor a comment: ${JSON.stringify(line)}`);
+        (section ?? out)[entry[1]] = entry[2];
+    }
+    return out;
+}
+
+/** Every section and key of a parsed INI file that `node` (a key file's INI root) does not define. */
+export function checkIni(node: KeyNode, ini: Record<string, string | Record<string, string>>): ConfigProblem[] {
+    return Object.entries(ini).flatMap(([name, value]): ConfigProblem[] => {
+        const child = node.keys?.[name];
+        if (typeof value === "string") return child && !child.keys ? checkConfig(child, value, name) : [{ path: name, problem: "is not a key" }];
+        if (!child?.keys) return [{ path: name, problem: "is not a section" }];
+        return Object.entries(value).flatMap(([key, v]) => (child.keys![key] ? checkConfig(child.keys![key], v, `${name}.${key}`) : child.open ? [] : [{ path: `${name}.${key}`, problem: "is not a key" }]));
+    });
 }
 
 /** An Alloy attribute: its name, and its value when that is a plain string or number literal. */

@@ -20,7 +20,7 @@ import type {
     Severity,
     StackValidationArgs,
 } from "@pulumi/policy";
-import { ConfigProperty, isStackPolicy, NistPolicy, PlannedPolicyResource } from "./lib/policy";
+import { ConfigProperty, isStackPolicy, judgedTypes, NistPolicy, PlannedPolicyResource } from "./lib/policy";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./lib/values";
 import { isExpired, lapsedMessage, readWaivers, today, Waiver, waiverFor, waiverProblems } from "./lib/waivers";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL } from "./policies";
@@ -219,9 +219,9 @@ function policyView(resource: RecordedResource, graph: Graph) {
     };
 }
 
-function resourceArgs(resource: RecordedResource, graph: Graph, properties: Record<string, unknown>): ResourceValidationArgs {
+function resourceArgs(view: ReturnType<typeof policyView>, properties: Record<string, unknown>): ResourceValidationArgs {
     return {
-        ...policyView(resource, graph),
+        ...view,
         stackTags: new Map(),
         getConfig: <T extends object>() => ({ ...properties }) as T,
         notApplicable,
@@ -281,6 +281,9 @@ export function evaluatePack(
     const waived: WaivedViolation[] = [];
     const waivers: WaiverStatus[] = [];
     let stack: PlannedPolicyResource[] | undefined;
+    // Each resource's view, built once for every rule that judges it.
+    const built = new Map<RecordedResource, ReturnType<typeof policyView>>();
+    const views = { get: (resource: RecordedResource) => built.get(resource) ?? built.set(resource, policyView(resource, graph)).get(resource)! };
 
     for (const policy of policies) {
         const { enforcementLevel, properties: configured } = resolvePolicyConfig(policy, packConfig);
@@ -324,9 +327,13 @@ export function evaluatePack(
             const report: ReportViolation = (message, urn) => record(message, graph.get(urn));
             run(() => policy.validateStack(args, report));
         } else {
+            // A rule defineResourcePolicy made is called only for the types it judges: on any other it
+            // would only say it is not applicable.
+            const types = judgedTypes(policy);
             for (const resource of resources) {
+                if (types && !types.has(resource.type)) continue;
                 const report: ReportViolation = (message, urn) => record(message, graph.get(urn) ?? resource);
-                run(() => policy.validateResource(resourceArgs(resource, graph, properties), report), resource);
+                run(() => policy.validateResource(resourceArgs(views.get(resource), properties), report), resource);
             }
         }
         for (const [waiver, count] of matched) {

@@ -17,9 +17,10 @@
  *     Go config structs likewise;
  *   - alloy-docs (Alloy): every component and config block reference page, its Arguments table, Blocks hierarchy and
  *     each block's argument table (shared fragments included);
- *   - crd (Kiali): the Kiali CR's OpenAPI schema from the operator chart's CRD (the kiali-server config is that spec).
- * Grafana has no entry: grafana/grafana is over the fetch limit and the search index holds conf/defaults.ini only at
- * an older commit, so grafana.ini is not checked (tests/config-keys.test.ts lists it as such).
+ *   - crd (Kiali): the Kiali CR's OpenAPI schema from the operator chart's CRD (the kiali-server config is that spec);
+ *   - ini (Grafana): conf/defaults.ini, every section and key Grafana defines with its default. grafana/grafana is over
+ *     the fetch limit, so its entry reads a copy of that one file taken through the search index at a named commit
+ *     (`indexCopy`, under the mirror folder) instead of a git directory; its note says which version that is.
  * For descriptor and reference sources, a duration the structs do not type is a Prometheus duration when a struct
  * field of that YAML name has type model.Duration in the tag's Go source, else a Go duration; "Supported values:
  * a, b" in a field's description becomes an enum. Only key names, kinds and enums are written: no upstream prose or
@@ -584,6 +585,60 @@ export function fromOpenApi(schema: any): Node {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// INI defaults
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Why a section of defaults.ini takes keys it does not list. */
+export const USER_SECTION = "defaults.ini declares the section without a key of its own: its keys are the user's (headers, labels, contexts)";
+
+/**
+ * The sections and keys of an INI defaults file as Grafana's go-ini reads it: `[section]` headers (a dotted name is one
+ * section), `key = value` lines, `#` and `;` comments. Keys before the first header are the root's. A section declared
+ * with no live key is one upstream leaves to the user (custom response headers, external labels), so it is open.
+ */
+export function fromIni(text: string): Node {
+    const root: Node = { keys: {} };
+    const sections = new Set<string>();
+    let current = root;
+    for (const raw of text.split("\n")) {
+        const line = raw.trim();
+        if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+        const header = /^\[([^\]]+)\]$/.exec(line);
+        if (header) {
+            sections.add(header[1]);
+            current = root.keys![header[1]] ??= { keys: {} };
+            continue;
+        }
+        const key = /^([^=\s]+)\s*=/.exec(line);
+        if (key) current.keys![key[1]] = {};
+    }
+    for (const name of sections) if (Object.keys(root.keys![name].keys!).length === 0) root.keys![name].open = USER_SECTION;
+    return root;
+}
+
+/** One file of a repository too large to fetch, copied through the search index at a known commit. */
+export class IndexCopy extends GitTree {
+    constructor(private readonly copy: string, private readonly repoPath: string, private readonly at: string) {
+        super("", at);
+    }
+    override commit(): string {
+        return this.at;
+    }
+    override date(): string {
+        return "unknown (the search index gives no commit date)";
+    }
+    override read(file: string): string | undefined {
+        return file === this.repoPath ? fs.readFileSync(this.copy, "utf8") : undefined;
+    }
+    override list(): string[] {
+        return [];
+    }
+    override grep(): string[] {
+        return [];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Sources at the pinned versions
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -597,6 +652,8 @@ interface Source {
     readonly tag: string;
     readonly revision: string;
     readonly note?: string;
+    /** For a repository over the fetch limit: the one file the source needs, as copied through the search index, relative to the mirror folder. */
+    readonly indexCopy?: { readonly path: string; readonly file: string };
     derive(tree: GitTree): { files: Record<string, Node>; sources: string[]; method: string };
 }
 
@@ -682,6 +739,17 @@ const VELERO_TYPES = (tree: GitTree) => {
     };
 };
 
+const GRAFANA_DEFAULTS = (tree: GitTree) => {
+    const file = "conf/defaults.ini";
+    const text = tree.read(file);
+    if (!text) throw new Error(`${file} is missing from the Grafana source`);
+    return {
+        files: { config: fromIni(text) },
+        sources: [`${file} (every section and key with its default)`],
+        method: "the sections and keys of conf/defaults.ini, the file Grafana loads before grafana.ini and whose sections and keys grafana.ini overrides; a section it declares without a key takes the user's keys (custom headers, labels)",
+    };
+};
+
 export const SOURCES: readonly Source[] = [
     { program: "tempo", version: "3.0.3", format: "yaml", repo: "grafana/tempo", tag: "v3.0.3", revision: "v3.0.3", derive: TEMPO_GO },
     { program: "tempo", version: "2.10.8", format: "yaml", repo: "grafana/tempo", tag: "v2.10.8", revision: "v2.10.8", derive: TEMPO_GO },
@@ -694,6 +762,12 @@ export const SOURCES: readonly Source[] = [
     { program: "alloy", version: "1.18.1", format: "alloy", repo: "grafana/alloy", tag: "v1.18.1", revision: "v1.18.1", derive: ALLOY_DOCS },
     { program: "kiali", version: "2.29.0", format: "yaml", repo: "kiali/helm-charts", tag: "v2.29.0", revision: "v2.29.0", derive: KIALI_CRD },
     { program: "velero", version: "1.18.1", format: "yaml", repo: "vmware-tanzu/velero", tag: "v1.18.1", revision: "v1.18.1", derive: VELERO_TYPES },
+    {
+        program: "grafana", version: "13.2.0", format: "ini", repo: "grafana/grafana", tag: "none: a main-branch commit, not v13.2.0", revision: "194ad5183bd0dcd1872b5a6f3e4a78e8af99b39e",
+        indexCopy: { path: "conf/defaults.ini", file: "grafana+grafana/index/194ad5183bd0dcd1872b5a6f3e4a78e8af99b39e/conf/defaults.ini" },
+        note: "The v13.2.0 tag could not be read: grafana/grafana is over the fetch limit, every fork holding its history is too, no npm or Debian package carries conf/defaults.ini, and the search index holds no copy at a v13.2.x commit (its newest package.json of grafana/grafana says 12.2.0-pre, forks' say 13.0.0-pre). This is the newest conf/defaults.ini the index holds that could be found, read with read_file at this commit (the one that adds [operator] with pkg/setting/setting_operator.go); its exact version is not provable from the index (no package.json is stored at this commit). It is from the 13 line: its examples name Grafana/13.0.0, and it holds every section and key of the 12.x files the index also holds that our values set ([unified_storage] index_path included). A key added or dropped between this commit and v13.2.0 is the gap",
+        derive: GRAFANA_DEFAULTS,
+    },
 ];
 
 /** Key paths in `before` that `after` no longer has, for a version bump's report. */
@@ -738,12 +812,15 @@ function main(argv: string[]): void {
     for (const source of SOURCES) {
         if (only && only !== `${source.program}-${source.version}`) continue;
         const gitDir = path.join(mirror, source.repo.replace("/", "+"), "repo");
-        if (!fs.existsSync(gitDir)) {
-            console.error(`${source.program} ${source.version}: no git directory at ${gitDir}; fetch github:${source.repo} first`);
+        const copy = source.indexCopy && path.join(mirror, source.indexCopy.file);
+        if (copy ? !fs.existsSync(copy) : !fs.existsSync(gitDir)) {
+            console.error(copy
+                ? `${source.program} ${source.version}: no copy of ${source.indexCopy!.path} at ${copy}; read it from ${source.repo} at ${source.revision} through the search index and save it there`
+                : `${source.program} ${source.version}: no git directory at ${gitDir}; fetch github:${source.repo} first`);
             process.exitCode = 1;
             continue;
         }
-        const tree = new GitTree(gitDir, source.revision);
+        const tree = copy ? new IndexCopy(copy, source.indexCopy!.path, source.revision) : new GitTree(gitDir, source.revision);
         const derived = source.derive(tree);
         write(out, {
             program: source.program,

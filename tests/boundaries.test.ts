@@ -310,9 +310,9 @@ describe("network-policy enforcement: the VPC CNI's agent", () => {
 
     it("the plan says whether policies are enforced, and says so loudly when they are not", async () => {
         const prod = await stack("prod");
-        expect(renderPlan(planRun(prod, loadPriceTable("us-east-1")))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 179 policies in 8 namespaces, default deny");
+        expect(renderPlan(planRun(prod, loadPriceTable("us-east-1")))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 85 policies in 8 namespaces, default deny");
         const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
-        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 179, namespaces: 8 });
+        expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 85, namespaces: 8 });
     });
 });
 

@@ -335,7 +335,7 @@ describe("deploy readiness", () => {
                 "  us-east-1c: 1 node group (general-us-east-1c)",
             ].join("\n"));
             const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable("us-east-1"));
-            expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] }, networkPolicies: { enforced: true, policies: 41, namespaces: 2 } }]);
+            expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] }, networkPolicies: { enforced: true, policies: 19, namespaces: 2 } }]);
         });
     });
 

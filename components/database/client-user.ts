@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
+import { restrictedContainer } from "../helm/values";
 import { WORKLOAD_TYPES } from "../helm/workloads";
 
 /**
@@ -144,11 +145,6 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
     const serviceAccount = new corev1.ServiceAccount(`${name}-setup`, {
         metadata: { name: serviceAccountName, namespace: args.namespace, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
     }, { parent, provider: ctx.kubernetesProvider, dependsOn: args.dependsOn });
-    const hardened = {
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ["ALL"] },
-    };
     const resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } };
     // A digest of 190 random bits reveals nothing of them; the name must be plain to be readable.
     const jobName = pulumi.unsecret(pulumi.output(args.password).apply((password) => clientUserJobName(args.username, password)));
@@ -173,7 +169,7 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
                     command: ["/bin/sh", "-c", "aws secretsmanager get-secret-value --secret-id \"$MASTER_SECRET_ARN\" --query SecretString --output text > /credentials/master.json"],
                     env: [{ name: "MASTER_SECRET_ARN", value: deploy.masterSecretArn }, { name: "HOME", value: "/tmp" }],
                     volumeMounts: [{ name: "credentials", mountPath: "/credentials" }, { name: "tmp", mountPath: "/tmp" }],
-                    securityContext: hardened,
+                    securityContext: restrictedContainer(),
                     resources,
                 }],
                 containers: [{
@@ -196,7 +192,7 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
                         { name: "tmp", mountPath: "/tmp" },
                         { name: "server-ca", mountPath: SERVER_CA_PATH, readOnly: true },
                     ],
-                    securityContext: hardened,
+                    securityContext: restrictedContainer(),
                     resources,
                 }],
             },

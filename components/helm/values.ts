@@ -26,6 +26,11 @@ export const RESTRICTED_CONTAINER = {
     seccompProfile: RUNTIME_DEFAULT_SECCOMP,
 } as const;
 
+/** RESTRICTED_CONTAINER as a fresh mutable object, for a Kubernetes resource's typed inputs (which take no readonly arrays). */
+export function restrictedContainer() {
+    return { ...RESTRICTED_CONTAINER, capabilities: { drop: [...RESTRICTED_CONTAINER.capabilities.drop] }, seccompProfile: { ...RESTRICTED_CONTAINER.seccompProfile } };
+}
+
 /**
  * A pod whose containers all run as `uid`, never root, with the runtime's seccomp profile. The
  * uid is explicit: images that name their user (distroless `nonroot`) cannot be checked for root

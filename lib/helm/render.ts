@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { sortedJson } from "../json";
 import { HELM_VERSION, helmBinary } from "./binary";
-import { LockedChart, lockedChart, projectRoot } from "./vendor";
+import { LockedChart, lockedChart, projectRoot, renderCacheDir } from "./vendor";
 
 /** A Kubernetes object as a chart renders it. */
 export interface Manifest {
@@ -68,10 +68,6 @@ export function clusterApiVersions(charts: readonly string[]): string[] {
 
 const memory = new Map<string, RenderedRelease>();
 
-/** Where renders are kept; RENDER_CACHE_DIR moves it (the benchmark's cold run starts from an empty one). */
-function cacheDir(): string {
-    return process.env.RENDER_CACHE_DIR || path.join(projectRoot(), ".cache", "renders");
-}
 
 function locked(request: ReleaseRequest): LockedChart {
     const chart = lockedChart(request.chart, request.version);
@@ -183,7 +179,7 @@ export function renderReleasesSync(requests: readonly ReleaseRequest[], concurre
         const failed = missing.findIndex((_, i) => "error" in results[i]);
         if (failed !== -1) throw new RenderError(missing[failed].request, helmMessage((results[failed] as { error: unknown }).error));
     }
-    return requests.map(renderRelease);
+    return requests.map((request, i) => fromCache(keys[i]) ?? renderRelease(request));
 }
 
 function helmAsync(request: ReleaseRequest): Promise<string> {
@@ -204,7 +200,7 @@ function helmMessage(error: unknown): string {
 function fromCache(key: string): RenderedRelease | undefined {
     const hit = memory.get(key);
     if (hit) return hit;
-    const file = path.join(cacheDir(), `${key}.json`);
+    const file = path.join(renderCacheDir(), `${key}.json`);
     if (!fs.existsSync(file)) return undefined;
     const rendered: RenderedRelease = { key, manifests: JSON.parse(fs.readFileSync(file, "utf8")) };
     memory.set(key, rendered);
@@ -230,7 +226,7 @@ function store(key: string, request: ReleaseRequest, output: string): RenderedRe
     }
     const rendered: RenderedRelease = { key, manifests };
     memory.set(key, rendered);
-    const dir = cacheDir();
+    const dir = renderCacheDir();
     fs.mkdirSync(dir, { recursive: true });
     // Each file is written aside and renamed, so a concurrent run never reads half of one; the CRDs first.
     for (const [file, content] of [[`${key}.crds.json`, crdYaml], [`${key}.json`, manifests]] as const) {
@@ -253,7 +249,7 @@ const parsedCrds = new Map<string, Manifest>();
 
 /** The CRDs a render installs, parsed; read-only, shared between callers. */
 export function crdsOf(rendered: RenderedRelease): readonly Manifest[] {
-    const texts = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
+    const texts = JSON.parse(fs.readFileSync(path.join(renderCacheDir(), `${rendered.key}.crds.json`), "utf8")) as string[];
     return texts.map((text) => {
         if (!parsedCrds.has(text)) parsedCrds.set(text, jsyaml.load(text) as Manifest);
         return parsedCrds.get(text)!;

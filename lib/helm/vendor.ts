@@ -92,12 +92,35 @@ export function treeDigest(dir: string): string {
     return `sha256:${crypto.createHash("sha256").update(lines.join("")).digest("hex")}`;
 }
 
+/** Where renders and other results derived from the vendored charts are kept; RENDER_CACHE_DIR moves it (the benchmark's cold run starts from an empty one). */
+export function renderCacheDir(): string {
+    return process.env.RENDER_CACHE_DIR || path.join(projectRoot(), ".cache", "renders");
+}
+
 const defaults = new Map<string, Record<string, any>>();
 
-/** A vendored chart's own values.yaml, parsed. */
+/**
+ * A vendored chart's own values.yaml, parsed. The parse is kept beside the renders, keyed by the
+ * chart's locked digest: a large values.yaml (tempo-distributed's) takes longer to parse than a
+ * plan's whole policy evaluation, and it changes only with the chart.
+ */
 export function chartDefaults(chart: string): Record<string, any> {
-    if (!defaults.has(chart)) {
-        defaults.set(chart, jsyaml.load(fs.readFileSync(path.join(projectRoot(), vendorPath(chart), "values.yaml"), "utf8")) as Record<string, any>);
+    const known = defaults.get(chart);
+    if (known) return known;
+    const digest = projectLock().charts.find((c) => c.chart === chart)?.digest.replace(/^sha256:/, "");
+    const cached = digest && path.join(renderCacheDir(), `values-${digest}.json`);
+    let values: Record<string, any>;
+    if (cached && fs.existsSync(cached)) values = JSON.parse(fs.readFileSync(cached, "utf8"));
+    else {
+        values = jsyaml.load(fs.readFileSync(path.join(projectRoot(), vendorPath(chart), "values.yaml"), "utf8")) as Record<string, any>;
+        if (cached) {
+            // Written aside and renamed, so that a concurrent run never reads half of it.
+            fs.mkdirSync(path.dirname(cached), { recursive: true });
+            const temporary = `${cached}.${process.pid}.tmp`;
+            fs.writeFileSync(temporary, JSON.stringify(values));
+            fs.renameSync(temporary, cached);
+        }
     }
-    return defaults.get(chart)!;
+    defaults.set(chart, values);
+    return values;
 }

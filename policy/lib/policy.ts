@@ -166,19 +166,30 @@ function view(type: string, name: string, urn: string, props: unknown, providerP
     };
 }
 
+/** The types each validateResource made by defineResourcePolicy judges (see judgedTypes). */
+const judged = new WeakMap<ResourceValidation, ReadonlySet<string>>();
+
+/**
+ * The only resource types a resource policy's validateResource judges, when it is one that
+ * defineResourcePolicy made: on any other type it only says it is not applicable, so an evaluator
+ * may skip the call. Undefined for any other policy, which must be called for every resource.
+ */
+export function judgedTypes(policy: NistResourcePolicy): ReadonlySet<string> | undefined {
+    return judged.get(policy.validateResource);
+}
+
 export function defineResourcePolicy<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): NistResourcePolicy {
     const types = new Set(spec.resourceTypes);
-    return {
-        ...metadata(spec),
-        validateResource: (args, reportViolation) => {
-            if (!types.has(args.type)) args.notApplicable(`${spec.name} does not judge ${args.type}`);
-            const resource = view(args.type, args.name, args.urn, args.props, args.provider?.props);
-            const config = configWithDefaults(spec, args.getConfig());
-            const environment = resolveEnvironment(config.environment, [resource.tags.tags]);
-            const report = waivedReporter(readWaivers(config.waivers), (message) => reportViolation(message));
-            spec.validate(resource, { environment, config }, (message) => report(message, resource));
-        },
+    const validateResource: ResourceValidation = (args, reportViolation) => {
+        if (!types.has(args.type)) args.notApplicable(`${spec.name} does not judge ${args.type}`);
+        const resource = view(args.type, args.name, args.urn, args.props, args.provider?.props);
+        const config = configWithDefaults(spec, args.getConfig());
+        const environment = resolveEnvironment(config.environment, [resource.tags.tags]);
+        const report = waivedReporter(readWaivers(config.waivers), (message) => reportViolation(message));
+        spec.validate(resource, { environment, config }, (message) => report(message, resource));
     };
+    judged.set(validateResource, types);
+    return { ...metadata(spec), validateResource };
 }
 
 /** Each resource's view, built once: every stack rule is handed the same resources. */

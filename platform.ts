@@ -211,6 +211,9 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         context: security.meshedContext(cluster.context),
         edge,
     }, opts);
+    // The API server trusts the ALB's identity provider, so that Kiali and Headlamp act as the person
+    // who signed in; the roles' groups get their RBAC in the UIs' namespaces, which now exist.
+    if (edge?.identityProvider) cluster.trustIdentityProvider({ provider: edge.identityProvider, roles: config.ui.roles, adminNamespaces: uiNamespaces.filter((namespace) => cluster.context.namespaces.has(namespace)) });
     const backup = new Backup(`${config.cluster.name}-backup`, {
         config: config.backup,
         context: cluster.context,
@@ -282,6 +285,7 @@ export async function createPlatform(config: StackConfig, access: AccessPath = {
         uiWebAclArn: edge?.webAclArn,
         uiAccessLogBucket: edge?.accessLogBucket,
         uiUserPoolId: edge?.userPoolId,
+        uiCallbackUrls: edge?.callbackUrls,
         observabilityMode: mode,
         ampWorkspaceEndpoint: observability.managed?.amp?.endpoint,
         tracingEndpoint: observability.tracingEndpoint,

@@ -428,6 +428,8 @@ const HOST_LABEL = "one DNS label such as grafana (lower-case letters, digits an
 const hostLabel = z.string({ error: HOST_LABEL }).regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, HOST_LABEL);
 const HTTPS_URL = "an https:// URL such as https://login.example.com/oauth2/token";
 const httpsUrl = z.string({ error: HTTPS_URL }).regex(/^https:\/\/[^\s/]+(\/\S*)?$/, HTTPS_URL);
+/** Where the UIs' admin role reaches inside the cluster (ui.roles.adminScope). */
+export const ADMIN_SCOPES = ["namespaces", "cluster"] as const;
 /** The exposures of the UIs' load balancer. */
 export const UI_EXPOSURES = ["internal", "internet", "none"] as const;
 
@@ -476,6 +478,12 @@ const ui = z.strictObject({
         viewer: z.array(nonEmpty("a group name")),
         editor: z.array(nonEmpty("a group name")),
         admin: z.array(nonEmpty("a group name")),
+        /**
+         * What admin gives inside the cluster: `namespaces` (Kubernetes' admin role in the UIs'
+         * namespaces, the rest read-only) or `cluster` (cluster-admin, for teams whose UI admins
+         * are also the cluster's administrators).
+         */
+        adminScope: oneOf(ADMIN_SCOPES),
     }),
     /** A WAFv2 web ACL with AWS's managed rule groups in front of the ALB: always on for internet exposure. */
     webAcl: bool,

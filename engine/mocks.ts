@@ -86,6 +86,7 @@ const AWS_OUTPUTS: Record<string, (name: string, inputs: State, ctx: MockContext
     "aws:autoscaling/schedule:Schedule": (n, i, c) => ({ id: i.scheduledActionName ?? n, state: { arn: arn(c, "autoscaling", `scheduledUpdateGroupAction:${hexId(n, 36)}:autoScalingGroupName/${i.autoscalingGroupName}:scheduledActionName/${i.scheduledActionName ?? n}`) } }),
     "aws:eks/addon:Addon": (n, i, c) => ({ id: `${i.clusterName}:${i.addonName}`, state: { arn: arn(c, "eks", `addon/${i.clusterName}/${i.addonName}/${hexId(n, 8)}`) } }),
     "aws:eks/accessEntry:AccessEntry": (n, i, c) => ({ id: `${i.clusterName}:${i.principalArn}`, state: { accessEntryArn: arn(c, "eks", `access-entry/${i.clusterName}/${hexId(n, 8)}`) } }),
+    "aws:eks/identityProviderConfig:IdentityProviderConfig": (n, i, c) => ({ id: `${i.clusterName}:${i.oidc?.identityProviderConfigName}`, state: { arn: arn(c, "eks", `identityproviderconfig/${i.clusterName}/oidc/${i.oidc?.identityProviderConfigName}/${hexId(n, 8)}-${hexId(n + 1, 4)}-${hexId(n + 2, 4)}-${hexId(n + 3, 4)}-${hexId(n + 4, 12)}`), status: "ACTIVE" } }),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (n, i) => ({ id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: {} }),
     "aws:rds/instance:Instance": (n, i, c) => {
         const id = i.identifier ?? `${n}-${hexId(n, 8)}`;

@@ -20,6 +20,12 @@ import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
 import { rejectionOf } from "./support/config";
+import { renderedConfigs } from "./support/configs";
+import YAML from "yaml";
+import { checkConfig, configKeys, describeProblems } from "../lib/config-keys";
+import { signInClientData } from "../components/edge";
+import { headlampOidcEnvironment } from "../components/operations/headlamp";
+import { evaluatePolicies, loadPackConfig } from "../policy/evaluate";
 import { ofType, single, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -229,7 +235,15 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             expect(idp.userPoolClientID).to.be.a("string").and.not.equal("");
             // Users are created by administrators only, with MFA; the client may return only to the UIs' hosts.
             expect(pool.inputs).to.deep.include({ mfaConfiguration: "ON", adminCreateUserConfig: { allowAdminCreateUserOnly: true } });
-            expect(client.inputs.callbackUrls).to.deep.equal([...["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.nist-eks-dev.example.com/oauth2/idpresponse`), "https://grafana.nist-eks-dev.example.com/login/generic_oauth"]);
+            expect(client.inputs.callbackUrls).to.deep.equal([
+                ...["grafana", "kiali", "headlamp", "kubecost"].map((ui) => `https://${ui}.nist-eks-dev.example.com/oauth2/idpresponse`),
+                // The UIs' own sign-in with the same client: Grafana's generic OAuth, Kiali's web root, Headlamp's callback.
+                "https://grafana.nist-eks-dev.example.com/login/generic_oauth",
+                "https://kiali.nist-eks-dev.example.com/kiali",
+                "https://headlamp.nist-eks-dev.example.com/oidc-callback",
+            ]);
+            // The same three, as the output an existing provider's client is registered from.
+            expect(dev.outputs.uiCallbackUrls).to.deep.equal(client.inputs.callbackUrls.slice(4));
             expect(ofType(dev, "aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name).sort()).to.deep.equal(["platform-admins", "platform-editors", "platform-viewers"]);
         });
 
@@ -278,7 +292,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
                 c.ui.allowedCidrs = ["198.51.100.0/24"];
                 c.ui.certificate = { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" };
                 c.ui.signIn = { type: "oidc", issuer: "https://login.example.com", authorizationEndpoint: "https://login.example.com/authorize", tokenEndpoint: "https://login.example.com/token", userInfoEndpoint: "https://login.example.com/userinfo", clientId: "platform-ui" };
-                c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"] };
+                c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"], adminScope: "cluster" };
                 c.uiOidcClientSecret = "offline-stand-in";
             });
             for (const m of ingresses(run)) {
@@ -304,6 +318,182 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
             const run = await stackWith("dev", (c) => { c.ui.exposure = "none"; });
             expect([controller(run), ofType(run, PARAMS), ingresses(run), run.outputs.uiUrls]).to.deep.equal([undefined, [], [], undefined]);
             expect(ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-grafana"))!.inputs.values.ingress).to.equal(undefined);
+        });
+    });
+
+    describe("one identity inside: the cluster trusts the ALB's identity provider", () => {
+        const IDP = "aws:eks/identityProviderConfig:IdentityProviderConfig";
+        const bindingsOf = (run: StackRun) => [
+            ...ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"),
+            ...ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+        ].filter((b) => b.inputs.metadata.name.startsWith("ui-")).map((b) => ({ name: b.inputs.metadata.name, namespace: b.inputs.metadata.namespace, role: b.inputs.roleRef.name, groups: b.inputs.subjects.map((x: any) => `${x.kind}:${x.name}`) }))
+            .sort((a, b) => `${a.name}/${a.namespace}`.localeCompare(`${b.name}/${b.namespace}`));
+        const oidcProd = () => stackWith("prod", (c) => {
+            c.ui.exposure = "internet";
+            c.ui.allowedCidrs = ["198.51.100.0/24"];
+            c.ui.signIn = { type: "oidc", issuer: "https://login.example.com", authorizationEndpoint: "https://login.example.com/authorize", tokenEndpoint: "https://login.example.com/token", userInfoEndpoint: "https://login.example.com/userinfo", clientId: "platform-ui" };
+            c.ui.roles = { groupsClaim: "groups", viewer: ["ops-viewers"], editor: [], admin: ["ops-admins"], adminScope: "cluster" };
+            c.uiOidcClientSecret = "offline-stand-in";
+        });
+
+        it("dev: EKS accepts the Cognito pool's ID tokens for the ALB's client, names and groups prefixed apart from the system's", async () => {
+            const dev = await stack("dev");
+            const pool = single(dev, "aws:cognito/userPool:UserPool");
+            const client = single(dev, "aws:cognito/userPoolClient:UserPoolClient");
+            const idp = single(dev, IDP);
+            expect(idp.inputs).to.deep.equal({
+                clusterName: "nist-eks-dev",
+                oidc: {
+                    identityProviderConfigName: "ui-sign-in",
+                    issuerUrl: `https://cognito-idp.us-east-1.amazonaws.com/${pool.outputs.id}`,
+                    clientId: client.outputs.id,
+                    groupsClaim: "cognito:groups",
+                    groupsPrefix: "oidc:",
+                    usernameClaim: "email",
+                    usernamePrefix: "oidc:",
+                },
+            });
+            expect(idp.parent).to.match(/platform:cluster:Cluster::nist-eks-dev$/);
+            // EKS takes one OIDC provider per cluster, and any change to it replaces it: the old one goes first.
+            expect(idp.deleteBeforeReplace).to.equal(true);
+        });
+
+        it("an existing OIDC provider: its issuer and client; prod's internal ALB without sign-in trusts no provider", async () => {
+            expect(single(await oidcProd(), IDP).inputs.oidc).to.deep.equal({
+                identityProviderConfigName: "ui-sign-in", issuerUrl: "https://login.example.com", clientId: "platform-ui", groupsClaim: "groups", groupsPrefix: "oidc:", usernameClaim: "email", usernamePrefix: "oidc:",
+            });
+            const prod = await stack("prod");
+            expect(ofType(prod, IDP)).to.deep.equal([]);
+            expect(bindingsOf(prod)).to.deep.equal([]);
+        });
+
+        it("dev: every role reads (view, no Secrets), editors scale and restart, admins administer the UIs' namespaces alone", async () => {
+            const dev = await stack("dev");
+            const readers = ["Group:oidc:platform-viewers", "Group:oidc:platform-editors", "Group:oidc:platform-admins"];
+            const uiNamespaces = ["monitoring", "headlamp", "kubecost"].filter((ns) => ofType(dev, "kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === ns)).sort();
+            expect(uiNamespaces).to.include("monitoring");
+            expect(bindingsOf(dev)).to.deep.equal([
+                ...uiNamespaces.map((namespace) => ({ name: "ui-admins-admin", namespace, role: "admin", groups: ["Group:oidc:platform-admins"] })),
+                { name: "ui-editors-operator", namespace: undefined, role: "platform-ui-operator", groups: ["Group:oidc:platform-editors", "Group:oidc:platform-admins"] },
+                { name: "ui-viewers-reader", namespace: undefined, role: "platform-ui-reader", groups: readers },
+                { name: "ui-viewers-view", namespace: undefined, role: "view", groups: readers },
+            ]);
+        });
+
+        it("the platform's roles: the reader only reads what view leaves out, the operator only scales and restarts, neither touches a Secret", async () => {
+            const roles = ofType(await stack("dev"), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.inputs.metadata.name.startsWith("platform-ui-"));
+            const read = ["get", "list", "watch"];
+            expect(Object.fromEntries(roles.map((r) => [r.inputs.metadata.name, r.inputs.rules]))).to.deep.equal({
+                "platform-ui-reader": [
+                    { apiGroups: [""], resources: ["nodes", "persistentvolumes"], verbs: read },
+                    { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: read },
+                    { apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"], verbs: read },
+                    { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: read },
+                    { apiGroups: ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io", "gateway.networking.k8s.io"], resources: ["*"], verbs: read },
+                ],
+                "platform-ui-operator": [
+                    { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale", "replicasets/scale"], verbs: ["get", "update", "patch"] },
+                    { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+                    { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
+                ],
+            });
+        });
+
+        const cognitoProd = () => stackWith("prod", (c) => {
+            c.ui.exposure = "internet";
+            c.ui.allowedCidrs = ["198.51.100.0/24"];
+            c.ui.signIn = { type: "cognito" };
+            c.ui.roles = { groupsClaim: "cognito:groups", viewer: ["ops-viewers"], editor: ["ops-editors"], admin: ["ops-admins"], adminScope: "namespaces" };
+        });
+        const kialiConfig = (run: StackRun) => YAML.parse(rendered(run).find(({ release, m }) => release.endsWith("-kiali") && m.kind === "ConfigMap" && m.metadata.name === "kiali")!.m.data!["config.yaml"]);
+        const kialiSecretVolume = (run: StackRun) => (rendered(run).find(({ release, m }) => release.endsWith("-kiali") && m.kind === "Deployment")!.m as any).spec.template.spec.volumes.find((v: any) => v.name === "kiali-secret").secret;
+        const headlampContainer = (run: StackRun) => (rendered(run).find(({ m }) => m.kind === "Deployment" && m.metadata.namespace === "headlamp")!.m as any).spec.template.spec.containers[0];
+
+        it("Kiali signs in with the ALB's provider and client, its secret from the mounted Secret, the user's ID token for the API server; prod's internal ALB keeps the token login", async () => {
+            for (const [run, issuerUrl, clientId] of [
+                [await oidcProd(), "https://login.example.com", "platform-ui"],
+                await cognitoProd().then((r) => [r, `https://cognito-idp.us-east-1.amazonaws.com/${single(r, "aws:cognito/userPool:UserPool").outputs.id}`, single(r, "aws:cognito/userPoolClient:UserPoolClient").outputs.id] as const),
+            ] as const) {
+                const config = kialiConfig(run);
+                expect(config.auth).to.deep.equal({
+                    strategy: "openid",
+                    openid: { client_id: clientId, issuer_uri: issuerUrl, username_claim: "email", scopes: ["openid", "email", "profile"], disable_rbac: false },
+                    // The chart's own default, inert off OpenShift.
+                    openshift: { client_id_prefix: "kiali" },
+                });
+                // Its callback is its web root on its host, which the client allows; the secret is the file oidc-secret of the client's Secret.
+                expect([config.server.web_fqdn, config.server.web_root, config.deployment.secret_name]).to.deep.equal(["kiali.nist-eks-prod.example.com", "/kiali", "ui-oidc-client"]);
+                expect(kialiSecretVolume(run)).to.deep.equal({ secretName: "ui-oidc-client", optional: true });
+                // Every key is one Kiali's CR schema at the pinned version knows (less the chart's own top-level knobs, as tests/config-keys.test.ts reads them).
+                const kiali = renderedConfigs(run).find((c) => c.program === "kiali")!;
+                expect(describeProblems(checkConfig(configKeys("kiali", kiali.version).files.config, config).filter((p) => !kiali.chartOwn.includes(p.path)))).to.deep.equal([]);
+                const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === "ui-oidc-client" && x.inputs.metadata.namespace === "monitoring")!;
+                expect(secret.inputs.stringData).to.equal("[secret]");
+                expect(ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-kiali"))!.dependencies).to.include(secret.urn);
+            }
+            expect(kialiConfig(await stack("prod")).auth).to.deep.equal({ strategy: "token", openid: {}, openshift: { client_id_prefix: "kiali" } });
+        });
+
+        it("the sign-in client's Secret carries the secret under the names the controller, Grafana and Kiali read", () => {
+            expect(signInClientData("platform-ui", "s3cret")).to.deep.equal({ clientID: "platform-ui", clientSecret: "s3cret", "oidc-secret": "s3cret" });
+        });
+
+        it("Headlamp signs in with the ALB's provider and client from a Secret of the stack's, its callback on its host; without sign-in, no OIDC", async () => {
+            const run = await cognitoProd();
+            const pool = single(run, "aws:cognito/userPool:UserPool").outputs.id;
+            const clientId = single(run, "aws:cognito/userPoolClient:UserPoolClient").outputs.id;
+            const values = ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-headlamp"))!.inputs.values;
+            expect(values.config).to.deep.equal({ oidc: { secret: { create: false }, externalSecret: { enabled: true, name: "headlamp-oidc", hasScopes: true }, callbackURL: "https://headlamp.nist-eks-prod.example.com/oidc-callback" } });
+            const container = headlampContainer(run);
+            expect(container.envFrom).to.deep.equal([{ secretRef: { name: "headlamp-oidc" } }]);
+            expect(container.args.filter((a: string) => a.startsWith("-oidc"))).to.deep.equal([
+                "-oidc-client-id=$(OIDC_CLIENT_ID)", "-oidc-client-secret=$(OIDC_CLIENT_SECRET)", "-oidc-idp-issuer-url=$(OIDC_ISSUER_URL)", "-oidc-scopes=$(OIDC_SCOPES)", "-oidc-callback-url=$(OIDC_CALLBACK_URL)",
+            ]);
+            const secret = ofType(run, "kubernetes:core/v1:Secret").find((x) => x.inputs.metadata.name === "headlamp-oidc")!;
+            expect([secret.inputs.metadata.namespace, secret.inputs.stringData]).to.deep.equal(["headlamp", "[secret]"]);
+            expect(ofType(run, RELEASE).find((r) => r.inputs.name.endsWith("-headlamp"))!.dependencies).to.include(secret.urn);
+            // What the Secret holds, every key an environment variable the arguments above name.
+            expect(headlampOidcEnvironment({ issuerUrl: `https://cognito-idp.us-east-1.amazonaws.com/${pool}`, clientId }, "headlamp.nist-eks-prod.example.com", "s3cret")).to.deep.equal({
+                OIDC_CLIENT_ID: clientId,
+                OIDC_CLIENT_SECRET: "s3cret",
+                OIDC_ISSUER_URL: `https://cognito-idp.us-east-1.amazonaws.com/${pool}`,
+                OIDC_SCOPES: "email,profile",
+                OIDC_CALLBACK_URL: "https://headlamp.nist-eks-prod.example.com/oidc-callback",
+            });
+            const prod = ofType(await stack("prod"), RELEASE).find((r) => r.inputs.name.endsWith("-headlamp"))!.inputs.values;
+            expect(prod).to.not.have.property("config");
+            expect(headlampContainer(await stack("prod")).args.filter((a: string) => a.startsWith("-oidc"))).to.deep.equal([]);
+        });
+
+        it("no client secret in any release's values, and the pack finds no plaintext secret, with either provider", async () => {
+            for (const run of [await oidcProd(), await cognitoProd()]) {
+                const secret = run.config.environment === "prod" && run.config.ui.signIn.type === "oidc" ? "offline-stand-in" : single(run, "aws:cognito/userPoolClient:UserPoolClient").outputs.clientSecret;
+                for (const release of ofType(run, RELEASE)) expect(JSON.stringify(release.inputs.values ?? {}), release.name).to.not.include(secret);
+                expect(evaluatePolicies(run.resources, loadPackConfig(run.config.environment)).filter((v) => v.policy === "helm-no-plaintext-secrets")).to.deep.equal([]);
+            }
+        });
+
+        it("Kubecost is read-only for everyone who reaches it: its aggregator runs with READ_ONLY", async () => {
+            for (const run of [await stack("prod"), await cognitoProd()]) {
+                const aggregator = rendered(run).find(({ release, m }) => release.endsWith("-kubecost") && m.kind === "StatefulSet" && m.metadata.name.endsWith("aggregator"))!.m as any;
+                expect(aggregator.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).filter((e: any) => e.name === "READ_ONLY")).to.deep.equal([{ name: "READ_ONLY", value: "true" }]);
+            }
+        });
+
+        it("dev and a Cognito prod: editors add the operator role; admin in each UI namespace that runs", async () => {
+            const run = await cognitoProd();
+            expect(bindingsOf(run).filter((b) => b.name === "ui-admins-admin").map((b) => b.namespace)).to.deep.equal(["headlamp", "kubecost", "monitoring"]);
+            expect(bindingsOf(run).find((b) => b.name === "ui-editors-operator")!.groups).to.deep.equal(["Group:oidc:ops-editors", "Group:oidc:ops-admins"]);
+            expect(single(run, IDP).inputs.oidc.groupsClaim).to.equal("cognito:groups");
+        });
+
+        it("adminScope cluster: admins are cluster-admin; a role without groups (editor here) binds nothing of its own", async () => {
+            expect(bindingsOf(await oidcProd())).to.deep.equal([
+                { name: "ui-admins-cluster-admin", namespace: undefined, role: "cluster-admin", groups: ["Group:oidc:ops-admins"] },
+                { name: "ui-editors-operator", namespace: undefined, role: "platform-ui-operator", groups: ["Group:oidc:ops-admins"] },
+                { name: "ui-viewers-reader", namespace: undefined, role: "platform-ui-reader", groups: ["Group:oidc:ops-viewers", "Group:oidc:ops-admins"] },
+                { name: "ui-viewers-view", namespace: undefined, role: "view", groups: ["Group:oidc:ops-viewers", "Group:oidc:ops-admins"] },
+            ]);
         });
     });
 

@@ -81,7 +81,7 @@ describe("README: Operating the platform", () => {
         expect(config.ui.allowedCidrs).to.deep.equal(["198.51.100.0/24"]);
         const dev = await stack("dev");
         const outputs = [...text.matchAll(/pulumi stack output (\w+) --stack (\w+)/g)].map((m) => [m[1], m[2]]);
-        expect(outputs).to.deep.equal([["uiUrls", "dev"], ["uiUserPoolId", "dev"], ["bastionInstanceId", "prod"]]);
+        expect(outputs).to.deep.equal([["uiUrls", "dev"], ["uiUserPoolId", "dev"], ["uiCallbackUrls", "dev"], ["bastionInstanceId", "prod"]]);
         for (const [output, name] of outputs) expect((await stack(name)).outputs[output], output).to.not.equal(undefined);
         expect(dev.outputs.uiUserPoolId).to.equal(single(dev, "aws:cognito/userPool:UserPool").outputs.id);
         // The group it adds Alice to, and the role each named group gives, are dev's ui.roles.

@@ -18,6 +18,7 @@ import { AddonName, addonConfiguration } from "./addons";
 import { NODE_GROUP_LABEL, installClusterAutoscaler } from "./autoscaler";
 import { Bastion, createSessionPreferences, logGroupArn } from "./bastion";
 import { KubernetesContext } from "./context";
+import { trustIdentityProvider, TrustIdentityProviderArgs } from "./identity";
 import { createIrsaRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 import { createNodeLaunchTemplate, createNodeSchedule, nodeAmiType, nodeGroupIgnoreChanges, nodeReleaseVersion } from "./nodes";
@@ -73,6 +74,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly context: KubernetesContext;
     public readonly bastionInstanceId?: pulumi.Output<string>;
+    private readonly resourceName: string;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Cluster", name, {}, opts);
@@ -328,6 +330,7 @@ export class Cluster extends pulumi.ComponentResource {
         }
 
         this.nodeSecurityGroupId = nodeSg.id;
+        this.resourceName = name;
         this.registerOutputs({
             name: this.name,
             endpoint: this.endpoint,
@@ -336,5 +339,13 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             bastionInstanceId: this.bastionInstanceId,
         });
+    }
+
+    /**
+     * Trusts the UIs' identity provider and binds ui.roles' groups (components/cluster/identity.ts):
+     * called once the UIs' namespaces exist, which admin's RoleBindings are placed in.
+     */
+    trustIdentityProvider(args: Omit<TrustIdentityProviderArgs, "clusterName">): void {
+        trustIdentityProvider(this.resourceName, { ...args, clusterName: this.name }, this.context, this);
     }
 }

@@ -20,6 +20,7 @@ import { UiConfig } from "../../config/schema";
 import { ALB_CONTROLLER_NAME, AlbSignIn, albControllerPolicy, GrafanaOAuth, grafanaRoleExpression, ingressClassParamsSpec, UI_INGRESS_CLASS, UiIngress, UiName, uiIngressAnnotations } from "../../lib/alb";
 import { sortedJson } from "../../lib/json";
 import { KubernetesContext } from "../cluster/context";
+import { IdentityProvider } from "../cluster/identity";
 import { AccessLogs } from "../storage/access-logs";
 import { MONITORING_NAMESPACE } from "../observability/shared";
 import { CHARTS } from "../helm/catalog";
@@ -141,6 +142,10 @@ export class Edge extends pulumi.ComponentResource {
     public readonly accessLogBucket: pulumi.Output<string>;
     /** The Cognito user pool operators are added to, where sign-in is cognito. */
     public readonly userPoolId?: pulumi.Output<string>;
+    /** The identity provider the ALB signs users in with, and its client: what the cluster trusts, where sign-in is not none. */
+    public readonly identityProvider?: IdentityProvider;
+    /** Where the UIs' own OpenID sign-in returns (Grafana's, Kiali's, Headlamp's): an existing provider's client must allow them. */
+    public readonly callbackUrls?: string[];
     /** What the UIs' Ingresses are made from (host names, sign-in), for their charts' values. */
     private readonly signInRefs: Record<string, pulumi.Input<string>> = {};
     private readonly config: UiConfig;
@@ -150,6 +155,8 @@ export class Edge extends pulumi.ComponentResource {
     /** The sign-in client's id and secret, and the namespaces whose UIs read them. */
     private readonly client?: { readonly data: Record<string, pulumi.Input<string>>; readonly namespaces: readonly string[] };
     private readonly clientSecrets = new Map<string, corev1.Secret>();
+    /** The sign-in client's secret, for a UI that keeps it in a Secret of its own shape (Headlamp's). */
+    private readonly clientSecret?: pulumi.Output<string>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:Edge", name, {}, opts);
@@ -264,6 +271,7 @@ export class Edge extends pulumi.ComponentResource {
 
         // Sign-in at the ALB.
         const hosts = Object.values(config.hosts).map((host) => `${host}.${domain}`);
+        if (config.signIn.type !== "none") this.callbackUrls = uiCallbackUrls(config);
         if (config.signIn.type === "cognito") {
             const pool = new cognito.UserPool(`${name}-users`, {
                 // Administrators create the users: nobody signs themselves up to the operators' UIs.
@@ -284,18 +292,23 @@ export class Edge extends pulumi.ComponentResource {
                 allowedOauthFlowsUserPoolClient: true,
                 allowedOauthFlows: ["code"],
                 allowedOauthScopes: ["openid", "email", "profile"],
-                // The ALB's callback on every host, and Grafana's own sign-in with the same provider.
-                callbackUrls: [...hosts.map((host) => `https://${host}/oauth2/idpresponse`), `https://${config.hosts.grafana}.${domain}${GRAFANA_OAUTH_CALLBACK}`],
+                // The ALB's callback on every host, and Grafana's, Kiali's and Headlamp's own sign-in with the same provider.
+                callbackUrls: [...hosts.map((host) => `https://${host}/oauth2/idpresponse`), ...uiCallbackUrls(config)],
                 supportedIdentityProviders: ["COGNITO"],
             }, aws);
             const userPoolDomain = new cognito.UserPoolDomain(`${name}-domain`, { userPoolId: pool.id, domain: `${ctx.clusterName}-ui-${ctx.accountId}` }, aws);
             this.userPoolId = pool.id;
-            // Grafana alone reads the client's secret (its generic OAuth, see grafanaOAuth).
-            this.client = { data: { clientID: client.id, clientSecret: pulumi.secret(client.clientSecret) }, namespaces: [MONITORING_NAMESPACE] };
-            this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain };
+            // Cognito's issuer is the pool's endpoint (cognito-idp.<region>.amazonaws.com/<pool id>).
+            this.identityProvider = { issuerUrl: pulumi.interpolate`https://${pool.endpoint}`, clientId: client.id };
+            // Grafana and Kiali read the client's secret from this Secret (their own sign-in); Headlamp from its own (uiOpenId).
+            this.client = { data: signInClientData(client.id, pulumi.secret(client.clientSecret)), namespaces: [MONITORING_NAMESPACE] };
+            this.signInRefs = { [COGNITO_REFS.userPoolArn]: pool.arn, [COGNITO_REFS.userPoolClientId]: client.id, [COGNITO_REFS.userPoolDomain]: userPoolDomain.domain, [COGNITO_REFS.issuer]: this.identityProvider.issuerUrl };
+            this.clientSecret = pulumi.secret(client.clientSecret);
         } else if (config.signIn.type === "oidc") {
             // The controller reads the client's id and secret from a Secret beside each Ingress (and Grafana from its own).
-            this.client = { data: { clientID: config.signIn.clientId, clientSecret: pulumi.secret(args.oidcClientSecret!) }, namespaces: args.namespaces };
+            this.client = { data: signInClientData(config.signIn.clientId, pulumi.secret(args.oidcClientSecret!)), namespaces: args.namespaces };
+            this.clientSecret = pulumi.secret(args.oidcClientSecret!);
+            this.identityProvider = { issuerUrl: config.signIn.issuer, clientId: config.signIn.clientId };
         }
 
         // The ALB's settings, which the controller applies to every Ingress of the class.
@@ -335,6 +348,7 @@ export class Edge extends pulumi.ComponentResource {
             refs: this.signInRefs,
             ready: this.ready,
             clientSecretIn: (namespace, namespaceResource) => this.clientSecretIn(namespace, namespaceResource),
+            clientSecret: this.clientSecret,
         };
     }
 
@@ -356,7 +370,42 @@ export class Edge extends pulumi.ComponentResource {
 }
 
 /** The references a Cognito sign-in's annotation names, as release refs. */
-const COGNITO_REFS = { userPoolArn: "albUserPoolArn", userPoolClientId: "albUserPoolClientId", userPoolDomain: "albUserPoolDomain" } as const;
+const COGNITO_REFS = { userPoolArn: "albUserPoolArn", userPoolClientId: "albUserPoolClientId", userPoolDomain: "albUserPoolDomain", issuer: "albUserPoolIssuer" } as const;
+
+/**
+ * The sign-in client's Secret in a UI's namespace: the id and secret under the names the ALB
+ * controller's OIDC and Grafana read, and the secret again under the file name Kiali reads its
+ * OpenID client secret from (/kiali-secret/oidc-secret, the Secret its chart mounts).
+ */
+export function signInClientData(clientId: pulumi.Input<string>, clientSecret: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+    return { clientID: clientId, clientSecret, [KIALI_CLIENT_SECRET_KEY]: clientSecret };
+}
+
+/** The key of the sign-in client's Secret Kiali reads its OpenID client secret from. */
+export const KIALI_CLIENT_SECRET_KEY = "oidc-secret";
+/** Kiali's web root (the kiali-server chart's default off OpenShift): Kiali's OpenID sign-in returns there. */
+export const KIALI_WEB_ROOT = "/kiali";
+/** Headlamp's OpenID callback path. */
+export const HEADLAMP_OAUTH_CALLBACK = "/oidc-callback";
+/** The scopes the UIs' own sign-in asks for: the ID token's email is the Kubernetes user name (components/cluster/identity.ts). */
+export const UI_OPENID_SCOPES = ["openid", "email", "profile"] as const;
+
+/** Where the UIs' own OpenID sign-in returns: Grafana's generic OAuth, Kiali's web root, Headlamp's callback. */
+export function uiCallbackUrls(config: UiConfig): string[] {
+    const url = (ui: UiName, path: string) => `https://${config.hosts[ui]}.${config.domain}${path}`;
+    return [url("grafana", GRAFANA_OAUTH_CALLBACK), url("kiali", KIALI_WEB_ROOT), url("headlamp", HEADLAMP_OAUTH_CALLBACK)];
+}
+
+/**
+ * The provider and client Kiali's and Headlamp's OpenID sign-in use: the ALB's, whose ID tokens the
+ * API server accepts (components/cluster/identity.ts), so each request runs as the person who
+ * signed in. Undefined where the ALB signs nobody in.
+ */
+export function uiOpenId(exposure: UiExposure, refs: Readonly<Record<string, string>>): { issuerUrl: string; clientId: string } | undefined {
+    const s = exposure.signIn;
+    if (s.type === "none") return undefined;
+    return s.type === "oidc" ? { issuerUrl: s.issuer, clientId: s.clientId } : { issuerUrl: refs[COGNITO_REFS.issuer], clientId: refs[COGNITO_REFS.userPoolClientId] };
+}
 
 /** Grafana's sign-in path for its generic OAuth provider: the identity provider returns users there. */
 export const GRAFANA_OAUTH_CALLBACK = "/login/generic_oauth";
@@ -391,6 +440,8 @@ export interface UiExposure {
     readonly ready: readonly pulumi.Resource[];
     /** The Secret with the sign-in client in the UI's namespace (the controller's OIDC, Grafana's OAuth), once that exists; the release waits for it. */
     readonly clientSecretIn: (namespace: string, namespaceResource: pulumi.Resource) => pulumi.Resource[];
+    /** The sign-in client's secret (a Pulumi secret), for a UI that keeps it in a Secret of its own shape; undefined without sign-in. */
+    readonly clientSecret?: pulumi.Output<string>;
 }
 
 /** One UI's Ingress for its chart's values, from its exposure and its release's resolved refs. */

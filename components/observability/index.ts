@@ -8,7 +8,7 @@ import { keeps } from "../../lib/observability-modes";
 import { KubernetesContext } from "../cluster/context";
 import { createDatabaseClientUser } from "../database/client-user";
 import { CHARTS } from "../helm/catalog";
-import { Edge, grafanaOAuth, uiIngress } from "../edge";
+import { Edge, grafanaOAuth, uiIngress, uiOpenId } from "../edge";
 import { createNamespace, installHelmChart } from "../helm/release";
 import { AccessLogs } from "../storage/access-logs";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -434,6 +434,7 @@ export class Observability extends pulumi.ComponentResource {
                         grafanaExternalUrl: config.grafana.url,
                         grafanaInCluster: keeps(mode, "grafana"),
                         ingress: kialiExposure && uiIngress(kialiExposure, "/kiali/healthz", refs),
+                        openId: kialiExposure && uiOpenId(kialiExposure, refs),
                     }),
                     dependsOn: [signingKeySecret, ...(kialiExposure?.ready ?? []), ...(kialiExposure?.clientSecretIn(MONITORING_NAMESPACE, monitoring) ?? [])],
                 }, ctx, this);

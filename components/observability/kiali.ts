@@ -3,6 +3,8 @@
  * from Tempo. Only where Istio runs: without a mesh it has nothing to show.
  */
 import { UiIngress } from "../../lib/alb";
+import { IDP_USERNAME_CLAIM } from "../cluster/identity";
+import { OIDC_SECRET, UI_OPENID_SCOPES } from "../edge";
 import { ObservabilityConfig } from "../../config/schema";
 import { podResourcesOf, zoneSpread } from "../helm/values";
 import { ISTIO_NAMESPACE } from "../security/istio";
@@ -24,6 +26,8 @@ export interface KialiValuesOptions {
     readonly grafanaExternalUrl: string;
     /** Kiali's Ingress on the UIs' ALB, where the stack exposes the UIs (components/edge). */
     readonly ingress?: UiIngress;
+    /** The ALB's identity provider and client (components/edge uiOpenId), where it signs users in: Kiali's own sign-in then uses them. */
+    readonly openId?: { readonly issuerUrl: string; readonly clientId: string };
     /** Whether Grafana runs in the cluster (not in amp-amg, whose Amazon Managed Grafana Kiali cannot sign in to). */
     readonly grafanaInCluster: boolean;
 }
@@ -33,12 +37,21 @@ export function kialiValues(config: ObservabilityConfig, opts: KialiValuesOption
     return {
         // Kiali runs beside Prometheus, not in the control plane's namespace, so it is told where istiod is.
         istio_namespace: ISTIO_NAMESPACE,
-        // Sign-in with a Kubernetes token: what a user sees follows their RBAC (AC-3).
-        auth: { strategy: "token" },
+        // Sign-in with the ALB's identity provider where it has one (its ID token, which the API server
+        // accepts, makes every request the user's own), else with a Kubernetes token: either way what a
+        // user sees follows their RBAC (AC-3). The client secret comes from the Secret the chart mounts.
+        auth: opts.openId
+            ? {
+                strategy: "openid",
+                openid: { client_id: opts.openId.clientId, issuer_uri: opts.openId.issuerUrl, username_claim: IDP_USERNAME_CLAIM, scopes: [...UI_OPENID_SCOPES], disable_rbac: false },
+            }
+            : { strategy: "token" },
         // The chart mounts the Secret and Kiali reads the key from the file, never from values.
         login_token: { signing_key: `secret:${KIALI_SIGNING_KEY_SECRET.name}:${KIALI_SIGNING_KEY_SECRET.key}` },
         deployment: {
             instance_name: "kiali",
+            // The sign-in client's Secret, mounted at /kiali-secret: Kiali reads oidc-secret from it.
+            ...(opts.openId ? { secret_name: OIDC_SECRET } : {}),
             replicas: config.kiali.replicas,
             // Above one replica: one in each zone, and a drain takes one at a time.
             ...(config.kiali.replicas > 1 ? {

@@ -1,11 +1,12 @@
 /**
- * Headlamp (AC-2): a web UI for operators, read-only by default and never exposed outside the
- * cluster. Operators reach it with `kubectl port-forward` and sign in with their own token, so the
- * API server still authorises every action as that person.
+ * Headlamp (AC-2): a web UI for operators. Behind the ALB's sign-in it signs the same person in with
+ * the same identity provider (OIDC, whose ID token the API server accepts); otherwise operators sign
+ * in with their own Kubernetes token. Either way the API server authorises every action as that person.
  */
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { UiIngress } from "../../lib/alb";
-import { uiIngress, UiExposure } from "../edge";
+import { HEADLAMP_OAUTH_CALLBACK, uiIngress, UiExposure, uiOpenId, UI_OPENID_SCOPES } from "../edge";
 import { OperationsConfig } from "../../config/schema";
 import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
@@ -13,15 +14,34 @@ import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf, RESTRICTED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 
 export const HEADLAMP_NAMESPACE = "headlamp";
+/** The Secret Headlamp's OIDC settings come from (the chart's externalSecret: every key an environment variable). */
+export const HEADLAMP_OIDC_SECRET = "headlamp-oidc";
 
+/**
+ * Headlamp's OIDC environment, for its Secret: the ALB's provider and client, Headlamp's callback on
+ * its host (set, since behind the ALB's TLS Headlamp would guess http), and the scopes beside the
+ * openid Headlamp always asks for.
+ */
+export function headlampOidcEnvironment(openId: { issuerUrl: string; clientId: string }, host: string, clientSecret: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+    return {
+        OIDC_CLIENT_ID: openId.clientId,
+        OIDC_CLIENT_SECRET: clientSecret,
+        OIDC_ISSUER_URL: openId.issuerUrl,
+        OIDC_SCOPES: UI_OPENID_SCOPES.filter((scope) => scope !== "openid").join(","),
+        OIDC_CALLBACK_URL: `https://${host}${HEADLAMP_OAUTH_CALLBACK}`,
+    };
+}
 /**
  * The chart values. The chart binds its service account to cluster-admin by default; `view` makes
  * the UI read-only for anything that falls back to that account. The Service stays ClusterIP with
  * no Ingress, and the plugin manager (which downloads plugin code into the pod at start) stays off.
  */
-export function headlampValues(config: OperationsConfig["headlamp"], ingress?: UiIngress): Record<string, unknown> {
+export function headlampValues(config: OperationsConfig["headlamp"], ingress?: UiIngress, oidc?: boolean): Record<string, unknown> {
     return {
         replicaCount: config.replicas,
+        // OIDC from the stack's Secret (never from values, where the client secret would sit in the
+        // release): the chart then passes the client, secret, issuer, scopes and callback from it.
+        ...(oidc ? { config: { oidc: { secret: { create: false }, externalSecret: { enabled: true, name: HEADLAMP_OIDC_SECRET, hasScopes: true }, callbackURL: `https://${ingress!.host}${HEADLAMP_OAUTH_CALLBACK}` } } } : {}),
         clusterRoleBinding: { create: true, clusterRoleName: "view" },
         service: { type: "ClusterIP" },
         ingress: ingress
@@ -46,11 +66,18 @@ export interface HeadlampArgs {
 export function installHeadlamp(name: string, args: HeadlampArgs, ctx: KubernetesContext, parent: pulumi.Resource): HelmChart {
     const namespace = createNamespace(HEADLAMP_NAMESPACE, ctx, parent);
     const exposure = args.exposure;
+    const oidcSecret = exposure?.clientSecret
+        ? [new corev1.Secret(`${name}-oidc`, {
+            metadata: { name: HEADLAMP_OIDC_SECRET, namespace: HEADLAMP_NAMESPACE },
+            type: "Opaque",
+            stringData: pulumi.all([exposure.refs, exposure.clientSecret]).apply(([refs, secret]) => headlampOidcEnvironment(uiOpenId(exposure, refs)!, exposure.host, secret)),
+        }, { parent, provider: ctx.kubernetesProvider, dependsOn: [namespace] })]
+        : [];
     return installHelmChart(name, {
         source: CHARTS.headlamp,
         namespace,
         refs: exposure?.refs,
-        values: (refs) => headlampValues(args.config, exposure && uiIngress(exposure, "/", refs)),
-        dependsOn: [...(exposure?.ready ?? []), ...(exposure?.clientSecretIn(HEADLAMP_NAMESPACE, namespace) ?? [])],
+        values: (refs) => headlampValues(args.config, exposure && uiIngress(exposure, "/", refs), oidcSecret.length > 0),
+        dependsOn: [...(exposure?.ready ?? []), ...(exposure?.clientSecretIn(HEADLAMP_NAMESPACE, namespace) ?? []), ...oidcSecret],
     }, ctx, parent);
 }

@@ -59,6 +59,10 @@ export function kubecostValues(input: KubecostValuesInput): Record<string, unkno
         forecasting: { enabled: false },
         networkCosts: { enabled: false },
         kubecostProductConfigs: { clusterProfile: input.config.savingsProfile },
+        // Read-only for everyone (the aggregator refuses settings changes and saved reports, the
+        // chart's READ_ONLY): settings come from these values; per-user roles (its SAML or OIDC RBAC)
+        // need an enterprise key, so whoever reaches the UI is a viewer.
+        readonly: true,
         ingress: input.ingress
             ? { enabled: true, className: input.ingress.className, annotations: { ...input.ingress.annotations }, hosts: [input.ingress.host], paths: ["/"], pathType: "Prefix" }
             : { enabled: false },

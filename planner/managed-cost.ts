@@ -7,8 +7,8 @@
 import { CostAssumptions } from "../config/schema";
 import { PlannedResource } from "../engine/types";
 import prices from "./data/managed-observability-prices.json";
-import type { CostLine, Factor } from "./cost";
-import { plural, toCents } from "./format";
+import { CostLine, Factor, priceLine } from "./cost-line";
+import { plural } from "./format";
 import { PriceTable, pricesInRegion } from "./pricing";
 
 const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";
@@ -44,7 +44,7 @@ export function ampIngestionCost(millions: number, tiers: ManagedPrices["amp"]["
 }
 
 const line = (spec: Omit<CostLine, "monthly" | "category"> & { category?: CostLine["category"] }): CostLine =>
-    ({ category: "logging", ...spec, monthly: toCents(spec.factors.reduce((p, f) => p * f.value, spec.unitPrice)) });
+    priceLine({ category: "logging", ...spec });
 const assumed = (key: keyof CostAssumptions, a: CostAssumptions) => `costAssumptions.${key} = ${a[key]}`;
 
 /** The managed services a stack declares, priced; none for a self-managed stack. */

@@ -147,33 +147,56 @@ export function loadBalancerOf(ingressClass: string): string {
  * Every backend the rendered Ingresses name, resolved: the load balancer their class stands for
  * dials the Service's pods (a port given by number or by the Service port's name).
  */
+/** One path of a rendered Ingress: where it routes a host and path to. */
+export interface IngressRoute {
+    /** The Ingress object, as rendered. */
+    readonly ingress: Manifest;
+    readonly namespace: string;
+    /** The release that rendered it. */
+    readonly release: string;
+    readonly ingressClass: string;
+    readonly host: string;
+    readonly path: string;
+    /** Where in the Ingress: spec.rules.<i>.http.paths.<j>. */
+    readonly at: string;
+    /** The path's backend Service, if it names one: its name and port (number or name). */
+    readonly backend?: { readonly name: string; readonly port?: { readonly number?: number; readonly name?: string } };
+}
+
+/** Every path of every Ingress the releases render. */
+export function ingressRoutes(renders: Iterable<{ readonly request: ReleaseRequest; readonly rendered: RenderedRelease }>): IngressRoute[] {
+    return [...renders].flatMap(({ request, rendered }) => rendered.manifests.filter((m) => m.kind === "Ingress").flatMap((m) =>
+        (m.spec?.rules ?? []).flatMap((rule: any, i: number) => (rule.http?.paths ?? []).map((p: any, j: number): IngressRoute => ({
+            ingress: m,
+            namespace: m.metadata.namespace ?? request.namespace,
+            release: request.name,
+            ingressClass: String(m.spec?.ingressClassName ?? "(no class)"),
+            host: rule.host,
+            path: p.path,
+            at: `spec.rules.${i}.http.paths.${j}`,
+            backend: p.backend?.service,
+        })))));
+}
+
+/** The address each Ingress path sends its load balancer's traffic to, resolved against the Services. */
 export function ingressAddresses(renders: Iterable<{ readonly request: ReleaseRequest; readonly rendered: RenderedRelease }>, services: readonly ServiceEndpoint[]): Address[] {
-    const found: Address[] = [];
-    for (const { request, rendered } of renders) {
-        for (const m of rendered.manifests.filter((x) => x.kind === "Ingress")) {
-            const namespace = m.metadata.namespace ?? request.namespace;
-            const ingressClass = String(m.spec?.ingressClassName ?? "(no class)");
-            (m.spec?.rules ?? []).forEach((rule: any, i: number) => (rule.http?.paths ?? []).forEach((p: any, j: number) => {
-                const backend = p.backend?.service;
-                if (!backend) return;
-                const path = `spec.rules.${i}.http.paths.${j}.backend.service`;
-                const service = services.find((s) => s.namespace === namespace && s.name === backend.name);
-                const servicePort = service?.ports.find((sp) => (backend.port?.number !== undefined ? sp.port === backend.port.number : sp.name === backend.port?.name));
-                const base = {
-                    usedBy: `Ingress ${namespace}/${m.metadata.name} (rendered by ${request.name}) ${path}`,
-                    client: loadBalancerOf(ingressClass),
-                    outside: { ingressClass },
-                    path,
-                    host: `${backend.name}.${namespace}.svc`,
-                    port: servicePort?.port ?? Number(backend.port?.number ?? 0),
-                };
-                found.push(service && servicePort
-                    ? { ...base, service, targetPort: servicePort.targetPort, resolvesTo: `Service ${namespace}/${backend.name} port ${servicePort.port} (${service.madeBy})` }
-                    : { ...base, unresolved: service ? `Service ${namespace}/${backend.name} has no port ${backend.port?.number ?? backend.port?.name}` : `no Service ${namespace}/${backend.name}` });
-            }));
-        }
-    }
-    return found;
+    return ingressRoutes(renders).flatMap(({ ingress, namespace, release, ingressClass, at, backend }): Address[] => {
+        if (!backend) return [];
+        const path = `${at}.backend.service`;
+        const service = services.find((s) => s.namespace === namespace && s.name === backend.name);
+        const servicePort = service?.ports.find((sp) => (backend.port?.number !== undefined ? sp.port === backend.port.number : sp.name === backend.port?.name));
+        const base = {
+            usedBy: `Ingress ${namespace}/${ingress.metadata.name} (rendered by ${release}) ${path}`,
+            client: loadBalancerOf(ingressClass),
+            outside: { ingressClass },
+            path,
+            host: `${backend.name}.${namespace}.svc`,
+            port: servicePort?.port ?? Number(backend.port?.number ?? 0),
+        };
+        return [service && servicePort
+            ? { ...base, service, targetPort: servicePort.targetPort, resolvesTo: `Service ${namespace}/${backend.name} port ${servicePort.port} (${service.madeBy})` }
+            : { ...base, unresolved: service ? `Service ${namespace}/${backend.name} has no port ${backend.port?.number ?? backend.port?.name}` : `no Service ${namespace}/${backend.name}` }];
+    });
 }
 
 /** Resolves each address the sources name against the Services. */

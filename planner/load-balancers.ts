@@ -4,7 +4,8 @@
  * Ingresses its releases render. The plan lists each with its settings and the UIs behind it.
  */
 import { PlannedResource } from "../engine/types";
-import { Manifest, ReleaseRequest, RenderedRelease } from "../lib/helm/render";
+import { ReleaseRequest, RenderedRelease } from "../lib/helm/render";
+import { ingressRoutes } from "../lib/wiring";
 import { ofType, TYPES } from "./resources";
 
 /** One host behind a load balancer: the Ingress that routes it and the Service it sends to. */
@@ -33,18 +34,18 @@ export interface PlannedLoadBalancer {
 
 /** Each ALB the controller will create, from the declared IngressClassParams and the rendered Ingresses of their classes. */
 export function plannedLoadBalancers(resources: readonly PlannedResource[], renders: Iterable<{ readonly request: ReleaseRequest; readonly rendered: RenderedRelease }>): PlannedLoadBalancer[] {
-    const ingresses: { namespace: string; m: Manifest }[] = [...renders].flatMap(({ request, rendered }) => rendered.manifests.filter((m) => m.kind === "Ingress").map((m) => ({ namespace: m.metadata.namespace ?? request.namespace, m })));
+    const ingresses = ingressRoutes(renders);
     const classes = ofType(resources, TYPES.ingressClass);
     return ofType(resources, TYPES.ingressClassParams).map((params) => {
         const spec = params.inputs.spec ?? {};
         const ingressClass = classes.find((c) => c.inputs.spec?.parameters?.name === params.inputs.metadata?.name)?.inputs.metadata?.name ?? String(params.inputs.metadata?.name);
         const attribute = (key: string) => (spec.loadBalancerAttributes ?? []).find((a: any) => a.key === key)?.value;
-        const routes = ingresses.filter(({ m }) => m.spec?.ingressClassName === ingressClass).flatMap(({ namespace, m }) => (m.spec?.rules ?? []).flatMap((rule: any) => (rule.http?.paths ?? []).map((p: any): LoadBalancerRoute => ({
-            url: `https://${rule.host}${p.path === "/" ? "/" : p.path}`,
-            ingress: `${namespace}/${m.metadata.name}`,
-            backend: `${namespace}/${p.backend?.service?.name}:${p.backend?.service?.port?.number ?? p.backend?.service?.port?.name}`,
-            signIn: m.metadata.annotations?.["alb.ingress.kubernetes.io/auth-type"] ?? "none",
-        })))).sort((a, b) => a.url.localeCompare(b.url));
+        const routes = ingresses.filter((route) => route.ingressClass === ingressClass).map((route): LoadBalancerRoute => ({
+            url: `https://${route.host}${route.path === "/" ? "/" : route.path}`,
+            ingress: `${route.namespace}/${route.ingress.metadata.name}`,
+            backend: `${route.namespace}/${route.backend?.name}:${route.backend?.port?.number ?? route.backend?.port?.name}`,
+            signIn: route.ingress.metadata.annotations?.["alb.ingress.kubernetes.io/auth-type"] ?? "none",
+        })).sort((a, b) => a.url.localeCompare(b.url));
         return {
             group: String(spec.group?.name),
             ingressClass,

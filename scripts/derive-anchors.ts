@@ -14,7 +14,8 @@
  *   package (rule id, its "Control IDs"), and the CloudFormation classes the rule's own module tests
  *   with `instanceof`. The tarball is checked against the integrity the registry publishes.
  * - Kubernetes Pod Security Standards: every check of `policy/check_*.go` in
- *   github.com/kubernetes/pod-security-admission at the tag of the cluster's minor version.
+ *   github.com/kubernetes/pod-security-admission at the tag of the cluster's minor version, read by
+ *   scripts/derive-pss-checks.ts, which derives the pack's own Pod Security data from the same files.
  *
  * A git dir not given is cloned (bare) from GitHub into a temporary folder.
  */
@@ -23,10 +24,11 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { derivePss } from "./derive-pss-checks";
 
 const SECURITY_HUB = { repository: "https://github.com/awsdocs/aws-security-hub-user-guide", commit: "47bfe2f1de2e486914543113d2e751f3e2ed8868" };
 const CDK_NAG = { package: "cdk-nag", version: "3.0.2", file: "lib/packs/nist-800-53-r5.js" };
-const POD_SECURITY = { repository: "https://github.com/kubernetes/pod-security-admission", tag: "v0.35.6" };
+const POD_SECURITY_REPOSITORY = "https://github.com/kubernetes/pod-security-admission";
 const OUT = path.join(__dirname, "..", "policy", "data", "anchors.json");
 
 function argument(name: string): string | undefined {
@@ -104,17 +106,12 @@ function cdkNag(work: string) {
     return { source: { package: CDK_NAG.package, version: CDK_NAG.version, integrity, file: CDK_NAG.file }, rules };
 }
 
+/** The Pod Security checks as derive-pss-checks.ts reads them (the pack's own data comes from there too), each with its level. */
 function podSecurity(dir: string) {
-    const files = git(dir, "ls-tree", "--name-only", POD_SECURITY.tag, "policy/").split("\n").filter((f) => /\/check_\w+\.go$/.test(f) && !f.endsWith("_test.go"));
-    const checks = files.map((file) => {
-        const source = git(dir, "show", `${POD_SECURITY.tag}:${file}`);
-        const constants = new Map([...source.matchAll(/(\w+)(?:\s+[\w.]+)?\s*=\s*"([^"]+)"/g)].map((m) => [m[1], m[2]]));
-        const id = source.match(/\bID:\s*(?:"([^"]+)"|(\w+))/);
-        const level = source.match(/\bLevel:\s*api\.Level(Baseline|Restricted)/);
-        if (!id || !level) throw new Error(`${file}: no ID or Level`);
-        return { id: id[1] ?? constants.get(id[2])!, level: level[1].toLowerCase() as "baseline" | "restricted" };
-    });
-    return { source: { repository: POD_SECURITY.repository, tag: POD_SECURITY.tag, commit: git(dir, "rev-list", "-n", "1", POD_SECURITY.tag).trim(), files: "policy/check_*.go" }, checks };
+    const pss = derivePss(dir);
+    const checks = (["baseline", "restricted"] as const).flatMap((level) => pss.checks[level].map((id) => ({ id, level })));
+    checks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { source: { repository: POD_SECURITY_REPOSITORY, tag: pss.source.tag, commit: pss.source.commit, files: "policy/check_*.go" }, checks };
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "anchors-"));
@@ -124,7 +121,7 @@ try {
         script: "scripts/derive-anchors.ts",
         securityHub: securityHub(gitDir(argument("--security-hub"), SECURITY_HUB.repository, work)),
         cdkNag: cdkNag(work),
-        podSecurity: podSecurity(gitDir(argument("--pod-security"), POD_SECURITY.repository, work)),
+        podSecurity: podSecurity(gitDir(argument("--pod-security"), POD_SECURITY_REPOSITORY, work)),
     };
     fs.writeFileSync(OUT, JSON.stringify(anchors, null, 2) + "\n");
     console.log(`${path.relative(process.cwd(), OUT)}: ${anchors.securityHub.controls.length} Security Hub controls, ${anchors.cdkNag.rules.length} cdk-nag rules, ${anchors.podSecurity.checks.length} Pod Security checks`);

@@ -30,6 +30,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
 ] as const;
 /** The carrier-grade NAT range that VPC CNI custom networking takes pod addresses from (RFC 6598). */
 export const POD_CIDR_RANGE = "100.64.0.0/10";
+/** Where the zones come from, as the zone errors name it. */
+const ZONE_TABLE = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
 /** The oldest Kubernetes minor version still in EKS standard support (checked 2026-11). */
 export const MINIMUM_KUBERNETES_VERSION = "1.34";
 /** How people sign in to an Amazon Managed Grafana workspace (its authenticationProviders). */
@@ -587,14 +589,12 @@ export const stackConfigSchema = z.strictObject({
     }
     check(() => {
         if (!regionZones(c.region)) {
-            const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
-            issue(["network", "availabilityZones"], `zones of a region the zone table lists (${zoneTable}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
+            issue(["network", "availabilityZones"], `zones of a region the zone table lists (${ZONE_TABLE}): it has none for ${c.region}; regions with zones: ${Object.keys(AVAILABILITY_ZONES.regions).join(", ")}`, ["region"]);
         }
     });
     each(c.network?.availabilityZones, (zone, j) => check(() => {
         const zones = regionZones(c.region);
-        const zoneTable = `lib/data/availability-zones.json, as of ${AVAILABILITY_ZONES.source.lastChangedDate.slice(0, 10)}; npm run availability-zones refreshes it`;
-        if (zones && !zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${zoneTable})`, ["region"]);
+        if (zones && !zones.some((z) => z.name === zone)) issue(["network", "availabilityZones", j], `a zone of ${c.region}: ${zones.map((z) => `${z.name} (${z.id})`).join(", ")} (${ZONE_TABLE})`, ["region"]);
     }));
     check(() => {
         if (cidrsValid()) {

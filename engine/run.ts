@@ -78,7 +78,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
     const recorder = recordRegistrations(findProjectDir());
 
     const config = loadStackConfig(readStackFileText(projectDir, stack));
-    return withoutStackTraces(async () => {
+    return offline(async () => {
         const platform = await (options.program ? options.program(config) : createPlatform(config, options.access, loadStackSecrets()));
         const outputs = await resolveOutputs(platform.outputs);
         await waitForRegistrations();
@@ -89,26 +89,43 @@ async function runOnce(stack: string, options: RunOptions): Promise<StackRun> {
 /** How many frames of a resource's construction are formatted: enough to get past the SDK's and the provider's constructors to ours. */
 const SOURCE_FRAMES = 12;
 
+/** The SDK's promise wrapper for leak reports; the engine's runs wait for every registration instead. */
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> };
+
 /**
- * Runs `body` with JavaScript stack traces off. The SDK captures one for every promise it makes
- * (to report leaks) and a full one for every resource (its source position for the CLI), and
- * formatting them was most of the program's evaluation time. Only the resource's own capture
- * (`Resource.callsites`) is formatted, and only its first frames, as plain positions: that is where
- * the program declares the resource, which the record keeps. Errors thrown meanwhile keep their
- * message. Only the offline engine does this: `pulumi up` never comes through here.
+ * Runs `body` without the work the SDK does for a deployment's diagnostics and wire, which in this
+ * process was most of the program's evaluation time. Only the offline engine does this: `pulumi up`
+ * never comes through here.
+ *
+ * - Stack traces are off. The SDK captures one for every promise it makes (to report leaks) and a
+ *   full one for every resource (its source position for the CLI). Only the resource's own capture
+ *   (`Resource.callsites`) is formatted, and only its first frames, as plain positions: that is where
+ *   the program declares the resource, which the record keeps. Errors thrown meanwhile keep their
+ *   message.
+ * - Promises are not wrapped for the leak report the SDK prints at exit: the engine waits for every
+ *   registration itself, and a wrapper is three property definitions and two more promises each.
+ * - Protobuf Structs are left unencoded: every request the SDK builds for the in-process mock
+ *   monitor carries its properties as a PlainStruct, which the monitor reads straight back, instead
+ *   of encoding them to protobuf for the same process to decode at once.
  */
-async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
+async function offline<T>(body: () => Promise<T>): Promise<T> {
     const { stackTraceLimit, prepareStackTrace } = Error;
+    const { debuggablePromise } = debuggable;
+    const { fromJavaScript } = Struct;
     Error.stackTraceLimit = 0;
     // Resource.callsites() raises the limit to Infinity for itself; its frames are formatted in the
     // form the SDK parses (`at <name> (<file>:<line>:<column>)`), every other stack stays empty.
     Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => frames[0]?.getFunctionName() !== "callsites" ? `${error.name}: ${error.message}`
         : ["Error", ...frames.slice(0, SOURCE_FRAMES).map((f) => `    at ${f.getFunctionName() ?? "<anonymous>"} (${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()})`)].join("\n");
+    debuggable.debuggablePromise = (promise) => promise;
+    Struct.fromJavaScript = (value: Record<string, unknown>) => new PlainStruct(value);
     try {
         return await body();
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
         Error.prepareStackTrace = prepareStackTrace;
+        debuggable.debuggablePromise = debuggablePromise;
+        Struct.fromJavaScript = fromJavaScript;
     }
 }
 
@@ -208,11 +225,12 @@ function recordRegistrations(sourceRoot: string) {
 }
 
 /**
- * A protobuf Struct holding a plain value, for the in-process mock monitor's responses: what
- * Struct.fromJavaScript then toJavaScript would give (a copy, object keys sorted as the protobuf
+ * A protobuf Struct holding a plain value, for the in-process mock monitor's requests and responses:
+ * what Struct.fromJavaScript then toJavaScript would give (a copy, object keys sorted as the protobuf
  * map hands them out) without the encoding, which never leaves this process. The copy is made once:
- * its only readers (the SDK resolving outputs, the record) go through deserializeProperties, which
- * builds objects of its own.
+ * its readers (the SDK resolving outputs, the mocks, the record) go through deserializeProperties,
+ * which builds objects of its own. A reader of the encoded fields (the SDK rehydrating a resource by
+ * its URN) gets them.
  */
 class PlainStruct extends Struct {
     private readonly value: Record<string, unknown>;
@@ -223,7 +241,14 @@ class PlainStruct extends Struct {
     override toJavaScript(): any {
         return this.value;
     }
+    override getFieldsMap() {
+        return encode(this.value).getFieldsMap();
+    }
 }
+
+/** The encoding itself, also while `offline` stands in for it. */
+const encodeStruct: typeof Struct.fromJavaScript = Struct.fromJavaScript;
+const encode = (value: Record<string, unknown>) => encodeStruct(value as Parameters<typeof encodeStruct>[0]);
 
 function sortedCopy(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(sortedCopy);
@@ -267,13 +292,30 @@ function propertyDependenciesOf(req: MonitorRequest): Record<string, string[]> {
     return result;
 }
 
+/**
+ * `value` with every Pulumi secret in it read as SECRET_PLACEHOLDER, as plain data. A plain object or
+ * array without a secret in it is returned as it is (runs are read-only): most are, and copying every
+ * resource's inputs and outputs was a tenth of the engine's allocations.
+ */
 function redactSecrets(value: any): any {
-    if (Array.isArray(value)) return value.map(redactSecrets);
-    if (value !== null && typeof value === "object") {
-        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+    if (value === null || typeof value !== "object") return value;
+    if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
+    if (Array.isArray(value)) {
+        let copy: unknown[] | undefined;
+        value.forEach((item, i) => {
+            const redacted = redactSecrets(item);
+            if (redacted !== item) (copy ??= [...value])[i] = redacted;
+        });
+        return copy ?? value;
     }
-    return value;
+    const plain = Object.getPrototypeOf(value) === Object.prototype;
+    let copy: Record<string, unknown> | undefined = plain ? undefined : {};
+    for (const [key, item] of Object.entries(value)) {
+        const redacted = redactSecrets(item);
+        if (copy !== undefined) copy[key] = redacted;
+        else if (redacted !== item) (copy = { ...value })[key] = redacted;
+    }
+    return copy ?? value;
 }
 
 /** Resolves each output; one that is a Pulumi secret reads SECRET_PLACEHOLDER, as `pulumi stack output` shows it. */

@@ -49,20 +49,23 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
  */
 export function stackFileFromText(projectDir: string, stack: string, file: string, text: string): StackFile {
     const project = parseYaml(path.join(projectDir, "Pulumi.yaml"))?.name;
-    const doc = parseText(file, text) as any;
-    const config = doc?.config;
+    const config = parseMemoised(file, text)?.config;
     if (config === null || typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file} has no config: block`);
     return { project, stack, config: structuredClone(config) };
 }
 
-/** Parsed documents by their text: tests read the same stack files hundreds of times. */
+/** Parsed documents by their text: a plan reads each stack file several times, tests hundreds of times. */
 const parsed = new Map<string, unknown>();
+
+/** The document of `text`, parsed once; callers copy what they may change. */
+function parseMemoised(file: string, text: string): any {
+    if (!parsed.has(text)) parsed.set(text, parseText(file, text));
+    return parsed.get(text);
+}
 
 /** The file's document, a fresh copy each time so that callers may change it. */
 function parseYaml(file: string): any {
-    const text = fs.readFileSync(file, "utf8");
-    if (!parsed.has(text)) parsed.set(text, parseText(file, text));
-    return structuredClone(parsed.get(text));
+    return structuredClone(parseMemoised(file, fs.readFileSync(file, "utf8")));
 }
 
 function parseText(file: string, text: string): unknown {

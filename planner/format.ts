@@ -18,9 +18,11 @@ export function toCents(amount: number): number {
     return Math.sign(amount) * Math.round(Math.abs(amount) * 100 + 1e-9) / 100;
 }
 
+const USD = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** Dollars with cents and thousands separators: $1,097.92. */
 export function formatUsd(amount: number): string {
-    return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return `$${USD.format(amount)}`;
 }
 
 /** A unit price with at least cents and every digit the price list has: $0.10, $0.0376. */
@@ -28,9 +30,11 @@ export function formatPrice(price: number): string {
     return `$${Number.isInteger(price * 100) ? price.toFixed(2) : String(price)}`;
 }
 
+const QUANTITY = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
 /** A quantity: whole numbers as they are, others to two decimals. */
 export function formatQuantity(value: number): string {
-    return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+    return QUANTITY.format(value);
 }
 
 /** Units that read the same in the plural: hours and gigabytes. */

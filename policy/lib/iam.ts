@@ -32,8 +32,18 @@ export interface ParsedStatement {
     readonly conditions: readonly Condition[] | Unknown;
 }
 
+/** Compiled globs: a plan matches the same few hundred patterns against every statement. */
+const compiledGlobs = new Map<string, RegExp>();
+
 /** A glob of IAM's kind as a regular expression. */
 function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+    const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
+    let compiled = compiledGlobs.get(key);
+    if (compiled === undefined) compiledGlobs.set(key, (compiled = compileGlob(pattern, caseInsensitive)));
+    return compiled;
+}
+
+function compileGlob(pattern: string, caseInsensitive: boolean): RegExp {
     const body = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
     return new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
 }

@@ -13,6 +13,13 @@ const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggableP
 /** Inputs whose keys are out of order at every depth, with lists, numbers, nulls and booleans. */
 const INPUTS = { zeta: { b: [3, { y: true, x: null }], a: "first" }, alpha: [{ d: 1.5, c: ["q", "p"] }], mid: false };
 
+/** A provider's resource of a made-up type, as @pulumi/aws's classes are. */
+class Thing extends pulumi.CustomResource {
+    constructor(name: string, inputs: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super("test:index:Thing", name, inputs, opts);
+    }
+}
+
 /** A run of prod whose program is `declare` alone. */
 function runOf(declare: () => Promise<void>) {
     return runStack("prod", { program: async () => (await declare(), { outputs: {}, declaredWorkloads: [] } as any) });
@@ -20,7 +27,7 @@ function runOf(declare: () => Promise<void>) {
 
 describe("the offline engine", () => {
     it("records a resource's inputs as the SDK's protobuf encoding would hand them over: every key, in the encoding's order", async () => {
-        const run = await runOf(async () => { new pulumi.CustomResource("test:index:Thing", "thing", INPUTS); });
+        const run = await runOf(async () => { new Thing("thing", INPUTS); });
         const recorded = run.resources.find((r) => r.name === "thing")!;
         const encodedAndDecoded = Struct.fromJavaScript(INPUTS as any).toJavaScript();
         // The same value in the same key order, at every depth (JSON text compares both).
@@ -31,10 +38,10 @@ describe("the offline engine", () => {
     it("answers the SDK's lookup of a registered resource by its URN, which reads the encoded fields", async () => {
         let state: unknown;
         await runOf(async () => {
-            const first = new pulumi.CustomResource("test:index:Thing", "original", INPUTS);
+            const first = new Thing("original", INPUTS);
             const urn = await new Promise<string>((resolve) => first.urn.apply(resolve));
             // A resource constructed from a URN is looked up (pulumi:pulumi:getResource), not registered.
-            const again = new pulumi.CustomResource("test:index:Thing", "original", { zeta: undefined }, { urn });
+            const again = new Thing("original", { zeta: undefined }, { urn });
             state = await new Promise((resolve) => (again as any).zeta.apply(resolve));
         });
         expect(state).to.deep.equal(INPUTS.zeta);

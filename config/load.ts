@@ -41,10 +41,11 @@ export function withProfileDefaults(raw: Record<string, unknown>): Record<string
 /**
  * Validates a raw config object (the shape of the stack file), profile defaults applied, and returns
  * it typed. `today` dates the Kubernetes version's support window: a stack file whose version EKS
- * has already upgraded away from is refused rather than left to go stale. `written` holds the
- * stack file's unquoted numbers as written (numbersAsWritten), so that an error can show them.
+ * has already upgraded away from is refused rather than left to go stale. `written` gives the
+ * stack file's unquoted numbers as written (numbersAsWritten), so that an error can show them; it
+ * is asked only when there is an error, since reading them parses the file's text once more.
  */
-export function validateStackConfig(stackFile: Record<string, unknown>, today: Date = new Date(), written: ReadonlyMap<string, string> = new Map()): StackConfig {
+export function validateStackConfig(stackFile: Record<string, unknown>, today: Date = new Date(), written: () => ReadonlyMap<string, string> = () => new Map()): StackConfig {
     const raw = withProfileDefaults(stackFile);
     const result = stackConfigSchema.safeParse(raw);
     const issues = result.success ? [] : result.error.issues;
@@ -52,7 +53,7 @@ export function validateStackConfig(stackFile: Record<string, unknown>, today: D
     const profileFailed = issues.some((i) => i.path.join(".") === "profile");
     const restated = (issue: z.core.$ZodIssue) => profileFailed && (issue.path.join(".") === "protect" || isProfileDefault(issue.path as (string | number)[]))
         && valueAt(stackFile, issue.path as (string | number)[]) === undefined;
-    const problems = formatConfigIssues(new z.ZodError(issues.filter((i) => !restated(i))), raw, stackFile, written);
+    const problems = issues.length === 0 ? [] : formatConfigIssues(new z.ZodError(issues.filter((i) => !restated(i))), raw, stackFile, written());
     // The support window is dated by the run, so it is checked here, beside the schema's errors, where the keys it reads have none.
     const read = ["cluster.kubernetesVersion", "cluster.supportType"];
     const readsBroken = issues.some((i) => read.some((key) => key === i.path.join(".") || key.startsWith(`${i.path.join(".")}.`)));
@@ -232,7 +233,7 @@ export function loadStackConfig(stackFileText: string | undefined = readStackFil
         // Secret config (loadStackSecrets) is no key of the schema's.
         if (fullKey.startsWith(namespace) && !(key in raw) && !SECRET_KEYS.includes(key)) raw[key] = project.getObject(key) ?? project.get(key);
     }
-    return validateStackConfig(raw, new Date(), stackFileText === undefined ? new Map() : numbersAsWritten(stackFileText, pulumi.getProject()));
+    return validateStackConfig(raw, new Date(), () => (stackFileText === undefined ? new Map() : numbersAsWritten(stackFileText, pulumi.getProject())));
 }
 
 /** The text of Pulumi.<stack>.yaml in `projectDir`, if there is one. */

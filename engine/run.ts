@@ -268,13 +268,27 @@ function sortedCopy(value: unknown): unknown {
 function sourceOf(req: MonitorRequest, sourceRoot: string): { source?: SourceLocation } {
     for (const frame of req.getStacktrace()?.getFramesList() ?? []) {
         const position = frame.getPc();
-        if (!position?.getUri().startsWith("file:")) continue;
-        let file = path.relative(sourceRoot, url.fileURLToPath(position.getUri())).split(path.sep).join("/");
-        if (file.startsWith("dist/")) file = file.slice("dist/".length).replace(/\.js$/, ".ts");
-        if (file.startsWith("..") || file.split("/").includes("node_modules") || file.startsWith("engine/")) continue;
-        return { source: { file, line: position.getLine() } };
+        const file = position && projectFile(position.getUri(), sourceRoot);
+        if (file) return { source: { file, line: position.getLine() } };
     }
     return {};
+}
+
+/** Project files by frame URI: a run's frames name a few dozen files, thousands of times. */
+const projectFiles = new Map<string, string | undefined>();
+
+/** The project source a frame's URI names, or undefined for a package's, the engine's or none. */
+function projectFile(uri: string, sourceRoot: string): string | undefined {
+    const key = `${sourceRoot}\0${uri}`;
+    if (projectFiles.has(key)) return projectFiles.get(key);
+    let file: string | undefined;
+    if (uri.startsWith("file:")) {
+        file = path.relative(sourceRoot, url.fileURLToPath(uri)).split(path.sep).join("/");
+        if (file.startsWith("dist/")) file = file.slice("dist/".length).replace(/\.js$/, ".ts");
+        if (file.startsWith("..") || file.split("/").includes("node_modules") || file.startsWith("engine/")) file = undefined;
+    }
+    projectFiles.set(key, file);
+    return file;
 }
 
 /** The former names and parents a resource answers to, as "<parent URN>::<name>" (or the alias URN). */

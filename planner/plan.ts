@@ -100,7 +100,7 @@ export function planRun(run: StackRun, table: PriceTable): StackPlan {
 export async function planStack(stack: string, options: RunOptions = {}, engine = runStack): Promise<{ run: StackRun; plan: StackPlan; table: PriceTable }> {
     const { project, config } = runConfig(stack, options);
     const text = readStackFileText(options.projectDir ?? findProjectDir(), stack);
-    const table = loadPriceTable(validateStackConfig(config, new Date(), text === undefined ? new Map() : numbersAsWritten(text, project)).region);
+    const table = loadPriceTable(validateStackConfig(config, new Date(), () => (text === undefined ? new Map() : numbersAsWritten(text, project))).region);
     const run = await engine(stack, options);
     return { run, plan: planRun(run, table), table };
 }

@@ -129,15 +129,18 @@ function isUnknownValueError(error: unknown): error is Error {
 
 /**
  * The engine redacts secrets to a placeholder string; rules must see them as Pulumi secrets whose
- * value is hidden, not as a literal "[secret]".
+ * value is hidden, not as a literal "[secret]". What holds no placeholder is handed over as it is
+ * (rules only read), most of every resource: copying all of it was most of the pack's own time.
  */
 function restoreSecrets(value: unknown): unknown {
     if (value === SECRET_PLACEHOLDER) return { [SECRET_SIG_KEY]: SECRET_SIG };
-    if (Array.isArray(value)) return value.map(restoreSecrets);
-    if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreSecrets(v)]));
+    if (value === null || typeof value !== "object") return value;
+    let copy: Record<string, unknown> | unknown[] | undefined;
+    for (const [key, item] of Object.entries(value)) {
+        const restored = restoreSecrets(item);
+        if (restored !== item) ((copy ??= Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = restored;
     }
-    return value;
+    return copy ?? value;
 }
 
 /** `isType`/`asType` without loading the resource's SDK: compare the class's registered token. */

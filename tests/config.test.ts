@@ -414,11 +414,16 @@ describe("errors a new user can act on", () => {
         const raw = rawConfig("prod");
         raw.cluster.kubernetesVersion = 1.3;
         raw.observability.grafana.database.engineVersion = 17;
-        expect(() => validateStackConfig(raw, new Date(), new Map([["cluster.kubernetesVersion", "1.30"], ["observability.grafana.database.engineVersion", "17"]]))).to.throw(ConfigError)
+        expect(() => validateStackConfig(raw, new Date(), () => new Map([["cluster.kubernetesVersion", "1.30"], ["observability.grafana.database.engineVersion", "17"]]))).to.throw(ConfigError)
             .with.property("problems").that.deep.equals([
                 'cluster.kubernetesVersion: got the number 1.3 (the stack file\'s unquoted 1.30, which YAML reads as a number); allowed: a Kubernetes minor version such as 1.35, as text: write it in quotes, "1.30"',
                 'observability.grafana.database.engineVersion: got the number 17 (the stack file\'s unquoted 17, which YAML reads as a number); allowed: a PostgreSQL major version such as 17, as text: write it in quotes, "17"',
             ]);
+    });
+
+    it("reads the numbers as written only to explain an error: a valid config never parses its text again", () => {
+        const unread = () => { throw new Error("the stack file's text was parsed for a valid config"); };
+        for (const stack of ["dev", "prod"]) expect(validateStackConfig(rawConfig(stack), new Date(), unread).environment).to.equal(stack);
     });
 
     it("lists the workloads a component has when a name is not one of them", () => {

@@ -4,8 +4,12 @@
  * `@pulumi/pulumi` loads, at import, two things only its function serializer uses: the TypeScript
  * compiler (to parse closures) and npm's Arborist (to find the packages a serialized function
  * needs). The offline planner serializes no function, yet the two are most of the SDK's load time.
- * Here both are deferred: each is registered in the module cache as a stand-in that loads the real
- * module on first use, so any code that does use them still gets the real thing.
+ * It also loads its Automation API (which runs the pulumi CLI, and loads execa and YAML to do it)
+ * and OpenTelemetry's API (for tracing an engine that is not there); zod loads its messages in
+ * every language it has, where its schemas use English. The planner uses none of these.
+ *
+ * Each is deferred: registered in the module cache as a stand-in that loads the real module on
+ * first use, so any code that does use them still gets the real thing.
  */
 import Module = require("module");
 import * as path from "path";
@@ -31,11 +35,14 @@ function loader(file: string): () => any {
     };
 }
 
-/** A stand-in for a module its users read properties of only when they call into it. */
-function deferWhole(file: string): void {
+/**
+ * A stand-in for a module its users read properties of only when they call into it. `esModule`:
+ * the module is compiled from an ES module, which the `__importStar` of its importers asks at import.
+ */
+function deferWhole(file: string, esModule = false): void {
     const load = loader(file);
     register(file, new Proxy({}, {
-        get: (_, key) => load()[key],
+        get: (_, key) => (esModule && key === "__esModule" ? true : load()[key]),
         has: (_, key) => key in load(),
         ownKeys: () => Reflect.ownKeys(load()),
         getOwnPropertyDescriptor: (_, key) => {
@@ -62,6 +69,21 @@ function deferPulumiSerializer(): void {
     deferWhole(path.join(sdk, "typescript-shim.js"));
     // runtime/index.js re-exports computeCodePaths; codePaths.js is what imports Arborist.
     deferFunctions(path.join(sdk, "runtime", "closure", "codePaths.js"), ["computeCodePaths", "findWorkspaceRoot"]);
+    // index.js: `exports.automation = __importStar(require("./automation"))`.
+    deferWhole(path.join(sdk, "automation", "index.js"), true);
+    deferWhole(require.resolve("@opentelemetry/api", { paths: [sdk] }), true);
+}
+
+function deferZodLocales(): void {
+    let locales: string;
+    try {
+        locales = require.resolve("zod/v4/locales/index.cjs");
+    } catch {
+        return;
+    }
+    // `exports.locales = __importStar(require("../locales/index.cjs"))`; the schemas import English themselves.
+    deferWhole(locales, true);
 }
 
 deferPulumiSerializer();
+deferZodLocales();

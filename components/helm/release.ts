@@ -1,5 +1,6 @@
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+// The Release class alone: the helm/v3 index also loads Chart, which loads every Kubernetes API group.
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as pulumi from "@pulumi/pulumi";
 import { lockedChart, vendorPath } from "../../lib/helm/vendor";
 import { sortKeys } from "../../lib/json";

@@ -3,11 +3,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
+import { CORE_SCHEMA, load } from "js-yaml";
 import YAML, { parseDocument } from "yaml";
 import { validateStackConfig } from "../config/load";
 import { PROFILE_DEFAULTS } from "../config/profiles";
 import { StackRun } from "../engine/run";
-import { findProjectDir } from "../engine/stack-file";
+import { findProjectDir, readStackFile, stackFileFromText } from "../engine/stack-file";
 import { stackWorkloads } from "../components/helm/workloads";
 import { main } from "../planner/cli";
 import { loadPriceTable } from "../planner/pricing";
@@ -82,6 +83,44 @@ function shapes(r: StackRun) {
         claims: w.claims.map((c) => c.sizeMiB),
     }));
 }
+
+/** YAML that the two readers of a stack file could read apart if their schemas differed. */
+const TRICKY_STACK_FILE = `config:
+  aws:region: us-east-1
+  nist-eks-platform:cluster:
+    kubernetesVersion: 1.30
+    quoted: "1.30"
+    octal: 0o17
+    leadingZero: 017
+    hex: 0x1F
+    exponent: 1e3
+    infinity: .inf
+    yes: yes
+    on: on
+    bool: true
+    nothing: ~
+    empty:
+    date: 2027-06-30
+    anchor: &sizes { cpu: 100m, memory: 1Gi }
+    alias: *sizes
+    merge: { <<: *sizes, cpu: 200m }
+    folded: >
+      one
+      two
+    literal: |
+      line
+    list: [a, "b", 1, -2.5]
+`;
+
+describe("reading stack files", () => {
+    it("reads each shipped stack file and YAML's look-alike scalars as the yaml package's own parse does, through js-yaml's core schema", () => {
+        for (const text of [stackFile("dev"), stackFile("prod"), TRICKY_STACK_FILE]) {
+            expect(load(text, { schema: CORE_SCHEMA })).to.deep.equal(YAML.parse(text));
+            expect(stackFileFromText(projectDir, "any", "any.yaml", text).config).to.deep.equal(YAML.parse(text).config);
+        }
+        expect(readStackFile(projectDir, "prod").config).to.deep.equal(YAML.parse(stackFile("prod")).config);
+    });
+});
 
 describe("any stack from a stack file", () => {
     it("takes any lower-case environment name with a profile, and refuses others naming the key", () => {

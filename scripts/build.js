@@ -4,7 +4,9 @@
 //
 // Incremental: dist/.build-manifest.json records a hash of every source and of the build's own
 // inputs (this script, the tsconfig files). An unchanged checkout rebuilds nothing and never loads
-// the transpiler; a changed file is transpiled alone; a changed option rebuilds all.
+// the transpiler; a changed file is transpiled alone; a changed option rebuilds all. A source whose
+// files (itself and the JSON it imports) have the modification time and size the manifest recorded
+// is not read again: on an unchanged checkout, reading and hashing every source was most of the check.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -36,11 +38,26 @@ function readJson(file) {
     return JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
 }
 
+/**
+ * Whether a file matching `pattern` could lie under the folder `rel`, so that the walk need not
+ * enter folders no pattern reaches (charts/ alone holds thousands of files).
+ */
+function reaches(pattern, rel) {
+    const parts = pattern.split("/");
+    const segments = rel.split("/");
+    for (let i = 0; i < segments.length; i++) {
+        if (parts[i] === "**") return true;
+        if (i >= parts.length - 1 || !patternToRegExp(parts[i]).test(segments[i])) return false;
+    }
+    return true;
+}
+
 /** The sources tsconfig.build.json compiles, as paths relative to the project root. */
 function sourceFiles() {
     const build = readJson("tsconfig.build.json");
     const base = readJson(build.extends ?? "tsconfig.json");
-    const include = (build.include ?? base.include).map(patternToRegExp);
+    const includePatterns = build.include ?? base.include;
+    const include = includePatterns.map(patternToRegExp);
     const exclude = (build.exclude ?? base.exclude ?? []).map(patternToRegExp);
     const skipped = (rel) => exclude.some((re) => re.test(rel) || re.test(`${rel}/x`));
     const files = [];
@@ -48,8 +65,9 @@ function sourceFiles() {
         for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
             const rel = dir ? `${dir}/${entry.name}` : entry.name;
             if (entry.name.startsWith(".") || skipped(rel)) continue;
-            if (entry.isDirectory()) walk(rel);
-            else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts") && include.some((re) => re.test(rel))) files.push(rel);
+            if (entry.isDirectory()) {
+                if (includePatterns.some((pattern) => reaches(pattern, rel))) walk(rel);
+            } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts") && include.some((re) => re.test(rel))) files.push(rel);
         }
     };
     walk("");
@@ -69,6 +87,19 @@ function readManifest() {
     }
 }
 
+/** What a file's content is taken to be unchanged by: its modification time and size. */
+function stampOf(file) {
+    try {
+        const stat = fs.statSync(path.join(root, file));
+        return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether each file `stamps` records still has its recorded stamp. */
+const unchanged = (stamps) => stamps !== undefined && Object.entries(stamps).every(([file, stamp]) => stampOf(file) === stamp);
+
 function build() {
     const transpiler = require("sucrase/package.json").version;
     const options = hash(transpiler + fs.readFileSync(__filename, "utf8") + CONFIG_FILES.map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\0"));
@@ -76,18 +107,31 @@ function build() {
     const reuse = previous?.options === options ? previous.files : {};
     if (previous?.options !== options) fs.rmSync(outDir, { recursive: true, force: true });
 
+    const known = previous?.options === options ? previous.stamps ?? {} : {};
     const files = {};
+    const stamps = {};
     const changed = [];
     for (const source of sourceFiles()) {
+        const target = path.join(outDir, source.replace(/\.ts$/, ".js"));
+        if (reuse[source] !== undefined && unchanged(known[source]) && fs.existsSync(target)) {
+            files[source] = reuse[source];
+            stamps[source] = known[source];
+            continue;
+        }
         const text = fs.readFileSync(path.join(root, source), "utf8");
         const json = importedJson(source, text);
         const digest = hash(text + json.map((f) => `\0${f}\0${fs.readFileSync(path.join(root, f), "utf8")}`).join(""));
         files[source] = digest;
-        const target = path.join(outDir, source.replace(/\.ts$/, ".js"));
+        stamps[source] = Object.fromEntries([source, ...json].map((f) => [f, stampOf(f)]));
         if (reuse[source] !== digest || !fs.existsSync(target)) changed.push({ source, text, json, target });
     }
+    const restamped = Object.keys(stamps).some((source) => known[source] !== stamps[source]);
     for (const gone of Object.keys(reuse).filter((f) => !(f in files))) fs.rmSync(path.join(outDir, gone.replace(/\.ts$/, ".js")), { force: true });
-    if (changed.length === 0 && previous?.options === options) return;
+    if (changed.length === 0 && previous?.options === options) {
+        // A file touched but not changed (a checkout, an editor's save) gets its new stamp.
+        if (restamped) writeManifest(options, files, stamps);
+        return;
+    }
 
     // Sucrase, as the tests' ts-node uses it (tsconfig.json), so the planner runs the code the tests
     // ran; options as its ts-node plugin derives them from the tsconfig (CommonJS, esModuleInterop).
@@ -111,7 +155,11 @@ function build() {
             fs.copyFileSync(path.join(root, file), path.join(outDir, file));
         }
     }
-    fs.writeFileSync(manifestFile, `${JSON.stringify({ options, files }, null, 1)}\n`);
+    writeManifest(options, files, stamps);
+}
+
+function writeManifest(options, files, stamps) {
+    fs.writeFileSync(manifestFile, `${JSON.stringify({ options, files, stamps }, null, 1)}\n`);
 }
 
 module.exports = { build, sourceFiles, patternToRegExp };

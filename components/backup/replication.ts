@@ -5,7 +5,7 @@
  */
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
-import * as s3 from "@pulumi/aws/s3";
+import * as s3 from "../aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupConfig, Tags } from "../../config/schema";
 import { sortedJson } from "../../lib/json";

@@ -1,5 +1,5 @@
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as ec2 from "@pulumi/aws/ec2";
+import * as cloudwatch from "../aws/cloudwatch";
+import * as ec2 from "../aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";

@@ -1,5 +1,5 @@
 import * as autoscaling from "@pulumi/aws/autoscaling";
-import * as ec2 from "@pulumi/aws/ec2";
+import * as ec2 from "../aws/ec2";
 import * as ssm from "@pulumi/aws/ssm";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, NodeGroupConfig, Tags } from "../../config/schema";

@@ -6,8 +6,8 @@
  * and deletion protection with `protect` in prod.
  */
 import * as backup from "@pulumi/aws/backup";
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as ec2 from "@pulumi/aws/ec2";
+import * as cloudwatch from "../aws/cloudwatch";
+import * as ec2 from "../aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";

@@ -5,11 +5,11 @@
  * IngressClassParams every UI's Ingress names), and the UIs' charts render the Ingresses.
  */
 import * as acm from "@pulumi/aws/acm";
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as cloudwatch from "../aws/cloudwatch";
 import * as cognito from "@pulumi/aws/cognito";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
 import * as route53 from "@pulumi/aws/route53";
-import * as s3 from "@pulumi/aws/s3";
+import * as s3 from "../aws/s3";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";

@@ -1,5 +1,5 @@
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as ec2 from "@pulumi/aws/ec2";
+import * as cloudwatch from "../aws/cloudwatch";
+import * as ec2 from "../aws/ec2";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";

@@ -5,7 +5,7 @@
  * Prometheus workspace with the platform's rules and alert manager, and an Amazon Managed Grafana workspace.
  */
 import * as amp from "@pulumi/aws/amp";
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as cloudwatch from "../aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as grafana from "@pulumi/aws/grafana";
 import * as iam from "@pulumi/aws/iam";

@@ -1,4 +1,4 @@
-import * as s3 from "@pulumi/aws/s3";
+import * as s3 from "../aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { sortedJson } from "../../lib/json";
 

@@ -18,11 +18,28 @@ export function toCents(amount: number): number {
     return Math.sign(amount) * Math.round(Math.abs(amount) * 100 + 1e-9) / 100;
 }
 
-const USD = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/**
+ * `value` to `places` decimals with thousands separators, as Intl.NumberFormat("en-US") writes it
+ * (tests/planner.test.ts compares them over any number), without ICU's number formatter, whose
+ * set-up cost a plan more than all its formatting. Intl rounds the shortest decimal that reads back
+ * as `value` (1.005 is 1.01, not the binary 1.00499...), half away from zero.
+ */
+function formatFixed(value: number, places: number, trimZeros: boolean): string {
+    const [mantissa, exponent = "0"] = Math.abs(value).toString().split("e");
+    const [whole, fraction = ""] = mantissa.split(".");
+    const digits = whole + fraction;
+    // The first `end` digits are those kept: the value in units of 10^-places, rounded on the next.
+    const end = whole.length + Number(exponent) + places;
+    const kept = end > 0 ? BigInt(digits.slice(0, end).padEnd(end, "0")) : 0n;
+    const units = (kept + (end >= 0 && (digits[end] ?? "0") >= "5" ? 1n : 0n)).toString().padStart(places + 1, "0");
+    const decimals = trimZeros ? units.slice(-places).replace(/0+$/, "") : units.slice(-places);
+    const sign = value < 0 || Object.is(value, -0) ? "-" : "";
+    return `${sign}${units.slice(0, -places).replace(/\B(?=(\d{3})+$)/g, ",")}${decimals ? `.${decimals}` : ""}`;
+}
 
 /** Dollars with cents and thousands separators: $1,097.92. */
 export function formatUsd(amount: number): string {
-    return `$${USD.format(amount)}`;
+    return `$${formatFixed(amount, 2, false)}`;
 }
 
 /** A unit price with at least cents and every digit the price list has: $0.10, $0.0376. */
@@ -30,11 +47,9 @@ export function formatPrice(price: number): string {
     return `$${Number.isInteger(price * 100) ? price.toFixed(2) : String(price)}`;
 }
 
-const QUANTITY = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-
 /** A quantity: whole numbers as they are, others to two decimals. */
 export function formatQuantity(value: number): string {
-    return QUANTITY.format(value);
+    return formatFixed(value, 2, true);
 }
 
 /** Units that read the same in the plural: hours and gigabytes. */

@@ -9,7 +9,8 @@ import { planJson, planRun, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
-import { formatAmount, plural, toCents } from "../planner/format";
+import * as fc from "fast-check";
+import { formatAmount, formatQuantity, formatUsd, plural, toCents } from "../planner/format";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "../planner/render";
 import { ofType, stack, stackWith } from "./support/stacks";
@@ -337,6 +338,23 @@ describe("image registries", () => {
 });
 
 describe("counts in the plan's words", () => {
+    it("write dollars and quantities as Intl.NumberFormat(\"en-US\") does, for any number: separators, rounding of the shortest decimal, ties, signs, tiny and huge values", () => {
+        const usd = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        const quantity = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+        const numbers = fc.oneof(
+            fc.double({ min: -1e22, max: 1e22, noNaN: true }),
+            fc.double({ min: -1, max: 1, noNaN: true }),
+            fc.integer({ min: -1e9, max: 1e9 }).map((cents) => cents / 100),
+            // Ties at the third decimal, which binary doubles sit either side of.
+            fc.integer({ min: -1e6, max: 1e6 }).map((n) => n / 1000 + 0.0005),
+            fc.constantFrom(0, -0, 0.005, 1.005, 9.995, 999.995, -1234567.891, 1e-7, -6e-7, 0.0049, 1e21),
+        );
+        fc.assert(fc.property(numbers, (n) => {
+            expect(formatUsd(n)).to.equal(`$${usd.format(n)}`);
+            expect(formatQuantity(n)).to.equal(quantity.format(n));
+        }), { numRuns: 5000 });
+    });
+
     it("say one of a thing, and the plural of more: -s, -es after s, -ies after a consonant's y", () => {
         expect([plural(1, "policy"), plural(2, "policy"), plural(0, "namespace"), plural(1, "namespace"), plural(3, "address"), plural(2, "key"), plural(2, "node group")])
             .to.deep.equal(["1 policy", "2 policies", "0 namespaces", "1 namespace", "3 addresses", "2 keys", "2 node groups"]);

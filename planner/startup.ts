@@ -4,14 +4,15 @@
  * `@pulumi/pulumi` loads, at import, two things only its function serializer uses: the TypeScript
  * compiler (to parse closures) and npm's Arborist (to find the packages a serialized function
  * needs). The offline planner serializes no function, yet the two are most of the SDK's load time.
- * It also loads its Automation API (which runs the pulumi CLI, and loads execa and YAML to do it)
- * and OpenTelemetry's API (for tracing an engine that is not there); zod loads its messages in
- * every language it has, where its schemas use English. The planner uses none of these.
+ * It also loads its Automation API (which runs the pulumi CLI, and loads execa and YAML to do it),
+ * OpenTelemetry's API (for tracing an engine that is not there) and gRPC (to talk to it); zod loads
+ * its messages in every language it has, where its schemas use English. The planner uses none of these.
  *
  * Each is deferred: registered in the module cache as a stand-in that loads the real module on
  * first use, so any code that does use them still gets the real thing.
  */
 import Module = require("module");
+import * as fs from "fs";
 import * as path from "path";
 
 /** Registers `file` as loaded with `exports`; the real module replaces it in `load`. */
@@ -58,7 +59,7 @@ function deferFunctions(file: string, names: readonly string[]): void {
     register(file, Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => load()[name](...args)])));
 }
 
-function deferPulumiSerializer(): void {
+function deferPulumiUnused(): void {
     let sdk: string;
     try {
         sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -72,6 +73,13 @@ function deferPulumiSerializer(): void {
     // index.js: `exports.automation = __importStar(require("./automation"))`.
     deferWhole(path.join(sdk, "automation", "index.js"), true);
     deferWhole(require.resolve("@opentelemetry/api", { paths: [sdk] }), true);
+    // gRPC, over which the SDK reaches an engine and providers a plan has neither of. The generated
+    // service stubs build their clients from gRPC at import; the SDK imports them with `__importStar`
+    // and reads only their clients, so their stand-ins answer as ES modules, which hands over the
+    // stand-in instead of copying (and so loading) the module.
+    deferWhole(require.resolve("@grpc/grpc-js", { paths: [sdk] }), true);
+    const proto = path.join(sdk, "proto");
+    for (const stub of fs.readdirSync(proto).filter((f) => f.endsWith("_grpc_pb.js"))) deferWhole(path.join(proto, stub), true);
 }
 
 function deferZodLocales(): void {
@@ -85,5 +93,5 @@ function deferZodLocales(): void {
     deferWhole(locales, true);
 }
 
-deferPulumiSerializer();
+deferPulumiUnused();
 deferZodLocales();

@@ -26,25 +26,31 @@ const startup = inFreshProcess(`${LOADED}
     require("@pulumi/aws"); require("@pulumi/kubernetes");
     const { z } = require("zod");
     const zodLocales = () => Object.keys(require.cache).filter((f) => f.includes("/node_modules/zod/v4/locales/") && !f.endsWith("/en.cjs") && !f.endsWith("/index.cjs")).length;
-    const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist"), execa: loaded("execa"), opentelemetry: files("@opentelemetry/api") > 1, zodLocales: zodLocales() };
+    const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist"), execa: loaded("execa"), opentelemetry: files("@opentelemetry/api") > 1, grpc: files("@grpc/grpc-js") > 1, zodLocales: zodLocales() };
     const english = z.string().safeParse(1).error.issues[0].message;
     const ts = require("@pulumi/pulumi/typescript-shim");
     const parsed = ts.createSourceFile("f.ts", "const x = 1;", ts.ScriptTarget.Latest).statements.length;
     const codePaths = typeof pulumi.runtime.computeCodePaths;
-    const used = { workspace: typeof pulumi.automation.LocalWorkspace.create, tracer: typeof require("@opentelemetry/api").trace.getTracer, french: typeof z.locales.fr };
-    console.log(JSON.stringify({ before, english, after: { typescript: loaded("typescript"), execa: loaded("execa"), opentelemetry: files("@opentelemetry/api") > 1, zodLocales: zodLocales() > 1 }, parsed, codePaths, used }));`);
+    const used = {
+        workspace: typeof pulumi.automation.LocalWorkspace.create,
+        tracer: typeof require("@opentelemetry/api").trace.getTracer,
+        monitor: typeof require("@pulumi/pulumi/proto/resource_grpc_pb").ResourceMonitorClient,
+        server: typeof require("@grpc/grpc-js").Server,
+        french: typeof z.locales.fr,
+    };
+    console.log(JSON.stringify({ before, english, after: { typescript: loaded("typescript"), execa: loaded("execa"), opentelemetry: files("@opentelemetry/api") > 1, grpc: files("@grpc/grpc-js") > 1, zodLocales: zodLocales() > 1 }, parsed, codePaths, used }));`);
 startup.catch(() => undefined);
 
 describe("planner start-up", () => {
-    it("loads the Pulumi SDK and zod without what the planner never uses (the TypeScript compiler, npm's Arborist, the Automation API, OpenTelemetry, zod's other languages), and still gives each on first use", async function () {
+    it("loads the Pulumi SDK and zod without what the planner never uses (the TypeScript compiler, npm's Arborist, the Automation API, OpenTelemetry, gRPC, zod's other languages), and still gives each on first use", async function () {
         this.timeout(60_000);
         expect(await startup).to.deep.equal({
-            before: { typescript: false, arborist: false, execa: false, opentelemetry: false, zodLocales: 0 },
+            before: { typescript: false, arborist: false, execa: false, opentelemetry: false, grpc: false, zodLocales: 0 },
             english: "Invalid input: expected string, received number",
-            after: { typescript: true, execa: true, opentelemetry: true, zodLocales: true },
+            after: { typescript: true, execa: true, opentelemetry: true, grpc: true, zodLocales: true },
             parsed: 1,
             codePaths: "function",
-            used: { workspace: "function", tracer: "function", french: "function" },
+            used: { workspace: "function", tracer: "function", monitor: "function", server: "function", french: "function" },
         });
     });
 });

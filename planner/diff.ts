@@ -5,7 +5,8 @@
  * the providers' own rules (planner/data/replacements.json), the program's replaceOnChanges, or a
  * replaced resource it takes an input from (whose new id is unknown until it exists, as Pulumi's
  * preview reasons). Stateful and access-bearing resources that would be replaced or deleted are
- * flagged, and protected ones are called out as blocked: Pulumi refuses to delete them.
+ * flagged, and protected ones are called out as blocked: Pulumi refuses to delete them. A retained
+ * resource (retainOnDelete) that is deleted or replaced is left in the account, unmanaged.
  */
 import { PlannedResource } from "../engine/types";
 import replacementsFile from "./data/replacements.json";
@@ -39,6 +40,11 @@ export interface ResourceChange {
     readonly holds?: string;
     /** Protected, and replaced or deleted: Pulumi stops there. */
     readonly blocked: boolean;
+    /**
+     * Retained (retainOnDelete), and replaced or deleted: Pulumi forgets the resource and leaves it
+     * in the account, where it goes on costing and holding its name until someone deletes it.
+     */
+    readonly retained?: true;
     /**
      * A replacement created before its predecessor is deleted, under the same fixed physical name
      * (the input and its value, `name "x"`): the provider refuses the duplicate.
@@ -178,14 +184,18 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
     const change = (r: PlannedResource, operation: Operation, protectedBefore: boolean): ResourceChange => {
         const rules = rulesFor(replacements, r.type);
         const deleteFirst = operation === "replace" && (r.deleteBeforeReplace === true || (rules?.deleteBeforeReplaceWhenNamed === true && r.inputs.metadata?.name !== undefined));
-        const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst, reasons.get(r.urn) ?? []) : undefined;
+        const retained = (operation === "replace" || operation === "delete") && (old.get(r.urn) ?? r).retainOnDelete === true;
+        // A retained predecessor is never deleted, so deleting it first frees no name.
+        const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst && !retained, reasons.get(r.urn) ?? []) : undefined;
         return {
             urn: r.urn, type: r.type, name: r.name, operation,
             changed: operation === "update" || operation === "replace" ? [...changed.get(r.urn)!].sort() : [],
             replaceReasons: reasons.get(r.urn) ?? [],
             deleteBeforeReplace: deleteFirst,
-            ...(operation === "replace" || operation === "delete" ? withHolding(holdingOf(old.get(r.urn) ?? r, volumeReleases)) : {}),
+            // A retained resource that is deleted loses nothing: it stays in the account.
+            ...(operation === "replace" || (operation === "delete" && !retained) ? withHolding(holdingOf(old.get(r.urn) ?? r, volumeReleases)) : {}),
             blocked: (operation === "replace" || operation === "delete") && protectedBefore,
+            ...(retained ? { retained: true as const } : {}),
             ...(collision ? { nameCollision: collision } : {}),
         };
     };
@@ -234,7 +244,7 @@ export function renderDiff(diff: StackDiff): string {
     const lines = [`Changes to stack ${diff.stack} from ${diff.base} (same program, offline):`, ""];
     for (const c of diff.changes) {
         const order = c.operation === "replace" ? (c.deleteBeforeReplace ? " (delete before create)" : " (create before delete)") : "";
-        lines.push(`  ${SYMBOL[c.operation].padEnd(2)} ${c.operation.padEnd(7)} ${c.type}  ${c.name}${order}${c.blocked ? "  BLOCKED: protected" : ""}`);
+        lines.push(`  ${SYMBOL[c.operation].padEnd(2)} ${c.operation.padEnd(7)} ${c.type}  ${c.name}${order}${c.retained ? "  (retained)" : ""}${c.blocked ? "  BLOCKED: protected" : ""}`);
         if (c.operation === "replace") {
             for (const r of c.replaceReasons) lines.push(`        replaced by ${r.input}: ${reasonText(r)}`);
         } else if (c.operation === "update") {
@@ -248,9 +258,14 @@ export function renderDiff(diff: StackDiff): string {
         lines.push("", "Stateful or access-bearing resources replaced or deleted:");
         for (const c of flagged) lines.push(`  ! ${c.operation} ${c.name}: ${c.holds}`);
     }
+    const retained = diff.changes.filter((c) => c.retained);
+    if (retained.length > 0) {
+        lines.push("", "Retained: Pulumi stops managing these and leaves them in the account, still billed and holding their names, until they are deleted or imported by hand:");
+        for (const c of retained) lines.push(`  ~ ${c.operation} ${c.name}: the ${c.operation === "replace" ? "old one stays beside its successor" : "resource stays"}`);
+    }
     const colliding = diff.changes.filter((c) => c.nameCollision);
     if (colliding.length > 0) {
-        lines.push("", "Replacements that keep a fixed name and create first, which the provider refuses:");
+        lines.push("", "Replacements that keep a fixed name while their predecessor still exists (created first, or retained), which the provider refuses:");
         for (const c of colliding) lines.push(`  x replace ${c.name}: keeps ${c.nameCollision}`);
     }
     const blocked = diff.changes.filter((c) => c.blocked);

@@ -218,6 +218,43 @@ describe("lifecycle: a replacement that keeps a fixed name", () => {
         const edited = { ...dev, resources: dev.resources.map((r) => (r === logs ? { ...r, inputs: { ...r.inputs, logGroupClass: "INFREQUENT_ACCESS" } } : r)) };
         const [change] = diff(dev, edited).changes;
         expect(change).to.deep.include({ operation: "replace", deleteBeforeReplace: false, nameCollision: `name ${JSON.stringify(logs.inputs.name)}` });
-        expect(renderDiff(diff(dev, edited))).to.contain(`Replacements that keep a fixed name and create first, which the provider refuses:\n  x replace ${logs.name}: keeps name ${JSON.stringify(logs.inputs.name)}\n`);
+        expect(renderDiff(diff(dev, edited))).to.contain(`Replacements that keep a fixed name while their predecessor still exists (created first, or retained), which the provider refuses:\n  x replace ${logs.name}: keeps name ${JSON.stringify(logs.inputs.name)}\n`);
+    });
+});
+
+describe("lifecycle: a retained resource (retainOnDelete)", () => {
+    /** The account's Session Manager preferences: a document with a fixed name that a destroy leaves in place. */
+    const preferencesOf = (run: StackRun) => single(run, "aws:ssm/document:Document", "session-preferences");
+
+    it("removed from the program, is left in the account: said so, not flagged as lost, still blocked while protected", async () => {
+        const prod = await stack("prod");
+        // As prod declares it (protected), and as a stack with protect: false would.
+        for (const [name, before] of [["prod", prod], ["unprotected", { ...prod, resources: prod.resources.map((r) => ({ ...r, protect: false })) }]] as const) {
+            const preferences = preferencesOf(before);
+            expect(preferences.retainOnDelete, name).to.equal(true);
+            const removed = diff(before, { ...before, resources: before.resources.filter((r) => r !== preferences) });
+            expect(removed.changes, name).to.deep.equal([{
+                urn: preferences.urn, type: preferences.type, name: preferences.name, operation: "delete", changed: [], replaceReasons: [], deleteBeforeReplace: false,
+                blocked: preferences.protect, retained: true,
+            }]);
+            const text = renderDiff(removed);
+            expect(text, name).to.contain(`  -  delete  aws:ssm/document:Document  ${preferences.name}  (retained)${preferences.protect ? "  BLOCKED: protected" : ""}\n`);
+            expect(text, name).to.contain(`Retained: Pulumi stops managing these and leaves them in the account, still billed and holding their names, until they are deleted or imported by hand:\n  ~ delete ${preferences.name}: the resource stays\n`);
+            expect(text, name).to.not.contain("Stateful or access-bearing");
+        }
+    });
+
+    it("replaced, keeps its predecessor and so its fixed name, even deleted first: the provider refuses the successor", async () => {
+        const prod = await stack("prod");
+        const preferences = preferencesOf(prod);
+        // `pulumi up --replace` of the document, as declared to be deleted first.
+        const options = { replace: [preferences.urn] };
+        const deletingFirst = (run: StackRun, retainOnDelete: boolean) => ({ ...run, resources: run.resources.map((r) => (r === preferences ? { ...r, deleteBeforeReplace: true, retainOnDelete } : r)) });
+        const [change] = diff(deletingFirst(prod, true), deletingFirst(prod, true), options).changes;
+        expect(change).to.deep.include({ operation: "replace", deleteBeforeReplace: true, retained: true, nameCollision: `name ${JSON.stringify(preferences.inputs.name)}` });
+        // Without retainOnDelete, deleting first frees the name.
+        const [plain] = diff(deletingFirst(prod, false), deletingFirst(prod, false), options).changes;
+        expect(plain).to.deep.include({ operation: "replace", deleteBeforeReplace: true });
+        expect(plain).to.not.have.any.keys("retained", "nameCollision");
     });
 });

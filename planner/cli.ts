@@ -190,8 +190,8 @@ export async function main(argv: readonly string[], io: Io = processIo, runOptio
             const diff = diffRuns(args.stack, base.label, before.resources, after.resources);
             if (args.html !== undefined) writeHtml(args.html, { plans: [planRun(after, loadPriceTable(after.config.region))], diff }, io);
             io.stdout(args.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
-            // An up would stop at either: Pulumi refuses the protected, the provider the duplicate name.
-            return diff.changes.some((c) => c.blocked || c.nameCollision) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+            // An up would stop at each: Pulumi refuses the protected, the provider the duplicate name, an operator the lowered field.
+            return diff.changes.some((c) => c.blocked || c.nameCollision || c.lowers) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
         }
         if (!args.compare) {
             const { run, plan } = await planStack(args.stack, runOptions, engine);

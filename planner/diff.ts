@@ -9,6 +9,7 @@
  * resource (retainOnDelete) that is deleted or replaced is left in the account, unmanaged.
  */
 import { PlannedResource } from "../engine/types";
+import growOnlyFile from "./data/grow-only.json";
 import replacementsFile from "./data/replacements.json";
 import { volumeClaims } from "./volumes";
 import { BUCKET_TYPES, TYPES } from "./resources";
@@ -46,6 +47,11 @@ export interface ResourceChange {
      */
     readonly retained?: true;
     /**
+     * An update that lowers a field its operator only grows (planner/data/grow-only.json): the
+     * field and its two values. The operator leaves the object as it is and marks it not Ready.
+     */
+    readonly lowers?: string;
+    /**
      * A replacement created before its predecessor is deleted, under the same fixed physical name
      * (the input and its value, `name "x"`): the provider refuses the duplicate.
      */
@@ -73,6 +79,19 @@ export interface Replacements {
 
 /** The derived replacement rules, as committed (scripts/derive-replacements.ts). */
 export const REPLACEMENTS: Replacements = replacementsFile;
+
+/** Fields of custom resources that their operators only grow, by type (scripts/derive-grow-only.ts). */
+export const GROW_ONLY: Readonly<Record<string, readonly { readonly path: string }[]>> = growOnlyFile.types;
+
+/** The first grow-only field of `type` that `after` lowers from `before`, as "<path> <before> → <after>". */
+export function loweredField(type: string, before: Record<string, unknown>, after: Record<string, unknown>, growOnly = GROW_ONLY): string | undefined {
+    const at = (inputs: Record<string, unknown>, dotted: string) => dotted.split(".").reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), inputs);
+    for (const { path } of growOnly[type] ?? []) {
+        const [was, now] = [at(before, path), at(after, path)];
+        if (typeof was === "number" && typeof now === "number" && now < was) return `${path} ${was} → ${now}`;
+    }
+    return undefined;
+}
 
 /** The rules for a type: its own, or the rule every Kubernetes kind has. */
 export function rulesFor(replacements: Replacements, type: string): TypeRules | undefined {
@@ -187,6 +206,7 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
         const retained = (operation === "replace" || operation === "delete") && (old.get(r.urn) ?? r).retainOnDelete === true;
         // A retained predecessor is never deleted, so deleting it first frees no name.
         const collision = operation === "replace" ? collidingName(old.get(r.urn), r, rules, deleteFirst && !retained, reasons.get(r.urn) ?? []) : undefined;
+        const lowers = operation === "update" ? loweredField(r.type, old.get(r.urn)!.inputs, r.inputs) : undefined;
         return {
             urn: r.urn, type: r.type, name: r.name, operation,
             changed: operation === "update" || operation === "replace" ? [...changed.get(r.urn)!].sort() : [],
@@ -197,6 +217,7 @@ export function diffResources(before: readonly PlannedResource[], after: readonl
             blocked: (operation === "replace" || operation === "delete") && protectedBefore,
             ...(retained ? { retained: true as const } : {}),
             ...(collision ? { nameCollision: collision } : {}),
+            ...(lowers ? { lowers } : {}),
         };
     };
     for (const resource of next) {
@@ -267,6 +288,11 @@ export function renderDiff(diff: StackDiff): string {
     if (colliding.length > 0) {
         lines.push("", "Replacements that keep a fixed name while their predecessor still exists (created first, or retained), which the provider refuses:");
         for (const c of colliding) lines.push(`  x replace ${c.name}: keeps ${c.nameCollision}`);
+    }
+    const lowering = diff.changes.filter((c) => c.lowers);
+    if (lowering.length > 0) {
+        lines.push("", "Updates that lower what an operator only grows, which it does not apply (the object is never Ready, and the update fails on its wait):");
+        for (const c of lowering) lines.push(`  x update ${c.name}: ${c.lowers}`);
     }
     const blocked = diff.changes.filter((c) => c.blocked);
     if (blocked.length > 0) {

@@ -14,7 +14,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { principalResourceKey } from "../components/cluster/access";
 import { StackRun } from "../engine/run";
-import { diffRuns, DiffOptions, Operation, renderDiff, StackDiff } from "../planner/diff";
+import { diffRuns, DiffOptions, GROW_ONLY, Operation, renderDiff, StackDiff } from "../planner/diff";
+import { deriveGrowOnly } from "../scripts/derive-grow-only";
 import { single, stack, stackWith } from "./support/stacks";
 
 type Outcome = Partial<Record<Operation | "blocked" | "collides", string[]>>;
@@ -219,6 +220,27 @@ describe("lifecycle: a replacement that keeps a fixed name", () => {
         const [change] = diff(dev, edited).changes;
         expect(change).to.deep.include({ operation: "replace", deleteBeforeReplace: false, nameCollision: `name ${JSON.stringify(logs.inputs.name)}` });
         expect(renderDiff(diff(dev, edited))).to.contain(`Replacements that keep a fixed name while their predecessor still exists (created first, or retained), which the provider refuses:\n  x replace ${logs.name}: keeps name ${JSON.stringify(logs.inputs.name)}\n`);
+    });
+});
+
+describe("lifecycle: what an operator only grows", () => {
+    it("refuses Tempo's replicas down in prod: the trace topic's partitions would go down, which Kafka never does; up is fine", async () => {
+        const prod = await stack("prod");
+        const topic = single(prod, "kubernetes:kafka.strimzi.io/v1:KafkaTopic", "kafka-topic-tempo");
+        const tempo = single(prod, "kubernetes:helm.sh/v3:Release", "observability-tempo");
+        const one = await stackWith("prod", (c) => { c.observability.tempo.replicas = 1; });
+        const down = diff(prod, one);
+        expect(outcome(down)).to.deep.equal({ update: [label(topic), label(tempo)].sort() });
+        expect(down.changes.filter((c) => c.lowers).map((c) => [c.name, c.lowers])).to.deep.equal([[topic.name, "spec.partitions 2 → 1"]]);
+        expect(renderDiff(down)).to.contain(`Updates that lower what an operator only grows, which it does not apply (the object is never Ready, and the update fails on its wait):\n  x update ${topic.name}: spec.partitions 2 → 1\n`);
+        const up = diff(one, prod);
+        expect(up.changes.find((c) => c.urn === topic.urn)).to.deep.include({ operation: "update", changed: ["spec.partitions"] });
+        expect(up.changes.filter((c) => c.lowers)).to.deep.equal([]);
+    });
+
+    it("knows the fields from the vendored CRDs, as the derivation reads them now", () => {
+        expect(deriveGrowOnly().types).to.deep.equal(GROW_ONLY);
+        expect(GROW_ONLY).to.deep.equal({ "kubernetes:kafka.strimzi.io/v1:KafkaTopic": [{ path: "spec.partitions", file: "charts/vendor/strimzi-kafka-operator/crds/043-Crd-kafkatopic.yaml" }] });
     });
 });
 

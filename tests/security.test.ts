@@ -13,6 +13,7 @@ import { EKS_ADDON_REGISTRIES, deriveEksRegistries, eksAddonRegistryAccount } fr
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
 import { unknownValuesKeys } from "../lib/chart-keys";
 import { unsizedContainers } from "../lib/workloads";
+import { ROLE_ARN_ANNOTATION, SKIP_CONTAINERS_ANNOTATION, credentialedContainers, withoutAwsCredentials } from "../lib/irsa";
 import { chartWorkloads, workloadsOf } from "./support/render";
 import { ofType, stack, stackWith } from "./support/stacks";
 
@@ -348,5 +349,77 @@ describe("security: mesh and scanning", () => {
                 }
             }
         });
+    });
+});
+
+describe("AWS credentials in pods (AC-6): only the containers that call AWS hold their service account's role", () => {
+    /** Per pod whose service account names a role (rendered or declared), the containers the EKS webhook gives the role's credentials. */
+    async function credentialed(name: string): Promise<Record<string, string[]>> {
+        const run = await stack(name);
+        const { workloads, renders } = stackWorkloads(run.declaredWorkloads, run.config.cluster.kubernetesVersion);
+        const roles = new Set<string>();
+        for (const { rendered } of renders.values()) {
+            for (const m of rendered.manifests) if (m.kind === "ServiceAccount" && m.metadata?.annotations?.[ROLE_ARN_ANNOTATION]) roles.add(`${m.metadata.namespace}/${m.metadata.name}`);
+        }
+        for (const account of ofType(run, "kubernetes:core/v1:ServiceAccount")) {
+            if (account.inputs.metadata?.annotations?.[ROLE_ARN_ANNOTATION]) roles.add(`${account.inputs.metadata.namespace}/${account.inputs.metadata.name}`);
+        }
+        return Object.fromEntries(workloads.filter((w) => w.podSpec && roles.has(`${w.namespace}/${w.podSpec.serviceAccountName ?? "default"}`))
+            .map((w) => [`${w.namespace}/${w.name}`, credentialedContainers(w.podSpec!, w.podAnnotations)]));
+    }
+
+    it("prod: the storage components, the controllers and the database user's secret reader; no cache, gateway, distributor, scheduler, sidecar or CRD job", async () => {
+        expect(await credentialed("prod")).to.deep.equal({
+            "kube-system/nist-eks-prod-autoscaler-aws-cluster-autoscaler": ["aws-cluster-autoscaler"],
+            "aws-load-balancer-controller/aws-load-balancer-controller": ["aws-load-balancer-controller"],
+            "monitoring/mimir-distributor": [],
+            "monitoring/mimir-gateway": [],
+            "monitoring/mimir-querier": ["querier"],
+            "monitoring/mimir-query-frontend": ["query-frontend"],
+            "monitoring/mimir-query-scheduler": [],
+            "monitoring/mimir-ruler": ["ruler"],
+            "monitoring/mimir-alertmanager": ["alertmanager"],
+            "monitoring/mimir-chunks-cache": [],
+            "monitoring/mimir-compactor": ["compactor"],
+            "monitoring/mimir-ingester-zone-a": ["ingester"],
+            "monitoring/mimir-ingester-zone-b": ["ingester"],
+            "monitoring/mimir-ingester-zone-c": ["ingester"],
+            "monitoring/mimir-results-cache": [],
+            "monitoring/mimir-store-gateway-zone-a": ["store-gateway"],
+            "monitoring/mimir-store-gateway-zone-b": ["store-gateway"],
+            "monitoring/mimir-store-gateway-zone-c": ["store-gateway"],
+            "monitoring/loki-read": ["read"],
+            "monitoring/loki-backend": ["backend"],
+            "monitoring/loki-write": ["write"],
+            "monitoring/tempo-distributor": [],
+            "monitoring/tempo-metrics-generator": ["metrics-generator"],
+            "monitoring/tempo-querier": ["querier"],
+            "monitoring/tempo-query-frontend": ["query-frontend"],
+            "monitoring/tempo-backend-scheduler": ["backend-scheduler"],
+            "monitoring/tempo-backend-worker": ["backend-worker"],
+            "monitoring/tempo-block-builder": ["block-builder"],
+            "monitoring/tempo-live-store": ["live-store"],
+            "monitoring/tempo-memcached": [],
+            "monitoring/grafana-app-db-setup": ["master-credential"],
+            "trivy-system/nist-eks-prod-security-trivy-trivy-operator": ["trivy-operator"],
+            "velero/node-agent": ["node-agent"],
+            "velero/velero": ["velero-plugin-for-aws", "velero"],
+            "velero/velero-upgrade-crds": [],
+        });
+    });
+
+    it("dev: only the autoscaler and the load balancer controller, whose roles are all dev has", async () => {
+        expect(await credentialed("dev")).to.deep.equal({
+            "kube-system/nist-eks-dev-autoscaler-aws-cluster-autoscaler": ["aws-cluster-autoscaler"],
+            "aws-load-balancer-controller/aws-load-balancer-controller": ["aws-load-balancer-controller"],
+        });
+    });
+
+    it("reads the skip annotation as the webhook does: one CSV record of exact names, init containers included", () => {
+        const pod = { initContainers: [{ name: "setup" }], containers: [{ name: "app" }, { name: "exporter" }] };
+        expect(credentialedContainers(pod)).to.deep.equal(["setup", "app", "exporter"]);
+        expect(credentialedContainers(pod, withoutAwsCredentials(["setup", "exporter"]))).to.deep.equal(["app"]);
+        expect(credentialedContainers(pod, { [SKIP_CONTAINERS_ANNOTATION]: "app, exporter" })).to.deep.equal(["setup", "exporter"]);
+        expect(withoutAwsCredentials(["b", "a"])).to.deep.equal({ "eks.amazonaws.com/skip-containers": "a,b" });
     });
 });

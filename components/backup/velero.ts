@@ -8,6 +8,7 @@ import { durationToGoHours } from "../../lib/duration";
 import { sortedJson } from "../../lib/json";
 import { clusterVolumeTag } from "../cluster/addons";
 import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
+import { ROLE_ARN_ANNOTATION, withoutAwsCredentials } from "../../lib/irsa";
 
 export const VELERO_NAMESPACE = "velero";
 /** The server's service account, pinned so that the IRSA trust policy can name it; the node agent runs as it too. */
@@ -86,7 +87,7 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         // IRSA only: no static keys exist, in a Secret or anywhere else (IA-5).
         credentials: { useSecret: false },
         serviceAccount: {
-            server: { create: true, name: VELERO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": input.roleArn } },
+            server: { create: true, name: VELERO_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: input.roleArn } },
         },
         configuration: {
             backupStorageLocation: [{
@@ -129,7 +130,8 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
         },
         upgradeCRDs: true,
         upgradeJobResources: podResourcesOf(sizes.crdJob),
-        kubectl: { resources: podResourcesOf(sizes.crdJob), containerSecurityContext: RESTRICTED_CONTAINER },
+        // The CRD upgrade Job runs as the server's service account and applies CRDs: no AWS credentials.
+        kubectl: { resources: podResourcesOf(sizes.crdJob), containerSecurityContext: RESTRICTED_CONTAINER, annotations: withoutAwsCredentials(["velero"]) },
         metrics: { serviceMonitor: { enabled: true } },
         schedules: Object.fromEntries(config.schedules.map((s) => [s.name, {
             schedule: s.cron,

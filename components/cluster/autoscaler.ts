@@ -5,6 +5,7 @@ import { CHARTS } from "../helm/catalog";
 import { HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod } from "../helm/values";
 import { KubernetesContext } from "./context";
+import { ROLE_ARN_ANNOTATION } from "../../lib/irsa";
 
 /** The label every node carries with its managed node group's name (set on the node group). */
 export const NODE_GROUP_LABEL = "platform/node-group";
@@ -29,7 +30,7 @@ export function autoscalerValues(clusterName: string, region: string, roleArn: s
         // The autoscaler's minor version must match the cluster's.
         image: { tag: `v${kubernetesVersion}.0` },
         replicaCount: opts.config.replicas,
-        rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } } },
+        rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } } },
         extraArgs: {
             // Node groups of one zone each: scale them evenly. Their platform/node-group labels
             // name the zone, so the comparison ignores that label (zone labels it ignores anyway).

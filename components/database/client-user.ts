@@ -14,6 +14,7 @@ import { KubernetesContext } from "../cluster/context";
 import { createIrsaRole } from "../cluster/irsa";
 import { restrictedContainer } from "../helm/values";
 import { WORKLOAD_TYPES } from "../helm/workloads";
+import { ROLE_ARN_ANNOTATION, withoutAwsCredentials } from "../../lib/irsa";
 
 /**
  * The images the Job runs: the AWS CLI to read the master secret, and the PostgreSQL client of the
@@ -143,7 +144,7 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
         policy: pulumi.all([args.masterSecretArn, args.kmsKeyArn]).apply(([masterSecretArn, kmsKeyArn]) => masterSecretReadPolicy({ masterSecretArn, kmsKeyArn, region: ctx.region })),
     }, { parent, provider: ctx.awsProvider });
     const serviceAccount = new corev1.ServiceAccount(`${name}-setup`, {
-        metadata: { name: serviceAccountName, namespace: args.namespace, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        metadata: { name: serviceAccountName, namespace: args.namespace, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
     }, { parent, provider: ctx.kubernetesProvider, dependsOn: args.dependsOn });
     const resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } };
     // A digest of 190 random bits reveals nothing of them; the name must be plain to be readable.
@@ -152,7 +153,11 @@ export function createDatabaseClientUser(name: string, args: DatabaseClientUserA
     const jobSpec = (deploy: { host: pulumi.Input<string>; port: pulumi.Input<string>; masterSecretArn: pulumi.Input<string> }) => ({
         backoffLimit: 6,
         template: {
-            metadata: { labels: { "app.kubernetes.io/name": serviceAccountName, "app.kubernetes.io/component": "database-user" } },
+            metadata: {
+                labels: { "app.kubernetes.io/name": serviceAccountName, "app.kubernetes.io/component": "database-user" },
+                // Only the init container reads the master secret; the one that talks to the database gets no AWS credentials.
+                annotations: withoutAwsCredentials(["create-user"]),
+            },
             spec: {
                 serviceAccountName,
                 restartPolicy: "OnFailure",

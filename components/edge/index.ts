@@ -26,6 +26,7 @@ import { MONITORING_NAMESPACE } from "../observability/shared";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf, RESTRICTED_CONTAINER, restrictedPod } from "../helm/values";
+import { ROLE_ARN_ANNOTATION } from "../../lib/irsa";
 
 export const ALB_CONTROLLER_NAMESPACE = "aws-load-balancer-controller";
 /** Pinned so that the IRSA trust condition names exactly it. */
@@ -73,7 +74,7 @@ export function controllerValues(input: ControllerValuesInput): Record<string, u
         region: input.region,
         vpcId: input.vpcId,
         replicaCount: input.config.replicas,
-        serviceAccount: { create: true, name: ALB_CONTROLLER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": input.roleArn } },
+        serviceAccount: { create: true, name: ALB_CONTROLLER_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: input.roleArn } },
         keepTLSSecret: true,
         createIngressClassResource: false,
         ingressClassParams: { create: false },

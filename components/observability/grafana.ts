@@ -11,6 +11,7 @@ import lgtmSelfMonitoring from "./dashboards/lgtm-self-monitoring.json";
 import nodeResources from "./dashboards/node-resources.json";
 import podResourcesDashboard from "./dashboards/pod-resources.json";
 import { MONITORING_NAMESPACE, URLS } from "./shared";
+import { ROLE_ARN_ANNOTATION } from "../../lib/irsa";
 
 /** The Secret holding the admin user and password; the chart reads it through `admin.existingSecret`. */
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
@@ -262,7 +263,7 @@ export function grafanaValues(config: ObservabilityConfig, opts: GrafanaValuesOp
     return {
         fullnameOverride: "grafana",
         replicas: grafana.replicas,
-        ...(opts.roleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } } } : {}),
+        ...(opts.roleArn ? { serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: opts.roleArn } } } : {}),
         // Replicas on a shared database: one in each zone, and a drain takes one at a time.
         ...(grafana.replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 }, topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "grafana" }) } : {}),
         ...(shared?.values ?? {

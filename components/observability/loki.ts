@@ -5,9 +5,12 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { durationToGoHours } from "../../lib/duration";
 import { podResourcesOf, zoneSpread } from "../helm/values";
+import { ROLE_ARN_ANNOTATION, withoutAwsCredentials } from "../../lib/irsa";
 
 /** The service account every Loki pod runs as; the IRSA trust names exactly this account. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
+/** The chart's name for the rules sidecar's container. */
+const LOKI_RULES_SIDECAR = "loki-sc-rules";
 
 export interface LokiValuesOptions {
     readonly region: string;
@@ -48,13 +51,15 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
     // Each simple-scalable target spreads over zones: with three writers and a replication factor
     // of 3, every stream has a copy in each zone, and a zone's loss leaves a quorum of two.
     const spread = (component: string) => ({ topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "loki", "app.kubernetes.io/component": component }) });
+    // The rules sidecar beside the backend or single binary reads ConfigMaps, not the buckets: it runs without the role's credentials.
+    const rulesSidecarUncredentialed = opts.roleArn ? { podAnnotations: withoutAwsCredentials([LOKI_RULES_SIDECAR]) } : {};
     return {
         fullnameOverride: "loki",
         deploymentMode: lokiDeploymentMode(config),
         serviceAccount: {
             create: true,
             name: LOKI_SERVICE_ACCOUNT,
-            annotations: opts.roleArn ? { "eks.amazonaws.com/role-arn": opts.roleArn } : {},
+            annotations: opts.roleArn ? { [ROLE_ARN_ANNOTATION]: opts.roleArn } : {},
         },
         loki: {
             // One tenant: Grafana and collectors need no X-Scope-OrgID header.
@@ -79,7 +84,7 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
         },
         singleBinary: scalable
             ? { replicas: 0 }
-            : { replicas: 1, resources: podResourcesOf(size.singleBinary), persistence: { enabled: true, ...volume } },
+            : { replicas: 1, resources: podResourcesOf(size.singleBinary), persistence: { enabled: true, ...volume }, ...rulesSidecarUncredentialed },
         read: { replicas: scalable ? loki.readReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.read), ...spread("read") } : {}) },
         write: { replicas: scalable ? loki.writeReplicas : 0, ...(scalable ? { resources: podResourcesOf(size.write), ...spread("write"), persistence: { volumeClaimsEnabled: true, ...volume } } : {}) },
         backend: { replicas: scalable ? loki.backendReplicas : 0, ...(scalable ? {
@@ -87,6 +92,7 @@ export function lokiValues(config: ObservabilityConfig, opts: LokiValuesOptions)
             ...spread("backend"),
             // 18.x renamed the backend's switch to `enabled` and still reads the deprecated one: set both.
             persistence: { enabled: true, volumeClaimsEnabled: true, ...volume },
+            ...rulesSidecarUncredentialed,
         } : {}) },
         // The gateway pod also runs an access-log exporter, which the chart leaves unsized.
         gateway: {

@@ -10,6 +10,7 @@ import { CHARTS } from "../helm/catalog";
 import { podResourcesOf } from "../helm/values";
 import { KAFKA_CA_FILE, KAFKA_TOPICS, KAFKA_USER_CERT, MIMIR_INGESTERS_PER_ZONE, kafkaCaVolume, kafkaUserCertVolume } from "./kafka";
 import { HA_LABELS } from "./shared";
+import { ROLE_ARN_ANNOTATION, withoutAwsCredentials } from "../../lib/irsa";
 
 /** The service account every Mimir pod runs as; the IRSA trust names exactly this account. */
 export const MIMIR_SERVICE_ACCOUNT = "mimir";
@@ -34,6 +35,8 @@ export interface MimirValuesOptions {
 
 /** mimir-distributed refuses zone-aware store-gateways over fewer zones than this. */
 const MIN_STORE_GATEWAY_ZONES = 3;
+/** The containers of the chart's memcached pods: memcached and its metrics exporter. */
+const MEMCACHED_CONTAINERS = ["memcached", "exporter"];
 
 /** Mimir's zones: `zone-a`, `zone-b`, ... each pinned by node selector to one availability zone. */
 export function mimirZones(config: ObservabilityConfig, availabilityZones: readonly string[]): { name: string; availabilityZone: string }[] {
@@ -73,7 +76,7 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         // ingesters consume, query-frontends read offsets.
         ...(ingestStorage ? { global: { extraVolumes: [ca.volume, cert.volume], extraVolumeMounts: [ca.mount, cert.mount] } } : {}),
         fullnameOverride: "mimir",
-        serviceAccount: { create: true, name: MIMIR_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
+        serviceAccount: { create: true, name: MIMIR_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: opts.roleArn } },
         // Object storage is S3 and Kafka is the platform's Strimzi cluster: the bundled demo MinIO
         // (with its fixed password) and single-broker Kafka stay off.
         minio: { enabled: false },
@@ -110,7 +113,9 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
                 distributor: { ...(ingestStorage ? {} : CLASSIC_ARCHITECTURE.distributor), ...HA_DEDUPLICATION.distributor },
             },
         },
-        distributor: { replicas: mimir.distributorReplicas, resources: podResourcesOf(size.distributor) },
+        // The service account's role is for object storage: the components that never read or write
+        // it (distributors, the query scheduler, the gateway, the caches) run without its credentials.
+        distributor: { replicas: mimir.distributorReplicas, resources: podResourcesOf(size.distributor), podAnnotations: withoutAwsCredentials(["distributor"]) },
         // MIMIR_INGESTERS_PER_ZONE per zone: `replicas` is the total across zones.
         ingester: { replicas: zones.length * MIMIR_INGESTERS_PER_ZONE, resources: podResourcesOf(size.ingester), persistentVolume: volume(mimir.volumes.ingester), zoneAwareReplication },
         // The chart takes two zones for ingesters in ingest-storage mode, but at least three for
@@ -118,15 +123,15 @@ export function mimirValues(config: ObservabilityConfig, opts: MimirValuesOption
         store_gateway: { replicas: zones.length, resources: podResourcesOf(size.storeGateway), persistentVolume: volume(), zoneAwareReplication: zones.length >= MIN_STORE_GATEWAY_ZONES ? zoneAwareReplication : { enabled: false } },
         querier: { replicas: mimir.querierReplicas, resources: podResourcesOf(size.querier) },
         query_frontend: { replicas: mimir.queryFrontendReplicas, resources: podResourcesOf(size.queryFrontend) },
-        query_scheduler: { replicas: mimir.querySchedulerReplicas, resources: podResourcesOf(size.queryScheduler) },
+        query_scheduler: { replicas: mimir.querySchedulerReplicas, resources: podResourcesOf(size.queryScheduler), podAnnotations: withoutAwsCredentials(["query-scheduler"]) },
         compactor: { replicas: mimir.compactorReplicas, resources: podResourcesOf(size.compactor), persistentVolume: volume() },
         ruler: { replicas: mimir.rulerReplicas, resources: podResourcesOf(size.ruler) },
         alertmanager: { replicas: mimir.alertmanagerReplicas, resources: podResourcesOf(size.alertmanager), persistentVolume: volume() },
         // It exports per-tenant limits; with a single tenant it has nothing to say.
         overrides_exporter: { enabled: false },
-        gateway: { replicas: mimir.gatewayReplicas, resources: podResourcesOf(size.gateway) },
-        "results-cache": { enabled: mimir.resultsCache, replicas: mimir.cacheReplicas.results, allocatedMemory: mimir.cacheMiB.results, resources: podResourcesOf(size.resultsCache) },
-        "chunks-cache": { enabled: mimir.chunksCache, replicas: mimir.cacheReplicas.chunks, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache) },
+        gateway: { replicas: mimir.gatewayReplicas, resources: podResourcesOf(size.gateway), podAnnotations: withoutAwsCredentials(["gateway"]) },
+        "results-cache": { enabled: mimir.resultsCache, replicas: mimir.cacheReplicas.results, allocatedMemory: mimir.cacheMiB.results, resources: podResourcesOf(size.resultsCache), podAnnotations: withoutAwsCredentials(MEMCACHED_CONTAINERS) },
+        "chunks-cache": { enabled: mimir.chunksCache, replicas: mimir.cacheReplicas.chunks, allocatedMemory: mimir.cacheMiB.chunks, resources: podResourcesOf(size.chunksCache), podAnnotations: withoutAwsCredentials(MEMCACHED_CONTAINERS) },
         memcachedExporter: { resources: podResourcesOf(size.memcachedExporter) },
         metaMonitoring: { serviceMonitor: { enabled: true } },
     });

@@ -5,6 +5,7 @@
 import { ObservabilityConfig } from "../../config/schema";
 import { podResourcesOf, zoneSpread } from "../helm/values";
 import { HA_LABELS } from "./shared";
+import { ROLE_ARN_ANNOTATION } from "../../lib/irsa";
 
 export interface PrometheusValuesOptions {
     /** The cluster's name, stamped on every series as `cluster` so that Mimir can tell sources apart. */
@@ -66,7 +67,7 @@ export function prometheusValues(config: ObservabilityConfig, opts: PrometheusVa
             admissionWebhooks: { patch: { resources: podResourcesOf(size.webhookPatch) } },
         },
         prometheus: {
-            ...(opts.remoteWrite?.roleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": opts.remoteWrite.roleArn } } } : {}),
+            ...(opts.remoteWrite?.roleArn ? { serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: opts.remoteWrite.roleArn } } } : {}),
             podDisruptionBudget: prometheusHa.podDisruptionBudget,
             prometheusSpec: {
                 replicas: prometheus.replicas,

@@ -9,6 +9,7 @@ import { chartDefaults } from "../../lib/helm/vendor";
 import { podResourcesOf, RUNTIME_DEFAULT_SECCOMP } from "../helm/values";
 import { KAFKA_CLIENT_PASSWORD_ENV, KAFKA_SASL_CLIENT_SECRET, KAFKA_TOPICS, kafkaSaslClientSecret, tempoPartitions } from "./kafka";
 import { URLS } from "./shared";
+import { ROLE_ARN_ANNOTATION, withoutAwsCredentials } from "../../lib/irsa";
 
 /** The service account Tempo's pods run as; the IRSA trust names exactly this account. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
@@ -70,7 +71,7 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         fullnameOverride: "tempo",
         // No usage reports leave the cluster (SC-7).
         reportingEnabled: false,
-        serviceAccount: { create: true, name: TEMPO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": opts.roleArn } },
+        serviceAccount: { create: true, name: TEMPO_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: opts.roleArn } },
         // The topic is a KafkaTopic of the platform's; Tempo neither creates it nor touches broker configs.
         ingest: { kafka: { address: opts.kafkaAddress, topic: KAFKA_TOPICS.tempo, auto_create_topic_enabled: false } },
         config: distributedConfigTemplate(),
@@ -83,7 +84,9 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
         storage: {
             trace: { backend: "s3", s3: { bucket: opts.bucket, endpoint: `s3.${opts.region}.amazonaws.com`, region: opts.region } },
         },
-        distributor: { replicas, resources: podResourcesOf(size.distributor), extraEnv: kafkaPassword },
+        // The service account's role is for object storage: the distributors (which write to Kafka)
+        // and memcached run without its credentials.
+        distributor: { replicas, resources: podResourcesOf(size.distributor), extraEnv: kafkaPassword, podAnnotations: withoutAwsCredentials(["distributor"]) },
         querier: { replicas, resources: podResourcesOf(size.querier) },
         queryFrontend: { replicas, resources: podResourcesOf(size.queryFrontend) },
         liveStore: { replicas: partitions, resources: podResourcesOf(size.liveStore), extraEnv: kafkaPassword },
@@ -105,7 +108,7 @@ export function tempoDistributedValues(config: ObservabilityConfig, opts: TempoD
             // Go durations have no day unit.
             config: { provider: { compaction: { compaction: { block_retention: durationToGoHours(tempo.retention) } } } },
         },
-        memcached: { replicas: tempo.memcachedReplicas, resources: podResourcesOf(size.memcached) },
+        memcached: { replicas: tempo.memcachedReplicas, resources: podResourcesOf(size.memcached), podAnnotations: withoutAwsCredentials(["memcached"]) },
         traces: {
             otlp: { grpc: { enabled: receivers.has("otlp") }, http: { enabled: receivers.has("otlp") } },
             jaeger: {

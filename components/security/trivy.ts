@@ -11,6 +11,7 @@ import { KubernetesContext } from "../cluster/context";
 import { CHARTS } from "../helm/catalog";
 import { createNamespace, HelmChart, installHelmChart } from "../helm/release";
 import { podResourcesOf, restrictedPod } from "../helm/values";
+import { ROLE_ARN_ANNOTATION } from "../../lib/irsa";
 
 export const TRIVY_NAMESPACE = "trivy-system";
 /**
@@ -78,7 +79,7 @@ export function trivyValues(config: SecurityConfig["trivy"], roleArn: string): R
             scanJobsConcurrentLimit: config.concurrentScans,
         },
         serviceMonitor: { enabled: true },
-        serviceAccount: { create: true, name: TRIVY_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+        serviceAccount: { create: true, name: TRIVY_SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } },
         resources: podResourcesOf(config.resources.operator),
         trivy: { resources: podResourcesOf(config.resources.scanJob) },
         // The operator and its scan jobs run restricted, as the operator image's user (10000).

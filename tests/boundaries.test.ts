@@ -18,10 +18,8 @@ import { VPC_CNI_SCHEMA } from "../components/cluster/addons";
 import { schemaProblems } from "../lib/addon-schema";
 import { clusterSummaries } from "../planner/cluster";
 import { allPolicies } from "../policy/policies";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
-import { stack } from "./support/stacks";
+import { planOf, stack } from "./support/stacks";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const VPC = "10.0.0.0/16";
@@ -310,7 +308,7 @@ describe("network-policy enforcement: the VPC CNI's agent", () => {
 
     it("the plan says whether policies are enforced, and says so loudly when they are not", async () => {
         const prod = await stack("prod");
-        expect(renderPlan(planRun(prod, loadPriceTable("us-east-1")))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 85 policies in 8 namespaces, default deny");
+        expect(renderPlan(planOf(prod))).to.include("  Network policies: enforced by the VPC CNI's network-policy agent; 85 policies in 8 namespaces, default deny");
         const off = prod.resources.map((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni" ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ ...JSON.parse(r.inputs.configurationValues), enableNetworkPolicy: "false" }) } } : r);
         expect(clusterSummaries(off)[0].networkPolicies).to.deep.equal({ enforced: false, policies: 85, namespaces: 8 });
     });

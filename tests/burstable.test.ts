@@ -7,10 +7,9 @@ import { PlannedResource } from "../engine/types";
 import { BURSTABLE, baselineMillicores, burstableFacts, creditMode, deriveBurstableCredits, deriveDefaultModes } from "../lib/burstable";
 import { INSTANCE_TYPE_NAMES, findInstanceType } from "../lib/instance-types";
 import { burstableUse, burstableWarnings, CostInput, estimateCost } from "../planner/cost";
-import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { rawConfig, rejectionOf } from "./support/config";
-import { ofType, stack } from "./support/stacks";
+import { ofType, planOf, stack } from "./support/stacks";
 import { toCents } from "../planner/format";
 
 const table = loadPriceTable("us-east-1");
@@ -65,7 +64,7 @@ describe("burstable nodes", () => {
 
     describe("in the plan", () => {
         it("price prod's t4g.xlarge nodes' surplus credits: half the requests above each node's 1,600m baseline, at $0.04 a vCPU-hour", async () => {
-            const plan = planRun(await stack("prod"), table);
+            const plan = planOf(await stack("prod"));
             const requested = plan.capacity.cpuMillicores.requested;
             const share = Math.round(requested / 3);
             const used = Math.round(share / 2);

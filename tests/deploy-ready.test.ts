@@ -20,11 +20,9 @@ import { readStackFile } from "../engine/stack-file";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../engine/types";
 import { planStackCapacity } from "../lib/fit";
 import { compareStacks } from "../planner/compare";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
 import { releaseChart, stackWorkloads } from "../components/helm/workloads";
-import { ofType, run as engineRun, single, stack, stackReachedAt, stackWith } from "./support/stacks";
+import { ofType, planOf, run as engineRun, single, stack, stackReachedAt, stackWith } from "./support/stacks";
 
 const STACKS = ["dev", "prod"] as const;
 const statementsOf = (policy: string): any[] => [JSON.parse(policy).Statement].flat();
@@ -207,7 +205,7 @@ describe("deploy readiness", () => {
 
         it("the cost comparison pairs prod's zonal groups with dev's one group, their lines adding up", async () => {
             const [dev, prod] = [await stack("dev"), await stack("prod")];
-            const [devPlan, prodPlan] = [planRun(dev, loadPriceTable("us-east-1")), planRun(prod, loadPriceTable("us-east-1"))];
+            const [devPlan, prodPlan] = [planOf(dev), planOf(prod)];
             const comparison = compareStacks({ ...dev, stack: "dev", cost: devPlan.cost, pods: devPlan.pods, capacity: devPlan.capacity }, { ...prod, stack: "prod", cost: prodPlan.cost, pods: prodPlan.pods, capacity: prodPlan.capacity });
             const zonal = prodPlan.cost.lines.filter((l) => /^node-group:general-us-east-1[abc]$/.test(l.id));
             expect(zonal).to.have.length(3);
@@ -327,14 +325,14 @@ describe("deploy readiness", () => {
         }
 
         it("the plan prints the support type and the node groups per zone", async () => {
-            const prod = renderPlan(planRun(await stack("prod"), loadPriceTable("us-east-1")));
+            const prod = renderPlan(planOf(await stack("prod")));
             expect(prod).to.include([
                 "Cluster nist-eks-prod: Kubernetes 1.35, STANDARD support until 2027-03-27 (README, \"A Kubernetes minor upgrade\")",
                 "  us-east-1a: 1 node group (general-us-east-1a)",
                 "  us-east-1b: 1 node group (general-us-east-1b)",
                 "  us-east-1c: 1 node group (general-us-east-1c)",
             ].join("\n"));
-            const extended = planRun(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }), loadPriceTable("us-east-1"));
+            const extended = planOf(await stackWith("dev", (c) => { c.cluster.supportType = "EXTENDED"; }));
             expect(extended.clusters).to.deep.equal([{ name: "nist-eks-dev", kubernetesVersion: "1.35", supportType: "EXTENDED", nodeGroupsByZone: { "us-east-1a": ["general"] }, networkPolicies: { enforced: true, policies: 19, namespaces: 2 } }]);
         });
     });

@@ -5,10 +5,8 @@
 import { expect } from "chai";
 import { StackRun } from "../engine/run";
 import { manifestWorkloads } from "../lib/workloads";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { ofType, planOf, single, stack, stackWith } from "./support/stacks";
 
 const DOCUMENT = "aws:ssm/document:Document";
 const SESSIONS = "/aws/ssm/nist-eks-prod/sessions";
@@ -52,8 +50,7 @@ describe("a destroy and what it leaves", () => {
 
     describe("volumes that outlive their releases", () => {
         it("are listed by the plan: dev's go with their claims, which a clean destroy deletes first; prod keeps its volumes on purpose", async () => {
-            const table = loadPriceTable("us-east-1");
-            const [dev, prod] = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
+            const [dev, prod] = [planOf(await stack("dev")), planOf(await stack("prod"))];
             expect(dev.destroy.claims.map((c) => c.path).sort()).to.deep.equal([
                 "StatefulSet grafana, claim template storage",
                 "StatefulSet loki, claim template storage",

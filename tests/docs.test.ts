@@ -4,10 +4,8 @@ import * as path from "path";
 import { compareStacks } from "../planner/compare";
 import { planModes } from "../planner/managed";
 import { DEPARTURES } from "../planner/departures";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
 import { renderComparisonMarkdown } from "../planner/render";
-import { run, stack } from "./support/stacks";
+import { planOf, run, stack } from "./support/stacks";
 
 const root = path.join(__dirname, "..");
 const SKIPPED = new Set(["node_modules", "dist", ".git", ".cache", "vendor"]);
@@ -23,10 +21,9 @@ function projectFiles(dir = root): string[] {
 
 describe("docs", () => {
     it("docs/decisions.md is what the planner generates for dev and prod today", async () => {
-        const table = loadPriceTable("us-east-1");
         const sides = await Promise.all(["dev", "prod"].map(async (name) => {
             const run = await stack(name);
-            return { run, plan: planRun(run, table) };
+            return { run, plan: planOf(run) };
         }));
         const [a, b] = sides.map(({ run, plan }) => ({ ...run, cost: plan.cost, pods: plan.pods, capacity: plan.capacity }));
         const modes = await planModes({}, run);
@@ -36,9 +33,8 @@ describe("docs", () => {
     });
 
     it("explains each departure under a decision row that exists", async () => {
-        const table = loadPriceTable("us-east-1");
         const [dev, prod] = await Promise.all([stack("dev"), stack("prod")]);
-        const [pd, pp] = [planRun(dev, table), planRun(prod, table)];
+        const [pd, pp] = [planOf(dev), planOf(prod)];
         const names = compareStacks({ ...dev, cost: pd.cost, pods: pd.pods, capacity: pd.capacity }, { ...prod, cost: pp.cost, pods: pp.pods, capacity: pp.capacity }).decisions.map((d) => d.decision);
         expect(Object.keys(DEPARTURES).filter((name) => !names.includes(name))).to.deep.equal([]);
     });

@@ -16,7 +16,6 @@ import { readLock } from "../lib/helm/vendor";
 import { Manifest } from "../lib/helm/render";
 import { missingSecrets } from "../platform";
 import { estimateCost } from "../planner/cost";
-import { planRun } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
 import { rejectionOf } from "./support/config";
@@ -26,7 +25,7 @@ import { checkConfig, configKeys, describeProblems } from "../lib/config-keys";
 import { signInClientData } from "../components/edge";
 import { headlampOidcEnvironment } from "../components/operations/headlamp";
 import { evaluatePolicies, loadPackConfig } from "../policy/evaluate";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { ofType, planOf, single, stack, stackWith } from "./support/stacks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PARAMS = "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams";
@@ -500,7 +499,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
     describe("planned and priced, though Pulumi never creates the ALB", () => {
         it("prod: the plan lists the ALB the controller will create, with its hosts and backends, in the text and the JSON", async () => {
             const prod = await stack("prod");
-            const plan = planRun(prod, loadPriceTable("us-east-1"));
+            const plan = planOf(prod);
             const route = (host: string, backend: string, ingress: string, path = "/") => ({ url: `https://${host}.nist-eks-prod.example.com${path}`, backend, ingress, signIn: "none" });
             expect(plan.loadBalancers).to.deep.equal([{
                 group: "nist-eks-prod-ui",
@@ -523,7 +522,7 @@ describe("the UIs' front door: the AWS Load Balancer Controller and one ALB", ()
 
         it("prices the ALB's hours and LCUs, the web ACL, its rules and requests, and Cognito's users beyond the free ones, each from its assumption", async () => {
             const dev = await stack("dev");
-            const lines = planRun(dev, loadPriceTable("us-east-1")).cost.lines.filter((l) => /^(alb|waf|cognito)-/.test(l.id));
+            const lines = planOf(dev).cost.lines.filter((l) => /^(alb|waf|cognito)-/.test(l.id));
             expect(lines.map((l) => [l.id, l.factors.map((f) => `${f.value} ${f.unit}`).join(" x "), l.unitPrice, l.assumption ?? ""])).to.deep.equal([
                 ["alb-hours", "1 load balancer x 730 h", 0.0225, ""],
                 ["alb-lcus", "1 LCU x 730 h", 0.008, "costAssumptions.albLcus = 1 (per load balancer, on average)"],

@@ -4,9 +4,9 @@ import { CostLine } from "../planner/cost";
 import { toCents } from "../planner/format";
 import { compareModes, MODE_COLUMNS, ModeComparison, planModes, rowOf } from "../planner/managed";
 import { ampIngestionCost, managedPrices } from "../planner/managed-cost";
-import { planRun, StackPlan } from "../planner/plan";
+import { StackPlan } from "../planner/plan";
 import { loadPriceTable } from "../planner/pricing";
-import { inMode, run } from "./support/stacks";
+import { inMode, planOf, run } from "./support/stacks";
 
 const table = loadPriceTable("us-east-1");
 const lineOf = (plan: StackPlan, id: string): CostLine => {
@@ -21,7 +21,7 @@ describe("observability modes, priced and compared", function () {
     let plans: StackPlan[];
     before(async () => {
         plans = [];
-        for (const { mode, stack } of MODE_COLUMNS) plans.push(planRun(await inMode(stack, mode), table));
+        for (const { mode, stack } of MODE_COLUMNS) plans.push(planOf(await inMode(stack, mode)));
         modes = await planModes({}, run);
     });
 

@@ -12,10 +12,8 @@ import { exportedLogGroupName, parameterGroupName } from "../components/database
 import { validateStackConfig } from "../config/load";
 import { StackConfig } from "../config/schema";
 import { nodeReleaseParameter } from "../lib/eks-versions";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
 import { rawConfig } from "./support/config";
-import { ofType, single, stack, stackWith } from "./support/stacks";
+import { ofType, planOf, single, stack, stackWith } from "./support/stacks";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const SECTION = README.slice(README.indexOf("\n## Operating the platform\n"), README.indexOf("\n## Layout\n"));
@@ -166,7 +164,7 @@ describe("README: Operating the platform", () => {
         expect(text).to.include(`--target '${provider.urn}'`);
         const tag = clusterVolumeTag(run.config.cluster.name);
         expect(text).to.include(`Name=tag:${tag.key},Values=${tag.value}`);
-        const plan = planRun(run, loadPriceTable("us-east-1"));
+        const plan = planOf(run);
         expect(text).to.include(`(dev: ${plan.destroy.volumes} volumes, ${plan.destroy.sizeGb} GB)`);
         expect(text).to.include("`nist-eks-platform:protect: false`");
         expect(validateStackConfig({ ...rawConfig("prod"), protect: false }).protect).to.equal(false);

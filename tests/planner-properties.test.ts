@@ -9,9 +9,7 @@ import { stackWorkloads } from "../components/helm/workloads";
 import { NodePool, Workload, planCapacity } from "../lib/capacity";
 import { compareStacks } from "../planner/compare";
 import { maxSizeShortfall, nodePools } from "../lib/fit";
-import { planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
-import { stack, stackWith } from "./support/stacks";
+import { planOf, stack, stackWith } from "./support/stacks";
 
 /** Three distinct sizes in order: min < desired < max. */
 const distinctSizes = fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 3, maxLength: 3 }).map((v) => [...v].sort((a, b) => a - b));
@@ -65,9 +63,9 @@ describe("planner properties (min, desired and max told apart)", () => {
 
     it("prints min and max where they belong in the comparison and the cost notes", async () => {
         const run = await stackWith("dev", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 2, maxSize: 5 }); });
-        const plan = planRun(run, loadPriceTable("us-east-1"));
+        const plan = planOf(run);
         const other = await stack("prod");
-        const otherPlan = planRun(other, loadPriceTable("us-east-1"));
+        const otherPlan = planOf(other);
         const comparison = compareStacks({ ...run, stack: "dev", cost: plan.cost, pods: plan.pods, capacity: plan.capacity }, { ...other, stack: "prod", cost: otherPlan.cost, pods: otherPlan.pods, capacity: otherPlan.capacity });
         const row = (decision: string) => comparison.decisions.find((d) => d.decision === decision)!.values[0];
         expect([row("Node Min Size"), row("Node Count"), row("Node Max Size")]).to.deep.equal(["1", "2", "5"]);

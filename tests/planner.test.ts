@@ -5,7 +5,7 @@ import { PlannedResource } from "../engine/types";
 import { compareStacks, DECISIONS } from "../planner/compare";
 import { CostEstimate, CostLine, estimateCost } from "../planner/cost";
 import { buildInventory, STACK_LEVEL } from "../planner/inventory";
-import { planJson, planRun, StackPlan } from "../planner/plan";
+import { planJson, StackPlan } from "../planner/plan";
 import { countPods } from "../planner/pods";
 import { podsOf } from "../lib/workloads";
 import { EKS_ADDON_REGISTRY, registryOf } from "../planner/images";
@@ -13,12 +13,12 @@ import * as fc from "fast-check";
 import { formatAmount, formatQuantity, formatUsd, plural, toCents } from "../planner/format";
 import { loadPriceTable } from "../planner/pricing";
 import { renderComparison, renderComparisonMarkdown, renderPlan } from "../planner/render";
-import { ofType, stack, stackWith } from "./support/stacks";
+import { ofType, planOf, stack, stackWith } from "./support/stacks";
 
 const table = loadPriceTable("us-east-1");
 
 function estimate(run: StackRun): CostEstimate {
-    return planRun(run, table).cost;
+    return planOf(run).cost;
 }
 
 function lineOf(cost: CostEstimate, id: string): CostLine {
@@ -230,7 +230,7 @@ describe("planner comparison and reports", () => {
     let plans: StackPlan[];
     before(async () => {
         [dev, prod] = [await stack("dev"), await stack("prod")];
-        plans = [planRun(dev, table), planRun(prod, table)];
+        plans = [planOf(dev), planOf(prod)];
     });
     const compare = () => compareStacks(
         { ...dev, stack: "dev", cost: plans[0].cost, pods: plans[0].pods, capacity: plans[0].capacity },
@@ -262,7 +262,7 @@ describe("planner comparison and reports", () => {
 
     it("shows a capacity section in the plan, with a warning and the node count that fits when a stack does not fit", async () => {
         expect(renderPlan(plans[1])).to.match(/Capacity: fits at 3 nodes/).and.include("pod slots");
-        const shrunk = planRun(await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1 }); }), table);
+        const shrunk = planOf(await stackWith("prod", (c) => { Object.assign(c.cluster.nodeGroups[0], { minSize: 1, desiredSize: 1 }); }));
         const text = renderPlan(shrunk);
         expect(text).to.include("Capacity: DOES NOT FIT");
         expect(text).to.include("WARNING: does not fit at its desired 1 node; it fits at 3: raise desiredSize");
@@ -364,7 +364,7 @@ describe("counts in the plan's words", () => {
 describe("the plan's figures and words", () => {
     let plans: StackPlan[];
     before(async () => {
-        plans = [planRun(await stack("dev"), table), planRun(await stack("prod"), table)];
+        plans = [planOf(await stack("dev")), planOf(await stack("prod"))];
     });
     const isCents = (amount: number) => Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6;
 

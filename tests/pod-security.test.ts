@@ -12,11 +12,10 @@ import { PSS_DATA } from "../policy/data/pod-security-standards";
 import { IMPLEMENTED_CHECKS, podSecurityFindings, podSecurityViolations } from "../policy/lib/pod-security-standards";
 import { OUTPUT as PSS_OUTPUT, renderPss } from "../scripts/derive-pss-checks";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, exitFor } from "../planner/cli";
-import { planRun, runWorkloads } from "../planner/plan";
+import { runWorkloads } from "../planner/plan";
 import { podSecurityLines, podSecurityReport } from "../planner/pod-security";
-import { loadPriceTable } from "../planner/pricing";
 import { renderPlan } from "../planner/render";
-import { stack } from "./support/stacks";
+import { planOf, stack } from "./support/stacks";
 
 const restrictedPod = {
     securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
@@ -185,7 +184,7 @@ describe("the plan's Pod Security section", () => {
         const report = podSecurityReport(run.resources, workloads.map((w) => (w === kafka ? broken : w)));
         expect(report.findings).to.deep.equal([{ namespace: "kafka", workload: kafka.name, level: "restricted", check: "hostNamespaces", message: "hostNetwork: true" }]);
         expect(podSecurityLines(report)[1]).to.equal(`  REFUSED kafka/${kafka.name} (restricted): PSS hostNamespaces: hostNetwork: true`);
-        const plan = planRun(run, loadPriceTable(run.config.region));
+        const plan = planOf(run);
         expect(plan.podSecurity.findings).to.deep.equal([]);
         expect(exitFor([plan])).to.equal(EXIT_OK);
         expect(exitFor([{ ...plan, podSecurity: report }])).to.equal(EXIT_MANDATORY_VIOLATION);

@@ -7,10 +7,10 @@ import { INTERFACE_ENDPOINT_SERVICES } from "../config/schema";
 import { CostLine } from "../planner/cost";
 import { planModes } from "../planner/managed";
 import { modeCapabilityTable, modeCostTable, modePartsTable } from "../planner/render";
-import { planRun, StackPlan } from "../planner/plan";
+import { StackPlan } from "../planner/plan";
 import { instanceHourlyPrice, loadPriceTable } from "../planner/pricing";
 import { rawConfig } from "./support/config";
-import { run, stack, stackWith } from "./support/stacks";
+import { planOf, run, stack, stackWith } from "./support/stacks";
 import { StackRun } from "../engine/run";
 
 const root = path.join(__dirname, "..");
@@ -60,7 +60,7 @@ describe("README figures", () => {
     let prod: StackPlan;
     before(async () => {
         runs = { dev: await stack("dev"), prod: await stack("prod") };
-        [dev, prod] = [planRun(runs.dev, table), planRun(runs.prod, table)];
+        [dev, prod] = [planOf(runs.dev), planOf(runs.prod)];
     });
     const sum = (plan: StackPlan, ...prefixes: string[]) => plan.cost.lines.filter((l: CostLine) => prefixes.some((p) => l.id.startsWith(p))).reduce((t, l) => t + l.monthly, 0);
 
@@ -103,7 +103,7 @@ describe("README figures", () => {
     });
 
     it("quote the levers' figures: endpoints, Grafana's database, Graviton, Spot hours and the dev/prod ratio", async () => {
-        const withEndpoints = planRun(await stackWith("prod", (c) => { c.network.interfaceEndpoints = [...INTERFACE_ENDPOINT_SERVICES]; }), table);
+        const withEndpoints = planOf(await stackWith("prod", (c) => { c.network.interfaceEndpoints = [...INTERFACE_ENDPOINT_SERVICES]; }));
         const endpointsAll = sum(withEndpoints, "interface-endpoint");
         expect(withEndpoints.cost.total - prod.cost.total).to.be.closeTo(endpointsAll, 1e-9);
         expect(readme).to.include(`all ten together cost ${usd(endpointsAll)} a month in prod`).and.include(`all ten would add ${usd(endpointsAll)}`);

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { main } from "../planner/cli";
-import { planJson, planRun } from "../planner/plan";
-import { loadPriceTable } from "../planner/pricing";
+import { planJson } from "../planner/plan";
 import { renderComparison, renderPlan } from "../planner/render";
 import { compareStacks } from "../planner/compare";
-import { run, stackWith } from "./support/stacks";
+import { planOf, run, stackWith } from "./support/stacks";
 
 /** Every number in a JSON-able value, with its path. */
 function numbers(value: unknown, at = "$"): [string, number][] {
@@ -18,7 +17,7 @@ describe("a node group that scales from zero (desiredSize: 0)", () => {
 
     it("plans cleanly: capacity at the maximum size, no infinite or undefined figure anywhere", async () => {
         const zero = await scaledToZero();
-        const plan = planRun(zero, loadPriceTable("us-east-1"));
+        const plan = planOf(zero);
         expect(plan.capacity.nodeCount).to.equal(0);
         expect(plan.capacity.warnings).to.deep.equal([]);
         expect(plan.capacity.atMax).to.deep.include({ nodeCount: zero.config.cluster.nodeGroups[0].maxSize, fits: true });
@@ -34,8 +33,8 @@ describe("a node group that scales from zero (desiredSize: 0)", () => {
     });
 
     it("compares against a stack with nodes, and the CLI exits 0", async () => {
-        const zero = planRun(await scaledToZero(), loadPriceTable("us-east-1"));
-        const dev = planRun(await run("dev"), loadPriceTable("us-east-1"));
+        const zero = planOf(await scaledToZero());
+        const dev = planOf(await run("dev"));
         const comparison = compareStacks({ ...(await scaledToZero()), cost: zero.cost, pods: zero.pods, capacity: zero.capacity }, { ...(await run("dev")), cost: dev.cost, pods: dev.pods, capacity: dev.capacity });
         expect(renderComparison(comparison, [zero, dev])).not.to.match(/Infinity|NaN/);
         let stdout = "";
@@ -45,7 +44,7 @@ describe("a node group that scales from zero (desiredSize: 0)", () => {
     });
 
     it("at the desired size with nodes, also reports the maximum", async () => {
-        const plan = planRun(await run("prod"), loadPriceTable("us-east-1"));
+        const plan = planOf(await run("prod"));
         expect(plan.capacity.atMax.nodeCount).to.equal(10);
         expect(renderPlan(plan)).to.match(/Capacity: fits at 3 nodes.*\n(.*\n)*  at the node groups' maximum: fits at the maximum 10 nodes, headroom \d+% pod slots, \d+% CPU, \d+% memory/);
     });

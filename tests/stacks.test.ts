@@ -11,13 +11,11 @@ import { StackRun } from "../engine/run";
 import { findProjectDir, readStackFile, stackFileFromText } from "../engine/stack-file";
 import { stackWorkloads } from "../components/helm/workloads";
 import { main } from "../planner/cli";
-import { loadPriceTable } from "../planner/pricing";
-import { planRun } from "../planner/plan";
 import { runConfig } from "../engine/run";
 import { neighbourWarnings, otherStacks } from "../planner/neighbours";
 import { pulumiArgs } from "../scripts/pulumi-with-policy";
 import { rawConfig, rejectionOf } from "./support/config";
-import { ofType, run, single, stack } from "./support/stacks";
+import { ofType, planOf, run, single, stack } from "./support/stacks";
 
 const projectDir = findProjectDir();
 const stackFile = (name: string) => fs.readFileSync(path.join(projectDir, `Pulumi.${name}.yaml`), "utf8");
@@ -209,8 +207,7 @@ describe("any stack from a stack file", () => {
             ]);
             expect(sessionPolicy(staged)).to.deep.equal(sessionPolicy(prod));
             // The log estimate spreads the assumed ingestion over the groups the stack has: one fewer, the same dollars.
-            const table = loadPriceTable("us-east-1");
-            const logLines = (r: StackRun) => planRun(r, table).cost.lines.filter((l) => l.category === "logging");
+            const logLines = (r: StackRun) => planOf(r).cost.lines.filter((l) => l.category === "logging");
             expect(logLines(prod).map((l) => l.id)).to.deep.equal(["logs-ingestion", "logs-storage"]);
             expect(logLines(staged)).to.deep.equal(logLines(prod).map((l) => ({ ...l, assumption: l.assumption!.replace("(over 6 log groups)", "(over 5 log groups)") })));
         });
@@ -266,8 +263,7 @@ describe("any stack from a stack file", () => {
             const kafkaConfig = (r: StackRun) => r.resources.find((x) => x.type === "kubernetes:kafka.strimzi.io/v1:Kafka")!.inputs.spec.kafka.config;
             expect(kafkaConfig(staged)).to.deep.equal({ ...kafkaConfig(prod), "log.retention.hours": 72 });
 
-            const table = loadPriceTable("us-east-1");
-            const [a, b] = [planRun(staged, table), planRun(prod, table)];
+            const [a, b] = [planOf(staged), planOf(prod)];
             // 16 more pods. The sizes add 125m and 768 MiB (three writers +256 MiB each, one collector +25m,
             // two CoreDNS +50m each); the counts add 1,110m and 3,580 MiB: an EBS controller (20m, 64),
             // an autoscaler (100m, 300), a third Alertmanager with its reloader (30m, 96), a ruler

@@ -31,6 +31,9 @@ type Finding = [policy: string, urn: string, level: string, message: string];
 const pack = servedPack();
 pack.catch(() => undefined);
 
+/** A client of the served pack's analyzer. */
+const connect = (port: number) => new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+
 function call<T>(client: any, method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
 }
@@ -182,13 +185,53 @@ function configWithWaivers(): PolicyPackConfig {
     };
 }
 
+/** The resources of a stack as a first preview has them, with the Owner default tag removed from the AWS providers when asked. */
+async function previewOf(name: "dev" | "prod", withoutOwner = false): Promise<PlannedResource[]> {
+    return asPreview((await stack(name)).resources).map((r) => {
+        if (!withoutOwner || r.type !== "pulumi:providers:aws") return r;
+        const defaultTags = JSON.parse(r.inputs.defaultTags);
+        delete defaultTags.tags.Owner;
+        return { ...r, inputs: { ...r.inputs, defaultTags: JSON.stringify(defaultTags) } };
+    });
+}
+
+/** What each test sends: resources and the pack config they are judged by. */
+const cases = {
+    fixtures: async () => ({ resources: asPreview(fixtures()), packConfig: configWithWaivers() }),
+    dev: async () => ({ resources: await previewOf("dev"), packConfig: loadPackConfig("dev") }),
+    prod: async () => ({ resources: await previewOf("prod"), packConfig: loadPackConfig("prod") }),
+    prodWithoutOwner: async () => ({ resources: await previewOf("prod", true), packConfig: loadPackConfig("prod") }),
+};
+type Case = keyof typeof cases;
+
+/**
+ * What the served pack reports for each case, asked when mocha loads this file: the pack analyzes
+ * on the other core while the suite runs, and each test compares its answer with the offline
+ * evaluator's. One case at a time, since configure sets the config the pack judges the next
+ * requests by; the client closes after the last, so that nothing keeps mocha waiting.
+ */
+const overGrpc = (() => {
+    const answers = {} as Record<Case, Promise<Finding[]>>;
+    const client = pack.then(({ port }) => connect(port));
+    let previous: Promise<unknown> = client;
+    for (const name of Object.keys(cases) as Case[]) {
+        answers[name] = previous.then(async () => {
+            const { resources, packConfig } = await cases[name]();
+            return analyzeOverGrpc(await client, resources, packConfig);
+        });
+        previous = answers[name].catch(() => undefined);
+        answers[name].catch(() => undefined);
+    }
+    previous.then(() => client).then((c) => c.close(), () => undefined);
+    return answers;
+})();
+
 describe("policy pack over the SDK's gRPC analyzer", function () {
     this.timeout(180_000);
     let client: any;
 
     before(async () => {
-        const served = await pack;
-        client = new services.AnalyzerClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+        client = connect((await pack).port);
         const info = await call<any>(client, "getAnalyzerInfo", new Empty());
         expect(info.getPoliciesList().map((p: any) => p.getName())).to.deep.equal(allPolicies.map((p) => p.name));
     });
@@ -199,8 +242,7 @@ describe("policy pack over the SDK's gRPC analyzer", function () {
     });
 
     it("agrees with the offline evaluator on fixtures that break rules by meaning, waivers included", async () => {
-        const resources = asPreview(fixtures());
-        const packConfig = configWithWaivers();
+        const { resources, packConfig } = await cases.fixtures();
         const expected = sorted(offline(resources, packConfig));
         expect(expected.length).to.be.greaterThan(10);
         const policies = new Set(expected.map((f) => f[0]));
@@ -212,29 +254,22 @@ describe("policy pack over the SDK's gRPC analyzer", function () {
         expect(expected.find((f) => f[0] === "kms-key-rotation")?.[3]).to.include("waiver expired 2020-01-31");
         // Only propertyDependencies tell which bucket the encryption configuration is for.
         expect(expected.filter((f) => f[0] === "s3-kms-encryption").map((f) => f[1])).to.deep.equal([resources[1].urn]);
-        expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+        expect(sorted(await overGrpc.fixtures)).to.deep.equal(expected);
     });
 
     for (const name of ["dev", "prod"] as const) {
         it(`agrees with the offline evaluator over the ${name} stack as a first preview delivers it`, async () => {
-            const resources = asPreview((await stack(name)).resources);
-            const packConfig = loadPackConfig(name);
+            const { resources, packConfig } = await cases[name]();
             const expected = sorted(offline(resources, packConfig));
-            expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+            expect(sorted(await overGrpc[name])).to.deep.equal(expected);
         });
     }
 
     it("agrees over prod with the provider's Owner default tag removed: the same finding on every taggable resource", async () => {
-        const resources = asPreview((await stack("prod")).resources).map((r) => {
-            if (r.type !== "pulumi:providers:aws") return r;
-            const defaultTags = JSON.parse(r.inputs.defaultTags);
-            delete defaultTags.tags.Owner;
-            return { ...r, inputs: { ...r.inputs, defaultTags: JSON.stringify(defaultTags) } };
-        });
-        const packConfig = loadPackConfig("prod");
+        const { resources, packConfig } = await cases.prodWithoutOwner();
         const expected = sorted(offline(resources, packConfig));
         expect(expected.length).to.be.greaterThan(50);
         expect(new Set(expected.map((f) => f[0]))).to.deep.equal(new Set(["required-tags"]));
-        expect(sorted(await analyzeOverGrpc(client, resources, packConfig))).to.deep.equal(expected);
+        expect(sorted(await overGrpc.prodWithoutOwner)).to.deep.equal(expected);
     });
 });

@@ -9,6 +9,8 @@ import { prerender } from "../../components/helm/workloads";
 import { RunOptions, StackRun, runConfig, runStack } from "../../engine/run";
 import { PlannedResource } from "../../engine/types";
 import { ObservabilityMode } from "../../lib/observability-modes";
+import { planRun, StackPlan } from "../../planner/plan";
+import { loadPriceTable } from "../../planner/pricing";
 
 const runs = new Map<string, Promise<StackRun>>();
 
@@ -49,6 +51,17 @@ export function inMode(name: string, mode: ObservabilityMode): Promise<StackRun>
 /** The stack with its config changed by `override`. */
 export function stackWith(name: string, override: NonNullable<RunOptions["override"]>): Promise<StackRun> {
     return run(name, { override });
+}
+
+const plans = new WeakMap<StackRun, StackPlan>();
+
+/**
+ * The plan of a run at its region's list prices, made once per run: many files plan the shipped
+ * stacks, and a plan of prod evaluates the whole policy pack. Plans, like runs, are read-only to tests.
+ */
+export function planOf(run: StackRun): StackPlan {
+    if (!plans.has(run)) plans.set(run, planRun(run, loadPriceTable(run.config.region)));
+    return plans.get(run)!;
 }
 
 export function ofType(run: StackRun, type: string): PlannedResource[] {
